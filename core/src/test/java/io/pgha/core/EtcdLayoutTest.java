@@ -33,8 +33,7 @@ class EtcdLayoutTest {
         assertThatThrownBy(() -> EtcdLayout.of("a/b"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("cluster name 'a/b' is invalid");
-        assertThatThrownBy(() -> layout.member(""))
-                .hasMessageContaining("member name '' is invalid");
+        assertThatThrownBy(() -> layout.member("")).hasMessageContaining("member name '' is invalid");
         assertThatThrownBy(() -> new EtcdLayout("pgha", "demo")).hasMessageContaining("must start with '/'");
     }
 }

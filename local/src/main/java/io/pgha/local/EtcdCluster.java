@@ -116,7 +116,9 @@ public final class EtcdCluster implements AutoCloseable {
                     command,
                     dataDir.getParent(),
                     workspace.log("etcd-" + name),
-                    "aarch64".equals(System.getProperty("os.arch")) ? Map.of("ETCD_UNSUPPORTED_ARCH", "arm64") : Map.of(),
+                    "aarch64".equals(System.getProperty("os.arch"))
+                            ? Map.of("ETCD_UNSUPPORTED_ARCH", "arm64")
+                            : Map.of(),
                     workspace.persistent());
         }
 

@@ -129,7 +129,8 @@ public final class Haproxy implements AutoCloseable {
     private void startProcess() {
         List<String> command =
                 List.of(binary().toString(), "-W", "-S", masterSocket + ",mode,600", "-f", config.toString());
-        process = LocalProcess.start("haproxy", command, dir, workspace.log("haproxy"), Map.of(), workspace.persistent());
+        process =
+                LocalProcess.start("haproxy", command, dir, workspace.log("haproxy"), Map.of(), workspace.persistent());
         try {
             Wait.until(
                     READY_TIMEOUT,

@@ -79,8 +79,7 @@ public final class KafkaBroker implements AutoCloseable {
         }
         List<String> command = java(libs, "kafka.Kafka", dir);
         command.add(config.toString());
-        process = LocalProcess.start(
-                "kafka", command, dir, workspace.log("kafka"), Map.of(), workspace.persistent());
+        process = LocalProcess.start("kafka", command, dir, workspace.log("kafka"), Map.of(), workspace.persistent());
         try {
             Wait.until(READY_TIMEOUT, "Kafka broker serving at " + bootstrapServers(), this::serving, process::isAlive);
         } catch (RuntimeException e) {

@@ -210,9 +210,15 @@ public final class LocalProcess implements AutoCloseable {
         try {
             Wait.until(grace, "process group " + pgid + " stops on SIG" + signal, () -> !groupAlive(pgid));
         } catch (IllegalStateException e) {
-            LOG.log(System.Logger.Level.WARNING, "process group {0} ignored SIG{1} for {2}: SIGKILL", pgid, signal, grace);
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "process group {0} ignored SIG{1} for {2}: SIGKILL",
+                    pgid,
+                    signal,
+                    grace);
             signalGroup(pgid, Signal.KILL);
-            Wait.until(Duration.ofSeconds(10), "process group " + pgid + " gone after SIGKILL", () -> !groupAlive(pgid));
+            Wait.until(
+                    Duration.ofSeconds(10), "process group " + pgid + " gone after SIGKILL", () -> !groupAlive(pgid));
         }
     }
 

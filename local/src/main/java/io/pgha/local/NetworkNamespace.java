@@ -37,8 +37,7 @@ public final class NetworkNamespace implements AutoCloseable {
         String id = Integer.toHexString(RANDOM.nextInt(0x1000000) | 0x1000000).substring(1);
         int block = RANDOM.nextInt(64) * 4;
         String prefix = "127.201." + RANDOM.nextInt(256) + ".";
-        NetworkNamespace ns =
-                new NetworkNamespace("pgha-" + id, "ph" + id, prefix + (block + 1), prefix + (block + 2));
+        NetworkNamespace ns = new NetworkNamespace("pgha-" + id, "ph" + id, prefix + (block + 1), prefix + (block + 2));
         String peer = "pn" + id;
         ProcessRegistry.register(ns);
         try {

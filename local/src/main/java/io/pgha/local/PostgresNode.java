@@ -206,7 +206,10 @@ public final class PostgresNode implements AutoCloseable {
                 Map.of(),
                 workspace.persistent());
         try {
-            Wait.until(READY_TIMEOUT, "PostgreSQL " + name + " accepting on " + host + ":" + port, this::accepting,
+            Wait.until(
+                    READY_TIMEOUT,
+                    "PostgreSQL " + name + " accepting on " + host + ":" + port,
+                    this::accepting,
                     process::isAlive);
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + "\n--- log ---\n" + process.logTail(30), e);
@@ -299,8 +302,8 @@ public final class PostgresNode implements AutoCloseable {
         command.addAll(user.commandPrefix());
         command.addAll(List.of(
                 Commands.require(binDir(), "pg_basebackup", PACKAGE).toString(),
-                "--dbname=host=" + primary.host + " port=" + primary.port + " user=" + SUPERUSER
-                        + " application_name=" + name,
+                "--dbname=host=" + primary.host + " port=" + primary.port + " user=" + SUPERUSER + " application_name="
+                        + name,
                 "-D",
                 dataDir.toString(),
                 "-X",

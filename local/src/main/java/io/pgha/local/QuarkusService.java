@@ -103,11 +103,14 @@ public final class QuarkusService implements AutoCloseable {
         command.addAll(List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         all.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
-        process = LocalProcess.start(name, command, workspace.dir(name), workspace.log(name), Map.of(),
-                workspace.persistent());
+        process = LocalProcess.start(
+                name, command, workspace.dir(name), workspace.log(name), Map.of(), workspace.persistent());
         try {
-            Wait.until(READY_TIMEOUT, name + " ready at " + uri("/q/health/ready"),
-                    () -> get("/q/health/ready").statusCode() == 200, process::isAlive);
+            Wait.until(
+                    READY_TIMEOUT,
+                    name + " ready at " + uri("/q/health/ready"),
+                    () -> get("/q/health/ready").statusCode() == 200,
+                    process::isAlive);
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + "\n--- " + name + " log ---\n" + process.logTail(40), e);
         }
