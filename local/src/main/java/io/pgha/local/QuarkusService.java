@@ -24,16 +24,83 @@ public final class QuarkusService implements AutoCloseable {
     private final Workspace workspace;
     private final String name;
     private final Path jar;
+    private final String host;
     private final int httpPort;
     private final Map<String, String> properties;
+    private final NetworkNamespace namespace;
+    private final boolean asPostgresUser;
     private LocalProcess process;
 
-    private QuarkusService(Workspace workspace, String name, Path jar, int httpPort, Map<String, String> properties) {
-        this.workspace = workspace;
-        this.name = name;
-        this.jar = jar;
-        this.httpPort = httpPort;
-        this.properties = properties;
+    private QuarkusService(Builder builder) {
+        this.workspace = builder.workspace;
+        this.name = builder.name;
+        this.jar = builder.jar;
+        this.host = builder.namespace == null ? Ports.LOOPBACK : builder.namespace.address();
+        this.httpPort = builder.httpPort > 0 ? builder.httpPort : Ports.free();
+        this.properties = Map.copyOf(builder.properties);
+        this.namespace = builder.namespace;
+        this.asPostgresUser = builder.asPostgresUser;
+    }
+
+    /** How to start a service: its properties, port, network namespace and OS user. */
+    public static final class Builder {
+        private final Workspace workspace;
+        private final String name;
+        private final Path jar;
+        private final Map<String, String> properties = new LinkedHashMap<>();
+        private int httpPort;
+        private NetworkNamespace namespace;
+        private boolean asPostgresUser;
+
+        private Builder(Workspace workspace, String name, Path jar) {
+            this.workspace = workspace;
+            this.name = name;
+            this.jar = jar;
+        }
+
+        /** A {@code -D} property for the service. */
+        public Builder property(String key, String value) {
+            properties.put(key, value);
+            return this;
+        }
+
+        public Builder properties(Map<String, String> values) {
+            properties.putAll(values);
+            return this;
+        }
+
+        /** A fixed HTTP port (default: a free one). */
+        public Builder httpPort(int port) {
+            this.httpPort = port;
+            return this;
+        }
+
+        /** Runs the service inside {@code ns}, listening on its address. */
+        public Builder inNamespace(NetworkNamespace ns) {
+            this.namespace = ns;
+            return this;
+        }
+
+        /** Runs the service as the unprivileged user PostgreSQL runs as (the node-agent must). */
+        public Builder asPostgresUser() {
+            this.asPostgresUser = true;
+            return this;
+        }
+
+        /** Starts the service and waits until {@code /q/health/ready} answers 200. */
+        public QuarkusService start() {
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException("service jar " + jar + " not found: build it first ('./mvnw package')");
+            }
+            QuarkusService service = new QuarkusService(this);
+            service.start();
+            return service;
+        }
+    }
+
+    /** A builder for {@code jar}, run under the name {@code name} (used for its log and folder). */
+    public static Builder builder(Workspace workspace, String name, Path jar) {
+        return new Builder(workspace, name, jar);
     }
 
     /**
@@ -41,18 +108,7 @@ public final class QuarkusService implements AutoCloseable {
      * until {@code /q/health/ready} answers 200.
      */
     public static QuarkusService start(Workspace workspace, String name, Path jar, Map<String, String> properties) {
-        return start(workspace, name, jar, Ports.free(), properties);
-    }
-
-    /** Like {@link #start(Workspace, String, Path, Map)} on a fixed HTTP port. */
-    public static QuarkusService start(
-            Workspace workspace, String name, Path jar, int httpPort, Map<String, String> properties) {
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalStateException("service jar " + jar + " not found: build it first ('./mvnw package')");
-        }
-        QuarkusService service = new QuarkusService(workspace, name, jar, httpPort, Map.copyOf(properties));
-        service.start();
-        return service;
+        return builder(workspace, name, jar).properties(properties).start();
     }
 
     /** The jar that failsafe named in {@value #JAR_PROPERTY}: the module's own service. */
@@ -77,9 +133,14 @@ public final class QuarkusService implements AutoCloseable {
         return process;
     }
 
-    /** {@code http://127.0.0.1:<port><path>}. */
+    /** The address the service listens on (127.0.0.1, or its namespace's address). */
+    public String host() {
+        return host;
+    }
+
+    /** {@code http://<host>:<port><path>}. */
     public URI uri(String path) {
-        return URI.create("http://" + Ports.LOOPBACK + ":" + httpPort + path);
+        return URI.create("http://" + host + ":" + httpPort + path);
     }
 
     /** GET {@code path}; the response with its body as text. */
@@ -95,10 +156,16 @@ public final class QuarkusService implements AutoCloseable {
             throw new IllegalStateException(name + " is already running");
         }
         Map<String, String> all = new LinkedHashMap<>();
-        all.put("quarkus.http.host", Ports.LOOPBACK);
+        all.put("quarkus.http.host", host);
         all.put("quarkus.http.port", Integer.toString(httpPort));
         all.putAll(properties);
         List<String> command = new ArrayList<>();
+        if (namespace != null) {
+            command.addAll(namespace.commandPrefix());
+        }
+        if (asPostgresUser) {
+            command.addAll(OsUser.forPostgres().commandPrefix());
+        }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.addAll(List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
         all.forEach((key, value) -> command.add("-D" + key + "=" + value));
