@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -13,6 +15,7 @@ import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A real HAProxy (Debian's {@code haproxy}) in master-worker mode with a master socket, so that a new
@@ -81,19 +84,36 @@ public final class Haproxy implements AutoCloseable {
         });
     }
 
-    /** Sends one command to the master CLI and returns its answer ({@code show proc}, {@code reload}). */
+    /**
+     * Sends one command to the master CLI and returns its answer ({@code show proc}, {@code reload});
+     * gives up after 5 s.
+     */
     public String masterCommand(String command) {
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                Selector selector = Selector.open()) {
             channel.connect(UnixDomainSocketAddress.of(masterSocket));
             channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
+            channel.shutdownOutput(); // the master answers one command, then closes
+            channel.configureBlocking(false);
+            channel.register(selector, SelectionKey.OP_READ);
             ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
             StringBuilder answer = new StringBuilder();
-            while (channel.read(buffer) > 0) {
+            while (true) {
+                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+                if (left <= 0) {
+                    throw new IllegalStateException(
+                            "HAProxy master socket " + masterSocket + " did not answer '" + command + "' within 5 s");
+                }
+                selector.select(left);
+                int read = channel.read(buffer);
+                if (read < 0) {
+                    return answer.toString();
+                }
                 buffer.flip();
                 answer.append(StandardCharsets.UTF_8.decode(buffer));
                 buffer.clear();
             }
-            return answer.toString();
         } catch (IOException e) {
             throw new UncheckedIOException("HAProxy master socket " + masterSocket + ": " + command, e);
         }

@@ -43,7 +43,12 @@ public final class PostgresNode implements AutoCloseable {
         this.port = port;
         this.namespace = namespace;
         OsUser user = OsUser.forPostgres();
-        Path nodeDir = workspace.dir("postgres", name);
+        Path nodeDir = workspace.dirReachableBy(user, "postgres").resolve(name);
+        try {
+            Files.createDirectories(nodeDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create " + nodeDir, e);
+        }
         this.dataDir = nodeDir.resolve("data");
         this.socketDir = user.ownedDir(nodeDir.resolve("socket"));
     }

@@ -68,6 +68,31 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
+    /**
+     * {@code root/name}, or, when {@code user} cannot reach it (a clone under a home folder that
+     * others may not enter), a folder under {@code /var/tmp} that {@code root/name} links to.
+     */
+    public Path dirReachableBy(OsUser user, String name) {
+        Path wanted = root.resolve(name);
+        if (Files.isSymbolicLink(wanted) || traversableByOthers(root)) {
+            return Files.isSymbolicLink(wanted) ? wanted : dir(name);
+        }
+        try {
+            String id = Integer.toHexString(root.toAbsolutePath().toString().hashCode());
+            Path elsewhere = Path.of("/var/tmp", "pgha-" + id, name);
+            Files.createDirectories(elsewhere);
+            openForTraversal(elsewhere.getParent());
+            openForTraversal(elsewhere);
+            Files.createSymbolicLink(wanted, elsewhere);
+            return wanted;
+        } catch (IOException e) {
+            throw new UncheckedIOException(
+                    "user " + user.name() + " cannot reach " + wanted
+                            + " and no folder under /var/tmp could be made for it",
+                    e);
+        }
+    }
+
     /** The log file of a component, under {@code root/logs}. */
     public Path log(String component) {
         return dir("logs").resolve(component + ".log");
@@ -81,10 +106,24 @@ public final class Workspace implements AutoCloseable {
         }
     }
 
-    /** Deletes {@code dir} and everything below it; a missing folder is fine. */
+    /** Deletes {@code dir} and everything below it (and what its symbolic links point to); a missing folder is fine. */
     public static void deleteRecursively(Path dir) {
+        if (Files.isSymbolicLink(dir)) {
+            try {
+                deleteRecursively(dir.toRealPath());
+                Files.delete(dir);
+                return;
+            } catch (IOException e) {
+                throw new UncheckedIOException("could not delete " + dir, e);
+            }
+        }
         if (!Files.exists(dir)) {
             return;
+        }
+        try (Stream<Path> links = Files.list(dir)) {
+            links.filter(Files::isSymbolicLink).forEach(Workspace::deleteRecursively);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not list " + dir, e);
         }
         try (Stream<Path> walk = Files.walk(dir)) {
             walk.sorted(Comparator.reverseOrder()).forEach(path -> {
@@ -97,6 +136,20 @@ public final class Workspace implements AutoCloseable {
         } catch (IOException | UncheckedIOException e) {
             throw new IllegalStateException("could not delete " + dir + ": " + e.getMessage(), e);
         }
+    }
+
+    private static boolean traversableByOthers(Path dir) {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
+            try {
+                if (!Files.getPosixFilePermissions(p)
+                        .contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+                    return false;
+                }
+            } catch (IOException e) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static void openForTraversal(Path dir) throws IOException {
