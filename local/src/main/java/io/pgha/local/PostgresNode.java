@@ -165,7 +165,12 @@ public final class PostgresNode implements AutoCloseable {
 
     /** Runs a statement that returns no rows. */
     public void execute(String sql) throws SQLException {
-        try (Connection connection = connect();
+        execute(jdbcUrl(), sql);
+    }
+
+    /** Runs a statement that returns no rows on {@code jdbcUrl}. */
+    public static void execute(String jdbcUrl, String sql) throws SQLException {
+        try (Connection connection = DriverManager.getConnection(jdbcUrl);
                 Statement statement = connection.createStatement()) {
             statement.execute(sql);
         }

@@ -55,36 +55,36 @@ public final class LocalCluster {
         Workspace workspace = Workspace.persistent(home);
         Properties state = new Properties();
         try {
-            step(1, "etcd on " + Ports.LOOPBACK + ":" + ports.etcdClient());
+            step(1, "starting etcd on " + Ports.LOOPBACK + ":" + ports.etcdClient());
             EtcdCluster etcd =
                     EtcdCluster.start(workspace, List.of(ports.etcdClient()), List.of(ports.etcdPeer()), List.of());
             record(state, "etcd", etcd.member(0).process(), Signal.TERM, ports.etcdClient());
 
-            step(2, "Kafka broker (KRaft) on " + Ports.LOOPBACK + ":" + ports.kafka());
+            step(2, "starting Kafka broker (KRaft) on " + Ports.LOOPBACK + ":" + ports.kafka());
             KafkaBroker kafka = KafkaBroker.start(workspace, ports.kafka(), ports.kafkaController());
             record(state, "kafka", kafka.process(), Signal.TERM, ports.kafka());
 
-            step(3, "PostgreSQL primary pg-0 on " + Ports.LOOPBACK + ":" + ports.postgres(0));
+            step(3, "starting PostgreSQL primary pg-0 on " + Ports.LOOPBACK + ":" + ports.postgres(0));
             PostgresNode primary =
                     PostgresNode.primary(workspace, PostgresNode.Placement.loopback("pg-0", ports.postgres(0)));
             record(state, "pg-0", primary.process(), Signal.INT, ports.postgres(0));
             List<PostgresNode> nodes = new ArrayList<>(List.of(primary));
             for (int i = 1; i < NODES.size(); i++) {
-                step(3 + i, "PostgreSQL replica " + NODES.get(i) + " on " + Ports.LOOPBACK + ":" + ports.postgres(i));
+                step(
+                        3 + i,
+                        "starting PostgreSQL replica " + NODES.get(i) + " on " + Ports.LOOPBACK + ":"
+                                + ports.postgres(i));
                 PostgresNode replica = PostgresNode.replica(
                         workspace, PostgresNode.Placement.loopback(NODES.get(i), ports.postgres(i)), primary);
                 record(state, NODES.get(i), replica.process(), Signal.INT, ports.postgres(i));
                 nodes.add(replica);
             }
 
-            step(6, "HAProxy: read-write :" + ports.readWrite() + ", read-only :" + ports.readOnly());
+            step(6, "starting HAProxy: read-write :" + ports.readWrite() + ", read-only :" + ports.readOnly());
             Haproxy haproxy = Haproxy.start(workspace, haproxyConfig(nodes));
             record(state, "haproxy", haproxy.process(), Signal.TERM, ports.readWrite());
 
-            step(
-                    7,
-                    "checking a write through :" + ports.readWrite() + " reaches a replica through :"
-                            + ports.readOnly());
+            step(7, "a write through :" + ports.readWrite() + " reaches a replica through :" + ports.readOnly());
             checkReadWriteAndReadOnly();
             writeState(state);
         } catch (RuntimeException e) {
@@ -225,10 +225,8 @@ public final class LocalCluster {
         String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite());
         String ro = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readOnly());
         Wait.until(Duration.ofSeconds(30), "a write through :" + ports.readWrite(), () -> {
-            PostgresNode.queryValue(
-                    rw,
-                    "CREATE TABLE IF NOT EXISTS pgha_up_check (at timestamptz);"
-                            + " INSERT INTO pgha_up_check VALUES (now()) RETURNING at");
+            PostgresNode.execute(rw, "CREATE TABLE IF NOT EXISTS pgha_up_check (at timestamptz)");
+            PostgresNode.execute(rw, "INSERT INTO pgha_up_check VALUES (now())");
             return true;
         });
         Wait.until(
@@ -258,7 +256,7 @@ public final class LocalCluster {
     }
 
     private void step(int number, String what) {
-        out.println("[" + number + "/7] starting " + what + " ...");
+        out.println("[" + number + "/7] " + what + " ...");
     }
 
     private void record(Properties state, String component, LocalProcess process, Signal stop, int port) {

@@ -11,6 +11,8 @@ public final class Main {
     private Main() {}
 
     public static void main(String[] args) {
+        // Progress goes to stdout; the launchers' own INFO lines would only repeat it.
+        java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
         System.exit(run(args));
     }
 
