@@ -1,0 +1,35 @@
+package io.pgha.core.store;
+
+import io.pgha.core.DynamicConfig;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One consistent read of a cluster's keys.
+ *
+ * @param revision the etcd revision of the read (watch from {@code revision + 1})
+ * @param leader the leader key, when present
+ * @param members member keys by name
+ * @param config the dynamic config JSON, when present (parse with {@link DynamicConfig#fromJson})
+ * @param initialize the initialize key's value, when present
+ * @param sync the sync key's value, when present
+ * @param switchover the switchover key's value, when present
+ */
+public record ClusterSnapshot(
+        long revision,
+        Optional<LeaderKey> leader,
+        Map<String, MemberEntry> members,
+        Optional<String> config,
+        Optional<String> initialize,
+        Optional<String> sync,
+        Optional<String> switchover) {
+
+    public Optional<MemberEntry> member(String name) {
+        return Optional.ofNullable(members.get(name));
+    }
+
+    /** The member the leader key names, when it has a member key. */
+    public Optional<MemberEntry> leaderMember() {
+        return leader.flatMap(l -> member(l.member()));
+    }
+}

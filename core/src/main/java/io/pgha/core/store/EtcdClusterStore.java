@@ -1,0 +1,261 @@
+package io.pgha.core.store;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.GetResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.pgha.core.DynamicConfig;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.Json;
+import io.pgha.core.MemberStatus;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/** {@link ClusterStore} over jetcd; every key comes from {@link EtcdLayout}. */
+public final class EtcdClusterStore implements ClusterStore {
+    private final Client client;
+    private final EtcdLayout layout;
+    private final Duration timeout;
+
+    public EtcdClusterStore(Client client, EtcdLayout layout, Duration operationTimeout) {
+        this.client = client;
+        this.layout = layout;
+        this.timeout = operationTimeout;
+    }
+
+    /** A client for {@code endpoints} that gives up connecting after {@code operationTimeout}. */
+    public static EtcdClusterStore connect(List<String> endpoints, EtcdLayout layout, Duration operationTimeout) {
+        Client client = Client.builder()
+                .endpoints(endpoints.toArray(String[]::new))
+                .connectTimeout(operationTimeout)
+                .retryMaxDuration(operationTimeout)
+                .keepaliveTime(Duration.ofSeconds(5))
+                .keepaliveTimeout(operationTimeout)
+                .build();
+        return new EtcdClusterStore(client, layout, operationTimeout);
+    }
+
+    public EtcdLayout layout() {
+        return layout;
+    }
+
+    @Override
+    public long grantLease(Duration ttl) {
+        return await(
+                        "grant a lease of " + ttl.toSeconds() + " s",
+                        client.getLeaseClient().grant(ttl.toSeconds()))
+                .getID();
+    }
+
+    @Override
+    public long keepAliveOnce(long lease) {
+        try {
+            return await(
+                            "renew lease " + Long.toHexString(lease),
+                            client.getLeaseClient().keepAliveOnce(lease))
+                    .getTTL();
+        } catch (StoreException e) {
+            if (isLeaseNotFound(e)) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void revokeLease(long lease) {
+        await("revoke lease " + Long.toHexString(lease), client.getLeaseClient().revoke(lease));
+    }
+
+    @Override
+    public boolean createMember(String name, MemberStatus status, long lease) {
+        return createOnly(layout.member(name), Json.write(status), lease);
+    }
+
+    @Override
+    public void putMember(String name, MemberStatus status, long lease) {
+        put(layout.member(name), Json.write(status), lease);
+    }
+
+    @Override
+    public boolean createInitialize(String value) {
+        return createOnly(layout.initialize(), value, 0);
+    }
+
+    @Override
+    public void putInitialize(String value) {
+        put(layout.initialize(), value, 0);
+    }
+
+    @Override
+    public void deleteInitialize() {
+        await("delete " + layout.initialize(), client.getKVClient().delete(bytes(layout.initialize())));
+    }
+
+    @Override
+    public boolean acquireLeader(String member, long lease) {
+        return createOnly(layout.leader(), member, lease);
+    }
+
+    @Override
+    public boolean releaseLeader(String member) {
+        ByteSequence key = bytes(layout.leader());
+        return await(
+                        "release " + layout.leader(),
+                        client.getKVClient()
+                                .txn()
+                                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(member))))
+                                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                                .commit())
+                .isSucceeded();
+    }
+
+    @Override
+    public boolean createConfig(DynamicConfig config) {
+        return createOnly(layout.config(), config.toJson(), 0);
+    }
+
+    @Override
+    public void putStatus(String json, long lease) {
+        put(layout.status(), json, lease);
+    }
+
+    @Override
+    public ClusterSnapshot read() {
+        GetResponse response = await(
+                "read " + layout.prefix(),
+                client.getKVClient()
+                        .get(
+                                bytes(layout.prefix()),
+                                GetOption.builder().isPrefix(true).build()));
+        Optional<LeaderKey> leader = Optional.empty();
+        Map<String, MemberEntry> members = new LinkedHashMap<>();
+        Optional<String> config = Optional.empty();
+        Optional<String> initialize = Optional.empty();
+        Optional<String> sync = Optional.empty();
+        Optional<String> switchover = Optional.empty();
+        for (KeyValue kv : response.getKvs()) {
+            String key = text(kv.getKey());
+            String value = text(kv.getValue());
+            if (key.equals(layout.leader())) {
+                leader = Optional.of(new LeaderKey(value, kv.getLease(), kv.getModRevision()));
+            } else if (key.startsWith(layout.members())
+                    && key.length() > layout.members().length()) {
+                String name = layout.memberName(key);
+                MemberStatus status;
+                try {
+                    status = Json.read(value, MemberStatus.class, key);
+                } catch (IllegalArgumentException e) {
+                    status = null;
+                }
+                members.put(name, new MemberEntry(name, status, kv.getLease()));
+            } else if (key.equals(layout.config())) {
+                config = Optional.of(value);
+            } else if (key.equals(layout.initialize())) {
+                initialize = Optional.of(value);
+            } else if (key.equals(layout.sync())) {
+                sync = Optional.of(value);
+            } else if (key.equals(layout.switchover())) {
+                switchover = Optional.of(value);
+            }
+        }
+        return new ClusterSnapshot(
+                response.getHeader().getRevision(), leader, Map.copyOf(members), config, initialize, sync, switchover);
+    }
+
+    @Override
+    public AutoCloseable watch(long fromRevision, Runnable onChange) {
+        List<String> interesting = List.of(layout.leader(), layout.config(), layout.sync(), layout.switchover());
+        Watch.Watcher watcher = client.getWatchClient()
+                .watch(
+                        bytes(layout.prefix()),
+                        WatchOption.builder()
+                                .isPrefix(true)
+                                .withRevision(fromRevision)
+                                .build(),
+                        response -> {
+                            boolean relevant = response.getEvents().stream()
+                                    .anyMatch(e -> interesting.contains(
+                                            text(e.getKeyValue().getKey())));
+                            if (relevant) {
+                                onChange.run();
+                            }
+                        },
+                        error -> onChange.run());
+        return watcher::close;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private boolean createOnly(String key, String value, long lease) {
+        ByteSequence k = bytes(key);
+        PutOption option = lease == 0
+                ? PutOption.DEFAULT
+                : PutOption.builder().withLeaseId(lease).build();
+        return await(
+                        "create " + key,
+                        client.getKVClient()
+                                .txn()
+                                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                                .Then(Op.put(k, bytes(value), option))
+                                .commit())
+                .isSucceeded();
+    }
+
+    private void put(String key, String value, long lease) {
+        PutOption option = lease == 0
+                ? PutOption.DEFAULT
+                : PutOption.builder().withLeaseId(lease).build();
+        await("write " + key, client.getKVClient().put(bytes(key), bytes(value), option));
+    }
+
+    private <T> T await(String what, CompletableFuture<T> future) {
+        try {
+            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            future.cancel(true);
+            throw new StoreException("etcd did not " + what + " within " + timeout.toMillis() + " ms", e);
+        } catch (ExecutionException e) {
+            throw new StoreException("etcd could not " + what + ": " + e.getCause(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreException("interrupted while waiting for etcd to " + what, e);
+        }
+    }
+
+    private static boolean isLeaseNotFound(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (String.valueOf(t.getMessage()).contains("requested lease not found")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    private static String text(ByteSequence bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
+}

@@ -1,0 +1,67 @@
+package io.pgha.agent.api;
+
+import io.pgha.agent.pg.PgState;
+import io.pgha.events.Lsn;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What the REST API answers from: the agent's last observation, as one immutable value.
+ *
+ * @param scope the cluster name
+ * @param name this member
+ * @param pg the last probe of PostgreSQL
+ * @param leader the member the leader key names
+ * @param leaderIsMine the leader key is this agent's (bound to its lease)
+ * @param fenced the agent demoted itself for lack of lease renewals
+ * @param leaderLsn the leader's last published WAL position
+ * @param maximumLagOnFailover bytes (the readiness limit)
+ * @param syncStandbys the members in the sync key
+ * @param tags this member's tags
+ * @param dcsLastSeenEpochSeconds when etcd last answered (wall clock, seconds)
+ * @param loopAlive the loop ran recently
+ * @param version the agent's version
+ */
+public record AgentView(
+        String scope,
+        String name,
+        PgState pg,
+        Optional<String> leader,
+        boolean leaderIsMine,
+        boolean fenced,
+        Optional<Lsn> leaderLsn,
+        long maximumLagOnFailover,
+        Set<String> syncStandbys,
+        Map<String, Object> tags,
+        long dcsLastSeenEpochSeconds,
+        boolean loopAlive,
+        String version) {
+
+    /** Running as the primary that holds the leader key, and not fenced. */
+    public boolean primaryOk() {
+        return pg.isPrimary() && leaderIsMine && !fenced;
+    }
+
+    /** This member's most advanced WAL position as a replica. */
+    public Optional<Lsn> replicaLsn() {
+        Lsn best = null;
+        for (String text : new String[] {pg.receiveLsn(), pg.replayLsn()}) {
+            if (text != null) {
+                Lsn lsn = Lsn.parse(text);
+                if (best == null || lsn.compareTo(best) > 0) {
+                    best = lsn;
+                }
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    /** Bytes behind the leader, when both positions are known. */
+    public Optional<Long> lagBytes() {
+        if (leaderLsn.isEmpty() || replicaLsn().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(Math.max(0, leaderLsn.get().minus(replicaLsn().get())));
+    }
+}

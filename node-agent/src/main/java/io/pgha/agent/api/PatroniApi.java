@@ -1,0 +1,165 @@
+package io.pgha.agent.api;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
+import io.pgha.agent.NodeAgent;
+import io.pgha.agent.config.AgentConfig;
+import io.pgha.agent.config.Secrets;
+import io.pgha.core.Json;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Patroni's REST API on the agent's HTTP port: health checks (GET/HEAD/OPTIONS), {@code GET /patroni},
+ * the POST actions behind a bearer token, and Prometheus metrics at {@code /metrics}.
+ */
+@ApplicationScoped
+public class PatroniApi {
+    private static final Logger LOG = Logger.getLogger(PatroniApi.class);
+
+    @Inject
+    NodeAgent agent;
+
+    @Inject
+    AgentConfig config;
+
+    @Inject
+    MeterRegistry registry;
+
+    void routes(@Observes Router router) {
+        for (String path : HealthChecks.PATHS) {
+            router.route(path)
+                    .method(HttpMethod.GET)
+                    .method(HttpMethod.HEAD)
+                    .method(HttpMethod.OPTIONS)
+                    .order(-100)
+                    .handler(ctx -> check(path, ctx));
+        }
+        post(router, "/restart", agent::restartPostgres);
+        post(router, "/reload", agent::reloadPostgres);
+        post(router, "/reinitialize", agent::reinitialize);
+        router.route("/metrics").method(HttpMethod.GET).order(-100).handler(this::metrics);
+    }
+
+    private void check(String path, RoutingContext ctx) {
+        mdc();
+        Map<String, List<String>> query = new LinkedHashMap<>();
+        ctx.queryParams()
+                .names()
+                .forEach(name -> query.put(name, ctx.queryParams().getAll(name)));
+        AgentView view = agent.view();
+        if (view == null) {
+            ctx.response().setStatusCode(503).end();
+            return;
+        }
+        HealthChecks.Result result = HealthChecks.evaluate(path, query, view);
+        ctx.response().setStatusCode(result.status());
+        if (result.status() == 400) {
+            ctx.response()
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end(result.reason() + "\n");
+            return;
+        }
+        if (ctx.request().method() != HttpMethod.GET) {
+            ctx.response().end();
+            return;
+        }
+        ctx.response().putHeader("Content-Type", "application/json").end(Json.write(PatroniStatus.of(view)));
+    }
+
+    private void post(Router router, String path, Runnable action) {
+        router.route(path).method(HttpMethod.POST).order(-100).blockingHandler(ctx -> {
+            mdc();
+            Optional<String> token = Secrets.resolve(
+                    "REST token", config.restapi().token(), config.restapi().tokenFile());
+            if (!authorized(ctx.request().getHeader("Authorization"), token)) {
+                ctx.response()
+                        .setStatusCode(401)
+                        .putHeader("WWW-Authenticate", "Bearer realm=\"pgha\"")
+                        .putHeader("Content-Type", "text/plain; charset=utf-8")
+                        .end(
+                                token.isEmpty()
+                                        ? "no REST token is configured (pgha.restapi.token or token-file): POST is disabled\n"
+                                        : "a valid 'Authorization: Bearer <token>' header is required\n");
+                return;
+            }
+            run(ctx, path, action);
+        });
+    }
+
+    private static void run(RoutingContext ctx, String path, Runnable action) {
+        try {
+            action.run();
+            ctx.response().setStatusCode(200).end(path.substring(1) + " done\n");
+        } catch (RuntimeException e) {
+            LOG.errorf("POST %s failed: %s", path, e.getMessage());
+            ctx.response().setStatusCode(503).end(path.substring(1) + " failed: " + e.getMessage() + "\n");
+        }
+    }
+
+    private void mdc() {
+        org.jboss.logging.MDC.put("cluster", config.cluster());
+        org.jboss.logging.MDC.put("member", config.name());
+    }
+
+    /** Constant-time comparison of the presented bearer token with the configured one. */
+    static boolean authorized(String header, Optional<String> token) {
+        if (token.isEmpty() || header == null || !header.startsWith("Bearer ")) {
+            return false;
+        }
+        byte[] presented = header.substring("Bearer ".length()).strip().getBytes(StandardCharsets.UTF_8);
+        return MessageDigest.isEqual(presented, token.get().getBytes(StandardCharsets.UTF_8));
+    }
+
+    private void metrics(RoutingContext ctx) {
+        Optional<Object> prometheus = prometheus(registry);
+        if (prometheus.isEmpty()) {
+            ctx.response().setStatusCode(503).end("no Prometheus registry\n");
+            return;
+        }
+        try {
+            String text =
+                    (String) prometheus.get().getClass().getMethod("scrape").invoke(prometheus.get());
+            ctx.response()
+                    .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
+                    .end(text);
+        } catch (ReflectiveOperationException e) {
+            ctx.response().setStatusCode(500).end("cannot scrape: " + e + "\n");
+        }
+    }
+
+    private static Optional<Object> prometheus(MeterRegistry registry) {
+        if (hasScrape(registry)) {
+            return Optional.of(registry);
+        }
+        if (registry instanceof CompositeMeterRegistry composite) {
+            for (MeterRegistry inner : composite.getRegistries()) {
+                Optional<Object> found = prometheus(inner);
+                if (found.isPresent()) {
+                    return found;
+                }
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean hasScrape(Object registry) {
+        try {
+            registry.getClass().getMethod("scrape");
+            return true;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+}

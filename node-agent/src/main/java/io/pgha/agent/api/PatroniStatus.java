@@ -1,0 +1,67 @@
+package io.pgha.agent.api;
+
+import io.pgha.agent.pg.PgState;
+import io.pgha.events.Lsn;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The body of {@code GET /patroni} (and of every health check), with Patroni's field names. */
+public final class PatroniStatus {
+    private PatroniStatus() {}
+
+    public static Map<String, Object> of(AgentView v) {
+        PgState pg = v.pg();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("state", !pg.running() ? "stopped" : pg.accepting() ? "running" : "starting");
+        if (pg.postmasterStart() != null) {
+            body.put("postmaster_start_time", pg.postmasterStart().toString());
+        }
+        body.put("role", pg.accepting() ? (pg.inRecovery() || v.fenced() ? "replica" : "primary") : "uninitialized");
+        body.put("server_version", pg.serverVersion());
+        Map<String, Object> xlog = new LinkedHashMap<>();
+        if (pg.accepting() && !pg.inRecovery() && pg.writeLsn() != null) {
+            xlog.put("location", Lsn.parse(pg.writeLsn()).value());
+        } else if (pg.accepting()) {
+            xlog.put(
+                    "received_location",
+                    pg.receiveLsn() == null ? null : Lsn.parse(pg.receiveLsn()).value());
+            xlog.put(
+                    "replayed_location",
+                    pg.replayLsn() == null ? null : Lsn.parse(pg.replayLsn()).value());
+            xlog.put(
+                    "replayed_timestamp",
+                    pg.replayTimestamp() == null ? null : pg.replayTimestamp().toString());
+            xlog.put("paused", pg.replayPaused());
+        }
+        body.put("xlog", xlog);
+        body.put("timeline", pg.timeline());
+        if (pg.accepting() && pg.inRecovery()) {
+            body.put("replication_state", pg.walReceiverStatus() == null ? "stopped" : pg.walReceiverStatus());
+        }
+        List<Map<String, Object>> replication = new ArrayList<>();
+        for (PgState.Replica r : pg.replication()) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("usename", r.usename());
+            row.put("application_name", r.applicationName());
+            row.put("client_addr", r.clientAddr());
+            row.put("state", r.state());
+            row.put("sync_state", r.syncState());
+            row.put("sync_priority", r.syncPriority());
+            replication.add(row);
+        }
+        body.put("replication", replication);
+        body.put("pause", false);
+        body.put("cluster_unlocked", v.leader().isEmpty());
+        body.put("dcs_last_seen", v.dcsLastSeenEpochSeconds());
+        body.put("tags", v.tags());
+        body.put("database_system_identifier", pg.systemIdentifier());
+        Map<String, Object> patroni = new LinkedHashMap<>();
+        patroni.put("version", v.version());
+        patroni.put("scope", v.scope());
+        patroni.put("name", v.name());
+        body.put("patroni", patroni);
+        return body;
+    }
+}

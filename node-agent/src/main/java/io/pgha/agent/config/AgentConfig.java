@@ -1,0 +1,236 @@
+package io.pgha.agent.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The agent's static configuration ({@code pgha.*}, from system properties, environment or
+ * application.properties). Passwords and the REST token come from the environment (say {@code
+ * PGHA_POSTGRES_SUPERUSER_PASSWORD}) or from secret files, and are never logged.
+ */
+@ConfigMapping(prefix = "pgha")
+public interface AgentConfig {
+    /** The cluster's name (Patroni's scope); its keys live under {@code /pgha/<cluster>/}. */
+    String cluster();
+
+    /** This member's name, unique within the cluster; also its replication slot and application_name. */
+    String name();
+
+    /** etcd client URLs, comma-separated (e.g. {@code http://10.0.0.1:2379,http://10.0.0.2:2379}). */
+    @WithName("etcd.endpoints")
+    List<String> etcdEndpoints();
+
+    /** The PostgreSQL instance this agent owns. */
+    Postgres postgres();
+
+    /** The REST API (its port is {@code quarkus.http.port}, 8008 by default). */
+    RestApi restapi();
+
+    /** Tags published in the member key and used by routing and failover. */
+    Tags tags();
+
+    /** Dynamic settings written to {@code /pgha/<cluster>/config} when the cluster is bootstrapped. */
+    Dcs dcs();
+
+    /** Self-fencing of a primary that cannot renew its lease. */
+    Fencing fencing();
+
+    /** Optional scripts run (in the background) with arguments: action, role, cluster. */
+    Callbacks callbacks();
+
+    /** Callback scripts, as in Patroni. */
+    interface Callbacks {
+        /** Run after PostgreSQL was started. */
+        @WithName("on-start")
+        Optional<String> onStart();
+
+        /** Run after PostgreSQL was stopped. */
+        @WithName("on-stop")
+        Optional<String> onStop();
+
+        /** Run when PostgreSQL's role changed (primary / replica). */
+        @WithName("on-role-change")
+        Optional<String> onRoleChange();
+    }
+
+    /** PostgreSQL settings. */
+    interface Postgres {
+        /** The data directory; created (mode 700) when missing. Its parent must be writable. */
+        @WithName("data-dir")
+        Path dataDir();
+
+        /** PostgreSQL's bin folder (initdb, postgres, pg_basebackup, pg_rewind). */
+        @WithName("bin-dir")
+        @WithDefault("/usr/lib/postgresql/15/bin")
+        Path binDir();
+
+        /** The address PostgreSQL listens on. */
+        @WithName("listen-host")
+        @WithDefault("127.0.0.1")
+        String listenHost();
+
+        /** The address other members and clients use to reach PostgreSQL (default: listen-host). */
+        @WithName("connect-host")
+        Optional<String> connectHost();
+
+        /** PostgreSQL's TCP port. */
+        @WithDefault("5432")
+        int port();
+
+        /** The network allowed to connect in pg_hba.conf (trust without passwords, else scram-sha-256). */
+        @WithName("allowed-cidr")
+        @WithDefault("127.0.0.0/8")
+        String allowedCidr();
+
+        /** Whether PostgreSQL, initdb and pg_basebackup sync to disk (turn off only for tests). */
+        @WithDefault("true")
+        boolean fsync();
+
+        /** Extra postgresql.conf parameters, e.g. {@code pgha.postgres.parameters.shared_buffers=64MB}. */
+        Map<String, String> parameters();
+
+        /** Re-clone with pg_basebackup when pg_rewind fails, so that the member always comes back. */
+        @WithName("reclone-on-rewind-failure")
+        @WithDefault("true")
+        boolean recloneOnRewindFailure();
+
+        /** Seconds a fast shutdown may take before an immediate one. */
+        @WithName("stop-timeout")
+        @WithDefault("20s")
+        Duration stopTimeout();
+
+        /** The superuser the agent connects as (created by initdb). */
+        Superuser superuser();
+
+        /** The role replicas stream as (created at bootstrap, REPLICATION LOGIN). */
+        Replication replication();
+
+        /** The least-privilege monitoring role (created at bootstrap, member of pg_monitor). */
+        Monitoring monitoring();
+    }
+
+    /** Superuser credentials. */
+    interface Superuser {
+        /** Role name. */
+        @WithDefault("postgres")
+        String username();
+
+        /** Password (prefer {@code PGHA_POSTGRES_SUPERUSER_PASSWORD} or the password file). */
+        Optional<String> password();
+
+        /** A file whose first line is the password. */
+        @WithName("password-file")
+        Optional<Path> passwordFile();
+    }
+
+    /** Replication credentials. */
+    interface Replication {
+        /** Role name. */
+        @WithDefault("replicator")
+        String username();
+
+        /** Password (prefer {@code PGHA_POSTGRES_REPLICATION_PASSWORD} or the password file). */
+        Optional<String> password();
+
+        /** A file whose first line is the password. */
+        @WithName("password-file")
+        Optional<Path> passwordFile();
+    }
+
+    /** Monitoring credentials. */
+    interface Monitoring {
+        /** Role name. */
+        @WithDefault("pgha_monitor")
+        String username();
+
+        /** Password (prefer {@code PGHA_POSTGRES_MONITORING_PASSWORD} or the password file). */
+        Optional<String> password();
+
+        /** A file whose first line is the password. */
+        @WithName("password-file")
+        Optional<Path> passwordFile();
+    }
+
+    /** REST API settings. */
+    interface RestApi {
+        /** The address others use to reach this REST API, published as api_url (default: quarkus.http.host). */
+        @WithName("connect-host")
+        Optional<String> connectHost();
+
+        /** Bearer token required by POST /restart, /reload, /reinitialize (prefer PGHA_RESTAPI_TOKEN). */
+        Optional<String> token();
+
+        /** A file whose first line is the bearer token. */
+        @WithName("token-file")
+        Optional<Path> tokenFile();
+    }
+
+    /** Member tags (Patroni's names). */
+    interface Tags {
+        /** Never promote this member. */
+        @WithDefault("false")
+        boolean nofailover();
+
+        /** Higher is preferred among equally advanced candidates; 0 means never. */
+        @WithName("failover-priority")
+        @WithDefault("1")
+        int failoverPriority();
+
+        /** Keep this member out of read load balancing (/replica answers 503). */
+        @WithDefault("false")
+        boolean noloadbalance();
+
+        /** Never choose this member as a synchronous standby. */
+        @WithDefault("false")
+        boolean nosync();
+    }
+
+    /** Bootstrap values of the dynamic configuration (seconds, bytes). */
+    interface Dcs {
+        /** Seconds a lease lives without renewal. */
+        @WithDefault("10")
+        int ttl();
+
+        /** Seconds between two runs of the loop. */
+        @WithName("loop-wait")
+        @WithDefault("1")
+        int loopWait();
+
+        /** Seconds an etcd or PostgreSQL operation may take. */
+        @WithName("retry-timeout")
+        @WithDefault("3")
+        int retryTimeout();
+
+        /** Seconds a crashed primary gets to come back before the leader key is released. */
+        @WithName("primary-start-timeout")
+        @WithDefault("10")
+        int primaryStartTimeout();
+
+        /** How far behind (bytes, or with a unit like 16MB) a replica may be and still be promoted. */
+        @WithName("maximum-lag-on-failover")
+        @WithDefault("1MB")
+        String maximumLagOnFailover();
+
+        /** Rewind a diverged former primary (else re-clone it). */
+        @WithName("use-pg-rewind")
+        @WithDefault("true")
+        boolean usePgRewind();
+    }
+
+    /** Self-fencing settings. */
+    interface Fencing {
+        /**
+         * How long before its lease can expire a primary that could not renew it demotes; the demotion
+         * (a fast shutdown) must fit in it. Must be less than ttl.
+         */
+        @WithName("safety-margin")
+        @WithDefault("3s")
+        Duration safetyMargin();
+    }
+}

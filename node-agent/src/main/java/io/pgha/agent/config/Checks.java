@@ -1,0 +1,28 @@
+package io.pgha.agent.config;
+
+import io.pgha.core.ByteSize;
+import io.pgha.core.DynamicConfig;
+import java.util.List;
+
+/** Start-time checks of the static configuration; messages name the property. */
+public final class Checks {
+    private Checks() {}
+
+    /** The bootstrap dynamic config from {@code pgha.dcs.*}, or an exception naming the bad properties. */
+    public static DynamicConfig dynamicConfig(AgentConfig.Dcs dcs) {
+        long lag;
+        try {
+            lag = ByteSize.parse(dcs.maximumLagOnFailover());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid setting pgha.dcs.maximum-lag-on-failover: " + e.getMessage());
+        }
+        DynamicConfig config = new DynamicConfig(
+                dcs.ttl(), dcs.loopWait(), dcs.retryTimeout(), dcs.primaryStartTimeout(), lag, dcs.usePgRewind());
+        List<String> problems = config.problems();
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("invalid setting in pgha.dcs.* (pgha.dcs.ttl, pgha.dcs.loop-wait,"
+                    + " pgha.dcs.retry-timeout, pgha.dcs.primary-start-timeout): " + String.join("; ", problems));
+        }
+        return config;
+    }
+}

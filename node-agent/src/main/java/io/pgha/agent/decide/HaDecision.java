@@ -1,0 +1,74 @@
+package io.pgha.agent.decide;
+
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The agent's decision in one run of its loop: a pure function from what it saw to what it does. The
+ * agent never chooses a primary; it obeys the leader key (written by the bootstrap race or the
+ * coordinator) and keeps its PostgreSQL consistent with it.
+ */
+public final class HaDecision {
+    private HaDecision() {}
+
+    public static List<Action> decide(Observation o) {
+        if (!o.etcdReachable()) {
+            // Without etcd nothing is promoted or followed; the fencing watchdog guards a primary.
+            if (!o.pgRunning() && !o.fenced() && o.crashedPrimaryFor().isEmpty()) {
+                return List.of(new Action.StartStandby(o.following().orElse(null)));
+            }
+            return List.of();
+        }
+        if (o.leaderIsMine()) {
+            if (!o.pgRunning()) {
+                long down = o.crashedPrimaryFor().orElse(0L);
+                if (down >= o.primaryStartTimeoutNanos()) {
+                    return List.of(new Action.ReleaseLeader(
+                            "PostgreSQL did not accept connections within " + "primary_start_timeout after a crash"));
+                }
+                return List.of(new Action.StartPrimary());
+            }
+            if (!o.pgAccepting()) {
+                long down = o.crashedPrimaryFor().orElse(0L);
+                if (o.crashedPrimaryFor().isPresent() && down >= o.primaryStartTimeoutNanos()) {
+                    return List.of(new Action.ReleaseLeader(
+                            "PostgreSQL did not accept connections within " + "primary_start_timeout after a crash"));
+                }
+                return List.of();
+            }
+            if (o.inRecovery()) {
+                return List.of(new Action.Promote(), new Action.EnsureSlots());
+            }
+            if (o.handoverTo().isPresent()) {
+                return List.of(new Action.HandOver(o.handoverTo().get()));
+            }
+            return List.of(new Action.EnsureSlots());
+        }
+        Optional<String> other = o.leader().filter(l -> !l.equals(o.me()));
+        if (other.isPresent() && o.leaderHasAddress()) {
+            String leader = other.get();
+            if (!o.pgRunning()) {
+                return List.of(
+                        o.mayHaveDiverged() ? new Action.RewindAndFollow(leader) : new Action.StartStandby(leader));
+            }
+            if (!o.pgAccepting()) {
+                return List.of();
+            }
+            if (!o.inRecovery()) {
+                return List.of(new Action.RewindAndFollow(leader));
+            }
+            if (!o.following().equals(Optional.of(leader))) {
+                return List.of(o.mayHaveDiverged() ? new Action.RewindAndFollow(leader) : new Action.Follow(leader));
+            }
+            return List.of();
+        }
+        // No usable leader: never run as a primary without the key.
+        if (o.pgRunning() && o.pgAccepting() && !o.inRecovery()) {
+            return List.of(new Action.Demote("the leader key does not name this member"));
+        }
+        if (!o.pgRunning()) {
+            return List.of(new Action.StartStandby(null));
+        }
+        return List.of();
+    }
+}

@@ -1,0 +1,37 @@
+package io.pgha.agent.decide;
+
+import java.util.Optional;
+
+/**
+ * What one run of the loop saw, as plain values.
+ *
+ * @param me this member's name
+ * @param etcdReachable the cluster could be read this run
+ * @param leader the member the leader key names, when there is one
+ * @param leaderIsMine the leader key names this member and is bound to this agent's current lease
+ * @param leaderHasAddress the leader's member key has a usable conn_url
+ * @param pgRunning the postmaster is alive
+ * @param pgAccepting PostgreSQL answered the probe
+ * @param inRecovery PostgreSQL is a standby
+ * @param following the member this standby's primary_conninfo names (empty: none)
+ * @param mayHaveDiverged this data directory ran as a primary and may hold WAL others lack
+ * @param crashedPrimaryFor how long a primary has been down, when it is one that crashed
+ * @param primaryStartTimeoutNanos how long a crashed primary may take to come back
+ * @param handoverTo a pending planned handover from this leader to that member
+ * @param fenced the agent demoted itself for lack of lease renewal and has not renewed since
+ */
+public record Observation(
+        String me,
+        boolean etcdReachable,
+        Optional<String> leader,
+        boolean leaderIsMine,
+        boolean leaderHasAddress,
+        boolean pgRunning,
+        boolean pgAccepting,
+        boolean inRecovery,
+        Optional<String> following,
+        boolean mayHaveDiverged,
+        Optional<Long> crashedPrimaryFor,
+        long primaryStartTimeoutNanos,
+        Optional<String> handoverTo,
+        boolean fenced) {}

@@ -1,0 +1,64 @@
+package io.pgha.agent.pg;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * What one probe of PostgreSQL saw. When the postmaster is not running or does not accept
+ * connections, only {@code running}/{@code accepting} mean anything.
+ */
+public record PgState(
+        boolean running,
+        boolean accepting,
+        boolean inRecovery,
+        long timeline,
+        String writeLsn,
+        String receiveLsn,
+        String replayLsn,
+        String walReceiverStatus,
+        String senderHost,
+        int senderPort,
+        int serverVersion,
+        String systemIdentifier,
+        Instant replayTimestamp,
+        boolean replayPaused,
+        Instant postmasterStart,
+        String syncStandbyNames,
+        List<Replica> replication) {
+
+    /** A row of pg_stat_replication (on a primary). */
+    public record Replica(
+            String usename,
+            String applicationName,
+            String clientAddr,
+            String state,
+            String syncState,
+            int syncPriority) {}
+
+    /** Not running at all. */
+    public static PgState stopped() {
+        return new PgState(
+                false, false, false, 0, null, null, null, null, null, 0, 0, null, null, false, null, null, List.of());
+    }
+
+    /** Running but not (yet) accepting connections. */
+    public static PgState starting() {
+        return new PgState(
+                true, false, false, 0, null, null, null, null, null, 0, 0, null, null, false, null, null, List.of());
+    }
+
+    /** Running, accepting and not in recovery. */
+    public boolean isPrimary() {
+        return running && accepting && !inRecovery;
+    }
+
+    /** Running, accepting and in recovery. */
+    public boolean isStandby() {
+        return running && accepting && inRecovery;
+    }
+
+    /** The WAL receiver streams. */
+    public boolean streaming() {
+        return "streaming".equals(walReceiverStatus);
+    }
+}

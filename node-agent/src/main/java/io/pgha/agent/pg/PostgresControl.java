@@ -1,0 +1,87 @@
+package io.pgha.agent.pg;
+
+import java.util.Collection;
+import java.util.Optional;
+
+/**
+ * Everything the agent does to its PostgreSQL instance: the one interface between the agent's
+ * decisions and the data directory, postmaster and SQL.
+ */
+public interface PostgresControl {
+    /** Whether the data directory holds a cluster. */
+    boolean initialized();
+
+    /** Whether the data directory's control file says it last ran as a primary (and may have diverged). */
+    boolean lastRanAsPrimary();
+
+    /** initdb with data checksums. */
+    void initdb();
+
+    /** Writes the agent's settings and pg_hba.conf; a standby gets standby.signal and, when given, its upstream. */
+    void configure(boolean standby, Optional<Upstream> upstream);
+
+    /** Starts the postmaster as a child process (returns at once; probe to see it accept). */
+    void start();
+
+    /** Whether the postmaster this agent started is alive. */
+    boolean running();
+
+    /** Fast shutdown, immediate after the stop timeout; returns when the postmaster is gone. */
+    void stop();
+
+    /**
+     * Fast shutdown (sessions are terminated at once), immediate shutdown after {@code fastTimeout}:
+     * for self-fencing, where a fast shutdown can hang on walsenders whose standbys are unreachable.
+     */
+    void stop(java.time.Duration fastTimeout);
+
+    /** Stops a postmaster left running by an earlier agent (from postmaster.pid), if any. */
+    void stopLeftover();
+
+    /** One probe: role, timeline, LSNs, WAL receiver, replication. */
+    PgState probe();
+
+    /** Promotes and confirms that recovery has ended. */
+    void promote();
+
+    /** pg_reload_conf(). */
+    void reload();
+
+    /** Creates the replication and monitoring roles (on the primary, once). */
+    void createRoles();
+
+    /** Creates the physical slots that are missing here (on the primary). */
+    void ensureSlots(Collection<String> slotNames);
+
+    /** Creates {@code slot} on {@code upstream} if it is missing there. */
+    void ensureSlotOn(Upstream upstream, String slot);
+
+    /** Empties the data directory. */
+    void wipe();
+
+    /** pg_basebackup from {@code upstream} through {@code slot} into the (empty) data directory. */
+    void basebackup(Upstream upstream, String slot);
+
+    /** pg_rewind from {@code upstream}; false (with the reason logged) when it failed. */
+    boolean rewind(Upstream upstream);
+
+    /** Sets synchronous_standby_names on this primary (kept across restarts as primary) and reloads. */
+    void applySynchronousStandbyNames(String value);
+
+    /** CHECKPOINT on this instance. */
+    void checkpoint();
+
+    /** The latest checkpoint location in the control file (after a clean stop: the shutdown checkpoint). */
+    io.pgha.events.Lsn latestCheckpoint();
+
+    /** pg_last_wal_receive_lsn() on {@code standby}, when it has received anything. */
+    Optional<io.pgha.events.Lsn> receivedOn(Upstream standby);
+
+    /** The system identifier of the running instance. */
+    String systemIdentifier();
+
+    /** The replication slot name of a member (lower case, only a-z, 0-9 and _). */
+    static String slotName(String member) {
+        return member.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+    }
+}

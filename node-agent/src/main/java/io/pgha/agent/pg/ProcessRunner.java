@@ -1,0 +1,76 @@
+package io.pgha.agent.pg;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/** Runs PostgreSQL's tools to completion, capturing their output; the one place the agent forks. */
+public final class ProcessRunner {
+    private static final Logger LOG = Logger.getLogger(ProcessRunner.class);
+
+    /** A finished command: exit code and merged output. */
+    public record Result(String command, int exitCode, String output) {
+        public boolean ok() {
+            return exitCode == 0;
+        }
+
+        /** This result, or an exception naming the command, its exit code and the output's tail. */
+        public Result orThrow() {
+            if (!ok()) {
+                throw new IllegalStateException(command + " failed (exit " + exitCode + "): " + tail(output));
+            }
+            return this;
+        }
+    }
+
+    /** Runs {@code command} (never with a secret in it: pass those in {@code env}). */
+    public Result run(List<String> command, Map<String, String> env, Duration timeout) {
+        String shown = String.join(" ", command);
+        LOG.infof("running %s", shown);
+        Path out = null;
+        try {
+            out = Files.createTempFile("pgha-agent", ".out");
+            ProcessBuilder builder = new ProcessBuilder(command)
+                    .redirectErrorStream(true)
+                    .redirectOutput(out.toFile())
+                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                process.destroyForcibly().waitFor();
+                return new Result(shown, -1, Files.readString(out) + "\n(timed out after " + timeout + ")");
+            }
+            return new Result(shown, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+        } catch (IOException e) {
+            return new Result(shown, -1, e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while running " + shown, e);
+        } finally {
+            if (out != null) {
+                try {
+                    Files.deleteIfExists(out);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** Sends {@code signal} (INT, QUIT, KILL, ...) to {@code pid}. */
+    public void signal(long pid, String signal) {
+        run(List.of("kill", "-s", signal, Long.toString(pid)), Map.of(), Duration.ofSeconds(5));
+    }
+
+    static String tail(String output) {
+        String trimmed = output.strip();
+        return trimmed.length() <= 1500 ? trimmed : "..." + trimmed.substring(trimmed.length() - 1500);
+    }
+}

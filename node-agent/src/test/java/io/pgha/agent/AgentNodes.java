@@ -1,0 +1,317 @@
+package io.pgha.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.Json;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.local.Commands;
+import io.pgha.local.LocalInfra;
+import io.pgha.local.NetworkNamespace;
+import io.pgha.local.OsUser;
+import io.pgha.local.Ports;
+import io.pgha.local.PostgresNode;
+import io.pgha.local.QuarkusService;
+import io.pgha.local.Wait;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/** Starts node-agents (each with its own PostgreSQL) for the integration tests and looks at them. */
+final class AgentNodes {
+    static final String CLUSTER = "it";
+    static final String TOKEN = "it-secret-token";
+
+    /**
+     * Not an agent property: when present in the extra properties of {@link #start}, the agent gets
+     * this superuser password and generated replication and monitoring passwords, all through secret
+     * files, and pg_hba.conf asks for scram-sha-256.
+     */
+    static final String SUPERUSER_PASSWORD = "test.superuser-password";
+
+    static final String REPLICATION_PASSWORD = "repl-Secret:42";
+    static final String MONITORING_PASSWORD = "mon-Secret-42";
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    /** One agent and the PostgreSQL it owns. */
+    record Node(String name, QuarkusService agent, String pgHost, int pgPort, Path dataDir, String password) {
+        String jdbcUrl() {
+            String url = PostgresNode.jdbcUrl(pgHost, pgPort);
+            return password == null ? url : url + "&password=" + password;
+        }
+
+        Object query(String sql) throws SQLException {
+            return PostgresNode.queryValue(jdbcUrl(), sql);
+        }
+
+        void execute(String sql) throws SQLException {
+            try (var c = java.sql.DriverManager.getConnection(jdbcUrl());
+                    var st = c.createStatement()) {
+                st.execute(sql);
+            }
+        }
+
+        int status(String path) {
+            return status("GET", path);
+        }
+
+        int status(String method, String path) {
+            try {
+                return send(method, path, null).statusCode();
+            } catch (Exception e) {
+                return -1;
+            }
+        }
+
+        HttpResponse<String> send(String method, String path, String bearer) throws Exception {
+            HttpRequest.Builder b = HttpRequest.newBuilder(agent.uri(path))
+                    .timeout(Duration.ofSeconds(5))
+                    .method(method, HttpRequest.BodyPublishers.noBody());
+            if (bearer != null) {
+                b.header("Authorization", "Bearer " + bearer);
+            }
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        }
+
+        JsonNode patroni() throws Exception {
+            return Json.MAPPER.readTree(agent.get("/patroni").body());
+        }
+
+        long postmasterPid() throws Exception {
+            return Long.parseLong(
+                    Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
+        }
+    }
+
+    private AgentNodes() {}
+
+    /** The properties of an agent named {@code name}. */
+    static Map<String, String> properties(String name, List<String> etcd, String pgHost, int pgPort, Path dataDir) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pgha.cluster", CLUSTER);
+        p.put("pgha.name", name);
+        p.put("pgha.etcd.endpoints", String.join(",", etcd));
+        p.put("pgha.postgres.data-dir", dataDir.toString());
+        p.put("pgha.postgres.bin-dir", PostgresNode.binDir().toString());
+        p.put("pgha.postgres.listen-host", pgHost);
+        p.put("pgha.postgres.port", Integer.toString(pgPort));
+        p.put("pgha.postgres.fsync", "false");
+        p.put("pgha.postgres.parameters.shared_buffers", "16MB");
+        p.put("pgha.postgres.parameters.max_wal_size", "64MB");
+        p.put("pgha.restapi.token", TOKEN);
+        return p;
+    }
+
+    /** Starts an agent on loopback (or in {@code ns}) with its own data directory. */
+    static Node start(
+            LocalInfra infra, String name, List<String> etcd, NetworkNamespace ns, Map<String, String> extra) {
+        return start(infra, name, name, etcd, ns, extra);
+    }
+
+    /** Like the other start, with its files in {@code nodes/<dir>} (a second agent of the same name). */
+    static Node start(
+            LocalInfra infra,
+            String name,
+            String dir,
+            List<String> etcd,
+            NetworkNamespace ns,
+            Map<String, String> extra) {
+        String host = ns == null ? Ports.LOOPBACK : ns.address();
+        int port = Ports.free();
+        Path nodeDir =
+                OsUser.forPostgres().ownedDir(infra.workspace().dir("nodes").resolve(dir));
+        Path dataDir = nodeDir.resolve("data");
+        Path callback = writeCallback(nodeDir);
+        Map<String, String> callbacks = Map.of(
+                "pgha.callbacks.on-start", callback.toString(),
+                "pgha.callbacks.on-stop", callback.toString(),
+                "pgha.callbacks.on-role-change", callback.toString());
+        Map<String, String> properties = new LinkedHashMap<>(extra);
+        String superuserPassword = properties.remove(SUPERUSER_PASSWORD);
+        if (superuserPassword != null) {
+            properties.put("pgha.postgres.superuser.password-file", secret(nodeDir, "superuser", superuserPassword));
+            properties.put(
+                    "pgha.postgres.replication.password-file", secret(nodeDir, "replication", REPLICATION_PASSWORD));
+            properties.put(
+                    "pgha.postgres.monitoring.password-file", secret(nodeDir, "monitoring", MONITORING_PASSWORD));
+        }
+        QuarkusService.Builder builder = QuarkusService.builder(
+                        infra.workspace(), "agent-" + dir, QuarkusService.ownJar())
+                .properties(properties(name, etcd, host, port, dataDir))
+                .properties(callbacks)
+                .properties(properties)
+                .asPostgresUser();
+        if (ns != null) {
+            builder.inNamespace(ns);
+        }
+        QuarkusService service = builder.start();
+        infra.track(service);
+        return new Node(name, service, host, port, dataDir, extra.get(SUPERUSER_PASSWORD));
+    }
+
+    /** A callback script that appends its arguments to {@code callbacks.log} in the node's folder. */
+    private static Path writeCallback(Path nodeDir) {
+        Path script = nodeDir.resolve("callback.sh");
+        try {
+            Files.writeString(script, "#!/bin/sh\necho \"$@\" >> '" + nodeDir.resolve("callbacks.log") + "'\n");
+            Files.setPosixFilePermissions(script, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return script;
+    }
+
+    private static String secret(Path nodeDir, String what, String value) {
+        Path file = nodeDir.resolve(what + ".secret");
+        try {
+            Files.writeString(file, value + "\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return file.toString();
+    }
+
+    /** The lines the callback script has written so far. */
+    static String callbacks(Node node) {
+        try {
+            Path log = node.dataDir().getParent().resolve("callbacks.log");
+            return Files.exists(log) ? Files.readString(log) : "";
+        } catch (java.io.IOException e) {
+            return "";
+        }
+    }
+
+    /** Prints the tail of every node's postgresql.log (the agents' own logs are printed by LocalInfra). */
+    static void printPostgresLogs(List<Node> nodes) {
+        for (Node n : nodes) {
+            Path log = n.dataDir().getParent().resolve("postgresql.log");
+            System.err.println("\n===== last 40 lines of " + n.name() + "'s postgresql.log =====\n"
+                    + io.pgha.local.LocalProcess.tail(log, 40));
+        }
+    }
+
+    /** Starts the named agents at the same time. */
+    static List<Node> startAll(LocalInfra infra, List<String> names, List<String> etcd) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(names.size());
+        try {
+            List<Future<Node>> futures = new ArrayList<>();
+            for (String name : names) {
+                futures.add(pool.submit(() -> start(infra, name, etcd, null, Map.of())));
+            }
+            List<Node> nodes = new ArrayList<>();
+            for (Future<Node> f : futures) {
+                nodes.add(f.get());
+            }
+            return nodes;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** A store client of the test's own (the test acts as the coordinator would). */
+    static EtcdClusterStore store(List<String> etcd) {
+        return EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
+    }
+
+    /**
+     * Waits until exactly one node is a primary holding the leader key (its /primary 200) and all others
+     * stream from it (/replica 200); returns the primary.
+     */
+    static Node awaitHealthy(List<Node> nodes, EtcdClusterStore store, Duration timeout) {
+        Node[] primary = new Node[1];
+        Wait.until(timeout, "one primary and " + (nodes.size() - 1) + " streaming replicas", () -> {
+            ClusterSnapshot snapshot = store.read();
+            Optional<String> leader = snapshot.leader().map(l -> l.member());
+            if (leader.isEmpty()) {
+                return false;
+            }
+            Node p = byName(nodes, leader.get());
+            if (p.status("/primary") != 200 || Boolean.TRUE.equals(p.query("SELECT pg_is_in_recovery()"))) {
+                return false;
+            }
+            for (Node n : nodes) {
+                if (n == p) {
+                    continue;
+                }
+                if (n.status("/replica") != 200
+                        || !"streaming".equals(n.query("SELECT status FROM pg_stat_wal_receiver"))
+                        || n.status("/primary") != 503) {
+                    return false;
+                }
+            }
+            Object streaming = p.query("SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'");
+            if (((Number) streaming).intValue() != nodes.size() - 1) {
+                return false;
+            }
+            primary[0] = p;
+            return true;
+        });
+        return primary[0];
+    }
+
+    static Node byName(List<Node> nodes, String name) {
+        return nodes.stream()
+                .filter(n -> n.name().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new IllegalStateException("no node " + name));
+    }
+
+    /** Runs {@code psql -c sql} inside {@code ns} against {@code node}; true when it succeeded. */
+    static boolean psqlInside(NetworkNamespace ns, Node node, String sql) {
+        List<String> command = new ArrayList<>(ns.commandPrefix());
+        command.addAll(List.of(
+                PostgresNode.binDir().resolve("psql").toString(),
+                "-h",
+                node.pgHost(),
+                "-p",
+                Integer.toString(node.pgPort()),
+                "-U",
+                "postgres",
+                "-d",
+                "postgres",
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-c",
+                sql));
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("PGCONNECT_TIMEOUT", "2");
+        if (node.password() != null) {
+            env.put("PGPASSWORD", node.password());
+        }
+        return Commands.run(command, env, Duration.ofSeconds(8)).ok();
+    }
+
+    /** The HTTP status of {@code path} on {@code node}'s agent, asked from inside {@code ns} with curl. */
+    static int curlInside(NetworkNamespace ns, Node node, String path) {
+        List<String> command = new ArrayList<>(ns.commandPrefix());
+        command.addAll(List.of(
+                Commands.require("curl", "curl").toString(),
+                "-s",
+                "-o",
+                "/dev/null",
+                "-m",
+                "3",
+                "-w",
+                "%{http_code}",
+                node.agent().uri(path).toString()));
+        Commands.Result result = Commands.run(command, Duration.ofSeconds(6));
+        try {
+            return Integer.parseInt(result.output().strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

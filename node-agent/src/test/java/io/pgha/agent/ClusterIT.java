@@ -1,0 +1,538 @@
+package io.pgha.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.PutOption;
+import io.pgha.agent.AgentNodes.Node;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.Switchover;
+import io.pgha.core.SyncSet;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.LeaderKey;
+import io.pgha.local.Commands;
+import io.pgha.local.EtcdCluster;
+import io.pgha.local.LocalInfra;
+import io.pgha.local.Signal;
+import io.pgha.local.Wait;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.extension.TestWatcher;
+
+/**
+ * Three agents, each with its own PostgreSQL, on one etcd: shared by the tests of this class, each of
+ * which first waits for a healthy cluster (one primary, two streaming replicas) and finds the roles.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterIT {
+    @RegisterExtension
+    static final LocalInfra infra = LocalInfra.perClass();
+
+    @RegisterExtension
+    static final TestWatcher postgresLogs = new TestWatcher() {
+        @Override
+        public void testFailed(ExtensionContext context, Throwable cause) {
+            if (nodes != null) {
+                AgentNodes.printPostgresLogs(nodes);
+            }
+        }
+    };
+
+    private static final Duration HEALTHY = Duration.ofSeconds(60);
+    private static EtcdCluster etcd;
+    private static EtcdClusterStore store;
+    private static List<Node> nodes;
+    private static long startedNanos;
+
+    @BeforeAll
+    static void startCluster() throws Exception {
+        etcd = infra.etcd(1);
+        store = AgentNodes.store(etcd.endpoints());
+        startedNanos = System.nanoTime();
+        nodes = AgentNodes.startAll(infra, List.of("node0", "node1", "node2"), etcd.endpoints());
+    }
+
+    @AfterAll
+    static void closeStore() {
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void threeAgentsFormOnePrimaryAndTwoStreamingReplicas() throws Exception {
+        long left = Duration.ofSeconds(30).toNanos() - (System.nanoTime() - startedNanos);
+        Node primary = AgentNodes.awaitHealthy(nodes, store, Duration.ofNanos(Math.max(left, 1)));
+        ClusterSnapshot snapshot = store.read();
+        assertThat(snapshot.leader().map(LeaderKey::member)).contains(primary.name());
+        assertThat(snapshot.members().keySet()).containsExactlyInAnyOrder("node0", "node1", "node2");
+        assertThat(snapshot.initialize())
+                .contains(String.valueOf(primary.query("SELECT system_identifier::text FROM pg_control_system()")));
+        // the leader key and the member key are bound to the agent's own lease
+        assertThat(snapshot.leader().orElseThrow().lease())
+                .isEqualTo(snapshot.member(primary.name()).orElseThrow().lease())
+                .isNotZero();
+
+        io.pgha.core.MemberStatus leaderStatus =
+                snapshot.member(primary.name()).orElseThrow().status();
+        assertThat(leaderStatus.role()).isEqualTo("primary");
+        assertThat(leaderStatus.state()).isEqualTo("running");
+        assertThat(leaderStatus.timeline()).isEqualTo(1);
+        assertThat(leaderStatus.connUrl()).isEqualTo("postgres://127.0.0.1:" + primary.pgPort() + "/postgres");
+        assertThat(leaderStatus.apiUrl())
+                .isEqualTo(primary.agent().uri("/patroni").toString());
+        assertThat(leaderStatus.xlogLocation()).isNotNull();
+        assertThat(leaderStatus.tags()).containsKeys("nofailover", "failover_priority", "noloadbalance", "nosync");
+        for (Node n : nodes) {
+            if (n != primary) {
+                io.pgha.core.MemberStatus status =
+                        snapshot.member(n.name()).orElseThrow().status();
+                assertThat(status.role()).isEqualTo("replica");
+                assertThat(status.receiveLsn()).isNotNull();
+                assertThat(status.replayLsn()).isNotNull();
+            }
+        }
+
+        assertThat(primary.query("SHOW data_checksums")).isEqualTo("on");
+        assertThat(primary.query("SELECT string_agg(application_name, ',' ORDER BY application_name)"
+                        + " FROM pg_stat_replication"))
+                .isEqualTo(String.join(
+                        ",",
+                        nodes.stream()
+                                .filter(n -> n != primary)
+                                .map(Node::name)
+                                .sorted()
+                                .toList()));
+        assertThat(primary.query("SELECT count(*) FROM pg_replication_slots WHERE active"))
+                .isEqualTo(2L);
+        assertThat(primary.query("SELECT rolreplication FROM pg_roles WHERE rolname = 'replicator'"))
+                .isEqualTo(true);
+        assertThat(primary.query("SELECT pg_has_role('pgha_monitor', 'pg_monitor', 'member')"))
+                .isEqualTo(true);
+        assertThat(primary.query("SELECT rolsuper FROM pg_roles WHERE rolname = 'pgha_monitor'"))
+                .isEqualTo(false);
+
+        JsonNode p = primary.patroni();
+        assertThat(p.path("state").asText()).isEqualTo("running");
+        assertThat(p.path("role").asText()).isEqualTo("primary");
+        assertThat(p.path("server_version").asInt()).isGreaterThanOrEqualTo(150000);
+        assertThat(p.path("xlog").path("location").asLong()).isPositive();
+        assertThat(p.path("timeline").asInt()).isEqualTo(1);
+        assertThat(p.path("replication")).hasSize(2);
+        assertThat(p.path("replication").get(0).path("state").asText()).isEqualTo("streaming");
+        assertThat(p.path("pause").asBoolean(true)).isFalse();
+        assertThat(p.path("cluster_unlocked").asBoolean(true)).isFalse();
+        assertThat(p.path("dcs_last_seen").asLong()).isPositive();
+        assertThat(p.path("tags").path("nofailover").isBoolean()).isTrue();
+        assertThat(p.path("database_system_identifier").asText())
+                .isEqualTo(snapshot.initialize().orElseThrow());
+        assertThat(p.path("patroni").path("scope").asText()).isEqualTo(AgentNodes.CLUSTER);
+        assertThat(p.path("patroni").path("name").asText()).isEqualTo(primary.name());
+        assertThat(p.path("patroni").path("version").asText()).isNotBlank();
+
+        for (Node n : nodes) {
+            if (n == primary) {
+                continue;
+            }
+            assertThat(n.status("/primary")).isEqualTo(503);
+            assertThat(n.status("/replica")).isEqualTo(200);
+            JsonNode r = n.patroni();
+            assertThat(r.path("role").asText()).isEqualTo("replica");
+            assertThat(r.path("replication_state").asText()).isEqualTo("streaming");
+            assertThat(r.path("xlog").path("received_location").asLong()).isPositive();
+            assertThat(r.path("xlog").has("replayed_location")).isTrue();
+            assertThat(r.path("xlog").path("paused").asBoolean(true)).isFalse();
+            assertThat(r.path("timeline").asInt()).isEqualTo(1);
+            assertThat(r.path("cluster_unlocked").asBoolean(true)).isFalse();
+            assertThat(r.path("database_system_identifier").asText())
+                    .isEqualTo(snapshot.initialize().orElseThrow());
+        }
+        assertThat(primary.status("/replica")).isEqualTo(503);
+        assertThat(primary.status("/leader")).isEqualTo(200);
+
+        Wait.until(Duration.ofSeconds(10), "on_start callbacks", () -> nodes.stream()
+                .allMatch(n -> AgentNodes.callbacks(n)
+                        .contains("on_start " + (n == primary ? "primary" : "replica") + " " + AgentNodes.CLUSTER)));
+
+        primary.execute("CREATE TABLE IF NOT EXISTS formation (id int)");
+        primary.execute("INSERT INTO formation VALUES (1)");
+        for (Node n : nodes) {
+            Wait.until(Duration.ofSeconds(15), "row replicated to " + n.name(), () -> Long.valueOf(1)
+                    .equals(n.query("SELECT count(*) FROM formation")));
+        }
+    }
+
+    @Test
+    @Order(2)
+    void restApiChecksQueryAndTokenAndServesMetrics() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Node replica = nodes.stream().filter(n -> n != primary).findFirst().orElseThrow();
+
+        HttpResponse<String> bad = replica.send("GET", "/replica?lag=abc", null);
+        assertThat(bad.statusCode()).isEqualTo(400);
+        assertThat(bad.body()).contains("lag").contains("'abc' is not a size");
+        assertThat(replica.status("/replica?lag=16MB")).isEqualTo(200);
+        assertThat(replica.status("/replica?lag=1048576")).isEqualTo(200);
+        assertThat(replica.status("/replica?tag_nofailover=false")).isEqualTo(200);
+        assertThat(replica.status("/replica?tag_nofailover=true")).isEqualTo(503);
+        assertThat(replica.status("/read-only")).isEqualTo(200);
+        assertThat(replica.status("/async")).isEqualTo(200);
+        assertThat(replica.status("/sync")).isEqualTo(503);
+
+        for (String method : List.of("GET", "HEAD", "OPTIONS")) {
+            for (String path : List.of("/", "/primary", "/master", "/read-write")) {
+                assertThat(primary.status(method, path)).as(method + " " + path).isEqualTo(200);
+                assertThat(replica.status(method, path)).as(method + " " + path).isEqualTo(503);
+            }
+        }
+        for (String path : List.of("/health", "/liveness", "/readiness", "/read-only")) {
+            assertThat(primary.status(path)).as(path).isEqualTo(200);
+            assertThat(replica.status(path)).as(path).isEqualTo(200);
+        }
+
+        HttpResponse<String> noToken = replica.send("POST", "/reload", null);
+        assertThat(noToken.statusCode()).isEqualTo(401);
+        assertThat(noToken.headers().firstValue("WWW-Authenticate")).isPresent();
+        assertThat(replica.send("POST", "/restart", "wrong").statusCode()).isEqualTo(401);
+        assertThat(replica.send("POST", "/reinitialize", null).statusCode()).isEqualTo(401);
+        assertThat(replica.send("POST", "/reload", AgentNodes.TOKEN).statusCode())
+                .isEqualTo(200);
+
+        Object started = replica.query("SELECT pg_postmaster_start_time()::text");
+        assertThat(replica.send("POST", "/restart", AgentNodes.TOKEN).statusCode())
+                .isEqualTo(200);
+        Wait.until(
+                Duration.ofSeconds(30),
+                replica.name() + " restarted and streaming",
+                () -> !started.equals(replica.query("SELECT pg_postmaster_start_time()::text"))
+                        && "streaming".equals(replica.query("SELECT status FROM pg_stat_wal_receiver")));
+
+        primary.execute("CREATE TABLE IF NOT EXISTS reinit (id int)");
+        replica.execute("SELECT 1");
+        assertThat(primary.send("POST", "/reinitialize", AgentNodes.TOKEN).statusCode())
+                .as("the primary refuses to be reinitialized")
+                .isEqualTo(503);
+        assertThat(replica.send("POST", "/reinitialize", AgentNodes.TOKEN).statusCode())
+                .isEqualTo(200);
+        primary.execute("INSERT INTO reinit VALUES (1)");
+        Wait.until(
+                Duration.ofSeconds(30),
+                replica.name() + " re-cloned and streaming",
+                () -> "streaming".equals(replica.query("SELECT status FROM pg_stat_wal_receiver"))
+                        && Long.valueOf(1).equals(replica.query("SELECT count(*) FROM reinit")));
+
+        assertThat(primary.agent().get("/metrics").body()).contains("pgha_role_primary 1.0");
+        assertThat(replica.agent().get("/q/metrics").body())
+                .contains("pgha_role_primary 0.0")
+                .contains("pgha_lease_renewal_age_seconds")
+                .contains("jvm_memory_used_bytes");
+        HttpResponse<String> health = replica.agent().get("/q/health");
+        assertThat(health.statusCode()).isEqualTo(200);
+        assertThat(health.body()).contains("\"status\": \"UP\"");
+    }
+
+    @Test
+    @Order(3)
+    void invalidSettingStopsTheAgentNamingTheProperty() {
+        assertThatThrownBy(
+                        () -> AgentNodes.start(infra, "bad", etcd.endpoints(), null, Map.of("pgha.dcs.loop-wait", "5")))
+                .hasMessageContaining("pgha.dcs.loop-wait")
+                .hasMessageContaining("loop_wait=5")
+                .hasMessageContaining("ttl=10");
+    }
+
+    @Test
+    @Order(4)
+    void aSecondAgentWithALiveMembersNameIsRefused() throws Exception {
+        AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        assertThatThrownBy(() -> AgentNodes.start(infra, "node1", "node1-twin", etcd.endpoints(), null, Map.of()))
+                .hasMessageContaining("member name 'node1' is already in use");
+        AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+    }
+
+    @Test
+    @Order(6)
+    void aKilledPrimaryPostmasterIsRestartedInPlace() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        LeaderKey before = store.read().leader().orElseThrow();
+        Object timeline = primary.patroni().path("timeline").asInt();
+        long pid = primary.postmasterPid();
+
+        Commands.run(List.of("kill", "-s", Signal.KILL.name(), Long.toString(pid)), Duration.ofSeconds(5))
+                .orThrow();
+
+        Wait.until(Duration.ofSeconds(30), "a new postmaster on " + primary.name(), () -> {
+            long now = primary.postmasterPid();
+            return now != pid && Boolean.FALSE.equals(primary.query("SELECT pg_is_in_recovery()"));
+        });
+        Node after = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        assertThat(after).isSameAs(primary);
+        LeaderKey leader = store.read().leader().orElseThrow();
+        assertThat(leader.member()).isEqualTo(before.member());
+        assertThat(leader.lease()).isEqualTo(before.lease());
+        assertThat(primary.patroni().path("timeline").asInt()).isEqualTo(timeline);
+    }
+
+    @Test
+    @Order(7)
+    void leaderKeyForAReplicaPromotesItAndTheOldPrimaryIsRewound() throws Exception {
+        Node old = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        List<Node> replicas = nodes.stream().filter(n -> n != old).toList();
+        Node next = replicas.get(0);
+        Node other = replicas.get(1);
+        old.execute("CREATE TABLE IF NOT EXISTS handover (id int PRIMARY KEY, note text)");
+        old.execute("INSERT INTO handover VALUES (1, 'before')");
+        for (Node n : replicas) {
+            Wait.until(Duration.ofSeconds(15), "row 1 on " + n.name(), () -> Long.valueOf(1)
+                    .equals(n.query("SELECT count(*) FROM handover")));
+        }
+        int oldTimeline = old.patroni().path("timeline").asInt();
+
+        // Freeze the old primary's agent (its PostgreSQL keeps running and accepting writes).
+        old.agent().process().signal(Signal.STOP);
+        try {
+            writeLeaderKey(old.name(), next.name());
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    next.name() + " promoted",
+                    () -> Boolean.FALSE.equals(next.query("SELECT pg_is_in_recovery()")));
+            Wait.until(Duration.ofSeconds(30), other.name() + " streams from " + next.name(), () -> Integer.valueOf(
+                            next.pgPort())
+                    .equals(other.query("SELECT sender_port FROM pg_stat_wal_receiver WHERE status = 'streaming'")));
+            // the extra row exists only on the old primary: written after the handover point
+            old.execute("INSERT INTO handover VALUES (2, 'extra on the old primary')");
+        } finally {
+            old.agent().process().signal(Signal.CONT);
+        }
+
+        Node primary = AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90));
+        assertThat(primary).isSameAs(next);
+        assertThat(next.patroni().path("timeline").asInt()).isGreaterThan(oldTimeline);
+        Wait.until(Duration.ofSeconds(10), "on_role_change callback", () -> AgentNodes.callbacks(next)
+                .contains("on_role_change primary " + AgentNodes.CLUSTER));
+        next.execute("INSERT INTO handover VALUES (3, 'on the new primary')");
+        for (Node n : nodes) {
+            Wait.until(Duration.ofSeconds(30), "row 3 on " + n.name(), () -> Long.valueOf(1)
+                    .equals(n.query("SELECT count(*) FROM handover WHERE id = 3")));
+            assertThat(n.query("SELECT string_agg(id::text, ',' ORDER BY id) FROM handover"))
+                    .as("rows on " + n.name())
+                    .isEqualTo("1,3");
+        }
+        assertThat(old.status("/replica")).isEqualTo(200);
+        assertThat(old.status("/primary")).isEqualTo(503);
+    }
+
+    @Test
+    @Order(5)
+    void thePrimaryAppliesTheSyncSetAndReportsIt() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        List<Node> replicas = nodes.stream().filter(n -> n != primary).toList();
+        Node sync = replicas.get(0);
+        Node async = replicas.get(1);
+        String expected = "FIRST 1 (\"" + sync.name() + "\")";
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        try (Client client = client()) {
+            client.getKVClient()
+                    .put(bytes(layout.sync()), bytes(new SyncSet(primary.name(), sync.name()).toJson()))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                Wait.until(
+                        Duration.ofSeconds(20),
+                        "sync set applied",
+                        () -> expected.equals(primary.query("SHOW synchronous_standby_names"))
+                                && "sync"
+                                        .equals(primary.query("SELECT sync_state FROM pg_stat_replication"
+                                                + " WHERE application_name = '" + sync.name() + "'"))
+                                && expected.equals(store.read()
+                                        .member(primary.name())
+                                        .orElseThrow()
+                                        .status()
+                                        .syncStandbyNames()));
+                assertThat(primary.query("SELECT sync_state FROM pg_stat_replication WHERE application_name = '"
+                                + async.name() + "'"))
+                        .isEqualTo("async");
+                primary.execute("CREATE TABLE IF NOT EXISTS synced (id int)");
+                primary.execute("INSERT INTO synced VALUES (1)");
+                Wait.until(
+                        Duration.ofSeconds(10),
+                        "/sync and /async",
+                        () -> sync.status("/sync") == 200
+                                && sync.status("/async") == 503
+                                && async.status("/async") == 200
+                                && async.status("/sync") == 503);
+            } finally {
+                client.getKVClient().delete(bytes(layout.sync())).get(10, TimeUnit.SECONDS);
+            }
+            Wait.until(Duration.ofSeconds(20), "back to asynchronous", () -> ""
+                    .equals(primary.query("SHOW synchronous_standby_names")));
+        }
+    }
+
+    @Test
+    @Order(8)
+    void aPlannedHandoverLosesNoRowAndNeedsNoRewind() throws Exception {
+        Node old = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        List<Node> replicas = nodes.stream().filter(n -> n != old).toList();
+        Node candidate = replicas.get(0);
+        long logBefore = Files.size(old.agent().process().log());
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        old.execute("CREATE TABLE IF NOT EXISTS planned (id int)");
+        old.execute("TRUNCATE planned");
+        try (Client client = client()) {
+            // written right before the handover is asked for, without waiting for the replicas
+            old.execute("INSERT INTO planned SELECT generate_series(1, 20000)");
+            client.getKVClient()
+                    .put(bytes(layout.switchover()), bytes(new Switchover(old.name(), candidate.name()).toJson()))
+                    .get(10, TimeUnit.SECONDS);
+            Wait.until(Duration.ofSeconds(30), old.name() + " releases the leader key", () -> store.read()
+                    .leader()
+                    .isEmpty());
+            // the coordinator's part: name the candidate, bound to its own lease, and clear the request
+            long lease = store.read().member(candidate.name()).orElseThrow().lease();
+            boolean created = client.getKVClient()
+                    .txn()
+                    .If(new Cmp(bytes(layout.leader()), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                    .Then(Op.put(
+                            bytes(layout.leader()),
+                            bytes(candidate.name()),
+                            PutOption.builder().withLeaseId(lease).build()))
+                    .commit()
+                    .get(10, TimeUnit.SECONDS)
+                    .isSucceeded();
+            assertThat(created).isTrue();
+            client.getKVClient().delete(bytes(layout.switchover())).get(10, TimeUnit.SECONDS);
+        }
+        Node primary = AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90));
+        assertThat(primary).isSameAs(candidate);
+        assertThat(candidate.query("SELECT count(*) FROM planned")).isEqualTo(20000L);
+        candidate.execute("INSERT INTO planned VALUES (-1)");
+        for (Node n : nodes) {
+            Wait.until(Duration.ofSeconds(30), "the new row on " + n.name(), () -> Long.valueOf(20001)
+                    .equals(n.query("SELECT count(*) FROM planned")));
+        }
+        String oldLog = Files.readString(old.agent().process().log()).substring((int) logBefore);
+        assertThat(oldLog).contains("received the shutdown checkpoint").doesNotContain("pg_rewind");
+    }
+
+    @Test
+    @Order(9)
+    void aPrimaryThatCannotStartAgainReleasesTheLeaderKeyAfterPrimaryStartTimeout() throws Exception {
+        Node old = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
+        java.nio.file.Path conf = old.dataDir().resolve("postgresql.conf");
+        String original = Files.readString(conf);
+        Files.writeString(conf, original + "\nthis line breaks the configuration\n");
+        long killed;
+        try {
+            long pid = old.postmasterPid();
+            Commands.run(List.of("kill", "-s", Signal.KILL.name(), Long.toString(pid)), Duration.ofSeconds(5))
+                    .orThrow();
+            killed = System.nanoTime();
+            Wait.until(Duration.ofSeconds(40), old.name() + " releases the leader key", () -> store.read()
+                    .leader()
+                    .isEmpty());
+        } finally {
+            Files.writeString(conf, original);
+        }
+        assertThat(Duration.ofNanos(System.nanoTime() - killed))
+                .as("not before primary_start_timeout")
+                .isGreaterThanOrEqualTo(Duration.ofSeconds(9));
+        assertThat(old.status("/primary")).isEqualTo(503);
+        // the coordinator's part: name another member
+        try (Client client = client()) {
+            EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+            long lease = store.read().member(next.name()).orElseThrow().lease();
+            assertThat(client.getKVClient()
+                            .txn()
+                            .If(new Cmp(bytes(layout.leader()), Cmp.Op.EQUAL, CmpTarget.version(0)))
+                            .Then(Op.put(
+                                    bytes(layout.leader()),
+                                    bytes(next.name()),
+                                    PutOption.builder().withLeaseId(lease).build()))
+                            .commit()
+                            .get(10, TimeUnit.SECONDS)
+                            .isSucceeded())
+                    .isTrue();
+        }
+        assertThat(AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90)))
+                .isSameAs(next);
+    }
+
+    @Test
+    @Order(10)
+    void anAgentStopsCleanlyWithItsPostgresAndLeavesNoProcess() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Node replica = nodes.stream().filter(n -> n != primary).findFirst().orElseThrow();
+        long pid = replica.agent().process().pid();
+        replica.agent().stop();
+        assertThat(io.pgha.local.LocalProcess.groupAlive(pid))
+                .as("no process of the agent left")
+                .isFalse();
+        Wait.until(
+                Duration.ofSeconds(5),
+                "its PostgreSQL port is free",
+                () -> io.pgha.local.Ports.isFree(replica.pgHost(), replica.pgPort()));
+        Wait.until(Duration.ofSeconds(5), "its member key is gone", () -> store.read()
+                .member(replica.name())
+                .isEmpty());
+        Wait.until(
+                Duration.ofSeconds(5),
+                "its REST port is free",
+                () -> io.pgha.local.Ports.isFree(
+                        replica.agent().host(), replica.agent().httpPort()));
+        assertThat(AgentNodes.callbacks(replica)).contains("on_stop replica " + AgentNodes.CLUSTER);
+    }
+
+    private static Client client() {
+        return Client.builder()
+                .endpoints(etcd.endpoints().toArray(String[]::new))
+                .build();
+    }
+
+    private static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    /** What the coordinator will do: move the leader key to {@code to}, bound to {@code to}'s own lease. */
+    private static void writeLeaderKey(String from, String to) throws Exception {
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        long lease = store.read().member(to).orElseThrow().lease();
+        try (Client client = Client.builder()
+                .endpoints(etcd.endpoints().toArray(String[]::new))
+                .build()) {
+            ByteSequence key = ByteSequence.from(layout.leader(), StandardCharsets.UTF_8);
+            boolean ok = client.getKVClient()
+                    .txn()
+                    .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(ByteSequence.from(from, StandardCharsets.UTF_8))))
+                    .Then(Op.put(
+                            key,
+                            ByteSequence.from(to, StandardCharsets.UTF_8),
+                            PutOption.builder().withLeaseId(lease).build()))
+                    .commit()
+                    .get(10, TimeUnit.SECONDS)
+                    .isSucceeded();
+            assertThat(ok).as("leader key moved from " + from + " to " + to).isTrue();
+        }
+    }
+}

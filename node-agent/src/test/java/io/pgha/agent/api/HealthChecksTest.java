@@ -1,0 +1,129 @@
+package io.pgha.agent.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.agent.pg.PgState;
+import io.pgha.events.Lsn;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class HealthChecksTest {
+    private static PgState pg(boolean recovery, String receive) {
+        return new PgState(
+                true,
+                true,
+                recovery,
+                1,
+                recovery ? null : "0/5000000",
+                receive,
+                receive,
+                recovery ? "streaming" : null,
+                null,
+                0,
+                150004,
+                "7",
+                null,
+                false,
+                null,
+                "",
+                List.of());
+    }
+
+    private static AgentView view(PgState pg, boolean leaderIsMine, boolean fenced, Set<String> sync) {
+        return new AgentView(
+                "c",
+                "m",
+                pg,
+                Optional.of(leaderIsMine ? "m" : "p"),
+                leaderIsMine,
+                fenced,
+                Optional.of(Lsn.parse("0/5000000")),
+                1 << 20,
+                sync,
+                Map.of("nofailover", false, "noloadbalance", false),
+                1,
+                true,
+                "0.1.0");
+    }
+
+    private static int status(String path, Map<String, List<String>> query, AgentView v) {
+        return HealthChecks.evaluate(path, query, v).status();
+    }
+
+    @Test
+    void primaryEndpointsAre200OnlyOnTheUnfencedPrimaryHoldingTheKey() {
+        AgentView primary = view(pg(false, null), true, false, Set.of());
+        for (String path : List.of("/", "/primary", "/master", "/read-write", "/leader")) {
+            assertThat(status(path, Map.of(), primary)).as(path).isEqualTo(200);
+            assertThat(status(path, Map.of(), view(pg(false, null), true, true, Set.of())))
+                    .as("fenced " + path)
+                    .isEqualTo(503);
+            assertThat(status(path, Map.of(), view(pg(false, null), false, false, Set.of())))
+                    .as("no key " + path)
+                    .isEqualTo(503);
+        }
+        assertThat(status("/replica", Map.of(), primary)).isEqualTo(503);
+    }
+
+    @Test
+    void replicaHonoursLagInBytesOrUnitsAndTags() {
+        AgentView replica = view(pg(true, "0/4F00000"), false, false, Set.of()); // 1 MiB behind
+        assertThat(status("/replica", Map.of(), replica)).isEqualTo(200);
+        assertThat(status("/replica", Map.of("lag", List.of("16MB")), replica)).isEqualTo(200);
+        assertThat(status("/replica", Map.of("lag", List.of("1048576")), replica))
+                .isEqualTo(200);
+        assertThat(status("/replica", Map.of("lag", List.of("1000")), replica)).isEqualTo(503);
+        assertThat(status("/replica", Map.of("tag_nofailover", List.of("false")), replica))
+                .isEqualTo(200);
+        assertThat(status("/replica", Map.of("tag_nofailover", List.of("true")), replica))
+                .isEqualTo(503);
+        assertThat(status("/replica", Map.of("tag_unknown", List.of("x")), replica))
+                .isEqualTo(503);
+        assertThat(status("/primary", Map.of(), replica)).isEqualTo(503);
+    }
+
+    @Test
+    void aBadLagIs400WithTheReason() {
+        HealthChecks.Result r = HealthChecks.evaluate(
+                "/replica", Map.of("lag", List.of("abc")), view(pg(true, "0/5000000"), false, false, Set.of()));
+        assertThat(r.status()).isEqualTo(400);
+        assertThat(r.reason()).contains("lag").contains("'abc' is not a size");
+    }
+
+    @Test
+    void syncAndAsyncFollowTheSyncKey() {
+        AgentView sync = view(pg(true, "0/5000000"), false, false, Set.of("m"));
+        AgentView async = view(pg(true, "0/5000000"), false, false, Set.of("x"));
+        assertThat(status("/sync", Map.of(), sync)).isEqualTo(200);
+        assertThat(status("/async", Map.of(), sync)).isEqualTo(503);
+        assertThat(status("/sync", Map.of(), async)).isEqualTo(503);
+        assertThat(status("/async", Map.of(), async)).isEqualTo(200);
+    }
+
+    @Test
+    void patroniBodyUsesPatronisFieldNames() {
+        Map<String, Object> body = PatroniStatus.of(view(pg(true, "0/5000000"), false, false, Set.of()));
+        assertThat(body)
+                .containsKeys(
+                        "state",
+                        "role",
+                        "server_version",
+                        "xlog",
+                        "timeline",
+                        "replication_state",
+                        "replication",
+                        "pause",
+                        "cluster_unlocked",
+                        "dcs_last_seen",
+                        "tags",
+                        "database_system_identifier",
+                        "patroni");
+        assertThat(body.get("role")).isEqualTo("replica");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> xlog = (Map<String, Object>) body.get("xlog");
+        assertThat(xlog).containsKeys("received_location", "replayed_location", "replayed_timestamp", "paused");
+    }
+}
