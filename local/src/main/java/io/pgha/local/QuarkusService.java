@@ -29,6 +29,7 @@ public final class QuarkusService implements AutoCloseable {
     private final Map<String, String> properties;
     private final NetworkNamespace namespace;
     private final boolean asPostgresUser;
+    private final Map<String, String> env;
     private LocalProcess process;
 
     private QuarkusService(Builder builder) {
@@ -40,6 +41,7 @@ public final class QuarkusService implements AutoCloseable {
         this.properties = Map.copyOf(builder.properties);
         this.namespace = builder.namespace;
         this.asPostgresUser = builder.asPostgresUser;
+        this.env = Map.copyOf(builder.env);
     }
 
     /** How to start a service: its properties, port, network namespace and OS user. */
@@ -48,6 +50,7 @@ public final class QuarkusService implements AutoCloseable {
         private final String name;
         private final Path jar;
         private final Map<String, String> properties = new LinkedHashMap<>();
+        private final Map<String, String> env = new LinkedHashMap<>();
         private int httpPort;
         private NetworkNamespace namespace;
         private boolean asPostgresUser;
@@ -66,6 +69,15 @@ public final class QuarkusService implements AutoCloseable {
 
         public Builder properties(Map<String, String> values) {
             properties.putAll(values);
+            return this;
+        }
+
+        /**
+         * An environment variable for the service. Unlike a property, its value does not appear in
+         * the command line that the log records: pass secrets this way.
+         */
+        public Builder env(String name, String value) {
+            env.put(name, value);
             return this;
         }
 
@@ -171,7 +183,7 @@ public final class QuarkusService implements AutoCloseable {
         all.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         process = LocalProcess.start(
-                name, command, workspace.dir(name), workspace.log(name), Map.of(), workspace.persistent());
+                name, command, workspace.dir(name), workspace.log(name), env, workspace.persistent());
         try {
             Wait.until(
                     READY_TIMEOUT,
