@@ -1,0 +1,64 @@
+package io.pgha.monitor;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Settings of the health-monitor, under {@code pgha.health-monitor}. */
+@ConfigMapping(prefix = "pgha.health-monitor")
+public interface MonitorConfig {
+    /** How often every member is probed. */
+    @WithDefault("1s")
+    Duration probeInterval();
+
+    /** How long connecting (TCP and PostgreSQL's startup, authentication included) may take. */
+    @WithDefault("400ms")
+    Duration connectTimeout();
+
+    /**
+     * How long the probe query may run: sent as PostgreSQL's {@code statement_timeout} and enforced
+     * by the monitor. connect-timeout + statement-timeout must be below probe-interval.
+     */
+    @WithDefault("400ms")
+    Duration statementTimeout();
+
+    /** How often an unchanged member's state is published anyway. */
+    @WithDefault("5s")
+    Duration heartbeatInterval();
+
+    /** The first wait after an authentication failure (or too many connections); doubles each time. */
+    @WithDefault("5s")
+    Duration authBackoffInitial();
+
+    /** The longest wait between probes of a member whose authentication fails. */
+    @WithDefault("5m")
+    Duration authBackoffMax();
+
+    /** The monitoring role (the node-agent creates {@code pgha_monitor}, a member of pg_monitor). */
+    @WithDefault("pgha_monitor")
+    String user();
+
+    /** Its password; none for trust or peer-less setups. Never logged. */
+    Optional<String> password();
+
+    /** The database the probe connects to. */
+    @WithDefault("postgres")
+    String database();
+
+    /** The name this instance puts in the {@code observer} of its events; the messaging instance when absent. */
+    Optional<String> observer();
+
+    /** Per-cluster credentials, overriding user and password: {@code clusters."<cluster>".password}. */
+    Map<String, ClusterCredentials> clusters();
+
+    /** The credentials of one cluster. */
+    interface ClusterCredentials {
+        /** The monitoring role in this cluster. */
+        Optional<String> user();
+
+        /** Its password. */
+        Optional<String> password();
+    }
+}
