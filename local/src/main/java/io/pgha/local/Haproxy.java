@@ -134,6 +134,18 @@ public final class Haproxy implements AutoCloseable {
         return -1;
     }
 
+    /** The master's reload count from {@code show proc} (failed reloads included). */
+    public int masterReloads() {
+        for (String line : masterCommand("show proc").split("\n")) {
+            String[] fields = line.trim().split("\\s+");
+            // <PID> master <reloads> [failed: n] <uptime> <version>
+            if (fields.length >= 3 && fields[1].equals("master")) {
+                return Integer.parseInt(fields[2]);
+            }
+        }
+        throw new IllegalStateException("no master line in HAProxy's 'show proc'");
+    }
+
     /** Stops master and workers (SIGTERM). */
     public synchronized void stop() {
         if (process != null) {

@@ -32,6 +32,7 @@ class HaproxyIT {
             assertThat(PostgresNode.canQuery(PostgresNode.jdbcUrl(Ports.LOOPBACK, roPort)))
                     .as("the listener added by the reload serves")
                     .isTrue();
+            assertThat(haproxy.masterReloads()).isEqualTo(1);
             assertThat(backendPid(session))
                     .as("the session opened before the reload is still the same")
                     .isEqualTo(backend);

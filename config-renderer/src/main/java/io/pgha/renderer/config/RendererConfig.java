@@ -1,0 +1,131 @@
+package io.pgha.renderer.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** Settings of config-renderer, under {@code pgha.renderer}. {@link RendererSettings} checks them at start. */
+@ConfigMapping(prefix = "pgha.renderer")
+public interface RendererConfig {
+    /** The Kafka consumer group of this instance: one group per renderer, so every HAProxy sees every change. */
+    @WithName("group-id")
+    String groupId();
+
+    /** The HAProxy this renderer drives. */
+    Haproxy haproxy();
+
+    /** The ports of each cluster this HAProxy serves; a topology of any other cluster is ignored (and counted). */
+    Map<String, Cluster> clusters();
+
+    /** The address every HAProxy listener binds. */
+    @WithDefault("127.0.0.1")
+    String bindAddress();
+
+    /** The port of HAProxy's stats page ({@code /stats}) and Prometheus exporter ({@code /metrics}). */
+    @WithDefault("7000")
+    int statsPort();
+
+    /** HAProxy's global {@code maxconn}. */
+    @WithDefault("1000")
+    int maxconn();
+
+    /** Health checks of the members' agents. */
+    Checks checks();
+
+    /** HAProxy's timeouts. */
+    Timeouts timeouts();
+
+    /** The read-only listener. */
+    ReadOnly readOnly();
+
+    /** How often a reload that could not reach HAProxy (not running yet) is tried again. */
+    @WithDefault("1s")
+    Duration retryInterval();
+
+    interface Haproxy {
+        /** The {@code haproxy} binary used for {@code haproxy -c}. */
+        @WithDefault("haproxy")
+        String binary();
+
+        /** The configuration file HAProxy was started with ({@code -f}); the renderer swaps it atomically. */
+        Path configPath();
+
+        /** HAProxy's master socket ({@code -S}), for reloads. */
+        Path masterSocket();
+
+        /** The runtime API socket the renderer declares ({@code stats socket ... level admin}). */
+        Path runtimeSocket();
+
+        /**
+         * Where server states are saved just before a reload and read by the new worker (default:
+         * {@code server-state} beside the configuration file), so a member that was down stays down.
+         */
+        Optional<Path> stateFile();
+
+        /** How long {@code haproxy -c} may take. */
+        @WithDefault("10s")
+        Duration validateTimeout();
+
+        /** How long a reload may take until the master reports its outcome. */
+        @WithDefault("10s")
+        Duration reloadTimeout();
+    }
+
+    interface Cluster {
+        /** The read-write port (clients reach the primary there). */
+        int readWritePort();
+
+        /** The read-only port (clients reach a replica there). */
+        int readOnlyPort();
+    }
+
+    interface Checks {
+        /** Interval between two health checks of a member ({@code inter}). */
+        @WithDefault("1s")
+        Duration inter();
+
+        /** Failed checks before a member is marked down ({@code fall}). */
+        @WithDefault("2")
+        int fall();
+
+        /** Passed checks before a member is marked up ({@code rise}). */
+        @WithDefault("1")
+        int rise();
+
+        /** How long one check may take ({@code timeout check}). */
+        @WithDefault("2s")
+        Duration timeout();
+    }
+
+    interface Timeouts {
+        /** {@code timeout connect}. */
+        @WithDefault("2s")
+        Duration connect();
+
+        /** {@code timeout client}: how long a client session may stay idle. */
+        @WithDefault("30m")
+        Duration client();
+
+        /** {@code timeout server}. */
+        @WithDefault("30m")
+        Duration server();
+    }
+
+    interface ReadOnly {
+        /** The most WAL a replica may lag and still take read-only clients ({@code /replica?lag=}), e.g. 16MB. */
+        @WithDefault("16MB")
+        String maxLag();
+
+        /** HAProxy's {@code balance} algorithm among replicas. */
+        @WithDefault("roundrobin")
+        String balance();
+
+        /** Send read-only clients to the primary while no replica is up. */
+        @WithDefault("true")
+        boolean fallbackToPrimary();
+    }
+}

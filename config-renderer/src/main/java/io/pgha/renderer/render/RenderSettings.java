@@ -1,0 +1,48 @@
+package io.pgha.renderer.render;
+
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * Everything the rendered configuration depends on besides the topologies: listeners, health-check
+ * timing, timeouts and the sockets the renderer drives HAProxy through.
+ *
+ * @param bindAddress the address every listener binds
+ * @param statsPort the port of HAProxy's stats page ({@code /stats}) and Prometheus exporter ({@code /metrics})
+ * @param runtimeSocket the path of HAProxy's runtime API socket (level admin)
+ * @param serverStateFile where HAProxy reads server states at a reload (saved just before), so that a
+ *     member that was down stays down instead of starting up
+ * @param maxconn HAProxy's global {@code maxconn}
+ * @param timeoutConnect {@code timeout connect}
+ * @param timeoutClient {@code timeout client} (long: sessions of a database pool idle for a while)
+ * @param timeoutServer {@code timeout server}
+ * @param timeoutCheck {@code timeout check}
+ * @param inter the health-check interval
+ * @param fall failed checks before a server is marked down
+ * @param rise successful checks before a server is marked up
+ * @param maxReplicaLag the {@code lag} of the replica check, e.g. {@code 16MB} (Patroni's {@code /replica?lag=})
+ * @param readOnlyBalance the {@code balance} algorithm of the read-only backend
+ * @param readOnlyFallbackToPrimary send read-only clients to the primary when no replica is up
+ * @param clusters the ports of each cluster this HAProxy serves
+ */
+public record RenderSettings(
+        String bindAddress,
+        int statsPort,
+        String runtimeSocket,
+        String serverStateFile,
+        int maxconn,
+        Duration timeoutConnect,
+        Duration timeoutClient,
+        Duration timeoutServer,
+        Duration timeoutCheck,
+        Duration inter,
+        int fall,
+        int rise,
+        String maxReplicaLag,
+        String readOnlyBalance,
+        boolean readOnlyFallbackToPrimary,
+        Map<String, ClusterPorts> clusters) {
+    public RenderSettings {
+        clusters = Map.copyOf(clusters);
+    }
+}

@@ -1,0 +1,217 @@
+package io.pgha.renderer.service;
+
+import static io.pgha.renderer.render.Topologies.settings;
+import static io.pgha.renderer.render.Topologies.topology;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgha.events.TopologyEvent.Member;
+import io.pgha.events.TopologyEvent.MemberRole;
+import io.pgha.events.TopologyEvent.TopologyChanged;
+import io.pgha.local.Wait;
+import io.pgha.renderer.render.RenderedConfig;
+import io.pgha.renderer.render.Topologies;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class HaproxyRoutingTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    private final InMemoryHaproxy haproxy = new InMemoryHaproxy();
+    private final SimpleMeterRegistry metrics = new SimpleMeterRegistry();
+    private HaproxyRouting routing = start();
+
+    private HaproxyRouting start() {
+        return new HaproxyRouting(
+                settings(),
+                haproxy,
+                Clock.fixed(Topologies.AT, ZoneOffset.UTC),
+                metrics,
+                "/etc/haproxy/haproxy.cfg",
+                Duration.ofMillis(50));
+    }
+
+    @AfterEach
+    void stop() {
+        routing.close();
+    }
+
+    private void applied(long writes) {
+        Wait.until(
+                DEADLINE,
+                writes + " write(s), applied",
+                () -> routing.ready()
+                        && haproxy.writes == writes
+                        && RenderedConfig.hash(haproxy.file)
+                                .equals(routing.status().hash()));
+    }
+
+    @Test
+    void nothingIsRenderedBeforeTheTopicWasReadToItsEnd() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.offer(topology(2, "pg-0", 3));
+
+        assertThat(haproxy.writes).isZero();
+        assertThat(routing.ready()).isFalse();
+
+        routing.caughtUp();
+        applied(1);
+        assertThat(haproxy.file).contains("epoch 2");
+        assertThat(haproxy.reloaded).hasSize(1);
+        assertThat(routing.status().clusters()).singleElement().satisfies(cluster -> {
+            assertThat(cluster.epoch()).isEqualTo(2);
+            assertThat(cluster.version()).isEqualTo("2-" + routing.status().hash());
+        });
+    }
+
+    @Test
+    void theSameTopologyTwiceWritesAndReloadsNothing() throws Exception {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+
+        routing.offer(topology(1, "pg-0", 3));
+        Wait.until(DEADLINE, "second offer handled", () -> routing.status().appliedAt() != null);
+        routing.close();
+        assertThat(haproxy.writes).isEqualTo(1);
+        assertThat(haproxy.reloaded).hasSize(1);
+    }
+
+    @Test
+    void aNewLeaderGoesThroughTheRuntimeApiWithoutReload() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        assertThat(haproxy.runtimeCommands)
+                .as("after a reload every server is set to its state (the state file may hold older ones)")
+                .hasSize(5 + 6)
+                .contains("set server main_ro/pg-0 state maint", "set server main_rw/pg-0 state ready");
+        haproxy.runtimeCommands.clear();
+
+        routing.offer(topology(2, "pg-1", 3));
+        applied(2);
+
+        assertThat(haproxy.reloaded).hasSize(1);
+        assertThat(haproxy.runtimeCommands)
+                .containsExactly(
+                        "set server main_ro/pg-0 state ready",
+                        "set server main_ro/pg-1 state maint",
+                        "set server main_rw/pg-0 health down");
+        assertThat(routing.status().runtimeUpdates()).isEqualTo(2);
+    }
+
+    @Test
+    void anInvalidMemberKeepsTheLastGoodConfigurationAndIsReported() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        String good = haproxy.file;
+
+        TopologyChanged bad = topology(2, "pg-0", 3);
+        List<Member> members = new ArrayList<>(bad.members());
+        members.add(Topologies.member("pg-3", MemberRole.REPLICA, 0, 8011));
+        routing.offer(Topologies.withMembers(bad, members));
+
+        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        assertThat(haproxy.file).isEqualTo(good);
+        assertThat(routing.status().lastError()).satisfies(error -> {
+            assertThat(error.cluster()).isEqualTo("main");
+            assertThat(error.epoch()).isEqualTo(2);
+            assertThat(error.stage()).isEqualTo("topology");
+            assertThat(error.reason()).contains("member pg-3: port 0");
+        });
+        assertThat(metrics.get("pgha_renderer_rejected")
+                        .tags("cluster", "main", "stage", "topology")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void aConfigurationHaproxyRefusesIsNotInstalled() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+
+        haproxy.valid = text -> !text.contains("pg-3");
+        routing.offer(topology(1, "pg-0", 4));
+
+        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        assertThat(haproxy.file).doesNotContain("pg-3");
+        assertThat(routing.status().lastError().stage()).isEqualTo("validation");
+        assertThat(routing.status().lastError().reason()).contains("[ALERT] invalid");
+    }
+
+    @Test
+    void aRestartedRendererThatFindsItsFileDoesNotReload() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        routing.close();
+
+        routing = start();
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        Wait.until(DEADLINE, "ready", routing::ready);
+
+        assertThat(haproxy.writes).isEqualTo(1);
+        assertThat(haproxy.reloaded).hasSize(1);
+        assertThat(routing.status().hash()).isNotNull();
+    }
+
+    @Test
+    void aReloadThatCannotReachHaproxyIsRetried() {
+        haproxy.reachable = false;
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        assertThat(routing.status().reloadPending()).isTrue();
+
+        haproxy.reachable = true;
+        Wait.until(DEADLINE, "reload retried", () -> !routing.status().reloadPending());
+        assertThat(haproxy.reloaded).hasSize(1);
+    }
+
+    @Test
+    void aRestartWhoseTopicEndsWithAnInvalidTopologyRoutesByTheLastValidOne() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        routing.close();
+
+        routing = start();
+        routing.offer(topology(1, "pg-0", 3));
+        TopologyChanged bad = topology(2, "pg-0", 3);
+        List<Member> members = new ArrayList<>(bad.members());
+        members.add(Topologies.member("pg-3", MemberRole.REPLICA, 0, 8011));
+        routing.offer(Topologies.withMembers(bad, members));
+        routing.caughtUp();
+        Wait.until(DEADLINE, "ready", routing::ready);
+
+        assertThat(haproxy.writes).isEqualTo(1);
+        assertThat(haproxy.reloaded).hasSize(1);
+        assertThat(routing.status().rejected()).isEqualTo(1);
+        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void aRestartWithOnlyAnInvalidTopologyLeavesHaproxyAlone() {
+        haproxy.file = "global\n# what HAProxy runs\n";
+        TopologyChanged bad = topology(2, "pg-0", 3);
+        List<Member> members = new ArrayList<>(bad.members());
+        members.add(Topologies.member("pg-3", MemberRole.REPLICA, 0, 8011));
+        routing.offer(Topologies.withMembers(bad, members));
+        routing.caughtUp();
+        Wait.until(DEADLINE, "ready", routing::ready);
+
+        assertThat(haproxy.file).isEqualTo("global\n# what HAProxy runs\n");
+        assertThat(haproxy.reloaded).isEmpty();
+        assertThat(routing.status().lastError().reason()).contains("port 0");
+    }
+}
