@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.pgha.events.AlertEvent.AlertFired;
 import io.pgha.events.AlertEvent.Severity;
 import io.pgha.events.PghaEvent;
+import io.pgha.local.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
@@ -18,16 +19,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
@@ -82,7 +78,7 @@ class DeadLetterIT {
                 .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     dead.clear();
-                    dead.addAll(readToEnd("pgha.alerts.dlq"));
+                    dead.addAll(KafkaBroker.readToEnd(bootstrap, "pgha.alerts.dlq"));
                     return dead.size() >= 2;
                 });
 
@@ -139,31 +135,5 @@ class DeadLetterIT {
         record.headers().add("ce_type", type.getBytes(StandardCharsets.UTF_8));
         record.headers().add("trace-id", ("trace-" + id).getBytes(StandardCharsets.UTF_8));
         producer.send(record).get(30, TimeUnit.SECONDS);
-    }
-
-    /** Every record of {@code topic} from the beginning to its current end. */
-    private List<ConsumerRecord<String, byte[]>> readToEnd(String topic) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> dlq = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = dlq.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            dlq.assign(partitions);
-            dlq.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = dlq.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (partitions.stream().anyMatch(p -> dlq.position(p) < end.get(p))) {
-                assertThat(System.nanoTime() - deadline)
-                        .as("reading %s to its end", topic)
-                        .isNegative();
-                dlq.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-        }
-        return records;
     }
 }
