@@ -2,10 +2,55 @@ package io.pgha.coordinator.decide;
 
 import io.pgha.events.Lsn;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 /** Member snapshots for decision tests: a healthy streaming replica, changed one field at a time. */
 final class Snapshots {
     private Snapshots() {}
+
+    /** The fields of a {@link MemberSnapshot}, to change one and build it again. */
+    private static final class Fields {
+        String name;
+        boolean agentAnswered;
+        String agentError;
+        String state;
+        boolean streaming;
+        Lsn receiveLsn;
+        Lsn replayLsn;
+        boolean nofailover;
+        int failoverPriority;
+        Optional<Boolean> monitorReachable;
+        String monitorError;
+
+        Fields(MemberSnapshot m) {
+            name = m.name();
+            agentAnswered = m.agentAnswered();
+            agentError = m.agentError();
+            state = m.state();
+            streaming = m.streaming();
+            receiveLsn = m.receiveLsn();
+            replayLsn = m.replayLsn();
+            nofailover = m.nofailover();
+            failoverPriority = m.failoverPriority();
+            monitorReachable = m.monitorReachable();
+            monitorError = m.monitorError();
+        }
+
+        MemberSnapshot build() {
+            return new MemberSnapshot(
+                    name,
+                    agentAnswered,
+                    agentError,
+                    state,
+                    streaming,
+                    receiveLsn,
+                    replayLsn,
+                    nofailover,
+                    failoverPriority,
+                    monitorReachable,
+                    monitorError);
+        }
+    }
 
     static MemberSnapshot healthy(String name, String lsn) {
         return new MemberSnapshot(
@@ -13,107 +58,45 @@ final class Snapshots {
     }
 
     static MemberSnapshot withPriority(MemberSnapshot m, int priority) {
-        return new MemberSnapshot(
-                m.name(),
-                m.agentAnswered(),
-                m.agentError(),
-                m.state(),
-                m.streaming(),
-                m.receiveLsn(),
-                m.replayLsn(),
-                m.nofailover(),
-                priority,
-                m.monitorReachable(),
-                m.monitorError());
+        return edit(m, f -> f.failoverPriority = priority);
     }
 
     static MemberSnapshot agentSilent(MemberSnapshot m) {
-        return new MemberSnapshot(
-                m.name(),
-                false,
-                "connect timed out after 2 s",
-                m.state(),
-                m.streaming(),
-                m.receiveLsn(),
-                m.replayLsn(),
-                m.nofailover(),
-                m.failoverPriority(),
-                m.monitorReachable(),
-                m.monitorError());
+        return edit(m, f -> {
+            f.agentAnswered = false;
+            f.agentError = "connect timed out after 2 s";
+        });
     }
 
     static MemberSnapshot nofailover(MemberSnapshot m) {
-        return new MemberSnapshot(
-                m.name(),
-                m.agentAnswered(),
-                m.agentError(),
-                m.state(),
-                m.streaming(),
-                m.receiveLsn(),
-                m.replayLsn(),
-                true,
-                m.failoverPriority(),
-                m.monitorReachable(),
-                m.monitorError());
+        return edit(m, f -> f.nofailover = true);
     }
 
     static MemberSnapshot state(MemberSnapshot m, String state) {
-        return new MemberSnapshot(
-                m.name(),
-                m.agentAnswered(),
-                m.agentError(),
-                state,
-                m.streaming(),
-                m.receiveLsn(),
-                m.replayLsn(),
-                m.nofailover(),
-                m.failoverPriority(),
-                m.monitorReachable(),
-                m.monitorError());
+        return edit(m, f -> f.state = state);
     }
 
     static MemberSnapshot notStreaming(MemberSnapshot m) {
-        return new MemberSnapshot(
-                m.name(),
-                m.agentAnswered(),
-                m.agentError(),
-                m.state(),
-                false,
-                m.receiveLsn(),
-                m.replayLsn(),
-                m.nofailover(),
-                m.failoverPriority(),
-                m.monitorReachable(),
-                m.monitorError());
+        return edit(m, f -> f.streaming = false);
     }
 
     static MemberSnapshot monitor(MemberSnapshot m, Optional<Boolean> reachable, String error) {
-        return new MemberSnapshot(
-                m.name(),
-                m.agentAnswered(),
-                m.agentError(),
-                m.state(),
-                m.streaming(),
-                m.receiveLsn(),
-                m.replayLsn(),
-                m.nofailover(),
-                m.failoverPriority(),
-                reachable,
-                error);
+        return edit(m, f -> {
+            f.monitorReachable = reachable;
+            f.monitorError = error;
+        });
     }
 
     static MemberSnapshot lsns(MemberSnapshot m, String receive, String replay) {
-        return new MemberSnapshot(
-                m.name(),
-                m.agentAnswered(),
-                m.agentError(),
-                m.state(),
-                m.streaming(),
-                receive == null ? null : Lsn.parse(receive),
-                replay == null ? null : Lsn.parse(replay),
-                m.nofailover(),
-                m.failoverPriority(),
-                m.monitorReachable(),
-                m.monitorError());
+        return edit(m, f -> {
+            f.receiveLsn = receive == null ? null : Lsn.parse(receive);
+            f.replayLsn = replay == null ? null : Lsn.parse(replay);
+        });
+    }
+
+    private static MemberSnapshot edit(MemberSnapshot m, Consumer<Fields> change) {
+        Fields fields = new Fields(m);
+        change.accept(fields);
+        return fields.build();
     }
 }
