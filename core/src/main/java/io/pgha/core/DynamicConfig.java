@@ -16,6 +16,10 @@ import java.util.List;
  *     agent releases the leader key
  * @param maximumLagOnFailover bytes a replica may be behind and still be promoted
  * @param usePgRewind whether a diverged former primary is rewound (else re-cloned)
+ * @param synchronousMode whether commits wait for synchronous standbys (only they may be promoted)
+ * @param synchronousModeStrict whether commits block rather than go unprotected when no standby qualifies
+ * @param synchronousNodeCount how many synchronous standbys the primary waits for
+ * @param pause whether automatic failover is paused (maintenance)
  */
 public record DynamicConfig(
         @JsonProperty("ttl") int ttl,
@@ -23,10 +27,38 @@ public record DynamicConfig(
         @JsonProperty("retry_timeout") int retryTimeout,
         @JsonProperty("primary_start_timeout") int primaryStartTimeout,
         @JsonProperty("maximum_lag_on_failover") long maximumLagOnFailover,
-        @JsonProperty("use_pg_rewind") boolean usePgRewind) {
+        @JsonProperty("use_pg_rewind") boolean usePgRewind,
+        @JsonProperty("synchronous_mode") boolean synchronousMode,
+        @JsonProperty("synchronous_mode_strict") boolean synchronousModeStrict,
+        @JsonProperty("synchronous_node_count") int synchronousNodeCount,
+        @JsonProperty("pause") boolean pause) {
 
-    /** ttl 10 s, loop_wait 1 s, retry_timeout 3 s, primary_start_timeout 10 s, 1 MiB, rewind on. */
+    /**
+     * ttl 10 s, loop_wait 1 s, retry_timeout 3 s, primary_start_timeout 10 s, 1 MiB, rewind on,
+     * asynchronous (1 synchronous standby when switched on), not paused.
+     */
     public static final DynamicConfig DEFAULTS = new DynamicConfig(10, 1, 3, 10, 1L << 20, true);
+
+    /** The timing and failover settings, with the synchronous-mode and pause settings at their defaults. */
+    public DynamicConfig(
+            int ttl,
+            int loopWait,
+            int retryTimeout,
+            int primaryStartTimeout,
+            long maximumLagOnFailover,
+            boolean usePgRewind) {
+        this(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                maximumLagOnFailover,
+                usePgRewind,
+                false,
+                false,
+                1,
+                false);
+    }
 
     /** The problems with these values, each naming the property and the rule; empty when valid. */
     public List<String> problems() {
@@ -39,6 +71,9 @@ public record DynamicConfig(
         }
         if (maximumLagOnFailover < 0) {
             problems.add("maximum_lag_on_failover must be 0 or more bytes, got " + maximumLagOnFailover);
+        }
+        if (synchronousNodeCount < 1) {
+            problems.add("synchronous_node_count must be at least 1, got " + synchronousNodeCount);
         }
         if (problems.isEmpty() && loopWait + 2L * retryTimeout >= ttl) {
             problems.add("loop_wait + 2 x retry_timeout must be less than ttl, got loop_wait=" + loopWait
@@ -75,7 +110,22 @@ public record DynamicConfig(
                 node.has("maximum_lag_on_failover")
                         ? sizeField(node.get("maximum_lag_on_failover"))
                         : d.maximumLagOnFailover,
-                node.has("use_pg_rewind") ? node.get("use_pg_rewind").asBoolean() : d.usePgRewind);
+                boolField(node, "use_pg_rewind", d.usePgRewind),
+                boolField(node, "synchronous_mode", d.synchronousMode),
+                boolField(node, "synchronous_mode_strict", d.synchronousModeStrict),
+                intField(node, "synchronous_node_count", d.synchronousNodeCount),
+                boolField(node, "pause", d.pause));
+    }
+
+    private static boolean boolField(com.fasterxml.jackson.databind.JsonNode node, String name, boolean fallback) {
+        if (!node.has(name) || node.get(name).isNull()) {
+            return fallback;
+        }
+        com.fasterxml.jackson.databind.JsonNode value = node.get(name);
+        if (!value.isBoolean()) {
+            throw new IllegalArgumentException(name + " must be true or false, got " + value);
+        }
+        return value.asBoolean();
     }
 
     public String toJson() {
@@ -83,12 +133,12 @@ public record DynamicConfig(
     }
 
     private static int intField(com.fasterxml.jackson.databind.JsonNode node, String name, int fallback) {
-        if (!node.has(name)) {
+        if (!node.has(name) || node.get(name).isNull()) {
             return fallback;
         }
         com.fasterxml.jackson.databind.JsonNode value = node.get(name);
-        if (!value.canConvertToInt()) {
-            throw new IllegalArgumentException(name + " must be a whole number of seconds, got " + value);
+        if (!value.isIntegralNumber() || !value.canConvertToInt()) {
+            throw new IllegalArgumentException(name + " must be a whole number, got " + value);
         }
         return value.asInt();
     }

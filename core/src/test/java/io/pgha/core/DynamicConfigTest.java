@@ -16,6 +16,72 @@ class DynamicConfigTest {
         assertThat(d.primaryStartTimeout()).isEqualTo(10);
         assertThat(d.maximumLagOnFailover()).isEqualTo(1048576);
         assertThat(d.usePgRewind()).isTrue();
+        assertThat(d.synchronousMode()).isFalse();
+        assertThat(d.synchronousModeStrict()).isFalse();
+        assertThat(d.synchronousNodeCount()).isEqualTo(1);
+        assertThat(d.pause()).isFalse();
+    }
+
+    @Test
+    void theShortConstructorLeavesSynchronousModeAndPauseAtTheirDefaults() {
+        DynamicConfig d = new DynamicConfig(20, 2, 5, 30, 0, false);
+        assertThat(d.synchronousMode()).isFalse();
+        assertThat(d.synchronousModeStrict()).isFalse();
+        assertThat(d.synchronousNodeCount()).isEqualTo(1);
+        assertThat(d.pause()).isFalse();
+    }
+
+    @Test
+    void synchronousModeAndPauseAreReadWithPatroniNames() {
+        DynamicConfig d = DynamicConfig.fromJson(
+                "{\"synchronous_mode\":true,\"synchronous_mode_strict\":true,\"synchronous_node_count\":2,"
+                        + "\"pause\":true}");
+        assertThat(d.synchronousMode()).isTrue();
+        assertThat(d.synchronousModeStrict()).isTrue();
+        assertThat(d.synchronousNodeCount()).isEqualTo(2);
+        assertThat(d.pause()).isTrue();
+        assertThat(d.ttl()).isEqualTo(10);
+        assertThat(d.problems()).isEmpty();
+
+        String json = d.toJson();
+        assertThat(json)
+                .contains("\"synchronous_mode\":true")
+                .contains("\"synchronous_mode_strict\":true")
+                .contains("\"synchronous_node_count\":2")
+                .contains("\"pause\":true");
+        assertThat(DynamicConfig.fromJson(json)).isEqualTo(d);
+    }
+
+    @Test
+    void nullSynchronousFieldsTakeTheirDefaults() {
+        DynamicConfig d =
+                DynamicConfig.fromJson("{\"synchronous_mode\":null,\"synchronous_node_count\":null,\"pause\":null}");
+        assertThat(d).isEqualTo(DynamicConfig.DEFAULTS);
+    }
+
+    @Test
+    void aSynchronousNodeCountBelowOneNamesTheProperty() {
+        DynamicConfig zero = DynamicConfig.fromJson("{\"synchronous_mode\":true,\"synchronous_node_count\":0}");
+        assertThat(zero.problems()).singleElement().asString().contains("synchronous_node_count");
+        assertThatThrownBy(zero::validated)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("synchronous_node_count");
+        assertThat(new DynamicConfig(10, 1, 3, 10, 0, true, true, false, -1, false).problems())
+                .singleElement()
+                .asString()
+                .contains("synchronous_node_count");
+    }
+
+    @Test
+    void aStringWhereABooleanBelongsNamesTheField() {
+        for (String field : new String[] {"synchronous_mode", "synchronous_mode_strict", "pause", "use_pg_rewind"}) {
+            assertThatThrownBy(() -> DynamicConfig.fromJson("{\"" + field + "\":\"true\"}"))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining(field);
+        }
+        assertThatThrownBy(() -> DynamicConfig.fromJson("{\"synchronous_node_count\":\"2\"}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("synchronous_node_count");
     }
 
     @Test

@@ -2,6 +2,7 @@ package io.pgha.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SyncSetTest {
@@ -17,6 +18,90 @@ class SyncSetTest {
     void anEmptySetIsAsynchronous() {
         assertThat(new SyncSet("node0", "").standbyNames()).isEmpty();
         assertThat(new SyncSet("node0", null).members()).isEmpty();
+    }
+
+    @Test
+    void theTargetRoundTripsAndIsLeftOutWhenAbsent() {
+        SyncSet set = new SyncSet("node0", "node1", "node1,node2");
+        String json = set.toJson();
+        assertThat(json).contains("\"target\":\"node1,node2\"").contains("\"sync_standby\":\"node1\"");
+        assertThat(SyncSet.fromJson(json)).isEqualTo(set);
+
+        SyncSet plain = new SyncSet("node0", "node1");
+        assertThat(plain.target()).isNull();
+        assertThat(plain.toJson()).doesNotContain("target");
+        assertThat(SyncSet.fromJson(plain.toJson())).isEqualTo(plain);
+        assertThat(SyncSet.fromJson("{\"leader\":\"node0\",\"sync_standby\":\"node1\"}")
+                        .target())
+                .isNull();
+    }
+
+    @Test
+    void withoutATargetThePrimaryWaitsForThePromotableMembers() {
+        SyncSet set = new SyncSet("node0", "node1,node2");
+        assertThat(set.targetMembers()).containsExactly("node1", "node2");
+        assertThat(set.applied()).containsExactly("node1", "node2");
+    }
+
+    @Test
+    void appliedIsThePromotableMembersThenTheTargetWithoutDuplicates() {
+        SyncSet set = new SyncSet("node0", "node2,node1", "node1, node3");
+        assertThat(set.members()).containsExactly("node2", "node1");
+        assertThat(set.targetMembers()).containsExactly("node1", "node3");
+        assertThat(set.applied()).containsExactly("node2", "node1", "node3");
+
+        SyncSet growing = new SyncSet("node0", "", "node3");
+        assertThat(growing.members()).isEmpty();
+        assertThat(growing.applied()).containsExactly("node3");
+
+        SyncSet shrinking = new SyncSet("node0", "node1", "");
+        assertThat(shrinking.targetMembers()).isEmpty();
+        assertThat(shrinking.applied()).containsExactly("node1");
+    }
+
+    @Test
+    void standbyNamesCoverThePromotableMembersAndTheTarget() {
+        assertThat(new SyncSet("node0", "node1", "node2").standbyNames()).isEqualTo("FIRST 2 (\"node1\",\"node2\")");
+        assertThat(new SyncSet("node0", "node1,node2", "node2,node3").standbyNames())
+                .isEqualTo("FIRST 3 (\"node1\",\"node2\",\"node3\")");
+        assertThat(new SyncSet("node0", "", "").standbyNames()).isEmpty();
+        assertThat(new SyncSet("node0", "", "node3").standbyNames()).isEqualTo("FIRST 1 (\"node3\")");
+    }
+
+    @Test
+    void ofSortsAndLeavesTheTargetOutWhenEqual() {
+        SyncSet same = SyncSet.of("node0", Set.of("node2", "node1"), Set.of("node1", "node2"));
+        assertThat(same).isEqualTo(new SyncSet("node0", "node1,node2", null));
+        assertThat(same.toJson()).doesNotContain("target");
+
+        SyncSet different = SyncSet.of("node0", Set.of("node3", "node1"), Set.of("node3", "node2"));
+        assertThat(different).isEqualTo(new SyncSet("node0", "node1,node3", "node2,node3"));
+
+        SyncSet nonePromotable = SyncSet.of("node0", Set.of(), Set.of("node2"));
+        assertThat(nonePromotable.syncStandby()).isEmpty();
+        assertThat(nonePromotable.target()).isEqualTo("node2");
+        assertThat(nonePromotable.members()).isEmpty();
+
+        SyncSet empty = SyncSet.of("node0", Set.of(), Set.of());
+        assertThat(empty).isEqualTo(new SyncSet("node0", "", null));
+        assertThat(empty.targetMembers()).isEmpty();
+    }
+
+    @Test
+    void namesInReadsAnAppliedSynchronousStandbyNames() {
+        assertThat(SyncSet.namesIn("FIRST 2 (\"a\",\"b\")")).containsExactlyInAnyOrder("a", "b");
+        assertThat(SyncSet.namesIn("ANY 1 (a, b)")).containsExactlyInAnyOrder("a", "b");
+        assertThat(SyncSet.namesIn("a, b")).containsExactlyInAnyOrder("a", "b");
+        assertThat(SyncSet.namesIn("FIRST 1 (\"we\"\"ird\")")).containsExactly("we\"ird");
+        assertThat(SyncSet.namesIn("")).isEmpty();
+        assertThat(SyncSet.namesIn("  ")).isEmpty();
+        assertThat(SyncSet.namesIn(null)).isEmpty();
+    }
+
+    @Test
+    void namesInReadsBackWhatStandbyNamesWrites() {
+        SyncSet set = SyncSet.of("node0", Set.of("node1", "we\"ird"), Set.of("node1", "node2"));
+        assertThat(SyncSet.namesIn(set.standbyNames())).containsExactlyInAnyOrderElementsOf(set.applied());
     }
 
     @Test

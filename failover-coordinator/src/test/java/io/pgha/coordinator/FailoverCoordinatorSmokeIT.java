@@ -1,6 +1,57 @@
 package io.pgha.coordinator;
 
-import io.pgha.local.ServiceSmokeChecks;
+import static org.assertj.core.api.Assertions.assertThat;
 
-/** The built failover-coordinator starts, serves /q/health and /q/metrics, and stops without leftovers. */
-class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {}
+import io.pgha.local.Commands;
+import io.pgha.local.LocalInfra;
+import io.pgha.local.QuarkusService;
+import io.pgha.local.ServiceSmokeChecks;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The built failover-coordinator starts, serves /q/health and /q/metrics, and stops without leftovers;
+ * a missing or invalid setting stops it at start with the property named.
+ */
+class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
+    /** It needs etcd, and its readiness includes its Kafka channels. */
+    @RegisterExtension
+    static final LocalInfra servers = LocalInfra.perClass();
+
+    @Override
+    protected Map<String, String> properties() {
+        return Map.of(
+                "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
+                "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
+                "pgha.api.token", "smoke-token");
+    }
+
+    @Test
+    void aMissingTokenStopsItNamingTheProperty() {
+        Commands.Result result = run(Map.of("pgha.etcd.endpoints", "http://127.0.0.1:1"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("pgha.api.token or pgha.api.token-file");
+    }
+
+    @Test
+    void anElectionTtlTooShortStopsItNamingTheProperty() {
+        Commands.Result result = run(Map.of(
+                "pgha.etcd.endpoints", "http://127.0.0.1:1",
+                "pgha.api.token", "t",
+                "pgha.coordinator.election-ttl", "1s"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output()).contains("invalid setting pgha.coordinator.election-ttl");
+    }
+
+    private static Commands.Result run(Map<String, String> properties) {
+        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+        List<String> command = new java.util.ArrayList<>(List.of(java.toString(), "-Dquarkus.http.port=0"));
+        properties.forEach((k, v) -> command.add("-D" + k + "=" + v));
+        command.addAll(List.of("-jar", QuarkusService.ownJar().toString()));
+        return Commands.run(command, Duration.ofSeconds(60));
+    }
+}

@@ -133,6 +133,38 @@ public final class QuarkusService implements AutoCloseable {
         return Path.of(jar);
     }
 
+    /** The system property naming the project's root folder (set by failsafe; else found upwards from here). */
+    public static final String ROOT_PROPERTY = "pgha.root";
+
+    /**
+     * The built jar of another of pgha's service modules ({@code <root>/<module>/target/quarkus-app/
+     * quarkus-run.jar}); fails naming the command that builds it when it is missing.
+     */
+    public static Path moduleJar(String module) {
+        Path jar = projectRoot().resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!java.nio.file.Files.isRegularFile(jar)) {
+            throw new IllegalStateException(
+                    jar + " does not exist: build it first with ./mvnw -pl " + module + " -am package -DskipTests");
+        }
+        return jar;
+    }
+
+    /** pgha's root folder: {@value #ROOT_PROPERTY}, else the nearest folder upwards holding the pgha script. */
+    public static Path projectRoot() {
+        String root = System.getProperty(ROOT_PROPERTY);
+        if (root != null) {
+            return Path.of(root);
+        }
+        for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
+            if (java.nio.file.Files.isRegularFile(dir.resolve("pgha"))
+                    && java.nio.file.Files.isRegularFile(dir.resolve("pom.xml"))) {
+                return dir;
+            }
+        }
+        throw new IllegalStateException(
+                "cannot find pgha's root folder from " + Path.of("").toAbsolutePath() + ": set -D" + ROOT_PROPERTY);
+    }
+
     public String name() {
         return name;
     }

@@ -562,6 +562,14 @@ public class NodeAgent {
                 following = up.map(Upstream::member);
             } else if (action instanceof Action.Promote) {
                 LOG.info("the leader key names this member: promoting");
+                Optional<String> sync = desiredSync(snapshot);
+                if (sync.isPresent()) {
+                    // in place before the first commit as primary: none is acknowledged unprotected
+                    LOG.infof("synchronous_standby_names = '%s' from the sync key, before promotion", sync.get());
+                    pg.prepareSynchronousStandbyNames(sync.get());
+                    configurePg(true, following.flatMap(this::upstream));
+                    pg.reload();
+                }
                 pg.promote();
                 actingPrimary = true;
                 mayHaveDiverged = true;
@@ -598,6 +606,9 @@ public class NodeAgent {
         }
         try {
             Switchover switchover = Switchover.fromJson(json.get());
+            if (switchover.scheduled()) {
+                return Optional.empty(); // the coordinator rewrites it without the time once it is due
+            }
             if (me.equals(switchover.leader()) && switchover.member() != null && !me.equals(switchover.member())) {
                 return Optional.of(switchover.member());
             }

@@ -2,9 +2,10 @@ package io.pgha.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.agent.AgentNodes.Node;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.LeaderKey;
+import io.pgha.local.AgentNodes;
+import io.pgha.local.AgentNodes.Node;
 import io.pgha.local.EtcdCluster;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.NetworkNamespace;

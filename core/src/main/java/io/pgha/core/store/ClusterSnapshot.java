@@ -14,6 +14,10 @@ import java.util.Optional;
  * @param initialize the initialize key's value, when present
  * @param sync the sync key's value, when present
  * @param switchover the switchover key's value, when present
+ * @param history the history key's value (a JSON array), when present
+ * @param status the status key's value (the leader's last known WAL position), when present
+ * @param revisions the mod revision of every key read, by its name under the cluster's prefix
+ *     ({@code config}, {@code sync}, {@code members/pg-0}, ...)
  */
 public record ClusterSnapshot(
         long revision,
@@ -22,7 +26,15 @@ public record ClusterSnapshot(
         Optional<String> config,
         Optional<String> initialize,
         Optional<String> sync,
-        Optional<String> switchover) {
+        Optional<String> switchover,
+        Optional<String> history,
+        Optional<String> status,
+        Map<String, Long> revisions) {
+
+    /** The mod revision of the key {@code name} (under the cluster's prefix); 0 when it is absent. */
+    public long revisionOf(String name) {
+        return revisions.getOrDefault(name, 0L);
+    }
 
     public Optional<MemberEntry> member(String name) {
         return Optional.ofNullable(members.get(name));

@@ -150,21 +150,25 @@ public final class EtcdClusterStore implements ClusterStore {
         Optional<String> initialize = Optional.empty();
         Optional<String> sync = Optional.empty();
         Optional<String> switchover = Optional.empty();
+        Optional<String> history = Optional.empty();
+        Optional<String> status = Optional.empty();
+        Map<String, Long> revisions = new LinkedHashMap<>();
         for (KeyValue kv : response.getKvs()) {
             String key = text(kv.getKey());
             String value = text(kv.getValue());
+            revisions.put(key.substring(layout.prefix().length()), kv.getModRevision());
             if (key.equals(layout.leader())) {
                 leader = Optional.of(new LeaderKey(value, kv.getLease(), kv.getModRevision()));
             } else if (key.startsWith(layout.members())
                     && key.length() > layout.members().length()) {
                 String name = layout.memberName(key);
-                MemberStatus status;
+                MemberStatus memberStatus;
                 try {
-                    status = Json.read(value, MemberStatus.class, key);
+                    memberStatus = Json.read(value, MemberStatus.class, key);
                 } catch (IllegalArgumentException e) {
-                    status = null;
+                    memberStatus = null;
                 }
-                members.put(name, new MemberEntry(name, status, kv.getLease()));
+                members.put(name, new MemberEntry(name, memberStatus, kv.getLease()));
             } else if (key.equals(layout.config())) {
                 config = Optional.of(value);
             } else if (key.equals(layout.initialize())) {
@@ -173,10 +177,23 @@ public final class EtcdClusterStore implements ClusterStore {
                 sync = Optional.of(value);
             } else if (key.equals(layout.switchover())) {
                 switchover = Optional.of(value);
+            } else if (key.equals(layout.history())) {
+                history = Optional.of(value);
+            } else if (key.equals(layout.status())) {
+                status = Optional.of(value);
             }
         }
         return new ClusterSnapshot(
-                response.getHeader().getRevision(), leader, Map.copyOf(members), config, initialize, sync, switchover);
+                response.getHeader().getRevision(),
+                leader,
+                Map.copyOf(members),
+                config,
+                initialize,
+                sync,
+                switchover,
+                history,
+                status,
+                Map.copyOf(revisions));
     }
 
     @Override

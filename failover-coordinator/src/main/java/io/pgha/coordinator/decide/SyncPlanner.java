@@ -10,17 +10,26 @@ import java.util.TreeSet;
 
 /**
  * Synchronous mode: which standbys the primary must wait for, and in which order {@code /sync} may
- * change so that every acknowledged commit always exists on a member the coordinator may promote.
+ * change so that every member a failover may choose holds every acknowledged commit.
  *
- * <p>{@code /sync} holds two sets: {@code target}, which the primary applies as
- * {@code synchronous_standby_names = ANY n (...)}, and {@code promotable}, the members a failover may
- * choose. The planner returns one step at a time; the coordinator performs it (compare-and-set in
- * etcd) and asks again with what it then observes. The argument is in the module's DESIGN.md.
+ * <p>{@code /sync} holds two sets: {@code promotable} (P, Patroni's {@code sync_standby}: the members a
+ * failover may choose) and {@code target} (T: the members the primary should wait for). The primary's
+ * agent applies {@code FIRST n (P ∪ T)}. The planner returns one step at a time; the coordinator
+ * performs it (compare-and-set in etcd) and asks again with what it then observes. The argument is in
+ * the module's DESIGN.md.
  */
 public final class SyncPlanner {
     private SyncPlanner() {}
 
-    /** {@code /sync} as stored, and what the primary reports it applied. */
+    /**
+     * {@code /sync} as stored, and what the primary reports.
+     *
+     * @param target T
+     * @param promotable P
+     * @param applied the members in the {@code synchronous_standby_names} the primary reports applied
+     * @param appliedAtLsn the primary's WAL position reported at least one safety interval after it
+     *     was first seen to apply {@code applied} (null until then)
+     */
     public record SyncState(Set<String> target, Set<String> promotable, Set<String> applied, Lsn appliedAtLsn) {
         public SyncState {
             target = Set.copyOf(target);
@@ -29,7 +38,7 @@ public final class SyncPlanner {
         }
     }
 
-    /** A replica as synchronous mode sees it. */
+    /** A replica as synchronous mode sees it; {@code flushLsn} is what it has received and flushed. */
     public record Standby(String name, boolean healthy, boolean streaming, boolean nosync, Lsn flushLsn) {}
 
     /** What to do next. */
@@ -45,51 +54,95 @@ public final class SyncPlanner {
     }
 
     /**
-     * The next step towards {@code count} synchronous standbys chosen among healthy, streaming
-     * standbys without {@code nosync}; current ones are kept while they qualify.
+     * The next step towards {@code count} synchronous standbys chosen among healthy, streaming standbys
+     * without {@code nosync}; current ones are kept while they qualify. With {@code strict} and no
+     * qualifying standby the target is kept, so that commits block rather than go unprotected.
      */
-    public static Step next(SyncState state, List<Standby> standbys, int count) {
-        Set<String> desired = choose(state.target(), standbys, count);
-        if (!state.promotable().containsAll(desired)) {
-            Set<String> grown = union(state.promotable(), desired);
-            return new Step.Write(
-                    state.target(),
-                    grown,
-                    "add " + minus(desired, state.promotable())
-                            + " to the promotable set before the primary waits for them");
+    public static Step next(SyncState state, List<Standby> standbys, int count, boolean strict) {
+        Set<String> current = new TreeSet<>(state.promotable());
+        current.addAll(state.target());
+        Set<String> desired = choose(current, standbys, count);
+        if (strict && desired.isEmpty() && !state.target().isEmpty()) {
+            desired = state.target();
         }
+        // 1. Shrink P first: a member leaves P before the primary stops waiting for it.
+        if (!desired.containsAll(state.promotable())) {
+            Set<String> kept = intersection(state.promotable(), desired);
+            return new Step.Write(
+                    state.target(), kept, "remove " + minus(state.promotable(), desired) + " from the promotable set");
+        }
+        // 2. Change T (P ⊆ desired now, so the primary keeps waiting for every promotable member).
         if (!state.target().equals(desired)) {
             return new Step.Write(
                     desired,
                     state.promotable(),
                     "the primary should wait for " + sorted(desired) + " instead of " + sorted(state.target()));
         }
+        if (state.promotable().equals(desired)) {
+            return new Step.Done();
+        }
+        // 3. Grow P only once the primary waits for the newcomers and they hold everything before that.
         if (!state.applied().equals(desired)) {
             return new Step.Wait("the primary has not yet applied " + sorted(desired) + " (applied: "
                     + sorted(state.applied()) + ")");
         }
-        if (!state.promotable().equals(desired)) {
-            for (String member : desired) {
-                Lsn flushed = standbys.stream()
-                        .filter(s -> s.name().equals(member))
-                        .map(Standby::flushLsn)
-                        .findFirst()
-                        .orElse(null);
-                if (state.appliedAtLsn() == null || flushed == null || flushed.compareTo(state.appliedAtLsn()) < 0) {
-                    return new Step.Wait(member + " has not yet flushed up to " + state.appliedAtLsn()
-                            + ", where the primary applied " + sorted(desired) + " (flushed: " + flushed + ")");
-                }
-            }
-            return new Step.Write(
-                    desired,
-                    desired,
-                    "remove " + minus(state.promotable(), desired)
-                            + " from the promotable set: every commit they acknowledged is now on " + sorted(desired));
+        if (state.appliedAtLsn() == null) {
+            return new Step.Wait("waiting for the primary's position after it applied " + sorted(desired));
         }
-        return new Step.Done();
+        for (String member : minus(desired, state.promotable())) {
+            Lsn flushed = standbys.stream()
+                    .filter(s -> s.name().equals(member))
+                    .findFirst()
+                    .map(Standby::flushLsn)
+                    .orElse(null);
+            if (flushed == null || flushed.compareTo(state.appliedAtLsn()) < 0) {
+                return new Step.Wait(member + " has not yet flushed up to " + state.appliedAtLsn()
+                        + ", where the primary already waited for it (flushed: " + flushed + ")");
+            }
+        }
+        return new Step.Write(
+                desired,
+                desired,
+                "add " + minus(desired, state.promotable())
+                        + " to the promotable set: the primary waits for them and they hold every earlier commit");
     }
 
-    /** The standbys the primary should wait for: current qualifying ones first, then the most advanced. */
+    /**
+     * The members that may stay promotable when {@code newLeader} takes over: the old promotable set
+     * without it (each of them holds every commit the old primary acknowledged), and the target the new
+     * primary waits for from its first commit: those members plus the best qualifying standbys.
+     */
+    public static Step.Write forNewLeader(
+            Set<String> promotable, String newLeader, List<Standby> standbys, int count, boolean strict) {
+        Set<String> kept = new TreeSet<>(promotable);
+        kept.remove(newLeader);
+        List<Standby> others =
+                standbys.stream().filter(s -> !s.name().equals(newLeader)).toList();
+        Set<String> target = new TreeSet<>(kept);
+        if (target.size() < count) {
+            for (String extra : choose(kept, others, count)) {
+                if (target.size() >= count) {
+                    break;
+                }
+                target.add(extra);
+            }
+        }
+        if (strict && target.isEmpty()) {
+            others.stream()
+                    .filter(s -> !s.nosync())
+                    .map(Standby::name)
+                    .sorted()
+                    .limit(count)
+                    .forEach(target::add);
+        }
+        return new Step.Write(
+                Set.copyOf(target), Set.copyOf(kept), "the new leader " + newLeader + " waits for " + target);
+    }
+
+    /**
+     * The standbys the primary should wait for: current qualifying ones first, then the most advanced
+     * (the returned set iterates in that order).
+     */
     static Set<String> choose(Set<String> current, List<Standby> standbys, int count) {
         List<Standby> qualifying = new ArrayList<>(standbys.stream()
                 .filter(s -> s.healthy() && s.streaming() && !s.nosync())
@@ -104,13 +157,13 @@ public final class SyncPlanner {
             }
             chosen.add(standby.name());
         }
-        return Set.copyOf(chosen);
+        return java.util.Collections.unmodifiableSet(chosen);
     }
 
-    private static Set<String> union(Set<String> a, Set<String> b) {
-        Set<String> all = new TreeSet<>(a);
-        all.addAll(b);
-        return Set.copyOf(all);
+    private static Set<String> intersection(Set<String> a, Set<String> b) {
+        Set<String> both = new TreeSet<>(a);
+        both.retainAll(b);
+        return Set.copyOf(both);
     }
 
     private static List<String> minus(Set<String> a, Set<String> b) {

@@ -161,9 +161,8 @@ public final class LocalPostgres implements PostgresControl {
             conf.put("password_encryption", "scram-sha-256");
         }
         conf.putAll(s.parameters());
-        if (!standby) {
-            conf.put("synchronous_standby_names", synchronousStandbyNames);
-        }
+        // a standby ignores it; written anyway so that it is in force from the moment of promotion
+        conf.put("synchronous_standby_names", synchronousStandbyNames);
         if (standby && upstream.isPresent()) {
             conf.put("primary_conninfo", conninfo(upstream.get(), s.replicationUser(), true));
             conf.put("primary_slot_name", PostgresControl.slotName(s.member()));
@@ -538,6 +537,11 @@ public final class LocalPostgres implements PostgresControl {
         }
         LOG.infof("pg_rewind from %s: %s", upstream.member(), ProcessRunner.tail(result.output()));
         return true;
+    }
+
+    @Override
+    public void prepareSynchronousStandbyNames(String value) {
+        synchronousStandbyNames = value;
     }
 
     @Override

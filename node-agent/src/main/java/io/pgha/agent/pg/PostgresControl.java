@@ -65,6 +65,12 @@ public interface PostgresControl {
     /** pg_rewind from {@code upstream}; false (with the reason logged) when it failed. */
     boolean rewind(Upstream upstream);
 
+    /**
+     * Keeps {@code value} as the synchronous_standby_names written with the next configuration (a
+     * standby ignores it; it is in force from the moment of promotion).
+     */
+    void prepareSynchronousStandbyNames(String value);
+
     /** Sets synchronous_standby_names on this primary (kept across restarts as primary) and reloads. */
     void applySynchronousStandbyNames(String value);
 

@@ -1,18 +1,10 @@
-package io.pgha.agent;
+package io.pgha.local;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
-import io.pgha.local.Commands;
-import io.pgha.local.LocalInfra;
-import io.pgha.local.NetworkNamespace;
-import io.pgha.local.OsUser;
-import io.pgha.local.Ports;
-import io.pgha.local.PostgresNode;
-import io.pgha.local.QuarkusService;
-import io.pgha.local.Wait;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -29,46 +21,49 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
-/** Starts node-agents (each with its own PostgreSQL) for the integration tests and looks at them. */
-final class AgentNodes {
-    static final String CLUSTER = "it";
-    static final String TOKEN = "it-secret-token";
+/**
+ * Starts node-agents (each owning its own PostgreSQL) from the node-agent module's built jar, for
+ * integration tests and {@code ./pgha up}, and looks at them.
+ */
+public final class AgentNodes {
+    public static final String CLUSTER = "it";
+    public static final String TOKEN = "it-secret-token";
 
     /**
      * Not an agent property: when present in the extra properties of {@link #start}, the agent gets
      * this superuser password and generated replication and monitoring passwords, all through secret
      * files, and pg_hba.conf asks for scram-sha-256.
      */
-    static final String SUPERUSER_PASSWORD = "test.superuser-password";
+    public static final String SUPERUSER_PASSWORD = "test.superuser-password";
 
-    static final String REPLICATION_PASSWORD = "repl-Secret:42";
-    static final String MONITORING_PASSWORD = "mon-Secret-42";
+    public static final String REPLICATION_PASSWORD = "repl-Secret:42";
+    public static final String MONITORING_PASSWORD = "mon-Secret-42";
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One agent and the PostgreSQL it owns. */
-    record Node(String name, QuarkusService agent, String pgHost, int pgPort, Path dataDir, String password) {
-        String jdbcUrl() {
+    public record Node(String name, QuarkusService agent, String pgHost, int pgPort, Path dataDir, String password) {
+        public String jdbcUrl() {
             String url = PostgresNode.jdbcUrl(pgHost, pgPort);
             return password == null ? url : url + "&password=" + password;
         }
 
-        Object query(String sql) throws SQLException {
+        public Object query(String sql) throws SQLException {
             return PostgresNode.queryValue(jdbcUrl(), sql);
         }
 
-        void execute(String sql) throws SQLException {
+        public void execute(String sql) throws SQLException {
             try (var c = java.sql.DriverManager.getConnection(jdbcUrl());
                     var st = c.createStatement()) {
                 st.execute(sql);
             }
         }
 
-        int status(String path) {
+        public int status(String path) {
             return status("GET", path);
         }
 
-        int status(String method, String path) {
+        public int status(String method, String path) {
             try {
                 return send(method, path, null).statusCode();
             } catch (Exception e) {
@@ -76,7 +71,7 @@ final class AgentNodes {
             }
         }
 
-        HttpResponse<String> send(String method, String path, String bearer) throws Exception {
+        public HttpResponse<String> send(String method, String path, String bearer) throws Exception {
             HttpRequest.Builder b = HttpRequest.newBuilder(agent.uri(path))
                     .timeout(Duration.ofSeconds(5))
                     .method(method, HttpRequest.BodyPublishers.noBody());
@@ -86,11 +81,11 @@ final class AgentNodes {
             return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         }
 
-        JsonNode patroni() throws Exception {
+        public JsonNode patroni() throws Exception {
             return Json.MAPPER.readTree(agent.get("/patroni").body());
         }
 
-        long postmasterPid() throws Exception {
+        public long postmasterPid() throws Exception {
             return Long.parseLong(
                     Files.readAllLines(dataDir.resolve("postmaster.pid")).get(0).strip());
         }
@@ -99,7 +94,8 @@ final class AgentNodes {
     private AgentNodes() {}
 
     /** The properties of an agent named {@code name}. */
-    static Map<String, String> properties(String name, List<String> etcd, String pgHost, int pgPort, Path dataDir) {
+    public static Map<String, String> properties(
+            String name, List<String> etcd, String pgHost, int pgPort, Path dataDir) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("pgha.cluster", CLUSTER);
         p.put("pgha.name", name);
@@ -116,13 +112,13 @@ final class AgentNodes {
     }
 
     /** Starts an agent on loopback (or in {@code ns}) with its own data directory. */
-    static Node start(
+    public static Node start(
             LocalInfra infra, String name, List<String> etcd, NetworkNamespace ns, Map<String, String> extra) {
         return start(infra, name, name, etcd, ns, extra);
     }
 
     /** Like the other start, with its files in {@code nodes/<dir>} (a second agent of the same name). */
-    static Node start(
+    public static Node start(
             LocalInfra infra,
             String name,
             String dir,
@@ -149,7 +145,7 @@ final class AgentNodes {
                     "pgha.postgres.monitoring.password-file", secret(nodeDir, "monitoring", MONITORING_PASSWORD));
         }
         QuarkusService.Builder builder = QuarkusService.builder(
-                        infra.workspace(), "agent-" + dir, QuarkusService.ownJar())
+                        infra.workspace(), "agent-" + dir, QuarkusService.moduleJar("node-agent"))
                 .properties(properties(name, etcd, host, port, dataDir))
                 .properties(callbacks)
                 .properties(properties)
@@ -185,7 +181,7 @@ final class AgentNodes {
     }
 
     /** The lines the callback script has written so far. */
-    static String callbacks(Node node) {
+    public static String callbacks(Node node) {
         try {
             Path log = node.dataDir().getParent().resolve("callbacks.log");
             return Files.exists(log) ? Files.readString(log) : "";
@@ -195,16 +191,16 @@ final class AgentNodes {
     }
 
     /** Prints the tail of every node's postgresql.log (the agents' own logs are printed by LocalInfra). */
-    static void printPostgresLogs(List<Node> nodes) {
+    public static void printPostgresLogs(List<Node> nodes) {
         for (Node n : nodes) {
             Path log = n.dataDir().getParent().resolve("postgresql.log");
-            System.err.println("\n===== last 40 lines of " + n.name() + "'s postgresql.log =====\n"
-                    + io.pgha.local.LocalProcess.tail(log, 40));
+            System.err.println(
+                    "\n===== last 40 lines of " + n.name() + "'s postgresql.log =====\n" + LocalProcess.tail(log, 40));
         }
     }
 
     /** Starts the named agents at the same time. */
-    static List<Node> startAll(LocalInfra infra, List<String> names, List<String> etcd) throws Exception {
+    public static List<Node> startAll(LocalInfra infra, List<String> names, List<String> etcd) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(names.size());
         try {
             List<Future<Node>> futures = new ArrayList<>();
@@ -222,7 +218,7 @@ final class AgentNodes {
     }
 
     /** A store client of the test's own (the test acts as the coordinator would). */
-    static EtcdClusterStore store(List<String> etcd) {
+    public static EtcdClusterStore store(List<String> etcd) {
         return EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
     }
 
@@ -230,7 +226,7 @@ final class AgentNodes {
      * Waits until exactly one node is a primary holding the leader key (its /primary 200) and all others
      * stream from it (/replica 200); returns the primary.
      */
-    static Node awaitHealthy(List<Node> nodes, EtcdClusterStore store, Duration timeout) {
+    public static Node awaitHealthy(List<Node> nodes, EtcdClusterStore store, Duration timeout) {
         Node[] primary = new Node[1];
         Wait.until(timeout, "one primary and " + (nodes.size() - 1) + " streaming replicas", () -> {
             ClusterSnapshot snapshot = store.read();
@@ -262,7 +258,7 @@ final class AgentNodes {
         return primary[0];
     }
 
-    static Node byName(List<Node> nodes, String name) {
+    public static Node byName(List<Node> nodes, String name) {
         return nodes.stream()
                 .filter(n -> n.name().equals(name))
                 .findFirst()
@@ -270,7 +266,7 @@ final class AgentNodes {
     }
 
     /** Runs {@code psql -c sql} inside {@code ns} against {@code node}; true when it succeeded. */
-    static boolean psqlInside(NetworkNamespace ns, Node node, String sql) {
+    public static boolean psqlInside(NetworkNamespace ns, Node node, String sql) {
         List<String> command = new ArrayList<>(ns.commandPrefix());
         command.addAll(List.of(
                 PostgresNode.binDir().resolve("psql").toString(),
@@ -295,7 +291,7 @@ final class AgentNodes {
     }
 
     /** The HTTP status of {@code path} on {@code node}'s agent, asked from inside {@code ns} with curl. */
-    static int curlInside(NetworkNamespace ns, Node node, String path) {
+    public static int curlInside(NetworkNamespace ns, Node node, String path) {
         List<String> command = new ArrayList<>(ns.commandPrefix());
         command.addAll(List.of(
                 Commands.require("curl", "curl").toString(),

@@ -1,0 +1,425 @@
+package io.pgha.coordinator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgha.coordinator.decide.ClusterView;
+import io.pgha.coordinator.decide.FailoverPolicy;
+import io.pgha.coordinator.decide.MemberSnapshot;
+import io.pgha.coordinator.decide.RequestValidation;
+import io.pgha.coordinator.decide.Verdict;
+import io.pgha.coordinator.run.Coordinator;
+import io.pgha.coordinator.run.MemberSnapshots;
+import io.pgha.core.DynamicConfig;
+import io.pgha.core.Json;
+import io.pgha.core.MemberStatus;
+import io.pgha.core.Switchover;
+import io.pgha.core.SyncSet;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.MemberEntry;
+import jakarta.inject.Inject;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DELETE;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.HeaderParam;
+import jakarta.ws.rs.PATCH;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
+/**
+ * The coordinator's REST API: status (what {@code patronictl list} shows), history, switchover,
+ * manual failover, pause/resume and the dynamic config. Any replica answers; a manual failover of a
+ * cluster without a leader is carried out by the replica that leads it (others answer 503 naming it).
+ */
+@Path("/api/v1/clusters")
+@Produces(MediaType.APPLICATION_JSON)
+public class ClustersResource {
+    private static final Duration POLL = Duration.ofMillis(200);
+
+    @Inject
+    Coordinator coordinator;
+
+    @GET
+    @Operation(summary = "The clusters found in etcd, with their leader and who coordinates them")
+    public List<Map<String, Object>> clusters() {
+        List<Map<String, Object>> list = new ArrayList<>();
+        for (String cluster : coordinator.store().clusters()) {
+            ClusterSnapshot snapshot = coordinator.store().read(cluster);
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("cluster", cluster);
+            row.put("leader", snapshot.leader().map(l -> l.member()).orElse(null));
+            row.put("members", snapshot.members().size());
+            row.put("pause", ClusterStatus.config(snapshot).pause());
+            row.put("coordinator", coordinator.store().coordinatorOf(cluster).orElse(null));
+            list.add(row);
+        }
+        return list;
+    }
+
+    @GET
+    @Path("/{cluster}")
+    @Operation(summary = "Members with role, state, host, port, timeline, lag and tags; pause; switchover")
+    public Response cluster(@PathParam("cluster") String cluster) {
+        ClusterSnapshot snapshot = existing(cluster);
+        return Response.ok(
+                        ClusterStatus.of(cluster, snapshot, coordinator.store().coordinatorOf(cluster)))
+                .build();
+    }
+
+    @GET
+    @Path("/{cluster}/history")
+    @Operation(summary = "Failovers and switchovers: [timeline, lsn, reason, time, new leader]")
+    public Response history(@PathParam("cluster") String cluster) {
+        ClusterSnapshot snapshot = existing(cluster);
+        return Response.ok(snapshot.history().orElse("[]")).build();
+    }
+
+    @POST
+    @Path("/{cluster}/switchover")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Planned switchover {leader, candidate?, scheduled_at?}: 200 done, 202 scheduled")
+    public Response switchover(@PathParam("cluster") String cluster, String body) {
+        ClusterSnapshot snapshot = existing(cluster);
+        JsonNode request = object(body, "leader", "candidate", "scheduled_at");
+        String leader = text(request, "leader");
+        String candidate = text(request, "candidate");
+        String scheduledAt = text(request, "scheduled_at");
+        if (snapshot.switchover().isPresent()) {
+            return error(
+                    409,
+                    "a switchover is already in progress or scheduled: "
+                            + snapshot.switchover().get() + " (DELETE it first)");
+        }
+        ClusterView view = view(cluster, snapshot);
+        Verdict verdict = RequestValidation.switchover(leader, candidate, scheduledAt, view, Instant.now());
+        if (verdict instanceof Verdict.Rejected r) {
+            return error(r.status(), r.message());
+        }
+        String target = candidate;
+        if (target == null || target.isBlank()) {
+            target = io.pgha.coordinator.decide.CandidateRanking.rank(view.replicas(), view.policy())
+                    .best()
+                    .map(MemberSnapshot::name)
+                    .orElseThrow();
+        }
+        if (verdict instanceof Verdict.Scheduled s) {
+            Switchover key = new Switchover(leader, target, s.at().toString());
+            if (!coordinator.store().compareAndPut(cluster, "switchover", key.toJson(), 0, 0)) {
+                return error(409, "a switchover was requested meanwhile");
+            }
+            return message(202, "Switchover scheduled for " + s.at() + " from " + leader + " to " + target);
+        }
+        if (!coordinator.store().compareAndPut(cluster, "switchover", new Switchover(leader, target).toJson(), 0, 0)) {
+            return error(409, "a switchover was requested meanwhile");
+        }
+        return awaitLeader(cluster, leader, target, "switched over");
+    }
+
+    @DELETE
+    @Path("/{cluster}/switchover")
+    @Operation(summary = "Cancels a scheduled switchover")
+    public Response cancelSwitchover(@PathParam("cluster") String cluster) {
+        ClusterSnapshot snapshot = existing(cluster);
+        Optional<Switchover> s = snapshot.switchover().map(Switchover::fromJson);
+        if (s.isEmpty()) {
+            return error(404, "no switchover is scheduled for " + cluster);
+        }
+        if (!s.get().scheduled()) {
+            return error(
+                    409, "the switchover to " + s.get().member() + " is already under way and cannot be cancelled");
+        }
+        if (!coordinator.store().compareAndDelete(cluster, "switchover", snapshot.revisionOf("switchover"), 0)) {
+            return error(409, "the switchover changed meanwhile; look again");
+        }
+        return message(200, "scheduled switchover deleted");
+    }
+
+    @POST
+    @Path("/{cluster}/failover")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Manual failover {candidate, ignore_lag?}: also without a leader or while paused")
+    public Response failover(@PathParam("cluster") String cluster, String body) {
+        ClusterSnapshot snapshot = existing(cluster);
+        JsonNode request = object(body, "candidate", "ignore_lag", "leader");
+        String candidate = text(request, "candidate");
+        JsonNode ignore = request.path("ignore_lag");
+        if (!ignore.isMissingNode() && !ignore.isBoolean()) {
+            return error(400, "ignore_lag must be true or false, got " + ignore);
+        }
+        ClusterView view = view(cluster, snapshot);
+        Verdict verdict = RequestValidation.failover(candidate, ignore.asBoolean(false), view);
+        if (verdict instanceof Verdict.Rejected r) {
+            return error(r.status(), r.message());
+        }
+        String leader = view.leader();
+        if (leader != null) {
+            // a healthy leader hands over gracefully: no acknowledged commit is lost
+            if (!coordinator
+                    .store()
+                    .compareAndPut(cluster, "switchover", new Switchover(leader, candidate).toJson(), 0, 0)) {
+                return error(409, "a switchover is already in progress or scheduled");
+            }
+            return awaitLeader(cluster, leader, candidate, "failed over");
+        }
+        Optional<java.util.concurrent.CompletableFuture<String>> done =
+                coordinator.manualFailover(cluster, candidate, ignore.asBoolean(false));
+        if (done.isEmpty()) {
+            return error(
+                    503,
+                    "this replica (" + coordinator.name() + ") does not lead " + cluster + "; send the request to "
+                            + coordinator.store().coordinatorOf(cluster).orElse("the leading replica"));
+        }
+        try {
+            String failure = done.get()
+                    .get(coordinator.config().coordinator().promoteTimeout().toMillis() * 3, TimeUnit.MILLISECONDS);
+            if (failure != null) {
+                return error(412, "failover to " + candidate + " failed: " + failure);
+            }
+            return message(200, "Successfully failed over to \"" + candidate + "\"");
+        } catch (Exception e) {
+            return error(503, "failover to " + candidate + " did not complete: " + e);
+        }
+    }
+
+    @POST
+    @Path("/{cluster}/pause")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Maintenance: no automatic failover until resume")
+    public Response pause(@PathParam("cluster") String cluster) {
+        return setPause(cluster, true);
+    }
+
+    @POST
+    @Path("/{cluster}/resume")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(summary = "Ends maintenance: automatic failover again")
+    public Response resume(@PathParam("cluster") String cluster) {
+        return setPause(cluster, false);
+    }
+
+    @GET
+    @Path("/{cluster}/config")
+    @Operation(summary = "The dynamic config; its ETag is the etcd revision for If-Match")
+    public Response config(@PathParam("cluster") String cluster) {
+        ClusterSnapshot snapshot = existing(cluster);
+        ObjectNode effective = (ObjectNode) Json.MAPPER.valueToTree(ClusterStatus.config(snapshot));
+        effective.setAll(stored(snapshot));
+        return Response.ok(effective.toString())
+                .header("ETag", "\"" + snapshot.revisionOf("config") + "\"")
+                .build();
+    }
+
+    @PATCH
+    @Path("/{cluster}/config")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(
+            summary =
+                    "Merges a JSON object into the dynamic config (null removes); validated; 409 on a concurrent change")
+    public Response patchConfig(
+            @PathParam("cluster") String cluster, @HeaderParam("If-Match") String ifMatch, String body) {
+        ClusterSnapshot snapshot = existing(cluster);
+        JsonNode patch = parse(body);
+        if (!patch.isObject()) {
+            return error(400, "the body must be a JSON object of settings, e.g. {\"ttl\": 20}");
+        }
+        long revision = snapshot.revisionOf("config");
+        if (ifMatch != null && !ifMatch.replace("\"", "").strip().equals(Long.toString(revision))) {
+            return error(
+                    409,
+                    "the config changed: its revision is " + revision + ", not " + ifMatch
+                            + "; GET it again and retry");
+        }
+        ObjectNode merged = stored(snapshot);
+        merge(merged, (ObjectNode) patch);
+        List<String> problems;
+        try {
+            problems = DynamicConfig.fromJson(merged.toString()).problems();
+        } catch (IllegalArgumentException e) {
+            return error(400, "invalid config: " + e.getMessage());
+        }
+        if (!problems.isEmpty()) {
+            return error(400, "invalid config: " + String.join("; ", problems));
+        }
+        if (!coordinator.store().compareAndPut(cluster, "config", merged.toString(), revision, 0)) {
+            return error(409, "the config was changed by someone else meanwhile; GET it again and retry");
+        }
+        return config(cluster);
+    }
+
+    // --- helpers ---
+
+    private Response setPause(String cluster, boolean pause) {
+        for (int attempt = 0; attempt < 5; attempt++) {
+            ClusterSnapshot snapshot = existing(cluster);
+            ObjectNode config = stored(snapshot);
+            config.put("pause", pause);
+            if (coordinator
+                    .store()
+                    .compareAndPut(cluster, "config", config.toString(), snapshot.revisionOf("config"), 0)) {
+                return message(200, pause ? "Cluster is paused: no automatic failover" : "Cluster is resumed");
+            }
+        }
+        return error(409, "the config kept changing; try again");
+    }
+
+    /** Waits until {@code target} holds the leader key and runs as primary. */
+    private Response awaitLeader(String cluster, String from, String target, String verb) {
+        long deadline = System.nanoTime()
+                + coordinator.config().coordinator().switchoverTimeout().toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            ClusterSnapshot now = coordinator.store().read(cluster);
+            Optional<MemberStatus> leader =
+                    now.leaderMember().map(MemberEntry::status).filter(Objects::nonNull);
+            if (now.leader().map(l -> l.member()).filter(target::equals).isPresent()
+                    && leader.isPresent()
+                    && "primary".equals(leader.get().role())
+                    && "running".equals(leader.get().state())) {
+                return message(200, "Successfully " + verb + " to \"" + target + "\"");
+            }
+            if (now.switchover().isEmpty()
+                    && now.leader().map(l -> l.member()).filter(from::equals).isPresent()) {
+                return error(
+                        503,
+                        "the switchover from " + from + " to " + target + " was abandoned and " + from
+                                + " still leads; see the coordinator's log and pgha.election");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return error(
+                503,
+                target + " did not become the leader within "
+                        + coordinator.config().coordinator().switchoverTimeout().toSeconds() + " s");
+    }
+
+    private ClusterView view(String cluster, ClusterSnapshot snapshot) {
+        DynamicConfig config = ClusterStatus.config(snapshot);
+        String leader = snapshot.leader().map(l -> l.member()).orElse(null);
+        List<MemberSnapshot> members = MemberSnapshots.fetch(
+                coordinator.agents(),
+                coordinator.health(),
+                coordinator.config().coordinator().healthViewMaxAge(),
+                cluster,
+                List.copyOf(snapshot.members().values()),
+                Set.of(),
+                Instant.now());
+        Set<String> promotable = snapshot.sync()
+                .map(SyncSet::fromJson)
+                .filter(s -> leader == null || leader.equals(s.leader()))
+                .map(s -> Set.copyOf(s.members()))
+                .orElse(Set.of());
+        io.pgha.events.Lsn leaderLsn = snapshot.leaderMember()
+                .map(MemberEntry::status)
+                .filter(Objects::nonNull)
+                .map(MemberStatus::bestLsn)
+                .orElse(null);
+        FailoverPolicy policy = FailoverPolicy.automatic(
+                config.maximumLagOnFailover(), leaderLsn, config.synchronousMode(), promotable);
+        return new ClusterView(cluster, leader, config.pause(), members, policy);
+    }
+
+    private ClusterSnapshot existing(String cluster) {
+        try {
+            io.pgha.core.EtcdLayout.requireName("cluster", cluster);
+        } catch (IllegalArgumentException e) {
+            throw new ApiException(400, e.getMessage());
+        }
+        ClusterSnapshot snapshot = coordinator.store().read(cluster);
+        if (snapshot.members().isEmpty()
+                && snapshot.initialize().isEmpty()
+                && snapshot.config().isEmpty()) {
+            throw new ApiException(
+                    404,
+                    "no cluster " + cluster + " in etcd (known: "
+                            + coordinator.store().clusters() + ")");
+        }
+        return snapshot;
+    }
+
+    private static ObjectNode stored(ClusterSnapshot snapshot) {
+        JsonNode node = snapshot.config()
+                .map(c -> Json.read(c, JsonNode.class, "dynamic config"))
+                .orElse(null);
+        return node instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
+    }
+
+    private static void merge(ObjectNode target, ObjectNode patch) {
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            if (e.getValue().isNull()) {
+                target.remove(e.getKey());
+            } else if (e.getValue().isObject() && target.get(e.getKey()) instanceof ObjectNode inner) {
+                merge(inner, (ObjectNode) e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    private static JsonNode object(String body, String... allowed) {
+        JsonNode node = parse(body);
+        if (!node.isObject()) {
+            throw new ApiException(400, "the body must be a JSON object with " + String.join(", ", allowed));
+        }
+        for (String field : allowed) {
+            JsonNode value = node.get(field);
+            if (value != null && !value.isNull() && !value.isTextual() && !field.equals("ignore_lag")) {
+                throw new ApiException(400, field + " must be a string, got " + value);
+            }
+        }
+        return node;
+    }
+
+    private static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ApiException(400, "the request needs a JSON body");
+        }
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (Exception e) {
+            throw new ApiException(
+                    400,
+                    "the body is not valid JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    private static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    static Response error(int status, String message) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", message))
+                .build();
+    }
+
+    private static Response message(int status, String message) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("message", message))
+                .build();
+    }
+}

@@ -1,0 +1,76 @@
+package io.pgha.coordinator.config;
+
+import io.pgha.core.EtcdLayout;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.time.Duration;
+
+/** The start-time checks of {@link CoordinatorConfig}: a bad value stops the service, naming the property. */
+public final class ConfigChecks {
+    private ConfigChecks() {}
+
+    /** The bearer token, or an exception naming the properties to set. */
+    public static String token(CoordinatorConfig.Api api) {
+        if (api.token().isPresent() && !api.token().get().isBlank()) {
+            return api.token().get().strip();
+        }
+        if (api.tokenFile().isPresent()) {
+            try {
+                String token = Files.readString(api.tokenFile().get()).strip();
+                if (token.isEmpty()) {
+                    throw new IllegalArgumentException("invalid setting pgha.api.token-file: "
+                            + api.tokenFile().get() + " is empty");
+                }
+                return token;
+            } catch (IOException e) {
+                throw new IllegalArgumentException("invalid setting pgha.api.token-file: cannot read "
+                        + api.tokenFile().get() + " (" + e.getMessage() + ")");
+            }
+        }
+        throw new IllegalArgumentException(
+                "missing setting pgha.api.token or pgha.api.token-file: mutating REST" + " calls need a bearer token");
+    }
+
+    /** This replica's name: the configured one, else the host name. */
+    public static String name(CoordinatorConfig.Coordinator c) {
+        String name = c.name().orElseGet(ConfigChecks::hostName);
+        try {
+            return EtcdLayout.requireName("coordinator", name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid setting pgha.coordinator.name: " + e.getMessage());
+        }
+    }
+
+    /** Fails naming the property when a timing is out of range. */
+    public static void timings(CoordinatorConfig config) {
+        CoordinatorConfig.Coordinator c = config.coordinator();
+        if (config.etcdEndpoints().isEmpty()) {
+            throw new IllegalArgumentException("invalid setting pgha.etcd.endpoints: give at least one etcd URL");
+        }
+        atLeast("pgha.coordinator.election-ttl", c.electionTtl(), Duration.ofSeconds(2));
+        atLeast("pgha.coordinator.agent-timeout", c.agentTimeout(), Duration.ofMillis(100));
+        atLeast("pgha.coordinator.promote-timeout", c.promoteTimeout(), Duration.ofSeconds(1));
+        atLeast("pgha.coordinator.switchover-timeout", c.switchoverTimeout(), Duration.ofSeconds(5));
+        atLeast("pgha.coordinator.tick", c.tick(), Duration.ofMillis(50));
+        if (c.tick().compareTo(c.electionTtl().dividedBy(2)) > 0) {
+            throw new IllegalArgumentException("invalid setting pgha.coordinator.tick: " + c.tick()
+                    + " must be at most half of pgha.coordinator.election-ttl (" + c.electionTtl() + ")");
+        }
+    }
+
+    private static void atLeast(String property, Duration value, Duration min) {
+        if (value.compareTo(min) < 0) {
+            throw new IllegalArgumentException(
+                    "invalid setting " + property + ": " + value + " is below the minimum of " + min);
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName().replaceAll("[^A-Za-z0-9_.-]", "-");
+        } catch (IOException e) {
+            return "coordinator";
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.pgha.coordinator.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** The coordinator's settings ({@code pgha.*}); checked at start by {@link ConfigChecks}. */
+@ConfigMapping(prefix = "pgha")
+public interface CoordinatorConfig {
+    /** etcd client URLs, comma-separated (e.g. http://127.0.0.1:2379). */
+    @WithName("etcd.endpoints")
+    List<String> etcdEndpoints();
+
+    /** The root of every key (the agents' {@code pgha.etcd.namespace}). */
+    @WithName("etcd.namespace")
+    @WithDefault("/pgha")
+    String etcdNamespace();
+
+    Coordinator coordinator();
+
+    Api api();
+
+    /** How this replica decides. */
+    interface Coordinator {
+        /** This replica's name in the election keys and events; the host name when not set. */
+        Optional<String> name();
+
+        /** How long this replica's leadership outlives its last lease renewal. */
+        @WithName("election-ttl")
+        @WithDefault("5s")
+        Duration electionTtl();
+
+        /** The timeout of each agent's {@code /patroni} at decision time. */
+        @WithName("agent-timeout")
+        @WithDefault("2s")
+        Duration agentTimeout();
+
+        /** How long a chosen member gets to run as primary before the key is taken back. */
+        @WithName("promote-timeout")
+        @WithDefault("15s")
+        Duration promoteTimeout();
+
+        /** How long a switchover may take before it is reported failed. */
+        @WithName("switchover-timeout")
+        @WithDefault("60s")
+        Duration switchoverTimeout();
+
+        /** The interval of each cluster's loop (etcd watches wake it earlier). */
+        @WithDefault("500ms")
+        Duration tick();
+
+        /** A health-monitor view older than this is treated as no view. */
+        @WithName("health-view-max-age")
+        @WithDefault("15s")
+        Duration healthViewMaxAge();
+
+        /** How long after the primary applied a synchronous set its position is taken (walsenders reload). */
+        @WithName("sync-settle")
+        @WithDefault("1s")
+        Duration syncSettle();
+    }
+
+    /** The REST API. */
+    interface Api {
+        /** The bearer token that mutating calls need. */
+        Optional<String> token();
+
+        /** A file holding that token (a Kubernetes secret). */
+        @WithName("token-file")
+        Optional<Path> tokenFile();
+    }
+}

@@ -1,0 +1,179 @@
+package io.pgha.coordinator.run;
+
+import io.pgha.coordinator.agent.AgentClient;
+import io.pgha.coordinator.config.ConfigChecks;
+import io.pgha.coordinator.config.CoordinatorConfig;
+import io.pgha.coordinator.etcd.CoordinatorStore;
+import io.pgha.messaging.EventPublisher;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+
+/**
+ * This replica: one election lease, one etcd watch, and a {@link ClusterWorker} for every cluster
+ * found under the namespace (found again every few seconds and on every watch event of a new one).
+ */
+@ApplicationScoped
+public class Coordinator {
+    private static final Logger LOG = Logger.getLogger(Coordinator.class);
+
+    @Inject
+    CoordinatorConfig config;
+
+    @Inject
+    HealthView health;
+
+    @Inject
+    EventPublisher events;
+
+    private final Map<String, ClusterWorker> workers = new ConcurrentHashMap<>();
+    private String name;
+    private String token;
+    private CoordinatorStore store;
+    private LeaseKeeper lease;
+    private AgentClient agents;
+    private AutoCloseable watch;
+    private Thread discovery;
+    private volatile boolean running;
+
+    void onStart(@Observes StartupEvent event) {
+        ConfigChecks.timings(config);
+        name = ConfigChecks.name(config.coordinator());
+        token = ConfigChecks.token(config.api());
+        store = new CoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
+        agents = new AgentClient(config.coordinator().agentTimeout());
+        lease = new LeaseKeeper(store, config.coordinator().electionTtl());
+        lease.start();
+        running = true;
+        watch = store.watch(this::changed, () -> LOG.debug("etcd watch error; discovery continues"));
+        discovery = new Thread(this::discoverLoop, "cluster-discovery");
+        discovery.setDaemon(true);
+        discovery.start();
+        LOG.infof(
+                "failover-coordinator %s started: etcd %s, namespace %s, election ttl %s",
+                name,
+                config.etcdEndpoints(),
+                config.etcdNamespace(),
+                config.coordinator().electionTtl());
+    }
+
+    void onStop(@Observes ShutdownEvent event) {
+        running = false;
+        if (discovery != null) {
+            discovery.interrupt();
+        }
+        workers.values().forEach(ClusterWorker::stop);
+        closeQuietly(watch);
+        if (lease != null) {
+            lease.close();
+        }
+        if (store != null) {
+            store.close();
+        }
+    }
+
+    public String name() {
+        return name;
+    }
+
+    /** The bearer token mutating calls must carry. */
+    public String token() {
+        return token;
+    }
+
+    public CoordinatorStore store() {
+        return store;
+    }
+
+    public AgentClient agents() {
+        return agents;
+    }
+
+    public HealthView health() {
+        return health;
+    }
+
+    public CoordinatorConfig config() {
+        return config;
+    }
+
+    /** The clusters this replica knows of, sorted. */
+    public List<String> clusters() {
+        return workers.keySet().stream().sorted().toList();
+    }
+
+    /** True when this replica leads {@code cluster}. */
+    public boolean leads(String cluster) {
+        ClusterWorker worker = workers.get(cluster);
+        return worker != null && worker.leads();
+    }
+
+    /** Hands a manual failover (no leader) to the cluster's worker; empty when this replica does not lead. */
+    public Optional<CompletableFuture<String>> manualFailover(String cluster, String candidate, boolean ignoreLag) {
+        ClusterWorker worker = workers.get(cluster);
+        if (worker == null || !worker.leads()) {
+            return Optional.empty();
+        }
+        return Optional.of(worker.manualFailover(candidate, ignoreLag));
+    }
+
+    private void changed(String cluster) {
+        ClusterWorker worker = workers.get(cluster);
+        if (worker != null) {
+            worker.wake();
+        } else if (running) {
+            ensureWorker(cluster);
+        }
+    }
+
+    private void discoverLoop() {
+        while (running) {
+            try {
+                store.clusters().forEach(this::ensureWorker);
+            } catch (RuntimeException e) {
+                LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
+            }
+            try {
+                Thread.sleep(2000);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void ensureWorker(String cluster) {
+        try {
+            io.pgha.core.EtcdLayout.requireName("cluster", cluster);
+        } catch (IllegalArgumentException e) {
+            return;
+        }
+        workers.computeIfAbsent(cluster, c -> {
+            ClusterWorker worker = new ClusterWorker(
+                    c, name, store, agents, health, events, config.coordinator(), lease, Clock.systemUTC());
+            worker.start();
+            LOG.infof("cluster %s found in etcd", c);
+            return worker;
+        });
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debugf("closing: %s", e.getMessage());
+        }
+    }
+}
