@@ -1,49 +1,225 @@
 package io.pgha.local.cli;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.Json;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.MemberEntry;
+import io.pgha.events.Topic;
+import io.pgha.events.Topics;
 import io.pgha.local.EtcdCluster;
 import io.pgha.local.Haproxy;
-import io.pgha.local.HaproxyConfig;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalProcess;
+import io.pgha.local.OsUser;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
+import io.pgha.local.QuarkusService;
 import io.pgha.local.Signal;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
+import io.pgha.local.cli.ServiceSettings.AgentSecrets;
+import io.pgha.local.cli.ServiceSettings.HaproxyFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.io.Writer;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The whole local cluster behind {@code ./pgha up | down | status}: etcd, a Kafka broker, three
- * PostgreSQL nodes (one primary, two streaming replicas) and HAProxy (read-write and read-only
- * listeners), as detached processes under one home folder ({@code ./.pgha}). What runs is recorded in
- * {@code state.properties} there, so that another JVM can report on it and stop it.
+ * PostgreSQL nodes each owned by its node-agent (the agents bootstrap the cluster through etcd), two
+ * failover-coordinators, a health-monitor, and HAProxy driven by config-renderer (read-write and
+ * read-only listeners from {@code pgha.topology}), as processes under one home folder ({@code ./.pgha}).
+ * What runs is recorded in {@code state.properties} there, so that another JVM can report on it and
+ * stop it.
  */
 public final class LocalCluster {
     static final String STATE_FILE = "state.properties";
-    private static final List<String> NODES = List.of("pg-0", "pg-1", "pg-2");
+
+    /** The cluster's name: its etcd keys are under {@code /pgha/pgha/}. */
+    public static final String CLUSTER = "pgha";
+
+    /** The REST API token, under the home folder. */
+    public static final String TOKEN_FILE = "api-token";
+
+    /** The superuser's password, under the home folder. */
+    public static final String SUPERUSER_PASSWORD_FILE = "secrets/superuser-password";
+
+    static final List<String> NODES = List.of("pg-0", "pg-1", "pg-2");
+    static final List<String> COORDINATORS = List.of("coordinator-0", "coordinator-1");
+    static final String ETCD = "etcd";
+    static final String KAFKA = "kafka";
+    static final String MONITOR = "health-monitor";
+    static final String HAPROXY = "haproxy";
+    static final String RENDERER = "config-renderer";
+
+    private static final String REPLICATION_PASSWORD_FILE = "secrets/replication-password";
+    private static final String MONITORING_PASSWORD_FILE = "secrets/monitoring-password";
+    private static final Duration AGENTS_TIMEOUT = Duration.ofMinutes(3);
+    private static final Duration ROUTING_TIMEOUT = Duration.ofSeconds(90);
+    private static final Duration SERVICE_GRACE = Duration.ofSeconds(20);
+    private static final Duration AGENT_GRACE = Duration.ofSeconds(45);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Path home;
+    private final Workspace workspace;
     private final LocalPorts ports;
     private final PrintStream out;
+    private final Every rendererPoll = new Every(Duration.ofMillis(500));
+    /** The processes this JVM started and has not stopped yet, by component. */
+    private final Map<String, LocalProcess> mine = new LinkedHashMap<>();
+    /** The services this JVM started, by component (agents by member name, coordinators, monitor, renderer). */
+    private final Map<String, QuarkusService> services = new LinkedHashMap<>();
 
+    private int etcdMembers = 1;
+    private EtcdCluster etcdCluster;
+    private KafkaBroker kafkaBroker;
+
+    /** The cluster of {@code ./pgha}: detached processes under {@code home}, which outlive this JVM. */
     public LocalCluster(Path home, LocalPorts ports, PrintStream out) {
         this.home = home.toAbsolutePath();
+        this.workspace = null;
         this.ports = ports;
         this.out = out;
     }
 
-    /** Starts everything and returns once writes through the read-write port reach a replica. */
+    /**
+     * A cluster in {@code workspace}: with a temporary one (tests), every process also dies with this
+     * JVM ({@code ProcessRegistry}).
+     */
+    public LocalCluster(Workspace workspace, LocalPorts ports, PrintStream out) {
+        this.home = workspace.root().toAbsolutePath();
+        this.workspace = workspace;
+        this.ports = ports;
+        this.out = out;
+    }
+
+    public LocalPorts ports() {
+        return ports;
+    }
+
+    /**
+     * Runs etcd with {@code members} members (1, the default of {@code ./pgha up}, or 3) on the next
+     * {@link #up()}. The first member uses the etcd ports of {@link #ports()}, the others free ports;
+     * every service gets every member's endpoint.
+     */
+    public LocalCluster etcdMembers(int members) {
+        if (members != 1 && members != 3) {
+            throw new IllegalArgumentException("etcd members must be 1 or 3, not " + members);
+        }
+        this.etcdMembers = members;
+        return this;
+    }
+
+    /** The etcd cluster this JVM started (null before {@link #up()} or when another JVM started it). */
+    public EtcdCluster etcd() {
+        return etcdCluster;
+    }
+
+    /** The Kafka broker this JVM started (null before {@link #up()} or when another JVM started it). */
+    public KafkaBroker kafka() {
+        return kafkaBroker;
+    }
+
+    /**
+     * A service this JVM started: an agent by its member's name ({@code pg-0}), a coordinator
+     * ({@code coordinator-0}), {@code health-monitor} or {@code config-renderer}.
+     */
+    public QuarkusService service(String component) {
+        QuarkusService service = services.get(component);
+        if (service == null) {
+            throw new IllegalArgumentException(
+                    "no service " + component + " started by this launcher (known: " + services.keySet() + ")");
+        }
+        return service;
+    }
+
+    /** The members' names ({@code pg-0}, {@code pg-1}, {@code pg-2}). */
+    public static List<String> members() {
+        return NODES;
+    }
+
+    /** The failover-coordinators' names ({@code coordinator-0}, {@code coordinator-1}). */
+    public static List<String> coordinators() {
+        return COORDINATORS;
+    }
+
+    /** Member {@code member}'s PostgreSQL data directory (its {@code postmaster.pid} names the postmaster). */
+    public Path dataDir(String member) {
+        return home.resolve("nodes").resolve(member).resolve("data");
+    }
+
+    /**
+     * Starts again a component this JVM started that has been stopped or killed since (an agent, a
+     * coordinator, the monitor, the renderer, {@code kafka}, or an etcd member: {@code etcd} for the
+     * first, {@code etcd-1}, {@code etcd-2}), waits until it is ready and records its new process so
+     * that {@link #down(boolean)} stops it.
+     */
+    public void restart(String component) {
+        LocalProcess process;
+        Duration grace = SERVICE_GRACE;
+        if (component.equals(KAFKA)) {
+            kafkaBroker.start();
+            process = kafkaBroker.process();
+        } else if (component.equals(ETCD) || component.startsWith(ETCD + "-")) {
+            int index = component.equals(ETCD) ? 0 : Integer.parseInt(component.substring(ETCD.length() + 1));
+            EtcdCluster.Member member = etcdCluster.member(index);
+            member.start();
+            member.awaitHealthy(Duration.ofSeconds(30));
+            process = member.process();
+        } else {
+            QuarkusService service = service(component);
+            service.start();
+            process = service.process();
+            if (NODES.contains(component)) {
+                grace = AGENT_GRACE;
+            }
+        }
+        Properties state = readState();
+        String address = state.getProperty(component + ".address", "");
+        record(state, component, process, Signal.TERM, grace, address);
+    }
+
+    /** The home folder (data, logs, secrets, state). */
+    public Path home() {
+        return home;
+    }
+
+    /**
+     * Starts everything and returns once a write through the read-write port is read back from a
+     * replica through the read-only port; when anything fails, stops what it started and throws.
+     */
     public void up() {
         Properties running = readState();
         if (anyAlive(running)) {
@@ -52,67 +228,335 @@ public final class LocalCluster {
             return;
         }
         ports.requireAllFree();
-        Workspace workspace = Workspace.persistent(home);
+        Workspace ws = workspace != null ? workspace : Workspace.persistent(home);
         Properties state = new Properties();
-        try {
-            step(1, "starting etcd on " + Ports.LOOPBACK + ":" + ports.etcdClient());
-            EtcdCluster etcd =
-                    EtcdCluster.start(workspace, List.of(ports.etcdClient()), List.of(ports.etcdPeer()), List.of());
-            record(state, "etcd", etcd.member(0).process(), Signal.TERM, ports.etcdClient());
-
-            step(2, "starting Kafka broker (KRaft) on " + Ports.LOOPBACK + ":" + ports.kafka());
-            KafkaBroker kafka = KafkaBroker.start(workspace, ports.kafka(), ports.kafkaController());
-            record(state, "kafka", kafka.process(), Signal.TERM, ports.kafka());
-
-            step(3, "starting PostgreSQL primary pg-0 on " + Ports.LOOPBACK + ":" + ports.postgres(0));
-            PostgresNode primary =
-                    PostgresNode.primary(workspace, PostgresNode.Placement.loopback("pg-0", ports.postgres(0)));
-            record(state, "pg-0", primary.process(), Signal.INT, ports.postgres(0));
-            List<PostgresNode> nodes = new ArrayList<>(List.of(primary));
-            for (int i = 1; i < NODES.size(); i++) {
-                step(
-                        3 + i,
-                        "starting PostgreSQL replica " + NODES.get(i) + " on " + Ports.LOOPBACK + ":"
-                                + ports.postgres(i));
-                PostgresNode replica = PostgresNode.replica(
-                        workspace, PostgresNode.Placement.loopback(NODES.get(i), ports.postgres(i)), primary);
-                record(state, NODES.get(i), replica.process(), Signal.INT, ports.postgres(i));
-                nodes.add(replica);
+        state.setProperty("cluster", CLUSTER);
+        state.setProperty("etcd.endpoint", etcdEndpoint());
+        out.println("pgha up: cluster '" + CLUSTER + "' under " + home + " (logs in " + home.resolve("logs") + ")");
+        try (StartedProcesses started = new StartedProcesses()) {
+            try {
+                start(ws, state);
+            } catch (RuntimeException e) {
+                writeState(state);
+                out.println("pgha up failed: " + e.getMessage());
+                out.println("Logs are in " + home.resolve("logs") + ". Stopping what was started.");
+                down(false);
+                stopUnrecorded(started.all(), state);
+                throw e;
             }
-
-            step(6, "starting HAProxy: read-write :" + ports.readWrite() + ", read-only :" + ports.readOnly());
-            Haproxy haproxy = Haproxy.start(workspace, haproxyConfig(nodes));
-            record(state, "haproxy", haproxy.process(), Signal.TERM, ports.readWrite());
-
-            step(7, "a write through :" + ports.readWrite() + " reaches a replica through :" + ports.readOnly());
-            checkReadWriteAndReadOnly();
-            writeState(state);
-        } catch (RuntimeException e) {
-            writeState(state);
-            out.println("pgha up failed: " + e.getMessage());
-            out.println("Logs are in " + home.resolve("logs") + ". Stopping what was started.");
-            down(false);
-            throw e;
         }
         printEndpoints();
+    }
+
+    private void start(Workspace ws, Properties state) {
+        OsUser pgUser = OsUser.forPostgres();
+        String token = Secrets.loadOrCreate(home.resolve(TOKEN_FILE));
+        String superuser = Secrets.loadOrCreate(home.resolve(SUPERUSER_PASSWORD_FILE));
+        String replication = Secrets.loadOrCreate(home.resolve(REPLICATION_PASSWORD_FILE));
+        String monitoring = Secrets.loadOrCreate(home.resolve(MONITORING_PASSWORD_FILE));
+        Secrets.write(
+                home.resolve("pgpass"), Ports.LOOPBACK + ":*:*:" + PostgresNode.SUPERUSER + ":" + superuser, null);
+        List<Integer> etcdClientPorts = new ArrayList<>(List.of(ports.etcdClient()));
+        List<Integer> etcdPeerPorts = new ArrayList<>(List.of(ports.etcdPeer()));
+        for (int i = 1; i < etcdMembers; i++) {
+            etcdClientPorts.add(Ports.free());
+            etcdPeerPorts.add(Ports.free());
+        }
+        etcdCluster = EtcdCluster.start(ws, etcdClientPorts, etcdPeerPorts, List.of());
+        List<String> etcd = etcdCluster.endpoints();
+        state.setProperty("etcd.endpoints", String.join(",", etcd));
+        for (int i = 0; i < etcdMembers; i++) {
+            EtcdCluster.Member member = etcdCluster.member(i);
+            record(
+                    state,
+                    i == 0 ? ETCD : ETCD + "-" + i,
+                    member.process(),
+                    Signal.TERM,
+                    SERVICE_GRACE,
+                    member.endpoint());
+        }
+        out.println("etcd ready: " + String.join(",", etcd));
+
+        KafkaBroker kafka = KafkaBroker.start(ws, ports.kafka(), ports.kafkaController());
+        kafkaBroker = kafka;
+        record(state, KAFKA, kafka.process(), Signal.TERM, SERVICE_GRACE, kafka.bootstrapServers());
+        createTopics(kafka.bootstrapServers());
+        out.println("kafka ready: " + kafka.bootstrapServers() + " (topics "
+                + Topics.ALL.stream().map(Topic::name).collect(Collectors.joining(", ")) + ")");
+
+        // Before the agents: once the cluster exists in etcd (a later 'up' with the data kept), only a
+        // coordinator names its primary.
+        for (int i = 0; i < COORDINATORS.size(); i++) {
+            String name = COORDINATORS.get(i);
+            QuarkusService coordinator = QuarkusService.builder(
+                            ws, name, QuarkusService.moduleJar("failover-coordinator"))
+                    .httpPort(ports.coordinator(i))
+                    .properties(
+                            ServiceSettings.coordinator(name, etcd, home.resolve(TOKEN_FILE), kafka.bootstrapServers()))
+                    .start();
+            services.put(name, coordinator);
+            record(
+                    state,
+                    name,
+                    coordinator.process(),
+                    Signal.TERM,
+                    SERVICE_GRACE,
+                    coordinator.uri("").toString());
+            out.println("failover-" + name + " ready: " + coordinator.uri(""));
+        }
+
+        Path nodes = ws.dirReachableBy(pgUser, "nodes");
+        for (int i = 0; i < NODES.size(); i++) {
+            String name = NODES.get(i);
+            Path nodeDir = pgUser.ownedDir(nodes.resolve(name));
+            AgentSecrets secrets = new AgentSecrets(
+                    Secrets.write(nodeDir.resolve("api-token"), token, pgUser),
+                    Secrets.write(nodeDir.resolve("superuser.secret"), superuser, pgUser),
+                    Secrets.write(nodeDir.resolve("replication.secret"), replication, pgUser),
+                    Secrets.write(nodeDir.resolve("monitoring.secret"), monitoring, pgUser));
+            QuarkusService agent = QuarkusService.builder(ws, "agent-" + name, QuarkusService.moduleJar("node-agent"))
+                    .httpPort(ports.agent(i))
+                    .properties(ServiceSettings.agent(
+                            CLUSTER, name, etcd, ports.postgres(i), nodeDir.resolve("data"), secrets))
+                    .asPostgresUser()
+                    .start();
+            services.put(name, agent);
+            record(
+                    state,
+                    name,
+                    agent.process(),
+                    Signal.TERM,
+                    AGENT_GRACE,
+                    agent.uri("").toString());
+            state.setProperty(name + ".postgres", Ports.LOOPBACK + ":" + ports.postgres(i));
+            writeState(state);
+            out.println("node-agent " + name + " ready: " + agent.uri("") + " (PostgreSQL " + Ports.LOOPBACK + ":"
+                    + ports.postgres(i) + ")");
+        }
+        awaitAgents(etcd);
+
+        QuarkusService monitor = QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor"))
+                .httpPort(ports.monitor())
+                .properties(ServiceSettings.monitor(kafka.bootstrapServers()))
+                .env(ServiceSettings.MONITOR_PASSWORD_ENV, monitoring)
+                .start();
+        services.put(MONITOR, monitor);
+        record(
+                state,
+                MONITOR,
+                monitor.process(),
+                Signal.TERM,
+                SERVICE_GRACE,
+                monitor.uri("").toString());
+        out.println("health-monitor ready: " + monitor.uri(""));
+
+        HaproxyFiles files = HaproxyFiles.in(ws.dir(HAPROXY));
+        Haproxy haproxy = Haproxy.start(ws, ServiceSettings.initialHaproxyConfig(files, ports.haproxyStats()));
+        record(
+                state,
+                HAPROXY,
+                haproxy.process(),
+                Signal.TERM,
+                SERVICE_GRACE,
+                "http://" + Ports.LOOPBACK + ":" + ports.haproxyStats() + "/stats");
+        out.println("haproxy ready: stats http://" + Ports.LOOPBACK + ":" + ports.haproxyStats()
+                + "/stats (no listeners until config-renderer has a topology)");
+
+        QuarkusService renderer = QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer"))
+                .httpPort(ports.renderer())
+                .properties(ServiceSettings.renderer(
+                        CLUSTER,
+                        kafka.bootstrapServers(),
+                        files,
+                        ports.readWrite(),
+                        ports.readOnly(),
+                        ports.haproxyStats()))
+                .start();
+        services.put(RENDERER, renderer);
+        record(
+                state,
+                RENDERER,
+                renderer.process(),
+                Signal.TERM,
+                SERVICE_GRACE,
+                renderer.uri("").toString());
+        out.println("config-renderer ready: " + renderer.uri(""));
+
+        awaitRouting(renderer, superuser);
+        writeState(state);
+    }
+
+    /** Waits until one agent leads and the others stream from it, printing each change of the picture. */
+    private void awaitAgents(List<String> etcd) {
+        List<String> agents = new ArrayList<>(NODES);
+        try (EtcdClusterStore store = EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(3))) {
+            String[] last = {""};
+            Every quarterSecond = new Every(Duration.ofMillis(250));
+            try {
+                Wait.until(
+                        AGENTS_TIMEOUT,
+                        "one primary and " + (NODES.size() - 1) + " streaming replicas (pgha/" + CLUSTER + " in etcd)",
+                        () -> {
+                            if (!quarterSecond.due()) {
+                                return false;
+                            }
+                            List<MemberTable.Row> rows = rows(store.read());
+                            String summary = MemberTable.summary(rows, agents);
+                            if (!summary.equals(last[0])) {
+                                out.println("agents: " + summary);
+                                last[0] = summary;
+                            }
+                            return MemberTable.healthy(rows, NODES.size());
+                        },
+                        () -> agents.stream().allMatch(a -> mine.get(a).isAlive()));
+            } catch (IllegalStateException e) {
+                if (last[0].contains("no leader key")) {
+                    throw new IllegalStateException(
+                            e.getMessage() + ". No member holds the leader key: the agents bootstrap a new"
+                                    + " cluster themselves, but a cluster that exists in etcd already (an earlier"
+                                    + " 'up' whose data was kept) gets its primary from a failover-coordinator"
+                                    + " (see " + home.resolve("logs/coordinator-0.log") + "; './pgha down --purge'"
+                                    + " starts afresh)",
+                            e);
+                }
+                throw e;
+            }
+        }
+    }
+
+    /**
+     * Waits until config-renderer has routed the cluster: a write through the read-write port, then
+     * that write read back from a replica through the read-only port. HAProxy has no servers before the
+     * failover-coordinators publish the cluster's topology on pgha.topology.
+     */
+    private void awaitRouting(QuarkusService renderer, String superuser) {
+        out.println("routing: waiting for the cluster's topology on " + Topics.TOPOLOGY.name()
+                + " (published by the failover-coordinators) and HAProxy's health checks");
+        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + superuser;
+        String ro = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readOnly()) + "&password=" + superuser;
+        long deadline = System.nanoTime() + ROUTING_TIMEOUT.toNanos();
+        String[] applied = {""};
+        String[] writer = {null};
+        try {
+            Wait.until(ROUTING_TIMEOUT, "a write through :" + ports.readWrite(), () -> {
+                reportRenderer(renderer, applied, false);
+                try (Connection c = DriverManager.getConnection(rw);
+                        Statement st = c.createStatement()) {
+                    if (Boolean.TRUE.equals(value(st, "SELECT pg_is_in_recovery()"))) {
+                        return false;
+                    }
+                    st.execute("CREATE TABLE IF NOT EXISTS pgha_up_check (at timestamptz)");
+                    st.execute("INSERT INTO pgha_up_check VALUES (now())");
+                    writer[0] = String.valueOf(value(st, "SELECT current_setting('cluster_name')"));
+                    return true;
+                }
+            });
+            reportRenderer(renderer, applied, true);
+            out.println("routing: :" + ports.readWrite() + " -> " + writer[0] + " (primary, writable)");
+            String[] reader = {null};
+            Duration left = Duration.ofNanos(Math.max(
+                    deadline - System.nanoTime(), Duration.ofSeconds(15).toNanos()));
+            Wait.until(left, "the write read back from a replica through :" + ports.readOnly(), () -> {
+                reportRenderer(renderer, applied, false); // its status may trail the reload that opened :5000
+                try (Connection c = DriverManager.getConnection(ro);
+                        Statement st = c.createStatement()) {
+                    if (!Boolean.TRUE.equals(value(st, "SELECT pg_is_in_recovery()"))
+                            || ((Number) value(st, "SELECT count(*) FROM pgha_up_check")).longValue() == 0) {
+                        return false;
+                    }
+                    reader[0] = String.valueOf(value(st, "SELECT current_setting('cluster_name')"));
+                    return true;
+                }
+            });
+            out.println("routing: :" + ports.readOnly() + " -> " + reader[0] + " (replica, has the write)");
+        } catch (IllegalStateException e) {
+            if (applied[0].isEmpty()) {
+                throw new IllegalStateException(
+                        e.getMessage() + ". config-renderer has not applied any topology of cluster '" + CLUSTER
+                                + "': HAProxy has no servers until a failover-coordinator publishes it on "
+                                + Topics.TOPOLOGY.name() + " (see " + home.resolve("logs/coordinator-0.log") + ")",
+                        e);
+            }
+            throw e;
+        }
+    }
+
+    /** Prints a line when config-renderer has applied a new topology of the cluster. */
+    private void reportRenderer(QuarkusService renderer, String[] applied, boolean now) {
+        if (!now && !rendererPoll.due()) {
+            return;
+        }
+        try {
+            JsonNode status =
+                    Json.MAPPER.readTree(renderer.get("/api/v1/haproxy").body());
+            for (JsonNode cluster : status.path("clusters")) {
+                if (!CLUSTER.equals(cluster.path("cluster").asText())) {
+                    continue;
+                }
+                String version = cluster.path("version").asText();
+                if (!version.equals(applied[0])) {
+                    applied[0] = version;
+                    List<String> members = new ArrayList<>();
+                    cluster.path("members").forEach(m -> members.add(m.asText()));
+                    out.println("routing: config-renderer applied epoch "
+                            + cluster.path("epoch").asLong()
+                            + " (leader " + cluster.path("leader").asText() + ", members "
+                            + String.join(", ", members) + ")");
+                }
+            }
+        } catch (Exception e) {
+            // not answering yet: the wait goes on
+        }
+    }
+
+    /** True at most once per period: polls inside a {@link Wait} (every 50 ms) that need not run that often. */
+    private static final class Every {
+        private final long periodNanos;
+        private long next = System.nanoTime();
+
+        Every(Duration period) {
+            this.periodNanos = period.toNanos();
+        }
+
+        boolean due() {
+            long now = System.nanoTime();
+            if (now - next < 0) {
+                return false;
+            }
+            next = now + periodNanos;
+            return true;
+        }
+    }
+
+    private static Object value(Statement st, String sql) throws SQLException {
+        try (ResultSet rows = st.executeQuery(sql)) {
+            return rows.next() ? rows.getObject(1) : null;
+        }
     }
 
     /** Stops every recorded process (and, with {@code purge}, deletes the data); leaves no process. */
     public void down(boolean purge) {
         Properties state = readState();
-        List<String> components = new ArrayList<>(List.of("haproxy", "pg-2", "pg-1", "pg-0", "kafka", "etcd"));
         boolean any = false;
-        for (String component : components) {
+        for (String component : stopOrder(state)) {
             String pid = state.getProperty(component + ".pid");
             if (pid == null) {
                 continue;
             }
             long id = Long.parseLong(pid);
+            Signal signal = Signal.valueOf(state.getProperty(component + ".stop", "TERM"));
+            Duration grace = Duration.ofSeconds(Long.parseLong(state.getProperty(component + ".grace", "20")));
+            LocalProcess process = mine.remove(component);
             if (LocalProcess.groupAlive(id)) {
                 any = true;
                 out.println("stopping " + component + " (pid " + id + ")");
-                LocalProcess.stopGroup(
-                        id, Signal.valueOf(state.getProperty(component + ".stop")), Duration.ofSeconds(30));
+                if (process != null && process.pid() == id) {
+                    process.stop(signal, grace);
+                } else {
+                    LocalProcess.stopGroup(id, signal, grace);
+                }
+            } else if (process != null) {
+                process.stop(signal, grace);
             }
         }
         try {
@@ -125,145 +569,239 @@ public final class LocalCluster {
         }
         if (purge) {
             Workspace.deleteRecursively(home);
-            out.println("deleted " + home + " (data and logs)");
+            out.println("deleted " + home + " (data, logs and secrets)");
         }
     }
 
-    /** A table of every component: address, pid, whether it runs, and each node's role and lag. */
+    /**
+     * The order to stop in: routing first, then the services that watch the cluster, then the agents
+     * (the leader last, so that the replicas do not see it go), Kafka and etcd.
+     */
+    private List<String> stopOrder(Properties state) {
+        List<String> agents = new ArrayList<>(NODES);
+        java.util.Collections.reverse(agents);
+        leaderWhileRunning(state).ifPresent(leader -> {
+            if (agents.remove(leader)) {
+                agents.add(leader);
+            }
+        });
+        List<String> order = new ArrayList<>(List.of(RENDERER, HAPROXY, MONITOR));
+        List<String> coordinators = new ArrayList<>(COORDINATORS);
+        java.util.Collections.reverse(coordinators);
+        order.addAll(coordinators);
+        order.addAll(agents);
+        Set<String> known = new HashSet<>(order);
+        known.addAll(List.of(KAFKA, ETCD));
+        // anything else recorded (an older launcher's component) goes before Kafka and etcd
+        state.stringPropertyNames().stream()
+                .filter(key -> key.endsWith(".pid"))
+                .map(key -> key.substring(0, key.length() - ".pid".length()))
+                .filter(component -> !known.contains(component))
+                .sorted()
+                .forEach(order::add);
+        order.add(KAFKA);
+        order.add(ETCD);
+        return order;
+    }
+
+    private Optional<String> leaderWhileRunning(Properties state) {
+        String etcdPid = state.getProperty(ETCD + ".pid");
+        if (etcdPid == null || !LocalProcess.groupAlive(Long.parseLong(etcdPid))) {
+            return Optional.empty();
+        }
+        try (EtcdClusterStore store = EtcdClusterStore.connect(
+                etcdEndpoints(state), EtcdLayout.of(state.getProperty("cluster", CLUSTER)), Duration.ofSeconds(2))) {
+            return store.read().leader().map(l -> l.member());
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The members as {@code patronictl list} shows them (from etcd), then every process and its address. */
     public void status() {
         Properties state = readState();
         if (state.isEmpty()) {
             out.println("pgha is not running (no " + home.resolve(STATE_FILE) + "). Start it with './pgha up'.");
             return;
         }
-        out.printf(
-                "%-9s %-17s %-8s %-9s %-8s %-9s %s%n",
-                "component", "address", "pid", "process", "role", "timeline", "lag");
-        Long primaryLsn = null;
-        for (String node : NODES) {
-            primaryLsn = primaryLsn != null ? primaryLsn : currentLsn(state, node);
+        String cluster = state.getProperty("cluster", CLUSTER);
+        String endpoint = state.getProperty("etcd.endpoint", etcdEndpoint());
+        try (EtcdClusterStore store =
+                EtcdClusterStore.connect(etcdEndpoints(state), EtcdLayout.of(cluster), Duration.ofSeconds(3))) {
+            out.print(MemberTable.render(cluster, endpoint, rows(store.read())));
+        } catch (RuntimeException e) {
+            out.println("cluster " + cluster + ": etcd at " + endpoint + " did not answer (" + e.getMessage() + ")");
         }
-        for (String component : List.of("etcd", "kafka", "pg-0", "pg-1", "pg-2", "haproxy")) {
-            String pid = state.getProperty(component + ".pid", "-");
-            boolean alive = !pid.equals("-") && LocalProcess.groupAlive(Long.parseLong(pid));
-            String role = "";
-            String timeline = "";
-            String lag = "";
-            if (component.startsWith("pg-") && alive) {
-                NodeView view = nodeView(state, component, primaryLsn);
-                role = view.role();
-                timeline = view.timeline();
-                lag = view.lag();
+        out.println();
+        out.printf("%-15s %-8s %-8s %s%n", "process", "pid", "state", "address");
+        for (String component : startOrder()) {
+            String pid = state.getProperty(component + ".pid");
+            if (pid == null) {
+                continue;
             }
+            boolean alive = LocalProcess.groupAlive(Long.parseLong(pid));
+            String address = state.getProperty(component + ".address", "");
+            String postgres = state.getProperty(component + ".postgres");
             out.printf(
-                    "%-9s %-17s %-8s %-9s %-8s %-9s %s%n",
+                    "%-15s %-8s %-8s %s%n",
                     component,
-                    Ports.LOOPBACK + ":" + state.getProperty(component + ".port", "-"),
                     pid,
                     alive ? "running" : "stopped",
-                    role,
-                    timeline,
-                    lag);
+                    postgres == null ? address : address + " (PostgreSQL " + postgres + ")");
         }
     }
 
-    private record NodeView(String role, String timeline, String lag) {}
+    private static List<String> startOrder() {
+        List<String> order = new ArrayList<>(List.of(ETCD, ETCD + "-1", ETCD + "-2", KAFKA));
+        order.addAll(NODES);
+        order.addAll(COORDINATORS);
+        order.addAll(List.of(MONITOR, HAPROXY, RENDERER));
+        return order;
+    }
 
-    private NodeView nodeView(Properties state, String node, Long primaryLsn) {
-        String url = PostgresNode.jdbcUrl(Ports.LOOPBACK, Integer.parseInt(state.getProperty(node + ".port")));
-        try {
-            boolean replica = Boolean.TRUE.equals(PostgresNode.queryValue(url, "SELECT pg_is_in_recovery()"));
-            Object timeline = PostgresNode.queryValue(url, "SELECT timeline_id FROM pg_control_checkpoint()");
-            if (!replica) {
-                return new NodeView("primary", String.valueOf(timeline), "");
+    /** The member rows of {@code snapshot}, with each running replica's WAL receiver state from its agent. */
+    private static List<MemberTable.Row> rows(ClusterSnapshot snapshot) {
+        Map<String, String> receivers = new HashMap<>();
+        for (MemberEntry member : snapshot.members().values()) {
+            if (member.status() == null || member.status().apiUrl() == null) {
+                continue;
             }
-            Object replay =
-                    PostgresNode.queryValue(url, "SELECT pg_wal_lsn_diff(pg_last_wal_replay_lsn(), '0/0')::bigint");
-            String lag = primaryLsn == null || replay == null
-                    ? "unknown"
-                    : Math.max(0, primaryLsn - ((Number) replay).longValue()) + " bytes";
-            return new NodeView("replica", String.valueOf(timeline), lag);
-        } catch (SQLException e) {
-            return new NodeView("unreachable", "", e.getMessage());
+            if (snapshot.leader().filter(l -> l.member().equals(member.name())).isPresent()) {
+                continue;
+            }
+            try {
+                HttpResponse<String> response = HTTP.send(
+                        HttpRequest.newBuilder(URI.create(member.status().apiUrl()))
+                                .timeout(Duration.ofSeconds(2))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+                JsonNode body = Json.MAPPER.readTree(response.body());
+                if (body.hasNonNull("replication_state")) {
+                    receivers.put(member.name(), body.get("replication_state").asText());
+                }
+            } catch (IOException e) {
+                // agent not answering: the member key's state is shown
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
         }
-    }
-
-    private Long currentLsn(Properties state, String node) {
-        String port = state.getProperty(node + ".port");
-        if (port == null) {
-            return null;
-        }
-        String url = PostgresNode.jdbcUrl(Ports.LOOPBACK, Integer.parseInt(port));
-        try {
-            Object lsn = PostgresNode.queryValue(
-                    url,
-                    "SELECT CASE WHEN pg_is_in_recovery() THEN NULL"
-                            + " ELSE pg_wal_lsn_diff(pg_current_wal_lsn(), '0/0')::bigint END");
-            return lsn == null ? null : ((Number) lsn).longValue();
-        } catch (SQLException e) {
-            return null;
-        }
-    }
-
-    private String haproxyConfig(List<PostgresNode> nodes) {
-        List<HaproxyConfig.Server> replicas = nodes.subList(1, nodes.size()).stream()
-                .map(n -> new HaproxyConfig.Server(n.name(), n.host(), n.port()))
-                .toList();
-        PostgresNode primary = nodes.get(0);
-        return new HaproxyConfig()
-                .listen(
-                        "read_write",
-                        Ports.LOOPBACK,
-                        ports.readWrite(),
-                        List.of(new HaproxyConfig.Server(primary.name(), primary.host(), primary.port())))
-                .listen("read_only", Ports.LOOPBACK, ports.readOnly(), replicas)
-                .stats(ports.haproxyStats())
-                .render();
-    }
-
-    private void checkReadWriteAndReadOnly() {
-        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite());
-        String ro = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readOnly());
-        Wait.until(Duration.ofSeconds(30), "a write through :" + ports.readWrite(), () -> {
-            PostgresNode.execute(rw, "CREATE TABLE IF NOT EXISTS pgha_up_check (at timestamptz)");
-            PostgresNode.execute(rw, "INSERT INTO pgha_up_check VALUES (now())");
-            return true;
-        });
-        Wait.until(
-                Duration.ofSeconds(30),
-                "the write read back from a replica through :" + ports.readOnly(),
-                () -> Boolean.TRUE.equals(PostgresNode.queryValue(ro, "SELECT pg_is_in_recovery()"))
-                        && PostgresNode.queryValue(ro, "SELECT count(*) FROM pgha_up_check") != null);
+        return MemberTable.rows(snapshot.leader(), snapshot.members(), receivers);
     }
 
     private void printEndpoints() {
+        String passfile = "PGPASSFILE=" + home.resolve("pgpass");
+        String bearer = "-H \"Authorization: Bearer $(cat " + home.resolve(TOKEN_FILE) + ")\"";
         out.println();
-        out.println("pgha is up (plain PostgreSQL streaming replication for now; pgha's own services follow).");
+        out.println("pgha is up: cluster '" + CLUSTER + "' (3 PostgreSQL nodes with their node-agents, "
+                + COORDINATORS.size() + " failover-coordinators, a health-monitor, config-renderer + HAProxy).");
         out.println();
-        out.println("  read-write (primary):  psql -h 127.0.0.1 -p " + ports.readWrite() + " -U postgres");
-        out.println("  read-only (replicas):  psql -h 127.0.0.1 -p " + ports.readOnly() + " -U postgres");
-        out.println("  HAProxy stats:         http://127.0.0.1:" + ports.haproxyStats() + "/");
+        out.println("PostgreSQL (superuser postgres; its password is in " + home.resolve(SUPERUSER_PASSWORD_FILE)
+                + ", and in the passfile below):");
+        out.println("  read-write (primary):    " + passfile + " psql -h 127.0.0.1 -p " + ports.readWrite()
+                + " -U postgres");
+        out.println("  read-only (replicas):    " + passfile + " psql -h 127.0.0.1 -p " + ports.readOnly()
+                + " -U postgres");
         for (int i = 0; i < NODES.size(); i++) {
-            out.println("  " + NODES.get(i) + (i == 0 ? " (primary)" : " (replica)") + ":       127.0.0.1:"
-                    + ports.postgres(i));
+            out.printf(
+                    "  %-24s %s psql -h 127.0.0.1 -p %d -U postgres%n",
+                    NODES.get(i) + ":", passfile, ports.postgres(i));
         }
-        out.println("  etcd:                  http://127.0.0.1:" + ports.etcdClient());
-        out.println("  Kafka bootstrap:       127.0.0.1:" + ports.kafka());
-        out.println("  logs:                  " + home.resolve("logs"));
+        out.println();
+        out.println("REST:");
+        for (int i = 0; i < NODES.size(); i++) {
+            out.printf("  %-24s http://127.0.0.1:%d/patroni%n", "node-agent " + NODES.get(i) + ":", ports.agent(i));
+        }
+        for (int i = 0; i < COORDINATORS.size(); i++) {
+            out.printf(
+                    "  %-24s http://127.0.0.1:%d/api/v1/clusters%n",
+                    "failover-" + COORDINATORS.get(i) + ":", ports.coordinator(i));
+        }
+        out.printf("  %-24s http://127.0.0.1:%d/api/v1/clusters%n", "health-monitor:", ports.monitor());
+        out.printf("  %-24s http://127.0.0.1:%d/api/v1/haproxy%n", "config-renderer:", ports.renderer());
+        out.printf("  %-24s http://127.0.0.1:%d/stats%n", "HAProxy stats:", ports.haproxyStats());
+        out.println("  API token (mutating calls, e.g. curl -X POST " + bearer + " ...):");
+        out.println(
+                "                           " + readToken() + "  (kept in " + home.resolve(TOKEN_FILE) + ", mode 600)");
+        out.println();
+        out.println("etcd:                      " + etcdEndpoint() + "  (keys under /pgha/" + CLUSTER + "/)");
+        out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka());
+        out.println("  topics: " + Topics.ALL.stream().map(Topic::name).collect(Collectors.joining(", "))
+                + " (dead letters: <topic>.dlq)");
+        out.println("Logs:                      " + home.resolve("logs") + "  (PostgreSQL: "
+                + home.resolve("nodes/<member>/postgresql.log") + ")");
         out.println();
         out.println(
-                "'./pgha status' shows the nodes; './pgha down' stops everything ('--purge' also deletes the data).");
+                "'./pgha status' shows the members; './pgha down' stops everything ('--purge' also deletes the data).");
     }
 
-    private void step(int number, String what) {
-        out.println("[" + number + "/7] " + what + " ...");
+    private String readToken() {
+        return Secrets.loadOrCreate(home.resolve(TOKEN_FILE));
     }
 
-    private void record(Properties state, String component, LocalProcess process, Signal stop, int port) {
+    /** Every etcd member's endpoint as recorded (an older state file has only the first). */
+    private List<String> etcdEndpoints(Properties state) {
+        String all = state.getProperty("etcd.endpoints");
+        return all == null || all.isBlank()
+                ? List.of(state.getProperty("etcd.endpoint", etcdEndpoint()))
+                : List.of(all.split(","));
+    }
+
+    private String etcdEndpoint() {
+        return "http://" + Ports.LOOPBACK + ":" + ports.etcdClient();
+    }
+
+    /** Creates the contract's topics (and their dead-letter topics); existing ones are kept. */
+    private static void createTopics(String bootstrap) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        List<NewTopic> topics = new ArrayList<>();
+        for (Topic topic : Topics.ALL) {
+            topics.add(new NewTopic(topic.name(), Optional.of(1), Optional.empty())
+                    .configs(Map.of("cleanup.policy", topic.cleanupPolicy().kafkaValue())));
+            topics.add(new NewTopic(topic.deadLetterTopic(), Optional.of(1), Optional.empty()));
+        }
+        try (Admin admin = Admin.create(props)) {
+            for (var result : admin.createTopics(topics).values().entrySet()) {
+                try {
+                    result.getValue().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException(
+                                "could not create topic " + result.getKey() + " on " + bootstrap + ": " + e.getCause(),
+                                e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("creating topics on " + bootstrap + " took more than 60 s", e);
+        }
+    }
+
+    private void record(
+            Properties state, String component, LocalProcess process, Signal stop, Duration grace, String address) {
+        mine.put(component, process);
         state.setProperty(component + ".pid", Long.toString(process.pid()));
         state.setProperty(component + ".stop", stop.name());
-        state.setProperty(component + ".port", Integer.toString(port));
+        state.setProperty(component + ".grace", Long.toString(grace.toSeconds()));
+        state.setProperty(component + ".address", address);
         writeState(state);
+    }
+
+    /** Kills the processes that were started but never handed over (their launcher failed first). */
+    private void stopUnrecorded(List<StartedProcesses.Started> started, Properties recorded) {
+        for (StartedProcesses.Started process : started) {
+            boolean known = recorded.stringPropertyNames().stream()
+                    .filter(key -> key.endsWith(".pid"))
+                    .anyMatch(key -> recorded.getProperty(key).equals(Long.toString(process.pid())));
+            if (!known && LocalProcess.groupAlive(process.pid())) {
+                out.println("stopping " + process.name() + " (pid " + process.pid() + ", failed to start)");
+                LocalProcess.stopGroup(process.pid(), Signal.KILL, Duration.ofSeconds(10));
+            }
+        }
     }
 
     private boolean anyAlive(Properties state) {
@@ -288,9 +826,15 @@ public final class LocalCluster {
     private void writeState(Properties state) {
         try {
             Files.createDirectories(home);
-            try (Writer writer = Files.newBufferedWriter(home.resolve(STATE_FILE))) {
+            Path temp = home.resolve(STATE_FILE + ".tmp");
+            try (Writer writer = Files.newBufferedWriter(temp)) {
                 state.store(writer, "processes started by ./pgha up");
             }
+            Files.move(
+                    temp,
+                    home.resolve(STATE_FILE),
+                    java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         } catch (IOException e) {
             throw new UncheckedIOException("could not write " + home.resolve(STATE_FILE), e);
         }

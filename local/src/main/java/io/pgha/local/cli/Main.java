@@ -13,6 +13,8 @@ public final class Main {
     public static void main(String[] args) {
         // Progress goes to stdout; the launchers' own INFO lines would only repeat it.
         java.util.logging.Logger.getLogger("").setLevel(java.util.logging.Level.WARNING);
+        // jetcd and the Kafka admin client log through SLF4J, which has no backend here: no notice about that.
+        System.setProperty("slf4j.internal.verbosity", "ERROR");
         System.exit(run(args));
     }
 

@@ -1,0 +1,121 @@
+package io.pgha.local.cli;
+
+import io.pgha.local.AgentNodes;
+import io.pgha.local.Ports;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The properties each of pgha's services gets in the local cluster (no secret values: only paths of
+ * secret files, so that nothing secret appears in a command line or a log).
+ */
+final class ServiceSettings {
+    private ServiceSettings() {}
+
+    /** Where a node's agent finds its secrets (copies readable by the user PostgreSQL runs as). */
+    record AgentSecrets(Path apiToken, Path superuserPassword, Path replicationPassword, Path monitoringPassword) {}
+
+    /** HAProxy's files, shared by {@code up} (which starts HAProxy) and config-renderer (which drives it). */
+    record HaproxyFiles(Path config, Path masterSocket, Path runtimeSocket, Path stateFile) {
+        static HaproxyFiles in(Path dir) {
+            return new HaproxyFiles(
+                    dir.resolve("haproxy.cfg"),
+                    dir.resolve("master.sock"),
+                    dir.resolve("runtime.sock"),
+                    dir.resolve("server-state"));
+        }
+    }
+
+    /** node-agent {@code name} owning the PostgreSQL on {@code pgPort} with its data in {@code dataDir}. */
+    static Map<String, String> agent(
+            String cluster, String name, List<String> etcd, int pgPort, Path dataDir, AgentSecrets secrets) {
+        Map<String, String> p = new LinkedHashMap<>(AgentNodes.properties(name, etcd, Ports.LOOPBACK, pgPort, dataDir));
+        p.put("pgha.cluster", cluster);
+        p.remove("pgha.restapi.token");
+        p.put("pgha.restapi.token-file", secrets.apiToken().toString());
+        p.put(
+                "pgha.postgres.superuser.password-file",
+                secrets.superuserPassword().toString());
+        p.put(
+                "pgha.postgres.replication.password-file",
+                secrets.replicationPassword().toString());
+        p.put(
+                "pgha.postgres.monitoring.password-file",
+                secrets.monitoringPassword().toString());
+        return p;
+    }
+
+    /** failover-coordinator {@code name} (coordinator-0, coordinator-1). */
+    static Map<String, String> coordinator(String name, List<String> etcd, Path apiToken, String kafka) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pgha.etcd.endpoints", String.join(",", etcd));
+        p.put("pgha.coordinator.name", name);
+        p.put("pgha.api.token-file", apiToken.toString());
+        p.put("kafka.bootstrap.servers", kafka);
+        p.put("pgha.messaging.instance", name);
+        return p;
+    }
+
+    /**
+     * The health-monitor (its password, {@code pgha.health-monitor.password}, goes in the environment as
+     * {@code PGHA_HEALTH_MONITOR_PASSWORD}).
+     */
+    static Map<String, String> monitor(String kafka) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka.bootstrap.servers", kafka);
+        p.put("pgha.messaging.instance", "health-monitor-0");
+        return p;
+    }
+
+    /** The environment variable that carries the monitor's password. */
+    static final String MONITOR_PASSWORD_ENV = "PGHA_HEALTH_MONITOR_PASSWORD";
+
+    /** config-renderer beside the HAProxy whose files are {@code haproxy}, serving {@code cluster}. */
+    static Map<String, String> renderer(
+            String cluster, String kafka, HaproxyFiles haproxy, int readWrite, int readOnly, int stats) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka.bootstrap.servers", kafka);
+        p.put("pgha.renderer.group-id", "config-renderer-local");
+        p.put("pgha.messaging.instance", "config-renderer-0");
+        p.put("pgha.renderer.haproxy.config-path", haproxy.config().toString());
+        p.put("pgha.renderer.haproxy.master-socket", haproxy.masterSocket().toString());
+        p.put("pgha.renderer.haproxy.runtime-socket", haproxy.runtimeSocket().toString());
+        p.put("pgha.renderer.haproxy.state-file", haproxy.stateFile().toString());
+        p.put("pgha.renderer.bind-address", Ports.LOOPBACK);
+        p.put("pgha.renderer.stats-port", Integer.toString(stats));
+        p.put("pgha.renderer.clusters." + cluster + ".read-write-port", Integer.toString(readWrite));
+        p.put("pgha.renderer.clusters." + cluster + ".read-only-port", Integer.toString(readOnly));
+        return p;
+    }
+
+    /**
+     * The configuration HAProxy starts with, before any topology: what config-renderer renders for no
+     * cluster (the stats listener and the runtime socket). The renderer replaces it.
+     */
+    static String initialHaproxyConfig(HaproxyFiles haproxy, int statsPort) {
+        return String.join(
+                "\n",
+                "# Started by ./pgha up with no cluster; config-renderer replaces this file from pgha.topology.",
+                "global",
+                "    maxconn 1000",
+                "    stats socket " + haproxy.runtimeSocket() + " mode 600 level admin expose-fd listeners",
+                "    stats timeout 30s",
+                "",
+                "defaults",
+                "    mode tcp",
+                "    timeout connect 2s",
+                "    timeout client 30m",
+                "    timeout server 30m",
+                "",
+                "frontend stats",
+                "    mode http",
+                "    bind " + Ports.LOOPBACK + ":" + statsPort,
+                "    http-request use-service prometheus-exporter if { path /metrics }",
+                "    stats enable",
+                "    stats uri /stats",
+                "    stats refresh 5s",
+                "");
+    }
+}

@@ -1,0 +1,31 @@
+package io.pgha.local.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.HashSet;
+import org.junit.jupiter.api.Test;
+
+class LocalPortsTest {
+    @Test
+    void defaultsAreTheDocumentedOnes() {
+        LocalPorts ports = LocalPorts.defaults();
+        assertThat(ports.readWrite()).isEqualTo(5000);
+        assertThat(ports.readOnly()).isEqualTo(5001);
+        assertThat(ports.haproxyStats()).isEqualTo(7000);
+        assertThat(ports.etcdClient()).isEqualTo(23790);
+        assertThat(ports.kafka()).isEqualTo(29092);
+        assertThat(ports.postgres(2)).isEqualTo(54322);
+        assertThat(ports.agent(0)).isEqualTo(8008);
+        assertThat(ports.coordinator(1)).isEqualTo(8021);
+        assertThat(new HashSet<>(ports.all().values()))
+                .hasSameSizeAs(ports.all().values());
+    }
+
+    @Test
+    void freePortsAreAllDifferent() {
+        LocalPorts ports = LocalPorts.free();
+        assertThat(ports.all()).hasSize(7 + 2 * LocalPorts.NODES + LocalPorts.COORDINATORS + 2);
+        assertThat(new HashSet<>(ports.all().values()))
+                .hasSameSizeAs(ports.all().values());
+    }
+}

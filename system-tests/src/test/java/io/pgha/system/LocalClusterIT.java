@@ -1,0 +1,167 @@
+package io.pgha.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.events.Topics;
+import io.pgha.local.LocalInfra;
+import io.pgha.local.LocalProcess;
+import io.pgha.local.Ports;
+import io.pgha.local.PostgresNode;
+import io.pgha.local.Wait;
+import io.pgha.local.cli.LocalCluster;
+import io.pgha.local.cli.LocalPorts;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * What {@code ./pgha up / status / down} do, with every service of the suite, on freshly chosen free
+ * ports and in a temporary home instead of ./.pgha (so that it never meets a running {@code ./pgha up}).
+ * The processes also die with this JVM, and {@code down} is run after the test whatever happened.
+ */
+class LocalClusterIT {
+    @RegisterExtension
+    final LocalInfra infra = LocalInfra.perTest();
+
+    private final ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    private final LocalPorts ports = LocalPorts.free();
+    private LocalCluster cluster;
+    private boolean passed;
+
+    @Test
+    void upRoutesWritesAndReadsThroughHaproxyStatusShowsTheMembersAndDownLeavesNothing() throws Exception {
+        cluster = new LocalCluster(infra.workspace(), ports, new PrintStream(printed, true, StandardCharsets.UTF_8));
+        // closed in reverse order after the test: down first, then (on failure) what is left to read
+        infra.track(() -> {
+            if (!passed) {
+                printOutputAndPostgresLogs();
+            }
+        });
+        infra.track(() -> cluster.down(false));
+        Path home = cluster.home();
+
+        cluster.up();
+
+        String up = output();
+        assertThat(up)
+                .contains("etcd ready", "kafka ready", "agents: ", "routing: :" + ports.readWrite() + " -> ")
+                .contains("psql -h 127.0.0.1 -p " + ports.readWrite() + " -U postgres")
+                .contains("psql -h 127.0.0.1 -p " + ports.readOnly() + " -U postgres")
+                .contains("127.0.0.1:" + ports.kafka())
+                .contains(Topics.TOPOLOGY.name(), Topics.NODE_HEALTH.name(), Topics.ELECTION.name());
+        for (int i = 0; i < LocalPorts.NODES; i++) {
+            assertThat(up).contains("http://127.0.0.1:" + ports.agent(i) + "/patroni");
+        }
+        for (int i = 0; i < LocalPorts.COORDINATORS; i++) {
+            assertThat(up).contains("http://127.0.0.1:" + ports.coordinator(i));
+        }
+        assertThat(up).contains("http://127.0.0.1:" + ports.monitor()).contains("http://127.0.0.1:" + ports.renderer());
+        Path tokenFile = home.resolve(LocalCluster.TOKEN_FILE);
+        String token = Files.readString(tokenFile).strip();
+        assertThat(up).contains(token);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(tokenFile)))
+                .isEqualTo("rw-------");
+
+        // status, as another JVM would run it (from state.properties and etcd): one leader, two streaming
+        Wait.until(Duration.ofSeconds(30), "status shows a leader and two streaming replicas", () -> {
+            String status = statusFromAnotherLauncher(home);
+            return status.lines()
+                                    .filter(l -> l.matches(
+                                            "\\| pg-\\d +\\| 127\\.0\\.0\\.1:\\d+ +\\| Leader +\\| running .*"))
+                                    .count()
+                            == 1
+                    && status.lines()
+                                    .filter(
+                                            l -> l.matches(
+                                                    "\\| pg-\\d +\\| 127\\.0\\.0\\.1:\\d+ +\\| Replica +\\| streaming +\\| +\\d+ \\| +\\d+ \\|"))
+                                    .count()
+                            == 2;
+        });
+
+        String password = Files.readString(home.resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
+                .strip();
+        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + password;
+        String ro = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readOnly()) + "&password=" + password;
+        PostgresNode.execute(rw, "CREATE TABLE system_it (id int)");
+        PostgresNode.execute(rw, "INSERT INTO system_it VALUES (7)");
+        Wait.until(Duration.ofSeconds(15), "the row read back from a replica through the read-only port", () -> {
+            try (var c = java.sql.DriverManager.getConnection(ro);
+                    var st = c.createStatement();
+                    var rows = st.executeQuery("SELECT pg_is_in_recovery(), (SELECT id FROM system_it)")) {
+                return rows.next() && rows.getBoolean(1) && rows.getInt(2) == 7;
+            }
+        });
+
+        cluster.up();
+        assertThat(output()).contains("pgha is already running");
+
+        List<Long> pids = recordedPids(home);
+        assertThat(pids).hasSize(10); // etcd, kafka, 3 agents, 2 coordinators, monitor, haproxy, renderer
+        cluster.down(false);
+        for (long pid : pids) {
+            assertThat(LocalProcess.groupAlive(pid))
+                    .as("process group %d left", pid)
+                    .isFalse();
+        }
+        for (Map.Entry<String, Integer> port : ports.all().entrySet()) {
+            Wait.until(
+                    Duration.ofSeconds(10),
+                    port.getKey() + " port " + port.getValue() + " free after down",
+                    () -> Ports.isFree(Ports.LOOPBACK, port.getValue()));
+        }
+        assertThat(Files.exists(home.resolve("nodes")))
+                .as("data kept without --purge")
+                .isTrue();
+        passed = true;
+    }
+
+    private static String statusFromAnotherLauncher(Path home) {
+        ByteArrayOutputStream status = new ByteArrayOutputStream();
+        new LocalCluster(home, LocalPorts.defaults(), new PrintStream(status, true, StandardCharsets.UTF_8)).status();
+        return status.toString(StandardCharsets.UTF_8);
+    }
+
+    private static List<Long> recordedPids(Path home) throws IOException {
+        Properties state = new Properties();
+        try (Reader reader = Files.newBufferedReader(home.resolve("state.properties"))) {
+            state.load(reader);
+        }
+        List<Long> pids = new ArrayList<>();
+        state.stringPropertyNames().stream()
+                .filter(key -> key.endsWith(".pid"))
+                .forEach(key -> pids.add(Long.parseLong(state.getProperty(key))));
+        return pids;
+    }
+
+    private String output() {
+        return printed.toString(StandardCharsets.UTF_8);
+    }
+
+    private void printOutputAndPostgresLogs() {
+        System.err.println("\n===== what ./pgha up printed =====\n" + output());
+        if (cluster == null) {
+            return;
+        }
+        Path nodes = cluster.home().resolve("nodes");
+        try (Stream<Path> dirs = Files.list(nodes)) {
+            dirs.sorted()
+                    .forEach(dir -> System.err.println("\n===== last 40 lines of " + dir.getFileName()
+                            + "'s postgresql.log =====\n" + LocalProcess.tail(dir.resolve("postgresql.log"), 40)));
+        } catch (IOException e) {
+            System.err.println("(no PostgreSQL logs under " + nodes + ")");
+        }
+    }
+}
