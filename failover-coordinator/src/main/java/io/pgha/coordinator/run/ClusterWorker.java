@@ -37,6 +37,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -75,6 +76,7 @@ final class ClusterWorker {
     private final Set<String> followingLeader = new java.util.HashSet<>();
     private String publishedTopology;
     private String lastFailureReport;
+    private String lastFailureMessage;
     private String switchoverSeen;
     private long switchoverSeenNanos;
     private String appliedSeen;
@@ -231,7 +233,7 @@ final class ClusterWorker {
         if (request != null) {
             manual = null;
             boolean done = promote(snapshot, config, sync, request.candidate(), Kind.MANUAL, request.ignoreLag());
-            request.done().complete(done ? null : lastFailureReport);
+            request.done().complete(done ? null : lastFailureMessage);
             return;
         }
         if (switchover.isPresent()) {
@@ -496,6 +498,10 @@ final class ClusterWorker {
             List<Exclusion> excluded,
             String result) {
         String fingerprint = what + result + outcome + excluded;
+        lastFailureMessage = outcome
+                + excluded.stream()
+                        .map(e -> "; " + e.member() + ": " + e.reason())
+                        .collect(Collectors.joining());
         if (result.equals("failed")) {
             if (fingerprint.equals(lastFailureReport)) {
                 return; // said already; the loop keeps trying
