@@ -199,6 +199,20 @@ public final class AgentNodes {
         }
     }
 
+    /** A JUnit extension that prints the PostgreSQL logs of {@code nodes} (when known) after a failed test. */
+    public static org.junit.jupiter.api.extension.TestWatcher postgresLogsOnFailure(
+            java.util.function.Supplier<List<Node>> nodes) {
+        return new org.junit.jupiter.api.extension.TestWatcher() {
+            @Override
+            public void testFailed(org.junit.jupiter.api.extension.ExtensionContext context, Throwable cause) {
+                List<Node> started = nodes.get();
+                if (started != null) {
+                    printPostgresLogs(started);
+                }
+            }
+        };
+    }
+
     /** Starts the named agents at the same time. */
     public static List<Node> startAll(LocalInfra infra, List<String> names, List<String> etcd) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(names.size());

@@ -36,7 +36,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -50,14 +49,7 @@ class ClusterIT {
     static final LocalInfra infra = LocalInfra.perClass();
 
     @RegisterExtension
-    static final TestWatcher postgresLogs = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (nodes != null) {
-                AgentNodes.printPostgresLogs(nodes);
-            }
-        }
-    };
+    static final TestWatcher postgresLogs = AgentNodes.postgresLogsOnFailure(() -> ClusterIT.nodes);
 
     private static final Duration HEALTHY = Duration.ofSeconds(60);
     private static EtcdCluster etcd;

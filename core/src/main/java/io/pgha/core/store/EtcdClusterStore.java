@@ -23,9 +23,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /** {@link ClusterStore} over jetcd; every key comes from {@link EtcdLayout}. */
 public final class EtcdClusterStore implements ClusterStore {
@@ -71,7 +68,7 @@ public final class EtcdClusterStore implements ClusterStore {
                             client.getLeaseClient().keepAliveOnce(lease))
                     .getTTL();
         } catch (StoreException e) {
-            if (isLeaseNotFound(e)) {
+            if (EtcdCalls.isLeaseNotFound(e)) {
                 return 0;
             }
             throw e;
@@ -246,26 +243,7 @@ public final class EtcdClusterStore implements ClusterStore {
     }
 
     private <T> T await(String what, CompletableFuture<T> future) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new StoreException("etcd did not " + what + " within " + timeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            throw new StoreException("etcd could not " + what + ": " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for etcd to " + what, e);
-        }
-    }
-
-    private static boolean isLeaseNotFound(Throwable e) {
-        for (Throwable t = e; t != null; t = t.getCause()) {
-            if (String.valueOf(t.getMessage()).contains("requested lease not found")) {
-                return true;
-            }
-        }
-        return false;
+        return EtcdCalls.await(what, future, timeout);
     }
 
     private static ByteSequence bytes(String text) {

@@ -14,6 +14,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.StoreException;
 import java.nio.charset.StandardCharsets;
@@ -23,9 +24,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
 /**
@@ -94,7 +92,7 @@ public final class CoordinatorStore implements AutoCloseable {
             return await("renew the election lease", client.getLeaseClient().keepAliveOnce(lease))
                     .getTTL();
         } catch (StoreException e) {
-            if (String.valueOf(e.getMessage()).contains("lease not found")) {
+            if (EtcdCalls.isLeaseNotFound(e)) {
                 return 0;
             }
             throw e;
@@ -253,17 +251,7 @@ public final class CoordinatorStore implements AutoCloseable {
     }
 
     private <T> T await(String what, CompletableFuture<T> future) {
-        try {
-            return future.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (TimeoutException e) {
-            future.cancel(true);
-            throw new StoreException("etcd did not " + what + " within " + timeout.toMillis() + " ms", e);
-        } catch (ExecutionException e) {
-            throw new StoreException("etcd could not " + what + ": " + e.getCause(), e.getCause());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StoreException("interrupted while waiting for etcd to " + what, e);
-        }
+        return EtcdCalls.await(what, future, timeout);
     }
 
     private static ByteSequence bytes(String text) {

@@ -42,7 +42,6 @@ import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.junit.jupiter.api.extension.ExtensionContext;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.extension.TestWatcher;
 
@@ -56,14 +55,7 @@ class CoordinatorIT {
     static final LocalInfra infra = LocalInfra.perClass();
 
     @RegisterExtension
-    static final TestWatcher postgresLogs = new TestWatcher() {
-        @Override
-        public void testFailed(ExtensionContext context, Throwable cause) {
-            if (nodes != null) {
-                AgentNodes.printPostgresLogs(nodes);
-            }
-        }
-    };
+    static final TestWatcher postgresLogs = AgentNodes.postgresLogsOnFailure(() -> CoordinatorIT.nodes);
 
     private static final String TOKEN = "coordinator-it-token";
     private static final Duration HEALTHY = Duration.ofSeconds(90);
