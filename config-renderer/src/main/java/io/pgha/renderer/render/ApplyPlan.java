@@ -22,7 +22,7 @@ public sealed interface ApplyPlan {
 
     /**
      * Runtime API commands that mark a former leader down in its cluster's read-write backend at once,
-     * when {@code desired} names another leader among the same servers. Its health check still has
+     * when {@code desired} names another leader among the same servers, or no leader at all. Its health check still has
      * the last word (it comes back up if its agent answers 200 on {@code /primary} again); this only
      * saves the {@code fall × inter} it would take the check to notice a demotion the topology
      * already reports.
@@ -35,10 +35,32 @@ public sealed interface ApplyPlan {
         applied.leaders().forEach((cluster, oldLeader) -> {
             String newLeader = desired.leaders().get(cluster);
             ServerRef server = new ServerRef(HaproxyConfigRenderer.readWriteBackend(cluster), oldLeader);
-            if (newLeader != null
-                    && !newLeader.equals(oldLeader)
-                    && desired.states().containsKey(server)) {
+            // another leader, or none at all (the old one released the key during a switchover or
+            // failover): either way it is no longer the primary
+            if (!oldLeader.equals(newLeader) && desired.states().containsKey(server)) {
                 commands.add("set server " + server + " health down");
+            }
+        });
+        return commands;
+    }
+
+    /**
+     * Runtime API commands that mark a new leader up in its cluster's read-write backend at once, when
+     * it was already a server there. The topology names a leader only once it holds the leader key and
+     * runs as primary, so its agent already answers 200 on {@code /primary}; its health check still has
+     * the last word. This saves up to {@code inter} of writes with no server after a switchover.
+     */
+    static java.util.List<String> promotions(RenderedConfig applied, RenderedConfig desired) {
+        if (applied == null) {
+            return List.of();
+        }
+        java.util.List<String> commands = new java.util.ArrayList<>();
+        desired.leaders().forEach((cluster, newLeader) -> {
+            ServerRef server = new ServerRef(HaproxyConfigRenderer.readWriteBackend(cluster), newLeader);
+            if (!newLeader.equals(applied.leaders().get(cluster))
+                    && applied.states().containsKey(server)
+                    && desired.states().containsKey(server)) {
+                commands.add("set server " + server + " health up");
             }
         });
         return commands;

@@ -267,7 +267,8 @@ public final class HaproxyRouting implements AutoCloseable {
             }
         }
         if (done && !(plan instanceof ApplyPlan.Nothing)) {
-            demote(ApplyPlan.demotions(applied, desired));
+            steer(ApplyPlan.demotions(applied, desired));
+            steer(ApplyPlan.promotions(applied, desired));
         }
         if (done) {
             synchronized (this) {
@@ -401,15 +402,14 @@ public final class HaproxyRouting implements AutoCloseable {
         }
     }
 
-    private void demote(List<String> commands) {
+    /** Leader changes in the read-write backends at once (the health checks confirm them). */
+    private void steer(List<String> commands) {
         for (String command : commands) {
             try {
                 String answer = haproxy.runtime(command);
-                LOG.infof(
-                        "former leader marked down at once: %s%s",
-                        command, answer.isEmpty() ? "" : " (" + answer + ")");
+                LOG.infof("leader change applied at once: %s%s", command, answer.isEmpty() ? "" : " (" + answer + ")");
             } catch (HaproxyException e) {
-                LOG.warnf("could not mark the former leader down (%s): its health check will", e.getMessage());
+                LOG.warnf("could not apply the leader change at once (%s): the health checks will", e.getMessage());
             }
         }
     }

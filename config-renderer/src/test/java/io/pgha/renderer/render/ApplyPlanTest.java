@@ -56,6 +56,26 @@ class ApplyPlanTest {
     }
 
     @Test
+    void aNewLeaderAmongTheSameServersIsMarkedUpInTheReadWriteBackend() {
+        RenderedConfig leaderless = render(topology(6, null, 3));
+
+        assertThat(ApplyPlan.promotions(leaderless, render(topology(7, "pg-1", 3))))
+                .containsExactly("set server main_rw/pg-1 health up");
+        assertThat(ApplyPlan.promotions(render(topology(7, "pg-1", 3)), render(topology(8, "pg-1", 3))))
+                .isEmpty();
+        assertThat(ApplyPlan.promotions(null, leaderless)).isEmpty();
+    }
+
+    @Test
+    void aLeaderThatReleasedItsKeyIsMarkedDownBeforeTheNextOneIsNamed() {
+        RenderedConfig before = render(topology(5, "pg-0", 3));
+
+        assertThat(ApplyPlan.demotions(before, render(topology(6, null, 3))))
+                .as("a switchover or failover in progress: no leader yet")
+                .containsExactly("set server main_rw/pg-0 health down");
+    }
+
+    @Test
     void newServersAreHeldDownUntilTheirFirstCheckExceptTheLeaderForWrites() {
         RenderedConfig before = render(topology(5, "pg-0", 3));
         RenderedConfig after = render(topology(5, "pg-0", 4));

@@ -101,7 +101,8 @@ class HaproxyRoutingTest {
                 .containsExactly(
                         "set server main_ro/pg-0 state ready",
                         "set server main_ro/pg-1 state maint",
-                        "set server main_rw/pg-0 health down");
+                        "set server main_rw/pg-0 health down",
+                        "set server main_rw/pg-1 health up");
         assertThat(routing.status().runtimeUpdates()).isEqualTo(2);
     }
 

@@ -1,0 +1,727 @@
+package io.pgha.system;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.Json;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.MemberEntry;
+import io.pgha.events.EventCodec;
+import io.pgha.events.Topics;
+import io.pgha.events.TopologyEvent.TopologyChanged;
+import io.pgha.local.Commands;
+import io.pgha.local.EtcdCluster;
+import io.pgha.local.LocalInfra;
+import io.pgha.local.LocalProcess;
+import io.pgha.local.Ports;
+import io.pgha.local.PostgresNode;
+import io.pgha.local.QuarkusService;
+import io.pgha.local.Signal;
+import io.pgha.local.Wait;
+import io.pgha.local.Workspace;
+import io.pgha.local.cli.LocalCluster;
+import io.pgha.local.cli.LocalPorts;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Faults against the whole suite as {@code ./pgha up} starts it (here with a 3-member etcd), started
+ * once for the class on free ports in a temporary folder: three PostgreSQL nodes with their agents,
+ * two coordinators, a health-monitor, config-renderer + HAProxy, Kafka. During each scenario a
+ * {@link Writer} inserts numbered rows through HAProxy's read-write port; each scenario asserts its
+ * outcome with a deadline, prints the write unavailability it measured, and leaves one leader with two
+ * streaming replicas (the old primary rejoins) for the next. The last scenarios repeat the failovers
+ * in synchronous mode and check that no acknowledged row is lost.
+ *
+ * <p>The logs of every component are copied to {@code target/failover-scenarios-logs} at the end.
+ */
+@Tag("failover")
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class FailoverScenariosIT {
+    @RegisterExtension
+    static final LocalInfra infra = LocalInfra.perClass();
+
+    private static final String CLUSTER = LocalCluster.CLUSTER;
+    private static final String API = "/api/v1/clusters/" + CLUSTER;
+    /** The dynamic config's ttl (the default). */
+    private static final Duration TTL = Duration.ofSeconds(10);
+    /** The agent's primary_start_timeout (the default). */
+    private static final Duration PRIMARY_START_TIMEOUT = Duration.ofSeconds(10);
+    /** The coordinators' election-ttl (the default). */
+    private static final Duration ELECTION_TTL = Duration.ofSeconds(5);
+
+    private static final Duration HEALTHY = Duration.ofSeconds(150);
+    private static final Duration WRITES_RESUME = TTL.plusSeconds(10);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+    private static final List<String> SUMMARY = new ArrayList<>();
+
+    private static LocalCluster cluster;
+    private static LocalPorts ports;
+    private static EtcdClusterStore store;
+    private static String password;
+    private static String token;
+    private static long classStarted;
+    private long scenarioStarted;
+
+    @BeforeAll
+    static void startTheSuite() {
+        classStarted = System.nanoTime();
+        Workspace workspace = infra.workspace();
+        // closed in reverse order: down first, then the logs are copied, then the workspace goes
+        infra.track(() -> copyLogs(workspace.root()));
+        ports = LocalPorts.free();
+        cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
+                .etcdMembers(3);
+        infra.track(() -> cluster.down(false));
+        cluster.up();
+        try {
+            password = Files.readString(cluster.home().resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
+                    .strip();
+            token = Files.readString(cluster.home().resolve(LocalCluster.TOKEN_FILE))
+                    .strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
+        infra.track(store);
+        SUMMARY.add(String.format("suite started in %d s", elapsedSeconds(classStarted)));
+    }
+
+    @AfterAll
+    static void printSummary() {
+        SUMMARY.add(String.format("whole class: %d s", elapsedSeconds(classStarted)));
+        System.out.println("\n===== failover scenarios =====");
+        SUMMARY.forEach(line -> System.out.println("  " + line));
+    }
+
+    /** Whatever an earlier scenario left stopped is started again, and the cluster is healthy. */
+    @BeforeEach
+    void healthyCluster(TestInfo test) {
+        System.out.println("\n===== " + test.getDisplayName() + " =====");
+        repairStoppedComponents();
+        awaitHealthy();
+        scenarioStarted = System.nanoTime();
+    }
+
+    // --- the scenarios ---
+
+    @Test
+    @Order(1)
+    void nodeLossOfThePrimaryFailsOverAndTheOldPrimaryRejoins() throws Exception {
+        nodeLoss("1 node loss", false);
+    }
+
+    @Test
+    @Order(2)
+    void aKilledPostmasterIsRestartedOrFailedOverAndWritesResume() throws Exception {
+        postmasterKill("2 postmaster kill", false);
+    }
+
+    @Test
+    @Order(3)
+    void aPlannedSwitchoverLosesNoWriteOnceItHasCompleted() throws Exception {
+        switchover("3 switchover", false);
+    }
+
+    @Test
+    @Order(4)
+    void theLeadingCoordinatorKilledDuringAFailoverIsReplacedAndTheFailoverHappensOnce() throws Exception {
+        String old = leader();
+        String leadingCoordinator = status().path("coordinator").asText();
+        assertThat(LocalCluster.coordinators()).contains(leadingCoordinator);
+        String other = LocalCluster.coordinators().stream()
+                .filter(c -> !c.equals(leadingCoordinator))
+                .findFirst()
+                .orElseThrow();
+        int historyBefore = history().size();
+        long epochBefore = epoch();
+        try (Writer writer = writer("s6_coordinator_kill")) {
+            long fault = killNode(old);
+            cluster.service(leadingCoordinator).process().kill();
+            System.out.println("killed " + old + " (agent and postmaster), then " + leadingCoordinator);
+
+            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME.plus(ELECTION_TTL));
+            String next = leader();
+            assertThat(next).isNotEqualTo(old);
+            assertThat(outage.resumedOn()).isEqualTo(next);
+            Wait.until(
+                    Duration.ofSeconds(10),
+                    other + " leads " + CLUSTER,
+                    () -> other.equals(status(other).path("coordinator").asText()));
+            assertThat(epoch()).isGreaterThan(epochBefore);
+            report("6 coordinator killed during failover", outage, "new primary " + next + ", led by " + other);
+
+            cluster.restart(leadingCoordinator);
+            cluster.restart(old);
+            awaitRejoined(old, next);
+            assertThat(history()).as("history rows: exactly one failover").hasSize(historyBefore + 1);
+            assertThat(leader()).isEqualTo(next);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void withKafkaDownFailoverStillRoutesWritesAndTopologyEventsResumeOnceItIsBack() throws Exception {
+        String old = leader();
+        try (Writer writer = writer("s7_kafka_down")) {
+            cluster.kafka().stop();
+            System.out.println("stopped Kafka");
+            long fault = killNode(old);
+            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME);
+            assertThat(cluster.kafka().process().isAlive())
+                    .as("Kafka still stopped when writes resumed")
+                    .isFalse();
+            String next = leader();
+            long epoch = epoch();
+            assertThat(next).isNotEqualTo(old);
+            assertThat(outage.resumedOn()).isEqualTo(next);
+            report("7 failover with Kafka down", outage, "new primary " + next + " (epoch " + epoch + ")");
+
+            cluster.restart("kafka");
+            Wait.until(
+                    Duration.ofSeconds(60),
+                    "a TopologyChanged naming " + next + " with epoch " + epoch + " on " + Topics.TOPOLOGY.name(),
+                    () -> topology().stream().anyMatch(t -> next.equals(t.leader()) && t.epoch() == epoch));
+            Wait.until(
+                    Duration.ofSeconds(60), "config-renderer applied epoch " + epoch, () -> rendererEpoch() == epoch);
+            cluster.restart(old);
+            awaitRejoined(old, next);
+        }
+    }
+
+    @Test
+    @Order(6)
+    void oneEtcdMemberStoppedChangesNothingForClients() throws Exception {
+        long revision = epoch();
+        String primary = leader();
+        EtcdCluster etcd = cluster.etcd();
+        int stopped = etcdLeaderIndex(etcd);
+        String component = stopped == 0 ? "etcd" : "etcd-" + stopped;
+        try (Writer writer = writer("s8_etcd_member")) {
+            Wait.until(
+                    Duration.ofSeconds(10),
+                    "writes acknowledged",
+                    () -> writer.acknowledged().size() >= 20);
+            long fault = System.nanoTime();
+            etcd.member(stopped).stop();
+            System.out.println("stopped etcd member " + etcd.member(stopped).name() + " (the raft leader)");
+            // watched for longer than a lease: the leader key keeps its revision, every write goes through
+            long window = TTL.plusSeconds(5).toNanos();
+            Wait.until(TTL.plusSeconds(30), "ttl + 5 s with a stopped etcd member, writes going on", () -> {
+                assertThat(writer.failuresAfter(fault)).as("failed writes").isEmpty();
+                assertThat(store.read().leader())
+                        .as("the leader key")
+                        .hasValueSatisfying(l -> assertThat(l.modRevision()).isEqualTo(revision));
+                return System.nanoTime() - fault > window && writer.acknowledgedAfter(fault) > 100;
+            });
+            cluster.restart(component);
+            etcd.member(stopped).awaitHealthy(Duration.ofSeconds(30));
+            assertThat(writer.failuresAfter(fault)).as("failed writes").isEmpty();
+            assertThat(epoch()).isEqualTo(revision);
+            assertThat(leader()).isEqualTo(primary);
+            report(
+                    "8 etcd member stopped",
+                    Optional.empty(),
+                    writer.acknowledgedAfter(fault)
+                            + " writes acknowledged meanwhile, none failed, leader key revision " + revision
+                            + " unchanged");
+        }
+    }
+
+    @Test
+    @Order(7)
+    void inSynchronousModeNodeLossLosesNoAcknowledgedRow() throws Exception {
+        synchronousMode();
+        nodeLoss("5 sync: node loss", true);
+    }
+
+    @Test
+    @Order(8)
+    void inSynchronousModeAKilledPostmasterLosesNoAcknowledgedRow() throws Exception {
+        synchronousMode();
+        postmasterKill("5 sync: postmaster kill", true);
+    }
+
+    @Test
+    @Order(9)
+    void inSynchronousModeASwitchoverLosesNoAcknowledgedRow() throws Exception {
+        synchronousMode();
+        switchover("5 sync: switchover", true);
+    }
+
+    // --- scenarios 1 to 3, asynchronous or synchronous ---
+
+    private void nodeLoss(String name, boolean sync) throws Exception {
+        String old = leader();
+        Set<String> promotable = sync ? promotable() : Set.of();
+        try (Writer writer = writer(sync ? "s5_sync_node_loss" : "s1_node_loss")) {
+            long fault = killNode(old);
+            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME);
+            String next = leader();
+            assertThat(next).as("the new leader").isNotEqualTo(old);
+            assertThat(outage.resumedOn())
+                    .as("the member that acknowledged again")
+                    .isEqualTo(next);
+            if (sync) {
+                assertThat(promotable).as("the promotable set before the fault").contains(next);
+            }
+            writer.stop();
+            String lost = checkAcknowledged(writer, next, sync);
+            report(name, outage, "new primary " + next + "; " + lost);
+            cluster.restart(old);
+            awaitRejoined(old, next);
+        }
+    }
+
+    private void postmasterKill(String name, boolean sync) throws Exception {
+        String old = leader();
+        try (Writer writer = writer(sync ? "s5_sync_postmaster" : "s2_postmaster")) {
+            long postmaster = postmasterPid(old);
+            long fault = System.nanoTime();
+            Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(5))
+                    .orThrow();
+            System.out.println("killed the postmaster of " + old + " (pid " + postmaster + ")");
+            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME.plus(PRIMARY_START_TIMEOUT));
+            String next = leader();
+            assertThat(outage.resumedOn())
+                    .as("the member that acknowledged again")
+                    .isEqualTo(next);
+            writer.stop();
+            String lost = checkAcknowledged(writer, next, sync);
+            report(
+                    name,
+                    outage,
+                    (next.equals(old) ? "restarted in place on " + old : "failed over to " + next) + "; " + lost);
+            if (!next.equals(old)) {
+                awaitRejoined(old, next);
+            } else {
+                awaitHealthy();
+            }
+        }
+    }
+
+    private void switchover(String name, boolean sync) throws Exception {
+        String old = leader();
+        String candidate = sync
+                ? promotable().iterator().next()
+                : LocalCluster.members().stream()
+                        .filter(m -> !m.equals(old))
+                        .findFirst()
+                        .orElseThrow();
+        try (Writer writer = writer(sync ? "s5_sync_switchover" : "s3_switchover")) {
+            long asked = System.nanoTime();
+            HttpResponse<String> response = send(
+                    LocalCluster.coordinators().get(0),
+                    "POST",
+                    API + "/switchover",
+                    "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}");
+            long done = System.nanoTime();
+            assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+            System.out.printf("switchover %s -> %s: 200 after %d ms%n", old, candidate, (done - asked) / 1_000_000);
+            assertThat(leader()).isEqualTo(candidate);
+            // writes go on through the new primary; none may fail from the 200 on
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    "100 writes acknowledged after the 200",
+                    () -> writer.acknowledgedAfter(done) >= 100);
+            awaitRejoined(old, candidate);
+            long rejoined = System.nanoTime();
+            Wait.until(
+                    Duration.ofSeconds(10),
+                    "a write acknowledged after the old primary rejoined",
+                    () -> writer.acknowledgedAfter(rejoined) > 0);
+            writer.stop();
+            List<Writer.Failure> after = writer.failuresAfter(done);
+            after.forEach(f -> System.out.printf(
+                    "  failed after the 200: id %d at %s (+%d ms, started %d ms before the 200): %s%n",
+                    f.id(),
+                    f.failedAt(),
+                    (f.failedNanos() - done) / 1_000_000,
+                    (done - f.startedNanos()) / 1_000_000,
+                    f.error()));
+            long startedAfter =
+                    after.stream().filter(f -> f.startedNanos() - done > 0).count();
+            Optional<Writer.Outage> outage = writer.outageSince(asked);
+            String lost = checkAcknowledged(writer, candidate, sync);
+            report(
+                    name,
+                    outage,
+                    "200 after " + (done - asked) / 1_000_000 + " ms; " + after.size() + " failed writes after it ("
+                            + startedAfter + " started after it); " + lost);
+            // A write that was already under way when the 200 came (say, a connection attempt through
+            // HAProxy while the old primary was stopping) may still fail after it; it is reported
+            // above. Every write begun once the switchover has completed must succeed.
+            assertThat(after.stream().filter(f -> f.startedNanos() - done > 0).toList())
+                    .as("writes begun after the switchover returned 200 that failed")
+                    .isEmpty();
+        }
+    }
+
+    // --- faults ---
+
+    /** kill -9 of {@code member}'s agent (its whole process group) and of its postmaster; returns when sent. */
+    private static long killNode(String member) throws Exception {
+        long postmaster = postmasterPid(member);
+        LocalProcess agent = cluster.service(member).process();
+        long at = System.nanoTime();
+        agent.signalGroup(Signal.KILL);
+        Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(5));
+        Wait.until(
+                Duration.ofSeconds(10),
+                member + "'s agent and postmaster gone",
+                () -> !agent.isAlive() && !LocalProcess.isAlive(postmaster));
+        System.out.println("killed " + member + " (agent pid " + agent.pid() + ", postmaster pid " + postmaster + ")");
+        return at;
+    }
+
+    private static long postmasterPid(String member) throws IOException {
+        return Long.parseLong(Files.readAllLines(cluster.dataDir(member).resolve("postmaster.pid"))
+                .get(0)
+                .strip());
+    }
+
+    /** Starts again every agent, coordinator, Kafka and etcd member that is not running. */
+    private static void repairStoppedComponents() {
+        for (int i = 0; i < cluster.etcd().members().size(); i++) {
+            EtcdCluster.Member member = cluster.etcd().member(i);
+            if (!member.process().isAlive()) {
+                System.out.println("starting etcd member " + member.name() + " again");
+                cluster.restart(i == 0 ? "etcd" : "etcd-" + i);
+            }
+        }
+        if (!cluster.kafka().process().isAlive()) {
+            System.out.println("starting Kafka again");
+            cluster.restart("kafka");
+        }
+        List<String> services = new ArrayList<>(LocalCluster.coordinators());
+        services.addAll(LocalCluster.members());
+        for (String name : services) {
+            if (!cluster.service(name).process().isAlive()) {
+                System.out.println("starting " + name + " again");
+                cluster.restart(name);
+            }
+        }
+    }
+
+    // --- observations ---
+
+    private static Writer writer(String table) {
+        Writer writer = new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, password, table)
+                .start(Duration.ofSeconds(30));
+        Wait.until(
+                Duration.ofSeconds(15),
+                "50 writes acknowledged through :" + ports.readWrite(),
+                () -> writer.acknowledged().size() >= 50);
+        return writer;
+    }
+
+    private static Writer.Outage awaitWritesResumed(Writer writer, long fault, Duration deadline) {
+        Writer.Outage[] outage = new Writer.Outage[1];
+        Wait.until(deadline, "writes acknowledged again through :" + ports.readWrite() + " after they failed", () -> {
+            outage[0] = writer.outageSince(fault).orElse(null);
+            return outage[0] != null;
+        });
+        return outage[0];
+    }
+
+    /**
+     * Compares the writer's acknowledged ids with the rows on {@code primary}; in synchronous mode none
+     * may be missing. Returns a line for the report.
+     */
+    private static String checkAcknowledged(Writer writer, String primary, boolean sync) throws Exception {
+        Set<Long> present = new HashSet<>();
+        try (Connection c = DriverManager.getConnection(memberUrl(primary));
+                Statement st = c.createStatement();
+                ResultSet rows = st.executeQuery("SELECT id FROM " + writer.table())) {
+            while (rows.next()) {
+                present.add(rows.getLong(1));
+            }
+        }
+        TreeSet<Long> missing = new TreeSet<>(writer.acknowledged());
+        missing.removeAll(present);
+        String line = writer.acknowledged().size() + " acknowledged, " + missing.size() + " missing on " + primary;
+        if (sync) {
+            assertThat(missing)
+                    .as("acknowledged rows missing on the new primary " + primary)
+                    .isEmpty();
+        }
+        return line;
+    }
+
+    /** Waits until the cluster is healthy with {@code leader} leading and {@code old} streaming from it. */
+    private static void awaitRejoined(String old, String leader) {
+        long since = System.nanoTime();
+        awaitHealthy();
+        assertThat(leader()).isEqualTo(leader);
+        System.out.printf("%s rejoined as a streaming replica of %s after %d s%n", old, leader, elapsedSeconds(since));
+    }
+
+    /**
+     * Waits until one member holds the leader key and runs as primary with two streaming walsenders,
+     * the two others are replicas (member key) whose WAL receiver streams, and the read-write port
+     * reaches the leader.
+     */
+    private static void awaitHealthy() {
+        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + password;
+        String[] last = {""};
+        try {
+            Wait.until(HEALTHY, "one leader and two streaming replicas, the read-write port on the leader", () -> {
+                ClusterSnapshot snapshot = store.read();
+                String leader = snapshot.leader().map(l -> l.member()).orElse(null);
+                if (leader == null) {
+                    last[0] = "no leader key";
+                    return false;
+                }
+                for (String member : LocalCluster.members()) {
+                    MemberEntry entry = snapshot.members().get(member);
+                    if (entry == null || entry.status() == null) {
+                        last[0] = member + " has no member key";
+                        return false;
+                    }
+                    if (member.equals(leader)) {
+                        if (!"primary".equals(entry.status().role())
+                                || Boolean.TRUE.equals(query(memberUrl(member), "SELECT pg_is_in_recovery()"))
+                                || ((Number)
+                                                        query(
+                                                                memberUrl(member),
+                                                                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"))
+                                                .intValue()
+                                        != 2) {
+                            last[0] = member + " (leader) not a primary with two streaming standbys";
+                            return false;
+                        }
+                    } else if (!"replica".equals(entry.status().role())
+                            || !"running".equals(entry.status().state())
+                            || !"streaming"
+                                    .equals(query(memberUrl(member), "SELECT status FROM pg_stat_wal_receiver"))) {
+                        last[0] = member + " is " + entry.status().role() + "/"
+                                + entry.status().state() + ", not a streaming replica";
+                        return false;
+                    }
+                }
+                if (!leader.equals(query(rw, "SELECT current_setting('cluster_name')"))) {
+                    last[0] = "the read-write port does not reach " + leader;
+                    return false;
+                }
+                return true;
+            });
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + " (last seen: " + last[0] + ")", e);
+        }
+    }
+
+    private static String memberUrl(String member) {
+        int index = LocalCluster.members().indexOf(member);
+        return PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.postgres(index)) + "&password=" + password;
+    }
+
+    private static Object query(String url, String sql) throws Exception {
+        return PostgresNode.queryValue(url, sql);
+    }
+
+    private static String leader() {
+        return store.read()
+                .leader()
+                .orElseThrow(() -> new AssertionError("no leader key"))
+                .member();
+    }
+
+    private static long epoch() {
+        return store.read()
+                .leader()
+                .orElseThrow(() -> new AssertionError("no leader key"))
+                .modRevision();
+    }
+
+    /** Turns synchronous mode on (once) and waits until the leader applies a promotable sync standby. */
+    private static void synchronousMode() throws Exception {
+        if (!status().path("synchronous").path("mode").asBoolean()) {
+            HttpResponse<String> patched =
+                    send(LocalCluster.coordinators().get(0), "PATCH", API + "/config", "{\"synchronous_mode\":true}");
+            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
+        }
+        String[] sync = {null};
+        Wait.until(Duration.ofSeconds(60), "a promotable sync standby applied by the leader", () -> {
+            Set<String> promotable = promotable();
+            if (promotable.isEmpty()) {
+                return false;
+            }
+            sync[0] = promotable.iterator().next();
+            return String.valueOf(query(memberUrl(leader()), "SHOW synchronous_standby_names"))
+                    .contains(sync[0]);
+        });
+        System.out.println("synchronous mode: promotable " + promotable() + ", leader " + leader());
+    }
+
+    private static Set<String> promotable() throws Exception {
+        Set<String> promotable = new TreeSet<>();
+        status().path("synchronous").path("promotable").forEach(m -> promotable.add(m.asText()));
+        return promotable;
+    }
+
+    private static JsonNode status() throws Exception {
+        for (String coordinator : LocalCluster.coordinators()) {
+            if (cluster.service(coordinator).process().isAlive()) {
+                return status(coordinator);
+            }
+        }
+        throw new AssertionError("no coordinator runs");
+    }
+
+    private static JsonNode status(String coordinator) throws Exception {
+        HttpResponse<String> response = send(coordinator, "GET", API, null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return Json.MAPPER.readTree(response.body());
+    }
+
+    private static List<JsonNode> history() throws Exception {
+        HttpResponse<String> response = send(LocalCluster.coordinators().get(0), "GET", API + "/history", null);
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        List<JsonNode> rows = new ArrayList<>();
+        Json.MAPPER.readTree(response.body()).forEach(rows::add);
+        return rows;
+    }
+
+    private static HttpResponse<String> send(String coordinator, String method, String path, String body)
+            throws Exception {
+        QuarkusService service = cluster.service(coordinator);
+        HttpRequest.Builder request = HttpRequest.newBuilder(service.uri(path))
+                .timeout(Duration.ofSeconds(90))
+                .method(
+                        method,
+                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        if (!"GET".equals(method)) {
+            request.header("Authorization", "Bearer " + token);
+        }
+        if (body != null) {
+            request.header("Content-Type", "application/json");
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static List<TopologyChanged> topology() {
+        EventCodec codec = new EventCodec();
+        List<TopologyChanged> events = new ArrayList<>();
+        for (ConsumerRecord<String, byte[]> r :
+                io.pgha.local.KafkaBroker.readToEnd(cluster.kafka().bootstrapServers(), Topics.TOPOLOGY.name())) {
+            Header type = r.headers().lastHeader("ce_type");
+            if (type != null
+                    && codec.decode(new String(type.value(), StandardCharsets.UTF_8), r.value())
+                            instanceof TopologyChanged t) {
+                events.add(t);
+            }
+        }
+        return events;
+    }
+
+    private static long rendererEpoch() throws Exception {
+        JsonNode body = Json.MAPPER.readTree(
+                cluster.service("config-renderer").get("/api/v1/haproxy").body());
+        for (JsonNode c : body.path("clusters")) {
+            if (CLUSTER.equals(c.path("cluster").asText())) {
+                return c.path("epoch").asLong();
+            }
+        }
+        return -1;
+    }
+
+    /** The index of the member that is etcd's raft leader ({@code /v3/maintenance/status}). */
+    private static int etcdLeaderIndex(EtcdCluster etcd) throws Exception {
+        for (int i = 0; i < etcd.members().size(); i++) {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(URI.create(etcd.member(i).endpoint() + "/v3/maintenance/status"))
+                            .timeout(Duration.ofSeconds(5))
+                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            JsonNode status = Json.MAPPER.readTree(response.body());
+            if (status.path("leader")
+                    .asText()
+                    .equals(status.path("header").path("member_id").asText())) {
+                return i;
+            }
+        }
+        throw new AssertionError("no etcd member says it leads");
+    }
+
+    // --- report ---
+
+    private void report(String scenario, Writer.Outage outage, String details) {
+        report(scenario, Optional.of(outage), details);
+    }
+
+    private void report(String scenario, Optional<Writer.Outage> outage, String details) {
+        String line = String.format(
+                "%-40s write unavailability %s; %s (scenario %d s)",
+                scenario + ":",
+                outage.map(o -> o.duration().toMillis() + " ms (" + o.failures() + " failed writes)")
+                        .orElse("none"),
+                details,
+                elapsedSeconds(scenarioStarted));
+        System.out.println(line);
+        SUMMARY.add(line);
+    }
+
+    private static long elapsedSeconds(long since) {
+        return Duration.ofNanos(System.nanoTime() - since).toSeconds();
+    }
+
+    /** Keeps every component's log (and PostgreSQL's) under target/ once the processes have stopped. */
+    private static void copyLogs(Path home) {
+        Path target = Path.of("target", "failover-scenarios-logs");
+        try {
+            Workspace.deleteRecursively(target);
+            Files.createDirectories(target);
+            try (Stream<Path> logs = Files.list(home.resolve("logs"))) {
+                for (Path log : logs.toList()) {
+                    Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (String member : LocalCluster.members()) {
+                Path log = home.resolve("nodes").resolve(member).resolve("postgresql.log");
+                if (Files.exists(log)) {
+                    Files.copy(log, target.resolve(member + "-postgresql.log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            System.out.println("component logs copied to " + target.toAbsolutePath());
+        } catch (IOException e) {
+            System.err.println("could not copy the logs to " + target + ": " + e);
+        }
+    }
+}

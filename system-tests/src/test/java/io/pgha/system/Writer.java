@@ -1,0 +1,208 @@
+package io.pgha.system;
+
+import io.pgha.local.Wait;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.NavigableSet;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * A client that inserts numbered rows, one at a time, on its own thread through one JDBC URL (HAProxy's
+ * read-write port), as an application would: short connect and socket timeouts, a new connection after
+ * each failure. It records what happened: every acknowledged id (with the member that acknowledged it),
+ * every failure with its time, and the time of every success, so that a test can ask when writes stopped
+ * and resumed ({@link #outageSince}) and whether an acknowledged row was lost.
+ *
+ * <p>Times are {@link System#nanoTime()} readings, comparable with the test's own.
+ */
+final class Writer implements AutoCloseable {
+    /** A failed insert: when it started and ended, its id (its outcome is unknown), and the error. */
+    record Failure(long startedNanos, long failedNanos, Instant failedAt, long id, String error) {}
+
+    /** An acknowledged insert: when it was acknowledged, its id, and the member ({@code cluster_name}) that did. */
+    record Ack(long atNanos, long id, String member) {}
+
+    /**
+     * Writes were failing from {@code firstFailure} until {@code firstSuccess} (the first acknowledged
+     * insert after it), which {@code resumedOn} acknowledged.
+     */
+    record Outage(long firstFailureNanos, long firstSuccessNanos, String resumedOn, int failures) {
+        Duration duration() {
+            return Duration.ofNanos(firstSuccessNanos - firstFailureNanos);
+        }
+    }
+
+    private static final Duration PACE = Duration.ofMillis(20);
+    private static final Duration RETRY_PACE = Duration.ofMillis(50);
+
+    private final String jdbcUrl;
+    private final Properties login = new Properties();
+    private final String table;
+    private final NavigableSet<Long> acknowledged = new ConcurrentSkipListSet<>();
+    private final List<Ack> acks = new ArrayList<>();
+    private final List<Failure> failures = new ArrayList<>();
+    private final AtomicLong nextId = new AtomicLong(1);
+    private volatile boolean stopping;
+    private Thread thread;
+
+    /**
+     * A writer into {@code table} (created when missing: {@code id bigint primary key, member text}) on
+     * {@code host:port} as user {@code user}.
+     */
+    Writer(String host, int port, String user, String password, String table) {
+        this.jdbcUrl = "jdbc:postgresql://" + host + ":" + port
+                + "/postgres?connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-writer";
+        login.setProperty("user", user);
+        login.setProperty("password", password);
+        this.table = table;
+    }
+
+    /** The table's name. */
+    String table() {
+        return table;
+    }
+
+    /** Creates the table (retrying for up to {@code timeout}) and starts writing. */
+    Writer start(Duration timeout) {
+        Wait.until(timeout, "table " + table + " created through " + jdbcUrl, () -> {
+            try (Connection c = DriverManager.getConnection(jdbcUrl, login);
+                    Statement st = c.createStatement()) {
+                st.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, member text)");
+                return true;
+            }
+        });
+        thread = new Thread(this::run, "writer-" + table);
+        thread.setDaemon(true);
+        thread.start();
+        return this;
+    }
+
+    private void run() {
+        Connection connection = null;
+        PreparedStatement insert = null;
+        while (!stopping) {
+            long id = nextId.getAndIncrement();
+            long started = System.nanoTime();
+            try {
+                if (connection == null) {
+                    connection = DriverManager.getConnection(jdbcUrl, login);
+                    insert = connection.prepareStatement(
+                            "INSERT INTO " + table + " VALUES (?, current_setting('cluster_name')) RETURNING member");
+                }
+                insert.setLong(1, id);
+                String member;
+                try (ResultSet rows = insert.executeQuery()) {
+                    rows.next();
+                    member = rows.getString(1);
+                }
+                long at = System.nanoTime();
+                acknowledged.add(id);
+                synchronized (this) {
+                    acks.add(new Ack(at, id, member));
+                }
+                LockSupport.parkNanos(PACE.toNanos());
+            } catch (SQLException | RuntimeException e) {
+                long failed = System.nanoTime();
+                synchronized (this) {
+                    failures.add(new Failure(started, failed, Instant.now(), id, firstLine(e)));
+                }
+                closeQuietly(connection);
+                connection = null;
+                insert = null;
+                LockSupport.parkNanos(RETRY_PACE.toNanos());
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    /** Every acknowledged id so far. */
+    NavigableSet<Long> acknowledged() {
+        return acknowledged;
+    }
+
+    /** Every failure so far, oldest first. */
+    synchronized List<Failure> failures() {
+        return List.copyOf(failures);
+    }
+
+    /** The failures that ended after {@code nanos}. */
+    synchronized List<Failure> failuresAfter(long nanos) {
+        return failures.stream().filter(f -> f.failedNanos() - nanos > 0).toList();
+    }
+
+    /** How many inserts were acknowledged after {@code nanos}. */
+    synchronized long acknowledgedAfter(long nanos) {
+        return acks.stream().filter(a -> a.atNanos() - nanos > 0).count();
+    }
+
+    /** The member that acknowledged the latest insert, if any. */
+    synchronized Optional<String> lastMember() {
+        return acks.isEmpty()
+                ? Optional.empty()
+                : Optional.of(acks.get(acks.size() - 1).member());
+    }
+
+    /**
+     * The first outage after {@code nanos}: from the first failure that ended after it to the first
+     * acknowledged insert after that failure. Empty while writes have not failed, or have not resumed.
+     */
+    synchronized Optional<Outage> outageSince(long nanos) {
+        Failure first = failures.stream()
+                .filter(f -> f.failedNanos() - nanos > 0)
+                .findFirst()
+                .orElse(null);
+        if (first == null) {
+            return Optional.empty();
+        }
+        Optional<Ack> resumed =
+                acks.stream().filter(a -> a.atNanos() - first.failedNanos() > 0).findFirst();
+        return resumed.map(a -> new Outage(first.failedNanos(), a.atNanos(), a.member(), (int) failures.stream()
+                .filter(f -> f.failedNanos() - nanos > 0 && a.atNanos() - f.failedNanos() > 0)
+                .count()));
+    }
+
+    /** Stops writing and waits for the thread (an insert in flight ends within the socket timeout). */
+    void stop() {
+        stopping = true;
+        if (thread != null) {
+            try {
+                thread.join(Duration.ofSeconds(15).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private static String firstLine(Exception e) {
+        String message = String.valueOf(e.getMessage());
+        int newline = message.indexOf('\n');
+        return e.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline));
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // already broken
+            }
+        }
+    }
+}
