@@ -211,8 +211,12 @@ final class ClusterWorker {
         }
         Optional<Switchover> switchover = switchover(snapshot);
         if (switchover.isPresent() && switchover.get().scheduled()) {
-            startWhenDue(snapshot, switchover.get());
-            return;
+            if (snapshot.leader().isPresent()) {
+                startWhenDue(snapshot, switchover.get());
+                return;
+            }
+            // a lost leader is failed over now; the schedule stays and fails at its time if the leader changed
+            switchover = Optional.empty();
         }
         if (snapshot.leader().isPresent()) {
             ManualFailover request = manual;
@@ -233,7 +237,12 @@ final class ClusterWorker {
         if (request != null) {
             manual = null;
             boolean done = promote(snapshot, config, sync, request.candidate(), Kind.MANUAL, request.ignoreLag());
-            request.done().complete(done ? null : lastFailureMessage);
+            request.done()
+                    .complete(
+                            done
+                                    ? null
+                                    : Objects.requireNonNullElse(
+                                            lastFailureMessage, "it did not complete; see the coordinator's log"));
             return;
         }
         if (switchover.isPresent()) {
@@ -324,6 +333,7 @@ final class ClusterWorker {
             Kind kind,
             boolean ignoreLag) {
         long started = System.nanoTime();
+        lastFailureMessage = null;
         String former = lastLeader;
         List<MemberEntry> others = snapshot.members().values().stream()
                 .filter(m -> !m.name().equals(former))
