@@ -436,6 +436,14 @@ final class ClusterWorker {
                             excluded,
                             now));
                 }
+                if (former != null && !former.equals(candidate.name())) {
+                    publish(new ElectionEvent.MemberDemoted(
+                            cluster,
+                            epoch,
+                            former,
+                            kind == Kind.SWITCHOVER ? "switchover to " + candidate.name() : "its leader key was lost",
+                            now));
+                }
                 publish(new ElectionEvent.MemberPromoted(
                         cluster,
                         epoch,

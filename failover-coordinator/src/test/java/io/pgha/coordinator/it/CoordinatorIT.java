@@ -208,9 +208,16 @@ class CoordinatorIT {
         assertThat(done.body()).contains("Successfully switched over to \\\"" + candidate.name());
         assertThat(AgentNodes.awaitHealthy(nodes, store, HEALTHY)).isSameAs(candidate);
         assertThat(history()).hasSize(historyBefore + 1);
-        Wait.until(Duration.ofSeconds(20), "switchover completed event", () -> events(Topics.ELECTION.name()).stream()
-                .anyMatch(e -> e instanceof ElectionEvent.SwitchoverCompleted s
-                        && s.candidate().equals(candidate.name())));
+        Wait.until(Duration.ofSeconds(20), "switchover completed and member demoted events", () -> {
+            List<PghaEvent> election = events(Topics.ELECTION.name());
+            return election.stream()
+                            .anyMatch(e -> e instanceof ElectionEvent.SwitchoverCompleted s
+                                    && s.candidate().equals(candidate.name()))
+                    && election.stream()
+                            .anyMatch(e -> e instanceof ElectionEvent.MemberDemoted d
+                                    && d.member().equals(old.name())
+                                    && d.reason().contains("switchover"));
+        });
         assertThat(store.read().switchover()).isEmpty();
     }
 
