@@ -92,7 +92,9 @@ public class NodeAgent {
     private volatile boolean startReported;
     private volatile String lastRole;
     private Callbacks callbacks;
-    private volatile String handledSwitchover;
+    /** The mod revision of the switchover key this agent last handled (the same request again is a new write). */
+    private volatile long handledSwitchover;
+
     private volatile boolean actingPrimary;
     private volatile boolean mayHaveDiverged;
     private volatile boolean bootstrapped;
@@ -601,7 +603,7 @@ public class NodeAgent {
 
     private Optional<String> pendingHandover(ClusterSnapshot snapshot) {
         Optional<String> json = snapshot.switchover();
-        if (json.isEmpty() || json.get().equals(handledSwitchover)) {
+        if (json.isEmpty() || snapshot.revisionOf("switchover") == handledSwitchover) {
             return Optional.empty();
         }
         try {
@@ -638,7 +640,7 @@ public class NodeAgent {
     }
 
     private void handOver(String candidate, ClusterSnapshot snapshot) {
-        handledSwitchover = snapshot.switchover().orElse(null);
+        handledSwitchover = snapshot.revisionOf("switchover");
         Optional<Upstream> target = upstream(candidate);
         PgState state = pg.probe();
         boolean streaming = state.replication().stream()

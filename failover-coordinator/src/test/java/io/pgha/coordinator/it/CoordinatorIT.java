@@ -219,6 +219,19 @@ class CoordinatorIT {
                                     && d.reason().contains("switchover"));
         });
         assertThat(store.read().switchover()).isEmpty();
+
+        // back, and once more with the very same request as the first (a new write of the same value)
+        for (Node[] pair : new Node[][] {{candidate, old}, {old, candidate}}) {
+            HttpResponse<String> again = send(
+                    coordinators.get(0),
+                    "POST",
+                    "/api/v1/clusters/" + AgentNodes.CLUSTER + "/switchover",
+                    "{\"leader\":\"" + pair[0].name() + "\",\"candidate\":\"" + pair[1].name() + "\"}",
+                    TOKEN);
+            assertThat(again.statusCode()).as(again.body()).isEqualTo(200);
+            assertThat(AgentNodes.awaitHealthy(nodes, store, HEALTHY)).isSameAs(pair[1]);
+        }
+        assertThat(history()).hasSize(historyBefore + 3);
     }
 
     @Test

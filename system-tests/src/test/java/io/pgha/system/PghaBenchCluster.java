@@ -1,0 +1,197 @@
+package io.pgha.system;
+
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.local.Commands;
+import io.pgha.local.LocalProcess;
+import io.pgha.local.Signal;
+import io.pgha.local.Wait;
+import io.pgha.local.Workspace;
+import io.pgha.local.cli.LocalCluster;
+import io.pgha.local.cli.LocalPorts;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The whole pgha suite as {@code ./pgha up} starts it (1-member etcd, Kafka, three agents, two
+ * coordinators, health-monitor, config-renderer + HAProxy) on free ports in {@code workspace}, with its
+ * default timings (ttl 10 s).
+ */
+final class PghaBenchCluster implements BenchedCluster {
+    private static final String API = "/api/v1/clusters/" + LocalCluster.CLUSTER;
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Workspace workspace;
+    private final LocalPorts ports = LocalPorts.free();
+    private final LocalCluster cluster;
+    private EtcdClusterStore store;
+    private String password;
+    private String token;
+    private boolean closed;
+
+    PghaBenchCluster(Workspace workspace) {
+        this.workspace = workspace;
+        this.cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+    }
+
+    @Override
+    public String label() {
+        return "pgha";
+    }
+
+    @Override
+    public String timings() {
+        return "ttl 10 s (the default), 1-member etcd";
+    }
+
+    @Override
+    public void start() {
+        cluster.up();
+        try {
+            password = Files.readString(cluster.home().resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
+                    .strip();
+            token = Files.readString(cluster.home().resolve(LocalCluster.TOKEN_FILE))
+                    .strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        store = EtcdClusterStore.connect(
+                cluster.etcd().endpoints(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
+    }
+
+    @Override
+    public List<String> members() {
+        return LocalCluster.members();
+    }
+
+    @Override
+    public int readWritePort() {
+        return ports.readWrite();
+    }
+
+    @Override
+    public String superuserPassword() {
+        return password;
+    }
+
+    @Override
+    public int postgresPort(String member) {
+        return ports.postgres(members().indexOf(member));
+    }
+
+    @Override
+    public String leader() {
+        return store.read()
+                .leader()
+                .orElseThrow(() -> new IllegalStateException("no leader key"))
+                .member();
+    }
+
+    @Override
+    public void killNode(String member) {
+        long postmaster = postmasterPid(member);
+        LocalProcess agent = cluster.service(member).process();
+        agent.signalGroup(Signal.KILL);
+        Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(5));
+        Wait.until(
+                Duration.ofSeconds(10),
+                member + "'s agent and postmaster gone",
+                () -> !agent.isAlive() && !LocalProcess.isAlive(postmaster));
+    }
+
+    @Override
+    public void killPostmaster(String member) {
+        Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmasterPid(member))), Duration.ofSeconds(5))
+                .orThrow();
+    }
+
+    @Override
+    public void switchover(String leader, String candidate) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(
+                                    cluster.service(LocalCluster.coordinators().get(0))
+                                            .uri(API + "/switchover"))
+                            .timeout(Duration.ofSeconds(90))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .POST(HttpRequest.BodyPublishers.ofString(
+                                    "{\"leader\":\"" + leader + "\",\"candidate\":\"" + candidate + "\"}"))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException("switchover " + leader + " -> " + candidate + ": HTTP "
+                        + response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("switchover " + leader + " -> " + candidate, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted during a switchover", e);
+        }
+    }
+
+    @Override
+    public void restartStopped() {
+        for (String name : LocalCluster.coordinators()) {
+            if (!cluster.service(name).process().isAlive()) {
+                cluster.restart(name);
+            }
+        }
+        for (String member : members()) {
+            if (!cluster.service(member).process().isAlive()) {
+                cluster.restart(member);
+            }
+        }
+    }
+
+    @Override
+    public Duration resumeDeadline() {
+        return Duration.ofSeconds(90);
+    }
+
+    @Override
+    public synchronized void close() {
+        if (closed) {
+            return;
+        }
+        closed = true;
+        try {
+            if (store != null) {
+                store.close();
+            }
+        } catch (Exception e) {
+            System.err.println("closing the etcd store of " + label() + ": " + e);
+        } finally {
+            cluster.down(false);
+            Map<String, Path> postgresLogs = new LinkedHashMap<>();
+            members()
+                    .forEach(m -> postgresLogs.put(
+                            m + "-postgresql.log",
+                            cluster.home().resolve("nodes").resolve(m).resolve("postgresql.log")));
+            FailoverBenchIT.keepLogs(label(), workspace.root().resolve("logs"), postgresLogs);
+        }
+    }
+
+    private long postmasterPid(String member) {
+        try {
+            return Long.parseLong(Files.readAllLines(cluster.dataDir(member).resolve("postmaster.pid"))
+                    .get(0)
+                    .strip());
+        } catch (IOException e) {
+            throw new UncheckedIOException("no postmaster.pid for " + member, e);
+        }
+    }
+}
