@@ -11,21 +11,17 @@ import io.pgha.core.store.MemberEntry;
 import io.pgha.events.EventCodec;
 import io.pgha.events.Topics;
 import io.pgha.events.TopologyEvent.TopologyChanged;
-import io.pgha.local.Commands;
 import io.pgha.local.EtcdCluster;
 import io.pgha.local.LocalInfra;
-import io.pgha.local.LocalProcess;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
 import io.pgha.local.QuarkusService;
-import io.pgha.local.Signal;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
 import io.pgha.local.cli.LocalPorts;
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -110,14 +106,8 @@ class FailoverScenariosIT {
                 .etcdMembers(3);
         infra.track(() -> cluster.down(false));
         cluster.up();
-        try {
-            password = Files.readString(cluster.home().resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
-                    .strip();
-            token = Files.readString(cluster.home().resolve(LocalCluster.TOKEN_FILE))
-                    .strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        password = cluster.superuserPassword();
+        token = cluster.apiToken();
         store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
         SUMMARY.add(String.format("suite started in %d s", elapsedSeconds(classStarted)));
@@ -312,10 +302,8 @@ class FailoverScenariosIT {
     private void postmasterKill(String name, boolean sync) throws Exception {
         String old = leader();
         try (Writer writer = writer(sync ? "s5_sync_postmaster" : "s2_postmaster")) {
-            long postmaster = postmasterPid(old);
-            long fault = System.nanoTime();
-            Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(5))
-                    .orThrow();
+            long postmaster = cluster.postmasterPid(old);
+            long fault = cluster.killPostmaster(old);
             System.out.println("killed the postmaster of " + old + " (pid " + postmaster + ")");
             Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME.plus(PRIMARY_START_TIMEOUT));
             String next = leader();
@@ -395,25 +383,12 @@ class FailoverScenariosIT {
 
     // --- faults ---
 
-    /** kill -9 of {@code member}'s agent (its whole process group) and of its postmaster; returns when sent. */
-    private static long killNode(String member) throws Exception {
-        long postmaster = postmasterPid(member);
-        LocalProcess agent = cluster.service(member).process();
-        long at = System.nanoTime();
-        agent.signalGroup(Signal.KILL);
-        Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(5));
-        Wait.until(
-                Duration.ofSeconds(10),
-                member + "'s agent and postmaster gone",
-                () -> !agent.isAlive() && !LocalProcess.isAlive(postmaster));
-        System.out.println("killed " + member + " (agent pid " + agent.pid() + ", postmaster pid " + postmaster + ")");
+    /** kill -9 of {@code member}'s agent and postmaster; returns the time of the kill once both are gone. */
+    private static long killNode(String member) {
+        long postmaster = cluster.postmasterPid(member);
+        long at = cluster.killNode(member);
+        System.out.println("killed " + member + " (agent and postmaster pid " + postmaster + ")");
         return at;
-    }
-
-    private static long postmasterPid(String member) throws IOException {
-        return Long.parseLong(Files.readAllLines(cluster.dataDir(member).resolve("postmaster.pid"))
-                .get(0)
-                .strip());
     }
 
     /** Starts again every agent, coordinator, Kafka and etcd member that is not running. */

@@ -2,10 +2,6 @@ package io.pgha.system;
 
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.EtcdClusterStore;
-import io.pgha.local.Commands;
-import io.pgha.local.LocalProcess;
-import io.pgha.local.Signal;
-import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
 import io.pgha.local.cli.LocalPorts;
@@ -16,7 +12,6 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -59,14 +54,8 @@ final class PghaBenchCluster implements BenchedCluster {
     @Override
     public void start() {
         cluster.up();
-        try {
-            password = Files.readString(cluster.home().resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
-                    .strip();
-            token = Files.readString(cluster.home().resolve(LocalCluster.TOKEN_FILE))
-                    .strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        password = cluster.superuserPassword();
+        token = cluster.apiToken();
         store = EtcdClusterStore.connect(
                 cluster.etcd().endpoints(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
     }
@@ -101,20 +90,12 @@ final class PghaBenchCluster implements BenchedCluster {
 
     @Override
     public void killNode(String member) {
-        long postmaster = postmasterPid(member);
-        LocalProcess agent = cluster.service(member).process();
-        agent.signalGroup(Signal.KILL);
-        Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmaster)), Duration.ofSeconds(5));
-        Wait.until(
-                Duration.ofSeconds(10),
-                member + "'s agent and postmaster gone",
-                () -> !agent.isAlive() && !LocalProcess.isAlive(postmaster));
+        cluster.killNode(member);
     }
 
     @Override
     public void killPostmaster(String member) {
-        Commands.run(List.of("kill", "-s", "KILL", Long.toString(postmasterPid(member))), Duration.ofSeconds(5))
-                .orThrow();
+        cluster.killPostmaster(member);
     }
 
     @Override
@@ -182,16 +163,6 @@ final class PghaBenchCluster implements BenchedCluster {
                             m + "-postgresql.log",
                             cluster.home().resolve("nodes").resolve(m).resolve("postgresql.log")));
             FailoverBenchIT.keepLogs(label(), workspace.root().resolve("logs"), postgresLogs);
-        }
-    }
-
-    private long postmasterPid(String member) {
-        try {
-            return Long.parseLong(Files.readAllLines(cluster.dataDir(member).resolve("postmaster.pid"))
-                    .get(0)
-                    .strip());
-        } catch (IOException e) {
-            throw new UncheckedIOException("no postmaster.pid for " + member, e);
         }
     }
 }

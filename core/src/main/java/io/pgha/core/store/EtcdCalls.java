@@ -1,14 +1,40 @@
 package io.pgha.core.store;
 
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
-/** Waiting for a jetcd call: within a timeout, every failure a {@link StoreException} that says what failed. */
+/**
+ * What every etcd adapter of pgha shares: the client settings, waiting for a jetcd call within a timeout
+ * (every failure a {@link StoreException} that says what failed), and UTF-8 keys and values.
+ */
 public final class EtcdCalls {
     private EtcdCalls() {}
+
+    /** A client for {@code endpoints} that gives up connecting and retrying after {@code operationTimeout}. */
+    public static Client client(List<String> endpoints, Duration operationTimeout) {
+        return Client.builder()
+                .endpoints(endpoints.toArray(String[]::new))
+                .connectTimeout(operationTimeout)
+                .retryMaxDuration(operationTimeout)
+                .keepaliveTime(Duration.ofSeconds(5))
+                .keepaliveTimeout(operationTimeout)
+                .build();
+    }
+
+    public static ByteSequence bytes(String text) {
+        return ByteSequence.from(text, StandardCharsets.UTF_8);
+    }
+
+    public static String text(ByteSequence bytes) {
+        return bytes.toString(StandardCharsets.UTF_8);
+    }
 
     /** The result of {@code future}, or a {@link StoreException} naming {@code what} ("renew lease 1f"). */
     public static <T> T await(String what, CompletableFuture<T> future, Duration timeout) {

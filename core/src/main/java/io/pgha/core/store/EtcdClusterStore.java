@@ -1,5 +1,8 @@
 package io.pgha.core.store;
 
+import static io.pgha.core.store.EtcdCalls.bytes;
+import static io.pgha.core.store.EtcdCalls.text;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -16,7 +19,6 @@ import io.pgha.core.DynamicConfig;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
 import io.pgha.core.MemberStatus;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,6 +28,7 @@ import java.util.concurrent.CompletableFuture;
 
 /** {@link ClusterStore} over jetcd; every key comes from {@link EtcdLayout}. */
 public final class EtcdClusterStore implements ClusterStore {
+
     private final Client client;
     private final EtcdLayout layout;
     private final Duration timeout;
@@ -38,13 +41,7 @@ public final class EtcdClusterStore implements ClusterStore {
 
     /** A client for {@code endpoints} that gives up connecting after {@code operationTimeout}. */
     public static EtcdClusterStore connect(List<String> endpoints, EtcdLayout layout, Duration operationTimeout) {
-        Client client = Client.builder()
-                .endpoints(endpoints.toArray(String[]::new))
-                .connectTimeout(operationTimeout)
-                .retryMaxDuration(operationTimeout)
-                .keepaliveTime(Duration.ofSeconds(5))
-                .keepaliveTimeout(operationTimeout)
-                .build();
+        Client client = EtcdCalls.client(endpoints, operationTimeout);
         return new EtcdClusterStore(client, layout, operationTimeout);
     }
 
@@ -244,13 +241,5 @@ public final class EtcdClusterStore implements ClusterStore {
 
     private <T> T await(String what, CompletableFuture<T> future) {
         return EtcdCalls.await(what, future, timeout);
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
-    }
-
-    private static String text(ByteSequence bytes) {
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

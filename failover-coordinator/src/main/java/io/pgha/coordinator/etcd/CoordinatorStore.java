@@ -1,5 +1,8 @@
 package io.pgha.coordinator.etcd;
 
+import static io.pgha.core.store.EtcdCalls.bytes;
+import static io.pgha.core.store.EtcdCalls.text;
+
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
@@ -17,7 +20,6 @@ import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.StoreException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,13 +39,7 @@ public final class CoordinatorStore implements AutoCloseable {
     private final Duration timeout;
 
     public CoordinatorStore(List<String> endpoints, String namespace, Duration timeout) {
-        this.client = Client.builder()
-                .endpoints(endpoints.toArray(String[]::new))
-                .connectTimeout(timeout)
-                .retryMaxDuration(timeout)
-                .keepaliveTime(Duration.ofSeconds(5))
-                .keepaliveTimeout(timeout)
-                .build();
+        this.client = EtcdCalls.client(endpoints, timeout);
         this.namespace = namespace;
         this.timeout = timeout;
     }
@@ -252,13 +248,5 @@ public final class CoordinatorStore implements AutoCloseable {
 
     private <T> T await(String what, CompletableFuture<T> future) {
         return EtcdCalls.await(what, future, timeout);
-    }
-
-    private static ByteSequence bytes(String text) {
-        return ByteSequence.from(text, StandardCharsets.UTF_8);
-    }
-
-    private static String text(ByteSequence bytes) {
-        return bytes.toString(StandardCharsets.UTF_8);
     }
 }

@@ -8,6 +8,7 @@ import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.Topic;
 import io.pgha.events.Topics;
+import io.pgha.local.Commands;
 import io.pgha.local.EtcdCluster;
 import io.pgha.local.Haproxy;
 import io.pgha.local.KafkaBroker;
@@ -178,6 +179,67 @@ public final class LocalCluster {
     /** Member {@code member}'s PostgreSQL data directory (its {@code postmaster.pid} names the postmaster). */
     public Path dataDir(String member) {
         return home.resolve("nodes").resolve(member).resolve("data");
+    }
+
+    /** The pid in member {@code member}'s {@code postmaster.pid}. */
+    public long postmasterPid(String member) {
+        try {
+            return Long.parseLong(Files.readAllLines(dataDir(member).resolve("postmaster.pid"))
+                    .get(0)
+                    .strip());
+        } catch (IOException | IndexOutOfBoundsException e) {
+            throw new IllegalStateException("no readable postmaster.pid for " + member + " in " + dataDir(member), e);
+        }
+    }
+
+    /**
+     * Node loss: SIGKILL to member {@code member}'s agent (its process group) and to its postmaster
+     * (pg_ctl puts it in a session of its own); returns the {@link System#nanoTime()} of the kill once
+     * both are gone.
+     */
+    public long killNode(String member) {
+        long postmaster = postmasterPid(member);
+        LocalProcess agent = service(member).process();
+        long at = System.nanoTime();
+        agent.signalGroup(Signal.KILL);
+        kill(postmaster);
+        Wait.until(
+                Duration.ofSeconds(10),
+                member + "'s agent and postmaster gone",
+                () -> !agent.isAlive() && !LocalProcess.isAlive(postmaster));
+        return at;
+    }
+
+    /** SIGKILL to member {@code member}'s postmaster only; returns the {@link System#nanoTime()} of the kill. */
+    public long killPostmaster(String member) {
+        long postmaster = postmasterPid(member);
+        long at = System.nanoTime();
+        kill(postmaster);
+        return at;
+    }
+
+    /** SIGKILL to the one process {@code pid} (its children notice the postmaster's death themselves). */
+    private static void kill(long pid) {
+        Commands.run(List.of("kill", "-s", Signal.KILL.name(), Long.toString(pid)), Duration.ofSeconds(5))
+                .orThrow();
+    }
+
+    /** The PostgreSQL superuser's password (generated once under the home folder). */
+    public String superuserPassword() {
+        return readSecret(SUPERUSER_PASSWORD_FILE);
+    }
+
+    /** The bearer token of mutating REST calls (generated once under the home folder). */
+    public String apiToken() {
+        return readSecret(TOKEN_FILE);
+    }
+
+    private String readSecret(String file) {
+        try {
+            return Files.readString(home.resolve(file)).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + home.resolve(file) + ": has up() run?", e);
+        }
     }
 
     /**
