@@ -238,24 +238,7 @@ public class NodeAgent {
                 < Math.max(
                         dynamic.ttlDuration().toNanos() * 2,
                         Duration.ofSeconds(30).toNanos());
-        boolean notWriting = fenced || handingOver;
-        if (v.fenced() != notWriting || v.loopAlive() != alive) {
-            v = new AgentView(
-                    v.scope(),
-                    v.name(),
-                    v.pg(),
-                    v.leader(),
-                    v.leaderIsMine(),
-                    notWriting,
-                    v.leaderLsn(),
-                    v.maximumLagOnFailover(),
-                    v.syncStandbys(),
-                    v.tags(),
-                    v.dcsLastSeenEpochSeconds(),
-                    alive,
-                    v.version());
-        }
-        return v;
+        return v.asOfNow(fenced, handingOver, actingPrimary, alive);
     }
 
     /** Seconds since the last successful lease renewal was sent. */

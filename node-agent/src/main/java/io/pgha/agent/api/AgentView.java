@@ -38,6 +38,39 @@ public record AgentView(
         boolean loopAlive,
         String version) {
 
+    /**
+     * This view as the agent stands now. The view is refreshed at the end of each loop run, so while a
+     * run steps this member down (a handover, a released leader key, a demotion) the last probe still
+     * says primary: a member that is stepping down or no longer acts as primary is shown as not
+     * writing at once, or a health check in that window would put it back into the read-write
+     * rotation.
+     *
+     * @param fencedNow the agent demoted itself for lack of lease renewals
+     * @param steppingDown a handover is under way
+     * @param actingPrimary the agent still acts as the primary
+     * @param alive the loop ran recently
+     */
+    public AgentView asOfNow(boolean fencedNow, boolean steppingDown, boolean actingPrimary, boolean alive) {
+        boolean notWriting = fencedNow || steppingDown || (pg.isPrimary() && !actingPrimary);
+        if (notWriting == fenced && alive == loopAlive) {
+            return this;
+        }
+        return new AgentView(
+                scope,
+                name,
+                pg,
+                leader,
+                leaderIsMine,
+                notWriting,
+                leaderLsn,
+                maximumLagOnFailover,
+                syncStandbys,
+                tags,
+                dcsLastSeenEpochSeconds,
+                alive,
+                version);
+    }
+
     /** Running as the primary that holds the leader key, and not fenced. */
     public boolean primaryOk() {
         return pg.isPrimary() && leaderIsMine && !fenced;

@@ -69,6 +69,27 @@ class HealthChecksTest {
     }
 
     @Test
+    void aPrimaryThatIsSteppingDownFailsPrimaryChecksBeforeItsNextProbe() {
+        AgentView lastProbe = view(pg(false, null), true, false, Set.of());
+        assertThat(status("/primary", Map.of(), lastProbe.asOfNow(false, false, true, true)))
+                .as("still acting as primary")
+                .isEqualTo(200);
+        assertThat(status("/primary", Map.of(), lastProbe.asOfNow(false, true, true, true)))
+                .as("handover under way")
+                .isEqualTo(503);
+        assertThat(status("/primary", Map.of(), lastProbe.asOfNow(false, false, false, true)))
+                .as("leader key released, the view not yet refreshed")
+                .isEqualTo(503);
+        assertThat(status("/primary", Map.of(), lastProbe.asOfNow(true, false, true, true)))
+                .as("fenced")
+                .isEqualTo(503);
+        AgentView replica = view(pg(true, "0/5000000"), false, false, Set.of());
+        assertThat(status("/replica", Map.of(), replica.asOfNow(false, false, false, true)))
+                .as("a replica never acts as primary and stays a healthy replica")
+                .isEqualTo(200);
+    }
+
+    @Test
     void replicaHonoursLagInBytesOrUnitsAndTags() {
         AgentView replica = view(pg(true, "0/4F00000"), false, false, Set.of()); // 1 MiB behind
         assertThat(status("/replica", Map.of(), replica)).isEqualTo(200);
