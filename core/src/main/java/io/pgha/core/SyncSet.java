@@ -25,6 +25,13 @@ public record SyncSet(
         @JsonProperty("sync_standby") String syncStandby,
         @JsonProperty("target") String target) {
 
+    /**
+     * The {@code synchronous_standby_names} of a primary in strict synchronous mode while no standby is
+     * named (Patroni's {@code '*'}): every commit waits until some standby has flushed it, rather than
+     * being acknowledged by the primary alone.
+     */
+    public static final String ANY_STANDBY = "*";
+
     public SyncSet(String leader, String syncStandby) {
         this(leader, syncStandby, null);
     }

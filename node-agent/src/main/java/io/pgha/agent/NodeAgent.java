@@ -603,7 +603,17 @@ public class NodeAgent {
         return Optional.empty();
     }
 
+    /**
+     * The {@code synchronous_standby_names} this member applies as primary: the sync key's set when it
+     * was chosen for this member; with none, any standby in strict synchronous mode (commits block
+     * until a standby has them) and nothing otherwise. Empty: keep what is applied.
+     */
     private Optional<String> desiredSync(ClusterSnapshot snapshot) {
+        boolean strict = dynamic.synchronousMode() && dynamic.synchronousModeStrict();
+        return namedSync(snapshot).map(names -> names.isEmpty() && strict ? SyncSet.ANY_STANDBY : names);
+    }
+
+    private Optional<String> namedSync(ClusterSnapshot snapshot) {
         if (snapshot == null) {
             return Optional.empty();
         }

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.op.Cmp;
@@ -376,6 +378,43 @@ class ClusterIT {
                                 && async.status("/sync") == 503);
             } finally {
                 client.getKVClient().delete(bytes(layout.sync())).get(10, TimeUnit.SECONDS);
+            }
+            Wait.until(Duration.ofSeconds(20), "back to asynchronous", () -> ""
+                    .equals(primary.query("SHOW synchronous_standby_names")));
+        }
+    }
+
+    @Test
+    @Order(5)
+    void strictSynchronousModeWithoutASyncSetWaitsForAnyStandby() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        String original = store.read().config().orElseThrow();
+        ObjectNode strict = (ObjectNode) new ObjectMapper().readTree(original);
+        strict.put("synchronous_mode", true).put("synchronous_mode_strict", true);
+        try (Client client = client()) {
+            client.getKVClient()
+                    .put(bytes(layout.config()), bytes(strict.toString()))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                Wait.until(
+                        Duration.ofSeconds(20),
+                        "'*' applied and reported while no sync set names a standby",
+                        () -> SyncSet.ANY_STANDBY.equals(primary.query("SHOW synchronous_standby_names"))
+                                && SyncSet.ANY_STANDBY.equals(store.read()
+                                        .member(primary.name())
+                                        .orElseThrow()
+                                        .status()
+                                        .syncStandbyNames()));
+                primary.execute("CREATE TABLE IF NOT EXISTS synced (id int)");
+                primary.execute("INSERT INTO synced VALUES (2)");
+                assertThat(primary.query("SELECT count(*) FROM pg_stat_replication WHERE sync_state = 'sync'"))
+                        .as("the commit was acknowledged by a standby")
+                        .isEqualTo(1L);
+            } finally {
+                client.getKVClient()
+                        .put(bytes(layout.config()), bytes(original))
+                        .get(10, TimeUnit.SECONDS);
             }
             Wait.until(Duration.ofSeconds(20), "back to asynchronous", () -> ""
                     .equals(primary.query("SHOW synchronous_standby_names")));

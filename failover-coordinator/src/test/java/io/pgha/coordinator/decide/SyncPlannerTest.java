@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.pgha.coordinator.decide.SyncPlanner.Standby;
 import io.pgha.coordinator.decide.SyncPlanner.Step;
 import io.pgha.coordinator.decide.SyncPlanner.SyncState;
+import io.pgha.core.SyncSet;
 import io.pgha.events.Lsn;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -139,6 +140,24 @@ class SyncPlannerTest {
         List<Standby> none = List.of(down("a", "0/100"), new Standby("b", true, true, true, Lsn.parse("0/100")));
         assertThat(SyncPlanner.next(state(Set.of("a"), Set.of("a"), Set.of("a"), "0/10"), none, 1, true))
                 .isInstanceOf(Step.Done.class);
+    }
+
+    @Test
+    void aStrictPrimaryWaitingForAnyStandbyGetsANamedOneThroughTheUsualSteps() {
+        Set<String> any = Set.of(SyncSet.ANY_STANDBY);
+        List<Standby> b = List.of(standby("b", "0/100"));
+        assertThat(SyncPlanner.next(state(Set.of(), Set.of(), any, null), List.of(down("b", "0/100")), 1, true))
+                .as("no standby qualifies: the primary keeps waiting for any standby")
+                .isInstanceOf(Step.Done.class);
+        Step.Write first = write(SyncPlanner.next(state(Set.of(), Set.of(), any, null), b, 1, true));
+        assertThat(first.target()).containsExactly("b");
+        assertThat(first.promotable()).isEmpty();
+        assertThat(SyncPlanner.next(state(Set.of("b"), Set.of(), any, null), b, 1, true))
+                .as("'*' is not the target: b is not promotable before the primary names it")
+                .isInstanceOf(Step.Wait.class);
+        assertThat(write(SyncPlanner.next(state(Set.of("b"), Set.of(), Set.of("b"), "0/100"), b, 1, true))
+                        .promotable())
+                .containsExactly("b");
     }
 
     // --- next, under a primary that keeps committing ---
