@@ -138,7 +138,13 @@ public final class EtcdCluster implements AutoCloseable {
 
         /** Waits until this member reports itself healthy. */
         public void awaitHealthy(Duration timeout) {
-            Wait.until(timeout, "etcd member " + name + " healthy at " + endpoint(), this::healthy, process::isAlive);
+            try {
+                Wait.until(
+                        timeout, "etcd member " + name + " healthy at " + endpoint(), this::healthy, process::isAlive);
+            } catch (IllegalStateException e) {
+                throw new IllegalStateException(
+                        e.getMessage() + "\n===== last 20 lines of its log =====\n" + process.logTail(20), e);
+            }
         }
 
         /** Orderly stop; the data stays for {@link #start()}. */

@@ -7,6 +7,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /** Free loopback ports and checks that a port is (no longer) in use. */
 public final class Ports {
@@ -14,14 +16,27 @@ public final class Ports {
 
     private Ports() {}
 
-    /** A TCP port that is free on 127.0.0.1 right now. */
+    /** Ports this JVM already handed out: the kernel may offer a just-closed port again. */
+    private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
+
+    /**
+     * A TCP port that is free on 127.0.0.1 right now and that this JVM has not handed out before (two
+     * calls in a row, say an etcd member's client and peer port, never get the same port).
+     */
     public static int free() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException("no free TCP port on " + LOOPBACK, e);
+        for (int attempt = 0; attempt < 100; attempt++) {
+            int port;
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
+                socket.setReuseAddress(true);
+                port = socket.getLocalPort();
+            } catch (IOException e) {
+                throw new UncheckedIOException("no free TCP port on " + LOOPBACK, e);
+            }
+            if (HANDED_OUT.add(port)) {
+                return port;
+            }
         }
+        throw new IllegalStateException("no TCP port on " + LOOPBACK + " that was not handed out before");
     }
 
     /** True when nothing listens on {@code host:port} and it can be bound. */
