@@ -11,6 +11,7 @@ import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.coordinator.decide.Ranking;
 import io.pgha.coordinator.decide.SyncPlanner;
 import io.pgha.coordinator.decide.TopologyView;
+import io.pgha.coordinator.decide.UnpromotedLeader;
 import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.Json;
@@ -18,6 +19,7 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.ElectionEvent.Exclusion;
@@ -86,6 +88,7 @@ final class ClusterWorker {
     private long statusWrittenNanos;
     private Lsn statusWritten;
     private volatile ManualFailover manual;
+    private final UnpromotedLeader unpromoted;
 
     /** A manual failover requested through REST while this replica leads and there is no leader. */
     record ManualFailover(String candidate, boolean ignoreLag, CompletableFuture<String> done) {}
@@ -107,6 +110,7 @@ final class ClusterWorker {
         this.health = health;
         this.events = events;
         this.settings = settings;
+        this.unpromoted = new UnpromotedLeader(settings.promoteTimeout());
         this.lease = lease;
         this.clock = clock;
         this.thread = new Thread(this::loop, "cluster-" + cluster);
@@ -191,6 +195,7 @@ final class ClusterWorker {
             }
             electionRevision = won.get();
             publishedTopology = null;
+            unpromoted.reset();
             lastFailureReport = null;
             ClusterSnapshot first = store.read(cluster);
             lastEpoch = first.leader().map(l -> l.modRevision()).orElse(lastEpoch);
@@ -223,6 +228,9 @@ final class ClusterWorker {
             if (request != null) {
                 manual = null;
                 request.done().complete("the cluster has a leader now: use a switchover");
+            }
+            if (!config.pause() && takeBackUnpromoted(snapshot)) {
+                return; // the next run fails over
             }
             watchSwitchover(snapshot, switchover);
             if (config.synchronousMode()) {
@@ -257,6 +265,30 @@ final class ClusterWorker {
             return; // maintenance: no automatic failover
         }
         promote(snapshot, config, sync, null, Kind.FAILOVER, false);
+    }
+
+    /**
+     * Takes back a leader key whose member has run as a replica for promote-timeout since this replica
+     * first saw the key (the replica that wrote it may have stopped leading before the promotion).
+     */
+    private boolean takeBackUnpromoted(ClusterSnapshot snapshot) {
+        LeaderKey leader = snapshot.leader().orElseThrow();
+        boolean runsAsReplica = snapshot.leaderMember()
+                .map(MemberEntry::status)
+                .filter(s -> "replica".equals(s.role()) && "running".equals(s.state()))
+                .isPresent();
+        if (!unpromoted.overdue(leader.modRevision(), runsAsReplica, System.nanoTime())) {
+            return false;
+        }
+        unpromoted.reset();
+        boolean taken = store.takeBackLeader(cluster, leader.modRevision(), electionRevision);
+        String reason = leader.member() + " held the leader key for "
+                + settings.promoteTimeout().toSeconds() + " s but kept running as a replica"
+                + (taken ? "; its leader key was taken back" : "");
+        LOG.warnf("%s: %s", cluster, reason);
+        publish(new ElectionEvent.FailoverFailed(
+                cluster, leader.modRevision(), null, leader.member(), reason, List.of(), clock.instant()));
+        return taken;
     }
 
     private void lose(String why) {

@@ -21,10 +21,14 @@ import io.pgha.local.LocalInfra;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.Signal;
 import io.pgha.local.Wait;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -403,6 +407,48 @@ class CoordinatorIT {
         send(coordinators.get(0), "PATCH", path + "/config", "{\"synchronous_mode\":false}", TOKEN);
     }
 
+    @Test
+    @Order(9)
+    void aLeaderKeyWhoseMemberCannotPromoteIsTakenBackByTheReplicaThatTookOver() throws Exception {
+        Node old = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        List<Node> replicas = nodes.stream().filter(n -> n != old).toList();
+        QuarkusService writer = leading().orElseThrow();
+        long epochBefore = store.read().leader().orElseThrow().modRevision();
+        // pg_ctl promote cannot create its signal file in a data directory it may not write to
+        replicas.forEach(n -> writable(n, false));
+        try {
+            killAgentAndPostmaster(old);
+            Wait.until(Duration.ofSeconds(TTL + 20), "a leader key written for a replica", () -> store.read()
+                    .leader()
+                    .filter(l -> l.modRevision() > epochBefore)
+                    .isPresent());
+            writer.process().signal(Signal.KILL); // before it could take its own key back
+            String stuck = store.read().leader().orElseThrow().member();
+            Node other = replicas.stream()
+                    .filter(n -> !n.name().equals(stuck))
+                    .findFirst()
+                    .orElseThrow();
+            writable(other, true);
+            Wait.until(
+                    Duration.ofSeconds(45),
+                    "the other coordinator takes back " + stuck + "'s leader key",
+                    () -> events(Topics.ELECTION.name()).stream()
+                            .anyMatch(e -> e instanceof ElectionEvent.FailoverFailed f
+                                    && stuck.equals(f.candidate())
+                                    && f.reason().contains("kept running as a replica")));
+            writable(replicas.stream().filter(n -> n != other).findFirst().orElseThrow(), true);
+            Node next = awaitWritablePrimaryOtherThan(old, Duration.ofSeconds(30));
+            assertThat(next.name()).as("promoted instead of " + stuck).isEqualTo(other.name());
+        } finally {
+            replicas.forEach(n -> writable(n, true));
+            if (!writer.process().isAlive()) {
+                writer.start();
+            }
+        }
+        old.agent().start();
+        AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+    }
+
     // --- helpers ---
 
     private static void write(Node primary, ConcurrentSkipListSet<Integer> acknowledged, AtomicBoolean stop) {
@@ -416,6 +462,15 @@ class CoordinatorIT {
             }
         } catch (Exception e) {
             // the primary died under the writer: what was acknowledged is recorded
+        }
+    }
+
+    private static void writable(Node node, boolean writable) {
+        try {
+            Files.setPosixFilePermissions(
+                    node.dataDir(), PosixFilePermissions.fromString(writable ? "rwx------" : "r-x------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
