@@ -1,14 +1,18 @@
 package io.pgha.local;
 
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** Free loopback ports and checks that a port is (no longer) in use. */
 public final class Ports {
@@ -19,11 +23,29 @@ public final class Ports {
     /** Ports this JVM already handed out: the kernel may offer a just-closed port again. */
     private static final Set<Integer> HANDED_OUT = ConcurrentHashMap.newKeySet();
 
+    /** The lowest port {@link #free()} hands out. */
+    private static final int LOWEST = 10_000;
+
+    private static final Path EPHEMERAL_RANGE = Path.of("/proc/sys/net/ipv4/ip_local_port_range");
+
     /**
      * A TCP port that is free on 127.0.0.1 right now and that this JVM has not handed out before (two
-     * calls in a row, say an etcd member's client and peer port, never get the same port).
+     * calls in a row, say an etcd member's client and peer port, never get the same port). It lies below
+     * the kernel's ephemeral range, so no outgoing connection of any process can take it as its local
+     * port between this call and the server's bind (ports the kernel picks for {@code bind(0)} come
+     * from that range and were taken so by a health check or a Kafka client now and then).
      */
     public static int free() {
+        int ceiling = ephemeralRangeStart();
+        if (ceiling - LOWEST >= 1_000) {
+            for (int attempt = 0; attempt < 1_000; attempt++) {
+                // a few ports of room below the range for the consecutive runs LocalPorts asks for
+                int port = LOWEST + ThreadLocalRandom.current().nextInt(ceiling - LOWEST - 16);
+                if (claim(port)) {
+                    return port;
+                }
+            }
+        }
         for (int attempt = 0; attempt < 100; attempt++) {
             int port;
             try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName(LOOPBACK))) {
@@ -37,6 +59,25 @@ public final class Ports {
             }
         }
         throw new IllegalStateException("no TCP port on " + LOOPBACK + " that was not handed out before");
+    }
+
+    /** Hands out {@code port} when it is free and this JVM has not handed it out before. */
+    public static boolean claim(int port) {
+        return port > 0
+                && port <= 65535
+                && !HANDED_OUT.contains(port)
+                && isFree(LOOPBACK, port)
+                && HANDED_OUT.add(port);
+    }
+
+    /** The first port of the kernel's ephemeral range (0 when unknown). */
+    public static int ephemeralRangeStart() {
+        // read line by line: Files.readString trusts the size /proc reports and returns too little
+        try (BufferedReader reader = Files.newBufferedReader(EPHEMERAL_RANGE)) {
+            return Integer.parseInt(reader.readLine().strip().split("\\s+")[0]);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
     }
 
     /** True when nothing listens on {@code host:port} and it can be bound. */

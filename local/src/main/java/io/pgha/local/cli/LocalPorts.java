@@ -34,7 +34,7 @@ public record LocalPorts(
 
     /** The ports {@code ./pgha up} uses. */
     public static LocalPorts defaults() {
-        return new LocalPorts(5000, 5001, 7000, 23790, 23800, 29092, 29093, 54320, 8008, 8020, 8091, 8092);
+        return new LocalPorts(5000, 5001, 7000, 23790, 23800, 29092, 29093, 15432, 8008, 8020, 8091, 8092);
     }
 
     /**
@@ -106,7 +106,7 @@ public record LocalPorts(
             int first = Ports.free();
             boolean free = first + length <= 65535;
             for (int i = 0; free && i < length; i++) {
-                free = !taken.contains(first + i) && (i == 0 || Ports.isFree(Ports.LOOPBACK, first + i));
+                free = !taken.contains(first + i) && (i == 0 || Ports.claim(first + i));
             }
             if (free) {
                 for (int i = 0; i < length; i++) {

@@ -1,7 +1,9 @@
 package io.pgha.local.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.pgha.local.Ports;
 import java.util.HashSet;
 import org.junit.jupiter.api.Test;
 
@@ -14,11 +16,22 @@ class LocalPortsTest {
         assertThat(ports.haproxyStats()).isEqualTo(7000);
         assertThat(ports.etcdClient()).isEqualTo(23790);
         assertThat(ports.kafka()).isEqualTo(29092);
-        assertThat(ports.postgres(2)).isEqualTo(54322);
+        assertThat(ports.postgres(2)).isEqualTo(15434);
         assertThat(ports.agent(0)).isEqualTo(8008);
         assertThat(ports.coordinator(1)).isEqualTo(8021);
         assertThat(new HashSet<>(ports.all().values()))
                 .hasSameSizeAs(ports.all().values());
+    }
+
+    @Test
+    void freePortsLieBelowTheKernelsEphemeralRange() {
+        int ephemeral = Ports.ephemeralRangeStart();
+        assumeTrue(ephemeral > 11_000, "an ephemeral range that starts above 11000");
+        assertThat(LocalPorts.free().all().values())
+                .allSatisfy(port -> assertThat(port).isBetween(10_000, ephemeral - 1));
+        assertThat(LocalPorts.defaults().all().values())
+                .allSatisfy(
+                        port -> assertThat(port).as("a fixed port of ./pgha up").isLessThan(ephemeral));
     }
 
     @Test
