@@ -43,6 +43,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -87,7 +88,9 @@ public class NodeAgent {
     private volatile long lastLoopNanos;
     private volatile long dcsLastSeenMillis;
     private volatile boolean fenced;
-    private volatile boolean handingOver;
+    /** Handovers and demotions under way: the REST view stops answering /primary during them. */
+    private final AtomicInteger steppingDown = new AtomicInteger();
+
     private volatile boolean configuredStandby;
     private volatile boolean startReported;
     private volatile String lastRole;
@@ -238,7 +241,7 @@ public class NodeAgent {
                 < Math.max(
                         dynamic.ttlDuration().toNanos() * 2,
                         Duration.ofSeconds(30).toNanos());
-        return v.asOfNow(fenced, handingOver, actingPrimary, alive);
+        return v.asOfNow(fenced, steppingDown.get() > 0, actingPrimary, alive);
     }
 
     /** Seconds since the last successful lease renewal was sent. */
@@ -644,7 +647,7 @@ public class NodeAgent {
         }
         Upstream up = target.get();
         LOG.infof("planned handover to %s: checkpoint, fast stop", candidate);
-        handingOver = true;
+        steppingDown.incrementAndGet();
         try {
             pg.checkpoint();
             stopPg();
@@ -684,7 +687,7 @@ public class NodeAgent {
             following = Optional.of(candidate);
             mayHaveDiverged = false;
         } finally {
-            handingOver = false;
+            steppingDown.decrementAndGet();
         }
     }
 
@@ -728,14 +731,19 @@ public class NodeAgent {
 
     private void demote(String reason) {
         LOG.errorf("demoting: %s", reason);
-        // sessions end at once with the fast shutdown; do not wait long for unreachable standbys
-        stopPg(safetyMargin.isZero() ? Duration.ofSeconds(1) : safetyMargin);
-        actingPrimary = false;
-        mayHaveDiverged = true;
-        primaryDownSinceNanos = null;
-        configurePg(true, Optional.empty());
-        startPg();
-        following = Optional.empty();
+        steppingDown.incrementAndGet();
+        try {
+            // sessions end at once with the fast shutdown; do not wait long for unreachable standbys
+            stopPg(safetyMargin.isZero() ? Duration.ofSeconds(1) : safetyMargin);
+            actingPrimary = false;
+            mayHaveDiverged = true;
+            primaryDownSinceNanos = null;
+            configurePg(true, Optional.empty());
+            startPg();
+            following = Optional.empty();
+        } finally {
+            steppingDown.decrementAndGet();
+        }
     }
 
     private void ensureSlots(ClusterSnapshot snapshot) {

@@ -46,7 +46,7 @@ public record AgentView(
      * rotation.
      *
      * @param fencedNow the agent demoted itself for lack of lease renewals
-     * @param steppingDown a handover is under way
+     * @param steppingDown a handover or a demotion is under way
      * @param actingPrimary the agent still acts as the primary
      * @param alive the loop ran recently
      */
