@@ -33,7 +33,8 @@ public final class Ports {
      * calls in a row, say an etcd member's client and peer port, never get the same port). It lies below
      * the kernel's ephemeral range, so no outgoing connection of any process can take it as its local
      * port between this call and the server's bind (ports the kernel picks for {@code bind(0)} come
-     * from that range and were taken so by a health check or a Kafka client now and then).
+     * from that range; one was once taken by another process's outgoing connection before the service
+     * meant for it could bind it).
      */
     public static int free() {
         int ceiling = ephemeralRangeStart();
@@ -72,7 +73,7 @@ public final class Ports {
 
     /** The first port of the kernel's ephemeral range (0 when unknown). */
     public static int ephemeralRangeStart() {
-        // read line by line: Files.readString trusts the size /proc reports and returns too little
+        // read line by line: Files.readString returned a wrong value for this /proc file
         try (BufferedReader reader = Files.newBufferedReader(EPHEMERAL_RANGE)) {
             return Integer.parseInt(reader.readLine().strip().split("\\s+")[0]);
         } catch (IOException | RuntimeException e) {
