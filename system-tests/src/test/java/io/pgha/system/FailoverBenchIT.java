@@ -36,6 +36,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -84,7 +87,7 @@ class FailoverBenchIT {
         Workspace.deleteRecursively(LOGS);
         PatroniCluster.ensureInstalled();
         software = software();
-        Thread loadSampler = startLoadSampler();
+        ScheduledExecutorService loadSampler = startLoadSampler();
         List<Workspace> workspaces = new ArrayList<>();
         List<BenchedCluster> clusters = new ArrayList<>();
         try {
@@ -108,7 +111,7 @@ class FailoverBenchIT {
             }
             runInTurn(clusters);
         } finally {
-            loadSampler.interrupt();
+            loadSampler.shutdownNow();
             finished = Instant.now();
             writeReport();
             for (int i = clusters.size() - 1; i >= 0; i--) {
@@ -367,21 +370,14 @@ class FailoverBenchIT {
 
     // --- the machine ---
 
-    private Thread startLoadSampler() {
-        Thread sampler = new Thread(
-                () -> {
-                    while (!Thread.currentThread().isInterrupted()) {
-                        loadAverage().ifPresent(loads::add);
-                        try {
-                            Thread.sleep(5_000);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                },
-                "load-average");
-        sampler.setDaemon(true);
-        sampler.start();
+    /** Samples the 1-minute load average every 5 s until shut down. */
+    private ScheduledExecutorService startLoadSampler() {
+        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "load-average");
+            t.setDaemon(true);
+            return t;
+        });
+        sampler.scheduleAtFixedRate(() -> loadAverage().ifPresent(loads::add), 0, 5, TimeUnit.SECONDS);
         return sampler;
     }
 

@@ -228,7 +228,7 @@ final class FailoverBenchReport {
                 .append(machine.finished())
                 .append(". 1-minute load average during the runs: ")
                 .append(machine.loadAverage())
-                .append(". The machine was shared with another engineer's builds.\n\n");
+                .append(".\n\n");
 
         for (Scenario scenario : Scenario.values()) {
             md.append("### Scenario ")
