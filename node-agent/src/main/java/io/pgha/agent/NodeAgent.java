@@ -39,8 +39,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -51,7 +49,7 @@ import org.jboss.logging.MDC;
 /**
  * The node-agent: registers its member, bootstraps or clones PostgreSQL, then runs the loop (every
  * loop_wait and at once on a change of the leader key) that keeps PostgreSQL consistent with the
- * leader key, and a watchdog that fences a primary whose lease cannot be renewed. See DESIGN.md.
+ * leader key. {@link LeaseKeeper} renews the lease and fences a primary on threads of its own. See DESIGN.md.
  */
 @ApplicationScoped
 public class NodeAgent {
@@ -82,12 +80,9 @@ public class NodeAgent {
     private Map<String, Object> tags;
     private Duration safetyMargin;
     private volatile DynamicConfig dynamic = DynamicConfig.DEFAULTS;
-    private volatile Fencing fencing;
-    private volatile long lease;
-    private volatile long lastRenewalSentNanos;
+    private LeaseKeeper keeper;
     private volatile long lastLoopNanos;
     private volatile long dcsLastSeenMillis;
-    private volatile boolean fenced;
     /** Handovers and demotions under way: the REST view stops answering /primary during them. */
     private final AtomicInteger steppingDown = new AtomicInteger();
 
@@ -107,7 +102,6 @@ public class NodeAgent {
     private volatile ClusterSnapshot lastSnapshot;
     private volatile AgentView view;
     private Thread loop;
-    private ScheduledExecutorService watchdog;
     private AutoCloseable watch;
 
     void onStart(@Observes StartupEvent event) {
@@ -154,7 +148,13 @@ public class NodeAgent {
                     e);
         }
         dynamic = snapshot.config().flatMap(this::parseDynamic).orElse(bootstrapConfig);
-        fencing = new Fencing(dynamic.ttlDuration(), safetyMargin);
+        keeper = new LeaseKeeper(
+                store,
+                clock,
+                new Fencing(dynamic.ttlDuration(), safetyMargin),
+                () -> dynamic.ttlDuration(),
+                () -> Duration.ofSeconds(dynamic.loopWait()),
+                new KeeperHolder());
         register(layout);
         dcsLastSeenMillis = System.currentTimeMillis();
         lastLoopNanos = clock.nanoTime();
@@ -162,19 +162,12 @@ public class NodeAgent {
 
         loop = new Thread(this::runLoop, "pgha-loop");
         loop.start();
-        watchdog = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pgha-fencing");
-            t.setDaemon(true);
-            return t;
-        });
-        watchdog.scheduleWithFixedDelay(this::checkFencing, 100, 100, TimeUnit.MILLISECONDS);
+        keeper.start();
         LOG.infof("member %s registered (conn_url %s, api_url %s, ttl %d s)", me, connUrl, apiUrl, dynamic.ttl());
     }
 
     private void register(EtcdLayout layout) {
-        long sent = clock.nanoTime();
-        lease = store.grantLease(dynamic.ttlDuration());
-        lastRenewalSentNanos = sent;
+        long lease = keeper.grant();
         MemberStatus initial = status(PgState.stopped());
         if (store.createMember(me, initial, lease)) {
             return;
@@ -199,8 +192,8 @@ public class NodeAgent {
     void onStop(@Observes ShutdownEvent event) {
         stopping = true;
         wake.release();
-        if (watchdog != null) {
-            watchdog.shutdownNow();
+        if (keeper != null) {
+            keeper.stop();
         }
         if (loop != null) {
             loop.interrupt();
@@ -219,7 +212,7 @@ public class NodeAgent {
         if (store != null) {
             try {
                 store.releaseLeader(me);
-                store.revokeLease(lease);
+                store.revokeLease(keeper.lease());
             } catch (RuntimeException e) {
                 LOG.warnf("could not release the lease on shutdown: %s", e.getMessage());
             }
@@ -234,19 +227,19 @@ public class NodeAgent {
     /** The latest view for the REST API. */
     public AgentView view() {
         AgentView v = view;
-        if (v == null) {
+        if (v == null || keeper == null) {
             return null; // not started yet
         }
         boolean alive = clock.nanoTime() - lastLoopNanos
                 < Math.max(
                         dynamic.ttlDuration().toNanos() * 2,
                         Duration.ofSeconds(30).toNanos());
-        return v.asOfNow(fenced, steppingDown.get() > 0, actingPrimary, alive);
+        return v.asOfNow(keeper.fenced(), steppingDown.get() > 0, actingPrimary, alive);
     }
 
     /** Seconds since the last successful lease renewal was sent. */
     public double secondsSinceRenewal() {
-        return (clock.nanoTime() - lastRenewalSentNanos) / 1e9;
+        return keeper.secondsSinceRenewal();
     }
 
     // --- REST actions ---
@@ -329,7 +322,6 @@ public class NodeAgent {
     }
 
     private void bootstrap() {
-        renewLease();
         if (pg.initialized()) {
             pg.stopLeftover();
             mayHaveDiverged = pg.lastRanAsPrimary();
@@ -386,7 +378,7 @@ public class NodeAgent {
                 store.createConfig(dynamic);
                 actingPrimary = true;
                 mayHaveDiverged = true;
-                if (!store.acquireLeader(me, lease)) {
+                if (!store.acquireLeader(me, keeper.lease())) {
                     LOG.error("the leader key was taken by another member during bootstrap: demoting");
                     return;
                 }
@@ -408,7 +400,6 @@ public class NodeAgent {
     }
 
     private void runOnce() {
-        renewLease();
         ClusterSnapshot snapshot = null;
         try {
             snapshot = store.read();
@@ -434,7 +425,7 @@ public class NodeAgent {
         if (!actions.isEmpty()) {
             state = observe();
         }
-        if (observation.leaderIsMine() && state.isPrimary() && !fenced) {
+        if (observation.leaderIsMine() && state.isPrimary() && !keeper.fenced()) {
             Optional<String> sync = desiredSync(snapshot);
             if (sync.isPresent() && !sync.get().equals(String.valueOf(state.syncStandbyNames()))) {
                 LOG.infof("applying synchronous_standby_names = '%s' from the sync key", sync.get());
@@ -489,11 +480,11 @@ public class NodeAgent {
                     crashedFor(),
                     0,
                     Optional.empty(),
-                    fenced);
+                    keeper.fenced());
         }
         Optional<String> leader = snapshot.leader().map(l -> l.member());
         boolean mine = snapshot.leader()
-                .map(l -> l.member().equals(me) && l.lease() == lease)
+                .map(l -> l.member().equals(me) && l.lease() == keeper.lease())
                 .orElse(false);
         boolean hasAddress = snapshot.leaderMember()
                 .map(MemberEntry::status)
@@ -513,7 +504,7 @@ public class NodeAgent {
                 crashedFor(),
                 dynamic.primaryStartTimeoutDuration().toNanos(),
                 pendingHandover(snapshot),
-                fenced);
+                keeper.fenced());
     }
 
     private Optional<Long> crashedFor() {
@@ -528,7 +519,7 @@ public class NodeAgent {
             LOG.infof("action: %s", action);
         }
         synchronized (pgLock) {
-            if (fenced && (action instanceof Action.StartPrimary || action instanceof Action.Promote)) {
+            if (keeper.fenced() && (action instanceof Action.StartPrimary || action instanceof Action.Promote)) {
                 LOG.warnf("skipping %s: fenced until a lease renewal succeeds", action);
                 return;
             }
@@ -796,54 +787,34 @@ public class NodeAgent {
         }
     }
 
-    // --- lease and fencing ---
+    // --- lease and fencing: LeaseKeeper's threads call these ---
 
-    private void renewLease() {
-        long sent = clock.nanoTime();
-        try {
-            long ttl = store.keepAliveOnce(lease);
-            if (ttl > 0) {
-                lastRenewalSentNanos = sent;
-                if (fenced) {
-                    LOG.info("lease renewed again after self-fencing");
-                    fenced = false;
-                }
-                return;
+    private final class KeeperHolder implements LeaseKeeper.Holder {
+        @Override
+        public boolean actingPrimary() {
+            return actingPrimary;
+        }
+
+        @Override
+        public boolean paused() {
+            return false;
+        }
+
+        @Override
+        public void demote(String reason) {
+            synchronized (pgLock) {
+                NodeAgent.this.demote(reason);
             }
-            LOG.errorf("lease %x expired in etcd: this member's keys are gone", lease);
-            if (actingPrimary && !fenced) {
-                fence("the lease expired before it could be renewed");
-            }
-            long again = clock.nanoTime();
-            lease = store.grantLease(dynamic.ttlDuration());
-            lastRenewalSentNanos = again;
-            fenced = false;
+        }
+
+        @Override
+        public void leaseReplaced(long lease) {
             store.putMember(me, status(pg.probe()), lease);
-        } catch (StoreException e) {
-            LOG.warnf(
-                    "could not renew the lease: %s (a primary demotes in %d ms)",
-                    e.getMessage(),
-                    fencing.remaining(clock.nanoTime(), lastRenewalSentNanos).toMillis());
         }
-    }
 
-    private void checkFencing() {
-        try {
-            if (!fenced && actingPrimary && fencing.mustDemote(clock.nanoTime(), lastRenewalSentNanos)) {
-                fence("no lease renewal succeeded for " + Math.round(secondsSinceRenewal() * 1000) + " ms (ttl "
-                        + dynamic.ttl() + " s, safety margin " + safetyMargin.toMillis() + " ms)");
-            }
-        } catch (RuntimeException e) {
-            LOG.errorf("self-fencing failed: %s", e.getMessage());
-        }
-    }
-
-    private void fence(String reason) {
-        mdc();
-        fenced = true;
-        LOG.errorf("self-fencing: %s; demoting before the lease can expire", reason);
-        synchronized (pgLock) {
-            demote("self-fencing");
+        @Override
+        public void logContext() {
+            mdc();
         }
     }
 
@@ -851,7 +822,7 @@ public class NodeAgent {
 
     private void publish(PgState state) {
         try {
-            store.putMember(me, status(state), lease);
+            store.putMember(me, status(state), keeper.lease());
         } catch (StoreException e) {
             LOG.warnf("could not publish the member key: %s", e.getMessage());
         }
@@ -861,9 +832,9 @@ public class NodeAgent {
         String role;
         if (!pg.initialized()) {
             role = MemberStatus.Role.UNINITIALIZED.text();
-        } else if (state.isPrimary() && !fenced) {
+        } else if (state.isPrimary() && !keeper.fenced()) {
             role = MemberStatus.Role.PRIMARY.text();
-        } else if (fenced) {
+        } else if (keeper.fenced()) {
             role = MemberStatus.Role.DEMOTED.text();
         } else {
             role = MemberStatus.Role.REPLICA.text();
@@ -890,7 +861,7 @@ public class NodeAgent {
         boolean mine = snapshot == null
                 ? old.leaderIsMine()
                 : snapshot.leader()
-                        .map(l -> l.member().equals(me) && l.lease() == lease)
+                        .map(l -> l.member().equals(me) && l.lease() == keeper.lease())
                         .orElse(false);
         Optional<Lsn> leaderLsn = snapshot == null
                 ? old.leaderLsn()
@@ -905,7 +876,7 @@ public class NodeAgent {
                 state,
                 leader,
                 mine,
-                fenced,
+                keeper.fenced(),
                 leaderLsn,
                 dynamic.maximumLagOnFailover(),
                 sync,
@@ -971,7 +942,7 @@ public class NodeAgent {
             }
             LOG.infof("dynamic config changed: %s", next);
             dynamic = next;
-            fencing = new Fencing(next.ttlDuration(), safetyMargin);
+            keeper.fencing(new Fencing(next.ttlDuration(), safetyMargin));
         }
     }
 
