@@ -193,6 +193,11 @@ public final class LeaseKeeper {
         return lease;
     }
 
+    /** Not fenced and time left before the fencing deadline: a primary may (still) run. */
+    public boolean live() {
+        return !fenced() && !remaining().isZero();
+    }
+
     /** True from a self-fencing until a renewal succeeds again. */
     public boolean fenced() {
         return fenced.get();

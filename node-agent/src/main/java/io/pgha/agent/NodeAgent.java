@@ -74,6 +74,8 @@ public class NodeAgent {
 
     private ClusterStore store;
     private PostgresControl pg;
+    private PgProcess process;
+    private Handover handover;
     private String me;
     private String connUrl;
     private String apiUrl;
@@ -86,8 +88,6 @@ public class NodeAgent {
     /** Handovers and demotions under way: the REST view stops answering /primary during them. */
     private final AtomicInteger steppingDown = new AtomicInteger();
 
-    private volatile boolean configuredStandby;
-    private volatile boolean startReported;
     private volatile String lastRole;
     private Callbacks callbacks;
     /** The mod revision of the switchover key this agent last handled (the same request again is a new write). */
@@ -155,6 +155,8 @@ public class NodeAgent {
                 () -> dynamic.ttlDuration(),
                 () -> Duration.ofSeconds(dynamic.loopWait()),
                 new KeeperHolder());
+        process = new PgProcess(pg, clock, callbacks::onStart, callbacks::onStop);
+        handover = new Handover(process, pgLock, clock, keeper, new HandoverAgent(), Duration.ofMillis(100));
         register(layout);
         dcsLastSeenMillis = System.currentTimeMillis();
         lastLoopNanos = clock.nanoTime();
@@ -246,6 +248,9 @@ public class NodeAgent {
 
     /** Restarts PostgreSQL in its current role. */
     public void restartPostgres() {
+        if (steppingDown.get() > 0) {
+            throw new IllegalStateException("a handover or a demotion is under way: restart once it has finished");
+        }
         synchronized (pgLock) {
             boolean standby = !actingPrimary;
             stopPg();
@@ -367,35 +372,42 @@ public class NodeAgent {
     }
 
     private void initializeCluster(ClusterSnapshot snapshot) {
-        synchronized (pgLock) {
-            try {
+        try {
+            String systemIdentifier;
+            synchronized (pgLock) {
                 pg.initdb();
                 configurePg(false, Optional.empty());
                 startPg();
                 awaitAccepting(Duration.ofSeconds(120));
                 pg.createRoles();
-                store.putInitialize(pg.systemIdentifier());
-                store.createConfig(dynamic);
-                actingPrimary = true;
-                mayHaveDiverged = true;
-                if (!store.acquireLeader(me, keeper.lease())) {
-                    LOG.error("the leader key was taken by another member during bootstrap: demoting");
-                    return;
-                }
-                LOG.infof("bootstrapped the cluster: primary with the leader key");
-                ensureSlots(snapshot);
-            } catch (RuntimeException e) {
-                LOG.errorf("bootstrap failed, giving the initialize race back: %s", e.getMessage());
+                systemIdentifier = pg.systemIdentifier();
+            }
+            store.putInitialize(systemIdentifier);
+            store.createConfig(dynamic);
+            actingPrimary = true;
+            mayHaveDiverged = true;
+            if (!store.acquireLeader(me, keeper.lease())) {
+                LOG.error("the leader key was taken by another member during bootstrap: demoting");
+                return;
+            }
+            LOG.infof("bootstrapped the cluster: primary with the leader key");
+            ClusterSnapshot fresh = snapshot != null ? snapshot : store.read();
+            synchronized (pgLock) {
+                ensureSlots(fresh);
+            }
+        } catch (RuntimeException e) {
+            LOG.errorf("bootstrap failed, giving the initialize race back: %s", e.getMessage());
+            synchronized (pgLock) {
                 stopPg();
                 pg.wipe();
                 actingPrimary = false;
-                try {
-                    store.deleteInitialize();
-                } catch (RuntimeException inner) {
-                    e.addSuppressed(inner);
-                }
-                throw e;
             }
+            try {
+                store.deleteInitialize();
+            } catch (RuntimeException inner) {
+                e.addSuppressed(inner);
+            }
+            throw e;
         }
     }
 
@@ -512,15 +524,29 @@ public class NodeAgent {
         return since == null ? Optional.empty() : Optional.of(clock.nanoTime() - since);
     }
 
+    /** Performs one action. PostgreSQL steps hold {@code pgLock}; etcd calls never do. */
     private void execute(Action action, ClusterSnapshot snapshot) {
         if (action instanceof Action.EnsureSlots) {
             LOG.debugf("action: %s", action);
         } else {
             LOG.infof("action: %s", action);
         }
+        if (action instanceof Action.HandOver a) {
+            handOver(a.candidate(), snapshot);
+            return;
+        }
+        if (action instanceof Action.ReleaseLeader a) {
+            LOG.errorf("releasing the leader key: %s", a.reason());
+            store.releaseLeader(me);
+            actingPrimary = false;
+            primaryDownSinceNanos = null;
+            return;
+        }
         synchronized (pgLock) {
-            if (keeper.fenced() && (action instanceof Action.StartPrimary || action instanceof Action.Promote)) {
-                LOG.warnf("skipping %s: fenced until a lease renewal succeeds", action);
+            if ((action instanceof Action.StartPrimary || action instanceof Action.Promote) && !keeper.live()) {
+                LOG.warnf(
+                        "skipping %s: the lease is not live (fenced, or %d ms before the fencing deadline)",
+                        action, keeper.remaining().toMillis());
                 return;
             }
             if (action instanceof Action.StartPrimary) {
@@ -567,13 +593,6 @@ public class NodeAgent {
                 rewindAndFollow(a.leader());
             } else if (action instanceof Action.Demote a) {
                 demote(a.reason());
-            } else if (action instanceof Action.HandOver a) {
-                handOver(a.candidate(), snapshot);
-            } else if (action instanceof Action.ReleaseLeader a) {
-                LOG.errorf("releasing the leader key: %s", a.reason());
-                store.releaseLeader(me);
-                actingPrimary = false;
-                primaryDownSinceNanos = null;
             }
         }
     }
@@ -628,73 +647,43 @@ public class NodeAgent {
 
     private void handOver(String candidate, ClusterSnapshot snapshot) {
         handledSwitchover = snapshot.revisionOf("switchover");
-        Optional<Upstream> target = upstream(candidate);
-        PgState state = pg.probe();
-        boolean streaming = state.replication().stream()
-                .anyMatch(r -> candidate.equals(r.applicationName()) && "streaming".equals(r.state()));
-        if (target.isEmpty() || !streaming) {
-            LOG.errorf("refusing the handover to %s: it is not a member streaming from this primary", candidate);
-            return;
-        }
-        Upstream up = target.get();
-        LOG.infof("planned handover to %s: checkpoint, fast stop", candidate);
         steppingDown.incrementAndGet();
         try {
-            pg.checkpoint();
-            stopPg();
-            Lsn shutdownCheckpoint = pg.latestCheckpoint();
-            long deadline = clock.nanoTime()
-                    + dynamic.retryTimeoutDuration().multipliedBy(3).toNanos();
-            boolean received = false;
-            while (!received && clock.nanoTime() - deadline < 0) {
-                try {
-                    received = pg.receivedOn(up)
-                            .map(l -> l.compareTo(shutdownCheckpoint) > 0)
-                            .orElse(false);
-                } catch (IllegalStateException e) {
-                    LOG.debugf("asking %s for its receive position: %s", candidate, e.getMessage());
-                }
-                if (!received) {
-                    sleep(Duration.ofMillis(100));
-                }
+            Handover.Outcome outcome = handover.run(
+                    candidate,
+                    upstream(candidate),
+                    dynamic.retryTimeoutDuration().multipliedBy(3),
+                    config.postgres().stopTimeout());
+            if (outcome == Handover.Outcome.HANDED_OVER) {
+                following = Optional.of(candidate);
+                mayHaveDiverged = false;
             }
-            if (!received) {
-                LOG.errorf(
-                        "handover aborted: %s did not receive the shutdown checkpoint %s; restarting as primary",
-                        candidate, shutdownCheckpoint);
-                configurePg(false, Optional.empty());
-                startPg();
-                awaitAccepting(Duration.ofSeconds(30));
-                return;
-            }
-            actingPrimary = false;
-            primaryDownSinceNanos = null;
-            store.releaseLeader(me);
-            LOG.infof(
-                    "%s received the shutdown checkpoint %s: leader key released, following it",
-                    candidate, shutdownCheckpoint);
-            configurePg(true, Optional.of(up));
-            startPg();
-            following = Optional.of(candidate);
-            mayHaveDiverged = false;
         } finally {
             steppingDown.decrementAndGet();
         }
     }
 
-    private static void sleep(Duration d) {
-        try {
-            Thread.sleep(d.toMillis());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
+    /** What a handover changes in this agent and in etcd. */
+    private final class HandoverAgent implements Handover.Agent {
+        @Override
+        public void steppedDown() {
+            actingPrimary = false;
+            primaryDownSinceNanos = null;
+        }
+
+        @Override
+        public void releaseLeaderKey() {
+            store.releaseLeader(me);
         }
     }
 
     private void rewindAndFollow(String leader) {
         Upstream up = upstream(leader).orElseThrow();
         LOG.infof("%s is the leader and this data directory may have diverged: stop, rewind, follow", leader);
-        stopPg();
+        stopPg(
+                actingPrimary
+                        ? boundedByLease(config.postgres().stopTimeout())
+                        : config.postgres().stopTimeout());
         actingPrimary = false;
         primaryDownSinceNanos = null;
         ensureOwnSlotOn(up);
@@ -737,8 +726,8 @@ public class NodeAgent {
         }
     }
 
-    private void ensureSlots(ClusterSnapshot snapshot) {
-        ClusterSnapshot s = snapshot != null ? snapshot : store.read();
+    /** Slots for every other member of {@code s} (read before the lock is taken: no etcd call under it). */
+    private void ensureSlots(ClusterSnapshot s) {
         List<String> slots = new ArrayList<>();
         for (String member : s.members().keySet()) {
             if (!member.equals(me)) {
@@ -770,21 +759,14 @@ public class NodeAgent {
     }
 
     private void awaitAccepting(Duration timeout) {
-        long deadline = clock.nanoTime() + timeout.toNanos();
-        while (!pg.probe().accepting()) {
-            if (!pg.running()) {
-                throw new IllegalStateException("PostgreSQL exited while starting (see postgresql.log)");
-            }
-            if (clock.nanoTime() - deadline > 0) {
-                return;
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted while PostgreSQL starts", e);
-            }
-        }
+        process.awaitAccepting(timeout);
+    }
+
+    /** {@code timeout}, but no longer than the lease has left before the fencing deadline (at least 1 s). */
+    private Duration boundedByLease(Duration timeout) {
+        Duration left =
+                keeper.remaining().compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : keeper.remaining();
+        return timeout.compareTo(left) < 0 ? timeout : left;
     }
 
     // --- lease and fencing: LeaseKeeper's threads call these ---
@@ -803,6 +785,10 @@ public class NodeAgent {
         @Override
         public void demote(String reason) {
             synchronized (pgLock) {
+                if (!actingPrimary) {
+                    LOG.warnf("%s: no longer acting as primary (stepped down meanwhile)", reason);
+                    return;
+                }
                 NodeAgent.this.demote(reason);
             }
         }
@@ -994,31 +980,19 @@ public class NodeAgent {
     }
 
     private void configurePg(boolean standby, Optional<Upstream> upstream) {
-        pg.configure(standby, upstream);
-        configuredStandby = standby;
+        process.configure(standby, upstream);
     }
 
     private void startPg() {
-        boolean wasRunning = pg.running();
-        pg.start();
-        if (!wasRunning && pg.running()) {
-            startReported = true;
-            callbacks.onStart(configuredStandby ? "replica" : "primary");
-        }
+        process.start();
     }
 
     private void stopPg() {
         stopPg(config.postgres().stopTimeout());
     }
 
-    /** Stops PostgreSQL; on_stop follows every on_start (even when PostgreSQL went down by itself first). */
     private void stopPg(Duration fastTimeout) {
-        boolean report = pg.running() || startReported;
-        pg.stop(fastTimeout);
-        if (report) {
-            startReported = false;
-            callbacks.onStop(actingPrimary ? "primary" : "replica");
-        }
+        process.stop(fastTimeout, actingPrimary ? "primary" : "replica");
     }
 
     private void mdc() {
