@@ -94,6 +94,7 @@ public class NodeAgent {
     private volatile long handledSwitchover;
 
     private volatile boolean actingPrimary;
+    private String lastHold;
     private volatile boolean mayHaveDiverged;
     private volatile boolean bootstrapped;
     private volatile boolean stopping;
@@ -134,7 +135,8 @@ public class NodeAgent {
                 tags,
                 0,
                 true,
-                VERSION);
+                VERSION,
+                bootstrapConfig.pause());
 
         store = EtcdClusterStore.connect(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration());
         ClusterSnapshot snapshot;
@@ -471,7 +473,9 @@ public class NodeAgent {
             primaryDownSinceNanos = null;
         } else if (actingPrimary && primaryDownSinceNanos == null) {
             primaryDownSinceNanos = clock.nanoTime();
-            LOG.warnf("PostgreSQL is down while primary (running=%s): restarting it in place", state.running());
+            LOG.warnf(
+                    "PostgreSQL is down while primary (running=%s): %s",
+                    state.running(), dynamic.pause() ? "paused, so it is not restarted" : "restarting it in place");
         }
         return state;
     }
@@ -492,7 +496,8 @@ public class NodeAgent {
                     crashedFor(),
                     0,
                     Optional.empty(),
-                    keeper.fenced());
+                    keeper.fenced(),
+                    dynamic.pause());
         }
         Optional<String> leader = snapshot.leader().map(l -> l.member());
         boolean mine = snapshot.leader()
@@ -516,7 +521,8 @@ public class NodeAgent {
                 crashedFor(),
                 dynamic.primaryStartTimeoutDuration().toNanos(),
                 pendingHandover(snapshot),
-                keeper.fenced());
+                keeper.fenced(),
+                dynamic.pause());
     }
 
     private Optional<Long> crashedFor() {
@@ -533,6 +539,18 @@ public class NodeAgent {
         }
         if (action instanceof Action.HandOver a) {
             handOver(a.candidate(), snapshot);
+            return;
+        }
+        if (action instanceof Action.Hold a) {
+            hold(a.reason());
+            return;
+        }
+        if (action instanceof Action.AcquireLeader) {
+            boolean taken = store.acquireLeader(me, keeper.lease());
+            LOG.warnf(
+                    taken
+                            ? "paused: took the vacant leader key for this running primary"
+                            : "paused: running as primary without the leader key (another agent took it first)");
             return;
         }
         if (action instanceof Action.ReleaseLeader a) {
@@ -594,6 +612,16 @@ public class NodeAgent {
             } else if (action instanceof Action.Demote a) {
                 demote(a.reason());
             }
+        }
+    }
+
+    /** A paused agent's warning, logged once per reason (the loop repeats it every loop_wait). */
+    private void hold(String reason) {
+        if (!reason.equals(lastHold)) {
+            LOG.warnf("paused: %s", reason);
+            lastHold = reason;
+        } else {
+            LOG.debugf("paused: %s", reason);
         }
     }
 
@@ -779,7 +807,7 @@ public class NodeAgent {
 
         @Override
         public boolean paused() {
-            return false;
+            return dynamic.pause();
         }
 
         @Override
@@ -869,7 +897,8 @@ public class NodeAgent {
                 tags,
                 dcsLastSeenMillis / 1000,
                 true,
-                VERSION);
+                VERSION,
+                dynamic.pause());
     }
 
     private static Set<String> syncMembers(ClusterSnapshot snapshot) {

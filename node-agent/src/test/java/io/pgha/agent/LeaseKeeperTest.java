@@ -125,6 +125,24 @@ class LeaseKeeperTest {
         assertThat(k.fenced()).isFalse();
     }
 
+    @Test
+    void pausedAPrimaryIsNeitherFencedAtTheDeadlineNorWhenItsLeaseExpired() {
+        AtomicLong now = new AtomicLong();
+        LeaseKeeper k = keeper(now::get);
+        paused = true;
+        store.unreachable = true;
+        now.addAndGet(TTL.toNanos() * 5);
+        k.checkFencing();
+        assertThat(demotions).isEmpty();
+        store.unreachable = false;
+        store.leaseLost = true;
+        k.renewOnce();
+        assertThat(demotions).isEmpty();
+        assertThat(replaced)
+                .as("the member key is registered again under a new lease")
+                .hasSize(1);
+    }
+
     static void awaitTrue(Duration timeout, BooleanSupplier condition) {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {

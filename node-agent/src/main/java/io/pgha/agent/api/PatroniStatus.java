@@ -52,7 +52,7 @@ public final class PatroniStatus {
             replication.add(row);
         }
         body.put("replication", replication);
-        body.put("pause", false);
+        body.put("pause", v.paused());
         body.put("cluster_unlocked", v.leader().isEmpty());
         body.put("dcs_last_seen", v.dcsLastSeenEpochSeconds());
         body.put("tags", v.tags());

@@ -31,4 +31,10 @@ public sealed interface Action {
 
     /** Give up the leader key so that the coordinator can fail over. */
     record ReleaseLeader(String reason) implements Action {}
+
+    /** Paused (maintenance): take the vacant leader key for this running primary (create-only). */
+    record AcquireLeader() implements Action {}
+
+    /** Paused (maintenance): leave PostgreSQL as it is, and say why (a warning). */
+    record Hold(String reason) implements Action {}
 }

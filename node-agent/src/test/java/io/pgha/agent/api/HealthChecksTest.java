@@ -46,7 +46,8 @@ class HealthChecksTest {
                 Map.of("nofailover", false, "noloadbalance", false),
                 1,
                 true,
-                "0.1.0");
+                "0.1.0",
+                false);
     }
 
     private static int status(String path, Map<String, List<String>> query, AgentView v) {
@@ -146,5 +147,30 @@ class HealthChecksTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> xlog = (Map<String, Object>) body.get("xlog");
         assertThat(xlog).containsKeys("received_location", "replayed_location", "replayed_timestamp", "paused");
+    }
+
+    @Test
+    void patroniReportsTheRealPause() {
+        AgentView running = view(pg(false, null), true, false, Set.of());
+        assertThat(PatroniStatus.of(running)).containsEntry("pause", false);
+        AgentView paused = new AgentView(
+                running.scope(),
+                running.name(),
+                running.pg(),
+                running.leader(),
+                running.leaderIsMine(),
+                running.fenced(),
+                running.leaderLsn(),
+                running.maximumLagOnFailover(),
+                running.syncStandbys(),
+                running.tags(),
+                running.dcsLastSeenEpochSeconds(),
+                running.loopAlive(),
+                running.version(),
+                true);
+        assertThat(PatroniStatus.of(paused)).containsEntry("pause", true);
+        assertThat(PatroniStatus.of(paused.asOfNow(true, false, true, true)))
+                .as("the REST view keeps pause when it is refreshed")
+                .containsEntry("pause", true);
     }
 }
