@@ -3,6 +3,7 @@ package io.pgha.agent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.agent.api.AgentView;
+import io.pgha.agent.api.LastError;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Checks;
 import io.pgha.agent.config.Secrets;
@@ -11,6 +12,8 @@ import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.HaDecision;
 import io.pgha.agent.decide.MonotonicClock;
 import io.pgha.agent.decide.Observation;
+import io.pgha.agent.decide.RetryBackoff;
+import io.pgha.agent.decide.ToolErrors;
 import io.pgha.agent.pg.LocalPostgres;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.PostgresControl;
@@ -94,6 +97,7 @@ public class NodeAgent {
     private volatile long handledSwitchover;
 
     private volatile boolean actingPrimary;
+    private volatile RetryBackoff backoff;
     private String lastHold;
     private volatile boolean mayHaveDiverged;
     private volatile boolean bootstrapped;
@@ -136,7 +140,8 @@ public class NodeAgent {
                 0,
                 true,
                 VERSION,
-                bootstrapConfig.pause());
+                bootstrapConfig.pause(),
+                Optional.empty());
 
         store = EtcdClusterStore.connect(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration());
         ClusterSnapshot snapshot;
@@ -309,9 +314,9 @@ public class NodeAgent {
                 }
                 LOG.errorf("loop run failed: %s", e.getMessage());
                 LOG.debug("loop run failure", e);
-                if (bootstrapped) {
+                {
                     try {
-                        updateView(null, pg.probe());
+                        updateView(null, bootstrapped ? pg.probe() : PgState.stopped());
                     } catch (RuntimeException inner) {
                         LOG.debugf("could not refresh the view: %s", inner.getMessage());
                     }
@@ -357,14 +362,20 @@ public class NodeAgent {
         }
         Upstream up =
                 Upstream.fromConnUrl(leader.get().name(), leader.get().status().connUrl());
+        if (!mayRetry(CLONE)) {
+            updateView(null, PgState.stopped());
+            return;
+        }
         LOG.infof("cloning from the leader %s", up.member());
         synchronized (pgLock) {
             try {
                 reclone(up);
             } catch (RuntimeException e) {
                 pg.wipe();
+                failed(CLONE, e);
                 throw e;
             }
+            succeeded(CLONE);
             configurePg(true, Optional.of(up));
             startPg();
             following = Optional.of(up.member());
@@ -714,20 +725,77 @@ public class NodeAgent {
                         : config.postgres().stopTimeout());
         actingPrimary = false;
         primaryDownSinceNanos = null;
-        ensureOwnSlotOn(up);
-        boolean rewound = dynamic.usePgRewind() && pg.rewind(up);
-        if (!rewound) {
-            if (!config.postgres().recloneOnRewindFailure()) {
-                throw new IllegalStateException("pg_rewind from " + leader + " failed or is disabled and"
-                        + " pgha.postgres.reclone-on-rewind-failure is off: this member stays down");
-            }
-            LOG.warnf("re-cloning from %s", leader);
-            reclone(up);
+        if (!mayRetry(REWIND)) {
+            return; // stays stopped until the back-off ends
         }
+        try {
+            ensureOwnSlotOn(up);
+            boolean rewound = dynamic.usePgRewind() && pg.rewind(up);
+            if (!rewound) {
+                if (!config.postgres().recloneOnRewindFailure()) {
+                    throw new IllegalStateException("pg_rewind from " + leader + " failed or is disabled and"
+                            + " pgha.postgres.reclone-on-rewind-failure is off: this member stays down");
+                }
+                LOG.warnf("re-cloning from %s", leader);
+                reclone(up);
+            }
+        } catch (RuntimeException e) {
+            failed(REWIND, e);
+            throw e;
+        }
+        succeeded(REWIND);
         configurePg(true, Optional.of(up));
         startPg();
         following = Optional.of(leader);
         mayHaveDiverged = false;
+    }
+
+    // --- failed clones and rewinds: classified, backed off, shown on /patroni ---
+
+    private static final String CLONE = "clone";
+    private static final String REWIND = "rewind";
+
+    /** False while {@code action} is backed off after a failure (it is skipped this run). */
+    private boolean mayRetry(String action) {
+        RetryBackoff b = backoff;
+        if (b == null || b.allows(action, clock.nanoTime())) {
+            return true;
+        }
+        LOG.debugf(
+                "%s backed off for %d ms: %s",
+                action, b.nextAttemptIn(clock.nanoTime()).toMillis(), b.reason());
+        return false;
+    }
+
+    private void failed(String action, RuntimeException e) {
+        RetryBackoff b = RetryBackoff.after(backoff, action, ToolErrors.classify(e), clock.nanoTime());
+        backoff = b;
+        LOG.errorf(
+                "%s failed (%s, %d in a row): %s; next attempt in %d s",
+                action,
+                b.permanent() ? "permanent: needs an operator" : "retriable",
+                b.failures(),
+                b.reason(),
+                b.nextAttemptIn(clock.nanoTime()).toSeconds());
+    }
+
+    private void succeeded(String action) {
+        RetryBackoff b = backoff;
+        if (b != null && b.action().equals(action)) {
+            backoff = null;
+        }
+    }
+
+    private Optional<LastError> lastError() {
+        RetryBackoff b = backoff;
+        return b == null
+                ? Optional.empty()
+                : Optional.of(new LastError(
+                        b.action(),
+                        b.reason(),
+                        b.permanent(),
+                        b.failures(),
+                        b.nextAttemptIn(clock.nanoTime()).toMillis() / 1000.0));
     }
 
     private void reclone(Upstream up) {
@@ -898,7 +966,8 @@ public class NodeAgent {
                 dcsLastSeenMillis / 1000,
                 true,
                 VERSION,
-                dynamic.pause());
+                dynamic.pause(),
+                lastError());
     }
 
     private static Set<String> syncMembers(ClusterSnapshot snapshot) {

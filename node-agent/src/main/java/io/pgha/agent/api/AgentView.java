@@ -23,6 +23,7 @@ import java.util.Set;
  * @param loopAlive the loop ran recently
  * @param version the agent's version
  * @param paused the dynamic config's {@code pause} (maintenance), as last read
+ * @param lastError the clone or rewind that failed last and is backed off, if any
  */
 public record AgentView(
         String scope,
@@ -38,7 +39,8 @@ public record AgentView(
         long dcsLastSeenEpochSeconds,
         boolean loopAlive,
         String version,
-        boolean paused) {
+        boolean paused,
+        Optional<LastError> lastError) {
 
     /**
      * This view as the agent stands now. The view is refreshed at the end of each loop run, so while a
@@ -71,7 +73,8 @@ public record AgentView(
                 dcsLastSeenEpochSeconds,
                 alive,
                 version,
-                paused);
+                paused,
+                lastError);
     }
 
     /** Running as the primary that holds the leader key, and not fenced. */
