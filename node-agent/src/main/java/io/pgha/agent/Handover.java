@@ -32,8 +32,11 @@ final class Handover {
 
     /** What the handover changes in the agent and in etcd. */
     interface Agent {
-        /** This member no longer acts as the primary (PostgreSQL is stopped or read-only). */
+        /** This member no longer acts as the primary (PostgreSQL is stopped or read-only); under the lock. */
         void steppedDown();
+
+        /** This member acts as the primary again (refused, aborted or failed before stepping down); under the lock. */
+        void resumed();
 
         /** Deletes the leader key if it still names this member (an etcd call: never under the lock). */
         void releaseLeaderKey();
@@ -64,18 +67,25 @@ final class Handover {
         PostgresControl pg = process.pg();
         Lsn shutdownCheckpoint;
         synchronized (pgLock) {
-            if (target.isEmpty() || !streamsFromHere(pg.probe(), candidate)) {
-                LOG.errorf("refusing the handover to %s: it is not a member streaming from this primary", candidate);
-                return Outcome.REFUSED;
+            try {
+                if (target.isEmpty() || !streamsFromHere(pg.probe(), candidate)) {
+                    LOG.errorf(
+                            "refusing the handover to %s: it is not a member streaming from this primary", candidate);
+                    agent.resumed();
+                    return Outcome.REFUSED;
+                }
+                LOG.infof("planned handover to %s: checkpoint, fast stop", candidate);
+                pg.checkpoint();
+                process.stop(boundedByLease(stopTimeout), "primary");
+                shutdownCheckpoint = pg.latestCheckpoint();
+                if (!received(pg, target.get(), shutdownCheckpoint, maxWait)) {
+                    return abort(candidate, shutdownCheckpoint);
+                }
+                agent.steppedDown();
+            } catch (RuntimeException e) {
+                agent.resumed(); // still the primary (its PostgreSQL may be down: the loop restarts it)
+                throw e;
             }
-            LOG.infof("planned handover to %s: checkpoint, fast stop", candidate);
-            pg.checkpoint();
-            process.stop(boundedByLease(stopTimeout), "primary");
-            shutdownCheckpoint = pg.latestCheckpoint();
-            if (!received(pg, target.get(), shutdownCheckpoint, maxWait)) {
-                return abort(candidate, shutdownCheckpoint);
-            }
-            agent.steppedDown();
         }
         agent.releaseLeaderKey();
         LOG.infof(
@@ -116,6 +126,7 @@ final class Handover {
             LOG.errorf(
                     "handover aborted: %s did not receive the shutdown checkpoint %s; restarting as primary",
                     candidate, checkpoint);
+            agent.resumed();
             process.configure(false, Optional.empty());
             process.start();
             process.awaitAccepting(boundedByLease(Duration.ofSeconds(30)));

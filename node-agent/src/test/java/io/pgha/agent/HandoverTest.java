@@ -61,6 +61,11 @@ class HandoverTest {
                 }
 
                 @Override
+                public void resumed() {
+                    agentCalls.add("resumed");
+                }
+
+                @Override
                 public void releaseLeaderKey() {
                     agentCalls.add(Thread.holdsLock(pgLock) ? "released UNDER THE LOCK" : "released");
                 }
@@ -96,7 +101,7 @@ class HandoverTest {
         assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60)))
                 .isEqualTo(Handover.Outcome.REFUSED);
         assertThat(pg.calls).isEmpty();
-        assertThat(agentCalls).isEmpty();
+        assertThat(agentCalls).containsExactly("resumed");
     }
 
     @Test
@@ -105,7 +110,7 @@ class HandoverTest {
         assertThat(handover.run("pg-2", CANDIDATE, Duration.ofSeconds(3), Duration.ofSeconds(60)))
                 .isEqualTo(Handover.Outcome.ABORTED_AS_PRIMARY);
         assertThat(pg.calls).containsExactly("checkpoint", "stop", "configure primary", "start");
-        assertThat(agentCalls).isEmpty();
+        assertThat(agentCalls).containsExactly("resumed");
     }
 
     @Test
