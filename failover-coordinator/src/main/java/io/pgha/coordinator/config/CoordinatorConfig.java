@@ -49,6 +49,15 @@ public interface CoordinatorConfig {
         @WithDefault("60s")
         Duration switchoverTimeout();
 
+        /**
+         * How long a switchover (or a manual failover) waits, once the new primary runs, for every
+         * config-renderer to report that its HAProxy routes to it; past this it answers 202 naming the
+         * renderers that have not confirmed.
+         */
+        @WithName("routing-timeout")
+        @WithDefault("5s")
+        Duration routingTimeout();
+
         /** The interval of each cluster's loop (etcd watches wake it earlier). */
         @WithDefault("500ms")
         Duration tick();
