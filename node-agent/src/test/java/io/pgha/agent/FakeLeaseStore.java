@@ -6,6 +6,8 @@ import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.ClusterStore;
 import io.pgha.core.store.StoreException;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -16,6 +18,10 @@ final class FakeLeaseStore implements ClusterStore {
     final AtomicLong currentLease = new AtomicLong();
     volatile boolean unreachable;
     volatile boolean leaseLost;
+    /** Leader key calls, noting any made while holding {@link #pgLock}. */
+    final List<String> leaderCalls = new CopyOnWriteArrayList<>();
+
+    volatile Object pgLock;
 
     @Override
     public long grantLease(Duration ttl) {
@@ -70,12 +76,20 @@ final class FakeLeaseStore implements ClusterStore {
 
     @Override
     public boolean acquireLeader(String member, long lease) {
-        throw new UnsupportedOperationException();
+        check();
+        leaderCalls.add("acquire " + member + lockNote());
+        return true;
     }
 
     @Override
     public boolean releaseLeader(String member) {
-        throw new UnsupportedOperationException();
+        check();
+        leaderCalls.add("release " + member + lockNote());
+        return true;
+    }
+
+    private String lockNote() {
+        return pgLock != null && Thread.holdsLock(pgLock) ? " UNDER THE POSTGRESQL LOCK" : "";
     }
 
     @Override

@@ -19,6 +19,8 @@ final class FakePostgres implements PostgresControl {
     volatile List<String> standbys = List.of();
     volatile Supplier<Optional<Lsn>> candidateReceived = Optional::empty;
     volatile Lsn checkpoint = Lsn.parse("0/5000028");
+    /** Runs after each start, on the starting thread. */
+    volatile Runnable onStart = () -> {};
 
     @Override
     public boolean initialized() {
@@ -46,6 +48,7 @@ final class FakePostgres implements PostgresControl {
     public void start() {
         calls.add("start");
         running = true;
+        onStart.run();
     }
 
     @Override
