@@ -13,8 +13,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LeaseKeeperTest {
-    private static final Duration TTL = Duration.ofSeconds(1);
-    private static final Duration MARGIN = Duration.ofMillis(300);
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private static final Duration MARGIN = Duration.ofMillis(500);
     private static final Duration RENEW_EVERY = Duration.ofMillis(50);
 
     private final FakeLeaseStore store = new FakeLeaseStore();
