@@ -3,7 +3,7 @@ package io.pgha.coordinator.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.pgha.coordinator.agent.AgentClient;
+import io.pgha.coordinator.agent.Agents;
 import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.decide.CandidateRanking;
 import io.pgha.coordinator.decide.FailoverPolicy;
@@ -39,6 +39,8 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -61,11 +63,12 @@ final class ClusterWorker {
     private final String cluster;
     private final String me;
     private final CoordinatorStore store;
-    private final AgentClient agents;
+    private final Agents agents;
     private final HealthView health;
     private final EventPublisher events;
     private final CoordinatorConfig.Coordinator settings;
-    private final LeaseKeeper lease;
+    private final LongSupplier lease;
+    private final LongSupplier nanoTime;
     private final Clock clock;
     private final Semaphore wake = new Semaphore(0);
     private final Thread thread;
@@ -76,7 +79,10 @@ final class ClusterWorker {
     private Lsn lastLeaderLsn;
     private long lastEpoch;
     private final Set<String> followingLeader = new java.util.HashSet<>();
-    private String publishedTopology;
+    private volatile String publishedTopology;
+    private volatile long publishedTopologyNanos;
+    private volatile String topologyInFlight;
+    private volatile long topologyInFlightNanos;
     private String lastFailureReport;
     private String lastFailureMessage;
     private String switchoverSeen;
@@ -87,7 +93,7 @@ final class ClusterWorker {
     private Lsn appliedAtLsn;
     private long statusWrittenNanos;
     private Lsn statusWritten;
-    private volatile ManualFailover manual;
+    private final AtomicReference<ManualFailover> manual = new AtomicReference<>();
     private final UnpromotedLeader unpromoted;
 
     /** A manual failover requested through REST while this replica leads and there is no leader. */
@@ -97,12 +103,13 @@ final class ClusterWorker {
             String cluster,
             String me,
             CoordinatorStore store,
-            AgentClient agents,
+            Agents agents,
             HealthView health,
             EventPublisher events,
             CoordinatorConfig.Coordinator settings,
-            LeaseKeeper lease,
-            Clock clock) {
+            LongSupplier lease,
+            Clock clock,
+            LongSupplier nanoTime) {
         this.cluster = cluster;
         this.me = me;
         this.store = store;
@@ -113,6 +120,7 @@ final class ClusterWorker {
         this.unpromoted = new UnpromotedLeader(settings.promoteTimeout());
         this.lease = lease;
         this.clock = clock;
+        this.nanoTime = nanoTime;
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);
     }
@@ -134,12 +142,25 @@ final class ClusterWorker {
         return cluster;
     }
 
-    /** Queues a manual failover to {@code candidate}; the future completes with an error message or null. */
+    /**
+     * Queues a manual failover to {@code candidate}; the future completes with an error message or null.
+     *
+     * @throws ManualFailoverInFlight while an earlier one has not been answered yet
+     */
     CompletableFuture<String> manualFailover(String candidate, boolean ignoreLag) {
         ManualFailover request = new ManualFailover(candidate, ignoreLag, new CompletableFuture<>());
-        manual = request;
+        if (!manual.compareAndSet(null, request)) {
+            ManualFailover earlier = manual.get();
+            throw new ManualFailoverInFlight(cluster, earlier == null ? candidate : earlier.candidate());
+        }
         wake();
         return request.done();
+    }
+
+    /** Answers {@code request} and lets the next one in (cleared first: its caller may ask again at once). */
+    private void answer(ManualFailover request, String failure) {
+        manual.compareAndSet(request, null);
+        request.done().complete(failure);
     }
 
     void stop() {
@@ -182,8 +203,9 @@ final class ClusterWorker {
 
     // --- one run ---
 
-    private void step() {
-        long myLease = lease.lease();
+    /** One run of the loop (the loop thread; tests call it directly). */
+    void step() {
+        long myLease = lease.getAsLong();
         if (myLease == 0) {
             lose("the election lease could not be renewed in time");
             return;
@@ -210,6 +232,7 @@ final class ClusterWorker {
         DynamicConfig config = config(snapshot);
         Optional<SyncSet> sync = sync(snapshot);
         track(snapshot);
+        health.retain(cluster, snapshot.members().keySet());
         publishTopology(snapshot, config, sync);
         if (snapshot.initialize().isEmpty()) {
             return; // not bootstrapped yet: the agents race for it
@@ -224,10 +247,9 @@ final class ClusterWorker {
             switchover = Optional.empty();
         }
         if (snapshot.leader().isPresent()) {
-            ManualFailover request = manual;
+            ManualFailover request = manual.get();
             if (request != null) {
-                manual = null;
-                request.done().complete("the cluster has a leader now: use a switchover");
+                answer(request, "the cluster has a leader now: use a switchover");
             }
             if (!config.pause() && takeBackUnpromoted(snapshot)) {
                 return; // the next run fails over
@@ -241,16 +263,15 @@ final class ClusterWorker {
             writeStatus(snapshot);
             return;
         }
-        ManualFailover request = manual;
+        ManualFailover request = manual.get();
         if (request != null) {
-            manual = null;
             boolean done = promote(snapshot, config, sync, request.candidate(), Kind.MANUAL, request.ignoreLag());
-            request.done()
-                    .complete(
-                            done
-                                    ? null
-                                    : Objects.requireNonNullElse(
-                                            lastFailureMessage, "it did not complete; see the coordinator's log"));
+            answer(
+                    request,
+                    done
+                            ? null
+                            : Objects.requireNonNullElse(
+                                    lastFailureMessage, "it did not complete; see the coordinator's log"));
             return;
         }
         if (switchover.isPresent()) {
@@ -277,7 +298,7 @@ final class ClusterWorker {
                 .map(MemberEntry::status)
                 .filter(s -> "replica".equals(s.role()) && "running".equals(s.state()))
                 .isPresent();
-        if (!unpromoted.overdue(leader.modRevision(), runsAsReplica, System.nanoTime())) {
+        if (!unpromoted.overdue(leader.modRevision(), runsAsReplica, nanoTime.getAsLong())) {
             return false;
         }
         unpromoted.reset();
@@ -330,8 +351,16 @@ final class ClusterWorker {
         TopologyChanged topology =
                 TopologyView.of(cluster, snapshot, promotable, config.pause(), lastEpoch, clock.instant());
         String fingerprint = TopologyView.fingerprint(topology);
-        if (!fingerprint.equals(publishedTopology)) {
-            publishedTopology = fingerprint;
+        long now = nanoTime.getAsLong();
+        long republish = settings.topologyRepublish().toNanos();
+        if (fingerprint.equals(topologyInFlight) && now - topologyInFlightNanos < republish) {
+            return; // sent, not yet acknowledged
+        }
+        boolean changed = !fingerprint.equals(publishedTopology);
+        if (!changed && now - publishedTopologyNanos < republish) {
+            return;
+        }
+        if (changed) {
             LOG.infof(
                     "topology of %s: leader %s, epoch %d, %d members, sync %s, pause %s",
                     cluster,
@@ -340,8 +369,20 @@ final class ClusterWorker {
                     topology.members().size(),
                     topology.syncStandbys(),
                     topology.pause());
-            publish(topology);
         }
+        topologyInFlight = fingerprint;
+        topologyInFlightNanos = now;
+        events.publish(topology).whenComplete((ok, failure) -> {
+            if (failure == null) {
+                publishedTopology = fingerprint;
+                publishedTopologyNanos = nanoTime.getAsLong();
+            } else {
+                LOG.warnf("topology of %s not acknowledged (sent again): %s", cluster, failure.getMessage());
+            }
+            if (fingerprint.equals(topologyInFlight)) {
+                topologyInFlight = null;
+            }
+        });
     }
 
     private static Set<String> promotableFor(ClusterSnapshot snapshot, DynamicConfig config, Optional<SyncSet> sync) {
@@ -364,7 +405,7 @@ final class ClusterWorker {
             String requested,
             Kind kind,
             boolean ignoreLag) {
-        long started = System.nanoTime();
+        long started = nanoTime.getAsLong();
         lastFailureMessage = null;
         String former = lastLeader;
         List<MemberEntry> others = snapshot.members().values().stream()
@@ -421,6 +462,9 @@ final class ClusterWorker {
                     clock.instant()));
         }
         for (MemberSnapshot candidate : candidates) {
+            if (!running) {
+                return false; // stopping: the next leading replica decides
+            }
             Optional<MemberEntry> entry = snapshot.member(candidate.name());
             if (entry.isEmpty() || entry.get().lease() == 0) {
                 continue;
@@ -452,7 +496,7 @@ final class ClusterWorker {
             LOG.infof("%s: leader key written for %s (epoch %d)", what, candidate.name(), epoch);
             Optional<MemberStatus> promoted = awaitPrimary(candidate.name(), epoch);
             if (promoted.isPresent()) {
-                long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started);
+                long millis = TimeUnit.NANOSECONDS.toMillis(nanoTime.getAsLong() - started);
                 lastEpoch = epoch;
                 appendHistory(former, candidate.name(), what, promoted.get());
                 Instant now = clock.instant();
@@ -489,7 +533,9 @@ final class ClusterWorker {
                         what, cluster, candidate.name(), epoch, millis);
                 return true;
             }
-            if (!leads()) {
+            if (!running || !leads()) {
+                // stopping (or no longer leading): the promotion stays in flight; the next leading replica
+                // watches it (UnpromotedLeader) and takes the key back only if it never completes
                 return false;
             }
             boolean taken = store.takeBackLeader(cluster, epoch, electionRevision);
@@ -508,8 +554,8 @@ final class ClusterWorker {
     }
 
     private Optional<MemberStatus> awaitPrimary(String member, long epoch) {
-        long deadline = System.nanoTime() + settings.promoteTimeout().toNanos();
-        while (running && System.nanoTime() - deadline < 0) {
+        long deadline = nanoTime.getAsLong() + settings.promoteTimeout().toNanos();
+        while (running && nanoTime.getAsLong() - deadline < 0) {
             ClusterSnapshot now = store.read(cluster);
             if (now.revisionOf("coordinator") != electionRevision) {
                 lose("its election key is gone or belongs to another replica");
@@ -625,12 +671,12 @@ final class ClusterWorker {
         String json = s.toJson();
         if (!json.equals(switchoverSeen)) {
             switchoverSeen = json;
-            switchoverSeenNanos = System.nanoTime();
+            switchoverSeenNanos = nanoTime.getAsLong();
             publish(new ElectionEvent.SwitchoverStarted(
                     cluster, lastEpoch, s.leader(), s.member(), null, clock.instant()));
             return;
         }
-        if (System.nanoTime() - switchoverSeenNanos
+        if (nanoTime.getAsLong() - switchoverSeenNanos
                 > settings.switchoverTimeout().toNanos()) {
             abandonSwitchover(
                     snapshot,
@@ -672,12 +718,13 @@ final class ClusterWorker {
         long reportRevision = snapshot.revisionOf("members/" + leader);
         if (!appliedKey.equals(appliedSeen)) {
             appliedSeen = appliedKey;
-            appliedSeenNanos = System.nanoTime();
+            appliedSeenNanos = nanoTime.getAsLong();
             appliedSeenRevision = reportRevision;
             appliedAtLsn = null;
         } else if (appliedAtLsn == null
                 && reportRevision > appliedSeenRevision
-                && System.nanoTime() - appliedSeenNanos >= settings.syncSettle().toNanos()) {
+                && nanoTime.getAsLong() - appliedSeenNanos
+                        >= settings.syncSettle().toNanos()) {
             // a position the agent probed in a later loop than the one that applied the set
             appliedAtLsn = primary.get().bestLsn();
         }
@@ -727,14 +774,14 @@ final class ClusterWorker {
         if (lastLeaderLsn == null || lastLeaderLsn.equals(statusWritten)) {
             return;
         }
-        if (System.nanoTime() - statusWrittenNanos < TimeUnit.SECONDS.toNanos(1)) {
+        if (nanoTime.getAsLong() - statusWrittenNanos < TimeUnit.SECONDS.toNanos(1)) {
             return;
         }
         ObjectNode status = statusNode(snapshot);
         status.put("optime", lastLeaderLsn.value());
         if (writeStatusNode(status)) {
             statusWritten = lastLeaderLsn;
-            statusWrittenNanos = System.nanoTime();
+            statusWrittenNanos = nanoTime.getAsLong();
         }
     }
 

@@ -4,6 +4,7 @@ import io.pgha.coordinator.agent.AgentClient;
 import io.pgha.coordinator.config.ConfigChecks;
 import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.etcd.CoordinatorStore;
+import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
 import io.pgha.messaging.EventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,6 +13,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -50,7 +52,7 @@ public class Coordinator {
         ConfigChecks.timings(config);
         name = ConfigChecks.name(config.coordinator());
         token = ConfigChecks.token(config.api());
-        store = new CoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
+        store = new EtcdCoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
         agents = new AgentClient(config.coordinator().agentTimeout());
         lease = new LeaseKeeper(store, config.coordinator().electionTtl());
         lease.start();
@@ -127,11 +129,12 @@ public class Coordinator {
         return Optional.of(worker.manualFailover(candidate, ignoreLag));
     }
 
-    private void changed(String cluster) {
+    /** A key of {@code cluster} changed: its worker runs now; a new cluster gets one (not for an election key). */
+    private void changed(String cluster, String key) {
         ClusterWorker worker = workers.get(cluster);
         if (worker != null) {
             worker.wake();
-        } else if (running) {
+        } else if (running && !key.equals(CoordinatorStore.ELECTION_KEY)) {
             ensureWorker(cluster);
         }
     }
@@ -139,7 +142,13 @@ public class Coordinator {
     private void discoverLoop() {
         while (running) {
             try {
-                store.clusters().forEach(this::ensureWorker);
+                List<String> clusters = store.clusters();
+                clusters.forEach(this::ensureWorker);
+                workers.keySet().stream()
+                        .filter(c -> !clusters.contains(c))
+                        .toList()
+                        .forEach(this::removeWorker);
+                health.dropOlderThan(Instant.now().minus(config.coordinator().healthViewMaxAge()));
             } catch (RuntimeException e) {
                 LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
             }
@@ -159,11 +168,30 @@ public class Coordinator {
         }
         workers.computeIfAbsent(cluster, c -> {
             ClusterWorker worker = new ClusterWorker(
-                    c, name, store, agents, health, events, config.coordinator(), lease, Clock.systemUTC());
+                    c,
+                    name,
+                    store,
+                    agents,
+                    health,
+                    events,
+                    config.coordinator(),
+                    lease::lease,
+                    Clock.systemUTC(),
+                    System::nanoTime);
             worker.start();
             LOG.infof("cluster %s found in etcd", c);
             return worker;
         });
+    }
+
+    /** {@code cluster} has no keys any more (only an election key): its worker hands over and ends. */
+    private void removeWorker(String cluster) {
+        ClusterWorker worker = workers.remove(cluster);
+        if (worker != null) {
+            worker.stop();
+            health.forget(cluster);
+            LOG.infof("cluster %s is gone from etcd", cluster);
+        }
     }
 
     private static void closeQuietly(AutoCloseable c) {
