@@ -2,8 +2,10 @@ package io.pgha.coordinator.etcd;
 
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.RouterReport;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiConsumer;
 
@@ -21,6 +23,12 @@ public interface CoordinatorStore extends AutoCloseable {
     ClusterSnapshot read(String cluster);
 
     EtcdLayout layout(String cluster);
+
+    /**
+     * What every config-renderer of {@code cluster} reports having applied, by router name; a report
+     * that cannot be read is an empty optional (it never confirms anything).
+     */
+    Map<String, Optional<RouterReport>> routers(String cluster);
 
     /** The clusters that have keys under the namespace other than an election key, sorted. */
     List<String> clusters();

@@ -47,7 +47,7 @@ final class ClusterWorker implements ClusterStep.Executor {
     private final ClusterContext ctx;
     private final LongSupplier lease;
     private final Thread thread;
-    private final LeaderMemory memory = new LeaderMemory();
+    private final LeaderMemory memory;
     private final TopologyPublisher topology;
     private final StatusWriter status;
     private final SyncKeeper sync;
@@ -70,6 +70,7 @@ final class ClusterWorker implements ClusterStep.Executor {
             LongSupplier nanoTime) {
         this.ctx = new ClusterContext(cluster, me, store, agents, health, events, settings, clock, nanoTime);
         this.lease = lease;
+        this.memory = new LeaderMemory(cluster);
         this.topology = new TopologyPublisher(ctx);
         this.status = new StatusWriter(ctx, memory);
         this.sync = new SyncKeeper(ctx);

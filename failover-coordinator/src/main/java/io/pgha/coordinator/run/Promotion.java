@@ -1,6 +1,7 @@
 package io.pgha.coordinator.run;
 
 import io.pgha.coordinator.decide.CandidateRanking;
+import io.pgha.coordinator.decide.ColdStart;
 import io.pgha.coordinator.decide.FailoverPolicy;
 import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.coordinator.decide.Ranking;
@@ -13,12 +14,14 @@ import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.ElectionEvent.Exclusion;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
 /**
@@ -71,7 +74,11 @@ final class Promotion {
         status.forgetFailureMessage();
         String former = memory.lastLeader;
         Set<String> promotable = syncSet.map(s -> Set.copyOf(s.members())).orElse(Set.of());
-        Ranking ranking = rank(snapshot, config, promotable, request);
+        Optional<Ranking> ranked = rank(snapshot, config, syncSet, promotable, request);
+        if (ranked.isEmpty()) {
+            return false; // a cold start waits for a member that may hold every commit
+        }
+        Ranking ranking = ranked.get();
         List<MemberSnapshot> candidates = request.requested() == null
                 ? ranking.eligible()
                 : ranking.eligible().stream()
@@ -146,7 +153,13 @@ final class Promotion {
         return false;
     }
 
-    private Ranking rank(ClusterSnapshot snapshot, DynamicConfig config, Set<String> promotable, Request request) {
+    /** The candidates in order, or empty while a cold start waits (reported in {@code /status}). */
+    private Optional<Ranking> rank(
+            ClusterSnapshot snapshot,
+            DynamicConfig config,
+            Optional<SyncSet> syncSet,
+            Set<String> promotable,
+            Request request) {
         String former = memory.lastLeader;
         List<MemberEntry> others = snapshot.members().values().stream()
                 .filter(m -> !m.name().equals(former))
@@ -168,7 +181,42 @@ final class Promotion {
                 config.synchronousMode(),
                 promotable,
                 request.ignoreLag() || request.kind() == Kind.SWITCHOVER);
-        return CandidateRanking.rank(snapshots, policy);
+        if (former == null) {
+            // no leader seen alive: every node was stopped, or this replica took over a leaderless cluster
+            policy = policy.coldStart(StatusWriter.recordedLeader(snapshot, config, syncSet));
+            Optional<String> awaiting = coldStartAwaiting(policy, snapshots, request.kind());
+            if (awaiting.isPresent()) {
+                status.report(
+                        request.kind().what,
+                        null,
+                        "cold start: " + awaiting.get(),
+                        CandidateRanking.rank(snapshots, policy).exclusionsForEvent(),
+                        "failed");
+                return Optional.empty();
+            }
+        }
+        return Optional.of(CandidateRanking.rank(snapshots, policy));
+    }
+
+    /** Whom a cold start still waits for ({@link ColdStart}); a manual failover never waits. */
+    private Optional<String> coldStartAwaiting(FailoverPolicy policy, List<MemberSnapshot> snapshots, Kind kind) {
+        Set<String> running = snapshots.stream()
+                .filter(m -> m.agentAnswered() && m.running())
+                .map(MemberSnapshot::name)
+                .collect(Collectors.toSet());
+        if (running.isEmpty()) {
+            memory.coldStartSinceNanos = 0; // the wait for the last leader counts from the first member running
+        } else if (memory.coldStartSinceNanos == 0) {
+            memory.coldStartSinceNanos = ctx.nanos();
+        }
+        if (kind == Kind.MANUAL) {
+            return Optional.empty();
+        }
+        return ColdStart.awaiting(
+                policy,
+                running,
+                Duration.ofNanos(ctx.nanos() - memory.coldStartSinceNanos),
+                ctx.settings.coldStartWait());
     }
 
     private void noCandidate(ClusterSnapshot snapshot, Request request, Ranking ranking, List<Exclusion> excluded) {

@@ -3,13 +3,16 @@ package io.pgha.coordinator.run;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgha.core.DynamicConfig;
 import io.pgha.core.Json;
 import io.pgha.core.MemberStatus;
+import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.ElectionEvent.Exclusion;
 import io.pgha.events.Lsn;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
@@ -91,6 +94,7 @@ final class StatusWriter {
         }
         ObjectNode status = statusNode(snapshot);
         status.put("optime", lsn.value());
+        status.put("leader", memory.lastLeader); // remembered for a cold start
         if (writeStatusNode(status)) {
             statusWritten = lsn;
             statusWrittenNanos = ctx.nanos();
@@ -101,6 +105,27 @@ final class StatusWriter {
     static Lsn optime(ClusterSnapshot snapshot) {
         JsonNode optime = statusNode(snapshot).path("optime");
         return optime.isIntegralNumber() ? new Lsn(optime.asLong()) : null;
+    }
+
+    /**
+     * The last leader etcd remembers: {@code /sync}'s leader in synchronous mode (it acknowledged
+     * commits only with its set), else {@code /status}'s, else the newest {@code /history} row's.
+     */
+    static String recordedLeader(ClusterSnapshot snapshot, DynamicConfig config, Optional<SyncSet> sync) {
+        if (config.synchronousMode() && sync.isPresent() && sync.get().leader() != null) {
+            return sync.get().leader();
+        }
+        JsonNode status = statusNode(snapshot).path("leader");
+        if (status.isTextual()) {
+            return status.asText();
+        }
+        try {
+            JsonNode history = Json.MAPPER.readTree(snapshot.history().orElse("[]"));
+            JsonNode last = history.isArray() && history.size() > 0 ? history.get(history.size() - 1) : null;
+            return last != null && last.path(4).isTextual() ? last.path(4).asText() : null;
+        } catch (Exception e) {
+            return null;
+        }
     }
 
     /** Appends Patroni's history row: [timeline, lsn, reason, time, new leader]. */

@@ -6,6 +6,7 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.core.store.RouterReport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -75,6 +76,22 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
     @Override
     public EtcdLayout layout(String cluster) {
         return new EtcdLayout(namespace, cluster);
+    }
+
+    @Override
+    public synchronized Map<String, Optional<RouterReport>> routers(String cluster) {
+        String prefix = layout(cluster).routers();
+        Map<String, Optional<RouterReport>> reports = new TreeMap<>();
+        for (var e : keys.subMap(prefix, prefix + Character.MAX_VALUE).entrySet()) {
+            Optional<RouterReport> report;
+            try {
+                report = Optional.of(RouterReport.fromJson(e.getValue().value(), e.getKey()));
+            } catch (IllegalArgumentException ex) {
+                report = Optional.empty();
+            }
+            reports.put(e.getKey().substring(prefix.length()), report);
+        }
+        return reports;
     }
 
     @Override

@@ -67,6 +67,16 @@ final class WorkerHarness {
         }
 
         @Override
+        public Duration routingTimeout() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
+        public Duration coldStartWait() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
         public Duration healthViewMaxAge() {
             return Duration.ofSeconds(15);
         }
