@@ -5,6 +5,7 @@ import static io.pgha.coordinator.run.WorkerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.core.SyncSet;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.time.Duration;
@@ -144,5 +145,40 @@ class ClusterWorkerTest {
         assertThat(h.events.acknowledged(ElectionEvent.SwitchoverCompleted.class))
                 .singleElement()
                 .satisfies(c -> assertThat(c.candidate()).isEqualTo("pg-1"));
+    }
+
+    @Test
+    void aStandbyBecomesPromotableOnlyOnceThePrimaryWaitedForItLongEnoughAndItCaughtUp() {
+        h.store.put(CLUSTER, "config", "{\"synchronous_mode\":true}", 0);
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        ClusterWorker worker = h.worker();
+
+        worker.step(); // the primary should wait for pg-1 first
+        assertThat(sync()).isEqualTo(new SyncSet("pg-0", "", "pg-1"));
+
+        h.primaryApplied("pg-0", "FIRST 1 (\"pg-1\")", "0/5000100");
+        worker.step(); // applied: the position of this report does not count
+        h.nanos.addAndGet(Duration.ofMillis(999).toNanos());
+        h.primaryApplied("pg-0", "FIRST 1 (\"pg-1\")", "0/5000200");
+        worker.step(); // a later report, but before sync-settle
+        assertThat(sync().members()).isEmpty();
+
+        h.nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        h.primaryApplied("pg-0", "FIRST 1 (\"pg-1\")", "0/5000300");
+        worker.step(); // settled at 0/5000300; pg-1 has flushed only 0/5000000
+        assertThat(sync().members()).isEmpty();
+
+        h.runsAs("pg-1", "replica", "0/5000200"); // past the earlier reports, not the settled one
+        worker.step();
+        assertThat(sync().members()).isEmpty();
+
+        h.runsAs("pg-1", "replica", "0/5000300");
+        worker.step();
+        assertThat(sync()).isEqualTo(new SyncSet("pg-0", "pg-1", null));
+    }
+
+    private SyncSet sync() {
+        return SyncSet.fromJson(h.store.value(CLUSTER, "sync").orElseThrow());
     }
 }

@@ -162,6 +162,28 @@ final class WorkerHarness {
         return memberLease;
     }
 
+    /** The primary's agent reports {@code standbyNames} applied at {@code lsn} (a new report: a new revision). */
+    void primaryApplied(String name, String standbyNames, String lsn) {
+        long memberLease = store.read(CLUSTER).member(name).orElseThrow().lease();
+        MemberStatus s = status(name, "primary", lsn);
+        store.putMember(
+                CLUSTER,
+                new MemberStatus(
+                        s.connUrl(),
+                        s.apiUrl(),
+                        s.role(),
+                        s.state(),
+                        s.timeline(),
+                        s.xlogLocation(),
+                        s.receiveLsn(),
+                        s.replayLsn(),
+                        s.tags(),
+                        standbyNames,
+                        s.version()),
+                name,
+                memberLease);
+    }
+
     /** What {@code name}'s agent publishes once it runs as {@code role}. */
     void runsAs(String name, String role, String lsn) {
         long memberLease = store.read(CLUSTER).member(name).orElseThrow().lease();
