@@ -17,12 +17,10 @@ import io.pgha.events.ElectionEvent;
 import io.pgha.messaging.EventPublisher;
 import java.time.Clock;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -36,9 +34,6 @@ import org.jboss.logging.MDC;
  */
 final class ClusterWorker implements ClusterStep.Executor {
     private static final Logger LOG = Logger.getLogger(ClusterWorker.class);
-
-    /** A manual failover requested through REST while this replica leads and there is no leader. */
-    record ManualFailover(String candidate, boolean ignoreLag, CompletableFuture<String> done) {}
 
     /** What one run read: the snapshot and its parsed keys. */
     private record Observed(
@@ -54,7 +49,7 @@ final class ClusterWorker implements ClusterStep.Executor {
     private final SwitchoverSteps switchovers;
     private final Promotion promotion;
     private final UnpromotedLeader unpromoted;
-    private final AtomicReference<ManualFailover> manual = new AtomicReference<>();
+    private final ManualRequests manual;
     private Observed observed;
 
     ClusterWorker(
@@ -71,6 +66,7 @@ final class ClusterWorker implements ClusterStep.Executor {
         this.ctx = new ClusterContext(cluster, me, store, agents, health, events, settings, clock, nanoTime);
         this.lease = lease;
         this.memory = new LeaderMemory(cluster);
+        this.manual = new ManualRequests(cluster);
         this.topology = new TopologyPublisher(ctx);
         this.status = new StatusWriter(ctx, memory);
         this.sync = new SyncKeeper(ctx);
@@ -104,13 +100,9 @@ final class ClusterWorker implements ClusterStep.Executor {
      * @throws ManualFailoverInFlight while an earlier one has not been answered yet
      */
     CompletableFuture<String> manualFailover(String candidate, boolean ignoreLag) {
-        ManualFailover request = new ManualFailover(candidate, ignoreLag, new CompletableFuture<>());
-        if (!manual.compareAndSet(null, request)) {
-            ManualFailover earlier = manual.get();
-            throw new ManualFailoverInFlight(ctx.cluster, earlier == null ? candidate : earlier.candidate());
-        }
+        CompletableFuture<String> done = manual.ask(candidate, ignoreLag);
         wake();
-        return request.done();
+        return done;
     }
 
     /**
@@ -218,7 +210,7 @@ final class ClusterWorker implements ClusterStep.Executor {
                 o.sync().isPresent(),
                 o.switchover().orElse(null),
                 leader != null && !o.config().pause() && unpromotedOverdue(snapshot),
-                manual.get() != null,
+                manual.pending() != null,
                 ctx.clock.instant());
     }
 
@@ -241,9 +233,9 @@ final class ClusterWorker implements ClusterStep.Executor {
 
     @Override
     public boolean refuseManual(String reason) {
-        ManualFailover request = manual.get();
+        ManualRequests.Request request = manual.pending();
         if (request != null) {
-            answer(request, reason);
+            manual.answer(request, reason);
         }
         return true;
     }
@@ -268,16 +260,8 @@ final class ClusterWorker implements ClusterStep.Executor {
 
     @Override
     public boolean takeBackUnpromoted(String member) {
-        LeaderKey leader = observed.snapshot().leader().orElseThrow();
         unpromoted.reset();
-        boolean taken = ctx.store.takeBackLeader(ctx.cluster, leader.modRevision(), ctx.electionRevision());
-        String reason = member + " held the leader key for "
-                + ctx.settings.promoteTimeout().toSeconds() + " s but kept running as a replica"
-                + (taken ? "; its leader key was taken back" : "");
-        LOG.warnf("%s: %s", ctx.cluster, reason);
-        ctx.publish(new ElectionEvent.FailoverFailed(
-                ctx.cluster, leader.modRevision(), null, member, reason, List.of(), ctx.clock.instant()));
-        return !taken; // taken: the next run fails over
+        return !promotion.takeBackUnpromoted(observed.snapshot().leader().orElseThrow()); // taken: fail over next
     }
 
     @Override
@@ -318,18 +302,15 @@ final class ClusterWorker implements ClusterStep.Executor {
 
     @Override
     public boolean manualFailover() {
-        ManualFailover request = manual.get();
+        ManualRequests.Request request = manual.pending();
         if (request == null) {
             return true;
         }
         boolean done =
                 promote(new Promotion.Request(Promotion.Kind.MANUAL, request.candidate(), null, request.ignoreLag()));
-        answer(
-                request,
-                done
-                        ? null
-                        : Objects.requireNonNullElse(
-                                status.lastFailureMessage(), "it did not complete; see the coordinator's log"));
+        String failure = Objects.requireNonNullElse(
+                status.lastFailureMessage(), "it did not complete; see the coordinator's log");
+        manual.answer(request, done ? null : failure);
         return true;
     }
 
@@ -349,12 +330,6 @@ final class ClusterWorker implements ClusterStep.Executor {
 
     private boolean promote(Promotion.Request request) {
         return promotion.promote(observed.snapshot(), observed.config(), observed.sync(), request);
-    }
-
-    /** Answers {@code request} and lets the next one in (cleared first: its caller may ask again at once). */
-    private void answer(ManualFailover request, String failure) {
-        manual.compareAndSet(request, null);
-        request.done().complete(failure);
     }
 
     /** For the status API. */

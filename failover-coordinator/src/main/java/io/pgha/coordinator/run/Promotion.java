@@ -11,6 +11,7 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.ElectionEvent.Exclusion;
@@ -288,6 +289,22 @@ final class Promotion {
         LOG.infof(
                 "%s of %s completed: %s is primary (epoch %d) after %d ms",
                 kind.what, ctx.cluster, winner, epoch, millis);
+    }
+
+    /**
+     * Takes back a leader key whose member has run as a replica for promote-timeout since this replica
+     * first saw the key (the replica that wrote it may have stopped leading before the promotion).
+     * True when it was taken back.
+     */
+    boolean takeBackUnpromoted(LeaderKey leader) {
+        boolean taken = ctx.store.takeBackLeader(ctx.cluster, leader.modRevision(), ctx.electionRevision());
+        String reason = leader.member() + " held the leader key for "
+                + ctx.settings.promoteTimeout().toSeconds() + " s but kept running as a replica"
+                + (taken ? "; its leader key was taken back" : "");
+        LOG.warnf("%s: %s", ctx.cluster, reason);
+        ctx.publish(new ElectionEvent.FailoverFailed(
+                ctx.cluster, leader.modRevision(), null, leader.member(), reason, List.of(), ctx.clock.instant()));
+        return taken;
     }
 
     private void takeBack(String what, String former, String candidate, long epoch, List<Exclusion> excluded) {

@@ -181,4 +181,24 @@ class ClusterWorkerTest {
     private SyncSet sync() {
         return SyncSet.fromJson(h.store.value(CLUSTER, "sync").orElseThrow());
     }
+
+    @Test
+    void aLeaderKeyLeftByAStoppedCoordinatorIsTakenBackWhenItsMemberNeverPromotes() {
+        long lease = h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/5000000");
+        h.store.put(CLUSTER, "leader", "pg-1", lease); // written by a replica that stopped meanwhile
+        ClusterWorker worker = h.worker();
+
+        worker.step();
+        h.nanos.addAndGet(Duration.ofSeconds(14).toNanos());
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-1");
+
+        h.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "leader")).isEmpty();
+        assertThat(h.events.acknowledged(ElectionEvent.FailoverFailed.class))
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("kept running as a replica"));
+    }
 }
