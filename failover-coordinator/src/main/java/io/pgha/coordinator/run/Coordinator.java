@@ -15,10 +15,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -38,7 +36,7 @@ public class Coordinator {
     @Inject
     EventPublisher events;
 
-    private final Map<String, ClusterWorker> workers = new ConcurrentHashMap<>();
+    private ClusterWorkers workers;
     private String name;
     private String token;
     private CoordinatorStore store;
@@ -56,6 +54,7 @@ public class Coordinator {
         agents = new AgentClient(config.coordinator().agentTimeout());
         lease = new LeaseKeeper(store, config.coordinator().electionTtl());
         lease.start();
+        workers = new ClusterWorkers(this::newWorker, health);
         running = true;
         watch = store.watch(this::changed, () -> LOG.debug("etcd watch error; discovery continues"));
         discovery = new Thread(this::discoverLoop, "cluster-discovery");
@@ -74,7 +73,9 @@ public class Coordinator {
         if (discovery != null) {
             discovery.interrupt();
         }
-        workers.values().forEach(ClusterWorker::stop);
+        if (workers != null) {
+            workers.stopAll();
+        }
         closeQuietly(watch);
         if (lease != null) {
             lease.close();
@@ -111,7 +112,7 @@ public class Coordinator {
 
     /** The clusters this replica knows of, sorted. */
     public List<String> clusters() {
-        return workers.keySet().stream().sorted().toList();
+        return workers.clusters();
     }
 
     /** True when this replica leads {@code cluster}. */
@@ -135,19 +136,14 @@ public class Coordinator {
         if (worker != null) {
             worker.wake();
         } else if (running && !key.equals(CoordinatorStore.ELECTION_KEY)) {
-            ensureWorker(cluster);
+            workers.ensure(cluster);
         }
     }
 
     private void discoverLoop() {
         while (running) {
             try {
-                List<String> clusters = store.clusters();
-                clusters.forEach(this::ensureWorker);
-                workers.keySet().stream()
-                        .filter(c -> !clusters.contains(c))
-                        .toList()
-                        .forEach(this::removeWorker);
+                workers.reconcile(store.clusters());
                 health.dropOlderThan(Instant.now().minus(config.coordinator().healthViewMaxAge()));
             } catch (RuntimeException e) {
                 LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
@@ -160,38 +156,18 @@ public class Coordinator {
         }
     }
 
-    private void ensureWorker(String cluster) {
-        try {
-            io.pgha.core.EtcdLayout.requireName("cluster", cluster);
-        } catch (IllegalArgumentException e) {
-            return;
-        }
-        workers.computeIfAbsent(cluster, c -> {
-            ClusterWorker worker = new ClusterWorker(
-                    c,
-                    name,
-                    store,
-                    agents,
-                    health,
-                    events,
-                    config.coordinator(),
-                    lease::lease,
-                    Clock.systemUTC(),
-                    System::nanoTime);
-            worker.start();
-            LOG.infof("cluster %s found in etcd", c);
-            return worker;
-        });
-    }
-
-    /** {@code cluster} has no keys any more (only an election key): its worker hands over and ends. */
-    private void removeWorker(String cluster) {
-        ClusterWorker worker = workers.remove(cluster);
-        if (worker != null) {
-            worker.stop();
-            health.forget(cluster);
-            LOG.infof("cluster %s is gone from etcd", cluster);
-        }
+    private ClusterWorker newWorker(String cluster) {
+        return new ClusterWorker(
+                cluster,
+                name,
+                store,
+                agents,
+                health,
+                events,
+                config.coordinator(),
+                lease::lease,
+                Clock.systemUTC(),
+                System::nanoTime);
     }
 
     private static void closeQuietly(AutoCloseable c) {
