@@ -209,12 +209,23 @@ final class ClusterWorker implements ClusterStep.Executor {
                 o.config().synchronousMode(),
                 o.sync().isPresent(),
                 o.switchover().orElse(null),
-                leader != null && !o.config().pause() && unpromotedOverdue(snapshot),
+                asksUnpromoted(o) && unpromotedOverdue(snapshot),
                 manual.pending() != null,
                 ctx.clock.instant());
     }
 
-    /** Asked only with a leader and not paused: it starts the leader key's clock. */
+    /**
+     * Whether the unpromoted-key watch applies: bootstrapped, a leader, not paused, no scheduled
+     * switchover (asking starts the leader key's clock, so it is asked only then).
+     */
+    private static boolean asksUnpromoted(Observed o) {
+        return o.snapshot().initialize().isPresent()
+                && o.snapshot().leader().isPresent()
+                && !o.config().pause()
+                && o.switchover().filter(Switchover::scheduled).isEmpty();
+    }
+
+    /** Whether the leader key has named a running replica for promote-timeout. */
     private boolean unpromotedOverdue(ClusterSnapshot snapshot) {
         boolean runsAsReplica = snapshot.leaderMember()
                 .map(MemberEntry::status)
