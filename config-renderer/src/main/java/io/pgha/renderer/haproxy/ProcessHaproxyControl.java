@@ -1,5 +1,6 @@
 package io.pgha.renderer.haproxy;
 
+import io.pgha.core.HaproxySocket;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -139,7 +140,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
         }
         saveServerState();
         try {
-            UnixSocketCommand.send(masterSocket, "reload", SOCKET_TIMEOUT);
+            HaproxySocket.send(masterSocket, "reload", SOCKET_TIMEOUT);
         } catch (IOException e) {
             // The master re-executes itself on reload and may drop the connection first: the status tells.
             LOG.debugf("reload command on %s: %s", masterSocket, e.getMessage());
@@ -148,7 +149,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
         IOException last = null;
         while (System.nanoTime() - deadline < 0) {
             try {
-                String proc = UnixSocketCommand.send(masterSocket, "show proc", SOCKET_TIMEOUT);
+                String proc = HaproxySocket.send(masterSocket, "show proc", SOCKET_TIMEOUT);
                 MasterStatus now = MasterStatus.parse(proc);
                 if (now.reloads() > before.reloads()) {
                     if (now.failed() > before.failed()) {
@@ -177,8 +178,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
     @Override
     public String runtime(String command) {
         try {
-            return UnixSocketCommand.send(runtimeSocket, command, SOCKET_TIMEOUT)
-                    .strip();
+            return HaproxySocket.send(runtimeSocket, command, SOCKET_TIMEOUT).strip();
         } catch (IOException e) {
             throw new HaproxyException(
                     "HAProxy's runtime API " + runtimeSocket + " did not take '" + command + "': " + e.getMessage(),
@@ -198,7 +198,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
             return;
         }
         try {
-            String state = UnixSocketCommand.send(runtimeSocket, "show servers state", SOCKET_TIMEOUT);
+            String state = HaproxySocket.send(runtimeSocket, "show servers state", SOCKET_TIMEOUT);
             Path saving = stateFile.resolveSibling(stateFile.getFileName() + ".saving");
             Files.writeString(saving, state);
             Files.move(saving, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -211,12 +211,12 @@ public final class ProcessHaproxyControl implements HaproxyControl {
     }
 
     private MasterStatus masterStatus() throws IOException {
-        return MasterStatus.parse(UnixSocketCommand.send(masterSocket, "show proc", SOCKET_TIMEOUT));
+        return MasterStatus.parse(HaproxySocket.send(masterSocket, "show proc", SOCKET_TIMEOUT));
     }
 
     private String startupLogs() {
         try {
-            String logs = UnixSocketCommand.send(masterSocket, "show startup-logs", SOCKET_TIMEOUT)
+            String logs = HaproxySocket.send(masterSocket, "show startup-logs", SOCKET_TIMEOUT)
                     .strip();
             return logs.isEmpty() ? "(no startup logs)" : logs;
         } catch (IOException e) {
