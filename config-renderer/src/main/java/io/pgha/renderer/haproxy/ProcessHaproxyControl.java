@@ -97,16 +97,6 @@ public final class ProcessHaproxyControl implements HaproxyControl {
     }
 
     @Override
-    public void prepareUnchecked(String text) {
-        try {
-            Files.createDirectories(candidate.getParent());
-            Files.writeString(candidate, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the candidate configuration " + candidate, e);
-        }
-    }
-
-    @Override
     public void install() {
         try {
             Files.move(candidate, config, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

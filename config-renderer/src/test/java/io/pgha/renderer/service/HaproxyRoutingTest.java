@@ -150,6 +150,69 @@ class HaproxyRoutingTest {
     }
 
     @Test
+    void aLeaderWithANewlineIsRefusedAndNothingOfItReachesTheFile() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        String good = haproxy.file;
+        haproxy.runtimeCommands.clear();
+
+        TopologyChanged hostile = topology(2, "pg-0", 3);
+        routing.offer(new TopologyChanged(
+                "main",
+                2,
+                "pg-1\nlisten evil\n    bind 0.0.0.0:6666",
+                hostile.members(),
+                List.of(),
+                false,
+                Topologies.AT));
+
+        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        assertThat(haproxy.file).isEqualTo(good);
+        assertThat(haproxy.writes).isEqualTo(1);
+        assertThat(haproxy.runtimeCommands).isEmpty();
+        assertThat(routing.status().lastError().stage()).isEqualTo("topology");
+        assertThat(routing.status().lastError().reason()).contains("leader", "control character");
+        assertThat(metrics.get("pgha_renderer_rejected")
+                        .tags("cluster", "main", "stage", "topology")
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void aChangeOfCommentsOnlyIsValidatedBeforeItIsInstalled() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+
+        haproxy.valid = text -> !text.contains("epoch 2");
+        routing.offer(topology(2, "pg-0", 3));
+
+        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        assertThat(haproxy.file).contains("epoch 1").doesNotContain("epoch 2");
+        assertThat(routing.status().lastError().stage()).isEqualTo("validation");
+        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
+    }
+
+    @Test
+    void aRuntimeUpdateIsValidatedBeforeTheFileIsInstalledOrAServerChanged() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        haproxy.runtimeCommands.clear();
+
+        haproxy.valid = text -> !text.contains("leader pg-1");
+        routing.offer(topology(2, "pg-1", 3));
+
+        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        assertThat(haproxy.file).contains("leader pg-0");
+        assertThat(haproxy.runtimeCommands).isEmpty();
+        assertThat(routing.status().lastError().stage()).isEqualTo("validation");
+    }
+
+    @Test
     void aRestartedRendererThatFindsItsFileDoesNotReload() {
         routing.offer(topology(1, "pg-0", 3));
         routing.caughtUp();
