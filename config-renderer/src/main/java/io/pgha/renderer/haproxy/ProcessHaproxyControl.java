@@ -1,18 +1,17 @@
 package io.pgha.renderer.haproxy;
 
+import io.pgha.core.BoundedCommand;
 import io.pgha.core.HaproxySocket;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -67,32 +66,30 @@ public final class ProcessHaproxyControl implements HaproxyControl {
         }
     }
 
+    /**
+     * {@code haproxy -c -f <candidate>}, bounded by {@code validateTimeout}: a check that hangs (or a
+     * child of it that keeps its output open) is killed with its child processes and counts as refused.
+     */
     @Override
     public Validation validate(String text) {
         try {
             Files.createDirectories(candidate.getParent());
             Files.writeString(candidate, text);
-            Process process = new ProcessBuilder(List.of(binary, "-c", "-f", candidate.toString()))
-                    .redirectErrorStream(true)
-                    .start();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (!process.waitFor(validateTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+            BoundedCommand.Result check =
+                    BoundedCommand.run(List.of(binary, "-c", "-f", candidate.toString()), Map.of(), validateTimeout);
+            if (check.timedOut()) {
                 return new Validation(
-                        false, binary + " -c did not finish within " + validateTimeout.toMillis() + " ms");
+                        false,
+                        binary + " -c did not finish within " + validateTimeout.toMillis()
+                                + " ms (pgha.renderer.haproxy.validate-timeout): "
+                                + check.output().strip());
             }
-            return new Validation(process.exitValue() == 0, output);
+            return new Validation(check.ok(), check.output().strip());
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "could not validate a candidate configuration with '" + binary
                             + " -c' (is HAProxy installed? set pgha.renderer.haproxy.binary)",
                     e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while validating the HAProxy configuration", e);
         }
     }
 
