@@ -51,6 +51,32 @@ class HaproxyRoutingTest {
                                 .equals(routing.status().hash()));
     }
 
+    /** Epoch 1 with leader pg-0 applied; returns its file. */
+    private String firstApplied() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        haproxy.runtimeCommands.clear();
+        return haproxy.file;
+    }
+
+    /** The one refusal: epoch 2 of main, at {@code stage}, counted; HAProxy still routes epoch 1. */
+    private void refusedAt(String stage, String... reason) {
+        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        assertThat(routing.status().lastError()).satisfies(error -> {
+            assertThat(error.cluster()).isEqualTo("main");
+            assertThat(error.epoch()).isEqualTo(2);
+            assertThat(error.stage()).isEqualTo(stage);
+            assertThat(error.reason()).contains(reason);
+        });
+        assertThat(metrics.get("pgha_renderer_rejected")
+                        .tags("cluster", "main", "stage", stage)
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
+    }
+
     @Test
     void nothingIsRenderedBeforeTheTopicWasReadToItsEnd() {
         routing.offer(topology(1, "pg-0", 3));
@@ -108,30 +134,15 @@ class HaproxyRoutingTest {
 
     @Test
     void anInvalidMemberKeepsTheLastGoodConfigurationAndIsReported() {
-        routing.offer(topology(1, "pg-0", 3));
-        routing.caughtUp();
-        applied(1);
-        String good = haproxy.file;
+        String good = firstApplied();
 
         TopologyChanged bad = topology(2, "pg-0", 3);
         List<Member> members = new ArrayList<>(bad.members());
         members.add(Topologies.member("pg-3", MemberRole.REPLICA, 0, 8011));
         routing.offer(Topologies.withMembers(bad, members));
 
-        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        refusedAt("topology", "member pg-3: port 0");
         assertThat(haproxy.file).isEqualTo(good);
-        assertThat(routing.status().lastError()).satisfies(error -> {
-            assertThat(error.cluster()).isEqualTo("main");
-            assertThat(error.epoch()).isEqualTo(2);
-            assertThat(error.stage()).isEqualTo("topology");
-            assertThat(error.reason()).contains("member pg-3: port 0");
-        });
-        assertThat(metrics.get("pgha_renderer_rejected")
-                        .tags("cluster", "main", "stage", "topology")
-                        .counter()
-                        .count())
-                .isEqualTo(1.0);
-        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
     }
 
     @Test
@@ -151,11 +162,7 @@ class HaproxyRoutingTest {
 
     @Test
     void aLeaderWithANewlineIsRefusedAndNothingOfItReachesTheFile() {
-        routing.offer(topology(1, "pg-0", 3));
-        routing.caughtUp();
-        applied(1);
-        String good = haproxy.file;
-        haproxy.runtimeCommands.clear();
+        String good = firstApplied();
 
         TopologyChanged hostile = topology(2, "pg-0", 3);
         routing.offer(new TopologyChanged(
@@ -167,49 +174,33 @@ class HaproxyRoutingTest {
                 false,
                 Topologies.AT));
 
-        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        refusedAt("topology", "leader", "control character");
         assertThat(haproxy.file).isEqualTo(good);
         assertThat(haproxy.writes).isEqualTo(1);
         assertThat(haproxy.runtimeCommands).isEmpty();
-        assertThat(routing.status().lastError().stage()).isEqualTo("topology");
-        assertThat(routing.status().lastError().reason()).contains("leader", "control character");
-        assertThat(metrics.get("pgha_renderer_rejected")
-                        .tags("cluster", "main", "stage", "topology")
-                        .counter()
-                        .count())
-                .isEqualTo(1.0);
-        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
     }
 
     @Test
     void aChangeOfCommentsOnlyIsValidatedBeforeItIsInstalled() {
-        routing.offer(topology(1, "pg-0", 3));
-        routing.caughtUp();
-        applied(1);
+        String good = firstApplied();
 
         haproxy.valid = text -> !text.contains("epoch 2");
         routing.offer(topology(2, "pg-0", 3));
 
-        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
-        assertThat(haproxy.file).contains("epoch 1").doesNotContain("epoch 2");
-        assertThat(routing.status().lastError().stage()).isEqualTo("validation");
-        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
+        refusedAt("validation", "[ALERT] invalid");
+        assertThat(haproxy.file).isEqualTo(good);
     }
 
     @Test
     void aRuntimeUpdateIsValidatedBeforeTheFileIsInstalledOrAServerChanged() {
-        routing.offer(topology(1, "pg-0", 3));
-        routing.caughtUp();
-        applied(1);
-        haproxy.runtimeCommands.clear();
+        String good = firstApplied();
 
         haproxy.valid = text -> !text.contains("leader pg-1");
         routing.offer(topology(2, "pg-1", 3));
 
-        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
-        assertThat(haproxy.file).contains("leader pg-0");
+        refusedAt("validation", "[ALERT] invalid");
+        assertThat(haproxy.file).isEqualTo(good);
         assertThat(haproxy.runtimeCommands).isEmpty();
-        assertThat(routing.status().lastError().stage()).isEqualTo("validation");
     }
 
     @Test
