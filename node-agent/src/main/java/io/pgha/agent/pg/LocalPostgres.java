@@ -71,6 +71,11 @@ public final class LocalPostgres implements PostgresControl {
         return s.dataDir().toAbsolutePath().getParent();
     }
 
+    /** The Unix socket's directory: private to the user PostgreSQL runs as (mode 0700). */
+    private Path socketDir() {
+        return nodeDir().resolve("socket");
+    }
+
     private Path logFile() {
         return nodeDir().resolve("postgresql.log");
     }
@@ -142,7 +147,8 @@ public final class LocalPostgres implements PostgresControl {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("listen_addresses", s.listenHost());
         conf.put("port", Integer.toString(s.port()));
-        conf.put("unix_socket_directories", nodeDir().toString());
+        conf.put("unix_socket_directories", socketDir().toString());
+        conf.put("unix_socket_permissions", "0700");
         conf.put("cluster_name", s.member());
         conf.put("wal_level", "replica");
         conf.put("hot_standby", "on");
@@ -170,21 +176,14 @@ public final class LocalPostgres implements PostgresControl {
             conf.put("primary_conninfo", "");
             conf.put("primary_slot_name", "");
         }
-        StringBuilder text = new StringBuilder("# written by the pgha node-agent before every start: do not edit\n");
-        conf.forEach((k, v) ->
-                text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
-        String method = s.passwords() ? "scram-sha-256" : "trust";
-        String hba = String.join(
-                "\n",
-                "# written by the pgha node-agent",
-                "local all all trust",
-                "local replication all trust",
-                "host replication " + s.replicationUser() + " " + s.allowedCidr() + " " + method,
-                "host replication " + s.superuser() + " " + s.allowedCidr() + " " + method,
-                "host all all " + s.allowedCidr() + " " + method,
-                "");
+        // everything is rendered (and refused) before anything is written
+        String text = PgConfigFiles.conf("# written by the pgha node-agent before every start: do not edit", conf);
+        String hba = hba();
+        Optional<String> pgpassLine =
+                s.replicationPassword().map(password -> PgConfigFiles.pgpassLine(s.replicationUser(), password));
         try {
-            write(s.dataDir().resolve(CONF), text.toString());
+            privateSocketDir();
+            write(s.dataDir().resolve(CONF), text);
             write(s.dataDir().resolve("pg_hba.conf"), hba);
             Path signal = s.dataDir().resolve("standby.signal");
             if (standby) {
@@ -194,16 +193,13 @@ public final class LocalPostgres implements PostgresControl {
             } else {
                 Files.deleteIfExists(signal);
             }
-            if (s.replicationPassword().isPresent()) {
+            if (pgpassLine.isPresent()) {
                 Path pgpass = nodeDir().resolve("pgpass");
                 Path temp = nodeDir().resolve("pgpass.pgha-tmp");
                 Files.deleteIfExists(temp);
                 Files.createFile(
                         temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(
-                        temp,
-                        "*:*:*:" + s.replicationUser() + ":"
-                                + escapePgpass(s.replicationPassword().get()) + "\n");
+                Files.writeString(temp, pgpassLine.get());
                 Files.move(
                         temp,
                         pgpass,
@@ -212,6 +208,40 @@ public final class LocalPostgres implements PostgresControl {
             }
         } catch (IOException e) {
             throw new UncheckedIOException("could not write the configuration of " + s.dataDir(), e);
+        }
+    }
+
+    /**
+     * pg_hba.conf: over the Unix socket (its directory is private to PostgreSQL's OS user) every role
+     * may connect; over TCP, from {@code allowed-cidr}, with the method {@link Settings#hostAuthMethod}.
+     */
+    private String hba() {
+        String method = s.passwords() ? "scram-sha-256" : "trust";
+        String cidr = PgConfigFiles.hbaAddress(s.allowedCidr());
+        String replication = PgConfigFiles.hbaRole("pgha.postgres.replication.username", s.replicationUser());
+        String superuser = PgConfigFiles.hbaRole("pgha.postgres.superuser.username", s.superuser());
+        return String.join(
+                "\n",
+                "# written by the pgha node-agent",
+                "local all all trust",
+                "local replication all trust",
+                "host replication " + replication + " " + cidr + " " + method,
+                "host replication " + superuser + " " + cidr + " " + method,
+                "host all all " + cidr + " " + method,
+                "");
+    }
+
+    /** Creates the socket directory (mode 0700) or makes an existing one private again. */
+    private void privateSocketDir() throws IOException {
+        Path dir = socketDir();
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot make the socket directory " + dir + " private (mode 0700): it must belong to the user"
+                            + " the agent and PostgreSQL run as (" + System.getProperty("user.name") + "); chown it",
+                    e);
         }
     }
 
@@ -524,7 +554,7 @@ public final class LocalPostgres implements PostgresControl {
                 bin("pg_rewind"),
                 "-D",
                 s.dataDir().toString(),
-                "--source-server=" + conninfo(upstream, s.superuser(), false) + " dbname=postgres"));
+                "--source-server=" + conninfo(upstream, s.superuser(), false, "dbname", "postgres")));
         if (!s.fsync()) {
             command.add("--no-sync");
         }
@@ -610,14 +640,20 @@ public final class LocalPostgres implements PostgresControl {
         return c;
     }
 
-    private String conninfo(Upstream upstream, String user, boolean withPassfile) {
-        StringBuilder b = new StringBuilder("host=" + upstream.host() + " port=" + upstream.port() + " user=" + user
-                + " application_name=" + s.member() + " connect_timeout="
-                + Math.max(2, s.sqlTimeout().toSeconds()));
+    private String conninfo(Upstream upstream, String user, boolean withPassfile, String... more) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("host", upstream.host());
+        values.put("port", Integer.toString(upstream.port()));
+        values.put("user", user);
+        values.put("application_name", s.member());
+        values.put("connect_timeout", Long.toString(Math.max(2, s.sqlTimeout().toSeconds())));
         if (withPassfile && s.replicationPassword().isPresent()) {
-            b.append(" passfile=").append(nodeDir().resolve("pgpass"));
+            values.put("passfile", nodeDir().resolve("pgpass").toString());
         }
-        return b.toString();
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            values.put(more[i], more[i + 1]);
+        }
+        return PgConfigFiles.conninfo(values);
     }
 
     private static Map<String, String> passwordEnv(Optional<String> password) {
@@ -663,10 +699,6 @@ public final class LocalPostgres implements PostgresControl {
                 file,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String escapePgpass(String value) {
-        return value.replace("\\", "\\\\").replace(":", "\\:");
     }
 
     private static java.time.Instant instant(Timestamp t) {
