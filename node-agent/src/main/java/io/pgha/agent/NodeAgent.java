@@ -1001,6 +1001,7 @@ public class NodeAgent {
                         "monitoring password",
                         p.monitoring().password(),
                         p.monitoring().passwordFile()),
+                p.allowTrust(),
                 p.stopTimeout(),
                 bootstrapConfig.retryTimeoutDuration());
     }

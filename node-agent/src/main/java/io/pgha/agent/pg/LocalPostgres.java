@@ -33,7 +33,10 @@ public final class LocalPostgres implements PostgresControl {
     private static final String CONF = "pgha.conf";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
 
-    /** Everything LocalPostgres needs to know; secrets are optional and never logged. */
+    /**
+     * Everything LocalPostgres needs to know; secrets are never logged. The three passwords are
+     * required unless {@code allowTrust} ({@code pgha.postgres.allow-trust}) is set.
+     */
     public record Settings(
             String member,
             Path dataDir,
@@ -49,10 +52,45 @@ public final class LocalPostgres implements PostgresControl {
             Optional<String> replicationPassword,
             String monitoringUser,
             Optional<String> monitoringPassword,
+            boolean allowTrust,
             Duration stopTimeout,
             Duration sqlTimeout) {
+        /** Whether all three passwords are set (then every TCP connection authenticates with SCRAM). */
         boolean passwords() {
-            return superuserPassword.isPresent() || replicationPassword.isPresent() || monitoringPassword.isPresent();
+            return missingPasswords().isEmpty();
+        }
+
+        /** The properties of the passwords that are not set. */
+        List<String> missingPasswords() {
+            List<String> missing = new ArrayList<>();
+            if (superuserPassword.isEmpty()) {
+                missing.add("pgha.postgres.superuser.password");
+            }
+            if (replicationPassword.isEmpty()) {
+                missing.add("pgha.postgres.replication.password");
+            }
+            if (monitoringPassword.isEmpty()) {
+                missing.add("pgha.postgres.monitoring.password");
+            }
+            return missing;
+        }
+
+        /**
+         * How pg_hba.conf authenticates TCP connections: {@code scram-sha-256} with all three
+         * passwords, {@code trust} only when opted in; otherwise an exception naming the properties.
+         */
+        String hostAuthMethod() {
+            List<String> missing = missingPasswords();
+            if (missing.isEmpty()) {
+                return "scram-sha-256";
+            }
+            if (allowTrust) {
+                return "trust";
+            }
+            throw new IllegalArgumentException("no password set for " + String.join(", ", missing)
+                    + " (each also as a -file property, or PGHA_POSTGRES_..._PASSWORD in the environment): set"
+                    + " all three, or set pgha.postgres.allow-trust=true to let anyone from"
+                    + " pgha.postgres.allowed-cidr connect without a password (tests only)");
         }
     }
 
@@ -62,9 +100,16 @@ public final class LocalPostgres implements PostgresControl {
     private Process postmaster;
     private volatile String synchronousStandbyNames = "";
 
+    /** Fails (naming the properties) when passwords are missing and trust was not allowed. */
     public LocalPostgres(Settings settings, ProcessRunner runner) {
         this.s = settings;
         this.runner = runner;
+        if (settings.hostAuthMethod().equals("trust")) {
+            LOG.warnf(
+                    "pgha.postgres.allow-trust is set and %s not set: PostgreSQL trusts every TCP connection"
+                            + " from %s without a password. Use this only for tests.",
+                    String.join(", ", settings.missingPasswords()), settings.allowedCidr());
+        }
     }
 
     private Path nodeDir() {
@@ -216,7 +261,7 @@ public final class LocalPostgres implements PostgresControl {
      * may connect; over TCP, from {@code allowed-cidr}, with the method {@link Settings#hostAuthMethod}.
      */
     private String hba() {
-        String method = s.passwords() ? "scram-sha-256" : "trust";
+        String method = s.hostAuthMethod();
         String cidr = PgConfigFiles.hbaAddress(s.allowedCidr());
         String replication = PgConfigFiles.hbaRole("pgha.postgres.replication.username", s.replicationUser());
         String superuser = PgConfigFiles.hbaRole("pgha.postgres.superuser.username", s.superuser());

@@ -35,6 +35,7 @@ class LocalPostgresConfigureTest {
                         Optional.of("repl"),
                         "pgha_monitor",
                         Optional.of("mon"),
+                        false,
                         Duration.ofSeconds(5),
                         Duration.ofSeconds(3)),
                 new ProcessRunner());
@@ -112,5 +113,64 @@ class LocalPostgresConfigureTest {
         String hba = Files.readString(node.resolve("data/pg_hba.conf"));
         assertThat(hba.lines().filter(l -> l.startsWith("host"))).allMatch(l -> l.endsWith(" scram-sha-256"));
         assertThat(hba).contains("host replication \"replicator\" 127.0.0.0/8 scram-sha-256");
+    }
+
+    @Test
+    void missingPasswordsStopTheAgentAtStartNamingTheProperties() throws Exception {
+        Path data = Files.createDirectories(temp.resolve("node/data"));
+        assertThatThrownBy(() -> new LocalPostgres(
+                        new LocalPostgres.Settings(
+                                "pg-0",
+                                data,
+                                Path.of("/usr/lib/postgresql/15/bin"),
+                                "127.0.0.1",
+                                5432,
+                                "127.0.0.0/8",
+                                false,
+                                Map.of(),
+                                "postgres",
+                                Optional.of("su"),
+                                "replicator",
+                                Optional.empty(),
+                                "pgha_monitor",
+                                Optional.empty(),
+                                false,
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(3)),
+                        new ProcessRunner()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pgha.postgres.replication.password")
+                .hasMessageContaining("pgha.postgres.monitoring.password")
+                .hasMessageNotContaining("pgha.postgres.superuser.password")
+                .hasMessageContaining("pgha.postgres.allow-trust=true");
+    }
+
+    @Test
+    void withTheTrustOptInTcpTrustsTheAllowedNetwork() throws Exception {
+        Path data = Files.createDirectories(temp.resolve("node/data"));
+        new LocalPostgres(
+                        new LocalPostgres.Settings(
+                                "pg-0",
+                                data,
+                                Path.of("/usr/lib/postgresql/15/bin"),
+                                "127.0.0.1",
+                                5432,
+                                "127.0.0.0/8",
+                                false,
+                                Map.of(),
+                                "postgres",
+                                Optional.empty(),
+                                "replicator",
+                                Optional.empty(),
+                                "pgha_monitor",
+                                Optional.empty(),
+                                true,
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(3)),
+                        new ProcessRunner())
+                .configure(false, Optional.empty());
+        String hba = Files.readString(data.resolve("pg_hba.conf"));
+        assertThat(hba.lines().filter(l -> l.startsWith("host"))).hasSize(3).allMatch(l -> l.endsWith(" trust"));
+        assertThat(Files.readString(data.resolve("pgha.conf"))).doesNotContain("password_encryption");
     }
 }
