@@ -153,6 +153,7 @@ public class NodeAgent {
                             + e.getMessage() + "; start etcd or fix the endpoints",
                     e);
         }
+        io.pgha.agent.decide.SlotNames.refuseCollision(me, snapshot.members().keySet());
         dynamic = snapshot.config().flatMap(this::parseDynamic).orElse(bootstrapConfig);
         fencing = new Fencing(dynamic.ttlDuration(), safetyMargin);
         register(layout);

@@ -32,6 +32,7 @@ public final class LocalPostgres implements PostgresControl {
     private static final Logger LOG = Logger.getLogger(LocalPostgres.class);
     private static final String CONF = "pgha.conf";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
+    private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
 
     /**
      * Everything LocalPostgres needs to know; secrets are never logged. The three passwords are
@@ -518,6 +519,11 @@ public final class LocalPostgres implements PostgresControl {
     public void ensureSlots(Collection<String> slotNames) {
         try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout())) {
             for (String slot : slotNames) {
+                if (!SLOT.matcher(slot).matches()) {
+                    // from a member key's name in etcd: one that is not a member name must not block the others
+                    LOG.errorf("not creating replication slot '%s': not 1-63 of a-z, 0-9 and _", slot);
+                    continue;
+                }
                 ensureSlot(c, slot);
             }
         } catch (SQLException e) {
