@@ -297,8 +297,8 @@ public final class LocalPostgres implements PostgresControl {
             return;
         }
         try {
-            ProcessBuilder builder = new ProcessBuilder(
-                            bin("postgres"), "-D", s.dataDir().toString())
+            ProcessBuilder builder = ProcessRunner.builder(
+                            List.of(bin("postgres"), "-D", s.dataDir().toString()), Map.of())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
