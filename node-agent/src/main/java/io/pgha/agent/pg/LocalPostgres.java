@@ -101,10 +101,15 @@ public final class LocalPostgres implements PostgresControl {
     private Process postmaster;
     private volatile String synchronousStandbyNames = "";
 
-    /** Fails (naming the properties) when passwords are missing and trust was not allowed. */
+    /**
+     * Fails at start, naming the property, when passwords are missing and trust was not allowed, or
+     * when a parameter, role name or allowed-cidr cannot be written safely into PostgreSQL's files.
+     */
     public LocalPostgres(Settings settings, ProcessRunner runner) {
         this.s = settings;
         this.runner = runner;
+        PgConfigFiles.conf("", settings.parameters());
+        hba();
         if (settings.hostAuthMethod().equals("trust")) {
             LOG.warnf(
                     "pgha.postgres.allow-trust is set and %s not set: PostgreSQL trusts every TCP connection"

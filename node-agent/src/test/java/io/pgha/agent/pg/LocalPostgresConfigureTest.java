@@ -53,10 +53,9 @@ class LocalPostgresConfigureTest {
     }
 
     @Test
-    void aControlCharacterInAValueIsRefusedNamingTheParameterAndNothingIsWritten() throws Exception {
+    void aControlCharacterInAParameterStopsTheAgentAtStartNamingItAndNothingIsWritten() throws Exception {
         Path node = temp.resolve("node");
-        LocalPostgres pg = postgres(node, Map.of("work_mem", "4MB'\narchive_command = 'rm -rf /"));
-        assertThatThrownBy(() -> pg.configure(false, Optional.empty()))
+        assertThatThrownBy(() -> postgres(node, Map.of("work_mem", "4MB'\narchive_command = 'rm -rf /")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("work_mem")
                 .hasMessageContaining("control character");
@@ -64,10 +63,9 @@ class LocalPostgresConfigureTest {
     }
 
     @Test
-    void aParameterNameThatIsNotAnIdentifierIsRefused() throws Exception {
+    void aParameterNameThatIsNotAnIdentifierStopsTheAgentAtStart() throws Exception {
         Path node = temp.resolve("node");
-        LocalPostgres pg = postgres(node, Map.of("work_mem = '1MB' #", "x"));
-        assertThatThrownBy(() -> pg.configure(false, Optional.empty()))
+        assertThatThrownBy(() -> postgres(node, Map.of("work_mem = '1MB' #", "x")))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pgha.postgres.parameters");
     }
