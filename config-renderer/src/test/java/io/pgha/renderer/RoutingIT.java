@@ -195,6 +195,12 @@ class RoutingIT {
     @Order(5)
     void afterATopologyWithAnotherPrimaryNewWritesReachIt() throws Exception {
         execute(readWrite(), "CREATE TABLE IF NOT EXISTS routed (id int primary key, note text)");
+        // replication is asynchronous: promote pg-1 only once it has the table (a fresh-clone run
+        // promoted it first and the insert below found no table)
+        Wait.until(
+                DEADLINE,
+                "the table replayed on pg-1",
+                () -> Boolean.TRUE.equals(pg1.queryValue("SELECT to_regclass('routed') IS NOT NULL")));
         int masterReloads = fixture.masterReloads();
         long runtimeBefore = fixture.status().get("runtime_updates").asLong();
 

@@ -89,6 +89,20 @@ public record EtcdLayout(String namespace, String cluster) {
         return prefix() + "status";
     }
 
+    /**
+     * The prefix of the routers' reports: each config-renderer writes {@code routers/<name>} (bound to
+     * its own lease) with the epoch it has applied to its HAProxy, so that a switchover can answer once
+     * clients are routed to the new primary.
+     */
+    public String routers() {
+        return prefix() + "routers/";
+    }
+
+    /** One router's report ({@link io.pgha.core.store.RouterReport}). */
+    public String router(String name) {
+        return routers() + requireName("router", name);
+    }
+
     /** The member name in a member key, or throws when {@code key} is not one of this cluster's. */
     public String memberName(String key) {
         if (!key.startsWith(members()) || key.length() == members().length()) {

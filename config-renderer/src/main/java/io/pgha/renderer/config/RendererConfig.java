@@ -15,6 +15,14 @@ public interface RendererConfig {
     @WithName("group-id")
     String groupId();
 
+    /** This renderer's name in its etcd routing reports ({@code routers/<name>}); the group id when not set. */
+    Optional<String> name();
+
+    /** The TTL of the lease its routing reports are bound to: a stopped renderer is not waited for after it. */
+    @WithName("report-ttl")
+    @WithDefault("10s")
+    Duration reportTtl();
+
     /** The HAProxy this renderer drives. */
     Haproxy haproxy();
 

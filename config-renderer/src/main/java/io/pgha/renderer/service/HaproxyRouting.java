@@ -53,6 +53,7 @@ public final class HaproxyRouting implements AutoCloseable {
     private final MeterRegistry metrics;
     private final String configPath;
     private final ScheduledExecutorService worker;
+    private final RoutingReports reports;
 
     /** Changes not yet applied: cluster → its newest topology (empty: the cluster was deleted). */
     private final Map<String, Optional<TopologyChanged>> incoming = new ConcurrentHashMap<>();
@@ -87,7 +88,19 @@ public final class HaproxyRouting implements AutoCloseable {
             MeterRegistry metrics,
             String configPath,
             Duration retryInterval) {
+        this(settings, haproxy, clock, metrics, configPath, retryInterval, RoutingReports.NONE);
+    }
+
+    public HaproxyRouting(
+            RenderSettings settings,
+            HaproxyControl haproxy,
+            Clock clock,
+            MeterRegistry metrics,
+            String configPath,
+            Duration retryInterval,
+            RoutingReports reports) {
         this.settings = settings;
+        this.reports = reports;
         this.haproxy = haproxy;
         this.clock = clock;
         this.metrics = metrics;
@@ -185,6 +198,7 @@ public final class HaproxyRouting implements AutoCloseable {
 
     @Override
     public void close() {
+        reports.close();
         worker.shutdownNow();
         try {
             worker.awaitTermination(5, TimeUnit.SECONDS);
@@ -277,6 +291,9 @@ public final class HaproxyRouting implements AutoCloseable {
                 good = Map.copyOf(candidate);
             }
             publishVersions(desired, candidate);
+            if (!reloadPending) {
+                reports.routed(candidate.values()); // HAProxy runs it: a switchover may answer now
+            }
             if (!(plan instanceof ApplyPlan.Nothing)) {
                 for (TopologyChanged topology : accepted.values()) {
                     MDC.put("cluster", topology.cluster());
@@ -423,6 +440,7 @@ public final class HaproxyRouting implements AutoCloseable {
             reloadPending = false;
             reloads.incrementAndGet();
             LOG.info("HAProxy reachable again: reloaded the configuration written while it was not");
+            reports.routed(good.values());
         } catch (HaproxyException e) {
             if (!e.unreachable()) {
                 reloadPending = false;

@@ -1,6 +1,7 @@
 package io.pgha.renderer.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pgha.core.EtcdLayout;
 import io.pgha.renderer.config.RendererConfig;
 import io.pgha.renderer.config.RendererSettings;
 import io.pgha.renderer.haproxy.ProcessHaproxyControl;
@@ -10,10 +11,21 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /** Wires the routing to the real HAProxy and checks the settings at start. */
 @ApplicationScoped
 public class RoutingProducer {
+    /** etcd, where this renderer reports the epoch its HAProxy routes by; none: switchovers do not wait for it. */
+    @ConfigProperty(name = "pgha.etcd.endpoints")
+    Optional<List<String>> etcdEndpoints;
+
+    @ConfigProperty(name = "pgha.etcd.namespace", defaultValue = "/pgha")
+    String etcdNamespace;
+
     @Produces
     @ApplicationScoped
     Clock clock() {
@@ -24,6 +36,18 @@ public class RoutingProducer {
     @ApplicationScoped
     HaproxyRouting routing(RendererConfig config, MeterRegistry metrics, Clock clock) {
         RendererConfig.Haproxy haproxy = config.haproxy();
+        RoutingReports reports = RoutingReports.NONE;
+        if (etcdEndpoints.isPresent() && !etcdEndpoints.get().isEmpty()) {
+            String name = config.name().orElse(config.groupId());
+            try {
+                EtcdLayout.requireName("router", name);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(
+                        "invalid setting pgha.renderer.name (default: pgha.renderer.group-id): " + e.getMessage());
+            }
+            reports = new EtcdRoutingReports(
+                    etcdEndpoints.get(), etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
+        }
         return new HaproxyRouting(
                 RendererSettings.from(config),
                 new ProcessHaproxyControl(
@@ -37,7 +61,8 @@ public class RoutingProducer {
                 clock,
                 metrics,
                 haproxy.configPath().toAbsolutePath().toString(),
-                config.retryInterval());
+                config.retryInterval(),
+                reports);
     }
 
     void close(@Disposes HaproxyRouting routing) {

@@ -6,6 +6,7 @@ import io.pgha.coordinator.decide.ClusterView;
 import io.pgha.coordinator.decide.FailoverPolicy;
 import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.coordinator.decide.RequestValidation;
+import io.pgha.coordinator.decide.RoutingCheck;
 import io.pgha.coordinator.decide.Verdict;
 import io.pgha.coordinator.run.Coordinator;
 import io.pgha.coordinator.run.MemberSnapshots;
@@ -48,7 +49,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/clusters")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClustersResource {
-    private static final Duration POLL = Duration.ofMillis(200);
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration ROUTING_POLL = Duration.ofMillis(20);
 
     @Inject
     Coordinator coordinator;
@@ -182,7 +184,13 @@ public class ClustersResource {
             if (failure != null) {
                 return error(412, "failover to " + candidate + " failed: " + failure);
             }
-            return message(200, "Successfully failed over to \"" + candidate + "\"");
+            long epoch = coordinator
+                    .store()
+                    .read(cluster)
+                    .leader()
+                    .map(l -> l.modRevision())
+                    .orElse(0L);
+            return routed(cluster, candidate, epoch, "failed over");
         } catch (Exception e) {
             return error(503, "failover to " + candidate + " did not complete: " + e);
         }
@@ -281,7 +289,7 @@ public class ClustersResource {
                     && leader.isPresent()
                     && "primary".equals(leader.get().role())
                     && "running".equals(leader.get().state())) {
-                return message(200, "Successfully " + verb + " to \"" + target + "\"");
+                return routed(cluster, target, now.leader().get().modRevision(), verb);
             }
             if (now.switchover().isEmpty()
                     && now.leader().map(l -> l.member()).filter(from::equals).isPresent()) {
@@ -301,6 +309,37 @@ public class ClustersResource {
                 503,
                 target + " did not become the leader within "
                         + coordinator.config().coordinator().switchoverTimeout().toSeconds() + " s");
+    }
+
+    /**
+     * The answer once {@code leader} runs as primary at {@code epoch}: 200 when every config-renderer
+     * reports that its HAProxy routes writes to it (clients reach the new primary from now on), 202
+     * naming the renderers that did not confirm within {@code pgha.coordinator.routing-timeout}.
+     */
+    private Response routed(String cluster, String leader, long epoch, String verb) {
+        long deadline = System.nanoTime()
+                + coordinator.config().coordinator().routingTimeout().toNanos();
+        List<String> unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
+        while (!unconfirmed.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(ROUTING_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
+        }
+        if (unconfirmed.isEmpty()) {
+            return message(200, "Successfully " + verb + " to \"" + leader + "\"");
+        }
+        return message(
+                202,
+                leader + " is the primary (epoch " + epoch + "), but these config-renderers did not report routing"
+                        + " to it within "
+                        + coordinator.config().coordinator().routingTimeout().toMillis()
+                        + " ms: " + String.join(", ", unconfirmed)
+                        + "; clients through their HAProxy may not reach it yet (see each renderer's"
+                        + " GET /api/v1/haproxy)");
     }
 
     private ClusterView view(String cluster, ClusterSnapshot snapshot) {

@@ -49,6 +49,24 @@ public interface CoordinatorConfig {
         @WithDefault("60s")
         Duration switchoverTimeout();
 
+        /**
+         * How long a switchover (or a manual failover) waits, once the new primary runs, for every
+         * config-renderer to report that its HAProxy routes to it; past this it answers 202 naming the
+         * renderers that have not confirmed.
+         */
+        @WithName("routing-timeout")
+        @WithDefault("5s")
+        Duration routingTimeout();
+
+        /**
+         * After every node was stopped, how long to wait for the last leader to run again before a less
+         * advanced member may be chosen (asynchronous mode; synchronous mode waits for a member that may
+         * hold every acknowledged commit however long it takes).
+         */
+        @WithName("cold-start-wait")
+        @WithDefault("30s")
+        Duration coldStartWait();
+
         /** The interval of each cluster's loop (etcd watches wake it earlier). */
         @WithDefault("500ms")
         Duration tick();

@@ -35,7 +35,7 @@ public final class CandidateRanking {
                 eligible.add(member);
             }
         }
-        eligible.sort(BEST_FIRST);
+        eligible.sort(policy.coldStart() ? ColdStart.bestFirst(policy.lastLeader()) : BEST_FIRST);
         excluded.sort(Comparator.comparing(Ranking.Excluded::member));
         return new Ranking(eligible, excluded);
     }
@@ -62,7 +62,13 @@ public final class CandidateRanking {
             return exclude(
                     name, ExclusionReason.NOT_RUNNING, "PostgreSQL is not running (state " + member.state() + ")");
         }
-        if (!member.streaming()) {
+        if (policy.coldStart() && !"replica".equals(member.role())) {
+            return exclude(
+                    name,
+                    ExclusionReason.NOT_A_STANDBY,
+                    "it runs as " + member.role() + ", not as a standby waiting for a leader");
+        }
+        if (!member.streaming() && !policy.coldStart()) {
             return exclude(name, ExclusionReason.NOT_STREAMING, "it was not streaming from the last leader");
         }
         if (member.monitorReachable().isPresent() && !member.monitorReachable().get()) {
@@ -71,12 +77,15 @@ public final class CandidateRanking {
                     ExclusionReason.MONITOR_UNREACHABLE,
                     "the health monitor cannot reach it" + suffix(member.monitorError()));
         }
-        if (policy.synchronousMode() && !policy.syncSet().contains(name)) {
+        if (policy.synchronousMode() && !policy.synchronousCandidates().contains(name)) {
             return exclude(
                     name,
                     ExclusionReason.NOT_SYNCHRONOUS,
                     "synchronous mode is on and it is not in the synchronous set "
-                            + policy.syncSet().stream().sorted().toList());
+                            + policy.syncSet().stream().sorted().toList()
+                            + (policy.coldStart() && policy.lastLeader() != null
+                                    ? " nor the last leader " + policy.lastLeader()
+                                    : ""));
         }
         if (!policy.ignoreLag() && policy.lastLeaderLsn() != null) {
             Lsn position = member.walPosition();

@@ -10,6 +10,8 @@ public enum ExclusionReason {
     FAILOVER_PRIORITY,
     /** PostgreSQL is not running. */
     NOT_RUNNING,
+    /** After a full stop: it does not run as a standby (say, a primary without the key during bootstrap). */
+    NOT_A_STANDBY,
     /** It was not streaming from the last leader. */
     NOT_STREAMING,
     /** The latest health-monitor view says it is unreachable. */

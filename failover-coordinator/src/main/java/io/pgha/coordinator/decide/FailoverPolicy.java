@@ -11,9 +11,21 @@ import java.util.Set;
  * @param synchronousMode whether synchronous mode is on (only members of {@code syncSet} may win)
  * @param syncSet the members of {@code /sync}
  * @param ignoreLag true only for a manual failover that explicitly overrides the lag rule
+ * @param coldStart true when no leader was seen alive before this decision (every node was stopped, or
+ *     this coordinator took over a leaderless cluster): nobody can have been "streaming from the last
+ *     leader", so that rule gives way to {@link ColdStart}'s order (timeline, then LSN, then the last
+ *     leader), and in synchronous mode the last synchronous leader may be chosen too
+ * @param lastLeader the last leader etcd remembers ({@code /sync}'s leader in synchronous mode, else
+ *     {@code /status} or the last {@code /history} row); null when unknown. Used only in a cold start
  */
 public record FailoverPolicy(
-        long maximumLagOnFailover, Lsn lastLeaderLsn, boolean synchronousMode, Set<String> syncSet, boolean ignoreLag) {
+        long maximumLagOnFailover,
+        Lsn lastLeaderLsn,
+        boolean synchronousMode,
+        Set<String> syncSet,
+        boolean ignoreLag,
+        boolean coldStart,
+        String lastLeader) {
 
     public FailoverPolicy {
         if (maximumLagOnFailover < 0) {
@@ -21,6 +33,34 @@ public record FailoverPolicy(
                     "maximum_lag_on_failover must be >= 0 bytes, got " + maximumLagOnFailover);
         }
         syncSet = syncSet == null ? Set.of() : Set.copyOf(syncSet);
+    }
+
+    public FailoverPolicy(
+            long maximumLagOnFailover,
+            Lsn lastLeaderLsn,
+            boolean synchronousMode,
+            Set<String> syncSet,
+            boolean ignoreLag) {
+        this(maximumLagOnFailover, lastLeaderLsn, synchronousMode, syncSet, ignoreLag, false, null);
+    }
+
+    /** The same rules for a cluster whose every node was stopped ({@code lastLeader} may be null). */
+    public FailoverPolicy coldStart(String lastLeader) {
+        return new FailoverPolicy(
+                maximumLagOnFailover, lastLeaderLsn, synchronousMode, syncSet, ignoreLag, true, lastLeader);
+    }
+
+    /**
+     * Who may win in synchronous mode: the promotable set, and after a cold start also the last
+     * synchronous leader (it holds every commit it acknowledged).
+     */
+    public Set<String> synchronousCandidates() {
+        if (!coldStart || lastLeader == null) {
+            return syncSet;
+        }
+        Set<String> all = new java.util.TreeSet<>(syncSet);
+        all.add(lastLeader);
+        return Set.copyOf(all);
     }
 
     /** Automatic failover: every rule applies. */
@@ -31,6 +71,7 @@ public record FailoverPolicy(
 
     /** The same rules with the lag rule overridden (a manual failover's explicit flag). */
     public FailoverPolicy ignoringLag() {
-        return new FailoverPolicy(maximumLagOnFailover, lastLeaderLsn, synchronousMode, syncSet, true);
+        return new FailoverPolicy(
+                maximumLagOnFailover, lastLeaderLsn, synchronousMode, syncSet, true, coldStart, lastLeader);
     }
 }

@@ -10,10 +10,12 @@ import java.util.Optional;
  * @param name the member name
  * @param agentAnswered whether its agent answered {@code /patroni} in time
  * @param agentError why it did not (empty when it did)
+ * @param role what its agent reports: {@code replica}, {@code primary}, {@code uninitialized}, ...
  * @param state the agent's PostgreSQL state ({@code running}, {@code starting}, {@code stopped}, ...)
  * @param streaming whether it was streaming from the last leader when that leader was last seen
  * @param receiveLsn the last WAL position it received (null when unknown)
  * @param replayLsn the last WAL position it replayed (null when unknown)
+ * @param timeline the timeline its PostgreSQL runs on (0 when unknown)
  * @param nofailover the {@code nofailover} tag
  * @param failoverPriority the {@code failover_priority} tag (default 1; {@code <= 0} never promoted)
  * @param monitorReachable the latest health-monitor view: empty when the monitor has not seen it yet
@@ -23,10 +25,12 @@ public record MemberSnapshot(
         String name,
         boolean agentAnswered,
         String agentError,
+        String role,
         String state,
         boolean streaming,
         Lsn receiveLsn,
         Lsn replayLsn,
+        long timeline,
         boolean nofailover,
         int failoverPriority,
         Optional<Boolean> monitorReachable,

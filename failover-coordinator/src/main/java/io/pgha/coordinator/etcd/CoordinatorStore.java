@@ -19,11 +19,14 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.RouterReport;
 import io.pgha.core.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
@@ -51,6 +54,30 @@ public final class CoordinatorStore implements AutoCloseable {
 
     public EtcdLayout layout(String cluster) {
         return new EtcdLayout(namespace, cluster);
+    }
+
+    /**
+     * What every config-renderer of {@code cluster} reports having applied, by router name; a report
+     * that cannot be read is an empty optional (it never confirms anything).
+     */
+    public Map<String, Optional<RouterReport>> routers(String cluster) {
+        String prefix = layout(cluster).routers();
+        var response = await(
+                "read " + prefix,
+                client.getKVClient()
+                        .get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
+        Map<String, Optional<RouterReport>> reports = new TreeMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            String key = text(kv.getKey());
+            Optional<RouterReport> report;
+            try {
+                report = Optional.of(RouterReport.fromJson(text(kv.getValue()), key));
+            } catch (IllegalArgumentException e) {
+                report = Optional.empty();
+            }
+            reports.put(key.substring(prefix.length()), report);
+        }
+        return reports;
     }
 
     /** The clusters that have keys under the namespace, sorted. */

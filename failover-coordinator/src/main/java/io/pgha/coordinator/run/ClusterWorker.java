@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgha.coordinator.agent.AgentClient;
 import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.decide.CandidateRanking;
+import io.pgha.coordinator.decide.ColdStart;
 import io.pgha.coordinator.decide.FailoverPolicy;
 import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.coordinator.decide.Ranking;
@@ -28,6 +29,7 @@ import io.pgha.events.PghaEvent;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import io.pgha.messaging.EventPublisher;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -86,6 +88,9 @@ final class ClusterWorker {
     private long appliedSeenRevision;
     private Lsn appliedAtLsn;
     private long statusWrittenNanos;
+    /** When this replica first had to choose a leader with none seen alive (0: not in a cold start). */
+    private long coldStartSinceNanos;
+
     private Lsn statusWritten;
     private volatile ManualFailover manual;
     private final UnpromotedLeader unpromoted;
@@ -300,6 +305,14 @@ final class ClusterWorker {
 
     /** Remembers the last leader, its position and which members followed it. */
     private void track(ClusterSnapshot snapshot) {
+        if (snapshot.leader().isPresent()) {
+            coldStartSinceNanos = 0;
+        } else if (snapshot.members().isEmpty() && lastLeader != null) {
+            // every node is gone (stopped, or lost power): their next start is a cold start
+            LOG.infof("%s: no member is registered any more; the next leader is chosen as after a full stop", cluster);
+            lastLeader = null;
+            followingLeader.clear();
+        }
         snapshot.leader().ifPresent(l -> {
             if (!l.member().equals(lastLeader)) {
                 lastLeaderLsn = null;
@@ -381,6 +394,37 @@ final class ClusterWorker {
                 config.synchronousMode(),
                 promotable,
                 ignoreLag || kind == Kind.SWITCHOVER);
+        if (former == null) {
+            // no leader seen alive: every node was stopped, or this replica took over a leaderless cluster
+            policy = policy.coldStart(recordedLeader(snapshot, config, sync));
+            Set<String> running = snapshots.stream()
+                    .filter(m -> m.agentAnswered() && m.running())
+                    .map(MemberSnapshot::name)
+                    .collect(Collectors.toSet());
+            if (running.isEmpty()) {
+                coldStartSinceNanos = 0; // the wait for the last leader counts from the first member running
+            } else if (coldStartSinceNanos == 0) {
+                coldStartSinceNanos = System.nanoTime();
+            }
+            Optional<String> awaiting = kind == Kind.MANUAL
+                    ? Optional.empty()
+                    : ColdStart.awaiting(
+                            policy,
+                            running,
+                            Duration.ofNanos(System.nanoTime() - coldStartSinceNanos),
+                            settings.coldStartWait());
+            if (awaiting.isPresent()) {
+                String what = kind == Kind.SWITCHOVER ? "switchover" : "failover";
+                report(
+                        snapshot,
+                        what,
+                        null,
+                        "cold start: " + awaiting.get(),
+                        CandidateRanking.rank(snapshots, policy).exclusionsForEvent(),
+                        "failed");
+                return false;
+            }
+        }
         Ranking ranking = CandidateRanking.rank(snapshots, policy);
         List<MemberSnapshot> candidates = requested == null
                 ? ranking.eligible()
@@ -732,9 +776,31 @@ final class ClusterWorker {
         }
         ObjectNode status = statusNode(snapshot);
         status.put("optime", lastLeaderLsn.value());
+        status.put("leader", lastLeader); // remembered for a cold start
         if (writeStatusNode(status)) {
             statusWritten = lastLeaderLsn;
             statusWrittenNanos = System.nanoTime();
+        }
+    }
+
+    /**
+     * The last leader etcd remembers: {@code /sync}'s leader in synchronous mode (it acknowledged
+     * commits only with its set), else {@code /status}'s, else the newest {@code /history} row's.
+     */
+    private String recordedLeader(ClusterSnapshot snapshot, DynamicConfig config, Optional<SyncSet> sync) {
+        if (config.synchronousMode() && sync.isPresent() && sync.get().leader() != null) {
+            return sync.get().leader();
+        }
+        JsonNode status = statusNode(snapshot).path("leader");
+        if (status.isTextual()) {
+            return status.asText();
+        }
+        try {
+            JsonNode history = Json.MAPPER.readTree(snapshot.history().orElse("[]"));
+            JsonNode last = history.isArray() && history.size() > 0 ? history.get(history.size() - 1) : null;
+            return last != null && last.path(4).isTextual() ? last.path(4).asText() : null;
+        } catch (Exception e) {
+            return null;
         }
     }
 

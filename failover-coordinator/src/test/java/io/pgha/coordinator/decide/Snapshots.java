@@ -13,10 +13,12 @@ final class Snapshots {
         String name;
         boolean agentAnswered;
         String agentError;
+        String role;
         String state;
         boolean streaming;
         Lsn receiveLsn;
         Lsn replayLsn;
+        long timeline;
         boolean nofailover;
         int failoverPriority;
         Optional<Boolean> monitorReachable;
@@ -26,10 +28,12 @@ final class Snapshots {
             name = m.name();
             agentAnswered = m.agentAnswered();
             agentError = m.agentError();
+            role = m.role();
             state = m.state();
             streaming = m.streaming();
             receiveLsn = m.receiveLsn();
             replayLsn = m.replayLsn();
+            timeline = m.timeline();
             nofailover = m.nofailover();
             failoverPriority = m.failoverPriority();
             monitorReachable = m.monitorReachable();
@@ -41,10 +45,12 @@ final class Snapshots {
                     name,
                     agentAnswered,
                     agentError,
+                    role,
                     state,
                     streaming,
                     receiveLsn,
                     replayLsn,
+                    timeline,
                     nofailover,
                     failoverPriority,
                     monitorReachable,
@@ -54,7 +60,19 @@ final class Snapshots {
 
     static MemberSnapshot healthy(String name, String lsn) {
         return new MemberSnapshot(
-                name, true, null, "running", true, Lsn.parse(lsn), Lsn.parse(lsn), false, 1, Optional.of(true), null);
+                name,
+                true,
+                null,
+                "replica",
+                "running",
+                true,
+                Lsn.parse(lsn),
+                Lsn.parse(lsn),
+                1,
+                false,
+                1,
+                Optional.of(true),
+                null);
     }
 
     static MemberSnapshot withPriority(MemberSnapshot m, int priority) {
@@ -92,6 +110,14 @@ final class Snapshots {
             f.receiveLsn = receive == null ? null : Lsn.parse(receive);
             f.replayLsn = replay == null ? null : Lsn.parse(replay);
         });
+    }
+
+    static MemberSnapshot role(MemberSnapshot m, String role) {
+        return edit(m, f -> f.role = role);
+    }
+
+    static MemberSnapshot timeline(MemberSnapshot m, long timeline) {
+        return edit(m, f -> f.timeline = timeline);
     }
 
     private static MemberSnapshot edit(MemberSnapshot m, Consumer<Fields> change) {

@@ -428,6 +428,7 @@ public final class LocalCluster {
                 .httpPort(ports.renderer())
                 .properties(ServiceSettings.renderer(
                         CLUSTER,
+                        etcd,
                         kafka.bootstrapServers(),
                         files,
                         ports.readWrite(),

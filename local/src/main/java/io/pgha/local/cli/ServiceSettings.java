@@ -72,10 +72,20 @@ final class ServiceSettings {
     /** The environment variable that carries the monitor's password. */
     static final String MONITOR_PASSWORD_ENV = "PGHA_HEALTH_MONITOR_PASSWORD";
 
-    /** config-renderer beside the HAProxy whose files are {@code haproxy}, serving {@code cluster}. */
+    /**
+     * config-renderer beside the HAProxy whose files are {@code haproxy}, serving {@code cluster}; it
+     * reports in etcd which epoch its HAProxy routes by (a switchover answers once it does).
+     */
     static Map<String, String> renderer(
-            String cluster, String kafka, HaproxyFiles haproxy, int readWrite, int readOnly, int stats) {
+            String cluster,
+            List<String> etcd,
+            String kafka,
+            HaproxyFiles haproxy,
+            int readWrite,
+            int readOnly,
+            int stats) {
         Map<String, String> p = new LinkedHashMap<>();
+        p.put("pgha.etcd.endpoints", String.join(",", etcd));
         p.put("kafka.bootstrap.servers", kafka);
         p.put("pgha.renderer.group-id", "config-renderer-local");
         p.put("pgha.messaging.instance", "config-renderer-0");

@@ -35,10 +35,12 @@ class ServiceSettingsTest {
     void rendererDrivesTheHaproxyThatUpStartsWithItsFiles() {
         HaproxyFiles files = HaproxyFiles.in(Path.of("/h"));
 
-        Map<String, String> renderer = ServiceSettings.renderer("pgha", "127.0.0.1:29092", files, 5000, 5001, 7000);
+        Map<String, String> renderer = ServiceSettings.renderer(
+                "pgha", List.of("http://127.0.0.1:23790"), "127.0.0.1:29092", files, 5000, 5001, 7000);
         String initial = ServiceSettings.initialHaproxyConfig(files, 7000);
 
         assertThat(renderer)
+                .containsEntry("pgha.etcd.endpoints", "http://127.0.0.1:23790")
                 .containsEntry("pgha.renderer.haproxy.config-path", "/h/haproxy.cfg")
                 .containsEntry("pgha.renderer.haproxy.master-socket", "/h/master.sock")
                 .containsEntry("pgha.renderer.haproxy.runtime-socket", "/h/runtime.sock")

@@ -1,0 +1,144 @@
+package io.pgha.renderer.service;
+
+import static io.pgha.core.store.EtcdCalls.bytes;
+
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.options.PutOption;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.EtcdCalls;
+import io.pgha.core.store.RouterReport;
+import io.pgha.core.store.StoreException;
+import io.pgha.events.TopologyEvent.TopologyChanged;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes {@code /pgha/<cluster>/routers/<name>} = {@link RouterReport} for every cluster this renderer
+ * routes, bound to its own etcd lease (renewed every third of its TTL), so a renderer that stops is
+ * no longer waited for once its lease ends. Writes happen on their own thread, never on the routing
+ * thread; a report that fails is written again at the next renewal.
+ */
+public final class EtcdRoutingReports implements RoutingReports {
+    private static final Logger LOG = Logger.getLogger(EtcdRoutingReports.class);
+
+    private final Client client;
+    private final String namespace;
+    private final String name;
+    private final Duration ttl;
+    private final Duration timeout;
+    private final Clock clock;
+    private final ScheduledExecutorService worker;
+    /** What each cluster's key should say. */
+    private final Map<String, RouterReport> wanted = new ConcurrentHashMap<>();
+    /** What each cluster's key says (cleared with a new lease). */
+    private final Map<String, RouterReport> written = new ConcurrentHashMap<>();
+
+    private long lease;
+
+    public EtcdRoutingReports(
+            List<String> endpoints, String namespace, String name, Duration ttl, Duration timeout, Clock clock) {
+        this.client = EtcdCalls.client(endpoints, timeout);
+        this.namespace = namespace;
+        this.name = EtcdLayout.requireName("router", name);
+        this.ttl = ttl;
+        this.timeout = timeout;
+        this.clock = clock;
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "routing-reports");
+            t.setDaemon(true);
+            return t;
+        });
+        long period = Math.max(200, ttl.toMillis() / 3);
+        worker.scheduleWithFixedDelay(this::renew, 0, period, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void routed(Collection<TopologyChanged> inForce) {
+        for (TopologyChanged topology : inForce) {
+            wanted.put(
+                    topology.cluster(),
+                    new RouterReport(
+                            topology.epoch(), topology.leader(), clock.instant().toString()));
+        }
+        worker.execute(this::writeChanged);
+    }
+
+    private void renew() {
+        try {
+            if (lease == 0
+                    || EtcdCalls.await("renew lease", client.getLeaseClient().keepAliveOnce(lease), timeout)
+                                    .getTTL()
+                            <= 0) {
+                grant();
+            }
+        } catch (StoreException e) {
+            if (EtcdCalls.isLeaseNotFound(e)) {
+                grant();
+            } else {
+                LOG.warnf("could not renew the routing reports' lease: %s", e.getMessage());
+                return;
+            }
+        } catch (RuntimeException e) {
+            LOG.warnf("could not renew the routing reports' lease: %s", e.getMessage());
+            return;
+        }
+        writeChanged();
+    }
+
+    private void grant() {
+        lease = EtcdCalls.await("grant a lease", client.getLeaseClient().grant(Math.max(1, ttl.toSeconds())), timeout)
+                .getID();
+        written.clear(); // the keys went with the old lease
+    }
+
+    private void writeChanged() {
+        if (lease == 0) {
+            return; // the renewal grants one and writes then
+        }
+        wanted.forEach((cluster, report) -> {
+            if (report.equals(written.get(cluster))) {
+                return;
+            }
+            String key = new EtcdLayout(namespace, cluster).router(name);
+            try {
+                EtcdCalls.await(
+                        "put " + key,
+                        client.getKVClient()
+                                .put(
+                                        bytes(key),
+                                        bytes(report.toJson()),
+                                        PutOption.builder().withLeaseId(lease).build()),
+                        timeout);
+                written.put(cluster, report);
+                LOG.debugf("reported %s: %s", key, report);
+            } catch (RuntimeException e) {
+                LOG.warnf("could not report routing to %s (tried again at the next renewal): %s", key, e.getMessage());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        worker.shutdownNow();
+        try {
+            worker.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (lease != 0) {
+                EtcdCalls.await(
+                        "revoke the routing lease", client.getLeaseClient().revoke(lease), timeout);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            LOG.debugf("could not revoke the routing lease (it expires): %s", e.getMessage());
+        }
+        client.close();
+    }
+}

@@ -1,0 +1,34 @@
+package io.pgha.core.store;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.pgha.core.Json;
+
+/**
+ * What a config-renderer reports under {@code /pgha/<cluster>/routers/<name>} once its HAProxy routes
+ * by a topology: the topology's epoch and leader. The coordinator answers a switchover once every live
+ * router reports the new leader at the new epoch or later.
+ *
+ * @param epoch the epoch (leader key revision) of the topology HAProxy now routes by
+ * @param leader the leader that topology names, or null (no leader running as primary)
+ * @param appliedAt when it was applied (ISO-8601), for people reading the key
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RouterReport(
+        @JsonProperty("epoch") long epoch,
+        @JsonProperty("leader") String leader,
+        @JsonProperty("applied_at") String appliedAt) {
+
+    /** True when this router sends writes to {@code leader} by a topology of {@code epoch} or later. */
+    public boolean routes(String expectedLeader, long atLeastEpoch) {
+        return epoch >= atLeastEpoch && expectedLeader.equals(leader);
+    }
+
+    public String toJson() {
+        return Json.write(this);
+    }
+
+    public static RouterReport fromJson(String json, String key) {
+        return Json.read(json, RouterReport.class, key);
+    }
+}
