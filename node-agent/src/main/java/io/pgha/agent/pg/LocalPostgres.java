@@ -110,6 +110,13 @@ public final class LocalPostgres implements PostgresControl {
         this.runner = runner;
         PgConfigFiles.conf("", settings.parameters());
         hba();
+        // a password with a newline would be cut short in initdb's password file and in pgpass
+        settings.superuserPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.superuser.password", p));
+        settings.replicationPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.replication.password", p));
+        settings.monitoringPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.monitoring.password", p));
         if (settings.hostAuthMethod().equals("trust")) {
             LOG.warnf(
                     "pgha.postgres.allow-trust is set and %s not set: PostgreSQL trusts every TCP connection"

@@ -171,4 +171,32 @@ class LocalPostgresConfigureTest {
         assertThat(hba.lines().filter(l -> l.startsWith("host"))).hasSize(3).allMatch(l -> l.endsWith(" trust"));
         assertThat(Files.readString(data.resolve("pgha.conf"))).doesNotContain("password_encryption");
     }
+
+    @Test
+    void aPasswordWithANewlineStopsTheAgentAtStartWithoutShowingIt() throws Exception {
+        Path data = Files.createDirectories(temp.resolve("node/data"));
+        assertThatThrownBy(() -> new LocalPostgres(
+                        new LocalPostgres.Settings(
+                                "pg-0",
+                                data,
+                                Path.of("/usr/lib/postgresql/15/bin"),
+                                "127.0.0.1",
+                                5432,
+                                "127.0.0.0/8",
+                                false,
+                                Map.of(),
+                                "postgres",
+                                Optional.of("su"),
+                                "replicator",
+                                Optional.of("first-line\nsecond-line"),
+                                "pgha_monitor",
+                                Optional.of("mon"),
+                                false,
+                                Duration.ofSeconds(5),
+                                Duration.ofSeconds(3)),
+                        new ProcessRunner()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pgha.postgres.replication.password")
+                .hasMessageNotContaining("first-line");
+    }
 }
