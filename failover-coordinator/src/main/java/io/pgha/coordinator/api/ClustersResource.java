@@ -170,8 +170,12 @@ public class ClustersResource {
             }
             return awaitLeader(cluster, leader, candidate, "failed over");
         }
-        Optional<java.util.concurrent.CompletableFuture<String>> done =
-                coordinator.manualFailover(cluster, candidate, ignore.asBoolean(false));
+        Optional<java.util.concurrent.CompletableFuture<String>> done;
+        try {
+            done = coordinator.manualFailover(cluster, candidate, ignore.asBoolean(false));
+        } catch (io.pgha.coordinator.run.ManualFailoverInFlight e) {
+            return error(409, e.getMessage());
+        }
         if (done.isEmpty()) {
             return error(
                     503,
