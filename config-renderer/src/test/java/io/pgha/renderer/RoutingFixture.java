@@ -2,6 +2,7 @@ package io.pgha.renderer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgha.core.HaproxySocket;
 import io.pgha.events.CloudEventEnvelope;
 import io.pgha.events.EventCodec;
 import io.pgha.events.EventSource;
@@ -14,7 +15,6 @@ import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.Ports;
 import io.pgha.local.QuarkusService;
-import io.pgha.renderer.haproxy.UnixSocketCommand;
 import io.pgha.renderer.render.ClusterPorts;
 import io.pgha.renderer.render.HaproxyConfigRenderer;
 import io.pgha.renderer.render.RenderSettings;
@@ -178,7 +178,7 @@ final class RoutingFixture {
     /** One command on HAProxy's runtime API. */
     String runtime(String command) {
         try {
-            return UnixSocketCommand.send(runtimeSocket, command, Duration.ofSeconds(5));
+            return HaproxySocket.send(runtimeSocket, command, Duration.ofSeconds(5));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
