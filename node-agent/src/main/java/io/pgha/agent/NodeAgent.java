@@ -95,6 +95,7 @@ public class NodeAgent {
                             + e.getMessage() + "; start etcd or fix the endpoints",
                     e);
         }
+        io.pgha.agent.decide.SlotNames.refuseCollision(me, snapshot.members().keySet());
         DynamicConfig dynamic =
                 snapshot.config().flatMap(AgentLoop::parseDynamic).orElse(bootstrapConfig);
         PgProcess process = new PgProcess(pg, clock, callbacks::onStart, callbacks::onStop);
@@ -324,6 +325,7 @@ public class NodeAgent {
                         "monitoring password",
                         p.monitoring().password(),
                         p.monitoring().passwordFile()),
+                p.allowTrust(),
                 p.stopTimeout(),
                 bootstrapConfig.retryTimeoutDuration());
     }

@@ -178,6 +178,12 @@ class CoordinatorIT {
         HttpResponse<String> tooShort = send(c, "PATCH", path + "/config", "{\"ttl\":5}", TOKEN);
         assertThat(tooShort.statusCode()).isEqualTo(400);
         assertThat(tooShort.body()).contains("loop_wait + 2 x retry_timeout must be less than ttl");
+        HttpResponse<String> unknownKey = send(c, "PATCH", path + "/config", "{\"tll\":20}", TOKEN);
+        assertThat(unknownKey.statusCode()).isEqualTo(400);
+        assertThat(unknownKey.body()).contains("'tll'");
+        HttpResponse<String> tooLong = send(c, "PATCH", path + "/config", "{\"ttl\":86400}", TOKEN);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("ttl must be 1 to 3600 seconds");
         HttpResponse<String> stale = HTTP.send(
                 HttpRequest.newBuilder(c.uri(path + "/config"))
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"maximum_lag_on_failover\":2097152}"))

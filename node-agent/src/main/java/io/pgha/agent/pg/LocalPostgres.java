@@ -32,8 +32,12 @@ public final class LocalPostgres implements PostgresControl {
     private static final Logger LOG = Logger.getLogger(LocalPostgres.class);
     private static final String CONF = "pgha.conf";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
+    private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
 
-    /** Everything LocalPostgres needs to know; secrets are optional and never logged. */
+    /**
+     * Everything LocalPostgres needs to know; secrets are never logged. The three passwords are
+     * required unless {@code allowTrust} ({@code pgha.postgres.allow-trust}) is set.
+     */
     public record Settings(
             String member,
             Path dataDir,
@@ -49,10 +53,45 @@ public final class LocalPostgres implements PostgresControl {
             Optional<String> replicationPassword,
             String monitoringUser,
             Optional<String> monitoringPassword,
+            boolean allowTrust,
             Duration stopTimeout,
             Duration sqlTimeout) {
+        /** Whether all three passwords are set (then every TCP connection authenticates with SCRAM). */
         boolean passwords() {
-            return superuserPassword.isPresent() || replicationPassword.isPresent() || monitoringPassword.isPresent();
+            return missingPasswords().isEmpty();
+        }
+
+        /** The properties of the passwords that are not set. */
+        List<String> missingPasswords() {
+            List<String> missing = new ArrayList<>();
+            if (superuserPassword.isEmpty()) {
+                missing.add("pgha.postgres.superuser.password");
+            }
+            if (replicationPassword.isEmpty()) {
+                missing.add("pgha.postgres.replication.password");
+            }
+            if (monitoringPassword.isEmpty()) {
+                missing.add("pgha.postgres.monitoring.password");
+            }
+            return missing;
+        }
+
+        /**
+         * How pg_hba.conf authenticates TCP connections: {@code scram-sha-256} with all three
+         * passwords, {@code trust} only when opted in; otherwise an exception naming the properties.
+         */
+        String hostAuthMethod() {
+            List<String> missing = missingPasswords();
+            if (missing.isEmpty()) {
+                return "scram-sha-256";
+            }
+            if (allowTrust) {
+                return "trust";
+            }
+            throw new IllegalArgumentException("no password set for " + String.join(", ", missing)
+                    + " (each also as a -file property, or PGHA_POSTGRES_..._PASSWORD in the environment): set"
+                    + " all three, or set pgha.postgres.allow-trust=true to let anyone from"
+                    + " pgha.postgres.allowed-cidr connect without a password (tests only)");
         }
     }
 
@@ -62,13 +101,37 @@ public final class LocalPostgres implements PostgresControl {
     private Process postmaster;
     private volatile String synchronousStandbyNames = "";
 
+    /**
+     * Fails at start, naming the property, when passwords are missing and trust was not allowed, or
+     * when a parameter, role name or allowed-cidr cannot be written safely into PostgreSQL's files.
+     */
     public LocalPostgres(Settings settings, ProcessRunner runner) {
         this.s = settings;
         this.runner = runner;
+        PgConfigFiles.conf("", settings.parameters());
+        hba();
+        // a password with a newline would be cut short in initdb's password file and in pgpass
+        settings.superuserPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.superuser.password", p));
+        settings.replicationPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.replication.password", p));
+        settings.monitoringPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.monitoring.password", p));
+        if (settings.hostAuthMethod().equals("trust")) {
+            LOG.warnf(
+                    "pgha.postgres.allow-trust is set and %s not set: PostgreSQL trusts every TCP connection"
+                            + " from %s without a password. Use this only for tests.",
+                    String.join(", ", settings.missingPasswords()), settings.allowedCidr());
+        }
     }
 
     private Path nodeDir() {
         return s.dataDir().toAbsolutePath().getParent();
+    }
+
+    /** The Unix socket's directory: private to the user PostgreSQL runs as (mode 0700). */
+    private Path socketDir() {
+        return nodeDir().resolve("socket");
     }
 
     private Path logFile() {
@@ -142,7 +205,8 @@ public final class LocalPostgres implements PostgresControl {
         Map<String, String> conf = new LinkedHashMap<>();
         conf.put("listen_addresses", s.listenHost());
         conf.put("port", Integer.toString(s.port()));
-        conf.put("unix_socket_directories", nodeDir().toString());
+        conf.put("unix_socket_directories", socketDir().toString());
+        conf.put("unix_socket_permissions", "0700");
         conf.put("cluster_name", s.member());
         conf.put("wal_level", "replica");
         conf.put("hot_standby", "on");
@@ -170,21 +234,14 @@ public final class LocalPostgres implements PostgresControl {
             conf.put("primary_conninfo", "");
             conf.put("primary_slot_name", "");
         }
-        StringBuilder text = new StringBuilder("# written by the pgha node-agent before every start: do not edit\n");
-        conf.forEach((k, v) ->
-                text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
-        String method = s.passwords() ? "scram-sha-256" : "trust";
-        String hba = String.join(
-                "\n",
-                "# written by the pgha node-agent",
-                "local all all trust",
-                "local replication all trust",
-                "host replication " + s.replicationUser() + " " + s.allowedCidr() + " " + method,
-                "host replication " + s.superuser() + " " + s.allowedCidr() + " " + method,
-                "host all all " + s.allowedCidr() + " " + method,
-                "");
+        // everything is rendered (and refused) before anything is written
+        String text = PgConfigFiles.conf("# written by the pgha node-agent before every start: do not edit", conf);
+        String hba = hba();
+        Optional<String> pgpassLine =
+                s.replicationPassword().map(password -> PgConfigFiles.pgpassLine(s.replicationUser(), password));
         try {
-            write(s.dataDir().resolve(CONF), text.toString());
+            privateSocketDir();
+            write(s.dataDir().resolve(CONF), text);
             write(s.dataDir().resolve("pg_hba.conf"), hba);
             Path signal = s.dataDir().resolve("standby.signal");
             if (standby) {
@@ -194,16 +251,13 @@ public final class LocalPostgres implements PostgresControl {
             } else {
                 Files.deleteIfExists(signal);
             }
-            if (s.replicationPassword().isPresent()) {
+            if (pgpassLine.isPresent()) {
                 Path pgpass = nodeDir().resolve("pgpass");
                 Path temp = nodeDir().resolve("pgpass.pgha-tmp");
                 Files.deleteIfExists(temp);
                 Files.createFile(
                         temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(
-                        temp,
-                        "*:*:*:" + s.replicationUser() + ":"
-                                + escapePgpass(s.replicationPassword().get()) + "\n");
+                Files.writeString(temp, pgpassLine.get());
                 Files.move(
                         temp,
                         pgpass,
@@ -215,14 +269,48 @@ public final class LocalPostgres implements PostgresControl {
         }
     }
 
+    /**
+     * pg_hba.conf: over the Unix socket (its directory is private to PostgreSQL's OS user) every role
+     * may connect; over TCP, from {@code allowed-cidr}, with the method {@link Settings#hostAuthMethod}.
+     */
+    private String hba() {
+        String method = s.hostAuthMethod();
+        String cidr = PgConfigFiles.hbaAddress(s.allowedCidr());
+        String replication = PgConfigFiles.hbaRole("pgha.postgres.replication.username", s.replicationUser());
+        String superuser = PgConfigFiles.hbaRole("pgha.postgres.superuser.username", s.superuser());
+        return String.join(
+                "\n",
+                "# written by the pgha node-agent",
+                "local all all trust",
+                "local replication all trust",
+                "host replication " + replication + " " + cidr + " " + method,
+                "host replication " + superuser + " " + cidr + " " + method,
+                "host all all " + cidr + " " + method,
+                "");
+    }
+
+    /** Creates the socket directory (mode 0700) or makes an existing one private again. */
+    private void privateSocketDir() throws IOException {
+        Path dir = socketDir();
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot make the socket directory " + dir + " private (mode 0700): it must belong to the user"
+                            + " the agent and PostgreSQL run as (" + System.getProperty("user.name") + "); chown it",
+                    e);
+        }
+    }
+
     @Override
     public synchronized void start() {
         if (running()) {
             return;
         }
         try {
-            ProcessBuilder builder = new ProcessBuilder(
-                            bin("postgres"), "-D", s.dataDir().toString())
+            ProcessBuilder builder = ProcessRunner.builder(
+                            List.of(bin("postgres"), "-D", s.dataDir().toString()), Map.of())
                     .redirectErrorStream(true)
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
@@ -443,6 +531,11 @@ public final class LocalPostgres implements PostgresControl {
     public void ensureSlots(Collection<String> slotNames) {
         try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout())) {
             for (String slot : slotNames) {
+                if (!SLOT.matcher(slot).matches()) {
+                    // from a member key's name in etcd: one that is not a member name must not block the others
+                    LOG.errorf("not creating replication slot '%s': not 1-63 of a-z, 0-9 and _", slot);
+                    continue;
+                }
                 ensureSlot(c, slot);
             }
         } catch (SQLException e) {
@@ -524,7 +617,7 @@ public final class LocalPostgres implements PostgresControl {
                 bin("pg_rewind"),
                 "-D",
                 s.dataDir().toString(),
-                "--source-server=" + conninfo(upstream, s.superuser(), false) + " dbname=postgres"));
+                "--source-server=" + conninfo(upstream, s.superuser(), false, "dbname", "postgres")));
         if (!s.fsync()) {
             command.add("--no-sync");
         }
@@ -610,14 +703,20 @@ public final class LocalPostgres implements PostgresControl {
         return c;
     }
 
-    private String conninfo(Upstream upstream, String user, boolean withPassfile) {
-        StringBuilder b = new StringBuilder("host=" + upstream.host() + " port=" + upstream.port() + " user=" + user
-                + " application_name=" + s.member() + " connect_timeout="
-                + Math.max(2, s.sqlTimeout().toSeconds()));
+    private String conninfo(Upstream upstream, String user, boolean withPassfile, String... more) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("host", upstream.host());
+        values.put("port", Integer.toString(upstream.port()));
+        values.put("user", user);
+        values.put("application_name", s.member());
+        values.put("connect_timeout", Long.toString(Math.max(2, s.sqlTimeout().toSeconds())));
         if (withPassfile && s.replicationPassword().isPresent()) {
-            b.append(" passfile=").append(nodeDir().resolve("pgpass"));
+            values.put("passfile", nodeDir().resolve("pgpass").toString());
         }
-        return b.toString();
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            values.put(more[i], more[i + 1]);
+        }
+        return PgConfigFiles.conninfo(values);
     }
 
     private static Map<String, String> passwordEnv(Optional<String> password) {
@@ -663,10 +762,6 @@ public final class LocalPostgres implements PostgresControl {
                 file,
                 java.nio.file.StandardCopyOption.REPLACE_EXISTING,
                 java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String escapePgpass(String value) {
-        return value.replace("\\", "\\\\").replace(":", "\\:");
     }
 
     private static java.time.Instant instant(Timestamp t) {
