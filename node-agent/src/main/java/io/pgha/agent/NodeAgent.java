@@ -9,6 +9,7 @@ import io.pgha.agent.config.Secrets;
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.MonotonicClock;
 import io.pgha.agent.pg.LocalPostgres;
+import io.pgha.agent.pg.PgSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.ProcessRunner;
 import io.pgha.agent.pg.Upstream;
@@ -299,9 +300,9 @@ public class NodeAgent {
         }
     }
 
-    private LocalPostgres.Settings postgresSettings(DynamicConfig bootstrapConfig) {
+    private PgSettings postgresSettings(DynamicConfig bootstrapConfig) {
         AgentConfig.Postgres p = config.postgres();
-        return new LocalPostgres.Settings(
+        return new PgSettings(
                 me,
                 p.dataDir().toAbsolutePath(),
                 p.binDir(),

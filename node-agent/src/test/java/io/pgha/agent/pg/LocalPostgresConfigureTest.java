@@ -20,7 +20,7 @@ class LocalPostgresConfigureTest {
     private LocalPostgres postgres(Path nodeDir, Map<String, String> parameters) throws Exception {
         Path data = Files.createDirectories(nodeDir.resolve("data"));
         return new LocalPostgres(
-                new LocalPostgres.Settings(
+                new PgSettings(
                         "pg-0",
                         data,
                         Path.of("/usr/lib/postgresql/15/bin"),
@@ -117,7 +117,7 @@ class LocalPostgresConfigureTest {
     void missingPasswordsStopTheAgentAtStartNamingTheProperties() throws Exception {
         Path data = Files.createDirectories(temp.resolve("node/data"));
         assertThatThrownBy(() -> new LocalPostgres(
-                        new LocalPostgres.Settings(
+                        new PgSettings(
                                 "pg-0",
                                 data,
                                 Path.of("/usr/lib/postgresql/15/bin"),
@@ -147,7 +147,7 @@ class LocalPostgresConfigureTest {
     void withTheTrustOptInTcpTrustsTheAllowedNetwork() throws Exception {
         Path data = Files.createDirectories(temp.resolve("node/data"));
         new LocalPostgres(
-                        new LocalPostgres.Settings(
+                        new PgSettings(
                                 "pg-0",
                                 data,
                                 Path.of("/usr/lib/postgresql/15/bin"),
@@ -176,7 +176,7 @@ class LocalPostgresConfigureTest {
     void aPasswordWithANewlineStopsTheAgentAtStartWithoutShowingIt() throws Exception {
         Path data = Files.createDirectories(temp.resolve("node/data"));
         assertThatThrownBy(() -> new LocalPostgres(
-                        new LocalPostgres.Settings(
+                        new PgSettings(
                                 "pg-0",
                                 data,
                                 Path.of("/usr/lib/postgresql/15/bin"),
