@@ -1,8 +1,11 @@
 package io.pgha.core;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
 import io.pgha.events.Lsn;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -11,7 +14,7 @@ import java.util.Map;
  *
  * @param connUrl {@code postgres://host:port/postgres} of the member's PostgreSQL
  * @param apiUrl {@code http://host:port/patroni} of the member's agent
- * @param role {@link Role} as text
+ * @param role what the member runs as ({@link Role}, written as its lower-case text)
  * @param state what PostgreSQL is doing ({@code running}, {@code starting}, {@code stopped}, ...)
  * @param timeline the timeline PostgreSQL runs on, 0 when unknown
  * @param xlogLocation a primary's current write position
@@ -24,33 +27,65 @@ import java.util.Map;
 public record MemberStatus(
         @JsonProperty("conn_url") String connUrl,
         @JsonProperty("api_url") String apiUrl,
-        @JsonProperty("role") String role,
+        @JsonProperty("role") Role role,
         @JsonProperty("state") String state,
         @JsonProperty("timeline") long timeline,
-        @JsonProperty("xlog_location") String xlogLocation,
-        @JsonProperty("receive_lsn") String receiveLsn,
-        @JsonProperty("replay_lsn") String replayLsn,
+        @JsonProperty("xlog_location") Lsn xlogLocation,
+        @JsonProperty("receive_lsn") Lsn receiveLsn,
+        @JsonProperty("replay_lsn") Lsn replayLsn,
         @JsonProperty("tags") Map<String, Object> tags,
         @JsonProperty("sync_standby_names") String syncStandbyNames,
         @JsonProperty("version") String version) {
 
-    /** Member roles as published. */
+    /** Member roles as published; a role this version does not know reads as {@link #UNKNOWN}. */
     public enum Role {
         PRIMARY,
         REPLICA,
         DEMOTED,
-        UNINITIALIZED;
+        UNINITIALIZED,
+        UNKNOWN;
 
+        @JsonValue
         public String text() {
-            return name().toLowerCase(java.util.Locale.ROOT);
+            return name().toLowerCase(Locale.ROOT);
         }
+
+        @JsonCreator
+        public static Role of(String text) {
+            for (Role role : values()) {
+                if (role.text().equals(text)) {
+                    return role;
+                }
+            }
+            return UNKNOWN;
+        }
+    }
+
+    /** PostgreSQL accepts connections. */
+    public boolean isRunning() {
+        return "running".equals(state);
+    }
+
+    /** Runs as the primary and accepts connections. */
+    public boolean isRunningPrimary() {
+        return role == Role.PRIMARY && isRunning();
+    }
+
+    /** Runs as a replica and accepts connections. */
+    public boolean isRunningReplica() {
+        return role == Role.REPLICA && isRunning();
+    }
+
+    /** A running replica that has received WAL from an upstream. */
+    public boolean isStreamingReplica() {
+        return isRunningReplica() && receiveLsn != null;
     }
 
     /** The most advanced position this member has: its write position, else received, else replayed. */
     public Lsn bestLsn() {
-        for (String lsn : new String[] {xlogLocation, receiveLsn, replayLsn}) {
+        for (Lsn lsn : new Lsn[] {xlogLocation, receiveLsn, replayLsn}) {
             if (lsn != null) {
-                return Lsn.parse(lsn);
+                return lsn;
             }
         }
         return Lsn.ZERO;

@@ -37,12 +37,12 @@ class LsnAndByteSizeTest {
         MemberStatus status = new MemberStatus(
                 "postgres://127.0.0.1:5432/postgres",
                 "http://127.0.0.1:8008/patroni",
-                "replica",
+                MemberStatus.Role.REPLICA,
                 "running",
                 2,
                 null,
-                "0/3000060",
-                "0/3000000",
+                io.pgha.events.Lsn.parse("0/3000060"),
+                io.pgha.events.Lsn.parse("0/3000000"),
                 Map.of("nofailover", false),
                 null,
                 "0.1.0");
@@ -54,5 +54,20 @@ class LsnAndByteSizeTest {
         MemberStatus back = Json.read(json.replaceFirst("\\{", "{\"future\":1,"), MemberStatus.class, "member");
         assertThat(back).isEqualTo(status);
         assertThat(back.bestLsn()).isEqualTo(Lsn.parse("0/3000060"));
+        assertThat(json).contains("\"role\":\"replica\"");
+        assertThat(back.isRunningReplica()).isTrue();
+        assertThat(back.isStreamingReplica()).isTrue();
+        assertThat(back.isRunningPrimary()).isFalse();
+    }
+
+    @Test
+    void aRoleThisVersionDoesNotKnowReadsAsUnknownAndABadLsnIsRefused() {
+        MemberStatus future = Json.read("{\"role\":\"witness\",\"state\":\"running\"}", MemberStatus.class, "m");
+        assertThat(future.role()).isEqualTo(MemberStatus.Role.UNKNOWN);
+        assertThat(future.isRunningPrimary()).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> Json.read("{\"role\":\"replica\",\"receive_lsn\":\"x/y\"}", MemberStatus.class, "m"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("m is not valid JSON for MemberStatus");
     }
 }

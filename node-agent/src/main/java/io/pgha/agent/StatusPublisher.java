@@ -89,16 +89,16 @@ final class StatusPublisher {
     }
 
     MemberStatus status(PgState state) {
-        String role;
+        MemberStatus.Role role;
         boolean fenced = ctx.keeper.fenced();
         if (!ctx.pg.initialized()) {
-            role = MemberStatus.Role.UNINITIALIZED.text();
+            role = MemberStatus.Role.UNINITIALIZED;
         } else if (state.isPrimary() && !fenced) {
-            role = MemberStatus.Role.PRIMARY.text();
+            role = MemberStatus.Role.PRIMARY;
         } else if (fenced) {
-            role = MemberStatus.Role.DEMOTED.text();
+            role = MemberStatus.Role.DEMOTED;
         } else {
-            role = MemberStatus.Role.REPLICA.text();
+            role = MemberStatus.Role.REPLICA;
         }
         String pgState = !state.running() ? "stopped" : state.accepting() ? "running" : "starting";
         return new MemberStatus(
@@ -125,8 +125,8 @@ final class StatusPublisher {
                 ? old.leaderLsn()
                 : snapshot.leaderMember()
                         .map(MemberEntry::status)
-                        .filter(s -> s.xlogLocation() != null)
-                        .map(s -> Lsn.parse(s.xlogLocation()));
+                        .map(MemberStatus::xlogLocation)
+                        .filter(java.util.Objects::nonNull);
         Set<String> sync = snapshot == null ? old.syncStandbys() : syncMembers(snapshot);
         view = new AgentView(
                 cluster,

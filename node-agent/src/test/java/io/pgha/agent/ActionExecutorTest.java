@@ -120,7 +120,7 @@ class ActionExecutorTest {
         MemberStatus candidate = new MemberStatus(
                 "postgres://127.0.0.1:5433/postgres",
                 "http://127.0.0.1:8009/patroni",
-                "replica",
+                MemberStatus.Role.REPLICA,
                 "running",
                 1,
                 null,

@@ -13,6 +13,7 @@ import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
@@ -91,7 +92,7 @@ class ClusterIT {
 
         io.pgha.core.MemberStatus leaderStatus =
                 snapshot.member(primary.name()).orElseThrow().status();
-        assertThat(leaderStatus.role()).isEqualTo("primary");
+        assertThat(leaderStatus.role()).isEqualTo(MemberStatus.Role.PRIMARY);
         assertThat(leaderStatus.state()).isEqualTo("running");
         assertThat(leaderStatus.timeline()).isEqualTo(1);
         assertThat(leaderStatus.connUrl()).isEqualTo("postgres://127.0.0.1:" + primary.pgPort() + "/postgres");
@@ -103,7 +104,7 @@ class ClusterIT {
             if (n != primary) {
                 io.pgha.core.MemberStatus status =
                         snapshot.member(n.name()).orElseThrow().status();
-                assertThat(status.role()).isEqualTo("replica");
+                assertThat(status.role()).isEqualTo(MemberStatus.Role.REPLICA);
                 assertThat(status.receiveLsn()).isNotNull();
                 assertThat(status.replayLsn()).isNotNull();
             }

@@ -80,7 +80,7 @@ final class FakePostgres implements PostgresControl {
                 running,
                 standby,
                 1,
-                standby ? null : "0/5000000",
+                standby ? null : io.pgha.events.Lsn.parse("0/5000000"),
                 null,
                 null,
                 null,

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
+import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
@@ -490,7 +491,7 @@ class FailoverScenariosIT {
                         return false;
                     }
                     if (member.equals(leader)) {
-                        if (!"primary".equals(entry.status().role())
+                        if (entry.status().role() != MemberStatus.Role.PRIMARY
                                 || Boolean.TRUE.equals(query(memberUrl(member), "SELECT pg_is_in_recovery()"))
                                 || ((Number)
                                                         query(
@@ -501,8 +502,7 @@ class FailoverScenariosIT {
                             last[0] = member + " (leader) not a primary with two streaming standbys";
                             return false;
                         }
-                    } else if (!"replica".equals(entry.status().role())
-                            || !"running".equals(entry.status().state())
+                    } else if (!entry.status().isRunningReplica()
                             || !"streaming"
                                     .equals(query(memberUrl(member), "SELECT status FROM pg_stat_wal_receiver"))) {
                         last[0] = member + " is " + entry.status().role() + "/"

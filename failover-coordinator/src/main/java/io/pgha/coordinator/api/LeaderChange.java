@@ -37,8 +37,7 @@ final class LeaderChange {
                     now.leaderMember().map(MemberEntry::status).filter(Objects::nonNull);
             if (now.leader().map(l -> l.member()).filter(target::equals).isPresent()
                     && leader.isPresent()
-                    && "primary".equals(leader.get().role())
-                    && "running".equals(leader.get().state())) {
+                    && leader.get().isRunningPrimary()) {
                 return routed(cluster, target, now.leader().get().modRevision(), verb);
             }
             if (now.switchover().isEmpty()

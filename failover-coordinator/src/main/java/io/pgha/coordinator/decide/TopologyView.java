@@ -30,9 +30,7 @@ public final class TopologyView {
     public static TopologyChanged of(
             String cluster, ClusterSnapshot snapshot, Set<String> promotable, boolean pause, long epoch, Instant now) {
         String leader = snapshot.leaderMember()
-                .filter(m -> m.status() != null
-                        && "primary".equals(m.status().role())
-                        && "running".equals(m.status().state()))
+                .filter(m -> m.status() != null && m.status().isRunningPrimary())
                 .map(MemberEntry::name)
                 .orElse(null);
         Lsn leaderLsn = snapshot.leaderMember()
@@ -106,9 +104,7 @@ public final class TopologyView {
         } else if (role == MemberRole.LEADER) {
             lag = 0L;
         }
-        String state = "replica".equals(s.role()) && "running".equals(s.state()) && s.receiveLsn() != null
-                ? "streaming"
-                : s.state();
+        String state = s.isStreamingReplica() ? "streaming" : s.state();
         Map<String, Object> tags = s.tags() == null ? Map.of() : s.tags();
         return java.util.Optional.of(new Member(
                 entry.name(),

@@ -8,6 +8,7 @@ import io.pgha.coordinator.decide.ClusterStep;
 import io.pgha.coordinator.decide.UnpromotedLeader;
 import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.core.DynamicConfig;
+import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
@@ -229,7 +230,7 @@ final class ClusterWorker implements ClusterStep.Executor {
     private boolean unpromotedOverdue(ClusterSnapshot snapshot) {
         boolean runsAsReplica = snapshot.leaderMember()
                 .map(MemberEntry::status)
-                .filter(s -> "replica".equals(s.role()) && "running".equals(s.state()))
+                .filter(MemberStatus::isRunningReplica)
                 .isPresent();
         return unpromoted.overdue(snapshot.leader().orElseThrow().modRevision(), runsAsReplica, ctx.nanos());
     }

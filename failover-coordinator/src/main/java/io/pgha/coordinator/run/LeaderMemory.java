@@ -47,16 +47,14 @@ final class LeaderMemory {
             lastEpoch = l.modRevision();
             snapshot.leaderMember()
                     .map(MemberEntry::status)
-                    .filter(s -> "primary".equals(s.role()) && s.xlogLocation() != null)
+                    .filter(s -> s.role() == MemberStatus.Role.PRIMARY && s.xlogLocation() != null)
                     .map(MemberStatus::bestLsn)
                     .ifPresent(lsn ->
                             lastLeaderLsn = lastLeaderLsn == null || lsn.isAfter(lastLeaderLsn) ? lsn : lastLeaderLsn);
             followingLeader.clear();
             snapshot.members().values().stream()
                     .filter(m -> !m.name().equals(l.member()) && m.status() != null)
-                    .filter(m -> "replica".equals(m.status().role())
-                            && "running".equals(m.status().state())
-                            && m.status().receiveLsn() != null)
+                    .filter(m -> m.status().isStreamingReplica())
                     .forEach(m -> followingLeader.add(m.name()));
         });
     }

@@ -329,9 +329,7 @@ final class Promotion {
             }
             Optional<MemberStatus> status =
                     now.member(member).map(MemberEntry::status).filter(Objects::nonNull);
-            if (status.isPresent()
-                    && "primary".equals(status.get().role())
-                    && "running".equals(status.get().state())) {
+            if (status.isPresent() && status.get().isRunningPrimary()) {
                 return status;
             }
             if (!ctx.sleep(100, false)) {

@@ -6,7 +6,6 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
-import io.pgha.events.Lsn;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,9 +31,7 @@ final class SyncKeeper {
         String leader = snapshot.leader().get().member();
         Optional<MemberStatus> primary =
                 snapshot.leaderMember().map(MemberEntry::status).filter(Objects::nonNull);
-        if (primary.isEmpty()
-                || !"primary".equals(primary.get().role())
-                || !"running".equals(primary.get().state())) {
+        if (primary.isEmpty() || !primary.get().isRunningPrimary()) {
             return;
         }
         boolean ours = sync.isPresent() && leader.equals(sync.get().leader());
@@ -84,14 +81,14 @@ final class SyncKeeper {
                     .map(HealthView.Seen::reachable)
                     .orElse(true);
             boolean running = "running".equals(s.state());
-            boolean streaming = running && "replica".equals(s.role()) && s.receiveLsn() != null;
+            boolean streaming = s.isStreamingReplica();
             Map<String, Object> tags = s.tags() == null ? Map.of() : s.tags();
             standbys.add(new SyncPlanner.Standby(
                     m.name(),
                     running && reachable,
                     streaming,
                     MemberSnapshots.truthy(tags.get("nosync")),
-                    s.receiveLsn() == null ? null : Lsn.parse(s.receiveLsn())));
+                    s.receiveLsn()));
         }
         return standbys;
     }

@@ -18,10 +18,10 @@ class ClusterStatusTest {
         return new MemberStatus(
                 "postgres://127.0.0.1:" + port + "/postgres",
                 "http://127.0.0.1:8008/patroni",
-                role,
+                MemberStatus.Role.of(role),
                 "running",
                 1,
-                "0/3000060",
+                lsn("0/3000060"),
                 null,
                 null,
                 Map.of(),
@@ -105,5 +105,9 @@ class ClusterStatusTest {
                 .anySatisfy(p -> assertThat(p.toString()).contains("c/status"));
         Map<String, Object> row = ClusterStatus.summary("c", c -> bad, c -> Optional.empty());
         assertThat((List<?>) row.get("problems")).hasSize(5);
+    }
+
+    private static io.pgha.events.Lsn lsn(String text) {
+        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }

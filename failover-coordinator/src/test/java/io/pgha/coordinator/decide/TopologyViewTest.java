@@ -124,12 +124,12 @@ class TopologyViewTest {
         MemberStatus tagged = new MemberStatus(
                 "postgres://h3:5432/postgres",
                 "http://h3:8008/patroni",
-                "replica",
+                MemberStatus.Role.REPLICA,
                 "running",
                 3,
                 null,
-                "0/3000000",
-                "0/3000000",
+                lsn("0/3000000"),
+                lsn("0/3000000"),
                 Map.of("nosync", true),
                 null,
                 "16.4");
@@ -300,10 +300,10 @@ class TopologyViewTest {
         return new MemberStatus(
                 connUrl,
                 "http://" + host(connUrl) + ":8008/patroni",
-                "primary",
+                MemberStatus.Role.PRIMARY,
                 "running",
                 3,
-                xlog,
+                lsn(xlog),
                 null,
                 null,
                 null,
@@ -317,7 +317,17 @@ class TopologyViewTest {
 
     private static MemberStatus status(String connUrl, String role, String state, String receive, String replay) {
         return new MemberStatus(
-                connUrl, "http://h:8008/patroni", role, state, 3, null, receive, replay, null, null, "16.4");
+                connUrl,
+                "http://h:8008/patroni",
+                MemberStatus.Role.of(role),
+                state,
+                3,
+                null,
+                lsn(receive),
+                lsn(replay),
+                null,
+                null,
+                "16.4");
     }
 
     private static String host(String connUrl) {
@@ -337,5 +347,9 @@ class TopologyViewTest {
                 .filter(m -> m.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(name + " is not in " + t.members()));
+    }
+
+    private static io.pgha.events.Lsn lsn(String text) {
+        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }

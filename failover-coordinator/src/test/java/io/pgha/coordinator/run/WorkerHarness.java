@@ -196,12 +196,12 @@ final class WorkerHarness {
         return new MemberStatus(
                 "postgres://127.0.0.1:5432/postgres",
                 apiUrl(name),
-                role,
+                MemberStatus.Role.of(role),
                 "running",
                 primary ? 2 : 1,
-                primary ? lsn : null,
-                primary ? null : lsn,
-                primary ? null : lsn,
+                primary ? lsn(lsn) : null,
+                primary ? null : lsn(lsn),
+                primary ? null : lsn(lsn),
                 Map.of(),
                 null,
                 "test");
@@ -236,5 +236,9 @@ final class WorkerHarness {
             }
             Thread.sleep(10);
         }
+    }
+
+    private static io.pgha.events.Lsn lsn(String text) {
+        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }

@@ -46,8 +46,8 @@ final class MemberTable {
         Optional<String> leader = leaderKey.map(LeaderKey::member);
         Optional<Lsn> leaderLsn = leader.map(members::get)
                 .map(MemberEntry::status)
-                .filter(s -> s.xlogLocation() != null)
-                .map(s -> Lsn.parse(s.xlogLocation()));
+                .map(MemberStatus::xlogLocation)
+                .filter(java.util.Objects::nonNull);
         List<Row> rows = new ArrayList<>();
         for (MemberEntry entry : new TreeMap<>(members).values()) {
             MemberStatus status = entry.status();
@@ -159,17 +159,16 @@ final class MemberTable {
             return "unknown";
         }
         return switch (status.role()) {
-            case "replica" -> REPLICA;
-            case "primary" -> "Primary without leader key";
-            default -> status.role();
+            case REPLICA -> REPLICA;
+            case PRIMARY -> "Primary without leader key";
+            default -> status.role().text();
         };
     }
 
     private static Optional<Long> lag(Optional<Lsn> leaderLsn, MemberStatus status) {
         Optional<Lsn> mine = Optional.empty();
-        for (String lsn : new String[] {status.receiveLsn(), status.replayLsn()}) {
-            if (lsn != null) {
-                Lsn parsed = Lsn.parse(lsn);
+        for (Lsn parsed : new Lsn[] {status.receiveLsn(), status.replayLsn()}) {
+            if (parsed != null) {
                 mine = Optional.of(mine.filter(m -> m.isAfter(parsed)).orElse(parsed));
             }
         }

@@ -94,14 +94,18 @@ class MemberTableTest {
         return new MemberStatus(
                 "postgres://127.0.0.1:" + port + "/postgres",
                 "http://127.0.0.1:8008/patroni",
-                role,
+                MemberStatus.Role.of(role),
                 "running",
                 1,
-                write,
-                receive,
-                replay,
+                lsn(write),
+                lsn(receive),
+                lsn(replay),
                 Map.of(),
                 null,
                 "0.1.0");
+    }
+
+    private static io.pgha.events.Lsn lsn(String text) {
+        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }

@@ -85,9 +85,8 @@ public record AgentView(
     /** This member's most advanced WAL position as a replica. */
     public Optional<Lsn> replicaLsn() {
         Lsn best = null;
-        for (String text : new String[] {pg.receiveLsn(), pg.replayLsn()}) {
-            if (text != null) {
-                Lsn lsn = Lsn.parse(text);
+        for (Lsn lsn : new Lsn[] {pg.receiveLsn(), pg.replayLsn()}) {
+            if (lsn != null) {
                 if (best == null || lsn.compareTo(best) > 0) {
                     best = lsn;
                 }

@@ -1,7 +1,6 @@
 package io.pgha.agent.api;
 
 import io.pgha.agent.pg.PgState;
-import io.pgha.events.Lsn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,14 +21,14 @@ public final class PatroniStatus {
         body.put("server_version", pg.serverVersion());
         Map<String, Object> xlog = new LinkedHashMap<>();
         if (pg.accepting() && !pg.inRecovery() && pg.writeLsn() != null) {
-            xlog.put("location", Lsn.parse(pg.writeLsn()).value());
+            xlog.put("location", pg.writeLsn().value());
         } else if (pg.accepting()) {
             xlog.put(
                     "received_location",
-                    pg.receiveLsn() == null ? null : Lsn.parse(pg.receiveLsn()).value());
+                    pg.receiveLsn() == null ? null : pg.receiveLsn().value());
             xlog.put(
                     "replayed_location",
-                    pg.replayLsn() == null ? null : Lsn.parse(pg.replayLsn()).value());
+                    pg.replayLsn() == null ? null : pg.replayLsn().value());
             xlog.put(
                     "replayed_timestamp",
                     pg.replayTimestamp() == null ? null : pg.replayTimestamp().toString());

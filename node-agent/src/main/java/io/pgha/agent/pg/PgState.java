@@ -1,5 +1,6 @@
 package io.pgha.agent.pg;
 
+import io.pgha.events.Lsn;
 import java.time.Instant;
 import java.util.List;
 
@@ -12,9 +13,9 @@ public record PgState(
         boolean accepting,
         boolean inRecovery,
         long timeline,
-        String writeLsn,
-        String receiveLsn,
-        String replayLsn,
+        Lsn writeLsn,
+        Lsn receiveLsn,
+        Lsn replayLsn,
         String walReceiverStatus,
         String senderHost,
         int senderPort,
