@@ -68,17 +68,8 @@ class ConfigRendererFuzzIT {
         }
 
         Wait.until(DEADLINE, "epoch 2 applied", () -> epoch() == 2);
-        Map<String, ConsumerRecord<String, byte[]>> dead = new LinkedHashMap<>();
-        Wait.until(DEADLINE, "every hostile topology on pgha.topology.dlq", () -> {
-            dead.clear();
-            dead.putAll(HostileRecords.deadLettered(fixture.kafka.bootstrapServers(), "pgha.topology"));
-            return hostile.stream().allMatch(h -> dead.containsKey(h.id()));
-        });
-        for (Hostile h : hostile) {
-            assertThat(HostileRecords.header(dead.get(h.id()), HostileRecords.REASON))
-                    .as("the dead-letter reason of " + h)
-                    .isNotBlank();
-        }
+        Map<String, ConsumerRecord<String, byte[]>> dead =
+                HostileRecords.awaitDeadLettered(fixture.kafka.bootstrapServers(), "pgha.topology", hostile, DEADLINE);
         assertThat(dead).doesNotContainKey("hostile-valid-after-the-hostile-ones");
         assertThat(fixture.status().get("writes").asLong())
                 .as("files written for the valid topology")

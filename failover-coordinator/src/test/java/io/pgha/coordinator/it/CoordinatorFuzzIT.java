@@ -208,17 +208,8 @@ class CoordinatorFuzzIT {
             all.add(HostileRecords.of("valid after the hostile ones", valid));
             records.send(all);
 
-            Map<String, ConsumerRecord<String, byte[]>> dead = new LinkedHashMap<>();
-            Wait.until(Duration.ofSeconds(60), "every hostile node-health record on pgha.node-health.dlq", () -> {
-                dead.clear();
-                dead.putAll(HostileRecords.deadLettered(kafka.bootstrapServers(), "pgha.node-health"));
-                return hostile.stream().allMatch(h -> dead.containsKey(h.id()));
-            });
-            for (Hostile h : hostile) {
-                assertThat(HostileRecords.header(dead.get(h.id()), HostileRecords.REASON))
-                        .as("the dead-letter reason of " + h)
-                        .isNotBlank();
-            }
+            Map<String, ConsumerRecord<String, byte[]>> dead = HostileRecords.awaitDeadLettered(
+                    kafka.bootstrapServers(), "pgha.node-health", hostile, Duration.ofSeconds(60));
             assertThat(dead)
                     .as("the valid record is not dead-lettered")
                     .doesNotContainKey("hostile-valid-after-the-hostile-ones");

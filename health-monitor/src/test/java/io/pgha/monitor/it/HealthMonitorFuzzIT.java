@@ -17,7 +17,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -73,17 +72,8 @@ class HealthMonitorFuzzIT {
 
         Wait.until(Duration.ofSeconds(60), "the valid topology (epoch 7) probed", () -> nodes().body()
                 .contains("\"epoch\":7"));
-        Map<String, ConsumerRecord<String, byte[]>> dead = new LinkedHashMap<>();
-        Wait.until(Duration.ofSeconds(30), "every hostile topology on pgha.topology.dlq", () -> {
-            dead.clear();
-            dead.putAll(HostileRecords.deadLettered(kafka.bootstrapServers(), "pgha.topology"));
-            return hostile.stream().allMatch(h -> dead.containsKey(h.id()));
-        });
-        for (Hostile h : hostile) {
-            assertThat(HostileRecords.header(dead.get(h.id()), HostileRecords.REASON))
-                    .as("the dead-letter reason of " + h)
-                    .isNotBlank();
-        }
+        Map<String, ConsumerRecord<String, byte[]>> dead = HostileRecords.awaitDeadLettered(
+                kafka.bootstrapServers(), "pgha.topology", hostile, Duration.ofSeconds(30));
         assertThat(dead)
                 .as("the valid record is not dead-lettered")
                 .doesNotContainKey("hostile-valid-after-the-hostile-ones");

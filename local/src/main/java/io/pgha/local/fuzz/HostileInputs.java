@@ -95,7 +95,8 @@ public final class HostileInputs {
     /**
      * Odd values for a path segment (say, the {@code {cluster}} of {@code /api/v1/clusters/{cluster}}),
      * already as they go on the request line: percent-encoded traversal, encoded slashes, newlines,
-     * CR LF header injection, NUL, invalid escapes, huge and unicode names.
+     * CR LF header injection, NUL, invalid UTF-8, huge and unicode names. (Invalid percent escapes are
+     * malformed URIs: see {@link #malformedRequests}.)
      */
     public static List<String> pathSegments() {
         return List.of(
@@ -110,8 +111,6 @@ public final class HostileInputs {
                 "%00",
                 "a%00b",
                 "%ff%fe",
-                "%",
-                "%zz",
                 "%25",
                 "a%20b",
                 "%F0%9F%92%A9",
@@ -163,7 +162,9 @@ public final class HostileInputs {
         return List.of(
                 new Body("garbage request line", "\u0001\u0002 nonsense\r\n\r\n"),
                 new Body("unknown method", "BREW " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"),
-                new Body("HTTP/9.9", "GET " + path + " HTTP/9.9\r\nHost: x\r\n\r\n"),
+                new Body("HTTP/0.5", "GET " + path + " HTTP/0.5\r\nHost: x\r\n\r\n"),
+                new Body("invalid percent escape in the path", "GET " + path + "/%zz HTTP/1.1\r\nHost: x\r\n\r\n"),
+                new Body("lone percent sign in the path", "GET " + path + "/% HTTP/1.1\r\nHost: x\r\n\r\n"),
                 new Body("space in path", "GET " + path + "/a b HTTP/1.1\r\nHost: x\r\n\r\n"),
                 new Body("bad Content-Length", "POST " + path + " HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n"),
                 new Body(

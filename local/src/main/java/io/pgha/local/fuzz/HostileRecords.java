@@ -135,6 +135,44 @@ public final class HostileRecords implements AutoCloseable {
         return byId;
     }
 
+    /**
+     * Waits until every one of {@code hostile} is on {@code <topic>.dlq} with a
+     * {@value #REASON} header; fails naming those that are not. Returns the dead-letter topic by id.
+     */
+    public static Map<String, ConsumerRecord<String, byte[]>> awaitDeadLettered(
+            String bootstrapServers, String topic, List<Hostile> hostile, java.time.Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, ConsumerRecord<String, byte[]>> dead = deadLettered(bootstrapServers, topic);
+            List<String> missing = hostile.stream()
+                    .filter(h -> !dead.containsKey(h.id()))
+                    .map(Hostile::toString)
+                    .toList();
+            List<String> reasonless = hostile.stream()
+                    .filter(h -> dead.containsKey(h.id()))
+                    .filter(h -> header(dead.get(h.id()), REASON) == null
+                            || header(dead.get(h.id()), REASON).isBlank())
+                    .map(Hostile::toString)
+                    .toList();
+            if (missing.isEmpty()) {
+                if (!reasonless.isEmpty()) {
+                    throw new AssertionError("dead-lettered without a " + REASON + " header: " + reasonless);
+                }
+                return dead;
+            }
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError(missing.size() + " of " + hostile.size() + " hostile records are not on "
+                        + topic + ".dlq after " + timeout.toSeconds() + " s (accepted or lost): " + missing);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
     /** The value of {@code name}'s last header as text, or null. */
     public static String header(ConsumerRecord<?, ?> record, String name) {
         Header header = record.headers().lastHeader(name);

@@ -82,9 +82,9 @@ public final class RawHttp {
             socket.setSoTimeout((int) TIMEOUT.toMillis());
             OutputStream out = socket.getOutputStream();
             try {
+                // no shutdownOutput(): the HTTP server takes a half-close as the client going away
                 out.write(request);
                 out.flush();
-                socket.shutdownOutput();
             } catch (IOException e) {
                 // the server may answer (413, 431, 400) and close before reading everything: read it
             }
