@@ -162,7 +162,6 @@ public final class HostileInputs {
         return List.of(
                 new Body("garbage request line", "\u0001\u0002 nonsense\r\n\r\n"),
                 new Body("unknown method", "BREW " + path + " HTTP/1.1\r\nHost: x\r\n\r\n"),
-                new Body("HTTP/0.5", "GET " + path + " HTTP/0.5\r\nHost: x\r\n\r\n"),
                 new Body("invalid percent escape in the path", "GET " + path + "/%zz HTTP/1.1\r\nHost: x\r\n\r\n"),
                 new Body("lone percent sign in the path", "GET " + path + "/% HTTP/1.1\r\nHost: x\r\n\r\n"),
                 new Body("space in path", "GET " + path + "/a b HTTP/1.1\r\nHost: x\r\n\r\n"),
