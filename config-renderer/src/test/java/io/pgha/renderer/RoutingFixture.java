@@ -2,10 +2,10 @@ package io.pgha.renderer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.pgha.core.HaproxySocket;
 import io.pgha.events.CloudEventEnvelope;
 import io.pgha.events.EventCodec;
 import io.pgha.events.EventSource;
-import io.pgha.events.Topic;
 import io.pgha.events.Topics;
 import io.pgha.events.TopologyEvent.Member;
 import io.pgha.events.TopologyEvent.MemberRole;
@@ -15,7 +15,6 @@ import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.Ports;
 import io.pgha.local.QuarkusService;
-import io.pgha.renderer.haproxy.UnixSocketCommand;
 import io.pgha.renderer.render.ClusterPorts;
 import io.pgha.renderer.render.HaproxyConfigRenderer;
 import io.pgha.renderer.render.RenderSettings;
@@ -34,9 +33,6 @@ import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -182,7 +178,7 @@ final class RoutingFixture {
     /** One command on HAProxy's runtime API. */
     String runtime(String command) {
         try {
-            return UnixSocketCommand.send(runtimeSocket, command, Duration.ofSeconds(5));
+            return HaproxySocket.send(runtimeSocket, command, Duration.ofSeconds(5));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -205,21 +201,7 @@ final class RoutingFixture {
     }
 
     private static void createTopics(String bootstrap) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        Topic topology = Topics.TOPOLOGY;
-        try (Admin admin = Admin.create(props)) {
-            admin.createTopics(List.of(
-                            new NewTopic(topology.name(), Optional.of(1), Optional.empty())
-                                    .configs(Map.of(
-                                            "cleanup.policy",
-                                            topology.cleanupPolicy().kafkaValue())),
-                            new NewTopic(topology.deadLetterTopic(), Optional.of(1), Optional.empty())))
-                    .all()
-                    .get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create pgha.topology on " + bootstrap, e);
-        }
+        KafkaBroker.createTopics(bootstrap, List.of(Topics.TOPOLOGY));
     }
 
     private static KafkaProducer<String, byte[]> producer(String bootstrap) {

@@ -161,6 +161,20 @@ class RoutingIT {
                 .isEqualTo(1);
         assertThat(query(readWrite(), "SELECT pg_is_in_recovery()")).isEqualTo(false);
         assertThat(query(readOnly(), "SELECT pg_is_in_recovery()")).isEqualTo(true);
+
+        // a leader with a newline, through Kafka and JSON: would add a listener to the file's comment line
+        fixture.members.remove("pg-9");
+        fixture.publish(fixture.topology(
+                3, "pg-0\nlisten injected\n    bind 127.0.0.1:6666", List.of("pg-0", "pg-1", "pg-2", "pg-3")));
+
+        Wait.until(
+                DEADLINE,
+                "the second refusal reported",
+                () -> fixture.status().get("rejected").asLong() == 2);
+        assertThat(fixture.status().get("last_error").get("reason").asText())
+                .contains("leader 'pg-0\\u000alisten injected", "contains a control character");
+        assertThat(fixture.configFile()).isEqualTo(before).doesNotContain("injected");
+        assertThat(fixture.masterReloads()).isEqualTo(masterReloads);
     }
 
     @Test

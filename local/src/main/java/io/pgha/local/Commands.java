@@ -1,13 +1,12 @@
 package io.pgha.local;
 
+import io.pgha.core.BoundedCommand;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /** Runs short commands to completion (initdb, pg_basebackup, ip, kill) and finds binaries. */
 public final class Commands {
@@ -35,35 +34,16 @@ public final class Commands {
         return run(command, Map.of(), timeout);
     }
 
-    /** Runs {@code command} with extra environment, waiting at most {@code timeout}. */
+    /**
+     * Runs {@code command} with extra environment, waiting at most {@code timeout} (then it is killed
+     * with its child processes: {@link BoundedCommand}).
+     */
     public static Result run(List<String> command, Map<String, String> env, java.time.Duration timeout) {
-        Path out = null;
         try {
-            out = Files.createTempFile("pgha-cmd", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command)
-                    .redirectErrorStream(true)
-                    .redirectOutput(out.toFile())
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-            builder.environment().putAll(env);
-            Process process = builder.start();
-            if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly().waitFor();
-                return new Result(command, -1, Files.readString(out) + "\n(timed out after " + timeout + ")");
-            }
-            return new Result(command, process.exitValue(), Files.readString(out, StandardCharsets.UTF_8));
+            BoundedCommand.Result result = BoundedCommand.run(command, env, timeout);
+            return new Result(command, result.exitCode(), result.output());
         } catch (IOException e) {
             return new Result(command, -1, e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        } finally {
-            if (out != null) {
-                try {
-                    Files.deleteIfExists(out);
-                } catch (IOException ignored) {
-                    // a leftover temp file is harmless
-                }
-            }
         }
     }
 

@@ -1,21 +1,14 @@
 package io.pgha.local;
 
+import io.pgha.core.HaproxySocket;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.SelectionKey;
-import java.nio.channels.Selector;
-import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real HAProxy (Debian's {@code haproxy}) in master-worker mode with a master socket, so that a new
@@ -89,33 +82,13 @@ public final class Haproxy implements AutoCloseable {
      * gives up after 5 s.
      */
     public String masterCommand(String command) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-        try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
-                Selector selector = Selector.open()) {
-            channel.connect(UnixDomainSocketAddress.of(masterSocket));
-            channel.write(ByteBuffer.wrap((command + "\n").getBytes(StandardCharsets.UTF_8)));
-            channel.shutdownOutput(); // the master answers one command, then closes
-            channel.configureBlocking(false);
-            channel.register(selector, SelectionKey.OP_READ);
-            ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
-            StringBuilder answer = new StringBuilder();
-            while (true) {
-                long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
-                if (left <= 0) {
-                    throw new IllegalStateException(
-                            "HAProxy master socket " + masterSocket + " did not answer '" + command + "' within 5 s");
-                }
-                selector.select(left);
-                int read = channel.read(buffer);
-                if (read < 0) {
-                    return answer.toString();
-                }
-                buffer.flip();
-                answer.append(StandardCharsets.UTF_8.decode(buffer));
-                buffer.clear();
-            }
+        try {
+            return HaproxySocket.send(masterSocket, command, Duration.ofSeconds(5));
         } catch (IOException e) {
-            throw new UncheckedIOException("HAProxy master socket " + masterSocket + ": " + command, e);
+            throw new UncheckedIOException(
+                    "HAProxy master socket " + masterSocket + " did not take '" + command
+                            + "' (is HAProxy running? see " + workspace.log("haproxy") + "): " + e.getMessage(),
+                    e);
         }
     }
 

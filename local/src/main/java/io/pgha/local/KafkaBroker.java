@@ -1,22 +1,30 @@
 package io.pgha.local;
 
+import io.pgha.events.Topic;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.Uuid;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 
@@ -107,22 +115,68 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Every record of {@code topic} on the broker at {@code bootstrapServers}, from its start to its
-     * end as of this call; fails when that end is not reached within 30 s.
+     * Creates {@code topics} with one partition each (a compacted topic as compacted) and their
+     * dead-letter topics; a topic that exists already is left as it is.
      */
-    public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrapServers, String topic) {
+    public static void createTopics(String bootstrapServers, Collection<Topic> topics) {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        List<NewTopic> wanted = new ArrayList<>();
+        for (Topic topic : topics) {
+            wanted.add(new NewTopic(topic.name(), Optional.of(1), Optional.empty())
+                    .configs(Map.of("cleanup.policy", topic.cleanupPolicy().kafkaValue())));
+            wanted.add(new NewTopic(topic.deadLetterTopic(), Optional.of(1), Optional.empty()));
+        }
+        try (Admin admin = Admin.create(props)) {
+            for (var result : admin.createTopics(wanted).values().entrySet()) {
+                try {
+                    result.getValue().get(60, TimeUnit.SECONDS);
+                } catch (ExecutionException e) {
+                    if (!(e.getCause() instanceof TopicExistsException)) {
+                        throw new IllegalStateException(
+                                "could not create topic " + result.getKey() + " on " + bootstrapServers + ": "
+                                        + e.getCause(),
+                                e);
+                    }
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating topics", e);
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("creating topics on " + bootstrapServers + " took more than 60 s", e);
+        }
+    }
+
+    /**
+     * A consumer of {@code topics} on {@code bootstrapServers}, assigned every partition and placed at
+     * its beginning (no group, nothing committed): how tests and tools read a topic whole.
+     */
+    public static KafkaConsumer<String, byte[]> fromBeginning(String bootstrapServers, Collection<String> topics) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : topics) {
+            consumer.partitionsFor(topic, Duration.ofSeconds(30))
+                    .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToBeginning(partitions);
+        return consumer;
+    }
+
+    /**
+     * Every record of {@code topic} on the broker at {@code bootstrapServers}, from its start to its
+     * end as of this call; fails when that end is not reached within 30 s.
+     */
+    public static List<ConsumerRecord<String, byte[]>> readToEnd(String bootstrapServers, String topic) {
         List<ConsumerRecord<String, byte[]>> records = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props)) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new TopicPartition(topic, p.partition()))
-                    .toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
+        try (KafkaConsumer<String, byte[]> consumer = fromBeginning(bootstrapServers, List.of(topic))) {
+            Set<TopicPartition> partitions = consumer.assignment();
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
             Wait.until(Duration.ofSeconds(30), "read " + topic + " to its end " + end, () -> {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);

@@ -1,19 +1,10 @@
 package io.pgha.messaging;
 
-import io.pgha.events.Topic;
 import io.pgha.events.Topics;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.Workspace;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Properties;
-import java.util.concurrent.TimeUnit;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
 
 /**
  * A real Kafka broker (from {@code local/}) for the {@code @QuarkusTest}s, with the contract's topics
@@ -45,18 +36,6 @@ public class KafkaResource implements QuarkusTestResourceLifecycleManager {
     }
 
     private static void createTopics(String bootstrap) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        List<NewTopic> topics = new ArrayList<>();
-        for (Topic topic : Topics.ALL) {
-            topics.add(new NewTopic(topic.name(), Optional.of(1), Optional.empty())
-                    .configs(Map.of("cleanup.policy", topic.cleanupPolicy().kafkaValue())));
-            topics.add(new NewTopic(topic.deadLetterTopic(), Optional.of(1), Optional.empty()));
-        }
-        try (Admin admin = Admin.create(props)) {
-            admin.createTopics(topics).all().get(60, TimeUnit.SECONDS);
-        } catch (Exception e) {
-            throw new IllegalStateException("could not create the pgha topics on " + bootstrap + ": " + e, e);
-        }
+        KafkaBroker.createTopics(bootstrap, Topics.ALL);
     }
 }

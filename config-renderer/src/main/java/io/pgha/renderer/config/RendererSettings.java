@@ -40,6 +40,13 @@ public final class RendererSettings {
         positive(problems, config.timeouts().connect(), "pgha.renderer.timeouts.connect");
         positive(problems, config.timeouts().client(), "pgha.renderer.timeouts.client");
         positive(problems, config.timeouts().server(), "pgha.renderer.timeouts.server");
+        positive(problems, config.haproxy().validateTimeout(), "pgha.renderer.haproxy.validate-timeout");
+        positive(problems, config.haproxy().reloadTimeout(), "pgha.renderer.haproxy.reload-timeout");
+        positive(problems, config.retryInterval(), "pgha.renderer.retry-interval");
+        if (config.reportTtl().compareTo(Duration.ofSeconds(2)) < 0) {
+            problems.add("pgha.renderer.report-ttl=" + config.reportTtl()
+                    + " must be at least 2 s (etcd leases have whole seconds; it is renewed every third)");
+        }
         if (config.checks().fall() < 1) {
             problems.add("pgha.renderer.checks.fall=" + config.checks().fall() + " must be at least 1");
         }

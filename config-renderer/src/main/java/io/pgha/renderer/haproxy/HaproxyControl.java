@@ -17,12 +17,6 @@ public interface HaproxyControl {
     /** Moves the last valid candidate over the configuration file atomically. */
     void install();
 
-    /**
-     * Writes {@code text} as the candidate without {@code haproxy -c}, for a file whose servers and
-     * listeners equal those of a file that passed it (only comments and server states differ).
-     */
-    void prepareUnchecked(String text);
-
     /** Writes {@code text} over the configuration file atomically, without validating (to restore the last good one). */
     void restore(String text);
 

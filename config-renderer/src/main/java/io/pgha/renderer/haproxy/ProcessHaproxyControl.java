@@ -1,17 +1,17 @@
 package io.pgha.renderer.haproxy;
 
+import io.pgha.core.BoundedCommand;
+import io.pgha.core.HaproxySocket;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.jboss.logging.Logger;
@@ -66,42 +66,30 @@ public final class ProcessHaproxyControl implements HaproxyControl {
         }
     }
 
+    /**
+     * {@code haproxy -c -f <candidate>}, bounded by {@code validateTimeout}: a check that hangs (or a
+     * child of it that keeps its output open) is killed with its child processes and counts as refused.
+     */
     @Override
     public Validation validate(String text) {
         try {
             Files.createDirectories(candidate.getParent());
             Files.writeString(candidate, text);
-            Process process = new ProcessBuilder(List.of(binary, "-c", "-f", candidate.toString()))
-                    .redirectErrorStream(true)
-                    .start();
-            String output;
-            try (InputStream in = process.getInputStream()) {
-                output = new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-            }
-            if (!process.waitFor(validateTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
+            BoundedCommand.Result check =
+                    BoundedCommand.run(List.of(binary, "-c", "-f", candidate.toString()), Map.of(), validateTimeout);
+            if (check.timedOut()) {
                 return new Validation(
-                        false, binary + " -c did not finish within " + validateTimeout.toMillis() + " ms");
+                        false,
+                        binary + " -c did not finish within " + validateTimeout.toMillis()
+                                + " ms (pgha.renderer.haproxy.validate-timeout): "
+                                + check.output().strip());
             }
-            return new Validation(process.exitValue() == 0, output);
+            return new Validation(check.ok(), check.output().strip());
         } catch (IOException e) {
             throw new UncheckedIOException(
                     "could not validate a candidate configuration with '" + binary
                             + " -c' (is HAProxy installed? set pgha.renderer.haproxy.binary)",
                     e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while validating the HAProxy configuration", e);
-        }
-    }
-
-    @Override
-    public void prepareUnchecked(String text) {
-        try {
-            Files.createDirectories(candidate.getParent());
-            Files.writeString(candidate, text);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the candidate configuration " + candidate, e);
         }
     }
 
@@ -139,7 +127,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
         }
         saveServerState();
         try {
-            UnixSocketCommand.send(masterSocket, "reload", SOCKET_TIMEOUT);
+            HaproxySocket.send(masterSocket, "reload", SOCKET_TIMEOUT);
         } catch (IOException e) {
             // The master re-executes itself on reload and may drop the connection first: the status tells.
             LOG.debugf("reload command on %s: %s", masterSocket, e.getMessage());
@@ -148,7 +136,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
         IOException last = null;
         while (System.nanoTime() - deadline < 0) {
             try {
-                String proc = UnixSocketCommand.send(masterSocket, "show proc", SOCKET_TIMEOUT);
+                String proc = HaproxySocket.send(masterSocket, "show proc", SOCKET_TIMEOUT);
                 MasterStatus now = MasterStatus.parse(proc);
                 if (now.reloads() > before.reloads()) {
                     if (now.failed() > before.failed()) {
@@ -177,8 +165,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
     @Override
     public String runtime(String command) {
         try {
-            return UnixSocketCommand.send(runtimeSocket, command, SOCKET_TIMEOUT)
-                    .strip();
+            return HaproxySocket.send(runtimeSocket, command, SOCKET_TIMEOUT).strip();
         } catch (IOException e) {
             throw new HaproxyException(
                     "HAProxy's runtime API " + runtimeSocket + " did not take '" + command + "': " + e.getMessage(),
@@ -198,7 +185,7 @@ public final class ProcessHaproxyControl implements HaproxyControl {
             return;
         }
         try {
-            String state = UnixSocketCommand.send(runtimeSocket, "show servers state", SOCKET_TIMEOUT);
+            String state = HaproxySocket.send(runtimeSocket, "show servers state", SOCKET_TIMEOUT);
             Path saving = stateFile.resolveSibling(stateFile.getFileName() + ".saving");
             Files.writeString(saving, state);
             Files.move(saving, stateFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -211,12 +198,12 @@ public final class ProcessHaproxyControl implements HaproxyControl {
     }
 
     private MasterStatus masterStatus() throws IOException {
-        return MasterStatus.parse(UnixSocketCommand.send(masterSocket, "show proc", SOCKET_TIMEOUT));
+        return MasterStatus.parse(HaproxySocket.send(masterSocket, "show proc", SOCKET_TIMEOUT));
     }
 
     private String startupLogs() {
         try {
-            String logs = UnixSocketCommand.send(masterSocket, "show startup-logs", SOCKET_TIMEOUT)
+            String logs = HaproxySocket.send(masterSocket, "show startup-logs", SOCKET_TIMEOUT)
                     .strip();
             return logs.isEmpty() ? "(no startup logs)" : logs;
         } catch (IOException e) {

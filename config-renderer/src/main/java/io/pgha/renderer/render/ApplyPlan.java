@@ -8,11 +8,11 @@ public sealed interface ApplyPlan {
     /** HAProxy already runs it: write nothing, reload nothing. */
     record Nothing() implements ApplyPlan {}
 
-    /** Only comments (epoch, leader) differ: swap the file so it stays true, no reload. */
+    /** Only comments (epoch, leader) differ: validate and swap the file so it stays true, no reload. */
     record WriteOnly() implements ApplyPlan {}
 
     /**
-     * Only server states differ: swap the file and send {@code commands} to the runtime API, no
+     * Only server states differ: validate and swap the file, then send {@code commands} to the runtime API, no
      * reload (established sessions and health-check state stay).
      */
     record RuntimeUpdate(List<String> commands) implements ApplyPlan {}

@@ -269,9 +269,9 @@ public final class HaproxyRouting implements AutoCloseable {
             }
             done = true;
         } else if (plan instanceof ApplyPlan.WriteOnly) {
-            done = installSameStructure(desired);
+            done = validateAndInstall(desired, accepted);
         } else if (plan instanceof ApplyPlan.RuntimeUpdate update) {
-            done = installSameStructure(desired) && runtimeOrReload(update, onDisk, accepted);
+            done = validateAndInstall(desired, accepted) && runtimeOrReload(update, onDisk, accepted);
         } else {
             done = validateAndInstall(desired, accepted)
                     && reload(((ApplyPlan.Reload) plan).reason(), onDisk, accepted);
@@ -312,14 +312,7 @@ public final class HaproxyRouting implements AutoCloseable {
         }
     }
 
-    /** The same servers and listeners as the applied file, which passed {@code haproxy -c}: no need to ask again. */
-    private boolean installSameStructure(RenderedConfig desired) {
-        haproxy.prepareUnchecked(desired.text());
-        haproxy.install();
-        writes.incrementAndGet();
-        return true;
-    }
-
+    /** {@code haproxy -c} before every install, also when only comments or server states changed. */
     private boolean validateAndInstall(RenderedConfig desired, Map<String, TopologyChanged> accepted) {
         Validation validation = haproxy.validate(desired.text());
         if (!validation.valid()) {

@@ -5,6 +5,7 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.renderer.config.RendererConfig;
 import io.pgha.renderer.config.RendererSettings;
 import io.pgha.renderer.haproxy.ProcessHaproxyControl;
+import io.pgha.renderer.render.RenderSettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -36,6 +37,7 @@ public class RoutingProducer {
     @ApplicationScoped
     HaproxyRouting routing(RendererConfig config, MeterRegistry metrics, Clock clock) {
         RendererConfig.Haproxy haproxy = config.haproxy();
+        RenderSettings settings = RendererSettings.from(config); // fails the start naming bad properties
         RoutingReports reports = RoutingReports.NONE;
         if (etcdEndpoints.isPresent() && !etcdEndpoints.get().isEmpty()) {
             String name = config.name().orElse(config.groupId());
@@ -49,7 +51,7 @@ public class RoutingProducer {
                     etcdEndpoints.get(), etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
         }
         return new HaproxyRouting(
-                RendererSettings.from(config),
+                settings,
                 new ProcessHaproxyControl(
                         haproxy.binary(),
                         haproxy.configPath(),

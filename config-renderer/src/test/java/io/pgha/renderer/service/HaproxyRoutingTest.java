@@ -51,6 +51,32 @@ class HaproxyRoutingTest {
                                 .equals(routing.status().hash()));
     }
 
+    /** Epoch 1 with leader pg-0 applied; returns its file. */
+    private String firstApplied() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        applied(1);
+        haproxy.runtimeCommands.clear();
+        return haproxy.file;
+    }
+
+    /** The one refusal: epoch 2 of main, at {@code stage}, counted; HAProxy still routes epoch 1. */
+    private void refusedAt(String stage, String... reason) {
+        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        assertThat(routing.status().lastError()).satisfies(error -> {
+            assertThat(error.cluster()).isEqualTo("main");
+            assertThat(error.epoch()).isEqualTo(2);
+            assertThat(error.stage()).isEqualTo(stage);
+            assertThat(error.reason()).contains(reason);
+        });
+        assertThat(metrics.get("pgha_renderer_rejected")
+                        .tags("cluster", "main", "stage", stage)
+                        .counter()
+                        .count())
+                .isEqualTo(1.0);
+        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
+    }
+
     @Test
     void nothingIsRenderedBeforeTheTopicWasReadToItsEnd() {
         routing.offer(topology(1, "pg-0", 3));
@@ -108,30 +134,15 @@ class HaproxyRoutingTest {
 
     @Test
     void anInvalidMemberKeepsTheLastGoodConfigurationAndIsReported() {
-        routing.offer(topology(1, "pg-0", 3));
-        routing.caughtUp();
-        applied(1);
-        String good = haproxy.file;
+        String good = firstApplied();
 
         TopologyChanged bad = topology(2, "pg-0", 3);
         List<Member> members = new ArrayList<>(bad.members());
         members.add(Topologies.member("pg-3", MemberRole.REPLICA, 0, 8011));
         routing.offer(Topologies.withMembers(bad, members));
 
-        Wait.until(DEADLINE, "refusal reported", () -> routing.status().rejected() == 1);
+        refusedAt("topology", "member pg-3: port 0");
         assertThat(haproxy.file).isEqualTo(good);
-        assertThat(routing.status().lastError()).satisfies(error -> {
-            assertThat(error.cluster()).isEqualTo("main");
-            assertThat(error.epoch()).isEqualTo(2);
-            assertThat(error.stage()).isEqualTo("topology");
-            assertThat(error.reason()).contains("member pg-3: port 0");
-        });
-        assertThat(metrics.get("pgha_renderer_rejected")
-                        .tags("cluster", "main", "stage", "topology")
-                        .counter()
-                        .count())
-                .isEqualTo(1.0);
-        assertThat(routing.status().clusters().get(0).epoch()).isEqualTo(1);
     }
 
     @Test
@@ -147,6 +158,49 @@ class HaproxyRoutingTest {
         assertThat(haproxy.file).doesNotContain("pg-3");
         assertThat(routing.status().lastError().stage()).isEqualTo("validation");
         assertThat(routing.status().lastError().reason()).contains("[ALERT] invalid");
+    }
+
+    @Test
+    void aLeaderWithANewlineIsRefusedAndNothingOfItReachesTheFile() {
+        String good = firstApplied();
+
+        TopologyChanged hostile = topology(2, "pg-0", 3);
+        routing.offer(new TopologyChanged(
+                "main",
+                2,
+                "pg-1\nlisten evil\n    bind 0.0.0.0:6666",
+                hostile.members(),
+                List.of(),
+                false,
+                Topologies.AT));
+
+        refusedAt("topology", "leader", "control character");
+        assertThat(haproxy.file).isEqualTo(good);
+        assertThat(haproxy.writes).isEqualTo(1);
+        assertThat(haproxy.runtimeCommands).isEmpty();
+    }
+
+    @Test
+    void aChangeOfCommentsOnlyIsValidatedBeforeItIsInstalled() {
+        String good = firstApplied();
+
+        haproxy.valid = text -> !text.contains("epoch 2");
+        routing.offer(topology(2, "pg-0", 3));
+
+        refusedAt("validation", "[ALERT] invalid");
+        assertThat(haproxy.file).isEqualTo(good);
+    }
+
+    @Test
+    void aRuntimeUpdateIsValidatedBeforeTheFileIsInstalledOrAServerChanged() {
+        String good = firstApplied();
+
+        haproxy.valid = text -> !text.contains("leader pg-1");
+        routing.offer(topology(2, "pg-1", 3));
+
+        refusedAt("validation", "[ALERT] invalid");
+        assertThat(haproxy.file).isEqualTo(good);
+        assertThat(haproxy.runtimeCommands).isEmpty();
     }
 
     @Test

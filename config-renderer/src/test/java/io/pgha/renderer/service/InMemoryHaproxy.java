@@ -28,11 +28,6 @@ final class InMemoryHaproxy implements HaproxyControl {
     }
 
     @Override
-    public void prepareUnchecked(String text) {
-        candidate = text;
-    }
-
-    @Override
     public void install() {
         file = candidate;
         writes++;

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /** Fetches {@code GET /patroni} from members' agents, each within the decision-time timeout. */
-public final class AgentClient {
+public final class AgentClient implements Agents {
     private final HttpClient http;
     private final Duration timeout;
 
@@ -23,7 +23,7 @@ public final class AgentClient {
         this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
     }
 
-    /** The agent's answer at {@code apiUrl} ({@code http://host:port/patroni}); never fails. */
+    @Override
     public CompletableFuture<AgentReport> fetch(String apiUrl) {
         if (apiUrl == null || apiUrl.isBlank()) {
             return CompletableFuture.completedFuture(AgentReport.unanswered("its member key has no api_url"));

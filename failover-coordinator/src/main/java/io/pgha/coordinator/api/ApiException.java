@@ -18,7 +18,7 @@ public class ApiException extends RuntimeException {
     public static class Mapper implements ExceptionMapper<ApiException> {
         @Override
         public Response toResponse(ApiException e) {
-            return ClustersResource.error(e.status, e.getMessage());
+            return Bodies.error(e.status, e.getMessage());
         }
     }
 }

@@ -6,7 +6,6 @@ import io.pgha.coordinator.decide.ClusterView;
 import io.pgha.coordinator.decide.FailoverPolicy;
 import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.coordinator.decide.RequestValidation;
-import io.pgha.coordinator.decide.RoutingCheck;
 import io.pgha.coordinator.decide.Verdict;
 import io.pgha.coordinator.run.Coordinator;
 import io.pgha.coordinator.run.MemberSnapshots;
@@ -29,10 +28,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -50,8 +47,6 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/clusters")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClustersResource {
-    private static final Duration POLL = Duration.ofMillis(50);
-    private static final Duration ROUTING_POLL = Duration.ofMillis(20);
 
     @Inject
     Coordinator coordinator;
@@ -97,12 +92,12 @@ public class ClustersResource {
     @Operation(summary = "Planned switchover {leader, candidate?, scheduled_at?}: 200 done, 202 scheduled")
     public Response switchover(@PathParam("cluster") String cluster, String body) {
         ClusterSnapshot snapshot = existing(cluster);
-        JsonNode request = object(body, "leader", "candidate", "scheduled_at");
-        String leader = text(request, "leader");
-        String candidate = text(request, "candidate");
-        String scheduledAt = text(request, "scheduled_at");
+        JsonNode request = Bodies.object(body, "leader", "candidate", "scheduled_at");
+        String leader = Bodies.text(request, "leader");
+        String candidate = Bodies.text(request, "candidate");
+        String scheduledAt = Bodies.text(request, "scheduled_at");
         if (snapshot.switchover().isPresent()) {
-            return error(
+            return Bodies.error(
                     409,
                     "a switchover is already in progress or scheduled: "
                             + snapshot.switchover().get() + " (DELETE it first)");
@@ -110,7 +105,7 @@ public class ClustersResource {
         ClusterView view = view(cluster, snapshot);
         Verdict verdict = RequestValidation.switchover(leader, candidate, scheduledAt, view, Instant.now());
         if (verdict instanceof Verdict.Rejected r) {
-            return error(r.status(), r.message());
+            return Bodies.error(r.status(), r.message());
         }
         String target = candidate;
         if (target == null || target.isBlank()) {
@@ -122,14 +117,14 @@ public class ClustersResource {
         if (verdict instanceof Verdict.Scheduled s) {
             Switchover key = new Switchover(leader, target, s.at().toString());
             if (!coordinator.store().compareAndPut(cluster, "switchover", key.toJson(), 0, 0)) {
-                return error(409, "a switchover was requested meanwhile");
+                return Bodies.error(409, "a switchover was requested meanwhile");
             }
-            return message(202, "Switchover scheduled for " + s.at() + " from " + leader + " to " + target);
+            return Bodies.message(202, "Switchover scheduled for " + s.at() + " from " + leader + " to " + target);
         }
         if (!coordinator.store().compareAndPut(cluster, "switchover", new Switchover(leader, target).toJson(), 0, 0)) {
-            return error(409, "a switchover was requested meanwhile");
+            return Bodies.error(409, "a switchover was requested meanwhile");
         }
-        return awaitLeader(cluster, leader, target, "switched over");
+        return leaderChange().awaitLeader(cluster, leader, target, "switched over");
     }
 
     @DELETE
@@ -139,16 +134,16 @@ public class ClustersResource {
         ClusterSnapshot snapshot = existing(cluster);
         Optional<Switchover> s = snapshot.switchover().map(Switchover::fromJson);
         if (s.isEmpty()) {
-            return error(404, "no switchover is scheduled for " + cluster);
+            return Bodies.error(404, "no switchover is scheduled for " + cluster);
         }
         if (!s.get().scheduled()) {
-            return error(
+            return Bodies.error(
                     409, "the switchover to " + s.get().member() + " is already under way and cannot be cancelled");
         }
         if (!coordinator.store().compareAndDelete(cluster, "switchover", snapshot.revisionOf("switchover"), 0)) {
-            return error(409, "the switchover changed meanwhile; look again");
+            return Bodies.error(409, "the switchover changed meanwhile; look again");
         }
-        return message(200, "scheduled switchover deleted");
+        return Bodies.message(200, "scheduled switchover deleted");
     }
 
     @POST
@@ -157,16 +152,16 @@ public class ClustersResource {
     @Operation(summary = "Manual failover {candidate, ignore_lag?}: also without a leader or while paused")
     public Response failover(@PathParam("cluster") String cluster, String body) {
         ClusterSnapshot snapshot = existing(cluster);
-        JsonNode request = object(body, "candidate", "ignore_lag", "leader");
-        String candidate = text(request, "candidate");
+        JsonNode request = Bodies.object(body, "candidate", "ignore_lag", "leader");
+        String candidate = Bodies.text(request, "candidate");
         JsonNode ignore = request.path("ignore_lag");
         if (!ignore.isMissingNode() && !ignore.isBoolean()) {
-            return error(400, "ignore_lag must be true or false, got " + ignore);
+            return Bodies.error(400, "ignore_lag must be true or false, got " + ignore);
         }
         ClusterView view = view(cluster, snapshot);
         Verdict verdict = RequestValidation.failover(candidate, ignore.asBoolean(false), view);
         if (verdict instanceof Verdict.Rejected r) {
-            return error(r.status(), r.message());
+            return Bodies.error(r.status(), r.message());
         }
         String leader = view.leader();
         if (leader != null) {
@@ -174,14 +169,18 @@ public class ClustersResource {
             if (!coordinator
                     .store()
                     .compareAndPut(cluster, "switchover", new Switchover(leader, candidate).toJson(), 0, 0)) {
-                return error(409, "a switchover is already in progress or scheduled");
+                return Bodies.error(409, "a switchover is already in progress or scheduled");
             }
-            return awaitLeader(cluster, leader, candidate, "failed over");
+            return leaderChange().awaitLeader(cluster, leader, candidate, "failed over");
         }
-        Optional<java.util.concurrent.CompletableFuture<String>> done =
-                coordinator.manualFailover(cluster, candidate, ignore.asBoolean(false));
+        Optional<java.util.concurrent.CompletableFuture<String>> done;
+        try {
+            done = coordinator.manualFailover(cluster, candidate, ignore.asBoolean(false));
+        } catch (io.pgha.coordinator.run.ManualFailoverInFlight e) {
+            return Bodies.error(409, e.getMessage());
+        }
         if (done.isEmpty()) {
-            return error(
+            return Bodies.error(
                     503,
                     "this replica (" + coordinator.name() + ") does not lead " + cluster + "; send the request to "
                             + coordinator.store().coordinatorOf(cluster).orElse("the leading replica"));
@@ -190,7 +189,7 @@ public class ClustersResource {
             String failure = done.get()
                     .get(coordinator.config().coordinator().promoteTimeout().toMillis() * 3, TimeUnit.MILLISECONDS);
             if (failure != null) {
-                return error(412, "failover to " + candidate + " failed: " + failure);
+                return Bodies.error(412, "failover to " + candidate + " failed: " + failure);
             }
             long epoch = coordinator
                     .store()
@@ -198,9 +197,9 @@ public class ClustersResource {
                     .leader()
                     .map(l -> l.modRevision())
                     .orElse(0L);
-            return routed(cluster, candidate, epoch, "failed over");
+            return leaderChange().routed(cluster, candidate, epoch, "failed over");
         } catch (Exception e) {
-            return error(503, "failover to " + candidate + " did not complete: " + e);
+            return Bodies.error(503, "failover to " + candidate + " did not complete: " + e);
         }
     }
 
@@ -226,7 +225,7 @@ public class ClustersResource {
     public Response config(@PathParam("cluster") String cluster) {
         ClusterSnapshot snapshot = existing(cluster);
         ObjectNode effective = (ObjectNode) Json.MAPPER.valueToTree(ClusterStatus.config(snapshot));
-        effective.setAll(stored(snapshot));
+        effective.setAll(Bodies.stored(snapshot));
         return Response.ok(effective.toString())
                 .header("ETag", "\"" + snapshot.revisionOf("config") + "\"")
                 .build();
@@ -241,30 +240,30 @@ public class ClustersResource {
     public Response patchConfig(
             @PathParam("cluster") String cluster, @HeaderParam("If-Match") String ifMatch, String body) {
         ClusterSnapshot snapshot = existing(cluster);
-        JsonNode patch = parse(body);
+        JsonNode patch = Bodies.parse(body);
         if (!patch.isObject()) {
-            return error(400, "the body must be a JSON object of settings, e.g. {\"ttl\": 20}");
+            return Bodies.error(400, "the body must be a JSON object of settings, e.g. {\"ttl\": 20}");
         }
         long revision = snapshot.revisionOf("config");
         if (ifMatch != null && !ifMatch.replace("\"", "").strip().equals(Long.toString(revision))) {
-            return error(
+            return Bodies.error(
                     409,
                     "the config changed: its revision is " + revision + ", not " + ifMatch
                             + "; GET it again and retry");
         }
-        ObjectNode merged = stored(snapshot);
-        merge(merged, (ObjectNode) patch);
+        ObjectNode merged = Bodies.stored(snapshot);
+        Bodies.merge(merged, (ObjectNode) patch);
         List<String> problems;
         try {
             problems = DynamicConfig.fromJson(merged.toString()).problems();
         } catch (IllegalArgumentException e) {
-            return error(400, "invalid config: " + e.getMessage());
+            return Bodies.error(400, "invalid config: " + e.getMessage());
         }
         if (!problems.isEmpty()) {
-            return error(400, "invalid config: " + String.join("; ", problems));
+            return Bodies.error(400, "invalid config: " + String.join("; ", problems));
         }
         if (!coordinator.store().compareAndPut(cluster, "config", merged.toString(), revision, 0)) {
-            return error(409, "the config was changed by someone else meanwhile; GET it again and retry");
+            return Bodies.error(409, "the config was changed by someone else meanwhile; GET it again and retry");
         }
         return config(cluster);
     }
@@ -274,80 +273,19 @@ public class ClustersResource {
     private Response setPause(String cluster, boolean pause) {
         for (int attempt = 0; attempt < 5; attempt++) {
             ClusterSnapshot snapshot = existing(cluster);
-            ObjectNode config = stored(snapshot);
+            ObjectNode config = Bodies.stored(snapshot);
             config.put("pause", pause);
             if (coordinator
                     .store()
                     .compareAndPut(cluster, "config", config.toString(), snapshot.revisionOf("config"), 0)) {
-                return message(200, pause ? "Cluster is paused: no automatic failover" : "Cluster is resumed");
+                return Bodies.message(200, pause ? "Cluster is paused: no automatic failover" : "Cluster is resumed");
             }
         }
-        return error(409, "the config kept changing; try again");
+        return Bodies.error(409, "the config kept changing; try again");
     }
 
-    /** Waits until {@code target} holds the leader key and runs as primary. */
-    private Response awaitLeader(String cluster, String from, String target, String verb) {
-        long deadline = System.nanoTime()
-                + coordinator.config().coordinator().switchoverTimeout().toNanos();
-        while (System.nanoTime() - deadline < 0) {
-            ClusterSnapshot now = coordinator.store().read(cluster);
-            Optional<MemberStatus> leader =
-                    now.leaderMember().map(MemberEntry::status).filter(Objects::nonNull);
-            if (now.leader().map(l -> l.member()).filter(target::equals).isPresent()
-                    && leader.isPresent()
-                    && "primary".equals(leader.get().role())
-                    && "running".equals(leader.get().state())) {
-                return routed(cluster, target, now.leader().get().modRevision(), verb);
-            }
-            if (now.switchover().isEmpty()
-                    && now.leader().map(l -> l.member()).filter(from::equals).isPresent()) {
-                return error(
-                        503,
-                        "the switchover from " + from + " to " + target + " was abandoned and " + from
-                                + " still leads; see the coordinator's log and pgha.election");
-            }
-            try {
-                TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-        }
-        return error(
-                503,
-                target + " did not become the leader within "
-                        + coordinator.config().coordinator().switchoverTimeout().toSeconds() + " s");
-    }
-
-    /**
-     * The answer once {@code leader} runs as primary at {@code epoch}: 200 when every config-renderer
-     * reports that its HAProxy routes writes to it (clients reach the new primary from now on), 202
-     * naming the renderers that did not confirm within {@code pgha.coordinator.routing-timeout}.
-     */
-    private Response routed(String cluster, String leader, long epoch, String verb) {
-        long deadline = System.nanoTime()
-                + coordinator.config().coordinator().routingTimeout().toNanos();
-        List<String> unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
-        while (!unconfirmed.isEmpty() && System.nanoTime() - deadline < 0) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(ROUTING_POLL.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            }
-            unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
-        }
-        if (unconfirmed.isEmpty()) {
-            return message(200, "Successfully " + verb + " to \"" + leader + "\"");
-        }
-        return message(
-                202,
-                leader + " is the primary (epoch " + epoch + "), but these config-renderers did not report routing"
-                        + " to it within "
-                        + coordinator.config().coordinator().routingTimeout().toMillis()
-                        + " ms: " + String.join(", ", unconfirmed)
-                        + "; clients through their HAProxy may not reach it yet (see each renderer's"
-                        + " GET /api/v1/haproxy)");
+    private LeaderChange leaderChange() {
+        return new LeaderChange(coordinator);
     }
 
     private ClusterView view(String cluster, ClusterSnapshot snapshot) {
@@ -392,73 +330,5 @@ public class ClustersResource {
                             + coordinator.store().clusters() + ")");
         }
         return snapshot;
-    }
-
-    private static ObjectNode stored(ClusterSnapshot snapshot) {
-        JsonNode node = snapshot.config()
-                .map(c -> Json.read(c, JsonNode.class, "dynamic config"))
-                .orElse(null);
-        return node instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
-    }
-
-    private static void merge(ObjectNode target, ObjectNode patch) {
-        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
-        while (fields.hasNext()) {
-            Map.Entry<String, JsonNode> e = fields.next();
-            if (e.getValue().isNull()) {
-                target.remove(e.getKey());
-            } else if (e.getValue().isObject() && target.get(e.getKey()) instanceof ObjectNode inner) {
-                merge(inner, (ObjectNode) e.getValue());
-            } else {
-                target.set(e.getKey(), e.getValue());
-            }
-        }
-    }
-
-    private static JsonNode object(String body, String... allowed) {
-        JsonNode node = parse(body);
-        if (!node.isObject()) {
-            throw new ApiException(400, "the body must be a JSON object with " + String.join(", ", allowed));
-        }
-        for (String field : allowed) {
-            JsonNode value = node.get(field);
-            if (value != null && !value.isNull() && !value.isTextual() && !field.equals("ignore_lag")) {
-                throw new ApiException(400, field + " must be a string, got " + value);
-            }
-        }
-        return node;
-    }
-
-    private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw new ApiException(400, "the request needs a JSON body");
-        }
-        try {
-            return Json.MAPPER.readTree(body);
-        } catch (Exception e) {
-            throw new ApiException(
-                    400,
-                    "the body is not valid JSON: "
-                            + e.getMessage().lines().findFirst().orElse(""));
-        }
-    }
-
-    private static String text(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        return value == null || value.isNull() ? null : value.asText();
-    }
-
-    static Response error(int status, String message) {
-        return Response.status(status)
-                .type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("error", message))
-                .build();
-    }
-
-    private static Response message(int status, String message) {
-        return Response.status(status)
-                .type(MediaType.APPLICATION_JSON)
-                .entity(Map.of("message", message))
-                .build();
     }
 }

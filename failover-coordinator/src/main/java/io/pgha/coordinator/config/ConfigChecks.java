@@ -53,6 +53,7 @@ public final class ConfigChecks {
         atLeast("pgha.coordinator.promote-timeout", c.promoteTimeout(), Duration.ofSeconds(1));
         atLeast("pgha.coordinator.switchover-timeout", c.switchoverTimeout(), Duration.ofSeconds(5));
         atLeast("pgha.coordinator.tick", c.tick(), Duration.ofMillis(50));
+        atLeast("pgha.coordinator.topology-republish", c.topologyRepublish(), Duration.ofSeconds(1));
         atLeast("pgha.coordinator.routing-timeout", c.routingTimeout(), Duration.ZERO);
         atLeast("pgha.coordinator.cold-start-wait", c.coldStartWait(), Duration.ZERO);
         if (c.tick().compareTo(c.electionTtl().dividedBy(2)) > 0) {

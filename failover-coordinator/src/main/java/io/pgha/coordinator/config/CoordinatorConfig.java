@@ -80,6 +80,14 @@ public interface CoordinatorConfig {
         @WithName("sync-settle")
         @WithDefault("1s")
         Duration syncSettle();
+
+        /**
+         * How often the current topology is published again although it did not change ({@code
+         * pgha.topology} is compacted, so this is cheap): a consumer that missed one converges.
+         */
+        @WithName("topology-republish")
+        @WithDefault("30s")
+        Duration topologyRepublish();
     }
 
     /** The REST API. */

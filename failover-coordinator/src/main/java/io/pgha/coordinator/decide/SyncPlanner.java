@@ -38,6 +38,42 @@ public final class SyncPlanner {
         }
     }
 
+    /**
+     * When the primary was first seen to apply a synchronous set, and the position taken for it.
+     *
+     * @param applied the applied set and the leader, as a key (null: nothing seen yet)
+     * @param seenNanos when it was first seen (a monotonic clock)
+     * @param seenRevision the revision of the primary's member key that first showed it
+     * @param appliedAtLsn the primary's position from a later report at least the settle time later
+     *     (null until then): {@link SyncState#appliedAtLsn()}
+     */
+    public record Settle(String applied, long seenNanos, long seenRevision, Lsn appliedAtLsn) {
+        public static final Settle NONE = new Settle(null, 0, 0, null);
+    }
+
+    /**
+     * Step 3(b) of the argument: the primary's position counts as "after every walsender waits for the
+     * applied set" only when it comes from a later report of its agent (a higher revision of its member
+     * key) than the one that first showed the set, and at least {@code settleNanos} after that was seen.
+     * A different applied set starts again.
+     *
+     * @param appliedKey the applied set and the leader, as a key
+     * @param reportRevision the revision of the primary's member key now
+     * @param primaryLsn the primary's position in that report
+     */
+    public static Settle settle(
+            Settle previous, String appliedKey, long reportRevision, Lsn primaryLsn, long nowNanos, long settleNanos) {
+        if (!appliedKey.equals(previous.applied())) {
+            return new Settle(appliedKey, nowNanos, reportRevision, null);
+        }
+        if (previous.appliedAtLsn() == null
+                && reportRevision > previous.seenRevision()
+                && nowNanos - previous.seenNanos() >= settleNanos) {
+            return new Settle(appliedKey, previous.seenNanos(), previous.seenRevision(), primaryLsn);
+        }
+        return previous;
+    }
+
     /** A replica as synchronous mode sees it; {@code flushLsn} is what it has received and flushed. */
     public record Standby(String name, boolean healthy, boolean streaming, boolean nosync, Lsn flushLsn) {}
 

@@ -4,6 +4,7 @@ import io.pgha.coordinator.agent.AgentClient;
 import io.pgha.coordinator.config.ConfigChecks;
 import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.etcd.CoordinatorStore;
+import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
 import io.pgha.messaging.EventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -12,11 +13,10 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
 
 /**
@@ -36,7 +36,7 @@ public class Coordinator {
     @Inject
     EventPublisher events;
 
-    private final Map<String, ClusterWorker> workers = new ConcurrentHashMap<>();
+    private ClusterWorkers workers;
     private String name;
     private String token;
     private CoordinatorStore store;
@@ -50,10 +50,11 @@ public class Coordinator {
         ConfigChecks.timings(config);
         name = ConfigChecks.name(config.coordinator());
         token = ConfigChecks.token(config.api());
-        store = new CoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
+        store = new EtcdCoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
         agents = new AgentClient(config.coordinator().agentTimeout());
         lease = new LeaseKeeper(store, config.coordinator().electionTtl());
         lease.start();
+        workers = new ClusterWorkers(this::newWorker, health);
         running = true;
         watch = store.watch(this::changed, () -> LOG.debug("etcd watch error; discovery continues"));
         discovery = new Thread(this::discoverLoop, "cluster-discovery");
@@ -72,7 +73,9 @@ public class Coordinator {
         if (discovery != null) {
             discovery.interrupt();
         }
-        workers.values().forEach(ClusterWorker::stop);
+        if (workers != null) {
+            workers.stopAll();
+        }
         closeQuietly(watch);
         if (lease != null) {
             lease.close();
@@ -109,7 +112,7 @@ public class Coordinator {
 
     /** The clusters this replica knows of, sorted. */
     public List<String> clusters() {
-        return workers.keySet().stream().sorted().toList();
+        return workers.clusters();
     }
 
     /** True when this replica leads {@code cluster}. */
@@ -127,19 +130,21 @@ public class Coordinator {
         return Optional.of(worker.manualFailover(candidate, ignoreLag));
     }
 
-    private void changed(String cluster) {
+    /** A key of {@code cluster} changed: its worker runs now; a new cluster gets one (not for an election key). */
+    private void changed(String cluster, String key) {
         ClusterWorker worker = workers.get(cluster);
         if (worker != null) {
             worker.wake();
-        } else if (running) {
-            ensureWorker(cluster);
+        } else if (running && !key.equals(CoordinatorStore.ELECTION_KEY)) {
+            workers.ensure(cluster);
         }
     }
 
     private void discoverLoop() {
         while (running) {
             try {
-                store.clusters().forEach(this::ensureWorker);
+                workers.reconcile(store.clusters());
+                health.dropOlderThan(Instant.now().minus(config.coordinator().healthViewMaxAge()));
             } catch (RuntimeException e) {
                 LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
             }
@@ -151,19 +156,18 @@ public class Coordinator {
         }
     }
 
-    private void ensureWorker(String cluster) {
-        try {
-            io.pgha.core.EtcdLayout.requireName("cluster", cluster);
-        } catch (IllegalArgumentException e) {
-            return;
-        }
-        workers.computeIfAbsent(cluster, c -> {
-            ClusterWorker worker = new ClusterWorker(
-                    c, name, store, agents, health, events, config.coordinator(), lease, Clock.systemUTC());
-            worker.start();
-            LOG.infof("cluster %s found in etcd", c);
-            return worker;
-        });
+    private ClusterWorker newWorker(String cluster) {
+        return new ClusterWorker(
+                cluster,
+                name,
+                store,
+                agents,
+                health,
+                events,
+                config.coordinator(),
+                lease::lease,
+                Clock.systemUTC(),
+                System::nanoTime);
     }
 
     private static void closeQuietly(AutoCloseable c) {

@@ -1,7 +1,7 @@
 package io.pgha.coordinator.run;
 
-import io.pgha.coordinator.agent.AgentClient;
 import io.pgha.coordinator.agent.AgentReport;
+import io.pgha.coordinator.agent.Agents;
 import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.core.store.MemberEntry;
 import java.time.Duration;
@@ -23,7 +23,7 @@ public final class MemberSnapshots {
      *     leader was alive (a standby whose primary just died is no longer streaming, but it was)
      */
     public static List<MemberSnapshot> fetch(
-            AgentClient agents,
+            Agents agents,
             HealthView health,
             Duration healthMaxAge,
             String cluster,

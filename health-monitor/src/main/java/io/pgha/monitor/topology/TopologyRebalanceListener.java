@@ -1,22 +1,22 @@
 package io.pgha.monitor.topology;
 
+import io.pgha.messaging.CompactedTopicListener;
 import io.smallrye.common.annotation.Identifier;
-import io.smallrye.reactive.messaging.kafka.KafkaConsumerRebalanceListener;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.Collection;
 import java.util.List;
-import org.apache.kafka.clients.consumer.Consumer;
+import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
  * Follows the consumer group's partition assignment: assigned partitions are read from their start
- * (the compacted topic holds every cluster's current topology), revoked or lost ones drop their
- * clusters, so each cluster is probed by exactly one monitor instance.
+ * ({@link CompactedTopicListener}: the compacted topic holds every cluster's current topology),
+ * revoked or lost ones drop their clusters, so each cluster is probed by exactly one monitor instance.
  */
 @ApplicationScoped
 @Identifier(TopologyRebalanceListener.NAME)
-public class TopologyRebalanceListener implements KafkaConsumerRebalanceListener {
+public class TopologyRebalanceListener extends CompactedTopicListener {
     /** The name the channel's {@code consumer-rebalance-listener.name} refers to. */
     public static final String NAME = "pgha-topology-rebalance";
 
@@ -24,24 +24,16 @@ public class TopologyRebalanceListener implements KafkaConsumerRebalanceListener
     TopologyStore store;
 
     @Override
-    public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        if (partitions.isEmpty()) {
-            return;
-        }
-        consumer.seekToBeginning(partitions);
+    protected void fromBeginning(
+            Collection<TopicPartition> partitions,
+            Map<TopicPartition, Long> beginnings,
+            Map<TopicPartition, Long> ends) {
         store.assign(numbers(partitions));
     }
 
     @Override
-    public void onPartitionsRevoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        if (!partitions.isEmpty()) {
-            store.revoke(numbers(partitions));
-        }
-    }
-
-    @Override
-    public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-        onPartitionsRevoked(consumer, partitions);
+    protected void handedBack(Collection<TopicPartition> partitions) {
+        store.revoke(numbers(partitions));
     }
 
     private static List<Integer> numbers(Collection<TopicPartition> partitions) {

@@ -4,22 +4,18 @@ import io.pgha.events.CloudEventHeaders;
 import io.pgha.events.EventCodec;
 import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
 import io.pgha.events.Topics;
+import io.pgha.local.KafkaBroker;
 import io.pgha.local.Wait;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Properties;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 
 /** Everything published on pgha.node-health, read in the background by an independent consumer. */
 final class HealthEvents implements AutoCloseable {
@@ -30,18 +26,8 @@ final class HealthEvents implements AutoCloseable {
     private final EventCodec codec = new EventCodec();
 
     HealthEvents(String bootstrap) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        props.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        props.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props);
-        String topic = Topics.NODE_HEALTH.name();
-        List<TopicPartition> partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                .map(p -> new TopicPartition(topic, p.partition()))
-                .toList();
-        consumer.assign(partitions);
-        consumer.seekToBeginning(partitions);
+        KafkaConsumer<String, byte[]> consumer =
+                KafkaBroker.fromBeginning(bootstrap, List.of(Topics.NODE_HEALTH.name()));
         reader = new Thread(
                 () -> {
                     try (consumer) {

@@ -48,13 +48,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The whole local cluster behind {@code ./pgha up | down | status}: etcd, a Kafka broker, three
@@ -816,32 +810,7 @@ public final class LocalCluster {
 
     /** Creates the contract's topics (and their dead-letter topics); existing ones are kept. */
     private static void createTopics(String bootstrap) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-        List<NewTopic> topics = new ArrayList<>();
-        for (Topic topic : Topics.ALL) {
-            topics.add(new NewTopic(topic.name(), Optional.of(1), Optional.empty())
-                    .configs(Map.of("cleanup.policy", topic.cleanupPolicy().kafkaValue())));
-            topics.add(new NewTopic(topic.deadLetterTopic(), Optional.of(1), Optional.empty()));
-        }
-        try (Admin admin = Admin.create(props)) {
-            for (var result : admin.createTopics(topics).values().entrySet()) {
-                try {
-                    result.getValue().get(60, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException(
-                                "could not create topic " + result.getKey() + " on " + bootstrap + ": " + e.getCause(),
-                                e);
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while creating topics", e);
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new IllegalStateException("creating topics on " + bootstrap + " took more than 60 s", e);
-        }
+        KafkaBroker.createTopics(bootstrap, Topics.ALL);
     }
 
     private void record(

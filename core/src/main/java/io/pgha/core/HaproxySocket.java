@@ -1,4 +1,4 @@
-package io.pgha.renderer.haproxy;
+package io.pgha.core;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -12,10 +12,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
-/** Sends one command to an HAProxy CLI socket (master or runtime API) and reads the answer until it closes. */
-public final class UnixSocketCommand {
-    private UnixSocketCommand() {}
+/**
+ * The one HAProxy CLI client: sends one command to a master socket ({@code -S}: {@code show proc},
+ * {@code reload}) or a runtime API socket ({@code stats socket}: {@code set server ...}, {@code show
+ * servers state}) and reads the answer until HAProxy closes the connection. Used by config-renderer,
+ * by {@code local/} and by the tests.
+ */
+public final class HaproxySocket {
+    private HaproxySocket() {}
 
+    /**
+     * The answer to {@code command} on {@code socket} (empty when HAProxy answered nothing).
+     *
+     * @throws IOException when the socket cannot be reached or does not answer within {@code timeout}
+     */
     public static String send(Path socket, String command, Duration timeout) throws IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);

@@ -1,0 +1,83 @@
+package io.pgha.coordinator.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgha.core.Json;
+import io.pgha.core.store.ClusterSnapshot;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Iterator;
+import java.util.Map;
+
+/** Reading request bodies and writing answers, for every endpoint of the coordinator's API. */
+final class Bodies {
+    private Bodies() {}
+
+    static ObjectNode stored(ClusterSnapshot snapshot) {
+        JsonNode node = snapshot.config()
+                .map(c -> Json.read(c, JsonNode.class, "dynamic config"))
+                .orElse(null);
+        return node instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
+    }
+
+    static void merge(ObjectNode target, ObjectNode patch) {
+        Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
+        while (fields.hasNext()) {
+            Map.Entry<String, JsonNode> e = fields.next();
+            if (e.getValue().isNull()) {
+                target.remove(e.getKey());
+            } else if (e.getValue().isObject() && target.get(e.getKey()) instanceof ObjectNode inner) {
+                merge(inner, (ObjectNode) e.getValue());
+            } else {
+                target.set(e.getKey(), e.getValue());
+            }
+        }
+    }
+
+    static JsonNode object(String body, String... allowed) {
+        JsonNode node = parse(body);
+        if (!node.isObject()) {
+            throw new ApiException(400, "the body must be a JSON object with " + String.join(", ", allowed));
+        }
+        for (String field : allowed) {
+            JsonNode value = node.get(field);
+            if (value != null && !value.isNull() && !value.isTextual() && !field.equals("ignore_lag")) {
+                throw new ApiException(400, field + " must be a string, got " + value);
+            }
+        }
+        return node;
+    }
+
+    static JsonNode parse(String body) {
+        if (body == null || body.isBlank()) {
+            throw new ApiException(400, "the request needs a JSON body");
+        }
+        try {
+            return Json.MAPPER.readTree(body);
+        } catch (Exception e) {
+            throw new ApiException(
+                    400,
+                    "the body is not valid JSON: "
+                            + e.getMessage().lines().findFirst().orElse(""));
+        }
+    }
+
+    static String text(JsonNode node, String field) {
+        JsonNode value = node.get(field);
+        return value == null || value.isNull() ? null : value.asText();
+    }
+
+    static Response error(int status, String message) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("error", message))
+                .build();
+    }
+
+    static Response message(int status, String message) {
+        return Response.status(status)
+                .type(MediaType.APPLICATION_JSON)
+                .entity(Map.of("message", message))
+                .build();
+    }
+}

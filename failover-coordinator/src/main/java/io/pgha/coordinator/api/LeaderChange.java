@@ -1,0 +1,94 @@
+package io.pgha.coordinator.api;
+
+import io.pgha.coordinator.decide.RoutingCheck;
+import io.pgha.coordinator.run.Coordinator;
+import io.pgha.core.MemberStatus;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.MemberEntry;
+import jakarta.ws.rs.core.Response;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The answer of a switchover or manual failover once it was asked for: wait until the target holds the
+ * leader key and runs as primary, then until every config-renderer routes to it (the 200 means clients
+ * reach the new primary).
+ */
+final class LeaderChange {
+    private static final Duration POLL = Duration.ofMillis(50);
+    private static final Duration ROUTING_POLL = Duration.ofMillis(20);
+
+    private final Coordinator coordinator;
+
+    LeaderChange(Coordinator coordinator) {
+        this.coordinator = coordinator;
+    }
+
+    /** Waits until {@code target} holds the leader key and runs as primary. */
+    Response awaitLeader(String cluster, String from, String target, String verb) {
+        long deadline = System.nanoTime()
+                + coordinator.config().coordinator().switchoverTimeout().toNanos();
+        while (System.nanoTime() - deadline < 0) {
+            ClusterSnapshot now = coordinator.store().read(cluster);
+            Optional<MemberStatus> leader =
+                    now.leaderMember().map(MemberEntry::status).filter(Objects::nonNull);
+            if (now.leader().map(l -> l.member()).filter(target::equals).isPresent()
+                    && leader.isPresent()
+                    && "primary".equals(leader.get().role())
+                    && "running".equals(leader.get().state())) {
+                return routed(cluster, target, now.leader().get().modRevision(), verb);
+            }
+            if (now.switchover().isEmpty()
+                    && now.leader().map(l -> l.member()).filter(from::equals).isPresent()) {
+                return Bodies.error(
+                        503,
+                        "the switchover from " + from + " to " + target + " was abandoned and " + from
+                                + " still leads; see the coordinator's log and pgha.election");
+            }
+            try {
+                TimeUnit.MILLISECONDS.sleep(POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        return Bodies.error(
+                503,
+                target + " did not become the leader within "
+                        + coordinator.config().coordinator().switchoverTimeout().toSeconds() + " s");
+    }
+
+    /**
+     * The answer once {@code leader} runs as primary at {@code epoch}: 200 when every config-renderer
+     * reports that its HAProxy routes writes to it (clients reach the new primary from now on), 202
+     * naming the renderers that did not confirm within {@code pgha.coordinator.routing-timeout}.
+     */
+    Response routed(String cluster, String leader, long epoch, String verb) {
+        long deadline = System.nanoTime()
+                + coordinator.config().coordinator().routingTimeout().toNanos();
+        List<String> unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
+        while (!unconfirmed.isEmpty() && System.nanoTime() - deadline < 0) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(ROUTING_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
+        }
+        if (unconfirmed.isEmpty()) {
+            return Bodies.message(200, "Successfully " + verb + " to \"" + leader + "\"");
+        }
+        return Bodies.message(
+                202,
+                leader + " is the primary (epoch " + epoch + "), but these config-renderers did not report routing"
+                        + " to it within "
+                        + coordinator.config().coordinator().routingTimeout().toMillis()
+                        + " ms: " + String.join(", ", unconfirmed)
+                        + "; clients through their HAProxy may not reach it yet (see each renderer's"
+                        + " GET /api/v1/haproxy)");
+    }
+}

@@ -1,0 +1,286 @@
+package io.pgha.coordinator.etcd;
+
+import static io.pgha.core.store.EtcdCalls.bytes;
+import static io.pgha.core.store.EtcdCalls.text;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.Watch;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.etcd.jetcd.options.WatchOption;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdCalls;
+import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.RouterReport;
+import io.pgha.core.store.StoreException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.BiConsumer;
+
+/** {@link CoordinatorStore} on etcd: every guarded write is one transaction with the election compare. */
+public final class EtcdCoordinatorStore implements CoordinatorStore {
+    private final Client client;
+    private final String namespace;
+    private final Duration timeout;
+
+    public EtcdCoordinatorStore(List<String> endpoints, String namespace, Duration timeout) {
+        this.client = EtcdCalls.client(endpoints, timeout);
+        this.namespace = namespace;
+        this.timeout = timeout;
+    }
+
+    /** One consistent read of {@code cluster}'s keys. */
+    @Override
+    public ClusterSnapshot read(String cluster) {
+        return new EtcdClusterStore(client, layout(cluster), timeout).read();
+    }
+
+    @Override
+    public EtcdLayout layout(String cluster) {
+        return new EtcdLayout(namespace, cluster);
+    }
+
+    @Override
+    public Map<String, Optional<RouterReport>> routers(String cluster) {
+        String prefix = layout(cluster).routers();
+        var response = await(
+                "read " + prefix,
+                client.getKVClient()
+                        .get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
+        Map<String, Optional<RouterReport>> reports = new TreeMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            String key = text(kv.getKey());
+            Optional<RouterReport> report;
+            try {
+                report = Optional.of(RouterReport.fromJson(text(kv.getValue()), key));
+            } catch (IllegalArgumentException e) {
+                report = Optional.empty();
+            }
+            reports.put(key.substring(prefix.length()), report);
+        }
+        return reports;
+    }
+
+    /** The clusters that have keys under the namespace, sorted. */
+    @Override
+    public List<String> clusters() {
+        String prefix = namespace + "/";
+        var response = await(
+                "list the clusters under " + prefix,
+                client.getKVClient()
+                        .get(
+                                bytes(prefix),
+                                GetOption.builder()
+                                        .isPrefix(true)
+                                        .withKeysOnly(true)
+                                        .build()));
+        TreeSet<String> names = new TreeSet<>();
+        for (KeyValue kv : response.getKvs()) {
+            String rest = text(kv.getKey()).substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && !rest.substring(slash + 1).equals(ELECTION_KEY)) {
+                names.add(rest.substring(0, slash));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    /** A lease of {@code ttl} for this replica's election keys. */
+    @Override
+    public long grantLease(Duration ttl) {
+        return await("grant a lease", client.getLeaseClient().grant(ttl.toSeconds()))
+                .getID();
+    }
+
+    /** Renews {@code lease} once; the remaining TTL in seconds, 0 or less when it is gone. */
+    @Override
+    public long keepAliveOnce(long lease) {
+        try {
+            return await("renew the election lease", client.getLeaseClient().keepAliveOnce(lease))
+                    .getTTL();
+        } catch (StoreException e) {
+            if (EtcdCalls.isLeaseNotFound(e)) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
+    @Override
+    public void revokeLease(long lease) {
+        await("revoke the election lease", client.getLeaseClient().revoke(lease));
+    }
+
+    /**
+     * Tries to lead {@code cluster}: creates its election key naming {@code me} on {@code lease}. Returns
+     * the key's create revision when this replica holds it (now or already), else empty.
+     */
+    @Override
+    public Optional<Long> campaign(String cluster, String me, long lease) {
+        ByteSequence key = bytes(layout(cluster).coordinator());
+        TxnResponse response = await(
+                "campaign for " + cluster,
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .Then(Op.put(
+                                key,
+                                bytes(me),
+                                PutOption.builder().withLeaseId(lease).build()))
+                        .Else(Op.get(key, GetOption.DEFAULT))
+                        .commit());
+        if (response.isSucceeded()) {
+            return Optional.of(response.getHeader().getRevision()); // the put is the txn's only write
+        }
+        List<KeyValue> held = response.getGetResponses().isEmpty()
+                ? List.of()
+                : response.getGetResponses().get(0).getKvs();
+        if (!held.isEmpty() && held.get(0).getLease() == lease) {
+            return Optional.of(held.get(0).getCreateRevision());
+        }
+        return Optional.empty();
+    }
+
+    /** Who leads {@code cluster} now (the election key's value), if anyone. */
+    @Override
+    public Optional<String> coordinatorOf(String cluster) {
+        var kvs = await(
+                        "read the election key of " + cluster,
+                        client.getKVClient().get(bytes(layout(cluster).coordinator())))
+                .getKvs();
+        return kvs.isEmpty() ? Optional.empty() : Optional.of(text(kvs.get(0).getValue()));
+    }
+
+    /** Gives up the leadership of {@code cluster} (deletes the election key if it is still ours). */
+    @Override
+    public void resign(String cluster, long electionRevision) {
+        ByteSequence key = bytes(layout(cluster).coordinator());
+        await(
+                "resign " + cluster,
+                client.getKVClient()
+                        .txn()
+                        .If(mine(cluster, electionRevision))
+                        .Then(Op.delete(key, DeleteOption.DEFAULT))
+                        .commit());
+    }
+
+    /**
+     * Writes the leader key naming {@code member}, bound to that member's own {@code memberLease}, if
+     * the key is absent and this replica still leads. Returns the key's revision (the new epoch), or 0.
+     */
+    @Override
+    public long writeLeader(String cluster, String member, long memberLease, long electionRevision) {
+        ByteSequence key = bytes(layout(cluster).leader());
+        TxnResponse response = await(
+                "write the leader key for " + member,
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)), mine(cluster, electionRevision))
+                        .Then(Op.put(
+                                key,
+                                bytes(member),
+                                PutOption.builder().withLeaseId(memberLease).build()))
+                        .commit());
+        return response.isSucceeded() ? response.getHeader().getRevision() : 0;
+    }
+
+    /** Deletes the leader key if it is still the one written at {@code leaderRevision} and we still lead. */
+    @Override
+    public boolean takeBackLeader(String cluster, long leaderRevision, long electionRevision) {
+        ByteSequence key = bytes(layout(cluster).leader());
+        return await(
+                        "take back the leader key",
+                        client.getKVClient()
+                                .txn()
+                                .If(
+                                        new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(leaderRevision)),
+                                        mine(cluster, electionRevision))
+                                .Then(Op.delete(key, DeleteOption.DEFAULT))
+                                .commit())
+                .isSucceeded();
+    }
+
+    /**
+     * Writes {@code key} (a name under the cluster's prefix) if its mod revision is still {@code
+     * expected} (0: absent) and, when {@code electionRevision} is not 0, this replica still leads.
+     */
+    @Override
+    public boolean compareAndPut(String cluster, String key, String value, long expected, long electionRevision) {
+        ByteSequence k = bytes(layout(cluster).prefix() + key);
+        return await(
+                        "write " + key,
+                        client.getKVClient()
+                                .txn()
+                                .If(conditions(cluster, k, expected, electionRevision))
+                                .Then(Op.put(k, bytes(value), PutOption.DEFAULT))
+                                .commit())
+                .isSucceeded();
+    }
+
+    /** Deletes {@code key} under the same conditions as {@link #compareAndPut}. */
+    @Override
+    public boolean compareAndDelete(String cluster, String key, long expected, long electionRevision) {
+        ByteSequence k = bytes(layout(cluster).prefix() + key);
+        return await(
+                        "delete " + key,
+                        client.getKVClient()
+                                .txn()
+                                .If(conditions(cluster, k, expected, electionRevision))
+                                .Then(Op.delete(k, DeleteOption.DEFAULT))
+                                .commit())
+                .isSucceeded();
+    }
+
+    /** Calls {@code onChange} with the cluster name of every changed key under the namespace. */
+    @Override
+    public AutoCloseable watch(BiConsumer<String, String> onChange, Runnable onError) {
+        String prefix = namespace + "/";
+        Watch.Watcher watcher = client.getWatchClient()
+                .watch(
+                        bytes(prefix),
+                        WatchOption.builder().isPrefix(true).build(),
+                        response -> response.getEvents().forEach(e -> {
+                            String rest = text(e.getKeyValue().getKey()).substring(prefix.length());
+                            int slash = rest.indexOf('/');
+                            if (slash > 0) {
+                                onChange.accept(rest.substring(0, slash), rest.substring(slash + 1));
+                            }
+                        }),
+                        error -> onError.run());
+        return watcher::close;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private Cmp[] conditions(String cluster, ByteSequence key, long expected, long electionRevision) {
+        Cmp value = expected == 0
+                ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(expected));
+        return electionRevision == 0 ? new Cmp[] {value} : new Cmp[] {value, mine(cluster, electionRevision)};
+    }
+
+    private Cmp mine(String cluster, long electionRevision) {
+        return new Cmp(bytes(layout(cluster).coordinator()), Cmp.Op.EQUAL, CmpTarget.createRevision(electionRevision));
+    }
+
+    private <T> T await(String what, CompletableFuture<T> future) {
+        return EtcdCalls.await(what, future, timeout);
+    }
+}

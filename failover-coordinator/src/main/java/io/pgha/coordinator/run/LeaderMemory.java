@@ -1,0 +1,63 @@
+package io.pgha.coordinator.run;
+
+import io.pgha.core.MemberStatus;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.MemberEntry;
+import io.pgha.events.Lsn;
+import java.util.HashSet;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/**
+ * What this replica remembers of the last leader: its name, the epoch (the leader key's revision), its
+ * most advanced position, and which members were following it (a standby whose primary just died no
+ * longer streams, but it did).
+ */
+final class LeaderMemory {
+    private static final Logger LOG = Logger.getLogger(LeaderMemory.class);
+
+    private final String cluster;
+    String lastLeader;
+    Lsn lastLeaderLsn;
+    long lastEpoch;
+    final Set<String> followingLeader = new HashSet<>();
+    /** When this replica first had to choose a leader with none seen alive (0: not in a cold start). */
+    long coldStartSinceNanos;
+
+    LeaderMemory(String cluster) {
+        this.cluster = cluster;
+    }
+
+    /** Remembers the last leader, its position and which members followed it. */
+    void track(ClusterSnapshot snapshot) {
+        if (snapshot.leader().isPresent()) {
+            coldStartSinceNanos = 0;
+        } else if (snapshot.members().isEmpty() && lastLeader != null) {
+            // every node is gone (stopped, or lost power): their next start is a cold start
+            LOG.infof("%s: no member is registered any more; the next leader is chosen as after a full stop", cluster);
+            lastLeader = null;
+            followingLeader.clear();
+        }
+        snapshot.leader().ifPresent(l -> {
+            if (!l.member().equals(lastLeader)) {
+                lastLeaderLsn = null;
+                followingLeader.clear();
+            }
+            lastLeader = l.member();
+            lastEpoch = l.modRevision();
+            snapshot.leaderMember()
+                    .map(MemberEntry::status)
+                    .filter(s -> "primary".equals(s.role()) && s.xlogLocation() != null)
+                    .map(MemberStatus::bestLsn)
+                    .ifPresent(lsn ->
+                            lastLeaderLsn = lastLeaderLsn == null || lsn.isAfter(lastLeaderLsn) ? lsn : lastLeaderLsn);
+            followingLeader.clear();
+            snapshot.members().values().stream()
+                    .filter(m -> !m.name().equals(l.member()) && m.status() != null)
+                    .filter(m -> "replica".equals(m.status().role())
+                            && "running".equals(m.status().state())
+                            && m.status().receiveLsn() != null)
+                    .forEach(m -> followingLeader.add(m.name()));
+        });
+    }
+}

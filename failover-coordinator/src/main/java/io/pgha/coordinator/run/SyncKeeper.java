@@ -1,0 +1,98 @@
+package io.pgha.coordinator.run;
+
+import io.pgha.coordinator.decide.SyncPlanner;
+import io.pgha.core.DynamicConfig;
+import io.pgha.core.MemberStatus;
+import io.pgha.core.SyncSet;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.MemberEntry;
+import io.pgha.events.Lsn;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import org.jboss.logging.Logger;
+
+/** Synchronous mode: carries out {@link SyncPlanner}'s steps on {@code /sync}, one per run. */
+final class SyncKeeper {
+    private static final Logger LOG = Logger.getLogger(SyncKeeper.class);
+
+    private final ClusterContext ctx;
+    private SyncPlanner.Settle settle = SyncPlanner.Settle.NONE;
+
+    SyncKeeper(ClusterContext ctx) {
+        this.ctx = ctx;
+    }
+
+    /** One step towards the synchronous set the planner wants, while the leader runs as primary. */
+    void keep(ClusterSnapshot snapshot, DynamicConfig config, Optional<SyncSet> sync) {
+        String leader = snapshot.leader().get().member();
+        Optional<MemberStatus> primary =
+                snapshot.leaderMember().map(MemberEntry::status).filter(Objects::nonNull);
+        if (primary.isEmpty()
+                || !"primary".equals(primary.get().role())
+                || !"running".equals(primary.get().state())) {
+            return;
+        }
+        boolean ours = sync.isPresent() && leader.equals(sync.get().leader());
+        Set<String> promotable = ours ? Set.copyOf(sync.get().members()) : Set.of();
+        Set<String> target = ours ? Set.copyOf(sync.get().targetMembers()) : Set.of();
+        Set<String> applied = SyncSet.namesIn(primary.get().syncStandbyNames());
+        settle = SyncPlanner.settle(
+                settle,
+                applied.stream().sorted().toList() + "@" + leader,
+                snapshot.revisionOf("members/" + leader),
+                primary.get().bestLsn(),
+                ctx.nanos(),
+                ctx.settings.syncSettle().toNanos());
+        SyncPlanner.Step step = SyncPlanner.next(
+                new SyncPlanner.SyncState(target, promotable, applied, settle.appliedAtLsn()),
+                standbys(snapshot, leader),
+                config.synchronousNodeCount(),
+                config.synchronousModeStrict());
+        if (step instanceof SyncPlanner.Step.Write write) {
+            String value =
+                    SyncSet.of(leader, write.promotable(), write.target()).toJson();
+            if (ctx.store.compareAndPut(
+                    ctx.cluster, "sync", value, snapshot.revisionOf("sync"), ctx.electionRevision())) {
+                LOG.infof("/sync of %s: %s (%s)", ctx.cluster, value, write.why());
+            }
+        } else if (step instanceof SyncPlanner.Step.Wait wait) {
+            LOG.debugf("/sync of %s: %s", ctx.cluster, wait.why());
+        }
+    }
+
+    /** Synchronous mode is off: {@code /sync} goes. */
+    void delete(ClusterSnapshot snapshot) {
+        ctx.store.compareAndDelete(ctx.cluster, "sync", snapshot.revisionOf("sync"), ctx.electionRevision());
+    }
+
+    /** Every member but {@code exclude} as synchronous mode sees it. */
+    List<SyncPlanner.Standby> standbys(ClusterSnapshot snapshot, String exclude) {
+        Instant now = ctx.clock.instant();
+        List<SyncPlanner.Standby> standbys = new ArrayList<>();
+        for (MemberEntry m : snapshot.members().values()) {
+            if (m.name().equals(exclude) || m.status() == null) {
+                continue;
+            }
+            MemberStatus s = m.status();
+            boolean reachable = ctx.health
+                    .of(ctx.cluster, m.name(), ctx.settings.healthViewMaxAge(), now)
+                    .map(HealthView.Seen::reachable)
+                    .orElse(true);
+            boolean running = "running".equals(s.state());
+            boolean streaming = running && "replica".equals(s.role()) && s.receiveLsn() != null;
+            Map<String, Object> tags = s.tags() == null ? Map.of() : s.tags();
+            standbys.add(new SyncPlanner.Standby(
+                    m.name(),
+                    running && reachable,
+                    streaming,
+                    MemberSnapshots.truthy(tags.get("nosync")),
+                    s.receiveLsn() == null ? null : Lsn.parse(s.receiveLsn())));
+        }
+        return standbys;
+    }
+}

@@ -1,0 +1,129 @@
+package io.pgha.coordinator.decide;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.coordinator.decide.ClusterStep.CompleteSwitchover;
+import io.pgha.coordinator.decide.ClusterStep.DeleteFinishedSwitchover;
+import io.pgha.coordinator.decide.ClusterStep.DeleteSync;
+import io.pgha.coordinator.decide.ClusterStep.DropStaleSchedule;
+import io.pgha.coordinator.decide.ClusterStep.DropUnreadableSchedule;
+import io.pgha.coordinator.decide.ClusterStep.Failover;
+import io.pgha.coordinator.decide.ClusterStep.ForgetSwitchover;
+import io.pgha.coordinator.decide.ClusterStep.KeepSync;
+import io.pgha.coordinator.decide.ClusterStep.ManualFailover;
+import io.pgha.coordinator.decide.ClusterStep.Nothing;
+import io.pgha.coordinator.decide.ClusterStep.RefuseManual;
+import io.pgha.coordinator.decide.ClusterStep.StartScheduledSwitchover;
+import io.pgha.coordinator.decide.ClusterStep.TakeBackUnpromoted;
+import io.pgha.coordinator.decide.ClusterStep.WatchSwitchover;
+import io.pgha.coordinator.decide.ClusterStep.WriteStatus;
+import io.pgha.core.Switchover;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ClusterDecisionTest {
+    private static final Instant NOW = Instant.parse("2026-12-01T12:00:00Z");
+    private static final ClusterFacts STEADY =
+            new ClusterFacts(true, "pg-0", false, false, false, null, false, false, NOW);
+
+    private static List<Class<?>> kinds(ClusterFacts facts) {
+        return ClusterDecision.next(facts).stream()
+                .<Class<?>>map(Object::getClass)
+                .toList();
+    }
+
+    private static ClusterFacts withLeader(String leader) {
+        return new ClusterFacts(true, leader, false, false, false, null, false, false, NOW);
+    }
+
+    private static ClusterFacts with(ClusterFacts f, Switchover s) {
+        return new ClusterFacts(
+                f.bootstrapped(),
+                f.leader(),
+                f.paused(),
+                f.synchronousMode(),
+                f.syncPresent(),
+                s,
+                f.unpromotedOverdue(),
+                f.manualRequested(),
+                f.now());
+    }
+
+    @Test
+    void beforeBootstrapNothingHappens() {
+        assertThat(kinds(new ClusterFacts(false, null, false, false, false, null, false, true, NOW)))
+                .containsExactly(Nothing.class);
+    }
+
+    @Test
+    void aSteadyLeaderKeepsItsStatus() {
+        assertThat(kinds(STEADY)).containsExactly(ForgetSwitchover.class, WriteStatus.class);
+    }
+
+    @Test
+    void synchronousModeKeepsSyncAndItsKeyGoesWhenTheModeIsOff() {
+        assertThat(kinds(new ClusterFacts(true, "pg-0", false, true, true, null, false, false, NOW)))
+                .containsExactly(ForgetSwitchover.class, KeepSync.class, WriteStatus.class);
+        assertThat(kinds(new ClusterFacts(true, "pg-0", false, false, true, null, false, false, NOW)))
+                .containsExactly(ForgetSwitchover.class, DeleteSync.class, WriteStatus.class);
+    }
+
+    @Test
+    void aLeaderKeyOnAReplicaPastTheTimeoutIsTakenBackFirstButNotWhilePaused() {
+        assertThat(kinds(new ClusterFacts(true, "pg-1", false, false, false, null, true, true, NOW)))
+                .containsExactly(
+                        RefuseManual.class, TakeBackUnpromoted.class, ForgetSwitchover.class, WriteStatus.class);
+        assertThat(kinds(new ClusterFacts(true, "pg-1", true, false, false, null, true, false, NOW)))
+                .containsExactly(ForgetSwitchover.class, WriteStatus.class);
+    }
+
+    @Test
+    void aSwitchoverIsWatchedWhileItsLeaderLeadsAndDeletedOnceAnotherDoes() {
+        Switchover s = new Switchover("pg-0", "pg-1");
+        assertThat(ClusterDecision.next(with(STEADY, s))).first().isEqualTo(new WatchSwitchover(s));
+        assertThat(ClusterDecision.next(with(withLeader("pg-1"), s)))
+                .first()
+                .isEqualTo(new DeleteFinishedSwitchover(s));
+    }
+
+    @Test
+    void aScheduledSwitchoverWaitsForItsTimeThenStartsOrIsDroppedWhenTheLeaderChanged() {
+        Switchover later = new Switchover("pg-0", "pg-1", NOW.plusSeconds(60).toString());
+        Switchover due = new Switchover("pg-0", "pg-1", NOW.minusSeconds(1).toString());
+        Switchover unreadable = new Switchover("pg-0", "pg-1", "tomorrow");
+
+        assertThat(kinds(with(STEADY, later))).containsExactly(Nothing.class);
+        assertThat(ClusterDecision.next(with(STEADY, due))).containsExactly(new StartScheduledSwitchover(due));
+        assertThat(ClusterDecision.next(with(withLeader("pg-2"), due)))
+                .containsExactly(new DropStaleSchedule(due, "the leader is pg-2 at the scheduled time, not pg-0"));
+        assertThat(ClusterDecision.next(with(STEADY, unreadable)))
+                .containsExactly(new DropUnreadableSchedule(unreadable));
+    }
+
+    @Test
+    void withoutALeaderAManualFailoverComesFirstThenASwitchoverThenAnAutomaticFailover() {
+        Switchover s = new Switchover("pg-0", "pg-1");
+        ClusterFacts leaderless = withLeader(null);
+        ClusterFacts manual = new ClusterFacts(true, null, false, false, false, s, false, true, NOW);
+
+        assertThat(kinds(manual)).containsExactly(ManualFailover.class);
+        assertThat(ClusterDecision.next(with(leaderless, s))).containsExactly(new CompleteSwitchover(s));
+        assertThat(kinds(leaderless)).containsExactly(Failover.class);
+    }
+
+    @Test
+    void aLostLeaderIsFailedOverAlthoughASwitchoverIsScheduled() {
+        Switchover scheduled =
+                new Switchover("pg-0", "pg-1", NOW.plusSeconds(60).toString());
+        assertThat(kinds(with(withLeader(null), scheduled))).containsExactly(Failover.class);
+    }
+
+    @Test
+    void pausedWithoutALeaderNobodyIsPromotedButAManualFailoverStillIs() {
+        assertThat(kinds(new ClusterFacts(true, null, true, false, false, null, false, false, NOW)))
+                .containsExactly(Nothing.class);
+        assertThat(kinds(new ClusterFacts(true, null, true, false, false, null, false, true, NOW)))
+                .containsExactly(ManualFailover.class);
+    }
+}

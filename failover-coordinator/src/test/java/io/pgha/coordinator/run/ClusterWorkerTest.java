@@ -1,0 +1,204 @@
+package io.pgha.coordinator.run;
+
+import static io.pgha.coordinator.run.WorkerHarness.CLUSTER;
+import static io.pgha.coordinator.run.WorkerHarness.await;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgha.core.SyncSet;
+import io.pgha.events.ElectionEvent;
+import io.pgha.events.TopologyEvent.TopologyChanged;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The executor paths of one cluster's loop, over in-memory etcd, agents and Kafka. */
+class ClusterWorkerTest {
+    private final WorkerHarness h = new WorkerHarness();
+
+    @Test
+    void aCoordinatorStoppedDuringAFailoverLeavesTheLeaderKeyItWroteAndTriesNoOtherCandidate() throws Exception {
+        h.settings = h.settings.promoteTimeout(Duration.ofHours(1));
+        h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/4000000");
+        h.store.put(CLUSTER, "status", "{\"optime\":" + 0x5000000 + "}", 0);
+        ClusterWorker worker = h.worker();
+        worker.start();
+        await("the leader key is written", 10, () -> h.store
+                .value(CLUSTER, "leader")
+                .isPresent());
+
+        worker.stop();
+
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-1");
+        assertThat(h.store.writes())
+                .noneMatch(w -> w.equals("delete /pgha/c/leader"))
+                .noneMatch(w -> w.equals("put /pgha/c/leader pg-2"));
+        assertThat(h.store.value(CLUSTER, "coordinator")).isEmpty(); // handed over
+    }
+
+    @Test
+    void aSecondManualFailoverIsRefusedWhileTheFirstIsInFlight() throws Exception {
+        h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/5000000");
+        h.store.watch(
+                (cluster, key) -> {
+                    if (key.equals("leader")) {
+                        h.store.value(CLUSTER, "leader").ifPresent(m -> h.runsAs(m, "primary", "0/5000100"));
+                    }
+                },
+                () -> {});
+        ClusterWorker worker = h.worker();
+        CompletableFuture<String> first = worker.manualFailover("pg-2", false);
+
+        assertThatThrownBy(() -> worker.manualFailover("pg-1", false))
+                .isInstanceOf(ManualFailoverInFlight.class)
+                .hasMessageContaining("pg-2");
+        assertThat(first).isNotDone();
+
+        worker.step();
+        assertThat(first.get(5, TimeUnit.SECONDS)).isNull();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-2");
+        CompletableFuture<String> next = worker.manualFailover("pg-1", false);
+        worker.step();
+        assertThat(next.get(5, TimeUnit.SECONDS)).contains("the cluster has a leader now");
+    }
+
+    @Test
+    void aTopologyTheBrokerDidNotAcknowledgeIsSentAgain() {
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        AtomicInteger attempts = new AtomicInteger();
+        h.events.fails = e -> e instanceof TopologyChanged && attempts.incrementAndGet() == 1;
+        ClusterWorker worker = h.worker();
+
+        worker.step();
+        worker.step();
+
+        assertThat(h.events.offered(TopologyChanged.class)).hasSize(2);
+        assertThat(h.events.acknowledged(TopologyChanged.class)).hasSize(1);
+    }
+
+    @Test
+    void theCurrentTopologyIsPublishedAgainPeriodically() {
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        ClusterWorker worker = h.worker();
+
+        worker.step();
+        h.nanos.addAndGet(Duration.ofSeconds(10).toNanos());
+        worker.step();
+        assertThat(h.events.acknowledged(TopologyChanged.class)).hasSize(1);
+
+        h.nanos.addAndGet(Duration.ofSeconds(21).toNanos());
+        worker.step();
+        assertThat(h.events.acknowledged(TopologyChanged.class)).hasSize(2);
+    }
+
+    @Test
+    void aSwitchoverTheLeaderDoesNotCarryOutInTimeIsAbandoned() {
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.store.put(CLUSTER, "switchover", "{\"leader\":\"pg-0\",\"member\":\"pg-1\"}", 0);
+        ClusterWorker worker = h.worker();
+
+        worker.step();
+        assertThat(h.events.acknowledged(ElectionEvent.SwitchoverStarted.class)).hasSize(1);
+        h.nanos.addAndGet(Duration.ofSeconds(59).toNanos());
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "switchover")).isPresent();
+
+        h.nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+        worker.step();
+        assertThat(h.events.acknowledged(ElectionEvent.SwitchoverFailed.class))
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("did not hand over within 60 s"));
+        assertThat(h.store.value(CLUSTER, "switchover")).isEmpty();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+    }
+
+    @Test
+    void aSwitchoverIsCarriedOutOnceTheLeaderReleasedTheKey() {
+        long oldLease = h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.store.put(CLUSTER, "switchover", "{\"leader\":\"pg-0\",\"member\":\"pg-1\"}", 0);
+        h.store.watch(
+                (cluster, key) -> {
+                    if (key.equals("leader")) {
+                        h.store
+                                .value(CLUSTER, "leader")
+                                .filter("pg-1"::equals)
+                                .ifPresent(m -> h.runsAs(m, "primary", "0/5000100"));
+                    }
+                },
+                () -> {});
+        ClusterWorker worker = h.worker();
+        worker.step();
+
+        h.store.expire(oldLease); // the old leader stopped and released its key
+        worker.step();
+
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-1");
+        assertThat(h.store.value(CLUSTER, "switchover")).isEmpty();
+        assertThat(h.events.acknowledged(ElectionEvent.SwitchoverCompleted.class))
+                .singleElement()
+                .satisfies(c -> assertThat(c.candidate()).isEqualTo("pg-1"));
+    }
+
+    @Test
+    void aStandbyBecomesPromotableOnlyOnceThePrimaryWaitedForItLongEnoughAndItCaughtUp() {
+        h.store.put(CLUSTER, "config", "{\"synchronous_mode\":true}", 0);
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        ClusterWorker worker = h.worker();
+
+        worker.step(); // the primary should wait for pg-1 first
+        assertThat(sync()).isEqualTo(new SyncSet("pg-0", "", "pg-1"));
+
+        h.primaryApplied("pg-0", "FIRST 1 (\"pg-1\")", "0/5000100");
+        worker.step(); // applied: the position of this report does not count
+        h.nanos.addAndGet(Duration.ofMillis(999).toNanos());
+        h.primaryApplied("pg-0", "FIRST 1 (\"pg-1\")", "0/5000200");
+        worker.step(); // a later report, but before sync-settle
+        assertThat(sync().members()).isEmpty();
+
+        h.nanos.addAndGet(Duration.ofMillis(1).toNanos());
+        h.primaryApplied("pg-0", "FIRST 1 (\"pg-1\")", "0/5000300");
+        worker.step(); // settled at 0/5000300; pg-1 has flushed only 0/5000000
+        assertThat(sync().members()).isEmpty();
+
+        h.runsAs("pg-1", "replica", "0/5000200"); // past the earlier reports, not the settled one
+        worker.step();
+        assertThat(sync().members()).isEmpty();
+
+        h.runsAs("pg-1", "replica", "0/5000300");
+        worker.step();
+        assertThat(sync()).isEqualTo(new SyncSet("pg-0", "pg-1", null));
+    }
+
+    private SyncSet sync() {
+        return SyncSet.fromJson(h.store.value(CLUSTER, "sync").orElseThrow());
+    }
+
+    @Test
+    void aLeaderKeyLeftByAStoppedCoordinatorIsTakenBackWhenItsMemberNeverPromotes() {
+        long lease = h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/5000000");
+        h.store.put(CLUSTER, "leader", "pg-1", lease); // written by a replica that stopped meanwhile
+        ClusterWorker worker = h.worker();
+
+        worker.step();
+        h.nanos.addAndGet(Duration.ofSeconds(14).toNanos());
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-1");
+
+        h.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "leader")).isEmpty();
+        assertThat(h.events.acknowledged(ElectionEvent.FailoverFailed.class))
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("kept running as a replica"));
+    }
+}
