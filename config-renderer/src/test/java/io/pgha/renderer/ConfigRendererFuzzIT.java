@@ -84,9 +84,13 @@ class ConfigRendererFuzzIT {
     @Order(2)
     void topologiesThatCannotBeRoutedToAreRefusedWithAReasonAndNeverReachHaproxy() throws Exception {
         // Each is sent alone and its refusal awaited: the renderer coalesces changes, so a batch would
-        // only show the last one. The leader rules (a newline in the leader, a leader that is no member)
-        // belong here too once TopologyCheck checks the leader.
+        // only show the last one.
         Map<String, UnaryOperator<List<Member>>> hostile = new LinkedHashMap<>();
+        Map<String, String> leaders = Map.of(
+                "a newline in the leader", "pg-0\nserver evil 10.0.0.66:5432",
+                "a leader that is no member", "pg-9",
+                "a carriage return in the leader", "pg-0\r");
+        leaders.keySet().forEach(name -> hostile.put(name, m -> m));
         hostile.put(
                 "a newline in a member name",
                 m -> replace(m, 1, withName(m.get(1), "pg-1\nserver evil 10.0.0.66:5432")));
@@ -109,7 +113,7 @@ class ConfigRendererFuzzIT {
             fixture.publish(new TopologyChanged(
                     base.cluster(),
                     base.epoch(),
-                    base.leader(),
+                    leaders.getOrDefault(entry.getKey(), base.leader()),
                     entry.getValue().apply(base.members()),
                     base.syncStandbys(),
                     base.pause(),
@@ -130,7 +134,7 @@ class ConfigRendererFuzzIT {
                     .isEqualTo(2);
         }
         String config = fixture.configFile();
-        assertThat(config).doesNotContain("evil", "bind :80", "bind :81", "127.0.0.1 backup", "passwd");
+        assertThat(config).doesNotContain("evil", "pg-9", "bind :80", "bind :81", "127.0.0.1 backup", "passwd");
 
         long writes = fixture.status().get("writes").asLong();
         fixture.publish(fixture.topology(++epoch, "pg-0", TWO));
