@@ -51,6 +51,17 @@ public class PatroniApi {
         post(router, "/reload", agent::reloadPostgres);
         post(router, "/reinitialize", agent::reinitialize);
         router.route("/metrics").method(HttpMethod.GET).order(-100).handler(this::metrics);
+        // after every other route: an unknown path is answered with a reason, not an empty 404
+        router.route()
+                .order(Integer.MAX_VALUE - 1)
+                .handler(ctx -> refuse(
+                        ctx,
+                        404,
+                        "no endpoint "
+                                + ctx.request().method() + " "
+                                + shown(ctx.request().path())
+                                + ": the agent serves Patroni's health checks (GET /primary, /replica, /health, ...), GET /patroni,"
+                                + " GET /metrics and POST /restart, /reload, /reinitialize"));
     }
 
     private void check(String path, RoutingContext ctx) {
@@ -113,6 +124,12 @@ public class PatroniApi {
                     }
                     run(ctx, path, action);
                 });
+    }
+
+    /** A path as it may be echoed: control characters replaced, at most 200 characters. */
+    private static String shown(String path) {
+        String printable = String.valueOf(path).replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 200 ? printable.substring(0, 200) + "…" : printable;
     }
 
     private static void refuse(RoutingContext ctx, int status, String reason) {
