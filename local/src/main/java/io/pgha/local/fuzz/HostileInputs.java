@@ -162,10 +162,16 @@ public final class HostileInputs {
         return List.of(
                 new Body("garbage request line", "\u0001\u0002 nonsense\r\n\r\n"),
                 new Body("unknown method", "BREW " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-                new Body("invalid percent escape in the path", "GET " + path + "/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-                new Body("lone percent sign in the path", "GET " + path + "/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                new Body(
+                        "invalid percent escape in the path",
+                        "GET " + path + "/%zz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
+                new Body(
+                        "lone percent sign in the path",
+                        "GET " + path + "/% HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
                 new Body("space in path", "GET " + path + "/a b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"),
-                new Body("bad Content-Length", "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: -5\r\n\r\n"),
+                new Body(
+                        "bad Content-Length",
+                        "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: -5\r\n\r\n"),
                 new Body(
                         "conflicting lengths",
                         "POST " + path
@@ -173,11 +179,15 @@ public final class HostileInputs {
                                 + "0\r\n\r\n"),
                 new Body(
                         "bad chunk size",
-                        "POST " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
-                new Body("header without colon", "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nNoColonHere\r\n\r\n"),
+                        "POST " + path
+                                + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n"),
+                new Body(
+                        "header without colon",
+                        "GET " + path + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\nNoColonHere\r\n\r\n"),
                 new Body(
                         "huge request line",
-                        "GET " + path + "?" + "q".repeat(64 * 1024) + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
+                        "GET " + path + "?" + "q".repeat(64 * 1024)
+                                + " HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n"));
     }
 
     private static Map<String, String> manyHeaders(int count) {
