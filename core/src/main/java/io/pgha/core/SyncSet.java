@@ -70,12 +70,25 @@ public record SyncSet(
 
     /**
      * The {@code synchronous_standby_names} that makes every applied member acknowledge each commit (so
-     * any promotable one can be promoted without losing one): {@code FIRST n ("a","b")}, or empty.
+     * any promotable one can be promoted without losing one): {@code FIRST n ("a","b")}, or empty. The
+     * names were read back from etcd, where anyone with write access may have put anything: each is
+     * re-validated with {@link EtcdLayout#requireName} first, so none can carry a quote, a backslash or
+     * a newline into PostgreSQL's configuration.
+     *
+     * @throws IllegalArgumentException naming the first member name that is not a valid one
      */
     public String standbyNames() {
         List<String> members = applied();
         if (members.isEmpty()) {
             return "";
+        }
+        for (String member : members) {
+            try {
+                EtcdLayout.requireName("member", member);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the sync set (leader " + leader + ") names an invalid member: "
+                        + e.getMessage() + "; fix or delete the sync key");
+            }
         }
         return "FIRST " + members.size() + " ("
                 + members.stream()

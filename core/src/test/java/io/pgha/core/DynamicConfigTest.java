@@ -123,4 +123,73 @@ class DynamicConfigTest {
         assertThatThrownBy(() -> DynamicConfig.fromJson("{\"ttl\":\"soon\"}")).hasMessageContaining("ttl");
         assertThatThrownBy(() -> DynamicConfig.fromJson("[1]")).hasMessageContaining("JSON object");
     }
+
+    @Test
+    void everyTimeHasAnUpperBoundNamingThePropertyAndTheBound() {
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":3601,\"loop_wait\":1}"))
+                .singleElement()
+                .asString()
+                .contains("ttl")
+                .contains("3600");
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":3600,\"loop_wait\":301}"))
+                .singleElement()
+                .asString()
+                .contains("loop_wait")
+                .contains("300");
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":3600,\"retry_timeout\":601}"))
+                .singleElement()
+                .asString()
+                .contains("retry_timeout")
+                .contains("600");
+        assertThat(DynamicConfig.problemsIn("{\"primary_start_timeout\":3601}"))
+                .singleElement()
+                .asString()
+                .contains("primary_start_timeout");
+        assertThat(DynamicConfig.problemsIn("{\"synchronous_node_count\":33}"))
+                .singleElement()
+                .asString()
+                .contains("synchronous_node_count")
+                .contains("32");
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":3600,\"loop_wait\":300,\"retry_timeout\":600,"
+                        + "\"primary_start_timeout\":3600,\"synchronous_node_count\":32,"
+                        + "\"maximum_lag_on_failover\":\"1TB\"}"))
+                .isEmpty();
+    }
+
+    @Test
+    void theLagHasAnUpperBoundAndMustBeAWholeNumberOfBytes() {
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_failover\":\"2TB\"}"))
+                .singleElement()
+                .asString()
+                .contains("maximum_lag_on_failover");
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_failover\":1e30}"))
+                .singleElement()
+                .asString()
+                .contains("maximum_lag_on_failover");
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_failover\":1.5}"))
+                .singleElement()
+                .asString()
+                .contains("maximum_lag_on_failover");
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_failover\":{}}"))
+                .singleElement()
+                .asString()
+                .contains("maximum_lag_on_failover");
+    }
+
+    @Test
+    void unknownKeysAreAProblemNamingThemAndHowToRemoveAStoredOne() {
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":20,\"tll\":5,\"postgresql\":{\"x\":1}}"))
+                .singleElement()
+                .asString()
+                .contains("'postgresql'")
+                .contains("'tll'")
+                .contains("loop_wait")
+                .contains("null");
+        assertThat(DynamicConfig.unknownKeys("{\"ttl\":20,\"pause\":true}")).isEmpty();
+    }
+
+    @Test
+    void readersIgnoreUnknownKeys() {
+        assertThat(DynamicConfig.fromJson("{\"ttl\":20,\"tll\":5}").ttl()).isEqualTo(20);
+    }
 }

@@ -100,7 +100,7 @@ class SyncSetTest {
 
     @Test
     void namesInReadsBackWhatStandbyNamesWrites() {
-        SyncSet set = SyncSet.of("node0", Set.of("node1", "we\"ird"), Set.of("node1", "node2"));
+        SyncSet set = SyncSet.of("node0", Set.of("node1", "pg.1-A_b"), Set.of("node1", "node2"));
         assertThat(SyncSet.namesIn(set.standbyNames())).containsExactlyInAnyOrderElementsOf(set.applied());
     }
 
@@ -110,5 +110,18 @@ class SyncSetTest {
         assertThat(s.leader()).isEqualTo("node0");
         assertThat(s.member()).isEqualTo("node1");
         assertThat(s.toJson()).contains("\"member\":\"node1\"");
+    }
+
+    @Test
+    void aMemberNameReadBackFromEtcdIsRevalidatedBeforeItReachesSynchronousStandbyNames() {
+        SyncSet hostile = SyncSet.fromJson("{\"leader\":\"node0\",\"sync_standby\":\"node1,x\\\")'\\nfsync = 'off\"}");
+        org.assertj.core.api.Assertions.assertThatThrownBy(hostile::standbyNames)
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("sync set")
+                .hasMessageContaining("member name");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> new SyncSet("node0", "node1", "node1,a b").standbyNames())
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("'a b'");
     }
 }

@@ -32,7 +32,8 @@ public final class AgentNodes {
     /**
      * Not an agent property: when present in the extra properties of {@link #start}, the agent gets
      * this superuser password and generated replication and monitoring passwords, all through secret
-     * files, and pg_hba.conf asks for scram-sha-256.
+     * files, and pg_hba.conf asks for scram-sha-256. Without it the agent is started with {@code
+     * pgha.postgres.allow-trust=true} and PostgreSQL trusts connections from loopback.
      */
     public static final String SUPERUSER_PASSWORD = "test.superuser-password";
 
@@ -143,6 +144,9 @@ public final class AgentNodes {
                     "pgha.postgres.replication.password-file", secret(nodeDir, "replication", REPLICATION_PASSWORD));
             properties.put(
                     "pgha.postgres.monitoring.password-file", secret(nodeDir, "monitoring", MONITORING_PASSWORD));
+        } else {
+            // the agent refuses to trust TCP connections unless told to: these tests connect without passwords
+            properties.putIfAbsent("pgha.postgres.allow-trust", "true");
         }
         QuarkusService.Builder builder = QuarkusService.builder(
                         infra.workspace(), "agent-" + dir, QuarkusService.moduleJar("node-agent"))

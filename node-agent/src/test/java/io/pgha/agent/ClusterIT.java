@@ -485,7 +485,9 @@ class ClusterIT {
                     .leader()
                     .isEmpty());
         } finally {
-            Files.writeString(conf, original);
+            // atomically: the agent starts PostgreSQL as a standby at the moment it releases the key, and
+            // a postmaster that read the file while it was truncated ran with every default (port 5432)
+            replaceAtomically(conf, original);
         }
         assertThat(Duration.ofNanos(System.nanoTime() - killed))
                 .as("not before primary_start_timeout")
@@ -509,6 +511,19 @@ class ClusterIT {
         }
         assertThat(AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90)))
                 .isSameAs(next);
+    }
+
+    /** Replaces {@code file} in one rename, keeping its owner and mode (PostgreSQL's user must write it). */
+    private static void replaceAtomically(java.nio.file.Path file, String text) throws java.io.IOException {
+        java.nio.file.Path temp = file.resolveSibling(file.getFileName() + ".it-tmp");
+        Files.writeString(temp, text);
+        Files.setOwner(temp, Files.getOwner(file));
+        Files.setPosixFilePermissions(temp, Files.getPosixFilePermissions(file));
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     @Test

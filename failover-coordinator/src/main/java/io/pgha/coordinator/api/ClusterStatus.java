@@ -3,10 +3,12 @@ package io.pgha.coordinator.api;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.coordinator.decide.TopologyView;
 import io.pgha.core.DynamicConfig;
+import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
 import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.MemberEntry;
 import io.pgha.events.TopologyEvent.Member;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.time.Instant;
@@ -17,7 +19,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-/** The body of {@code GET /api/v1/clusters/{c}}: what {@code patronictl list} shows, and more. */
+/**
+ * The bodies of {@code GET /api/v1/clusters} and {@code GET /api/v1/clusters/{c}}: what {@code
+ * patronictl list} shows, and more. Whatever is written under a cluster's keys, they are answered: a key
+ * that cannot be read is named under {@code problems} (the key relative to the etcd namespace, and
+ * why), never a 500 for the whole list.
+ */
 final class ClusterStatus {
     private ClusterStatus() {}
 
@@ -70,10 +77,101 @@ final class ClusterStatus {
         });
         JsonNode status = parse(snapshot.status(), text -> Json.read(text, JsonNode.class, "status key"))
                 .orElse(null);
-        if (status != null && status.has("last_failover")) {
+        if (status != null && status.path("last_failover").isObject()) {
             body.put("last_failover", Json.MAPPER.convertValue(status.get("last_failover"), Map.class));
         }
+        List<String> problems = problems(cluster, snapshot);
+        if (!problems.isEmpty()) {
+            body.put("problems", problems);
+        }
         return body;
+    }
+
+    /**
+     * What cannot be read under {@code cluster}'s keys, one sentence each naming the key: readers skip
+     * such a key (a member key that is not a member status, a config or sync key that is not valid),
+     * and the status shows why.
+     */
+    static List<String> problems(String cluster, ClusterSnapshot snapshot) {
+        List<String> problems = new ArrayList<>();
+        String prefix = cluster + "/";
+        snapshot.leader()
+                .ifPresent(l -> check(problems, prefix + "leader", () -> EtcdLayout.requireName("leader", l.member())));
+        snapshot.members().values().stream()
+                .sorted(java.util.Comparator.comparing(MemberEntry::name))
+                .forEach(m -> {
+                    String key = prefix + "members/" + m.name();
+                    check(problems, key, () -> EtcdLayout.requireName("member", m.name()));
+                    if (m.status() == null) {
+                        problems.add(key + ": not a member status (JSON with conn_url, api_url, role, state...);"
+                                + " the member is left out until its agent writes it again");
+                    }
+                });
+        snapshot.config()
+                .ifPresent(text -> DynamicConfig.problemsIn(text).forEach(p -> problems.add(prefix + "config: " + p)));
+        snapshot.sync()
+                .ifPresent(text -> check(
+                        problems, prefix + "sync", () -> SyncSet.fromJson(text).standbyNames()));
+        snapshot.switchover()
+                .ifPresent(text -> check(problems, prefix + "switchover", () -> Switchover.fromJson(text)));
+        snapshot.status()
+                .ifPresent(text -> check(problems, prefix + "status", () -> {
+                    JsonNode node = Json.read(text, JsonNode.class, "status key");
+                    if (!node.isObject()
+                            || (node.has("last_failover")
+                                    && !node.get("last_failover").isObject())) {
+                        throw new IllegalArgumentException(
+                                "status key must be a JSON object whose last_failover is an object");
+                    }
+                    return node;
+                }));
+        snapshot.history()
+                .ifPresent(text -> check(problems, prefix + "history", () -> {
+                    if (!Json.read(text, JsonNode.class, "history key").isArray()) {
+                        throw new IllegalArgumentException("history key must be a JSON array");
+                    }
+                    return text;
+                }));
+        return problems;
+    }
+
+    /**
+     * One row of {@code GET /api/v1/clusters}; a cluster whose name or keys cannot be read is listed
+     * with its problems rather than failing the whole list.
+     */
+    static Map<String, Object> summary(
+            String cluster,
+            java.util.function.Function<String, ClusterSnapshot> read,
+            java.util.function.Function<String, Optional<String>> coordinatorOf) {
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("cluster", cluster);
+        try {
+            EtcdLayout.requireName("cluster", cluster);
+        } catch (IllegalArgumentException e) {
+            row.put(
+                    "problems",
+                    List.of("keys under " + cluster + "/ in the etcd namespace: " + e.getMessage()
+                            + "; no agent or coordinator can use them: delete them (etcdctl del --prefix)"));
+            return row;
+        }
+        ClusterSnapshot snapshot = read.apply(cluster);
+        row.put("leader", snapshot.leader().map(l -> l.member()).orElse(null));
+        row.put("members", snapshot.members().size());
+        row.put("pause", config(snapshot).pause());
+        row.put("coordinator", coordinatorOf.apply(cluster).orElse(null));
+        List<String> problems = problems(cluster, snapshot);
+        if (!problems.isEmpty()) {
+            row.put("problems", problems);
+        }
+        return row;
+    }
+
+    private static void check(List<String> problems, String key, java.util.function.Supplier<?> reader) {
+        try {
+            reader.get();
+        } catch (IllegalArgumentException e) {
+            problems.add(key + ": " + e.getMessage());
+        }
     }
 
     static DynamicConfig config(ClusterSnapshot snapshot) {

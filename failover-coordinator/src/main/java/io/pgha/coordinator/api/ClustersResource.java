@@ -30,7 +30,6 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -56,14 +55,7 @@ public class ClustersResource {
     public List<Map<String, Object>> clusters() {
         List<Map<String, Object>> list = new ArrayList<>();
         for (String cluster : coordinator.store().clusters()) {
-            ClusterSnapshot snapshot = coordinator.store().read(cluster);
-            Map<String, Object> row = new LinkedHashMap<>();
-            row.put("cluster", cluster);
-            row.put("leader", snapshot.leader().map(l -> l.member()).orElse(null));
-            row.put("members", snapshot.members().size());
-            row.put("pause", ClusterStatus.config(snapshot).pause());
-            row.put("coordinator", coordinator.store().coordinatorOf(cluster).orElse(null));
-            list.add(row);
+            list.add(ClusterStatus.summary(cluster, coordinator.store()::read, coordinator.store()::coordinatorOf));
         }
         return list;
     }
@@ -255,7 +247,7 @@ public class ClustersResource {
         Bodies.merge(merged, (ObjectNode) patch);
         List<String> problems;
         try {
-            problems = DynamicConfig.fromJson(merged.toString()).problems();
+            problems = DynamicConfig.problemsIn(merged.toString());
         } catch (IllegalArgumentException e) {
             return Bodies.error(400, "invalid config: " + e.getMessage());
         }

@@ -178,6 +178,12 @@ class CoordinatorIT {
         HttpResponse<String> tooShort = send(c, "PATCH", path + "/config", "{\"ttl\":5}", TOKEN);
         assertThat(tooShort.statusCode()).isEqualTo(400);
         assertThat(tooShort.body()).contains("loop_wait + 2 x retry_timeout must be less than ttl");
+        HttpResponse<String> unknownKey = send(c, "PATCH", path + "/config", "{\"tll\":20}", TOKEN);
+        assertThat(unknownKey.statusCode()).isEqualTo(400);
+        assertThat(unknownKey.body()).contains("'tll'");
+        HttpResponse<String> tooLong = send(c, "PATCH", path + "/config", "{\"ttl\":86400}", TOKEN);
+        assertThat(tooLong.statusCode()).isEqualTo(400);
+        assertThat(tooLong.body()).contains("ttl must be 1 to 3600 seconds");
         HttpResponse<String> stale = HTTP.send(
                 HttpRequest.newBuilder(c.uri(path + "/config"))
                         .method("PATCH", HttpRequest.BodyPublishers.ofString("{\"maximum_lag_on_failover\":2097152}"))
@@ -236,6 +242,26 @@ class CoordinatorIT {
             assertThat(AgentNodes.awaitHealthy(nodes, store, HEALTHY)).isSameAs(pair[1]);
         }
         assertThat(history()).hasSize(historyBefore + 3);
+
+        // a config-renderer that does not route to the new primary: the answer is not 200 but 202 naming
+        // it (before, 200 came as soon as the new primary ran, whatever HAProxy did: issue 13)
+        String router = EtcdLayout.of(AgentNodes.CLUSTER).router("stale-renderer");
+        putKey(router, "{\"epoch\":1,\"leader\":\"" + old.name() + "\"}");
+        try {
+            HttpResponse<String> unrouted = send(
+                    coordinators.get(0),
+                    "POST",
+                    "/api/v1/clusters/" + AgentNodes.CLUSTER + "/switchover",
+                    "{\"leader\":\"" + candidate.name() + "\",\"candidate\":\"" + old.name() + "\"}",
+                    TOKEN);
+            assertThat(unrouted.statusCode()).as(unrouted.body()).isEqualTo(202);
+            assertThat(unrouted.body())
+                    .contains(old.name() + " is the primary")
+                    .contains("stale-renderer (epoch 1, leader " + old.name() + ")");
+            assertThat(AgentNodes.awaitHealthy(nodes, store, HEALTHY)).isSameAs(old);
+        } finally {
+            deleteKey(router);
+        }
     }
 
     @Test
@@ -506,6 +532,28 @@ class CoordinatorIT {
             return false;
         });
         return found[0];
+    }
+
+    private static void putKey(String key, String value) throws Exception {
+        try (var client = io.etcd.jetcd.Client.builder()
+                .endpoints(etcd.endpoints().toArray(String[]::new))
+                .build()) {
+            client.getKVClient()
+                    .put(
+                            io.etcd.jetcd.ByteSequence.from(key, StandardCharsets.UTF_8),
+                            io.etcd.jetcd.ByteSequence.from(value, StandardCharsets.UTF_8))
+                    .get();
+        }
+    }
+
+    private static void deleteKey(String key) throws Exception {
+        try (var client = io.etcd.jetcd.Client.builder()
+                .endpoints(etcd.endpoints().toArray(String[]::new))
+                .build()) {
+            client.getKVClient()
+                    .delete(io.etcd.jetcd.ByteSequence.from(key, StandardCharsets.UTF_8))
+                    .get();
+        }
     }
 
     private static void deleteLeaderKey() throws Exception {

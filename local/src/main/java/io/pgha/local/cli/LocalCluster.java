@@ -46,6 +46,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.Properties;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -187,21 +188,39 @@ public final class LocalCluster {
     }
 
     /**
-     * Node loss: SIGKILL to member {@code member}'s agent (its process group) and to its postmaster
-     * (pg_ctl puts it in a session of its own); returns the {@link System#nanoTime()} of the kill once
-     * both are gone.
+     * Node loss: SIGKILL to member {@code member}'s agent (its process group) and to its postmaster;
+     * returns the {@link System#nanoTime()} of the kill once both are gone. The postmaster is looked up
+     * again until none runs: it may already have died with the agent's group (a fresh-clone run failed
+     * on "kill: No such process"), or one the agent started just before it died may run under a new pid.
      */
     public long killNode(String member) {
-        long postmaster = postmasterPid(member);
         LocalProcess agent = service(member).process();
         long at = System.nanoTime();
         agent.signalGroup(Signal.KILL);
-        kill(postmaster);
-        Wait.until(
-                Duration.ofSeconds(10),
-                member + "'s agent and postmaster gone",
-                () -> !agent.isAlive() && !LocalProcess.isAlive(postmaster));
+        Wait.until(Duration.ofSeconds(10), member + "'s agent and postmaster gone", () -> {
+            OptionalLong postmaster = livePostmaster(member);
+            postmaster.ifPresent(LocalCluster::killIfAlive);
+            return !agent.isAlive() && postmaster.isEmpty();
+        });
         return at;
+    }
+
+    /** The pid of member {@code member}'s postmaster while one runs. */
+    private OptionalLong livePostmaster(String member) {
+        try {
+            long pid = postmasterPid(member);
+            return LocalProcess.isAlive(pid) ? OptionalLong.of(pid) : OptionalLong.empty();
+        } catch (IllegalStateException e) {
+            return OptionalLong.empty(); // no postmaster.pid: none runs
+        }
+    }
+
+    private static void killIfAlive(long pid) {
+        Commands.Result result =
+                Commands.run(List.of("kill", "-s", Signal.KILL.name(), Long.toString(pid)), Duration.ofSeconds(5));
+        if (result.exitCode() != 0 && LocalProcess.isAlive(pid)) {
+            result.orThrow();
+        }
     }
 
     /** SIGKILL to member {@code member}'s postmaster only; returns the {@link System#nanoTime()} of the kill. */

@@ -22,6 +22,8 @@ import java.util.Set;
  * @param dcsLastSeenEpochSeconds when etcd last answered (wall clock, seconds)
  * @param loopAlive the loop ran recently
  * @param version the agent's version
+ * @param paused the dynamic config's {@code pause} (maintenance), as last read
+ * @param lastError the clone or rewind that failed last and is backed off, if any
  */
 public record AgentView(
         String scope,
@@ -36,7 +38,9 @@ public record AgentView(
         Map<String, Object> tags,
         long dcsLastSeenEpochSeconds,
         boolean loopAlive,
-        String version) {
+        String version,
+        boolean paused,
+        Optional<LastError> lastError) {
 
     /**
      * This view as the agent stands now. The view is refreshed at the end of each loop run, so while a
@@ -68,7 +72,9 @@ public record AgentView(
                 tags,
                 dcsLastSeenEpochSeconds,
                 alive,
-                version);
+                version,
+                paused,
+                lastError);
     }
 
     /** Running as the primary that holds the leader key, and not fenced. */

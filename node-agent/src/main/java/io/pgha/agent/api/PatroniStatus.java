@@ -52,7 +52,16 @@ public final class PatroniStatus {
             replication.add(row);
         }
         body.put("replication", replication);
-        body.put("pause", false);
+        body.put("pause", v.paused());
+        v.lastError().ifPresent(e -> {
+            Map<String, Object> error = new LinkedHashMap<>();
+            error.put("action", e.action());
+            error.put("reason", e.reason());
+            error.put("permanent", e.permanent());
+            error.put("failures", e.failures());
+            error.put("next_attempt_in", e.nextAttemptInSeconds());
+            body.put("last_error", error);
+        });
         body.put("cluster_unlocked", v.leader().isEmpty());
         body.put("dcs_last_seen", v.dcsLastSeenEpochSeconds());
         body.put("tags", v.tags());

@@ -83,10 +83,19 @@ public interface AgentConfig {
         @WithDefault("5432")
         int port();
 
-        /** The network allowed to connect in pg_hba.conf (trust without passwords, else scram-sha-256). */
+        /** The network allowed to connect over TCP in pg_hba.conf (scram-sha-256; trust only with allow-trust). */
         @WithName("allowed-cidr")
         @WithDefault("127.0.0.0/8")
         String allowedCidr();
+
+        /**
+         * Let TCP connections from {@code allowed-cidr} in without a password when the superuser,
+         * replication or monitoring password is not set (tests only; the agent warns at start).
+         * Without it, a missing password stops the agent at start.
+         */
+        @WithName("allow-trust")
+        @WithDefault("false")
+        boolean allowTrust();
 
         /** Whether PostgreSQL, initdb and pg_basebackup sync to disk (turn off only for tests). */
         @WithDefault("true")

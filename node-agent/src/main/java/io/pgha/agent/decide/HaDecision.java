@@ -7,11 +7,22 @@ import java.util.Optional;
  * The agent's decision in one run of its loop: a pure function from what it saw to what it does. The
  * agent never chooses a primary; it obeys the leader key (written by the bootstrap race or the
  * coordinator) and keeps its PostgreSQL consistent with it.
+ *
+ * <p>Paused (the dynamic config's {@code pause}, maintenance) it behaves as Patroni does: it never
+ * starts a stopped PostgreSQL, never demotes, rewinds or re-clones; the leader whose PostgreSQL stopped
+ * releases the key; a running primary without the key takes the key when it is vacant and is otherwise
+ * only warned about. It still promotes when the leader key names it: while paused the coordinator writes
+ * the key only for a manual failover or switchover, never automatically. The fencing watchdog does not
+ * demote while paused either ({@code LeaseKeeper}).
  */
 public final class HaDecision {
     private HaDecision() {}
 
     public static List<Action> decide(Observation o) {
+        return o.paused() ? paused(o) : running(o);
+    }
+
+    private static List<Action> running(Observation o) {
         if (!o.etcdReachable()) {
             // Without etcd nothing is promoted or followed; the fencing watchdog guards a primary.
             if (!o.pgRunning() && !o.fenced() && o.crashedPrimaryFor().isEmpty()) {
@@ -70,5 +81,50 @@ public final class HaDecision {
             return List.of(new Action.StartStandby(null));
         }
         return List.of();
+    }
+
+    private static List<Action> paused(Observation o) {
+        if (!o.etcdReachable()) {
+            return List.of();
+        }
+        boolean primary = o.pgRunning() && o.pgAccepting() && !o.inRecovery();
+        if (o.leaderIsMine()) {
+            if (!o.pgRunning()) {
+                return List.of(new Action.ReleaseLeader("paused and PostgreSQL is not running (it is not restarted)"));
+            }
+            if (!o.pgAccepting()) {
+                return List.of();
+            }
+            if (o.inRecovery()) {
+                return List.of(new Action.Promote(), new Action.EnsureSlots());
+            }
+            if (o.handoverTo().isPresent()) {
+                return List.of(new Action.HandOver(o.handoverTo().get()));
+            }
+            return List.of(new Action.EnsureSlots());
+        }
+        Optional<String> other = o.leader().filter(l -> !l.equals(o.me()));
+        if (primary && o.leader().isEmpty()) {
+            return List.of(new Action.AcquireLeader());
+        }
+        if (primary) {
+            return List.of(new Action.Hold("running as primary while the leader key names "
+                    + o.leader()
+                            .map(l -> l.equals(o.me()) ? "this member under an old lease" : l)
+                            .orElseThrow()
+                    + ": not demoted while paused"));
+        }
+        if (other.isEmpty() || !o.leaderHasAddress() || !o.pgRunning() || !o.pgAccepting()) {
+            return List.of();
+        }
+        String leader = other.get();
+        if (o.following().equals(Optional.of(leader))) {
+            return List.of();
+        }
+        if (o.mayHaveDiverged()) {
+            return List.of(new Action.Hold(
+                    "this standby may have diverged from the leader " + leader + ": not rewound while paused"));
+        }
+        return List.of(new Action.Follow(leader));
     }
 }

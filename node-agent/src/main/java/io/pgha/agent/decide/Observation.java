@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param primaryStartTimeoutNanos how long a crashed primary may take to come back
  * @param handoverTo a pending planned handover from this leader to that member
  * @param fenced the agent demoted itself for lack of lease renewal and has not renewed since
+ * @param paused the dynamic config's {@code pause} (maintenance), as last read
  */
 public record Observation(
         String me,
@@ -34,4 +35,26 @@ public record Observation(
         Optional<Long> crashedPrimaryFor,
         long primaryStartTimeoutNanos,
         Optional<String> handoverTo,
-        boolean fenced) {}
+        boolean fenced,
+        boolean paused) {
+
+    /** This observation with {@code pause} set as given. */
+    public Observation withPaused(boolean p) {
+        return new Observation(
+                me,
+                etcdReachable,
+                leader,
+                leaderIsMine,
+                leaderHasAddress,
+                pgRunning,
+                pgAccepting,
+                inRecovery,
+                following,
+                mayHaveDiverged,
+                crashedPrimaryFor,
+                primaryStartTimeoutNanos,
+                handoverTo,
+                fenced,
+                p);
+    }
+}

@@ -3,26 +3,17 @@ package io.pgha.agent.pg;
 import java.io.File;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
-import java.sql.Statement;
-import java.sql.Timestamp;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
@@ -30,49 +21,39 @@ import org.jboss.logging.Logger;
 /** {@link PostgresControl} for a PostgreSQL instance on this machine, run as a child of the agent. */
 public final class LocalPostgres implements PostgresControl {
     private static final Logger LOG = Logger.getLogger(LocalPostgres.class);
-    private static final String CONF = "pgha.conf";
     private static final Duration TOOL_TIMEOUT = Duration.ofMinutes(10);
 
-    /** Everything LocalPostgres needs to know; secrets are optional and never logged. */
-    public record Settings(
-            String member,
-            Path dataDir,
-            Path binDir,
-            String listenHost,
-            int port,
-            String allowedCidr,
-            boolean fsync,
-            Map<String, String> parameters,
-            String superuser,
-            Optional<String> superuserPassword,
-            String replicationUser,
-            Optional<String> replicationPassword,
-            String monitoringUser,
-            Optional<String> monitoringPassword,
-            Duration stopTimeout,
-            Duration sqlTimeout) {
-        boolean passwords() {
-            return superuserPassword.isPresent() || replicationPassword.isPresent() || monitoringPassword.isPresent();
-        }
-    }
-
-    private final Settings s;
+    private final PgSettings s;
     private final ProcessRunner runner;
-    private final org.postgresql.Driver driver = new org.postgresql.Driver();
+    private final PgSql sql;
+    private final PgFiles files;
     private Process postmaster;
     private volatile String synchronousStandbyNames = "";
 
-    public LocalPostgres(Settings settings, ProcessRunner runner) {
+    /**
+     * Fails at start, naming the property, when passwords are missing and trust was not allowed, or
+     * when a parameter, role name or allowed-cidr cannot be written safely into PostgreSQL's files.
+     */
+    public LocalPostgres(PgSettings settings, ProcessRunner runner) {
         this.s = settings;
         this.runner = runner;
-    }
-
-    private Path nodeDir() {
-        return s.dataDir().toAbsolutePath().getParent();
-    }
-
-    private Path logFile() {
-        return nodeDir().resolve("postgresql.log");
+        this.sql = new PgSql(settings);
+        this.files = new PgFiles(settings);
+        PgConfigFiles.conf("", settings.parameters());
+        files.hba();
+        // a password with a newline would be cut short in initdb's password file and in pgpass
+        settings.superuserPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.superuser.password", p));
+        settings.replicationPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.replication.password", p));
+        settings.monitoringPassword()
+                .ifPresent(p -> PgConfigFiles.requireNoControlCharacter("pgha.postgres.monitoring.password", p));
+        if (settings.hostAuthMethod().equals("trust")) {
+            LOG.warnf(
+                    "pgha.postgres.allow-trust is set and %s not set: PostgreSQL trusts every TCP connection"
+                            + " from %s without a password. Use this only for tests.",
+                    String.join(", ", settings.missingPasswords()), settings.allowedCidr());
+        }
     }
 
     @Override
@@ -96,7 +77,7 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public void initdb() {
-        createDataDir();
+        files.createDataDir();
         List<String> command = new ArrayList<>(List.of(
                 bin("initdb"),
                 "-D",
@@ -113,7 +94,7 @@ public final class LocalPostgres implements PostgresControl {
         Path pwfile = null;
         try {
             if (s.superuserPassword().isPresent()) {
-                pwfile = Files.createTempFile(nodeDir(), "pwfile", "");
+                pwfile = Files.createTempFile(files.nodeDir(), "pwfile", "");
                 Files.setPosixFilePermissions(pwfile, PosixFilePermissions.fromString("rw-------"));
                 Files.writeString(pwfile, s.superuserPassword().get() + "\n");
                 command.add("--pwfile=" + pwfile);
@@ -121,7 +102,7 @@ public final class LocalPostgres implements PostgresControl {
             runner.run(command, Map.of(), TOOL_TIMEOUT).orThrow();
             Files.writeString(
                     s.dataDir().resolve("postgresql.conf"),
-                    "\n# pgha: the agent's settings, rewritten before every start\ninclude_if_exists = '" + CONF
+                    "\n# pgha: the agent's settings, rewritten before every start\ninclude_if_exists = '" + PgFiles.CONF
                             + "'\n",
                     StandardOpenOption.APPEND);
         } catch (IOException e) {
@@ -138,96 +119,19 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
-    public void configure(boolean standby, Optional<Upstream> upstream) {
-        Map<String, String> conf = new LinkedHashMap<>();
-        conf.put("listen_addresses", s.listenHost());
-        conf.put("port", Integer.toString(s.port()));
-        conf.put("unix_socket_directories", nodeDir().toString());
-        conf.put("cluster_name", s.member());
-        conf.put("wal_level", "replica");
-        conf.put("hot_standby", "on");
-        conf.put("max_wal_senders", "10");
-        conf.put("max_replication_slots", "10");
-        conf.put("max_connections", "50");
-        conf.put("wal_keep_size", "128MB");
-        conf.put("wal_log_hints", "on");
-        conf.put("hot_standby_feedback", "on");
-        conf.put("wal_retrieve_retry_interval", "1s");
-        conf.put("recovery_target_timeline", "latest");
-        if (!s.fsync()) {
-            conf.put("fsync", "off");
-        }
-        if (s.passwords()) {
-            conf.put("password_encryption", "scram-sha-256");
-        }
-        conf.putAll(s.parameters());
-        // a standby ignores it; written anyway so that it is in force from the moment of promotion
-        conf.put("synchronous_standby_names", synchronousStandbyNames);
-        if (standby && upstream.isPresent()) {
-            conf.put("primary_conninfo", conninfo(upstream.get(), s.replicationUser(), true));
-            conf.put("primary_slot_name", PostgresControl.slotName(s.member()));
-        } else {
-            conf.put("primary_conninfo", "");
-            conf.put("primary_slot_name", "");
-        }
-        StringBuilder text = new StringBuilder("# written by the pgha node-agent before every start: do not edit\n");
-        conf.forEach((k, v) ->
-                text.append(k).append(" = '").append(v.replace("'", "''")).append("'\n"));
-        String method = s.passwords() ? "scram-sha-256" : "trust";
-        String hba = String.join(
-                "\n",
-                "# written by the pgha node-agent",
-                "local all all trust",
-                "local replication all trust",
-                "host replication " + s.replicationUser() + " " + s.allowedCidr() + " " + method,
-                "host replication " + s.superuser() + " " + s.allowedCidr() + " " + method,
-                "host all all " + s.allowedCidr() + " " + method,
-                "");
-        try {
-            write(s.dataDir().resolve(CONF), text.toString());
-            write(s.dataDir().resolve("pg_hba.conf"), hba);
-            Path signal = s.dataDir().resolve("standby.signal");
-            if (standby) {
-                if (!Files.exists(signal)) {
-                    write(signal, "");
-                }
-            } else {
-                Files.deleteIfExists(signal);
-            }
-            if (s.replicationPassword().isPresent()) {
-                Path pgpass = nodeDir().resolve("pgpass");
-                Path temp = nodeDir().resolve("pgpass.pgha-tmp");
-                Files.deleteIfExists(temp);
-                Files.createFile(
-                        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-                Files.writeString(
-                        temp,
-                        "*:*:*:" + s.replicationUser() + ":"
-                                + escapePgpass(s.replicationPassword().get()) + "\n");
-                Files.move(
-                        temp,
-                        pgpass,
-                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the configuration of " + s.dataDir(), e);
-        }
-    }
-
-    @Override
     public synchronized void start() {
         if (running()) {
             return;
         }
         try {
-            ProcessBuilder builder = new ProcessBuilder(
-                            bin("postgres"), "-D", s.dataDir().toString())
+            ProcessBuilder builder = ProcessRunner.builder(
+                            List.of(bin("postgres"), "-D", s.dataDir().toString()), Map.of())
                     .redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile().toFile()))
+                    .redirectOutput(
+                            ProcessBuilder.Redirect.appendTo(files.logFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             postmaster = builder.start();
-            LOG.infof("started postgres (pid %d), log %s", postmaster.pid(), logFile());
+            LOG.infof("started postgres (pid %d), log %s", postmaster.pid(), files.logFile());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start postgres in " + s.dataDir(), e);
         }
@@ -287,188 +191,52 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public PgState probe() {
-        if (!running()) {
-            return PgState.stopped();
-        }
-        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout());
-                Statement st = c.createStatement();
-                ResultSet r = st.executeQuery(
-                        """
-                        SELECT pg_is_in_recovery(),
-                          CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END,
-                          pg_last_wal_receive_lsn()::text,
-                          pg_last_wal_replay_lsn()::text,
-                          CASE WHEN pg_is_in_recovery()
-                            THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver),
-                                          (SELECT timeline_id FROM pg_control_checkpoint()))
-                            ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
-                          (SELECT status FROM pg_stat_wal_receiver),
-                          (SELECT sender_host FROM pg_stat_wal_receiver),
-                          (SELECT sender_port FROM pg_stat_wal_receiver),
-                          current_setting('server_version_num')::int,
-                          (SELECT system_identifier::text FROM pg_control_system()),
-                          pg_last_xact_replay_timestamp(),
-                          CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END,
-                          pg_postmaster_start_time(),
-                          current_setting('synchronous_standby_names')
-                        """)) {
-            r.next();
-            boolean recovery = r.getBoolean(1);
-            List<PgState.Replica> replication = recovery ? List.of() : replication(c);
-            return new PgState(
-                    true,
-                    true,
-                    recovery,
-                    r.getLong(5),
-                    r.getString(2),
-                    r.getString(3),
-                    r.getString(4),
-                    r.getString(6),
-                    r.getString(7),
-                    r.getInt(8),
-                    r.getInt(9),
-                    r.getString(10),
-                    instant(r.getTimestamp(11)),
-                    r.getBoolean(12),
-                    instant(r.getTimestamp(13)),
-                    r.getString(14),
-                    replication);
-        } catch (SQLException e) {
-            LOG.debugf("probe failed: %s", e.getMessage());
-            return PgState.starting();
-        }
-    }
-
-    private static List<PgState.Replica> replication(Connection c) throws SQLException {
-        List<PgState.Replica> rows = new ArrayList<>();
-        try (Statement st = c.createStatement();
-                ResultSet r = st.executeQuery("SELECT usename::text, application_name, client_addr::text, state,"
-                        + " sync_state, sync_priority FROM pg_stat_replication ORDER BY application_name")) {
-            while (r.next()) {
-                rows.add(new PgState.Replica(
-                        r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getInt(6)));
-            }
-        }
-        return rows;
+        return running() ? sql.probe() : PgState.stopped();
     }
 
     @Override
     public void promote() {
-        try (Connection c = connect(s.listenHost(), s.port(), Duration.ofSeconds(90));
-                Statement st = c.createStatement()) {
-            try (ResultSet r = st.executeQuery("SELECT pg_promote(true, 60)")) {
-                r.next();
-                if (!r.getBoolean(1)) {
-                    throw new IllegalStateException("pg_promote did not finish within 60 s");
-                }
-            }
-            try (ResultSet r = st.executeQuery("SELECT pg_is_in_recovery()")) {
-                r.next();
-                if (r.getBoolean(1)) {
-                    throw new IllegalStateException("still in recovery after pg_promote");
-                }
-            }
-            // so that the new timeline is in the control file at once (pg_rewind of others reads it)
-            st.execute("CHECKPOINT");
-        } catch (SQLException e) {
-            throw new IllegalStateException("promotion failed: " + e.getMessage(), e);
-        }
+        sql.promote();
     }
 
     @Override
     public void reload() {
-        sql(s.listenHost(), s.port(), "SELECT pg_reload_conf()");
+        sql.reload();
     }
 
     @Override
     public void createRoles() {
-        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout())) {
-            createRole(c, s.replicationUser(), "LOGIN REPLICATION", s.replicationPassword());
-            createRole(c, s.monitoringUser(), "LOGIN", s.monitoringPassword());
-            try (Statement st = c.createStatement()) {
-                st.execute("GRANT pg_monitor TO " + quoteIdent(c, s.monitoringUser()));
-            }
-            if (s.superuserPassword().isPresent()) {
-                setPassword(c, s.superuser(), s.superuserPassword().get());
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "could not create the replication and monitoring roles: " + e.getMessage(), e);
-        }
-    }
-
-    private static void createRole(Connection c, String role, String options, Optional<String> password)
-            throws SQLException {
-        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
-            exists.setString(1, role);
-            try (ResultSet r = exists.executeQuery()) {
-                if (!r.next()) {
-                    try (Statement st = c.createStatement()) {
-                        st.execute("CREATE ROLE " + quoteIdent(c, role) + " " + options);
-                    }
-                }
-            }
-        }
-        if (password.isPresent()) {
-            setPassword(c, role, password.get());
-        }
-    }
-
-    private static void setPassword(Connection c, String role, String password) throws SQLException {
-        String statement;
-        try (PreparedStatement format = c.prepareStatement("SELECT format('ALTER ROLE %I PASSWORD %L', ?, ?)")) {
-            format.setString(1, role);
-            format.setString(2, password);
-            try (ResultSet r = format.executeQuery()) {
-                r.next();
-                statement = r.getString(1);
-            }
-        }
-        try (Statement st = c.createStatement()) {
-            st.execute(statement);
-        }
-    }
-
-    private static String quoteIdent(Connection c, String name) throws SQLException {
-        try (PreparedStatement q = c.prepareStatement("SELECT quote_ident(?)")) {
-            q.setString(1, name);
-            try (ResultSet r = q.executeQuery()) {
-                r.next();
-                return r.getString(1);
-            }
-        }
+        sql.createRoles();
     }
 
     @Override
     public void ensureSlots(Collection<String> slotNames) {
-        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout())) {
-            for (String slot : slotNames) {
-                ensureSlot(c, slot);
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "could not create replication slots " + slotNames + ": " + e.getMessage(), e);
-        }
+        sql.ensureSlots(slotNames);
     }
 
     @Override
     public void ensureSlotOn(Upstream upstream, String slot) {
-        try (Connection c = connect(upstream.host(), upstream.port(), s.sqlTimeout())) {
-            ensureSlot(c, slot);
-        } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "could not create slot " + slot + " on " + upstream.member() + ": " + e.getMessage(), e);
-        }
+        sql.ensureSlotOn(upstream, slot);
     }
 
-    private static void ensureSlot(Connection c, String slot) throws SQLException {
-        try (PreparedStatement st =
-                c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true) WHERE NOT EXISTS"
-                        + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
-            st.setString(1, slot);
-            st.setString(2, slot);
-            st.executeQuery().close();
-        }
+    @Override
+    public void checkpoint() {
+        sql.checkpoint();
+    }
+
+    @Override
+    public Optional<io.pgha.events.Lsn> receivedOn(Upstream standby) {
+        return sql.receivedOn(standby);
+    }
+
+    @Override
+    public String systemIdentifier() {
+        return sql.systemIdentifier();
+    }
+
+    @Override
+    public void configure(boolean standby, Optional<Upstream> upstream) {
+        files.configure(standby, upstream, synchronousStandbyNames);
     }
 
     @Override
@@ -493,10 +261,10 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public void basebackup(Upstream upstream, String slot) {
-        createDataDir();
+        files.createDataDir();
         List<String> command = new ArrayList<>(List.of(
                 bin("pg_basebackup"),
-                "--dbname=" + conninfo(upstream, s.replicationUser(), false),
+                "--dbname=" + files.conninfo(upstream, s.replicationUser(), false),
                 "-D",
                 s.dataDir().toString(),
                 "-X",
@@ -515,7 +283,7 @@ public final class LocalPostgres implements PostgresControl {
     public boolean rewind(Upstream upstream) {
         try {
             // a fresh primary's control file shows its new timeline only after a checkpoint
-            sql(upstream.host(), upstream.port(), "CHECKPOINT");
+            sql.sql(upstream.host(), upstream.port(), "CHECKPOINT");
         } catch (IllegalStateException e) {
             LOG.errorf("cannot checkpoint %s before pg_rewind: %s", upstream.member(), e.getMessage());
             return false;
@@ -524,7 +292,7 @@ public final class LocalPostgres implements PostgresControl {
                 bin("pg_rewind"),
                 "-D",
                 s.dataDir().toString(),
-                "--source-server=" + conninfo(upstream, s.superuser(), false) + " dbname=postgres"));
+                "--source-server=" + files.conninfo(upstream, s.superuser(), false, "dbname", "postgres")));
         if (!s.fsync()) {
             command.add("--no-sync");
         }
@@ -552,11 +320,6 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
-    public void checkpoint() {
-        sql(s.listenHost(), s.port(), "CHECKPOINT");
-    }
-
-    @Override
     public io.pgha.events.Lsn latestCheckpoint() {
         ProcessRunner.Result result = runner.run(
                         List.of(bin("pg_controldata"), "-D", s.dataDir().toString()), Map.of(), Duration.ofSeconds(30))
@@ -568,56 +331,6 @@ public final class LocalPostgres implements PostgresControl {
                         line.substring(line.indexOf(':') + 1).strip()))
                 .findFirst()
                 .orElseThrow(() -> new IllegalStateException("pg_controldata shows no latest checkpoint location"));
-    }
-
-    @Override
-    public Optional<io.pgha.events.Lsn> receivedOn(Upstream standby) {
-        String lsn = sql(standby.host(), standby.port(), "SELECT pg_last_wal_receive_lsn()::text");
-        return Optional.ofNullable(lsn).map(io.pgha.events.Lsn::parse);
-    }
-
-    @Override
-    public String systemIdentifier() {
-        return sql(s.listenHost(), s.port(), "SELECT system_identifier::text FROM pg_control_system()");
-    }
-
-    private String sql(String host, int port, String query) {
-        try (Connection c = connect(host, port, Duration.ofSeconds(60));
-                Statement st = c.createStatement()) {
-            if (!st.execute(query)) {
-                return null;
-            }
-            try (ResultSet r = st.getResultSet()) {
-                return r.next() ? r.getString(1) : null;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(query + " on " + host + ":" + port + " failed: " + e.getMessage(), e);
-        }
-    }
-
-    private Connection connect(String host, int port, Duration socketTimeout) throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", s.superuser());
-        s.superuserPassword().ifPresent(p -> props.setProperty("password", p));
-        props.setProperty(
-                "connectTimeout", Long.toString(Math.max(1, s.sqlTimeout().toSeconds())));
-        props.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
-        props.setProperty("ApplicationName", "pgha-agent");
-        Connection c = driver.connect("jdbc:postgresql://" + host + ":" + port + "/postgres", props);
-        if (c == null) {
-            throw new SQLException("the PostgreSQL driver refused the URL");
-        }
-        return c;
-    }
-
-    private String conninfo(Upstream upstream, String user, boolean withPassfile) {
-        StringBuilder b = new StringBuilder("host=" + upstream.host() + " port=" + upstream.port() + " user=" + user
-                + " application_name=" + s.member() + " connect_timeout="
-                + Math.max(2, s.sqlTimeout().toSeconds()));
-        if (withPassfile && s.replicationPassword().isPresent()) {
-            b.append(" passfile=").append(nodeDir().resolve("pgpass"));
-        }
-        return b.toString();
     }
 
     private static Map<String, String> passwordEnv(Optional<String> password) {
@@ -635,41 +348,7 @@ public final class LocalPostgres implements PostgresControl {
         }
     }
 
-    private void createDataDir() {
-        try {
-            Files.createDirectories(s.dataDir());
-            Files.setPosixFilePermissions(s.dataDir(), PosixFilePermissions.fromString("rwx------"));
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create the data directory " + s.dataDir(), e);
-        }
-    }
-
     private String bin(String tool) {
         return s.binDir().resolve(tool).toString();
-    }
-
-    /**
-     * Replaces {@code file} atomically (PostgreSQL may be reading it while starting or reloading), and
-     * only when its content changes.
-     */
-    private static void write(Path file, String text) throws IOException {
-        if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
-            return;
-        }
-        Path temp = file.resolveSibling(file.getFileName() + ".pgha-tmp");
-        Files.writeString(temp, text, StandardCharsets.UTF_8);
-        Files.move(
-                temp,
-                file,
-                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
-                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
-    }
-
-    private static String escapePgpass(String value) {
-        return value.replace("\\", "\\\\").replace(":", "\\:");
-    }
-
-    private static java.time.Instant instant(Timestamp t) {
-        return t == null ? null : t.toInstant();
     }
 }

@@ -88,6 +88,6 @@ public interface PostgresControl {
 
     /** The replication slot name of a member (lower case, only a-z, 0-9 and _). */
     static String slotName(String member) {
-        return member.toLowerCase(java.util.Locale.ROOT).replaceAll("[^a-z0-9_]", "_");
+        return io.pgha.agent.decide.SlotNames.of(member);
     }
 }

@@ -11,7 +11,10 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
-/** Runs PostgreSQL's tools to completion, capturing their output; the one place the agent forks. */
+/**
+ * Runs PostgreSQL's tools and callbacks to completion, capturing their output; the one place the agent
+ * forks (the postmaster's builder comes from here too), so no child inherits the agent's secrets.
+ */
 public final class ProcessRunner {
     private static final Logger LOG = Logger.getLogger(ProcessRunner.class);
 
@@ -37,11 +40,10 @@ public final class ProcessRunner {
         Path out = null;
         try {
             out = Files.createTempFile("pgha-agent", ".out");
-            ProcessBuilder builder = new ProcessBuilder(command)
+            ProcessBuilder builder = builder(command, env)
                     .redirectErrorStream(true)
                     .redirectOutput(out.toFile())
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-            builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly().waitFor();
@@ -62,6 +64,32 @@ public final class ProcessRunner {
                 }
             }
         }
+    }
+
+    /**
+     * The environment of a child process (postmaster, pg tools, callbacks): the agent's own without its
+     * secrets, i.e. without every {@code PGHA_*} variable (passwords, the REST token) and without an
+     * inherited {@code PGPASSWORD}; then {@code extra} (say the {@code PGPASSWORD} of one pg_basebackup).
+     */
+    public static Map<String, String> environment(Map<String, String> inherited, Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>();
+        inherited.forEach((name, value) -> {
+            String upper = name.toUpperCase(java.util.Locale.ROOT);
+            if (!upper.startsWith("PGHA_") && !upper.equals("PGPASSWORD")) {
+                env.put(name, value);
+            }
+        });
+        env.putAll(extra);
+        return env;
+    }
+
+    /** A builder for {@code command} whose environment is {@link #environment} of this agent's. */
+    static ProcessBuilder builder(List<String> command, Map<String, String> extra) {
+        ProcessBuilder builder = new ProcessBuilder(command);
+        Map<String, String> env = environment(System.getenv(), extra);
+        builder.environment().clear();
+        builder.environment().putAll(env);
+        return builder;
     }
 
     /** Sends {@code signal} (INT, QUIT, KILL, ...) to {@code pid}. */

@@ -46,7 +46,9 @@ class HealthChecksTest {
                 Map.of("nofailover", false, "noloadbalance", false),
                 1,
                 true,
-                "0.1.0");
+                "0.1.0",
+                false,
+                Optional.empty());
     }
 
     private static int status(String path, Map<String, List<String>> query, AgentView v) {
@@ -146,5 +148,67 @@ class HealthChecksTest {
         @SuppressWarnings("unchecked")
         Map<String, Object> xlog = (Map<String, Object>) body.get("xlog");
         assertThat(xlog).containsKeys("received_location", "replayed_location", "replayed_timestamp", "paused");
+    }
+
+    @Test
+    void patroniReportsTheLastErrorOnlyWhileThereIsOne() {
+        AgentView ok = view(pg(true, "0/5000000"), false, false, Set.of());
+        assertThat(PatroniStatus.of(ok)).doesNotContainKey("last_error");
+        AgentView failing = new AgentView(
+                ok.scope(),
+                ok.name(),
+                PgState.stopped(),
+                ok.leader(),
+                false,
+                false,
+                ok.leaderLsn(),
+                ok.maximumLagOnFailover(),
+                ok.syncStandbys(),
+                ok.tags(),
+                ok.dcsLastSeenEpochSeconds(),
+                true,
+                ok.version(),
+                false,
+                Optional.of(new LastError("clone", "authentication failed", true, 3, 37.5)));
+        assertThat(PatroniStatus.of(failing))
+                .containsEntry(
+                        "last_error",
+                        Map.of(
+                                "action",
+                                "clone",
+                                "reason",
+                                "authentication failed",
+                                "permanent",
+                                true,
+                                "failures",
+                                3,
+                                "next_attempt_in",
+                                37.5));
+    }
+
+    @Test
+    void patroniReportsTheRealPause() {
+        AgentView running = view(pg(false, null), true, false, Set.of());
+        assertThat(PatroniStatus.of(running)).containsEntry("pause", false);
+        AgentView paused = new AgentView(
+                running.scope(),
+                running.name(),
+                running.pg(),
+                running.leader(),
+                running.leaderIsMine(),
+                running.fenced(),
+                running.leaderLsn(),
+                running.maximumLagOnFailover(),
+                running.syncStandbys(),
+                running.tags(),
+                running.dcsLastSeenEpochSeconds(),
+                running.loopAlive(),
+                running.version(),
+                true,
+                Optional.empty());
+        assertThat(PatroniStatus.of(paused)).containsEntry("pause", true);
+        assertThat(PatroniStatus.of(paused.asOfNow(true, false, true, true)))
+                .as("the REST view keeps pause when it is refreshed")
+                .containsEntry("pause", true);
     }
 }

@@ -32,6 +32,7 @@ class HaDecisionTest {
                 crashedFor,
                 START_TIMEOUT,
                 Optional.empty(),
+                false,
                 false);
     }
 
@@ -113,6 +114,7 @@ class HaDecisionTest {
                 Optional.empty(),
                 START_TIMEOUT,
                 Optional.of("b"),
+                false,
                 false);
         assertThat(HaDecision.decide(leader)).containsExactly(new Action.HandOver("b"));
     }
@@ -146,6 +148,7 @@ class HaDecisionTest {
                 Optional.empty(),
                 START_TIMEOUT,
                 Optional.empty(),
+                false,
                 false);
         assertThat(HaDecision.decide(o)).isEmpty();
         Observation crashed = new Observation(
@@ -162,7 +165,95 @@ class HaDecisionTest {
                 Optional.of(1L),
                 START_TIMEOUT,
                 Optional.empty(),
+                false,
                 false);
         assertThat(HaDecision.decide(crashed)).isEmpty();
+    }
+
+    // --- pause (maintenance), as in Patroni ---
+
+    private static Observation paused(Observation o) {
+        return o.withPaused(true);
+    }
+
+    @Test
+    void pausedAStoppedPostgresIsNotStartedWhateverTheLeaderKeySays() {
+        for (Optional<String> leader : java.util.List.of(Optional.<String>empty(), Optional.of("b"))) {
+            assertThat(HaDecision.decide(
+                            paused(obs(leader, false, false, false, false, Optional.empty(), false, Optional.empty()))))
+                    .as("leader %s", leader)
+                    .isEmpty();
+        }
+        Observation noEtcd = new Observation(
+                "a",
+                false,
+                Optional.empty(),
+                false,
+                false,
+                false,
+                false,
+                false,
+                Optional.of("b"),
+                false,
+                Optional.empty(),
+                START_TIMEOUT,
+                Optional.empty(),
+                false,
+                true);
+        assertThat(HaDecision.decide(noEtcd)).isEmpty();
+    }
+
+    @Test
+    void pausedTheLeaderWhosePostgresStoppedReleasesTheKeyInsteadOfRestartingIt() {
+        assertThat(HaDecision.decide(paused(
+                        obs(Optional.of("a"), true, false, false, false, Optional.empty(), true, Optional.of(1L)))))
+                .singleElement()
+                .isInstanceOf(Action.ReleaseLeader.class);
+        // running but not yet accepting: no deadline while paused
+        assertThat(HaDecision.decide(paused(obs(
+                        Optional.of("a"),
+                        true,
+                        true,
+                        false,
+                        false,
+                        Optional.empty(),
+                        true,
+                        Optional.of(START_TIMEOUT * 5)))))
+                .isEmpty();
+    }
+
+    @Test
+    void pausedAPrimaryWithoutTheKeyIsNotDemotedItTakesTheVacantKey() {
+        assertThat(HaDecision.decide(paused(
+                        obs(Optional.empty(), false, true, true, false, Optional.empty(), true, Optional.empty()))))
+                .containsExactly(new Action.AcquireLeader());
+    }
+
+    @Test
+    void pausedAPrimaryWhileAnotherMemberHoldsTheKeyIsNeitherDemotedNorRewoundOnlyWarned() {
+        assertThat(HaDecision.decide(paused(
+                        obs(Optional.of("b"), false, true, true, false, Optional.empty(), true, Optional.empty()))))
+                .singleElement()
+                .isInstanceOf(Action.Hold.class);
+        // a standby that may have diverged is not rewound while paused either
+        assertThat(HaDecision.decide(paused(
+                        obs(Optional.of("b"), false, true, true, true, Optional.empty(), true, Optional.empty()))))
+                .singleElement()
+                .isInstanceOf(Action.Hold.class);
+        // a standby that has not diverged still follows the new leader (a reload, no restart)
+        assertThat(HaDecision.decide(paused(
+                        obs(Optional.of("b"), false, true, true, true, Optional.of("c"), false, Optional.empty()))))
+                .containsExactly(new Action.Follow("b"));
+    }
+
+    @Test
+    void pausedTheLeaderKeyHolderStillPromotesHandsOverAndKeepsSlots() {
+        // the coordinator writes the key while paused only for a manual failover or switchover
+        assertThat(HaDecision.decide(paused(
+                        obs(Optional.of("a"), true, true, true, true, Optional.of("b"), false, Optional.empty()))))
+                .containsExactly(new Action.Promote(), new Action.EnsureSlots());
+        assertThat(HaDecision.decide(paused(
+                        obs(Optional.of("a"), true, true, true, false, Optional.empty(), true, Optional.empty()))))
+                .containsExactly(new Action.EnsureSlots());
     }
 }

@@ -1,0 +1,109 @@
+package io.pgha.coordinator.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.MemberStatus;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.LeaderKey;
+import io.pgha.core.store.MemberEntry;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The status bodies stay readable, with the problem named, whatever was written under the cluster's keys. */
+class ClusterStatusTest {
+    private static MemberStatus running(String role, int port) {
+        return new MemberStatus(
+                "postgres://127.0.0.1:" + port + "/postgres",
+                "http://127.0.0.1:8008/patroni",
+                role,
+                "running",
+                1,
+                "0/3000060",
+                null,
+                null,
+                Map.of(),
+                "",
+                "0.1");
+    }
+
+    private static ClusterSnapshot snapshot(
+            Map<String, MemberEntry> members, String config, String sync, String status, String switchover) {
+        return new ClusterSnapshot(
+                42,
+                Optional.of(new LeaderKey("pg-0", 7, 40)),
+                members,
+                Optional.ofNullable(config),
+                Optional.of("123"),
+                Optional.ofNullable(sync),
+                Optional.ofNullable(switchover),
+                Optional.empty(),
+                Optional.ofNullable(status),
+                Map.of());
+    }
+
+    private static ClusterSnapshot healthy() {
+        return snapshot(
+                Map.of("pg-0", new MemberEntry("pg-0", running("primary", 5432), 7)),
+                "{\"pause\":true}",
+                null,
+                null,
+                null);
+    }
+
+    /** As the coordinator's store reads: the cluster's etcd layout refuses a name that is not one. */
+    private static ClusterSnapshot read(String cluster) {
+        EtcdLayout.of(cluster);
+        return healthy();
+    }
+
+    @Test
+    void aClusterWhoseNameIsNotOneIsListedWithTheProblemInsteadOfFailingTheList() {
+        Map<String, Object> row = ClusterStatus.summary("bad cluster", ClusterStatusTest::read, c -> {
+            EtcdLayout.of(c);
+            return Optional.empty();
+        });
+        assertThat(row).containsEntry("cluster", "bad cluster");
+        assertThat((List<?>) row.get("problems"))
+                .singleElement()
+                .asString()
+                .contains("'bad cluster'")
+                .contains("bad cluster/");
+    }
+
+    @Test
+    void aHealthyClusterHasItsRowAndNoProblems() {
+        Map<String, Object> row =
+                ClusterStatus.summary("c", ClusterStatusTest::read, c -> Optional.of("coordinator-0"));
+        assertThat(row)
+                .containsEntry("leader", "pg-0")
+                .containsEntry("members", 1)
+                .containsEntry("pause", true)
+                .containsEntry("coordinator", "coordinator-0")
+                .doesNotContainKey("problems");
+    }
+
+    @Test
+    void malformedKeysAreShownAsProblemsOfTheCluster() {
+        ClusterSnapshot bad = snapshot(
+                Map.of(
+                        "pg-0", new MemberEntry("pg-0", running("primary", 5432), 7),
+                        "pg-1", new MemberEntry("pg-1", null, 8)),
+                "{\"ttl\":\"soon\"}",
+                "not json",
+                "{\"last_failover\":\"yesterday\"}",
+                "[1]");
+        Map<String, Object> body = ClusterStatus.of("c", bad, Optional.empty());
+        assertThat(body).containsEntry("leader", "pg-0").doesNotContainKey("last_failover");
+        assertThat((List<?>) body.get("problems"))
+                .anySatisfy(p -> assertThat(p.toString()).contains("c/config").contains("ttl"))
+                .anySatisfy(p -> assertThat(p.toString()).contains("c/sync"))
+                .anySatisfy(p -> assertThat(p.toString()).contains("c/members/pg-1"))
+                .anySatisfy(p -> assertThat(p.toString()).contains("c/switchover"))
+                .anySatisfy(p -> assertThat(p.toString()).contains("c/status"));
+        Map<String, Object> row = ClusterStatus.summary("c", c -> bad, c -> Optional.empty());
+        assertThat((List<?>) row.get("problems")).hasSize(5);
+    }
+}

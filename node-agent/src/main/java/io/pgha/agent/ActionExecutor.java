@@ -1,0 +1,256 @@
+package io.pgha.agent;
+
+import io.pgha.agent.decide.Action;
+import io.pgha.agent.pg.PostgresControl;
+import io.pgha.agent.pg.Upstream;
+import io.pgha.core.store.ClusterSnapshot;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * Performs the actions {@code HaDecision} chose, one method per {@link Action}. PostgreSQL steps hold
+ * the PostgreSQL lock; etcd calls (releasing or taking the leader key) never do.
+ */
+final class ActionExecutor implements Action.Handler {
+    private static final Logger LOG = Logger.getLogger(ActionExecutor.class);
+
+    private final AgentContext ctx;
+    private final Handover handover;
+    private ClusterSnapshot snapshot;
+    private String lastHold;
+    /** The mod revision of the switchover key this agent last handled (the same request again is a new write). */
+    private volatile long handledSwitchover;
+
+    ActionExecutor(AgentContext ctx, Handover handover) {
+        this.ctx = ctx;
+        this.handover = handover;
+    }
+
+    /** Performs {@code action}, seen with {@code snapshot} (null when etcd could not be read). */
+    void execute(Action action, ClusterSnapshot seen) {
+        if (action instanceof Action.EnsureSlots) {
+            LOG.debugf("action: %s", action);
+        } else {
+            LOG.infof("action: %s", action);
+        }
+        snapshot = seen;
+        action.applyTo(this);
+    }
+
+    long handledSwitchover() {
+        return handledSwitchover;
+    }
+
+    @Override
+    public void startPrimary(Action.StartPrimary a) {
+        synchronized (ctx.pgLock) {
+            if (!leaseLive(a) || ctx.pg.running()) {
+                return; // or started meanwhile (say, by a REST restart)
+            }
+            ctx.configurePg(false, Optional.empty());
+            ctx.startPg();
+            ctx.awaitAccepting(Duration.ofSeconds(2));
+        }
+    }
+
+    @Override
+    public void startStandby(Action.StartStandby a) {
+        synchronized (ctx.pgLock) {
+            if (ctx.pg.running()) {
+                return; // started meanwhile (say, by a REST restart or reinitialize)
+            }
+            Optional<Upstream> up = Optional.ofNullable(a.leader()).flatMap(ctx::upstream);
+            up.ifPresent(ctx::ensureOwnSlotOn);
+            ctx.configurePg(true, up);
+            ctx.startPg();
+            ctx.following = up.map(Upstream::member);
+        }
+    }
+
+    @Override
+    public void promote(Action.Promote a) {
+        synchronized (ctx.pgLock) {
+            if (!leaseLive(a)) {
+                return;
+            }
+            LOG.info("the leader key names this member: promoting");
+            Optional<String> sync = ctx.desiredSync(snapshot);
+            if (sync.isPresent()) {
+                // in place before the first commit as primary: none is acknowledged unprotected
+                LOG.infof("synchronous_standby_names = '%s' from the sync key, before promotion", sync.get());
+                ctx.pg.prepareSynchronousStandbyNames(sync.get());
+                ctx.configurePg(true, ctx.following.flatMap(ctx::upstream));
+                ctx.pg.reload();
+            }
+            ctx.pg.promote();
+            ctx.role.tryTransition(Role.STANDBY, Role.PRIMARY);
+            ctx.mayHaveDiverged = true;
+            ctx.following = Optional.empty();
+            LOG.info("promoted: out of recovery");
+        }
+    }
+
+    /** StartPrimary and Promote need a live lease (not fenced, before the fencing deadline). */
+    private boolean leaseLive(Action a) {
+        if (ctx.keeper.live()) {
+            return true;
+        }
+        LOG.warnf(
+                "skipping %s: the lease is not live (fenced, or %d ms before the fencing deadline)",
+                a, ctx.keeper.remaining().toMillis());
+        return false;
+    }
+
+    @Override
+    public void ensureSlots(Action.EnsureSlots a) {
+        synchronized (ctx.pgLock) {
+            ensureSlots(snapshot);
+        }
+    }
+
+    /** Slots for every other member of {@code s} (read before the lock is taken: no etcd call under it). */
+    void ensureSlots(ClusterSnapshot s) {
+        List<String> slots = new ArrayList<>();
+        for (String member : s.members().keySet()) {
+            if (!member.equals(ctx.me)) {
+                slots.add(PostgresControl.slotName(member));
+            }
+        }
+        if (!slots.isEmpty()) {
+            ctx.pg.ensureSlots(slots);
+        }
+    }
+
+    @Override
+    public void follow(Action.Follow a) {
+        synchronized (ctx.pgLock) {
+            Upstream up = ctx.upstream(a.leader()).orElseThrow();
+            ctx.ensureOwnSlotOn(up);
+            ctx.configurePg(true, Optional.of(up));
+            ctx.pg.reload();
+            ctx.following = Optional.of(a.leader());
+            LOG.infof("following %s (primary_conninfo changed, reloaded)", a.leader());
+        }
+    }
+
+    @Override
+    public void rewindAndFollow(Action.RewindAndFollow a) {
+        String leader = a.leader();
+        synchronized (ctx.pgLock) {
+            Upstream up = ctx.upstream(leader).orElseThrow();
+            LOG.infof("%s is the leader and this data directory may have diverged: stop, rewind, follow", leader);
+            Duration stopTimeout = ctx.config.postgres().stopTimeout();
+            ctx.stopPg(ctx.role.current().actingPrimary() ? ctx.boundedByLease(stopTimeout) : stopTimeout);
+            ctx.role.tryTransition(Role.PRIMARY, Role.STANDBY);
+            ctx.primaryDownSinceNanos = null;
+            if (!ctx.mayRetry(AgentContext.REWIND)) {
+                return; // stays stopped until the back-off ends
+            }
+            try {
+                rewindOrReclone(up);
+            } catch (RuntimeException e) {
+                ctx.failed(AgentContext.REWIND, e);
+                throw e;
+            }
+            ctx.succeeded(AgentContext.REWIND);
+            ctx.configurePg(true, Optional.of(up));
+            ctx.startPg();
+            ctx.following = Optional.of(leader);
+            ctx.mayHaveDiverged = false;
+        }
+    }
+
+    private void rewindOrReclone(Upstream up) {
+        ctx.ensureOwnSlotOn(up);
+        boolean rewound = ctx.dynamic.usePgRewind() && ctx.pg.rewind(up);
+        if (!rewound) {
+            if (!ctx.config.postgres().recloneOnRewindFailure()) {
+                throw new IllegalStateException("pg_rewind from " + up.member() + " failed or is disabled and"
+                        + " pgha.postgres.reclone-on-rewind-failure is off: this member stays down");
+            }
+            LOG.warnf("re-cloning from %s", up.member());
+            ctx.reclone(up);
+        }
+    }
+
+    @Override
+    public void demote(Action.Demote a) {
+        synchronized (ctx.pgLock) {
+            demote(a.reason());
+        }
+    }
+
+    /**
+     * Restarts read-only, without upstream, if this member acts as primary (the caller holds the
+     * PostgreSQL lock). Also the fencing watchdog's demotion.
+     */
+    void demote(String reason) {
+        if (!ctx.role.tryTransition(Role.PRIMARY, Role.DEMOTING)) {
+            LOG.warnf("%s: not demoting, the role is %s", reason, ctx.role.current());
+            return;
+        }
+        LOG.errorf("demoting: %s", reason);
+        try {
+            // sessions end at once with the fast shutdown; do not wait long for unreachable standbys
+            ctx.stopPg(ctx.safetyMargin.isZero() ? Duration.ofSeconds(1) : ctx.safetyMargin);
+        } catch (RuntimeException e) {
+            ctx.role.transition(Role.DEMOTING, Role.PRIMARY);
+            throw e;
+        }
+        ctx.role.transition(Role.DEMOTING, Role.STANDBY);
+        ctx.mayHaveDiverged = true;
+        ctx.primaryDownSinceNanos = null;
+        ctx.configurePg(true, Optional.empty());
+        ctx.startPg();
+        ctx.following = Optional.empty();
+    }
+
+    @Override
+    public void handOver(Action.HandOver a) {
+        handledSwitchover = snapshot.revisionOf("switchover");
+        if (!ctx.role.tryTransition(Role.PRIMARY, Role.HANDING_OVER)) {
+            LOG.warnf("not handing over to %s: the role is %s", a.candidate(), ctx.role.current());
+            return;
+        }
+        Handover.Outcome outcome = handover.run(
+                a.candidate(),
+                ctx.upstream(a.candidate()),
+                ctx.dynamic.retryTimeoutDuration().multipliedBy(3),
+                ctx.config.postgres().stopTimeout());
+        if (outcome == Handover.Outcome.HANDED_OVER) {
+            ctx.following = Optional.of(a.candidate());
+            ctx.mayHaveDiverged = false;
+        }
+    }
+
+    @Override
+    public void releaseLeader(Action.ReleaseLeader a) {
+        LOG.errorf("releasing the leader key: %s", a.reason());
+        ctx.store.releaseLeader(ctx.me);
+        ctx.role.tryTransition(Role.PRIMARY, Role.STANDBY);
+        ctx.primaryDownSinceNanos = null;
+    }
+
+    @Override
+    public void acquireLeader(Action.AcquireLeader a) {
+        boolean taken = ctx.store.acquireLeader(ctx.me, ctx.keeper.lease());
+        LOG.warnf(
+                taken
+                        ? "paused: took the vacant leader key for this running primary"
+                        : "paused: running as primary without the leader key (another agent took it first)");
+    }
+
+    /** A paused agent's warning, logged once per reason (the loop repeats it every loop_wait). */
+    @Override
+    public void hold(Action.Hold a) {
+        if (!a.reason().equals(lastHold)) {
+            LOG.warnf("paused: %s", a.reason());
+            lastHold = a.reason();
+        } else {
+            LOG.debugf("paused: %s", a.reason());
+        }
+    }
+}

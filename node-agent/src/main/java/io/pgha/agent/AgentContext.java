@@ -1,0 +1,209 @@
+package io.pgha.agent;
+
+import io.pgha.agent.api.LastError;
+import io.pgha.agent.config.AgentConfig;
+import io.pgha.agent.decide.MonotonicClock;
+import io.pgha.agent.decide.RetryBackoff;
+import io.pgha.agent.decide.ToolErrors;
+import io.pgha.agent.pg.PostgresControl;
+import io.pgha.agent.pg.Upstream;
+import io.pgha.core.DynamicConfig;
+import io.pgha.core.SyncSet;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.ClusterStore;
+import io.pgha.core.store.MemberEntry;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * What the agent's steps (bootstrap, loop, actions, handover, publishing) share: this member's
+ * identity and side-effect interfaces, its {@link Role}, and what it knows about itself between loop
+ * runs. PostgreSQL steps hold {@link #pgLock}; etcd calls never do.
+ */
+final class AgentContext {
+    private static final Logger LOG = Logger.getLogger(AgentContext.class);
+    static final String CLONE = "clone";
+    static final String REWIND = "rewind";
+
+    final AgentConfig config;
+    final String me;
+    final ClusterStore store;
+    final PostgresControl pg;
+    final PgProcess process;
+    final MonotonicClock clock;
+    final Duration safetyMargin;
+    final Object pgLock = new Object();
+    final Role.Machine role = new Role.Machine(Role.BOOTSTRAPPING);
+    /** Set once at start, before any thread but the starting one uses the context. */
+    LeaseKeeper keeper;
+
+    volatile DynamicConfig dynamic;
+    volatile ClusterSnapshot lastSnapshot;
+    /** The member this standby's primary_conninfo names. */
+    volatile Optional<String> following = Optional.empty();
+    /** This data directory ran as a primary and may hold WAL others lack. */
+    volatile boolean mayHaveDiverged;
+    /** When a primary's PostgreSQL was first seen down (crash), null otherwise. */
+    volatile Long primaryDownSinceNanos;
+    /** The failed clone or rewind being backed off, null when none. */
+    volatile RetryBackoff backoff;
+
+    AgentContext(
+            AgentConfig config,
+            String me,
+            ClusterStore store,
+            PostgresControl pg,
+            PgProcess process,
+            MonotonicClock clock,
+            Duration safetyMargin,
+            DynamicConfig dynamic) {
+        this.config = config;
+        this.me = me;
+        this.store = store;
+        this.pg = pg;
+        this.process = process;
+        this.clock = clock;
+        this.safetyMargin = safetyMargin;
+        this.dynamic = dynamic;
+    }
+
+    // --- PostgreSQL steps (callers hold pgLock) ---
+
+    void configurePg(boolean standby, Optional<Upstream> upstream) {
+        process.configure(standby, upstream);
+    }
+
+    void startPg() {
+        process.start();
+    }
+
+    void stopPg() {
+        stopPg(config.postgres().stopTimeout());
+    }
+
+    void stopPg(Duration fastTimeout) {
+        Role now = role.current();
+        process.stop(fastTimeout, now == Role.PRIMARY || now.steppingDown() ? "primary" : "replica");
+    }
+
+    void awaitAccepting(Duration timeout) {
+        process.awaitAccepting(timeout);
+    }
+
+    /** {@code timeout}, but no longer than the lease has left before the fencing deadline (at least 1 s). */
+    Duration boundedByLease(Duration timeout) {
+        Duration left = keeper.remaining();
+        Duration bound = left.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : left;
+        return timeout.compareTo(bound) < 0 ? timeout : bound;
+    }
+
+    void reclone(Upstream up) {
+        String slot = PostgresControl.slotName(me);
+        pg.ensureSlotOn(up, slot);
+        pg.wipe();
+        pg.basebackup(up, slot);
+    }
+
+    void ensureOwnSlotOn(Upstream up) {
+        try {
+            pg.ensureSlotOn(up, PostgresControl.slotName(me));
+        } catch (RuntimeException e) {
+            LOG.warnf("%s (the leader creates it too)", e.getMessage());
+        }
+    }
+
+    // --- what the last snapshot says ---
+
+    Optional<Upstream> upstream(String member) {
+        ClusterSnapshot s = lastSnapshot;
+        if (s == null) {
+            return Optional.empty();
+        }
+        return s.member(member)
+                .map(MemberEntry::status)
+                .filter(st -> st.connUrl() != null)
+                .map(st -> Upstream.fromConnUrl(member, st.connUrl()));
+    }
+
+    /** The leader key names this member and is bound to its current lease. */
+    boolean leaderIsMine(ClusterSnapshot snapshot) {
+        return snapshot.leader()
+                .map(l -> l.member().equals(me) && l.lease() == keeper.lease())
+                .orElse(false);
+    }
+
+    /**
+     * The {@code synchronous_standby_names} this member applies as primary: the sync key's set when it
+     * was chosen for this member; with none, any standby in strict synchronous mode (commits block
+     * until a standby has them) and nothing otherwise. Empty: keep what is applied.
+     */
+    Optional<String> desiredSync(ClusterSnapshot snapshot) {
+        boolean strict = dynamic.synchronousMode() && dynamic.synchronousModeStrict();
+        return namedSync(snapshot).map(names -> names.isEmpty() && strict ? SyncSet.ANY_STANDBY : names);
+    }
+
+    private Optional<String> namedSync(ClusterSnapshot snapshot) {
+        if (snapshot == null) {
+            return Optional.empty();
+        }
+        if (snapshot.sync().isEmpty()) {
+            return Optional.of("");
+        }
+        try {
+            SyncSet set = SyncSet.fromJson(snapshot.sync().get());
+            if (set.leader() != null && !set.leader().equals(me)) {
+                return Optional.of("");
+            }
+            return Optional.of(set.standbyNames());
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("ignoring the sync key (keeping the applied set): %s", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    // --- failed clones and rewinds: classified, backed off, shown on /patroni ---
+
+    /** False while {@code action} is backed off after a failure (it is skipped this run). */
+    boolean mayRetry(String action) {
+        RetryBackoff b = backoff;
+        if (b == null || b.allows(action, clock.nanoTime())) {
+            return true;
+        }
+        LOG.debugf(
+                "%s backed off for %d ms: %s",
+                action, b.nextAttemptIn(clock.nanoTime()).toMillis(), b.reason());
+        return false;
+    }
+
+    void failed(String action, RuntimeException e) {
+        RetryBackoff b = RetryBackoff.after(backoff, action, ToolErrors.classify(e), clock.nanoTime());
+        backoff = b;
+        LOG.errorf(
+                "%s failed (%s, %d in a row): %s; next attempt in %d s",
+                action,
+                b.permanent() ? "permanent: needs an operator" : "retriable",
+                b.failures(),
+                b.reason(),
+                b.nextAttemptIn(clock.nanoTime()).toSeconds());
+    }
+
+    void succeeded(String action) {
+        RetryBackoff b = backoff;
+        if (b != null && b.action().equals(action)) {
+            backoff = null;
+        }
+    }
+
+    Optional<LastError> lastError() {
+        RetryBackoff b = backoff;
+        return b == null
+                ? Optional.empty()
+                : Optional.of(new LastError(
+                        b.action(),
+                        b.reason(),
+                        b.permanent(),
+                        b.failures(),
+                        b.nextAttemptIn(clock.nanoTime()).toMillis() / 1000.0));
+    }
+}

@@ -1,0 +1,286 @@
+package io.pgha.agent;
+
+import io.pgha.agent.decide.Action;
+import io.pgha.agent.decide.Fencing;
+import io.pgha.agent.decide.HaDecision;
+import io.pgha.agent.decide.Observation;
+import io.pgha.agent.pg.PgState;
+import io.pgha.core.DynamicConfig;
+import io.pgha.core.MemberStatus;
+import io.pgha.core.Switchover;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.MemberEntry;
+import io.pgha.core.store.StoreException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
+
+/**
+ * The loop ({@code pgha-loop}): bootstrap until there is a data directory, then every {@code
+ * loop_wait} (and at once on a watch event): observe, decide, execute, publish.
+ */
+final class AgentLoop {
+    private static final Logger LOG = Logger.getLogger(AgentLoop.class);
+
+    private final AgentContext ctx;
+    private final Bootstrap bootstrap;
+    private final ActionExecutor executor;
+    private final StatusPublisher publisher;
+    private final Callbacks callbacks;
+    private final Semaphore wake = new Semaphore(0);
+    private String lastPgRole;
+    private AutoCloseable watch;
+
+    AgentLoop(
+            AgentContext ctx,
+            Bootstrap bootstrap,
+            ActionExecutor executor,
+            StatusPublisher publisher,
+            Callbacks callbacks) {
+        this.ctx = ctx;
+        this.bootstrap = bootstrap;
+        this.executor = executor;
+        this.publisher = publisher;
+        this.callbacks = callbacks;
+    }
+
+    /** Runs until the role is STOPPING. */
+    void run() {
+        while (ctx.role.current() != Role.STOPPING) {
+            try {
+                if (ctx.role.current() == Role.BOOTSTRAPPING) {
+                    if (bootstrap.step()) {
+                        startWatch();
+                    }
+                } else {
+                    runOnce();
+                }
+            } catch (RuntimeException e) {
+                if (ctx.role.current() == Role.STOPPING) {
+                    break;
+                }
+                LOG.errorf("loop run failed: %s", e.getMessage());
+                LOG.debug("loop run failure", e);
+                refreshView();
+            }
+            publisher.loopRan();
+            try {
+                if (wake.tryAcquire(ctx.dynamic.loopWait(), TimeUnit.SECONDS)) {
+                    wake.drainPermits();
+                }
+            } catch (InterruptedException e) {
+                break;
+            }
+        }
+    }
+
+    /** Ends the wait for the next run at once. */
+    void wakeUp() {
+        wake.release();
+    }
+
+    /** One run: observe (etcd, PostgreSQL) → decide → execute → publish. */
+    private void runOnce() {
+        ClusterSnapshot snapshot = readCluster();
+        PgState state = observePg();
+        Observation observation = observation(snapshot, state);
+        List<Action> actions = HaDecision.decide(observation);
+        execute(actions, snapshot);
+        if (!actions.isEmpty()) {
+            state = observePg();
+        }
+        state = applySyncSet(observation, snapshot, state);
+        if (snapshot != null) {
+            publisher.publish(state);
+        }
+        publisher.updateView(snapshot, state);
+    }
+
+    private ClusterSnapshot readCluster() {
+        try {
+            ClusterSnapshot snapshot = ctx.store.read();
+            ctx.lastSnapshot = snapshot;
+            publisher.etcdSeen();
+            snapshot.config().flatMap(AgentLoop::parseDynamic).ifPresent(this::applyDynamic);
+            return snapshot;
+        } catch (StoreException e) {
+            LOG.warnf("cannot read the cluster from etcd: %s", e.getMessage());
+            return null;
+        }
+    }
+
+    /** Probes PostgreSQL; moves the role with what it runs as; notes a primary that went down. */
+    private PgState observePg() {
+        PgState state = ctx.pg.probe();
+        String pgRole = state.isPrimary() ? "primary" : state.isStandby() ? "replica" : null;
+        if (pgRole != null && lastPgRole != null && !pgRole.equals(lastPgRole)) {
+            callbacks.onRoleChange(pgRole);
+        }
+        if (pgRole != null) {
+            lastPgRole = pgRole;
+        }
+        if (state.isPrimary()) {
+            ctx.role.tryTransition(Role.STANDBY, Role.PRIMARY);
+            ctx.mayHaveDiverged = true;
+            ctx.primaryDownSinceNanos = null;
+        } else if (state.isStandby()) {
+            ctx.role.tryTransition(Role.PRIMARY, Role.STANDBY);
+            ctx.primaryDownSinceNanos = null;
+        } else if (ctx.role.current() == Role.PRIMARY && ctx.primaryDownSinceNanos == null) {
+            ctx.primaryDownSinceNanos = ctx.clock.nanoTime();
+            LOG.warnf(
+                    "PostgreSQL is down while primary (running=%s): %s",
+                    state.running(), ctx.dynamic.pause() ? "paused, so it is not restarted" : "restarting it in place");
+        }
+        return state;
+    }
+
+    private void execute(List<Action> actions, ClusterSnapshot snapshot) {
+        for (Action action : actions) {
+            try {
+                executor.execute(action, snapshot);
+            } catch (RuntimeException e) {
+                // the view and the member key must still show what PostgreSQL is doing now
+                LOG.errorf("%s failed: %s", action, e.getMessage());
+                LOG.debug("action failure", e);
+                break;
+            }
+        }
+    }
+
+    /** As the primary holding the key: applies the sync key's synchronous_standby_names when it changed. */
+    private PgState applySyncSet(Observation observation, ClusterSnapshot snapshot, PgState state) {
+        if (!observation.leaderIsMine() || !state.isPrimary() || ctx.keeper.fenced()) {
+            return state;
+        }
+        Optional<String> sync = ctx.desiredSync(snapshot);
+        if (sync.isEmpty() || sync.get().equals(String.valueOf(state.syncStandbyNames()))) {
+            return state;
+        }
+        LOG.infof("applying synchronous_standby_names = '%s' from the sync key", sync.get());
+        synchronized (ctx.pgLock) {
+            ctx.pg.applySynchronousStandbyNames(sync.get());
+        }
+        return observePg();
+    }
+
+    private Observation observation(ClusterSnapshot snapshot, PgState state) {
+        Optional<Long> crashedFor =
+                Optional.ofNullable(ctx.primaryDownSinceNanos).map(since -> ctx.clock.nanoTime() - since);
+        if (snapshot == null) {
+            return new Observation(
+                    ctx.me,
+                    false,
+                    Optional.empty(),
+                    false,
+                    false,
+                    state.running(),
+                    state.accepting(),
+                    state.inRecovery(),
+                    ctx.following,
+                    ctx.mayHaveDiverged,
+                    crashedFor,
+                    0,
+                    Optional.empty(),
+                    ctx.keeper.fenced(),
+                    ctx.dynamic.pause());
+        }
+        boolean hasAddress = snapshot.leaderMember()
+                .map(MemberEntry::status)
+                .map(MemberStatus::connUrl)
+                .isPresent();
+        return new Observation(
+                ctx.me,
+                true,
+                snapshot.leader().map(l -> l.member()),
+                ctx.leaderIsMine(snapshot),
+                hasAddress,
+                state.running(),
+                state.accepting(),
+                state.inRecovery(),
+                ctx.following,
+                ctx.mayHaveDiverged,
+                crashedFor,
+                ctx.dynamic.primaryStartTimeoutDuration().toNanos(),
+                pendingHandover(snapshot),
+                ctx.keeper.fenced(),
+                ctx.dynamic.pause());
+    }
+
+    private Optional<String> pendingHandover(ClusterSnapshot snapshot) {
+        Optional<String> json = snapshot.switchover();
+        if (json.isEmpty() || snapshot.revisionOf("switchover") == executor.handledSwitchover()) {
+            return Optional.empty();
+        }
+        try {
+            Switchover switchover = Switchover.fromJson(json.get());
+            if (switchover.scheduled()) {
+                return Optional.empty(); // the coordinator rewrites it without the time once it is due
+            }
+            String me = ctx.me;
+            if (me.equals(switchover.leader()) && switchover.member() != null && !me.equals(switchover.member())) {
+                return Optional.of(switchover.member());
+            }
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("ignoring the switchover key: %s", e.getMessage());
+        }
+        return Optional.empty();
+    }
+
+    private void refreshView() {
+        try {
+            publisher.updateView(null, ctx.role.current() == Role.BOOTSTRAPPING ? PgState.stopped() : ctx.pg.probe());
+        } catch (RuntimeException inner) {
+            LOG.debugf("could not refresh the view: %s", inner.getMessage());
+        }
+    }
+
+    // --- dynamic config and watch ---
+
+    static Optional<DynamicConfig> parseDynamic(String json) {
+        try {
+            return Optional.of(DynamicConfig.fromJson(json).validated());
+        } catch (IllegalArgumentException e) {
+            LOG.errorf("ignoring the dynamic config in etcd: %s", e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    private void applyDynamic(DynamicConfig next) {
+        if (next.equals(ctx.dynamic)) {
+            return;
+        }
+        if (ctx.safetyMargin.compareTo(next.ttlDuration()) >= 0) {
+            LOG.errorf(
+                    "ignoring the dynamic config in etcd: ttl %d s is not above pgha.fencing.safety-margin",
+                    next.ttl());
+            return;
+        }
+        LOG.infof("dynamic config changed: %s", next);
+        ctx.dynamic = next;
+        ctx.keeper.fencing(new Fencing(next.ttlDuration(), ctx.safetyMargin));
+    }
+
+    private void startWatch() {
+        closeWatch();
+        try {
+            long revision = ctx.store.read().revision();
+            watch = ctx.store.watch(revision + 1, wake::release);
+        } catch (RuntimeException e) {
+            LOG.warnf("could not watch the leader key (the loop still polls): %s", e.getMessage());
+        }
+    }
+
+    void closeWatch() {
+        if (watch != null) {
+            try {
+                watch.close();
+            } catch (Exception ignored) {
+                // closing a watch on shutdown
+            }
+            watch = null;
+        }
+    }
+}

@@ -1,0 +1,152 @@
+package io.pgha.agent;
+
+import io.pgha.agent.decide.MonotonicClock;
+import io.pgha.agent.pg.PgState;
+import io.pgha.agent.pg.PostgresControl;
+import io.pgha.agent.pg.Upstream;
+import io.pgha.events.Lsn;
+import java.time.Duration;
+import java.util.Optional;
+import org.jboss.logging.Logger;
+
+/**
+ * A planned handover from this primary to a candidate that streams from it: CHECKPOINT, fast stop,
+ * wait until the candidate received the shutdown checkpoint, release the leader key, restart as the
+ * candidate's standby. The wait ends at {@code maxWait} or as soon as the lease is no longer live,
+ * whichever comes first; an aborted handover restarts as primary only while the lease is live, else
+ * read-only. The leader key is released outside the PostgreSQL lock (no etcd call under it).
+ */
+final class Handover {
+    private static final Logger LOG = Logger.getLogger(Handover.class);
+
+    enum Outcome {
+        /** The candidate does not stream from this primary: nothing was done. */
+        REFUSED,
+        /** The leader key was released and PostgreSQL runs as the candidate's standby. */
+        HANDED_OVER,
+        /** The candidate did not confirm in time: PostgreSQL runs as primary again, under the same key. */
+        ABORTED_AS_PRIMARY,
+        /** Aborted without a live lease: PostgreSQL runs read-only; the fencing watchdog takes it from there. */
+        ABORTED_READ_ONLY
+    }
+
+    /** What the handover changes in the agent and in etcd. */
+    interface Agent {
+        /** This member no longer acts as the primary (PostgreSQL is stopped or read-only); under the lock. */
+        void steppedDown();
+
+        /** This member acts as the primary again (refused, aborted or failed before stepping down); under the lock. */
+        void resumed();
+
+        /** Deletes the leader key if it still names this member (an etcd call: never under the lock). */
+        void releaseLeaderKey();
+    }
+
+    private final PgProcess process;
+    private final Object pgLock;
+    private final MonotonicClock clock;
+    private final LeaseKeeper lease;
+    private final Agent agent;
+    private final Duration poll;
+
+    Handover(PgProcess process, Object pgLock, MonotonicClock clock, LeaseKeeper lease, Agent agent, Duration poll) {
+        this.process = process;
+        this.pgLock = pgLock;
+        this.clock = clock;
+        this.lease = lease;
+        this.agent = agent;
+        this.poll = poll;
+    }
+
+    /**
+     * @param target the candidate's address (empty: unknown, refused)
+     * @param maxWait how long the candidate may take to confirm (3 x retry_timeout)
+     * @param stopTimeout the fast-shutdown timeout before it is escalated (further bounded by the lease)
+     */
+    Outcome run(String candidate, Optional<Upstream> target, Duration maxWait, Duration stopTimeout) {
+        PostgresControl pg = process.pg();
+        Lsn shutdownCheckpoint;
+        synchronized (pgLock) {
+            try {
+                if (target.isEmpty() || !streamsFromHere(pg.probe(), candidate)) {
+                    LOG.errorf(
+                            "refusing the handover to %s: it is not a member streaming from this primary", candidate);
+                    agent.resumed();
+                    return Outcome.REFUSED;
+                }
+                LOG.infof("planned handover to %s: checkpoint, fast stop", candidate);
+                pg.checkpoint();
+                process.stop(boundedByLease(stopTimeout), "primary");
+                shutdownCheckpoint = pg.latestCheckpoint();
+                if (!received(pg, target.get(), shutdownCheckpoint, maxWait)) {
+                    return abort(candidate, shutdownCheckpoint);
+                }
+                agent.steppedDown();
+            } catch (RuntimeException e) {
+                agent.resumed(); // still the primary (its PostgreSQL may be down: the loop restarts it)
+                throw e;
+            }
+        }
+        agent.releaseLeaderKey();
+        LOG.infof(
+                "%s received the shutdown checkpoint %s: leader key released, following it",
+                candidate, shutdownCheckpoint);
+        synchronized (pgLock) {
+            process.configure(true, target);
+            process.start();
+        }
+        return Outcome.HANDED_OVER;
+    }
+
+    private static boolean streamsFromHere(PgState state, String candidate) {
+        return state.replication().stream()
+                .anyMatch(r -> candidate.equals(r.applicationName()) && "streaming".equals(r.state()));
+    }
+
+    /** Polls the candidate's receive position until it is past the checkpoint, the wait ends or the lease is not live. */
+    private boolean received(PostgresControl pg, Upstream candidate, Lsn checkpoint, Duration maxWait) {
+        long deadline = clock.nanoTime() + maxWait.toNanos();
+        while (clock.nanoTime() - deadline < 0 && lease.live()) {
+            try {
+                if (pg.receivedOn(candidate)
+                        .map(l -> l.compareTo(checkpoint) > 0)
+                        .orElse(false)) {
+                    return true;
+                }
+            } catch (IllegalStateException e) {
+                LOG.debugf("asking %s for its receive position: %s", candidate.member(), e.getMessage());
+            }
+            PgProcess.pause(poll);
+        }
+        return false;
+    }
+
+    private Outcome abort(String candidate, Lsn checkpoint) {
+        if (lease.live()) {
+            LOG.errorf(
+                    "handover aborted: %s did not receive the shutdown checkpoint %s; restarting as primary",
+                    candidate, checkpoint);
+            agent.resumed();
+            process.configure(false, Optional.empty());
+            process.start();
+            process.awaitAccepting(boundedByLease(Duration.ofSeconds(30)));
+            return Outcome.ABORTED_AS_PRIMARY;
+        }
+        LOG.errorf(
+                "handover to %s aborted and the lease is not live (fenced, or %d ms left): restarting"
+                        + " read-only, never as a primary without a live lease",
+                candidate, lease.remaining().toMillis());
+        agent.steppedDown();
+        process.configure(true, Optional.empty());
+        process.start();
+        return Outcome.ABORTED_READ_ONLY;
+    }
+
+    /** {@code timeout}, but no longer than the lease has left (at least 1 s for a fast shutdown to work). */
+    private Duration boundedByLease(Duration timeout) {
+        Duration left = lease.remaining();
+        Duration floor = Duration.ofSeconds(1);
+        Duration bound = left.compareTo(floor) < 0 ? floor : left;
+        return timeout.compareTo(bound) < 0 ? timeout : bound;
+    }
+}

@@ -1,0 +1,185 @@
+package io.pgha.agent.pg;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The files of one PostgreSQL instance that the agent writes: pgha.conf (included by postgresql.conf),
+ * pg_hba.conf, standby.signal, pgpass, the private socket directory; every value through
+ * {@link PgConfigFiles}, every file replaced atomically and only when it changes.
+ */
+final class PgFiles {
+    /** The file of the agent's settings, included at the end of postgresql.conf. */
+    static final String CONF = "pgha.conf";
+
+    private final PgSettings s;
+
+    PgFiles(PgSettings settings) {
+        this.s = settings;
+    }
+
+    Path nodeDir() {
+        return s.dataDir().toAbsolutePath().getParent();
+    }
+
+    /** The Unix socket's directory: private to the user PostgreSQL runs as (mode 0700). */
+    Path socketDir() {
+        return nodeDir().resolve("socket");
+    }
+
+    Path logFile() {
+        return nodeDir().resolve("postgresql.log");
+    }
+
+    /** Writes pgha.conf, pg_hba.conf, standby.signal and pgpass for a start as standby or primary. */
+    void configure(boolean standby, Optional<Upstream> upstream, String synchronousStandbyNames) {
+        Map<String, String> conf = new LinkedHashMap<>();
+        conf.put("listen_addresses", s.listenHost());
+        conf.put("port", Integer.toString(s.port()));
+        conf.put("unix_socket_directories", socketDir().toString());
+        conf.put("unix_socket_permissions", "0700");
+        conf.put("cluster_name", s.member());
+        conf.put("wal_level", "replica");
+        conf.put("hot_standby", "on");
+        conf.put("max_wal_senders", "10");
+        conf.put("max_replication_slots", "10");
+        conf.put("max_connections", "50");
+        conf.put("wal_keep_size", "128MB");
+        conf.put("wal_log_hints", "on");
+        conf.put("hot_standby_feedback", "on");
+        conf.put("wal_retrieve_retry_interval", "1s");
+        conf.put("recovery_target_timeline", "latest");
+        if (!s.fsync()) {
+            conf.put("fsync", "off");
+        }
+        if (s.passwords()) {
+            conf.put("password_encryption", "scram-sha-256");
+        }
+        conf.putAll(s.parameters());
+        // a standby ignores it; written anyway so that it is in force from the moment of promotion
+        conf.put("synchronous_standby_names", synchronousStandbyNames);
+        if (standby && upstream.isPresent()) {
+            conf.put("primary_conninfo", conninfo(upstream.get(), s.replicationUser(), true));
+            conf.put("primary_slot_name", PostgresControl.slotName(s.member()));
+        } else {
+            conf.put("primary_conninfo", "");
+            conf.put("primary_slot_name", "");
+        }
+        // everything is rendered (and refused) before anything is written
+        String text = PgConfigFiles.conf("# written by the pgha node-agent before every start: do not edit", conf);
+        String hba = hba();
+        Optional<String> pgpassLine =
+                s.replicationPassword().map(password -> PgConfigFiles.pgpassLine(s.replicationUser(), password));
+        try {
+            privateSocketDir();
+            write(s.dataDir().resolve(CONF), text);
+            write(s.dataDir().resolve("pg_hba.conf"), hba);
+            Path signal = s.dataDir().resolve("standby.signal");
+            if (standby) {
+                if (!Files.exists(signal)) {
+                    write(signal, "");
+                }
+            } else {
+                Files.deleteIfExists(signal);
+            }
+            if (pgpassLine.isPresent()) {
+                Path pgpass = nodeDir().resolve("pgpass");
+                Path temp = nodeDir().resolve("pgpass.pgha-tmp");
+                Files.deleteIfExists(temp);
+                Files.createFile(
+                        temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+                Files.writeString(temp, pgpassLine.get());
+                Files.move(
+                        temp,
+                        pgpass,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the configuration of " + s.dataDir(), e);
+        }
+    }
+
+    /**
+     * pg_hba.conf: over the Unix socket (its directory is private to PostgreSQL's OS user) every role
+     * may connect; over TCP, from {@code allowed-cidr}, with the method {@link PgSettings#hostAuthMethod}.
+     */
+    String hba() {
+        String method = s.hostAuthMethod();
+        String cidr = PgConfigFiles.hbaAddress(s.allowedCidr());
+        String replication = PgConfigFiles.hbaRole("pgha.postgres.replication.username", s.replicationUser());
+        String superuser = PgConfigFiles.hbaRole("pgha.postgres.superuser.username", s.superuser());
+        return String.join(
+                "\n",
+                "# written by the pgha node-agent",
+                "local all all trust",
+                "local replication all trust",
+                "host replication " + replication + " " + cidr + " " + method,
+                "host replication " + superuser + " " + cidr + " " + method,
+                "host all all " + cidr + " " + method,
+                "");
+    }
+
+    /** Creates the socket directory (mode 0700) or makes an existing one private again. */
+    void privateSocketDir() throws IOException {
+        Path dir = socketDir();
+        Files.createDirectories(dir);
+        try {
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new IOException(
+                    "cannot make the socket directory " + dir + " private (mode 0700): it must belong to the user"
+                            + " the agent and PostgreSQL run as (" + System.getProperty("user.name") + "); chown it",
+                    e);
+        }
+    }
+
+    String conninfo(Upstream upstream, String user, boolean withPassfile, String... more) {
+        Map<String, String> values = new LinkedHashMap<>();
+        values.put("host", upstream.host());
+        values.put("port", Integer.toString(upstream.port()));
+        values.put("user", user);
+        values.put("application_name", s.member());
+        values.put("connect_timeout", Long.toString(Math.max(2, s.sqlTimeout().toSeconds())));
+        if (withPassfile && s.replicationPassword().isPresent()) {
+            values.put("passfile", nodeDir().resolve("pgpass").toString());
+        }
+        for (int i = 0; i + 1 < more.length; i += 2) {
+            values.put(more[i], more[i + 1]);
+        }
+        return PgConfigFiles.conninfo(values);
+    }
+
+    void createDataDir() {
+        try {
+            Files.createDirectories(s.dataDir());
+            Files.setPosixFilePermissions(s.dataDir(), PosixFilePermissions.fromString("rwx------"));
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not create the data directory " + s.dataDir(), e);
+        }
+    }
+
+    /**
+     * Replaces {@code file} atomically (PostgreSQL may be reading it while starting or reloading), and
+     * only when its content changes.
+     */
+    static void write(Path file, String text) throws IOException {
+        if (Files.exists(file) && Files.readString(file, StandardCharsets.UTF_8).equals(text)) {
+            return;
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".pgha-tmp");
+        Files.writeString(temp, text, StandardCharsets.UTF_8);
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,260 @@
+package io.pgha.agent.pg;
+
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.sql.Timestamp;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import org.jboss.logging.Logger;
+
+/**
+ * What {@link LocalPostgres} does through SQL: the probe, promotion, reload, roles, replication slots
+ * and positions, on this instance or on another member (as the superuser, over TCP).
+ */
+final class PgSql {
+    private static final Logger LOG = Logger.getLogger(PgSql.class);
+    private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
+
+    private final PgSettings s;
+    private final org.postgresql.Driver driver = new org.postgresql.Driver();
+
+    PgSql(PgSettings settings) {
+        this.s = settings;
+    }
+
+    /** The state of this running instance; {@link PgState#starting()} while it does not answer. */
+    PgState probe() {
+        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout());
+                Statement st = c.createStatement();
+                ResultSet r = st.executeQuery(
+                        """
+                        SELECT pg_is_in_recovery(),
+                          CASE WHEN pg_is_in_recovery() THEN NULL ELSE pg_current_wal_lsn()::text END,
+                          pg_last_wal_receive_lsn()::text,
+                          pg_last_wal_replay_lsn()::text,
+                          CASE WHEN pg_is_in_recovery()
+                            THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver),
+                                          (SELECT timeline_id FROM pg_control_checkpoint()))
+                            ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
+                          (SELECT status FROM pg_stat_wal_receiver),
+                          (SELECT sender_host FROM pg_stat_wal_receiver),
+                          (SELECT sender_port FROM pg_stat_wal_receiver),
+                          current_setting('server_version_num')::int,
+                          (SELECT system_identifier::text FROM pg_control_system()),
+                          pg_last_xact_replay_timestamp(),
+                          CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END,
+                          pg_postmaster_start_time(),
+                          current_setting('synchronous_standby_names')
+                        """)) {
+            r.next();
+            boolean recovery = r.getBoolean(1);
+            List<PgState.Replica> replication = recovery ? List.of() : replication(c);
+            return new PgState(
+                    true,
+                    true,
+                    recovery,
+                    r.getLong(5),
+                    r.getString(2),
+                    r.getString(3),
+                    r.getString(4),
+                    r.getString(6),
+                    r.getString(7),
+                    r.getInt(8),
+                    r.getInt(9),
+                    r.getString(10),
+                    instant(r.getTimestamp(11)),
+                    r.getBoolean(12),
+                    instant(r.getTimestamp(13)),
+                    r.getString(14),
+                    replication);
+        } catch (SQLException e) {
+            LOG.debugf("probe failed: %s", e.getMessage());
+            return PgState.starting();
+        }
+    }
+
+    private static List<PgState.Replica> replication(Connection c) throws SQLException {
+        List<PgState.Replica> rows = new ArrayList<>();
+        try (Statement st = c.createStatement();
+                ResultSet r = st.executeQuery("SELECT usename::text, application_name, client_addr::text, state,"
+                        + " sync_state, sync_priority FROM pg_stat_replication ORDER BY application_name")) {
+            while (r.next()) {
+                rows.add(new PgState.Replica(
+                        r.getString(1), r.getString(2), r.getString(3), r.getString(4), r.getString(5), r.getInt(6)));
+            }
+        }
+        return rows;
+    }
+
+    void promote() {
+        try (Connection c = connect(s.listenHost(), s.port(), Duration.ofSeconds(90));
+                Statement st = c.createStatement()) {
+            try (ResultSet r = st.executeQuery("SELECT pg_promote(true, 60)")) {
+                r.next();
+                if (!r.getBoolean(1)) {
+                    throw new IllegalStateException("pg_promote did not finish within 60 s");
+                }
+            }
+            try (ResultSet r = st.executeQuery("SELECT pg_is_in_recovery()")) {
+                r.next();
+                if (r.getBoolean(1)) {
+                    throw new IllegalStateException("still in recovery after pg_promote");
+                }
+            }
+            // so that the new timeline is in the control file at once (pg_rewind of others reads it)
+            st.execute("CHECKPOINT");
+        } catch (SQLException e) {
+            throw new IllegalStateException("promotion failed: " + e.getMessage(), e);
+        }
+    }
+
+    void reload() {
+        sql(s.listenHost(), s.port(), "SELECT pg_reload_conf()");
+    }
+
+    void createRoles() {
+        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout())) {
+            createRole(c, s.replicationUser(), "LOGIN REPLICATION", s.replicationPassword());
+            createRole(c, s.monitoringUser(), "LOGIN", s.monitoringPassword());
+            try (Statement st = c.createStatement()) {
+                st.execute("GRANT pg_monitor TO " + quoteIdent(c, s.monitoringUser()));
+            }
+            if (s.superuserPassword().isPresent()) {
+                setPassword(c, s.superuser(), s.superuserPassword().get());
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "could not create the replication and monitoring roles: " + e.getMessage(), e);
+        }
+    }
+
+    private static void createRole(Connection c, String role, String options, Optional<String> password)
+            throws SQLException {
+        try (PreparedStatement exists = c.prepareStatement("SELECT 1 FROM pg_roles WHERE rolname = ?")) {
+            exists.setString(1, role);
+            try (ResultSet r = exists.executeQuery()) {
+                if (!r.next()) {
+                    try (Statement st = c.createStatement()) {
+                        st.execute("CREATE ROLE " + quoteIdent(c, role) + " " + options);
+                    }
+                }
+            }
+        }
+        if (password.isPresent()) {
+            setPassword(c, role, password.get());
+        }
+    }
+
+    private static void setPassword(Connection c, String role, String password) throws SQLException {
+        String statement;
+        try (PreparedStatement format = c.prepareStatement("SELECT format('ALTER ROLE %I PASSWORD %L', ?, ?)")) {
+            format.setString(1, role);
+            format.setString(2, password);
+            try (ResultSet r = format.executeQuery()) {
+                r.next();
+                statement = r.getString(1);
+            }
+        }
+        try (Statement st = c.createStatement()) {
+            st.execute(statement);
+        }
+    }
+
+    private static String quoteIdent(Connection c, String name) throws SQLException {
+        try (PreparedStatement q = c.prepareStatement("SELECT quote_ident(?)")) {
+            q.setString(1, name);
+            try (ResultSet r = q.executeQuery()) {
+                r.next();
+                return r.getString(1);
+            }
+        }
+    }
+
+    void ensureSlots(Collection<String> slotNames) {
+        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout())) {
+            for (String slot : slotNames) {
+                if (!SLOT.matcher(slot).matches()) {
+                    // from a member key's name in etcd: one that is not a member name must not block the others
+                    LOG.errorf("not creating replication slot '%s': not 1-63 of a-z, 0-9 and _", slot);
+                    continue;
+                }
+                ensureSlot(c, slot);
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "could not create replication slots " + slotNames + ": " + e.getMessage(), e);
+        }
+    }
+
+    void ensureSlotOn(Upstream upstream, String slot) {
+        try (Connection c = connect(upstream.host(), upstream.port(), s.sqlTimeout())) {
+            ensureSlot(c, slot);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "could not create slot " + slot + " on " + upstream.member() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static void ensureSlot(Connection c, String slot) throws SQLException {
+        try (PreparedStatement st =
+                c.prepareStatement("SELECT pg_create_physical_replication_slot(?, true) WHERE NOT EXISTS"
+                        + " (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+            st.setString(1, slot);
+            st.setString(2, slot);
+            st.executeQuery().close();
+        }
+    }
+
+    void checkpoint() {
+        sql(s.listenHost(), s.port(), "CHECKPOINT");
+    }
+
+    Optional<io.pgha.events.Lsn> receivedOn(Upstream standby) {
+        String lsn = sql(standby.host(), standby.port(), "SELECT pg_last_wal_receive_lsn()::text");
+        return Optional.ofNullable(lsn).map(io.pgha.events.Lsn::parse);
+    }
+
+    String systemIdentifier() {
+        return sql(s.listenHost(), s.port(), "SELECT system_identifier::text FROM pg_control_system()");
+    }
+
+    String sql(String host, int port, String query) {
+        try (Connection c = connect(host, port, Duration.ofSeconds(60));
+                Statement st = c.createStatement()) {
+            if (!st.execute(query)) {
+                return null;
+            }
+            try (ResultSet r = st.getResultSet()) {
+                return r.next() ? r.getString(1) : null;
+            }
+        } catch (SQLException e) {
+            throw new IllegalStateException(query + " on " + host + ":" + port + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    Connection connect(String host, int port, Duration socketTimeout) throws SQLException {
+        Properties props = new Properties();
+        props.setProperty("user", s.superuser());
+        s.superuserPassword().ifPresent(p -> props.setProperty("password", p));
+        props.setProperty(
+                "connectTimeout", Long.toString(Math.max(1, s.sqlTimeout().toSeconds())));
+        props.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+        props.setProperty("ApplicationName", "pgha-agent");
+        Connection c = driver.connect("jdbc:postgresql://" + host + ":" + port + "/postgres", props);
+        if (c == null) {
+            throw new SQLException("the PostgreSQL driver refused the URL");
+        }
+        return c;
+    }
+
+    private static java.time.Instant instant(Timestamp t) {
+        return t == null ? null : t.toInstant();
+    }
+}

@@ -1,0 +1,159 @@
+package io.pgha.agent;
+
+import io.pgha.agent.pg.PgState;
+import io.pgha.agent.pg.PostgresControl;
+import io.pgha.agent.pg.Upstream;
+import io.pgha.events.Lsn;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
+
+/** An in-memory PostgreSQL: a primary streaming to {@code standbys}, recording what was done to it. */
+final class FakePostgres implements PostgresControl {
+    final List<String> calls = new CopyOnWriteArrayList<>();
+    volatile boolean running = true;
+    volatile boolean standby;
+    volatile List<String> standbys = List.of();
+    volatile Supplier<Optional<Lsn>> candidateReceived = Optional::empty;
+    volatile Lsn checkpoint = Lsn.parse("0/5000028");
+    /** Runs after each start, on the starting thread. */
+    volatile Runnable onStart = () -> {};
+
+    @Override
+    public boolean initialized() {
+        return true;
+    }
+
+    @Override
+    public boolean lastRanAsPrimary() {
+        return !standby;
+    }
+
+    @Override
+    public void initdb() {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public void configure(boolean asStandby, Optional<Upstream> upstream) {
+        calls.add("configure "
+                + (asStandby ? "standby of " + upstream.map(Upstream::member).orElse("none") : "primary"));
+        standby = asStandby;
+    }
+
+    @Override
+    public void start() {
+        calls.add("start");
+        running = true;
+        onStart.run();
+    }
+
+    @Override
+    public boolean running() {
+        return running;
+    }
+
+    @Override
+    public void stop() {
+        stop(Duration.ofSeconds(60));
+    }
+
+    @Override
+    public void stop(Duration fastTimeout) {
+        calls.add("stop");
+        running = false;
+    }
+
+    @Override
+    public void stopLeftover() {}
+
+    @Override
+    public PgState probe() {
+        List<PgState.Replica> rows = standbys.stream()
+                .map(s -> new PgState.Replica("replicator", s, "127.0.0.1", "streaming", "async", 0))
+                .toList();
+        return new PgState(
+                running,
+                running,
+                standby,
+                1,
+                standby ? null : "0/5000000",
+                null,
+                null,
+                null,
+                null,
+                0,
+                150004,
+                "7",
+                null,
+                false,
+                null,
+                "",
+                running && !standby ? rows : List.of());
+    }
+
+    @Override
+    public void promote() {
+        calls.add("promote");
+        standby = false;
+    }
+
+    @Override
+    public void reload() {
+        calls.add("reload");
+    }
+
+    @Override
+    public void createRoles() {}
+
+    @Override
+    public void ensureSlots(Collection<String> slotNames) {}
+
+    @Override
+    public void ensureSlotOn(Upstream upstream, String slot) {}
+
+    @Override
+    public void wipe() {
+        calls.add("wipe");
+    }
+
+    @Override
+    public void basebackup(Upstream upstream, String slot) {
+        calls.add("basebackup");
+    }
+
+    @Override
+    public boolean rewind(Upstream upstream) {
+        calls.add("rewind");
+        return true;
+    }
+
+    @Override
+    public void prepareSynchronousStandbyNames(String value) {}
+
+    @Override
+    public void applySynchronousStandbyNames(String value) {}
+
+    @Override
+    public void checkpoint() {
+        calls.add("checkpoint");
+    }
+
+    @Override
+    public Lsn latestCheckpoint() {
+        return checkpoint;
+    }
+
+    @Override
+    public Optional<Lsn> receivedOn(Upstream standby) {
+        return candidateReceived.get();
+    }
+
+    @Override
+    public String systemIdentifier() {
+        return "7";
+    }
+}

@@ -1,0 +1,130 @@
+package io.pgha.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.agent.decide.Fencing;
+import io.pgha.agent.pg.Upstream;
+import io.pgha.events.Lsn;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+
+class HandoverTest {
+    private static final Duration TTL = Duration.ofSeconds(10);
+    private static final Duration MARGIN = Duration.ofSeconds(3);
+    private static final Duration MAX_WAIT = Duration.ofSeconds(9);
+    private static final Optional<Upstream> CANDIDATE = Optional.of(new Upstream("pg-2", "127.0.0.1", 5433));
+
+    private final AtomicLong now = new AtomicLong(1_000_000_000L);
+    private final Object pgLock = new Object();
+    private final FakePostgres pg = new FakePostgres();
+    private final FakeLeaseStore store = new FakeLeaseStore();
+    private final List<String> agentCalls = new CopyOnWriteArrayList<>();
+    private final LeaseKeeper lease = new LeaseKeeper(
+            store,
+            now::get,
+            new Fencing(TTL, MARGIN),
+            () -> TTL,
+            () -> Duration.ofSeconds(1),
+            new LeaseKeeper.Holder() {
+                @Override
+                public boolean actingPrimary() {
+                    return true;
+                }
+
+                @Override
+                public boolean paused() {
+                    return false;
+                }
+
+                @Override
+                public void demote(String reason) {
+                    agentCalls.add("fenced");
+                }
+
+                @Override
+                public void leaseReplaced(long id) {}
+            });
+
+    private final Handover handover = new Handover(
+            new PgProcess(pg, now::get, role -> {}, role -> {}),
+            pgLock,
+            now::get,
+            lease,
+            new Handover.Agent() {
+                @Override
+                public void steppedDown() {
+                    agentCalls.add("stepped down");
+                }
+
+                @Override
+                public void resumed() {
+                    agentCalls.add("resumed");
+                }
+
+                @Override
+                public void releaseLeaderKey() {
+                    agentCalls.add(Thread.holdsLock(pgLock) ? "released UNDER THE LOCK" : "released");
+                }
+            },
+            Duration.ZERO);
+
+    HandoverTest() {
+        lease.grant();
+        pg.standbys = List.of("pg-2");
+    }
+
+    /** Each poll of the candidate takes {@code step} of the (fake) clock and answers {@code lsn}. */
+    private void candidateAnswers(Duration step, Optional<Lsn> lsn) {
+        pg.candidateReceived = () -> {
+            now.addAndGet(step.toNanos());
+            lease.checkFencing();
+            return lsn;
+        };
+    }
+
+    @Test
+    void aConfirmedHandoverReleasesTheKeyOutsideTheLockAndFollowsTheCandidate() {
+        candidateAnswers(Duration.ofMillis(100), Optional.of(Lsn.parse("0/5000100")));
+        assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60)))
+                .isEqualTo(Handover.Outcome.HANDED_OVER);
+        assertThat(agentCalls).containsExactly("stepped down", "released");
+        assertThat(pg.calls).containsExactly("checkpoint", "stop", "configure standby of pg-2", "start");
+    }
+
+    @Test
+    void aCandidateThatIsNotStreamingIsRefusedAndNothingIsDone() {
+        pg.standbys = List.of("pg-3");
+        assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60)))
+                .isEqualTo(Handover.Outcome.REFUSED);
+        assertThat(pg.calls).isEmpty();
+        assertThat(agentCalls).containsExactly("resumed");
+    }
+
+    @Test
+    void anAbortedHandoverWithALiveLeaseRestartsAsPrimaryUnderTheSameKey() {
+        candidateAnswers(Duration.ofMillis(500), Optional.empty());
+        assertThat(handover.run("pg-2", CANDIDATE, Duration.ofSeconds(3), Duration.ofSeconds(60)))
+                .isEqualTo(Handover.Outcome.ABORTED_AS_PRIMARY);
+        assertThat(pg.calls).containsExactly("checkpoint", "stop", "configure primary", "start");
+        assertThat(agentCalls).containsExactly("resumed");
+    }
+
+    @Test
+    void theWaitEndsWhenTheLeaseRunsOutAndNoPrimaryIsStartedWithoutALiveLease() {
+        store.unreachable = true; // no renewal succeeds from now on
+        candidateAnswers(Duration.ofSeconds(1), Optional.empty());
+        long started = now.get();
+        assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60)))
+                .isEqualTo(Handover.Outcome.ABORTED_READ_ONLY);
+        assertThat(Duration.ofNanos(now.get() - started))
+                .as("the wait is bounded by the lease (deadline ttl - margin = 7 s), not by 3 x retry_timeout")
+                .isLessThanOrEqualTo(TTL.minus(MARGIN));
+        assertThat(pg.calls).containsExactly("checkpoint", "stop", "configure standby of none", "start");
+        assertThat(pg.calls).doesNotContain("configure primary");
+        assertThat(agentCalls).contains("stepped down").doesNotContain("released");
+    }
+}

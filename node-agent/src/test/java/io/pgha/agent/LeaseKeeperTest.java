@@ -1,0 +1,155 @@
+package io.pgha.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.agent.decide.Fencing;
+import io.pgha.agent.decide.MonotonicClock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class LeaseKeeperTest {
+    private static final Duration TTL = Duration.ofSeconds(2);
+    private static final Duration MARGIN = Duration.ofMillis(500);
+    private static final Duration RENEW_EVERY = Duration.ofMillis(50);
+
+    private final FakeLeaseStore store = new FakeLeaseStore();
+    private final Object pgLock = new Object();
+    private final List<String> demotions = new CopyOnWriteArrayList<>();
+    private final List<Long> replaced = new CopyOnWriteArrayList<>();
+    private volatile boolean primary = true;
+    private volatile boolean paused;
+    private LeaseKeeper keeper;
+
+    private final LeaseKeeper.Holder holder = new LeaseKeeper.Holder() {
+        @Override
+        public boolean actingPrimary() {
+            return primary;
+        }
+
+        @Override
+        public boolean paused() {
+            return paused;
+        }
+
+        @Override
+        public void demote(String reason) {
+            synchronized (pgLock) {
+                demotions.add(reason);
+                primary = false;
+            }
+        }
+
+        @Override
+        public void leaseReplaced(long lease) {
+            replaced.add(lease);
+        }
+    };
+
+    private LeaseKeeper keeper(MonotonicClock clock) {
+        keeper = new LeaseKeeper(store, clock, new Fencing(TTL, MARGIN), () -> TTL, () -> RENEW_EVERY, holder);
+        keeper.grant();
+        return keeper;
+    }
+
+    @AfterEach
+    void stop() {
+        if (keeper != null) {
+            keeper.stop();
+        }
+    }
+
+    @Test
+    void theLeaseIsRenewedAndNobodyIsFencedWhileTheLoopIsBlockedPastTheFencingDeadline() {
+        LeaseKeeper k = keeper(MonotonicClock.SYSTEM);
+        k.start();
+        long blockedFrom = System.nanoTime();
+        Duration pastDeadline = TTL.minus(MARGIN).multipliedBy(2);
+        synchronized (pgLock) { // the loop holds the PostgreSQL lock through a long handover
+            awaitTrue(Duration.ofSeconds(10), () -> System.nanoTime() - blockedFrom > pastDeadline.toNanos());
+            assertThat(store.renewals.get())
+                    .as("renewals while the loop was blocked for %d ms", pastDeadline.toMillis())
+                    .isGreaterThanOrEqualTo(5);
+            assertThat(k.secondsSinceRenewal()).isLessThan(TTL.minus(MARGIN).toMillis() / 1000.0);
+        }
+        assertThat(k.fenced()).isFalse();
+        assertThat(demotions).isEmpty();
+    }
+
+    @Test
+    void aPrimaryIsFencedOnceAtTtlMinusMarginWithoutRenewal() {
+        AtomicLong now = new AtomicLong(Long.MAX_VALUE - Duration.ofSeconds(5).toNanos());
+        LeaseKeeper k = keeper(now::get);
+        store.unreachable = true;
+        k.renewOnce();
+        now.addAndGet(TTL.minus(MARGIN).toNanos() - 1);
+        k.checkFencing();
+        assertThat(demotions).isEmpty();
+        assertThat(k.remaining()).isEqualTo(Duration.ofNanos(1));
+        now.addAndGet(1);
+        k.checkFencing();
+        k.checkFencing();
+        assertThat(demotions).containsExactly("self-fencing");
+        assertThat(k.fenced()).isTrue();
+        assertThat(k.remaining()).isZero();
+
+        store.unreachable = false;
+        k.renewOnce();
+        assertThat(k.fenced()).as("a renewal that succeeds ends the fencing").isFalse();
+    }
+
+    @Test
+    void aStandbyIsNeverFenced() {
+        AtomicLong now = new AtomicLong();
+        LeaseKeeper k = keeper(now::get);
+        primary = false;
+        now.addAndGet(TTL.toNanos() * 5);
+        k.checkFencing();
+        assertThat(demotions).isEmpty();
+    }
+
+    @Test
+    void anExpiredLeaseFencesAPrimaryThenANewLeaseIsTakenAndTheMemberRegistered() {
+        AtomicLong now = new AtomicLong();
+        LeaseKeeper k = keeper(now::get);
+        long first = k.lease();
+        store.leaseLost = true;
+        k.renewOnce();
+        assertThat(demotions).containsExactly("self-fencing");
+        assertThat(k.lease()).isNotEqualTo(first);
+        assertThat(replaced).containsExactly(k.lease());
+        assertThat(k.fenced()).isFalse();
+    }
+
+    @Test
+    void pausedAPrimaryIsNeitherFencedAtTheDeadlineNorWhenItsLeaseExpired() {
+        AtomicLong now = new AtomicLong();
+        LeaseKeeper k = keeper(now::get);
+        paused = true;
+        store.unreachable = true;
+        now.addAndGet(TTL.toNanos() * 5);
+        k.checkFencing();
+        assertThat(demotions).isEmpty();
+        store.unreachable = false;
+        store.leaseLost = true;
+        k.renewOnce();
+        assertThat(demotions).isEmpty();
+        assertThat(replaced)
+                .as("the member key is registered again under a new lease")
+                .hasSize(1);
+    }
+
+    static void awaitTrue(Duration timeout, BooleanSupplier condition) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() - deadline > 0) {
+                throw new AssertionError("not true within " + timeout);
+            }
+            Thread.onSpinWait();
+        }
+    }
+}
