@@ -46,20 +46,6 @@ class CoordinatorFuzzIT {
     private static final String TOKEN = "fuzz-token";
     private static final String BASE = "/api/v1/clusters/";
 
-    /**
-     * Corpus bodies that are JSON objects whose only fault, as a config patch, is unknown keys. main
-     * still stores those silently (issue 13 §3: "unknown keys answered 400 naming them"; fixed on the
-     * h2-input branch, DynamicConfig.problemsIn): empty this set once that is merged.
-     */
-    private static final java.util.Set<String> ONLY_UNKNOWN_CONFIG_KEYS = java.util.Set.of(
-            "huge string value",
-            "huge key",
-            "unicode oddities",
-            "invalid UTF-8",
-            "duplicate keys",
-            "unknown members and fields",
-            "a time far in the future and past");
-
     private static KafkaBroker kafka;
     private static QuarkusService coordinator;
     private static EtcdClusterStore store;
@@ -100,9 +86,6 @@ class CoordinatorFuzzIT {
                     List.of(new String[] {"POST", "switchover"}, new String[] {"POST", "failover"}, new String[] {
                         "PATCH", "config"
                     })) {
-                if (endpoint[1].equals("config") && ONLY_UNKNOWN_CONFIG_KEYS.contains(body.name())) {
-                    continue;
-                }
                 fuzz.expectRefusal(
                         endpoint[0] + " " + endpoint[1] + " with " + body.name(),
                         endpoint[0],
