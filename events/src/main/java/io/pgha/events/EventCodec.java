@@ -71,7 +71,12 @@ public final class EventCodec {
             throw new EventDecodingException("the " + type.ceType() + " record has no body: expected a JSON object");
         }
         try {
-            return mapper.readValue(body, type.javaType());
+            PghaEvent event = mapper.readValue(body, type.javaType());
+            if (event == null) {
+                throw new EventDecodingException(
+                        "the body of the " + type.ceType() + " record is JSON null: expected a JSON object");
+            }
+            return event;
         } catch (IOException e) {
             throw new EventDecodingException(
                     "cannot parse the body of an " + type.ceType() + " record" + where(e) + ": " + reason(e), e);

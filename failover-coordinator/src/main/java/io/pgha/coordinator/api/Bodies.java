@@ -53,7 +53,11 @@ final class Bodies {
             throw new ApiException(400, "the request needs a JSON body");
         }
         try {
-            return Json.MAPPER.readTree(body);
+            // one JSON value and nothing after it: "{} garbage" is not an empty patch
+            return Json.MAPPER
+                    .reader()
+                    .with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readTree(body);
         } catch (Exception e) {
             throw new ApiException(
                     400,

@@ -9,6 +9,7 @@ import io.pgha.core.Json;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -50,6 +51,17 @@ public class PatroniApi {
         post(router, "/reload", agent::reloadPostgres);
         post(router, "/reinitialize", agent::reinitialize);
         router.route("/metrics").method(HttpMethod.GET).order(-100).handler(this::metrics);
+        // after every other route: an unknown path is answered with a reason, not an empty 404
+        router.route()
+                .order(Integer.MAX_VALUE - 1)
+                .handler(ctx -> refuse(
+                        ctx,
+                        404,
+                        "no endpoint "
+                                + ctx.request().method() + " "
+                                + shown(ctx.request().path())
+                                + ": the agent serves Patroni's health checks (GET /primary, /replica, /health, ...), GET /patroni,"
+                                + " GET /metrics and POST /restart, /reload, /reinitialize"));
     }
 
     private void check(String path, RoutingContext ctx) {
@@ -79,23 +91,54 @@ public class PatroniApi {
     }
 
     private void post(Router router, String path, Runnable action) {
-        router.route(path).method(HttpMethod.POST).order(-100).blockingHandler(ctx -> {
-            mdc();
-            Optional<String> token = Secrets.resolve(
-                    "REST token", config.restapi().token(), config.restapi().tokenFile());
-            if (!authorized(ctx.request().getHeader("Authorization"), token)) {
-                ctx.response()
-                        .setStatusCode(401)
-                        .putHeader("WWW-Authenticate", "Bearer realm=\"pgha\"")
-                        .putHeader("Content-Type", "text/plain; charset=utf-8")
-                        .end(
-                                token.isEmpty()
-                                        ? "no REST token is configured (pgha.restapi.token or token-file): POST is disabled\n"
-                                        : "a valid 'Authorization: Bearer <token>' header is required\n");
-                return;
-            }
-            run(ctx, path, action);
-        });
+        router.route(path)
+                .method(HttpMethod.POST)
+                .order(-100)
+                .handler(BodyHandler.create(false).setBodyLimit(ActionBody.LIMIT))
+                .failureHandler(ctx -> refuse(
+                        ctx,
+                        ctx.statusCode() > 0 ? ctx.statusCode() : 400,
+                        path + ": the request body could not be read (at most " + ActionBody.LIMIT + " bytes)"))
+                .blockingHandler(ctx -> {
+                    mdc();
+                    Optional<String> token = Secrets.resolve(
+                            "REST token",
+                            config.restapi().token(),
+                            config.restapi().tokenFile());
+                    if (!authorized(ctx.request().getHeader("Authorization"), token)) {
+                        ctx.response()
+                                .setStatusCode(401)
+                                .putHeader("WWW-Authenticate", "Bearer realm=\"pgha\"")
+                                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                                .end(
+                                        token.isEmpty()
+                                                ? "no REST token is configured (pgha.restapi.token or token-file): POST is disabled\n"
+                                                : "a valid 'Authorization: Bearer <token>' header is required\n");
+                        return;
+                    }
+                    Optional<String> problem =
+                            ActionBody.problem(path, ctx.body().asString());
+                    if (problem.isPresent()) {
+                        refuse(ctx, 400, problem.get());
+                        return;
+                    }
+                    run(ctx, path, action);
+                });
+    }
+
+    /** A path as it may be echoed: control characters replaced, at most 200 characters. */
+    private static String shown(String path) {
+        String printable = String.valueOf(path).replaceAll("\\p{Cntrl}", "?");
+        return printable.length() > 200 ? printable.substring(0, 200) + "…" : printable;
+    }
+
+    private static void refuse(RoutingContext ctx, int status, String reason) {
+        if (!ctx.response().ended()) {
+            ctx.response()
+                    .setStatusCode(status)
+                    .putHeader("Content-Type", "text/plain; charset=utf-8")
+                    .end(reason + "\n");
+        }
     }
 
     private static void run(RoutingContext ctx, String path, Runnable action) {
