@@ -22,6 +22,8 @@ import java.util.Map;
  * @param replayLsn a replica's last replayed position
  * @param tags nofailover, failover_priority, noloadbalance, nosync
  * @param syncStandbyNames the synchronous_standby_names a primary applied
+ * @param version the agent's version
+ * @param lastError the clone or rewind that failed last and is being backed off; absent when none
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MemberStatus(
@@ -35,7 +37,51 @@ public record MemberStatus(
         @JsonProperty("replay_lsn") Lsn replayLsn,
         @JsonProperty("tags") Map<String, Object> tags,
         @JsonProperty("sync_standby_names") String syncStandbyNames,
-        @JsonProperty("version") String version) {
+        @JsonProperty("version") String version,
+        @JsonProperty("last_error") LastError lastError) {
+
+    /** A status without a failed clone or rewind. */
+    public MemberStatus(
+            String connUrl,
+            String apiUrl,
+            Role role,
+            String state,
+            long timeline,
+            Lsn xlogLocation,
+            Lsn receiveLsn,
+            Lsn replayLsn,
+            Map<String, Object> tags,
+            String syncStandbyNames,
+            String version) {
+        this(
+                connUrl,
+                apiUrl,
+                role,
+                state,
+                timeline,
+                xlogLocation,
+                receiveLsn,
+                replayLsn,
+                tags,
+                syncStandbyNames,
+                version,
+                null);
+    }
+
+    /**
+     * A clone ({@code pg_basebackup}) or rewind that failed and is retried later, as the agent reports
+     * it in its member key (and on {@code /patroni}), so the coordinator's status shows it too.
+     *
+     * @param action {@code clone} or {@code rewind}
+     * @param reason why it failed (short, no secrets)
+     * @param permanent it needs an operator (authentication, permissions, another cluster's data)
+     * @param failures consecutive failures
+     */
+    public record LastError(
+            @JsonProperty("action") String action,
+            @JsonProperty("reason") String reason,
+            @JsonProperty("permanent") boolean permanent,
+            @JsonProperty("failures") int failures) {}
 
     /** Member roles as published; a role this version does not know reads as {@link #UNKNOWN}. */
     public enum Role {

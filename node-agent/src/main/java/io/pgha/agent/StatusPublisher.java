@@ -112,7 +112,10 @@ final class StatusPublisher {
                 state.replayLsn(),
                 tags,
                 state.isPrimary() ? state.syncStandbyNames() : null,
-                version);
+                version,
+                ctx.lastError()
+                        .map(e -> new MemberStatus.LastError(e.action(), e.reason(), e.permanent(), e.failures()))
+                        .orElse(null));
     }
 
     /** A new view from {@code snapshot} (null: etcd was not read, keep what the last one said) and {@code state}. */

@@ -5,6 +5,7 @@ import io.pgha.coordinator.decide.TopologyView;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
+import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
@@ -57,6 +58,10 @@ final class ClusterStatus {
             row.put("timeline", m.timeline());
             row.put("lag", m.lag());
             row.put("tags", m.tags());
+            snapshot.member(m.name())
+                    .map(MemberEntry::status)
+                    .map(MemberStatus::lastError)
+                    .ifPresent(e -> row.put("last_error", e)); // a clone or rewind its agent keeps retrying
             members.add(row);
         }
         body.put("members", members);

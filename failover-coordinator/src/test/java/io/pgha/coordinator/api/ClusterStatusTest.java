@@ -107,6 +107,39 @@ class ClusterStatusTest {
         assertThat((List<?>) row.get("problems")).hasSize(5);
     }
 
+    @Test
+    void aCloneItsAgentKeepsRetryingIsShownOnTheMember() {
+        MemberStatus failing = new MemberStatus(
+                "postgres://127.0.0.1:5433/postgres",
+                "http://127.0.0.1:8009/patroni",
+                MemberStatus.Role.REPLICA,
+                "stopped",
+                0,
+                null,
+                null,
+                null,
+                Map.of(),
+                null,
+                "0.1",
+                new MemberStatus.LastError("clone", "password authentication failed for user \"replicator\"", true, 3));
+        ClusterSnapshot snapshot = snapshot(
+                Map.of(
+                        "pg-0", new MemberEntry("pg-0", running("primary", 5432), 7),
+                        "pg-1", new MemberEntry("pg-1", failing, 8)),
+                null,
+                null,
+                null,
+                null);
+        Map<String, Object> body = ClusterStatus.of("c", snapshot, Optional.empty());
+        String json = io.pgha.core.Json.write(body);
+        assertThat(json)
+                .contains("\"last_error\":{\"action\":\"clone\"")
+                .contains("\"permanent\":true")
+                .contains("\"failures\":3");
+        MemberStatus back = io.pgha.core.Json.read(io.pgha.core.Json.write(failing), MemberStatus.class, "pg-1");
+        assertThat(back.lastError()).isEqualTo(failing.lastError());
+    }
+
     private static io.pgha.events.Lsn lsn(String text) {
         return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
