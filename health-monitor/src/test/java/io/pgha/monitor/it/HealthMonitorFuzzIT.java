@@ -70,8 +70,14 @@ class HealthMonitorFuzzIT {
             records.send(all);
         }
 
-        Wait.until(Duration.ofSeconds(60), "the valid topology (epoch 7) probed", () -> nodes().body()
-                .contains("\"epoch\":7"));
+        // the topology is taken before its first probe: wait for both members' results, not only the epoch
+        // (a fresh-clone run read the nodes in between: "nodes":[])
+        Wait.until(Duration.ofSeconds(60), "the valid topology (epoch 7) probed", () -> {
+            String body = nodes().body();
+            return body.contains("\"epoch\":7")
+                    && body.contains("\"member\":\"pg-0\"")
+                    && body.contains("\"member\":\"pg-1\"");
+        });
         Map<String, ConsumerRecord<String, byte[]>> dead = HostileRecords.awaitDeadLettered(
                 kafka.bootstrapServers(), "pgha.topology", hostile, Duration.ofSeconds(30));
         assertThat(dead)
