@@ -68,7 +68,7 @@ final class LeaderChange {
     Response routed(String cluster, String leader, long epoch, String verb) {
         long deadline = System.nanoTime()
                 + coordinator.config().coordinator().routingTimeout().toNanos();
-        List<String> unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
+        List<String> unconfirmed = unconfirmed(cluster, leader, epoch);
         while (!unconfirmed.isEmpty() && System.nanoTime() - deadline < 0) {
             try {
                 TimeUnit.MILLISECONDS.sleep(ROUTING_POLL.toMillis());
@@ -76,7 +76,7 @@ final class LeaderChange {
                 Thread.currentThread().interrupt();
                 break;
             }
-            unconfirmed = RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
+            unconfirmed = unconfirmed(cluster, leader, epoch);
         }
         if (unconfirmed.isEmpty()) {
             return Bodies.message(200, "Successfully " + verb + " to \"" + leader + "\"");
@@ -89,5 +89,14 @@ final class LeaderChange {
                         + " ms: " + String.join(", ", unconfirmed)
                         + "; clients through their HAProxy may not reach it yet (see each renderer's"
                         + " GET /api/v1/haproxy)");
+    }
+
+    /** The renderers not yet routing to {@code leader}; an etcd error is one more reason to wait, never a 500. */
+    private List<String> unconfirmed(String cluster, String leader, long epoch) {
+        try {
+            return RoutingCheck.unconfirmed(coordinator.store().routers(cluster), leader, epoch);
+        } catch (RuntimeException e) {
+            return List.of("the routers' reports could not be read from etcd (" + e.getMessage() + ")");
+        }
     }
 }
