@@ -15,6 +15,11 @@ public record Lsn(long value) implements Comparable<Lsn> {
 
     private static final Pattern FORM = Pattern.compile("[0-9A-Fa-f]{1,8}/[0-9A-Fa-f]{1,8}");
 
+    /** {@link #parse} of a position that may be unknown: null for null (SQL NULL, an absent JSON field). */
+    public static Lsn parseNullable(String text) {
+        return text == null ? null : parse(text);
+    }
+
     /**
      * Parses {@code text} in PostgreSQL's {@code X/Y} form.
      *

@@ -7,7 +7,6 @@ import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.RouterReport;
-import io.pgha.core.store.StoreException;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.time.Clock;
 import java.time.Duration;
@@ -73,18 +72,8 @@ public final class EtcdRoutingReports implements RoutingReports {
 
     private void renew() {
         try {
-            if (lease == 0
-                    || EtcdCalls.await("renew lease", client.getLeaseClient().keepAliveOnce(lease), timeout)
-                                    .getTTL()
-                            <= 0) {
-                grant();
-            }
-        } catch (StoreException e) {
-            if (EtcdCalls.isLeaseNotFound(e)) {
-                grant();
-            } else {
-                LOG.warnf("could not renew the routing reports' lease: %s", e.getMessage());
-                return;
+            if (lease == 0 || EtcdCalls.keepAliveOnce(client, lease, timeout) <= 0) {
+                grant(); // none yet, or it expired: the keys went with it
             }
         } catch (RuntimeException e) {
             LOG.warnf("could not renew the routing reports' lease: %s", e.getMessage());

@@ -51,6 +51,25 @@ public final class EtcdCalls {
         }
     }
 
+    /**
+     * Renews {@code lease} once: the TTL left in seconds, or 0 when etcd no longer has the lease (it
+     * expired or was revoked). Any other failure is a {@link StoreException}.
+     */
+    public static long keepAliveOnce(Client client, long lease, Duration timeout) {
+        try {
+            return await(
+                            "renew lease " + Long.toHexString(lease),
+                            client.getLeaseClient().keepAliveOnce(lease),
+                            timeout)
+                    .getTTL();
+        } catch (StoreException e) {
+            if (isLeaseNotFound(e)) {
+                return 0;
+            }
+            throw e;
+        }
+    }
+
     /** True when {@code e} says the lease no longer exists (it expired or was revoked). */
     public static boolean isLeaseNotFound(Throwable e) {
         for (Throwable t = e; t != null; t = t.getCause()) {

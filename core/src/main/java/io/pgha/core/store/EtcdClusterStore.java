@@ -59,17 +59,7 @@ public final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public long keepAliveOnce(long lease) {
-        try {
-            return await(
-                            "renew lease " + Long.toHexString(lease),
-                            client.getLeaseClient().keepAliveOnce(lease))
-                    .getTTL();
-        } catch (StoreException e) {
-            if (EtcdCalls.isLeaseNotFound(e)) {
-                return 0;
-            }
-            throw e;
-        }
+        return EtcdCalls.keepAliveOnce(client, lease, timeout);
     }
 
     @Override

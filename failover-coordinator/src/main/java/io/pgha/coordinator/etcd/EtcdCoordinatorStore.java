@@ -20,7 +20,6 @@ import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.RouterReport;
-import io.pgha.core.store.StoreException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -109,15 +108,7 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
     /** Renews {@code lease} once; the remaining TTL in seconds, 0 or less when it is gone. */
     @Override
     public long keepAliveOnce(long lease) {
-        try {
-            return await("renew the election lease", client.getLeaseClient().keepAliveOnce(lease))
-                    .getTTL();
-        } catch (StoreException e) {
-            if (EtcdCalls.isLeaseNotFound(e)) {
-                return 0;
-            }
-            throw e;
-        }
+        return EtcdCalls.keepAliveOnce(client, lease, timeout);
     }
 
     @Override

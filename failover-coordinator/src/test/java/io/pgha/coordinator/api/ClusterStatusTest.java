@@ -21,7 +21,7 @@ class ClusterStatusTest {
                 MemberStatus.Role.of(role),
                 "running",
                 1,
-                lsn("0/3000060"),
+                io.pgha.events.Lsn.parseNullable("0/3000060"),
                 null,
                 null,
                 Map.of(),
@@ -138,9 +138,5 @@ class ClusterStatusTest {
                 .contains("\"failures\":3");
         MemberStatus back = io.pgha.core.Json.read(io.pgha.core.Json.write(failing), MemberStatus.class, "pg-1");
         assertThat(back.lastError()).isEqualTo(failing.lastError());
-    }
-
-    private static io.pgha.events.Lsn lsn(String text) {
-        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }

@@ -128,8 +128,8 @@ class TopologyViewTest {
                 "running",
                 3,
                 null,
-                lsn("0/3000000"),
-                lsn("0/3000000"),
+                io.pgha.events.Lsn.parseNullable("0/3000000"),
+                io.pgha.events.Lsn.parseNullable("0/3000000"),
                 Map.of("nosync", true),
                 null,
                 "16.4");
@@ -303,7 +303,7 @@ class TopologyViewTest {
                 MemberStatus.Role.PRIMARY,
                 "running",
                 3,
-                lsn(xlog),
+                io.pgha.events.Lsn.parseNullable(xlog),
                 null,
                 null,
                 null,
@@ -323,8 +323,8 @@ class TopologyViewTest {
                 state,
                 3,
                 null,
-                lsn(receive),
-                lsn(replay),
+                io.pgha.events.Lsn.parseNullable(receive),
+                io.pgha.events.Lsn.parseNullable(replay),
                 null,
                 null,
                 "16.4");
@@ -347,9 +347,5 @@ class TopologyViewTest {
                 .filter(m -> m.name().equals(name))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError(name + " is not in " + t.members()));
-    }
-
-    private static io.pgha.events.Lsn lsn(String text) {
-        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }

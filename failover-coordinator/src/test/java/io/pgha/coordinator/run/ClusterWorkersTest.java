@@ -2,8 +2,6 @@ package io.pgha.coordinator.run;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
-import io.pgha.events.NodeHealthEvent.NodeRole;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -34,7 +32,7 @@ class ClusterWorkersTest {
     @Test
     void aClusterGoneFromEtcdLosesItsWorkerAndItsHealthView() {
         workers.reconcile(List.of("a", "b"));
-        h.health.record(seen("b", "pg-1"));
+        h.health.record(HealthViewTest.seen("b", "pg-1", java.time.Instant.now(), true));
         assertThat(workers.clusters()).containsExactly("a", "b");
 
         workers.reconcile(List.of("a"));
@@ -49,26 +47,5 @@ class ClusterWorkersTest {
     void aClusterNameThatIsNotValidGetsNoWorker() {
         workers.reconcile(List.of("ok", "not/valid"));
         assertThat(workers.clusters()).containsExactly("ok");
-    }
-
-    private static NodeHealthObserved seen(String cluster, String member) {
-        return new NodeHealthObserved(
-                cluster,
-                member,
-                "monitor-1",
-                Instant.now(),
-                true,
-                null,
-                null,
-                NodeRole.REPLICA,
-                null,
-                null,
-                null,
-                null,
-                null,
-                null,
-                1,
-                null,
-                null);
     }
 }

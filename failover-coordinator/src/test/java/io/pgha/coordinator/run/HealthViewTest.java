@@ -62,7 +62,8 @@ class HealthViewTest {
         assertThat(view.size()).isEqualTo(1);
     }
 
-    private static NodeHealthObserved seen(String cluster, String member, Instant at, boolean reachable) {
+    /** A health-monitor observation of {@code member}, for the tests of this package. */
+    static NodeHealthObserved seen(String cluster, String member, Instant at, boolean reachable) {
         return new NodeHealthObserved(
                 cluster,
                 member,

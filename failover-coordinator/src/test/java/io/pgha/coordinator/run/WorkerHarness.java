@@ -7,6 +7,7 @@ import io.pgha.coordinator.etcd.InMemoryCoordinatorStore;
 import io.pgha.core.MemberStatus;
 import io.pgha.events.Lsn;
 import io.pgha.events.PghaEvent;
+import io.pgha.local.Wait;
 import io.pgha.messaging.EventPublisher;
 import java.time.Clock;
 import java.time.Duration;
@@ -199,9 +200,9 @@ final class WorkerHarness {
                 MemberStatus.Role.of(role),
                 "running",
                 primary ? 2 : 1,
-                primary ? lsn(lsn) : null,
-                primary ? null : lsn(lsn),
-                primary ? null : lsn(lsn),
+                primary ? io.pgha.events.Lsn.parseNullable(lsn) : null,
+                primary ? null : io.pgha.events.Lsn.parseNullable(lsn),
+                primary ? null : io.pgha.events.Lsn.parseNullable(lsn),
                 Map.of(),
                 null,
                 "test");
@@ -228,17 +229,7 @@ final class WorkerHarness {
     }
 
     /** Waits (up to {@code seconds}) until {@code condition} holds; fails naming {@code what} otherwise. */
-    static void await(String what, int seconds, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(seconds).toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not within " + seconds + " s: " + what);
-            }
-            Thread.sleep(10);
-        }
-    }
-
-    private static io.pgha.events.Lsn lsn(String text) {
-        return text == null ? null : io.pgha.events.Lsn.parse(text);
+    static void await(String what, int seconds, BooleanSupplier condition) {
+        Wait.until(Duration.ofSeconds(seconds), what, condition::getAsBoolean);
     }
 }

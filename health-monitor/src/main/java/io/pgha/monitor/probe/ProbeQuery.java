@@ -1,6 +1,5 @@
 package io.pgha.monitor.probe;
 
-import io.pgha.events.Lsn;
 import io.pgha.events.NodeHealthEvent.NodeRole;
 import io.pgha.monitor.decide.ProbeResult;
 import io.vertx.core.json.JsonArray;
@@ -50,9 +49,9 @@ final class ProbeQuery {
                 null,
                 inRecovery ? NodeRole.REPLICA : NodeRole.PRIMARY,
                 row.getInteger("timeline"),
-                lsn(row.getString("current_lsn")),
-                lsn(row.getString("receive_lsn")),
-                lsn(row.getString("replay_lsn")),
+                io.pgha.events.Lsn.parseNullable(row.getString("current_lsn")),
+                io.pgha.events.Lsn.parseNullable(row.getString("receive_lsn")),
+                io.pgha.events.Lsn.parseNullable(row.getString("replay_lsn")),
                 row.getDouble("lag_seconds"),
                 row.getInteger("connections"),
                 row.getInteger("max_connections"),
@@ -73,14 +72,10 @@ final class ProbeQuery {
                     s.getString("client_addr"),
                     s.getString("state"),
                     s.getString("sync_state"),
-                    lsn(s.getString("sent_lsn")),
-                    lsn(s.getString("replay_lsn")),
+                    io.pgha.events.Lsn.parseNullable(s.getString("sent_lsn")),
+                    io.pgha.events.Lsn.parseNullable(s.getString("replay_lsn")),
                     s.getDouble("replay_lag")));
         }
         return standbys;
-    }
-
-    private static Lsn lsn(String text) {
-        return text == null ? null : Lsn.parse(text);
     }
 }

@@ -10,6 +10,7 @@ import io.pgha.events.EventCodec;
 import io.pgha.events.EventSource;
 import io.pgha.events.PghaEvent;
 import io.pgha.local.KafkaBroker;
+import io.pgha.local.Wait;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -141,36 +143,28 @@ public final class HostileRecords implements AutoCloseable {
      */
     public static Map<String, ConsumerRecord<String, byte[]>> awaitDeadLettered(
             String bootstrapServers, String topic, List<Hostile> hostile, java.time.Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (true) {
-            Map<String, ConsumerRecord<String, byte[]>> dead = deadLettered(bootstrapServers, topic);
+        AtomicReference<Map<String, ConsumerRecord<String, byte[]>>> dead = new AtomicReference<>(Map.of());
+        Wait.until(timeout, hostile.size() + " hostile records on " + topic + ".dlq", () -> {
+            dead.set(deadLettered(bootstrapServers, topic));
             List<String> missing = hostile.stream()
-                    .filter(h -> !dead.containsKey(h.id()))
+                    .filter(h -> !dead.get().containsKey(h.id()))
                     .map(Hostile::toString)
                     .toList();
-            List<String> reasonless = hostile.stream()
-                    .filter(h -> dead.containsKey(h.id()))
-                    .filter(h -> header(dead.get(h.id()), REASON) == null
-                            || header(dead.get(h.id()), REASON).isBlank())
-                    .map(Hostile::toString)
-                    .toList();
-            if (missing.isEmpty()) {
-                if (!reasonless.isEmpty()) {
-                    throw new AssertionError("dead-lettered without a " + REASON + " header: " + reasonless);
-                }
-                return dead;
+            if (!missing.isEmpty()) {
+                // kept by Wait as the last failure: the error names what was accepted or lost
+                throw new IllegalStateException(missing.size() + " not dead-lettered (accepted or lost): " + missing);
             }
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError(missing.size() + " of " + hostile.size() + " hostile records are not on "
-                        + topic + ".dlq after " + timeout.toSeconds() + " s (accepted or lost): " + missing);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            return true;
+        });
+        List<String> reasonless = hostile.stream()
+                .filter(h -> header(dead.get().get(h.id()), REASON) == null
+                        || header(dead.get().get(h.id()), REASON).isBlank())
+                .map(Hostile::toString)
+                .toList();
+        if (!reasonless.isEmpty()) {
+            throw new AssertionError("dead-lettered without a " + REASON + " header: " + reasonless);
         }
+        return dead.get();
     }
 
     /** The value of {@code name}'s last header as text, or null. */

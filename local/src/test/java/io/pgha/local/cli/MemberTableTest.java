@@ -97,15 +97,11 @@ class MemberTableTest {
                 MemberStatus.Role.of(role),
                 "running",
                 1,
-                lsn(write),
-                lsn(receive),
-                lsn(replay),
+                io.pgha.events.Lsn.parseNullable(write),
+                io.pgha.events.Lsn.parseNullable(receive),
+                io.pgha.events.Lsn.parseNullable(replay),
                 Map.of(),
                 null,
                 "0.1.0");
-    }
-
-    private static io.pgha.events.Lsn lsn(String text) {
-        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }

@@ -61,9 +61,9 @@ final class PgSql {
                     true,
                     recovery,
                     r.getLong(5),
-                    lsn(r.getString(2)),
-                    lsn(r.getString(3)),
-                    lsn(r.getString(4)),
+                    io.pgha.events.Lsn.parseNullable(r.getString(2)),
+                    io.pgha.events.Lsn.parseNullable(r.getString(3)),
+                    io.pgha.events.Lsn.parseNullable(r.getString(4)),
                     r.getString(6),
                     r.getString(7),
                     r.getInt(8),
@@ -256,9 +256,5 @@ final class PgSql {
 
     private static java.time.Instant instant(Timestamp t) {
         return t == null ? null : t.toInstant();
-    }
-
-    private static io.pgha.events.Lsn lsn(String text) {
-        return text == null ? null : io.pgha.events.Lsn.parse(text);
     }
 }
