@@ -103,6 +103,25 @@ public record EtcdLayout(String namespace, String cluster) {
         return routers() + requireName("router", name);
     }
 
+    /** The backup-service election key (one active backup-service per cluster, bound to its lease). */
+    public String backup() {
+        return prefix() + "backup";
+    }
+
+    /**
+     * A request to bootstrap this (new) cluster from a backup repository (point-in-time restore),
+     * written by backup-service's restore API, read by agents bootstrapping with
+     * {@code pgha.bootstrap.method=repository}.
+     */
+    public String restoreRequest() {
+        return prefix() + "restore/request";
+    }
+
+    /** How that restore went, written by the agent that performs it. */
+    public String restoreStatus() {
+        return prefix() + "restore/status";
+    }
+
     /** The member name in a member key, or throws when {@code key} is not one of this cluster's. */
     public String memberName(String key) {
         if (!key.startsWith(members()) || key.length() == members().length()) {

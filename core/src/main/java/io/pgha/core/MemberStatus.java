@@ -24,6 +24,8 @@ import java.util.Map;
  * @param syncStandbyNames the synchronous_standby_names a primary applied
  * @param version the agent's version
  * @param lastError the clone or rewind that failed last and is being backed off; absent when none
+ * @param archive the WAL archiver's state on a member that archives (the primary); absent without a
+ *     backup repository
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MemberStatus(
@@ -38,7 +40,38 @@ public record MemberStatus(
         @JsonProperty("tags") Map<String, Object> tags,
         @JsonProperty("sync_standby_names") String syncStandbyNames,
         @JsonProperty("version") String version,
-        @JsonProperty("last_error") LastError lastError) {
+        @JsonProperty("last_error") LastError lastError,
+        @JsonProperty("archive") ArchiveStatus archive) {
+
+    /** A status without the archiver's state. */
+    public MemberStatus(
+            String connUrl,
+            String apiUrl,
+            Role role,
+            String state,
+            long timeline,
+            Lsn xlogLocation,
+            Lsn receiveLsn,
+            Lsn replayLsn,
+            Map<String, Object> tags,
+            String syncStandbyNames,
+            String version,
+            LastError lastError) {
+        this(
+                connUrl,
+                apiUrl,
+                role,
+                state,
+                timeline,
+                xlogLocation,
+                receiveLsn,
+                replayLsn,
+                tags,
+                syncStandbyNames,
+                version,
+                lastError,
+                null);
+    }
 
     /** A status without a failed clone or rewind. */
     public MemberStatus(
@@ -65,6 +98,7 @@ public record MemberStatus(
                 tags,
                 syncStandbyNames,
                 version,
+                null,
                 null);
     }
 
