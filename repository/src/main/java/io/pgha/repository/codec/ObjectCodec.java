@@ -54,11 +54,20 @@ public final class ObjectCodec {
 
     /**
      * Writes the original content of a stored object to {@code plain}, checking its size and
-     * SHA-256 against the header.
+     * SHA-256 against the header. On any failure {@code plain} is removed.
      *
      * @throws IOException when the object is damaged, cut off, or encrypted with another key
      */
     public Header unseal(InputStream sealed, Path plain) throws IOException {
+        try {
+            return unsealOrThrow(sealed, plain);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(plain); // never leave a damaged file where a good one is expected
+            throw e;
+        }
+    }
+
+    private Header unsealOrThrow(InputStream sealed, Path plain) throws IOException {
         try (InputStream in = sealed) {
             Header header = decode(new DataInputStream(in).readNBytes(HEADER_BYTES));
             if (header.encrypted() && encryption.isEmpty()) {

@@ -4,6 +4,7 @@ import io.pgha.repository.codec.ObjectCodec;
 import io.pgha.repository.codec.ObjectCodec.Digest;
 import io.pgha.repository.codec.ObjectCodec.Header;
 import io.pgha.repository.store.BlobStore;
+import io.pgha.repository.store.Keys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class WalArchive {
     public WalArchive(BlobStore store, ObjectCodec codec, String cluster) {
         this.store = store;
         this.codec = codec;
-        this.prefix = io.pgha.repository.store.Keys.check(cluster) + "/wal/";
+        this.prefix = Keys.checkName(cluster, "cluster name") + "/wal/";
     }
 
     /** The key a WAL file is archived under. */
@@ -82,7 +83,8 @@ public final class WalArchive {
     }
 
     /**
-     * Restores an archived WAL file to {@code target} (written to a temporary name first, then moved).
+     * Restores an archived WAL file to {@code target} (written to a temporary name in the same folder
+     * first, then moved into place).
      *
      * @return false when the archive has no such file
      */
@@ -91,7 +93,9 @@ public final class WalArchive {
         if (in.isEmpty()) {
             return false;
         }
-        Path tmp = target.resolveSibling(target.getFileName() + ".pgha-tmp");
+        Path absolute = target.toAbsolutePath();
+        // a name of its own, so that two fetches of one file (prefetch and restore_command) never share it
+        Path tmp = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".pgha-tmp");
         try {
             codec.unseal(in.get(), tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
