@@ -105,8 +105,13 @@ public final class ObjectCodec {
             throw new IOException("not a pgha repository object of format " + FORMAT);
         }
         Compression compression = Compression.of(buffer.get());
-        boolean encrypted = buffer.get() == 1;
-        buffer.get();
+        int encryptedFlag = buffer.get();
+        int reserved = buffer.get();
+        if (encryptedFlag < 0 || encryptedFlag > 1 || reserved != 0) {
+            throw new IOException("a repository object's header is damaged (encryption flag " + encryptedFlag
+                    + ", reserved byte " + reserved + ")");
+        }
+        boolean encrypted = encryptedFlag == 1;
         long size = buffer.getLong();
         byte[] sha = new byte[32];
         buffer.get(sha);
