@@ -69,17 +69,30 @@ public final class S3BlobStore implements BlobStore {
 
     private static final int MAX_CONFLICT_RETRIES = 3;
 
+    /** S3's own maximum page of a listing. */
+    private static final int LIST_PAGE = 1000;
+
     private final S3Client client;
     private final Settings settings;
+    private final int listPage;
     private volatile boolean bucketChecked;
 
-    private S3BlobStore(S3Client client, Settings settings) {
+    private S3BlobStore(S3Client client, Settings settings, int listPage) {
         this.client = client;
         this.settings = settings;
+        this.listPage = listPage;
     }
 
     /** A store for the settings; does not contact the server yet. */
     public static S3BlobStore open(Settings settings) {
+        return open(settings, LIST_PAGE);
+    }
+
+    /** Like {@link #open(Settings)}, listing {@code listPage} keys per request (tests use small pages). */
+    public static S3BlobStore open(Settings settings, int listPage) {
+        if (listPage < 1 || listPage > LIST_PAGE) {
+            throw new IllegalArgumentException("a listing page holds 1 to " + LIST_PAGE + " keys, not " + listPage);
+        }
         S3ClientBuilder builder = S3Client.builder()
                 .httpClient(UrlConnectionHttpClient.builder()
                         .connectionTimeout(Duration.ofSeconds(5))
@@ -93,7 +106,7 @@ public final class S3BlobStore implements BlobStore {
                 .requestChecksumCalculation(RequestChecksumCalculation.WHEN_REQUIRED)
                 .responseChecksumValidation(ResponseChecksumValidation.WHEN_REQUIRED);
         settings.endpoint().ifPresent(builder::endpointOverride);
-        return new S3BlobStore(builder.build(), settings);
+        return new S3BlobStore(builder.build(), settings, listPage);
     }
 
     @Override
@@ -209,6 +222,7 @@ public final class S3BlobStore implements BlobStore {
             for (S3Object object : client.listObjectsV2Paginator(ListObjectsV2Request.builder()
                             .bucket(settings.bucket())
                             .prefix(root + prefix)
+                            .maxKeys(listPage)
                             .build())
                     .contents()) {
                 String key = object.key().substring(root.length());
