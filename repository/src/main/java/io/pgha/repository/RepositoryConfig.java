@@ -57,7 +57,7 @@ public interface RepositoryConfig {
         @WithName("access-key")
         Optional<String> accessKey();
 
-        /** Secret access key (prefer {@code PGHA_REPOSITORY_S3_SECRET_KEY} or the file). */
+        /** Secret access key (prefer the file or {@code PGHA_REPOSITORY_S3_SECRET_KEY}; not together with the file). */
         @WithName("secret-key")
         Optional<String> secretKey();
 
