@@ -44,9 +44,11 @@ public interface RepositoryConfig {
         @WithDefault("us-east-1")
         String region();
 
-        /** A key prefix inside the bucket (e.g. {@code prod/}), empty by default. */
-        @WithDefault("")
-        String prefix();
+        /**
+         * A key prefix inside the bucket (e.g. {@code prod/}); none by default. (Optional rather than an
+         * empty default: SmallRye Config reads an empty default as missing and refuses to start.)
+         */
+        Optional<String> prefix();
 
         /** Path-style addressing (needed by most S3-compatible servers). */
         @WithName("path-style")
