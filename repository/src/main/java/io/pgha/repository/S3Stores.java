@@ -49,7 +49,7 @@ final class S3Stores {
             throw new IllegalArgumentException(
                     P + "region='" + shown(region) + "' is not a region name like us-east-1");
         }
-        String prefix = prefix(config.prefix());
+        String prefix = prefix(config.prefix().orElse(""));
         String accessKey = config.accessKey()
                 .or(() -> Optional.ofNullable(env.get(ACCESS_KEY_ENV)))
                 .map(String::trim)

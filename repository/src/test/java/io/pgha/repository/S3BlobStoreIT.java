@@ -287,7 +287,7 @@ class S3BlobStoreIT {
                 Optional.of(server().endpoint()),
                 Optional.of(bucket),
                 "us-east-1",
-                prefix,
+                Optional.of(prefix),
                 true,
                 Optional.of(server().accessKey()),
                 Optional.empty(),

@@ -21,7 +21,7 @@ class S3StoresTest {
             Optional<String> endpoint,
             Optional<String> bucket,
             String region,
-            String prefix,
+            Optional<String> prefix,
             boolean pathStyle,
             Optional<String> accessKey,
             Optional<String> secretKey,
@@ -32,7 +32,7 @@ class S3StoresTest {
                     Optional.of("http://127.0.0.1:9000"),
                     Optional.of("pgha-backups"),
                     "us-east-1",
-                    "",
+                    Optional.empty(),
                     true,
                     Optional.of("AKID"),
                     Optional.of("s3cr3t"),
@@ -54,7 +54,7 @@ class S3StoresTest {
         }
 
         S3 prefix(String p) {
-            return new S3(endpoint, bucket, region, p, pathStyle, accessKey, secretKey, secretKeyFile);
+            return new S3(endpoint, bucket, region, Optional.of(p), pathStyle, accessKey, secretKey, secretKeyFile);
         }
 
         S3 credentials(String access, String secret, Path file) {
