@@ -49,21 +49,20 @@ public final class WalArchive {
      */
     public Pushed push(WalName name, Path file) throws IOException, WalConflictException {
         String key = key(name);
-        Digest digest = Digest.of(file);
         Optional<Header> existing = header(key);
         if (existing.isPresent()) {
-            return same(name, existing.get(), digest);
+            return same(name, existing.get(), Digest.of(file));
         }
         Path sealed = Files.createTempFile("pgha-wal-", ".sealed");
         try {
-            codec.seal(file, sealed);
+            Header mine = codec.seal(file, sealed); // one read of the segment: sealing computes its digest
             if (store.createIfAbsent(key, sealed)) {
                 return Pushed.ARCHIVED;
             }
             Header raced = header(key)
                     .orElseThrow(
                             () -> new IOException(store.describe() + " refused " + key + " but has no such object"));
-            return same(name, raced, digest);
+            return same(name, raced, new Digest(mine.size(), mine.sha256()));
         } finally {
             Files.deleteIfExists(sealed);
         }
