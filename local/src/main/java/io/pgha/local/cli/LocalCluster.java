@@ -44,6 +44,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -80,6 +81,12 @@ public final class LocalCluster {
     static final String RENDERER = "config-renderer";
     /** The posix backup repository (WAL archive and base backups) under the home folder. */
     static final String REPOSITORY = "backups";
+
+    static final String BACKUP = "backup-service";
+    /** The default name of the cluster {@code ./pgha restore} makes. */
+    static final String RESTORED = "restored";
+
+    private static final Duration FIRST_BACKUP_TIMEOUT = Duration.ofMinutes(3);
 
     private static final String REPLICATION_PASSWORD_FILE = "secrets/replication-password";
     private static final String MONITORING_PASSWORD_FILE = "secrets/monitoring-password";
@@ -288,6 +295,44 @@ public final class LocalCluster {
         record(state, component, process, Signal.TERM, grace, address);
     }
 
+    /**
+     * {@code ./pgha restore}: restores this cluster's backups to the target in {@code words} (e.g.
+     * {@code --time 2026-12-01T10:15:30Z}) into a new one-member cluster ({@code --cluster}, default
+     * {@code restored}) whose agent runs beside the others and stops with {@code down}.
+     */
+    public void restore(List<String> words) {
+        Properties state = readState();
+        if (!anyAlive(state) || state.getProperty(BACKUP + ".pid") == null) {
+            throw new IllegalStateException("pgha is not running here (start it with './pgha up')");
+        }
+        int named = words.indexOf("--cluster");
+        String newCluster = named >= 0 && named + 1 < words.size() ? words.get(named + 1) : RESTORED;
+        var body = LocalRestore.body(words, newCluster);
+        Workspace ws = workspace != null ? workspace : Workspace.persistent(home);
+        OsUser pgUser = OsUser.forPostgres();
+        QuarkusService agent = new LocalRestore(ws, ports, out)
+                .run(
+                        CLUSTER,
+                        newCluster,
+                        body,
+                        etcdEndpoints(state),
+                        ws.dirReachableBy(pgUser, REPOSITORY),
+                        readToken(),
+                        Map.of(
+                                "superuser", readSecret(SUPERUSER_PASSWORD_FILE),
+                                "replication", readSecret(REPLICATION_PASSWORD_FILE),
+                                "monitoring", readSecret(MONITORING_PASSWORD_FILE)));
+        String component = LocalRestore.member(newCluster);
+        services.put(component, agent);
+        record(
+                readState(),
+                component,
+                agent.process(),
+                Signal.TERM,
+                AGENT_GRACE,
+                agent.uri("").toString());
+    }
+
     /** The home folder (data, logs, secrets, state). */
     public Path home() {
         return home;
@@ -463,6 +508,81 @@ public final class LocalCluster {
 
         awaitRouting(renderer, superuser);
         writeState(state);
+
+        startBackupService(ws, state, etcd, kafka.bootstrapServers(), repository, token, superuser, replication);
+    }
+
+    /**
+     * Starts backup-service (as the user PostgreSQL runs as, so that the repository's files stay that
+     * user's) and waits for the first base backup it takes to be complete.
+     */
+    private void startBackupService(
+            Workspace ws,
+            Properties state,
+            List<String> etcd,
+            String kafka,
+            Path repository,
+            String token,
+            String superuser,
+            String replication) {
+        OsUser pgUser = OsUser.forPostgres();
+        Path dir = pgUser.ownedDir(ws.dirReachableBy(pgUser, BACKUP));
+        Path spool = pgUser.ownedDir(dir.resolve("spool"));
+        QuarkusService backup = QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP))
+                .httpPort(ports.backup())
+                .properties(ServiceSettings.backup(
+                        CLUSTER,
+                        etcd,
+                        kafka,
+                        repository,
+                        spool,
+                        Secrets.write(dir.resolve("api-token"), token, pgUser),
+                        Secrets.write(dir.resolve("superuser.secret"), superuser, pgUser),
+                        Secrets.write(dir.resolve("replication.secret"), replication, pgUser)))
+                .asPostgresUser()
+                .start();
+        services.put(BACKUP, backup);
+        record(
+                state,
+                BACKUP,
+                backup.process(),
+                Signal.TERM,
+                SERVICE_GRACE,
+                backup.uri("").toString());
+        writeState(state);
+        out.println("backup-service ready: " + backup.uri("") + " (repository " + repository + ")");
+        awaitFirstBackup(backup);
+    }
+
+    /** Waits until backup-service lists a complete base backup, printing the backups' states as they change. */
+    private void awaitFirstBackup(QuarkusService backup) {
+        long started = System.nanoTime();
+        String list = "/api/v1/clusters/" + CLUSTER + "/backups?all=true";
+        String[] last = {""};
+        Wait.until(
+                FIRST_BACKUP_TIMEOUT,
+                "the first base backup is complete (GET " + backup.uri(list) + "; see "
+                        + home.resolve("logs").resolve(BACKUP + ".log") + ")",
+                () -> {
+                    HttpResponse<String> response = backup.get(list);
+                    if (response.statusCode() != 200) {
+                        return false;
+                    }
+                    List<JsonNode> backups = new ArrayList<>();
+                    Json.read(response.body(), JsonNode.class, "backup-service's backup list")
+                            .forEach(backups::add);
+                    String states = backups.stream()
+                            .map(b -> b.path("id").asText() + " "
+                                    + b.path("state").asText())
+                            .collect(Collectors.joining(", "));
+                    if (!states.isEmpty() && !states.equals(last[0])) {
+                        out.println("  base backups: " + states);
+                        last[0] = states;
+                    }
+                    return backups.stream()
+                            .anyMatch(b -> b.path("state").asText().equals("COMPLETE"));
+                });
+        out.printf(Locale.ROOT, "first base backup complete after %.1f s%n", (System.nanoTime() - started) / 1e9);
     }
 
     /** Waits until one agent leads and the others stream from it, printing each change of the picture. */
@@ -664,7 +784,7 @@ public final class LocalCluster {
                 agents.add(leader);
             }
         });
-        List<String> order = new ArrayList<>(List.of(RENDERER, HAPROXY, MONITOR));
+        List<String> order = new ArrayList<>(List.of(BACKUP, RENDERER, HAPROXY, MONITOR));
         List<String> coordinators = new ArrayList<>(COORDINATORS);
         java.util.Collections.reverse(coordinators);
         order.addAll(coordinators);
@@ -734,7 +854,7 @@ public final class LocalCluster {
         List<String> order = new ArrayList<>(List.of(ETCD, ETCD + "-1", ETCD + "-2", KAFKA));
         order.addAll(NODES);
         order.addAll(COORDINATORS);
-        order.addAll(List.of(MONITOR, HAPROXY, RENDERER));
+        order.addAll(List.of(MONITOR, HAPROXY, RENDERER, BACKUP));
         return order;
     }
 
@@ -799,9 +919,19 @@ public final class LocalCluster {
         out.printf("  %-24s http://127.0.0.1:%d/api/v1/clusters%n", "health-monitor:", ports.monitor());
         out.printf("  %-24s http://127.0.0.1:%d/api/v1/haproxy%n", "config-renderer:", ports.renderer());
         out.printf("  %-24s http://127.0.0.1:%d/stats%n", "HAProxy stats:", ports.haproxyStats());
+        out.printf(
+                "  %-24s http://127.0.0.1:%d/api/v1/clusters/%s/backups  (and /status; OpenAPI at /q/openapi)%n",
+                "backup-service:", ports.backup(), CLUSTER);
         out.println("  API token (mutating calls, e.g. curl -X POST " + bearer + " ...):");
         out.println(
                 "                           " + readToken() + "  (kept in " + home.resolve(TOKEN_FILE) + ", mode 600)");
+        out.println();
+        out.println("Backups: WAL archive and base backups in " + home.resolve(REPOSITORY) + ". A base backup now:");
+        out.println("  curl -s -X POST " + bearer + " http://127.0.0.1:" + ports.backup() + "/api/v1/clusters/"
+                + CLUSTER + "/backups");
+        out.println("Point-in-time restore into a new cluster next to this one (PostgreSQL on :"
+                + ports.restoredPostgres() + "):");
+        out.println("  ./pgha restore --time \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"   (or --lsn, --xid, --name, --latest)");
         out.println();
         out.println("etcd:                      " + etcdEndpoint() + "  (keys under /pgha/" + CLUSTER + "/)");
         out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka());

@@ -52,8 +52,8 @@ public record LocalPorts(
                 freeRun(1, taken),
                 freeRun(1, taken),
                 freeRun(1, taken),
-                freeRun(NODES, taken),
-                freeRun(NODES, taken),
+                freeRun(NODES + 1, taken),
+                freeRun(NODES + 1, taken),
                 freeRun(COORDINATORS, taken),
                 freeRun(1, taken),
                 freeRun(1, taken),
@@ -68,6 +68,16 @@ public record LocalPorts(
     /** The REST port of node {@code index}'s agent. */
     public int agent(int index) {
         return firstAgent + index;
+    }
+
+    /** PostgreSQL of the cluster that {@code ./pgha restore} bootstraps from the repository (after the nodes'). */
+    public int restoredPostgres() {
+        return firstPostgres + NODES;
+    }
+
+    /** The REST port of that cluster's agent (after the nodes' agents). */
+    public int restoredAgent() {
+        return firstAgent + NODES;
     }
 
     /** The REST port of coordinator {@code index}. */

@@ -4,9 +4,10 @@ import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 
-/** {@code ./pgha up | down [--purge] | status}, run by the {@code pgha} script with {@code --home}. */
+/** {@code ./pgha up | down [--purge] | status | restore ...}, run by the {@code pgha} script with {@code --home}. */
 public final class Main {
-    static final String USAGE = "usage: ./pgha up | down [--purge] | status";
+    static final String USAGE =
+            "usage: ./pgha up | down [--purge] | status | restore (--time T | --lsn L | --xid X | --name N | --latest | --immediate) [--cluster NAME]";
 
     private Main() {}
 
@@ -37,6 +38,7 @@ public final class Main {
                 case "up" -> cluster.up();
                 case "down" -> cluster.down(words.contains("--purge"));
                 case "status" -> cluster.status();
+                case "restore" -> cluster.restore(words.subList(0, homeAt >= 0 ? homeAt : words.size()));
                 default -> {
                     System.err.println("unknown command '" + command + "'\n" + USAGE);
                     return 2;

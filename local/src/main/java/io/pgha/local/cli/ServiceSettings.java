@@ -78,6 +78,35 @@ final class ServiceSettings {
         return p;
     }
 
+    /**
+     * backup-service for {@code cluster}: the same posix repository as the agents, a spool folder for
+     * pg_basebackup and drills, the superuser (pg_switch_wal, heartbeat) and replication (pg_basebackup)
+     * passwords as files; it takes the first base backup at once.
+     */
+    static Map<String, String> backup(
+            String cluster,
+            List<String> etcd,
+            String kafka,
+            Path repository,
+            Path spool,
+            Path apiToken,
+            Path superuserPassword,
+            Path replicationPassword) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pgha.etcd.endpoints", String.join(",", etcd));
+        p.put("kafka.bootstrap.servers", kafka);
+        p.put("pgha.messaging.instance", "backup-service-0");
+        p.put("pgha.backup.name", "backup-service-0");
+        p.put("pgha.backup.clusters", cluster);
+        p.put("pgha.backup.spool", spool.toString());
+        p.put("pgha.repository.type", "posix");
+        p.put("pgha.repository.path", repository.toString());
+        p.put("pgha.api.token-file", apiToken.toString());
+        p.put("pgha.postgres.superuser.password-file", superuserPassword.toString());
+        p.put("pgha.postgres.replication.password-file", replicationPassword.toString());
+        return p;
+    }
+
     /** The environment variable that carries the monitor's password. */
     static final String MONITOR_PASSWORD_ENV = "PGHA_HEALTH_MONITOR_PASSWORD";
 
