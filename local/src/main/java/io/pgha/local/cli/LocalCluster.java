@@ -78,6 +78,8 @@ public final class LocalCluster {
     static final String MONITOR = "health-monitor";
     static final String HAPROXY = "haproxy";
     static final String RENDERER = "config-renderer";
+    /** The posix backup repository (WAL archive and base backups) under the home folder. */
+    static final String REPOSITORY = "backups";
 
     private static final String REPLICATION_PASSWORD_FILE = "secrets/replication-password";
     private static final String MONITORING_PASSWORD_FILE = "secrets/monitoring-password";
@@ -381,6 +383,7 @@ public final class LocalCluster {
         }
 
         Path nodes = ws.dirReachableBy(pgUser, "nodes");
+        Path repository = pgUser.ownedDir(ws.dirReachableBy(pgUser, REPOSITORY));
         for (int i = 0; i < NODES.size(); i++) {
             String name = NODES.get(i);
             Path nodeDir = pgUser.ownedDir(nodes.resolve(name));
@@ -392,7 +395,7 @@ public final class LocalCluster {
             QuarkusService agent = QuarkusService.builder(ws, "agent-" + name, QuarkusService.moduleJar("node-agent"))
                     .httpPort(ports.agent(i))
                     .properties(ServiceSettings.agent(
-                            CLUSTER, name, etcd, ports.postgres(i), nodeDir.resolve("data"), secrets))
+                            CLUSTER, name, etcd, ports.postgres(i), nodeDir.resolve("data"), secrets, repository))
                     .asPostgresUser()
                     .start();
             services.put(name, agent);

@@ -24,7 +24,8 @@ public record LocalPorts(
         int firstAgent,
         int firstCoordinator,
         int monitor,
-        int renderer) {
+        int renderer,
+        int backup) {
 
     /** PostgreSQL nodes, each with its node-agent. */
     public static final int NODES = 3;
@@ -34,7 +35,7 @@ public record LocalPorts(
 
     /** The ports {@code ./pgha up} uses. */
     public static LocalPorts defaults() {
-        return new LocalPorts(5000, 5001, 7000, 23790, 23800, 29092, 29093, 15432, 8008, 8020, 8091, 8092);
+        return new LocalPorts(5000, 5001, 7000, 23790, 23800, 29092, 29093, 15432, 8008, 8020, 8091, 8092, 8093);
     }
 
     /**
@@ -54,6 +55,7 @@ public record LocalPorts(
                 freeRun(NODES, taken),
                 freeRun(NODES, taken),
                 freeRun(COORDINATORS, taken),
+                freeRun(1, taken),
                 freeRun(1, taken),
                 freeRun(1, taken));
     }
@@ -92,6 +94,7 @@ public record LocalPorts(
         }
         all.put("health-monitor REST", monitor);
         all.put("config-renderer REST", renderer);
+        all.put("backup-service REST", backup);
         return all;
     }
 

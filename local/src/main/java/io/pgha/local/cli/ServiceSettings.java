@@ -30,7 +30,13 @@ final class ServiceSettings {
 
     /** node-agent {@code name} owning the PostgreSQL on {@code pgPort} with its data in {@code dataDir}. */
     static Map<String, String> agent(
-            String cluster, String name, List<String> etcd, int pgPort, Path dataDir, AgentSecrets secrets) {
+            String cluster,
+            String name,
+            List<String> etcd,
+            int pgPort,
+            Path dataDir,
+            AgentSecrets secrets,
+            Path repository) {
         Map<String, String> p = new LinkedHashMap<>(AgentNodes.properties(name, etcd, Ports.LOOPBACK, pgPort, dataDir));
         p.put("pgha.cluster", cluster);
         p.remove("pgha.restapi.token");
@@ -44,6 +50,9 @@ final class ServiceSettings {
         p.put(
                 "pgha.postgres.monitoring.password-file",
                 secrets.monitoringPassword().toString());
+        // every member archives WAL to (and restores it from) the posix repository through its agent
+        p.put("pgha.repository.type", "posix");
+        p.put("pgha.repository.path", repository.toString());
         return p;
     }
 

@@ -37,7 +37,7 @@ class LocalPortsTest {
     @Test
     void freePortsAreAllDifferent() {
         LocalPorts ports = LocalPorts.free();
-        assertThat(ports.all()).hasSize(7 + 2 * LocalPorts.NODES + LocalPorts.COORDINATORS + 2);
+        assertThat(ports.all()).hasSize(7 + 2 * LocalPorts.NODES + LocalPorts.COORDINATORS + 3);
         assertThat(new HashSet<>(ports.all().values()))
                 .hasSameSizeAs(ports.all().values());
     }

@@ -16,7 +16,7 @@ class ServiceSettingsTest {
                 new AgentSecrets(Path.of("/n/api-token"), Path.of("/n/su"), Path.of("/n/repl"), Path.of("/n/mon"));
 
         Map<String, String> agent = ServiceSettings.agent(
-                "pgha", "pg-1", List.of("http://127.0.0.1:23790"), 54321, Path.of("/n/data"), secrets);
+                "pgha", "pg-1", List.of("http://127.0.0.1:23790"), 54321, Path.of("/n/data"), secrets, Path.of("/b"));
 
         assertThat(agent)
                 .containsEntry("pgha.cluster", "pgha")
@@ -28,6 +28,8 @@ class ServiceSettingsTest {
                 .containsEntry("pgha.postgres.superuser.password-file", "/n/su")
                 .containsEntry("pgha.postgres.replication.password-file", "/n/repl")
                 .containsEntry("pgha.postgres.monitoring.password-file", "/n/mon")
+                .containsEntry("pgha.repository.type", "posix")
+                .containsEntry("pgha.repository.path", "/b")
                 .doesNotContainKey("pgha.restapi.token");
     }
 
