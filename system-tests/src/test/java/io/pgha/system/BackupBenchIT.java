@@ -142,11 +142,21 @@ class BackupBenchIT {
             agentProperties.put("pgha.repository.compression", "zstd");
             agentProperties.put("pgha.repository.parallelism", Integer.toString(PARALLELISM));
             SETTINGS.forEach((k, v) -> agentProperties.put("pgha.postgres.parameters." + k, v));
-            AgentNodes.Node agent = AgentNodes.start(infra, "bench-0", etcd.endpoints(), null, agentProperties);
+            AgentNodes.Node agent;
+            try {
+                agent = AgentNodes.start(infra, "bench-0", etcd.endpoints(), null, agentProperties);
+            } catch (IllegalStateException e) {
+                // a node-agent without pgha.repository.* yet: measure what can be measured without it
+                notes.add("pgha's node-agent did not start with pgha.repository.type=posix (" + firstLine(e)
+                        + "); it was started without a repository");
+                agentProperties.keySet().removeIf(k -> k.startsWith("pgha.repository."));
+                agent = AgentNodes.start(infra, "bench-0", "bench-0-norepo", etcd.endpoints(), null, agentProperties);
+            }
+            AgentNodes.Node pghaNode = agent;
             Wait.until(
                     Duration.ofSeconds(180),
                     "the pgha agent's PostgreSQL runs as primary",
-                    () -> agent.status("/primary") == 200);
+                    () -> pghaNode.status("/primary") == 200);
             Primary pgha = new Primary(PGHA, agent.pgHost(), agent.pgPort(), agent.dataDir());
             boolean pghaArchives = "on".equals(agent.query("SHOW archive_mode"))
                     && !String.valueOf(agent.query("SHOW archive_command")).isBlank();
