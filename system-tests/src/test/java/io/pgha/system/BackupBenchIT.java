@@ -141,15 +141,18 @@ class BackupBenchIT {
             agentProperties.put("pgha.repository.path", pghaRepo.toString());
             agentProperties.put("pgha.repository.compression", "zstd");
             agentProperties.put("pgha.repository.parallelism", Integer.toString(PARALLELISM));
+            agentProperties.put("pgha.archive.push-ahead", Integer.toString(PARALLELISM));
             SETTINGS.forEach((k, v) -> agentProperties.put("pgha.postgres.parameters." + k, v));
             AgentNodes.Node agent;
             try {
                 agent = AgentNodes.start(infra, "bench-0", etcd.endpoints(), null, agentProperties);
             } catch (IllegalStateException e) {
                 // a node-agent without pgha.repository.* yet: measure what can be measured without it
-                notes.add("pgha's node-agent did not start with pgha.repository.type=posix (" + firstLine(e)
+                notes.add("pgha's node-agent did not start with pgha.repository.* and pgha.archive.* (" + firstLine(e)
                         + "); it was started without a repository");
-                agentProperties.keySet().removeIf(k -> k.startsWith("pgha.repository."));
+                agentProperties
+                        .keySet()
+                        .removeIf(k -> k.startsWith("pgha.repository.") || k.startsWith("pgha.archive."));
                 agent = AgentNodes.start(infra, "bench-0", "bench-0-norepo", etcd.endpoints(), null, agentProperties);
             }
             AgentNodes.Node pghaNode = agent;
