@@ -194,6 +194,8 @@ final class BackupBenchReport {
                 .append("- **pgha**: a node-agent (`AgentNodes`, 1-member etcd) with `pgha.repository.type=posix`, ")
                 .append("`compression=zstd`, `parallelism=")
                 .append(setup.parallelism())
+                .append("`, `pgha.archive.push-ahead=")
+                .append(setup.parallelism())
                 .append("`; PostgreSQL's `archive_command` is the agent's (curl to its loopback ")
                 .append("`/wal/archive/%f`). Backup: ")
                 .append(setup.pghaBackup())
