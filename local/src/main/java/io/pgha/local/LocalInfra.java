@@ -69,6 +69,11 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
         return track(KafkaBroker.start(workspace()));
     }
 
+    /** An S3-compatible server (s3proxy on the filesystem) in its own JVM, answering. */
+    public S3Server s3() {
+        return track(S3Server.start(workspace()));
+    }
+
     /** A PostgreSQL primary on 127.0.0.1, accepting connections. */
     public PostgresNode postgres(String name) {
         return postgres(PostgresNode.Placement.loopback(name));

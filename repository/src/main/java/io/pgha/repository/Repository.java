@@ -27,7 +27,9 @@ public final class Repository implements AutoCloseable {
 
     /**
      * Opens the configured repository, or empty when {@code pgha.repository.type} is {@code none}.
-     * Bad settings throw an IllegalArgumentException that names the property.
+     * Bad settings throw an IllegalArgumentException that names the property. An S3 server is not
+     * contacted here (its bucket is checked, and created when missing, on first use): a service starts
+     * while the repository is unreachable, and its operations then fail with IOExceptions.
      */
     public static Optional<Repository> open(RepositoryConfig config) {
         String type = config.type().trim().toLowerCase(Locale.ROOT);

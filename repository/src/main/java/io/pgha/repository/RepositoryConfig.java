@@ -44,9 +44,11 @@ public interface RepositoryConfig {
         @WithDefault("us-east-1")
         String region();
 
-        /** A key prefix inside the bucket (e.g. {@code prod/}), empty by default. */
-        @WithDefault("")
-        String prefix();
+        /**
+         * A key prefix inside the bucket (e.g. {@code prod/}); none by default. (Optional rather than an
+         * empty default: SmallRye Config reads an empty default as missing and refuses to start.)
+         */
+        Optional<String> prefix();
 
         /** Path-style addressing (needed by most S3-compatible servers). */
         @WithName("path-style")
@@ -57,7 +59,7 @@ public interface RepositoryConfig {
         @WithName("access-key")
         Optional<String> accessKey();
 
-        /** Secret access key (prefer {@code PGHA_REPOSITORY_S3_SECRET_KEY} or the file). */
+        /** Secret access key (prefer the file or {@code PGHA_REPOSITORY_S3_SECRET_KEY}; not together with the file). */
         @WithName("secret-key")
         Optional<String> secretKey();
 

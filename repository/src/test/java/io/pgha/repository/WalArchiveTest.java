@@ -63,6 +63,119 @@ class WalArchiveTest {
         assertThat(tmp.resolve("out")).doesNotExist();
     }
 
+    @Test
+    void concurrentPushesOfOneSegmentArchiveItOnceAndTellTheOthersItIsThere() throws Exception {
+        WalArchive archive = new WalArchive(
+                new PosixBlobStore(Files.createDirectories(tmp.resolve("repo"))),
+                codec(Compression.ZSTD, false),
+                "demo");
+        WalName name = WalName.parse("000000010000000000000009");
+        Path segment = segment(5);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+            java.util.List<java.util.concurrent.Future<WalArchive.Pushed>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 8; i++) {
+                results.add(pool.submit(() -> {
+                    start.await();
+                    return archive.push(name, segment);
+                }));
+            }
+            start.countDown();
+            java.util.List<WalArchive.Pushed> outcomes = new java.util.ArrayList<>();
+            for (var result : results) {
+                outcomes.add(result.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            assertThat(outcomes).containsOnlyOnce(WalArchive.Pushed.ARCHIVED);
+            assertThat(outcomes)
+                    .filteredOn(o -> o == WalArchive.Pushed.ALREADY_ARCHIVED)
+                    .hasSize(7);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void aWriterThatLosesTheRaceComparesWithWhatTheWinnerStored() throws Exception {
+        PosixBlobStore posix = new PosixBlobStore(Files.createDirectories(tmp.resolve("repo")));
+        ObjectCodec codec = codec(Compression.LZ4, false);
+        WalName name = WalName.parse("00000001000000000000000A");
+        for (boolean sameContent : new boolean[] {true, false}) {
+            Path mine = segment(6);
+            Path winners = sameContent ? mine : segment(7);
+            String cluster = sameContent ? "same" : "different";
+            // the other writer stores its copy between our header check and our create
+            io.pgha.repository.store.BlobStore racing = new DelegatingStore(posix) {
+                @Override
+                public boolean createIfAbsent(String key, Path source) throws java.io.IOException {
+                    Path sealed = tmp.resolve("winner-" + cluster);
+                    codec.seal(winners, sealed);
+                    assertThat(posix.createIfAbsent(key, sealed)).isTrue();
+                    return posix.createIfAbsent(key, source);
+                }
+            };
+            WalArchive archive = new WalArchive(racing, codec, cluster);
+            if (sameContent) {
+                assertThat(archive.push(name, mine)).isEqualTo(WalArchive.Pushed.ALREADY_ARCHIVED);
+            } else {
+                assertThatThrownBy(() -> archive.push(name, mine)).isInstanceOf(WalConflictException.class);
+                Path fetched = tmp.resolve("fetched");
+                assertThat(new WalArchive(posix, codec, cluster).fetch(name, fetched))
+                        .isTrue();
+                assertThat(Files.mismatch(fetched, winners)).isEqualTo(-1);
+            }
+        }
+    }
+
+    /** A store that forwards everything (tests override one method). */
+    private static class DelegatingStore implements io.pgha.repository.store.BlobStore {
+        private final io.pgha.repository.store.BlobStore delegate;
+
+        DelegatingStore(io.pgha.repository.store.BlobStore delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public boolean createIfAbsent(String key, Path source) throws java.io.IOException {
+            return delegate.createIfAbsent(key, source);
+        }
+
+        @Override
+        public void put(String key, Path source) throws java.io.IOException {
+            delegate.put(key, source);
+        }
+
+        @Override
+        public void putBytes(String key, byte[] bytes) throws java.io.IOException {
+            delegate.putBytes(key, bytes);
+        }
+
+        @Override
+        public Optional<java.io.InputStream> open(String key) throws java.io.IOException {
+            return delegate.open(key);
+        }
+
+        @Override
+        public Optional<byte[]> head(String key, int length) throws java.io.IOException {
+            return delegate.head(key, length);
+        }
+
+        @Override
+        public java.util.List<String> list(String prefix) throws java.io.IOException {
+            return delegate.list(prefix);
+        }
+
+        @Override
+        public void delete(String key) throws java.io.IOException {
+            delegate.delete(key);
+        }
+
+        @Override
+        public String describe() {
+            return delegate.describe();
+        }
+    }
+
     private ObjectCodec codec(Compression compression, boolean encrypted) throws Exception {
         Optional<Encryption> encryption = Optional.empty();
         if (encrypted) {

@@ -81,7 +81,8 @@ public final class BackupFiles {
     }
 
     /** Restores a backup's files into {@code target}, which must be empty or absent. */
-    public void download(BackupRecord backup, Path target) throws IOException {
+    public void download(BackupRecord backup, Path into) throws IOException {
+        Path target = into.toAbsolutePath().normalize();
         Files.createDirectories(target);
         try (Stream<Path> existing = Files.list(target)) {
             if (existing.findAny().isPresent()) {

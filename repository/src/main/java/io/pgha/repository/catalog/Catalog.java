@@ -11,6 +11,7 @@ import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -34,7 +35,7 @@ public final class Catalog {
 
     public Catalog(BlobStore store, String cluster) {
         this.store = store;
-        this.cluster = Keys.check(cluster);
+        this.cluster = Keys.checkName(cluster, "cluster name");
         this.prefix = cluster + "/backups/";
     }
 
@@ -44,21 +45,25 @@ public final class Catalog {
 
     /** The key of a backup's file object. */
     public String objectKey(String backupId, int object) {
-        return prefix + Keys.check(backupId) + "/data/" + String.format("%06d", object);
+        if (object < 1) {
+            throw new IllegalArgumentException("object numbers start at 1, not " + object);
+        }
+        return prefix + Keys.checkName(backupId, "backup id") + "/data/" + String.format(Locale.ROOT, "%06d", object);
     }
 
     /** Writes (or replaces) a backup's record. */
     public void save(BackupRecord record) throws IOException {
-        if (!record.cluster().equals(cluster)) {
+        if (!cluster.equals(record.cluster())) {
             throw new IllegalArgumentException(
                     "backup " + record.id() + " belongs to " + record.cluster() + ", not " + cluster);
         }
-        store.putBytes(prefix + Keys.check(record.id()) + "/" + RECORD, JSON.writeValueAsBytes(record));
+        store.putBytes(
+                prefix + Keys.checkName(record.id(), "backup id") + "/" + RECORD, JSON.writeValueAsBytes(record));
     }
 
     /** A backup's record, if it exists. */
     public Optional<BackupRecord> get(String backupId) throws IOException {
-        Optional<InputStream> in = store.open(prefix + Keys.check(backupId) + "/" + RECORD);
+        Optional<InputStream> in = store.open(prefix + Keys.checkName(backupId, "backup id") + "/" + RECORD);
         if (in.isEmpty()) {
             return Optional.empty();
         }
@@ -83,6 +88,7 @@ public final class Catalog {
     /** Ids of every folder under backups/, with or without a record (to find leftovers). */
     public List<String> folders() throws IOException {
         return store.list(prefix).stream()
+                .filter(key -> key.indexOf('/', prefix.length()) > 0)
                 .map(key -> key.substring(prefix.length(), key.indexOf('/', prefix.length())))
                 .distinct()
                 .sorted()
@@ -91,7 +97,7 @@ public final class Catalog {
 
     /** Removes a backup: its files first, its record last. */
     public void delete(String backupId) throws IOException {
-        String folder = prefix + Keys.check(backupId) + "/";
+        String folder = prefix + Keys.checkName(backupId, "backup id") + "/";
         for (String key : store.list(folder)) {
             if (!key.endsWith("/" + RECORD)) {
                 store.delete(key);

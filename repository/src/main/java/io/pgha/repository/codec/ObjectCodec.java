@@ -6,9 +6,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,14 +42,25 @@ public final class ObjectCodec {
 
     /** The stored form of {@code plain}, written to {@code sealed}; returns its header. */
     public Header seal(Path plain, Path sealed) throws IOException {
-        Digest digest = Digest.of(plain);
-        Header header = new Header(compression, encryption.isPresent(), digest.size(), digest.sha256());
-        try (OutputStream file = new BufferedOutputStream(Files.newOutputStream(sealed), 1 << 16)) {
-            file.write(encode(header));
+        // one read of the plain file: the content goes after room for the header, which is written last
+        MessageDigest sha = newSha256();
+        long size;
+        try (FileChannel channel = FileChannel.open(
+                sealed, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
+            channel.position(HEADER_BYTES);
+            OutputStream file = new BufferedOutputStream(Channels.newOutputStream(channel), 1 << 16);
             OutputStream body = encryption.isPresent() ? encryption.get().encrypt(file) : file;
             try (OutputStream compressed = compression.compress(body);
-                    InputStream in = Files.newInputStream(plain)) {
-                in.transferTo(compressed);
+                    InputStream in = new DigestInputStream(Files.newInputStream(plain), sha)) {
+                size = in.transferTo(compressed);
+            }
+        }
+        Header header = new Header(
+                compression, encryption.isPresent(), size, HexFormat.of().formatHex(sha.digest()));
+        try (FileChannel channel = FileChannel.open(sealed, StandardOpenOption.WRITE)) {
+            ByteBuffer bytes = ByteBuffer.wrap(encode(header));
+            while (bytes.hasRemaining()) {
+                channel.write(bytes, bytes.position());
             }
         }
         return header;
@@ -54,11 +68,20 @@ public final class ObjectCodec {
 
     /**
      * Writes the original content of a stored object to {@code plain}, checking its size and
-     * SHA-256 against the header.
+     * SHA-256 against the header. On any failure {@code plain} is removed.
      *
      * @throws IOException when the object is damaged, cut off, or encrypted with another key
      */
     public Header unseal(InputStream sealed, Path plain) throws IOException {
+        try {
+            return unsealOrThrow(sealed, plain);
+        } catch (IOException | RuntimeException e) {
+            Files.deleteIfExists(plain); // never leave a damaged file where a good one is expected
+            throw e;
+        }
+    }
+
+    private Header unsealOrThrow(InputStream sealed, Path plain) throws IOException {
         try (InputStream in = sealed) {
             Header header = decode(new DataInputStream(in).readNBytes(HEADER_BYTES));
             if (header.encrypted() && encryption.isEmpty()) {
@@ -96,8 +119,13 @@ public final class ObjectCodec {
             throw new IOException("not a pgha repository object of format " + FORMAT);
         }
         Compression compression = Compression.of(buffer.get());
-        boolean encrypted = buffer.get() == 1;
-        buffer.get();
+        int encryptedFlag = buffer.get();
+        int reserved = buffer.get();
+        if (encryptedFlag < 0 || encryptedFlag > 1 || reserved != 0) {
+            throw new IOException("a repository object's header is damaged (encryption flag " + encryptedFlag
+                    + ", reserved byte " + reserved + ")");
+        }
+        boolean encrypted = encryptedFlag == 1;
         long size = buffer.getLong();
         byte[] sha = new byte[32];
         buffer.get(sha);

@@ -60,8 +60,9 @@ public record RecoveryTarget(
         }
         if (xid != null) {
             given++;
-            if (!XID.matcher(xid).matches()) {
-                problems.add("target.xid '" + shown(xid) + "' is not a transaction id (digits only)");
+            if (!XID.matcher(xid).matches() || !fitsUnsigned64(xid)) {
+                problems.add("target.xid '" + shown(xid)
+                        + "' is not a transaction id (digits only, at most 18446744073709551615)");
             }
         }
         if (name != null) {
@@ -143,6 +144,15 @@ public record RecoveryTarget(
             return "restore point " + name;
         }
         return Boolean.TRUE.equals(immediate) ? "immediate" : "latest";
+    }
+
+    private static boolean fitsUnsigned64(String digits) {
+        try {
+            Long.parseUnsignedLong(digits);
+            return true;
+        } catch (NumberFormatException e) {
+            return false;
+        }
     }
 
     private static String shown(String value) {

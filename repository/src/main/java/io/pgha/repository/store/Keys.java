@@ -23,6 +23,23 @@ public final class Keys {
         return key;
     }
 
+    /**
+     * Returns the name when it is one safe path segment (a cluster name, a backup id): a key that
+     * holds no '/', else throws saying what is wrong.
+     */
+    public static String checkName(String name, String what) {
+        if (name == null || name.length() > 255 || name.contains("/")) {
+            throw new IllegalArgumentException("not a " + what + " usable in the repository: '" + shown(name)
+                    + "' (letters, digits, '.', '_', '-', no '/', at most 255 characters)");
+        }
+        try {
+            return check(name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("not a " + what + " usable in the repository: '" + shown(name)
+                    + "' (letters, digits, '.', '_', '-', no '/', at most 255 characters; not '.' or '..')");
+        }
+    }
+
     /** A prefix: empty, or a safe key followed by '/'. */
     public static String checkPrefix(String prefix) {
         if (prefix.isEmpty()) {

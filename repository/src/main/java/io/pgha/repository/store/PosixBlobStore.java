@@ -2,6 +2,7 @@ package io.pgha.repository.store;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -15,7 +16,9 @@ import java.util.stream.Stream;
 /**
  * Objects as files under a root directory. Every write goes to a temporary file in the target's
  * folder, is fsynced, and is then moved into place (atomically; for {@link #createIfAbsent} with a
- * hard link, which fails when the name exists), so a reader never sees half an object.
+ * hard link, which fails when the name exists), so a reader never sees half an object. Folders are
+ * created on demand and removed when their last object is deleted; names starting with {@code .tmp-}
+ * are the store's own and never listed.
  */
 public final class PosixBlobStore implements BlobStore {
     private static final String TMP = ".tmp-";
@@ -52,15 +55,18 @@ public final class PosixBlobStore implements BlobStore {
     public void put(String key, Path source) throws IOException {
         Path target = resolve(key);
         Path tmp = copyToTemp(target, source);
-        Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        fsync(target.getParent());
+        try {
+            Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            fsync(target.getParent());
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
     }
 
     @Override
     public void putBytes(String key, byte[] bytes) throws IOException {
         Path target = resolve(key);
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), TMP, "");
+        Path tmp = createTemp(target.getParent());
         try {
             Files.write(tmp, bytes);
             fsync(tmp);
@@ -98,22 +104,43 @@ public final class PosixBlobStore implements BlobStore {
         if (!Files.isDirectory(start)) {
             return List.of();
         }
-        List<String> keys = new ArrayList<>();
-        try (Stream<Path> files = Files.walk(start)) {
-            files.filter(Files::isRegularFile)
-                    .filter(p -> !p.getFileName().toString().startsWith(TMP))
-                    .forEach(p -> keys.add(root.relativize(p).toString().replace('\\', '/')));
-        } catch (NoSuchFileException e) {
-            // a folder removed while walking: what is left is listed next time
+        for (int attempt = 1; ; attempt++) {
+            List<String> keys = new ArrayList<>();
+            try (Stream<Path> files = Files.walk(start)) {
+                files.filter(Files::isRegularFile)
+                        .filter(p -> !p.getFileName().toString().startsWith(TMP))
+                        .forEach(p -> keys.add(root.relativize(p).toString().replace('\\', '/')));
+                keys.sort(null);
+                return keys;
+            } catch (NoSuchFileException | UncheckedIOException e) {
+                // an empty folder removed by a concurrent delete while walking: walk again (never a partial list)
+                if (attempt == 5
+                        || !(e instanceof NoSuchFileException || e.getCause() instanceof NoSuchFileException)) {
+                    throw e instanceof UncheckedIOException u ? u.getCause() : (IOException) e;
+                }
+                if (!Files.isDirectory(start)) {
+                    return List.of();
+                }
+            }
         }
-        keys.sort(null);
-        return keys;
     }
 
     @Override
     public void delete(String key) throws IOException {
         Path target = resolve(key);
         Files.deleteIfExists(target);
+        removeEmptyFolders(target.getParent());
+    }
+
+    /** Removes the now empty folders above a deleted object (a removed backup leaves no folder behind). */
+    private void removeEmptyFolders(Path folder) {
+        for (Path dir = folder; dir != null && dir.startsWith(root) && !dir.equals(root); dir = dir.getParent()) {
+            try {
+                Files.delete(dir);
+            } catch (IOException e) {
+                return; // not empty (or already gone): the folders above are not empty either
+            }
+        }
     }
 
     @Override
@@ -126,12 +153,17 @@ public final class PosixBlobStore implements BlobStore {
         if (!path.startsWith(root)) {
             throw new IllegalArgumentException("repository key '" + key + "' leaves the repository");
         }
+        for (String part : key.split("/")) {
+            if (part.startsWith(TMP)) {
+                throw new IllegalArgumentException(
+                        "not a repository key: '" + key + "' (names starting with " + TMP + " are the store's own)");
+            }
+        }
         return path;
     }
 
     private static Path copyToTemp(Path target, Path source) throws IOException {
-        Files.createDirectories(target.getParent());
-        Path tmp = Files.createTempFile(target.getParent(), TMP, "");
+        Path tmp = createTemp(target.getParent());
         try {
             Files.copy(source, tmp, StandardCopyOption.REPLACE_EXISTING);
             fsync(tmp);
@@ -139,6 +171,20 @@ public final class PosixBlobStore implements BlobStore {
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
             throw e;
+        }
+    }
+
+    /** A temporary file in {@code folder}, created when missing (again, if a delete just removed it as empty). */
+    private static Path createTemp(Path folder) throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            Files.createDirectories(folder);
+            try {
+                return Files.createTempFile(folder, TMP, "");
+            } catch (NoSuchFileException e) {
+                if (attempt == 5) {
+                    throw e;
+                }
+            }
         }
     }
 

@@ -4,6 +4,7 @@ import io.pgha.repository.codec.ObjectCodec;
 import io.pgha.repository.codec.ObjectCodec.Digest;
 import io.pgha.repository.codec.ObjectCodec.Header;
 import io.pgha.repository.store.BlobStore;
+import io.pgha.repository.store.Keys;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -33,7 +34,7 @@ public final class WalArchive {
     public WalArchive(BlobStore store, ObjectCodec codec, String cluster) {
         this.store = store;
         this.codec = codec;
-        this.prefix = io.pgha.repository.store.Keys.check(cluster) + "/wal/";
+        this.prefix = Keys.checkName(cluster, "cluster name") + "/wal/";
     }
 
     /** The key a WAL file is archived under. */
@@ -48,21 +49,20 @@ public final class WalArchive {
      */
     public Pushed push(WalName name, Path file) throws IOException, WalConflictException {
         String key = key(name);
-        Digest digest = Digest.of(file);
         Optional<Header> existing = header(key);
         if (existing.isPresent()) {
-            return same(name, existing.get(), digest);
+            return same(name, existing.get(), Digest.of(file));
         }
         Path sealed = Files.createTempFile("pgha-wal-", ".sealed");
         try {
-            codec.seal(file, sealed);
+            Header mine = codec.seal(file, sealed); // one read of the segment: sealing computes its digest
             if (store.createIfAbsent(key, sealed)) {
                 return Pushed.ARCHIVED;
             }
             Header raced = header(key)
                     .orElseThrow(
                             () -> new IOException(store.describe() + " refused " + key + " but has no such object"));
-            return same(name, raced, digest);
+            return same(name, raced, new Digest(mine.size(), mine.sha256()));
         } finally {
             Files.deleteIfExists(sealed);
         }
@@ -82,7 +82,8 @@ public final class WalArchive {
     }
 
     /**
-     * Restores an archived WAL file to {@code target} (written to a temporary name first, then moved).
+     * Restores an archived WAL file to {@code target} (written to a temporary name in the same folder
+     * first, then moved into place).
      *
      * @return false when the archive has no such file
      */
@@ -91,7 +92,9 @@ public final class WalArchive {
         if (in.isEmpty()) {
             return false;
         }
-        Path tmp = target.resolveSibling(target.getFileName() + ".pgha-tmp");
+        Path absolute = target.toAbsolutePath();
+        // a name of its own, so that two fetches of one file (prefetch and restore_command) never share it
+        Path tmp = Files.createTempFile(absolute.getParent(), absolute.getFileName() + ".", ".pgha-tmp");
         try {
             codec.unseal(in.get(), tmp);
             Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);

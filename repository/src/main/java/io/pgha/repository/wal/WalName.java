@@ -29,6 +29,23 @@ public record WalName(String name, Kind kind, int timeline, long segmentNumber) 
     private static final Pattern HISTORY = Pattern.compile("([0-9A-F]{8})\\.history");
     private static final Pattern BACKUP = Pattern.compile(SEGMENT.pattern() + "\\.[0-9A-F]{8}\\.backup");
 
+    /**
+     * Refuses a name that is not a WAL file name, or fields that do not match it, also when the
+     * record is built directly rather than through {@link #parse}: a WalName is always safe to use
+     * in a key or a path.
+     */
+    public WalName {
+        if (name == null
+                || kind == null
+                || !(SEGMENT.matcher(name).matches()
+                        || PARTIAL.matcher(name).matches()
+                        || HISTORY.matcher(name).matches()
+                        || BACKUP.matcher(name).matches())
+                || timeline != Integer.parseUnsignedInt(name.substring(0, 8), 16)) {
+            throw new IllegalArgumentException("not a WAL file name: '" + shown(name) + "' (" + ACCEPTED + ")");
+        }
+    }
+
     /** The name parsed, or an IllegalArgumentException that says which names are accepted. */
     public static WalName parse(String name) {
         String n = String.valueOf(name);
@@ -45,11 +62,16 @@ public record WalName(String name, Kind kind, int timeline, long segmentNumber) 
         if ((m = HISTORY.matcher(n)).matches()) {
             return new WalName(n, Kind.HISTORY, Integer.parseUnsignedInt(m.group(1), 16), -1);
         }
-        String shown = n.replaceAll("\\p{Cntrl}", "?");
-        throw new IllegalArgumentException(
-                "not a WAL file name: '" + (shown.length() > 64 ? shown.substring(0, 64) + "…" : shown)
-                        + "' (expected a segment like 000000010000000000000003, its .partial, a backup history file"
-                        + " like 000000010000000000000003.00000028.backup, or a history file like 00000002.history)");
+        throw new IllegalArgumentException("not a WAL file name: '" + shown(n) + "' (" + ACCEPTED + ")");
+    }
+
+    private static final String ACCEPTED = "expected a segment like 000000010000000000000003, its .partial, a"
+            + " backup history file like 000000010000000000000003.00000028.backup, or a history file like"
+            + " 00000002.history";
+
+    private static String shown(String name) {
+        String shown = String.valueOf(name).replaceAll("\\p{Cntrl}", "?");
+        return shown.length() > 64 ? shown.substring(0, 64) + "…" : shown;
     }
 
     /** Whether the text is an acceptable WAL file name. */
