@@ -2,7 +2,6 @@ package io.pgha.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.ArchiveStatus;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
@@ -83,13 +82,15 @@ class BackupScenariosIT {
     @AfterAll
     static void printBackupServiceStatus() throws Exception {
         if (cluster != null) {
-            System.out.println("backup-service status: " + get("/api/v1/clusters/" + CLUSTER + "/status").body());
+            System.out.println("backup-service status: "
+                    + get("/api/v1/clusters/" + CLUSTER + "/status").body());
         }
     }
 
     @Test
     void pointInTimeRestoreAcrossASwitchoverAndARepositoryOutageHasExactlyTheRowsBeforeT() throws Exception {
-        assertThat(Json.MAPPER.readTree(get("/api/v1/clusters/" + CLUSTER + "/backups").body()))
+        assertThat(Json.MAPPER.readTree(
+                        get("/api/v1/clusters/" + CLUSTER + "/backups").body()))
                 .as("up took a complete base backup")
                 .anySatisfy(b -> assertThat(b.path("state").asText()).isEqualTo("COMPLETE"));
 
@@ -102,8 +103,9 @@ class BackupScenariosIT {
                 .findFirst()
                 .orElseThrow();
         HttpResponse<String> switched = HTTP.send(
-                HttpRequest.newBuilder(cluster.service(LocalCluster.coordinators().get(0))
-                                .uri("/api/v1/clusters/" + CLUSTER + "/switchover"))
+                HttpRequest.newBuilder(
+                                cluster.service(LocalCluster.coordinators().get(0))
+                                        .uri("/api/v1/clusters/" + CLUSTER + "/switchover"))
                         .header("Authorization", "Bearer " + token)
                         .timeout(Duration.ofSeconds(90))
                         .POST(HttpRequest.BodyPublishers.ofString(
@@ -111,8 +113,10 @@ class BackupScenariosIT {
                         .build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(switched.statusCode()).as(switched.body()).isEqualTo(200);
-        Wait.until(HEALTHY, "writes through :" + ports.readWrite() + " reach " + candidate, () -> candidate.equals(
-                PostgresNode.queryValue(readWrite(), "SELECT current_setting('cluster_name')")));
+        Wait.until(
+                HEALTHY,
+                "writes through :" + ports.readWrite() + " reach " + candidate,
+                () -> candidate.equals(PostgresNode.queryValue(readWrite(), "SELECT current_setting('cluster_name')")));
         insert(101, 200, "after the switchover");
 
         // the repository becomes unwritable for the agents: archiving fails, WAL stays in pg_wal, and T
@@ -147,7 +151,8 @@ class BackupScenariosIT {
                 Files.setPosixFilePermissions(walFolder, PosixFilePermissions.fromString("rwx------"));
             }
         }
-        String lastSegment = String.valueOf(PostgresNode.queryValue(readWrite(), "SELECT pg_walfile_name(pg_current_wal_lsn())"));
+        String lastSegment =
+                String.valueOf(PostgresNode.queryValue(readWrite(), "SELECT pg_walfile_name(pg_current_wal_lsn())"));
         execute("SELECT pg_switch_wal()");
         Wait.until(Duration.ofSeconds(90), "the repository is back: " + lastSegment + " is archived", () -> {
             ArchiveStatus archive = archiveOf(candidate);
