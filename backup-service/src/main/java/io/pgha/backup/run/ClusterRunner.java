@@ -1,0 +1,394 @@
+package io.pgha.backup.run;
+
+import io.pgha.backup.decide.ArchiveWatch;
+import io.pgha.backup.decide.BackupDue;
+import io.pgha.backup.decide.SourceChoice;
+import io.pgha.backup.run.RunnerState.State;
+import io.pgha.core.ArchiveStatus;
+import io.pgha.core.MemberStatus;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.LeaderKey;
+import io.pgha.core.store.MemberEntry;
+import io.pgha.events.BackupEvent;
+import io.pgha.events.Lsn;
+import io.pgha.repository.catalog.BackupRecord;
+import io.pgha.repository.catalog.BackupState;
+import io.pgha.repository.wal.WalName;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * One cluster's loop on this instance: campaign for the cluster's backup election key, and while
+ * active, each tick: {@code observe → archive events → heartbeat → schedule}. Backups run one at a
+ * time on a thread of their own so the loop keeps renewing, watching and writing heartbeats.
+ */
+public final class ClusterRunner {
+    private static final Logger LOG = Logger.getLogger(ClusterRunner.class);
+    private static final DateTimeFormatter ID =
+            DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /** A request this runner cannot take now; {@code status} is the HTTP answer. */
+    public static final class Refused extends RuntimeException {
+        private final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        public int status() {
+            return status;
+        }
+    }
+
+    private final String cluster;
+    private final Services s;
+    private final RunnerState state = new RunnerState();
+    private final ExecutorService work;
+    private final BaseBackup backup;
+    private final Housekeeping housekeeping;
+    private final Thread thread;
+    private volatile boolean running = true;
+    private volatile ClusterStats stats = ClusterStats.EMPTY;
+    private volatile ClusterSnapshot snapshot;
+    private Instant activeSince;
+    private Optional<Instant> lastFailedAttempt = Optional.empty();
+    private ArchiveStatus archivePublished;
+    private Instant archivePublishedAt;
+    private ArchiveStatus archiveSeen;
+    private Instant nextHeartbeat = Instant.EPOCH;
+    private Instant heartbeatWarned = Instant.EPOCH;
+    private String lastIdGiven = "";
+
+    ClusterRunner(String cluster, Services services) {
+        this.cluster = cluster;
+        this.s = services;
+        this.work = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "backup-" + cluster);
+            t.setDaemon(true);
+            return t;
+        });
+        this.backup = new BaseBackup(new BaseBackup.Context(
+                cluster,
+                s.name(),
+                s.repository().catalog(cluster),
+                s.repository().backupFiles(cluster),
+                s.repository().walArchive(cluster),
+                s.compression(),
+                s.encrypted(),
+                s.tools(),
+                s.sql(),
+                s.replication(),
+                s.spool(),
+                s.maxRate(),
+                s.basebackupTimeout(),
+                s.walWait(),
+                s.events(),
+                this::isActive,
+                s.clock()));
+        this.housekeeping = new Housekeeping(
+                cluster,
+                s.repository().catalog(cluster),
+                s.repository().walArchive(cluster),
+                s.retention(),
+                s.events(),
+                s.clock());
+        this.thread = new Thread(this::loop, "cluster-" + cluster);
+        this.thread.setDaemon(true);
+        s.metrics().register(cluster, () -> stats);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    void stop() {
+        running = false;
+        thread.interrupt();
+        work.shutdownNow();
+        if (state.get() == State.ACTIVE) {
+            state.transition(State.ACTIVE, State.STOPPED);
+        }
+    }
+
+    public String cluster() {
+        return cluster;
+    }
+
+    /** True while this instance holds the cluster's election key and its lease is valid. */
+    public boolean isActive() {
+        return state.get() == State.ACTIVE && s.lease().getAsLong() != 0;
+    }
+
+    public ClusterStats stats() {
+        return stats;
+    }
+
+    /** The instance holding the election key, if any. */
+    public Optional<String> activeInstance() {
+        return s.store().activeOf(cluster);
+    }
+
+    /**
+     * Starts an on-demand backup: its id; refused with 409 while one runs, 503 when this instance is
+     * not the active one or the cluster has no running primary.
+     */
+    public synchronized String requestBackup() {
+        requireActive();
+        if (stats.running() != null) {
+            throw new Refused(409, "backup " + stats.running() + " of " + cluster + " is running; try again after it");
+        }
+        ClusterSnapshot snap = s.store().read(cluster);
+        SourceChoice.Choice choice = SourceChoice.choose(
+                        members(snap), snap.leader().map(LeaderKey::member))
+                .orElseThrow(() -> new Refused(
+                        503, "cluster " + cluster + " has no running primary: a backup needs one (for pg_switch_wal)"));
+        return startBackup(choice);
+    }
+
+    private void requireActive() {
+        if (!isActive()) {
+            String active = activeInstance().orElse("none");
+            throw new Refused(
+                    503,
+                    "this backup-service (" + s.name() + ") is not the active one of " + cluster + " (active: " + active
+                            + "): send the request there");
+        }
+    }
+
+    private void loop() {
+        MDC.put("cluster", cluster);
+        while (running) {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                LOG.warnf("backup loop: %s", e.getMessage());
+            }
+            try {
+                Thread.sleep(s.tick().toMillis());
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private void tick() {
+        if (!campaign()) {
+            return;
+        }
+        ClusterSnapshot snap = s.store().read(cluster);
+        snapshot = snap;
+        Map<String, MemberStatus> members = members(snap);
+        Optional<Map.Entry<String, MemberStatus>> primary =
+                SourceChoice.primary(members, snap.leader().map(LeaderKey::member));
+        watchArchive(primary);
+        heartbeat(primary);
+        schedule(snap, members);
+    }
+
+    /** Holds (or wins) the election key; false while another instance is active or the lease is invalid. */
+    private boolean campaign() {
+        long lease = s.lease().getAsLong();
+        Optional<Long> revision = lease == 0 ? Optional.empty() : s.store().campaign(cluster, s.name(), lease);
+        if (revision.isEmpty()) {
+            if (state.get() == State.ACTIVE) {
+                state.transition(State.ACTIVE, State.PASSIVE);
+                stats = stats.withNext(null);
+            }
+            return false;
+        }
+        if (state.get() == State.PASSIVE) {
+            becomeActive();
+        }
+        return true;
+    }
+
+    private void becomeActive() {
+        state.transition(State.PASSIVE, State.ACTIVE);
+        activeSince = s.clock().instant();
+        try {
+            String live = stats.running();
+            housekeeping.cleanLeftovers(live == null ? Set.of() : Set.of(live));
+            stats = stats.withComplete(newestComplete().orElse(null), stats.lastDurationSeconds());
+        } catch (IOException e) {
+            LOG.warnf("cannot read the repository's catalog (%s): leftovers are cleaned before the next backup", e);
+        }
+    }
+
+    private void schedule(ClusterSnapshot snap, Map<String, MemberStatus> members) {
+        Instant now = s.clock().instant();
+        BackupDue.Facts facts = new BackupDue.Facts(
+                stats.running() != null,
+                Optional.ofNullable(stats.lastComplete()).map(BackupRecord::startedAt),
+                lastFailedAttempt,
+                activeSince);
+        stats = stats.withNext(BackupDue.next(facts, s.schedule(), now));
+        if (!BackupDue.due(facts, s.schedule(), now)) {
+            return;
+        }
+        synchronized (this) {
+            if (stats.running() != null) {
+                return;
+            }
+            Optional<SourceChoice.Choice> choice =
+                    SourceChoice.choose(members, snap.leader().map(LeaderKey::member));
+            if (choice.isEmpty()) {
+                LOG.debugf("a backup is due but the cluster has no running primary");
+                return;
+            }
+            startBackup(choice.get());
+        }
+    }
+
+    private String startBackup(SourceChoice.Choice choice) {
+        String id = newId();
+        stats = stats.withRunning(id);
+        work.submit(() -> runBackup(id, choice));
+        return id;
+    }
+
+    private void runBackup(String id, SourceChoice.Choice choice) {
+        MDC.put("cluster", cluster);
+        MDC.put("member", choice.source());
+        try {
+            housekeeping.cleanLeftovers(Set.of(id));
+            BackupRecord result = backup.run(id, choice);
+            if (result.state() == BackupState.COMPLETE) {
+                double seconds = Duration.between(result.startedAt(), result.completedAt())
+                                .toMillis()
+                        / 1000.0;
+                stats = stats.withComplete(result, seconds);
+                lastFailedAttempt = Optional.empty();
+                housekeeping.applyRetention();
+            } else {
+                stats = stats.withFailure(result.reason());
+                lastFailedAttempt = Optional.of(s.clock().instant());
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warnf("backup %s: %s", id, e.getMessage());
+            lastFailedAttempt = Optional.of(s.clock().instant());
+        } finally {
+            stats = stats.withRunning(null);
+            MDC.remove("member");
+        }
+    }
+
+    private void watchArchive(Optional<Map.Entry<String, MemberStatus>> primary) {
+        if (primary.isEmpty()) {
+            return;
+        }
+        String member = primary.get().getKey();
+        MemberStatus status = primary.get().getValue();
+        ArchiveStatus current = status.archive();
+        stats = stats.withArchive(current, member);
+        Instant now = s.clock().instant();
+        ArchiveWatch.Decision decision = ArchiveWatch.decide(
+                archivePublished, archivePublishedAt, archiveSeen, current, now, s.archiveProgressInterval());
+        archiveSeen = current;
+        if (decision.progress()) {
+            archivePublished = current;
+            archivePublishedAt = now;
+            s.events()
+                    .accept(new BackupEvent.WalArchiveProgress(
+                            cluster,
+                            status.timeline() > 0 ? (int) status.timeline() : null,
+                            current.lastArchivedWal(),
+                            endOf(current.lastArchivedWal()),
+                            current.archivedCount(),
+                            current.failedCount(),
+                            current.lastFailedWal(),
+                            now));
+        }
+        if (decision.failure()) {
+            s.events()
+                    .accept(new BackupEvent.WalArchiveFailed(
+                            cluster,
+                            member,
+                            status.timeline() > 0 ? (int) status.timeline() : null,
+                            failureKind(current, status.timeline()),
+                            current.lastFailedWal(),
+                            failureReason(current),
+                            current.failedCount(),
+                            current.queued(),
+                            now));
+        }
+    }
+
+    static String failureKind(ArchiveStatus a, long timeline) {
+        if (a.repositoryTimeline() != null && timeline > 0 && a.repositoryTimeline() > timeline) {
+            return "timeline-ahead";
+        }
+        return a.conflict() != null ? "conflict" : "failure";
+    }
+
+    private static String failureReason(ArchiveStatus a) {
+        if (a.conflict() != null) {
+            return a.conflict();
+        }
+        return a.lastFailure() != null ? a.lastFailure() : "archiving failed (no reason published)";
+    }
+
+    private static Lsn endOf(String wal) {
+        if (wal == null || !WalName.isValid(wal)) {
+            return null;
+        }
+        WalName name = WalName.parse(wal);
+        return name.kind() == WalName.Kind.SEGMENT ? name.next().startLsn() : null;
+    }
+
+    private void heartbeat(Optional<Map.Entry<String, MemberStatus>> primary) {
+        Instant now = s.clock().instant();
+        if (s.heartbeatInterval().isZero() || primary.isEmpty() || now.isBefore(nextHeartbeat)) {
+            return;
+        }
+        nextHeartbeat = now.plus(s.heartbeatInterval());
+        String member = primary.get().getKey();
+        try {
+            s.sql().heartbeat(Endpoint.of(member, primary.get().getValue().connUrl()));
+        } catch (Exception e) {
+            if (now.isAfter(heartbeatWarned.plusSeconds(60))) {
+                heartbeatWarned = now;
+                LOG.warnf("cannot write the heartbeat row on %s: %s", member, e.getMessage());
+            }
+        }
+    }
+
+    private Optional<BackupRecord> newestComplete() throws IOException {
+        return s.repository().catalog(cluster).list().stream()
+                .filter(r -> r.state() == BackupState.COMPLETE)
+                .reduce((a, b) -> b);
+    }
+
+    private synchronized String newId() {
+        String id = ID.format(s.clock().instant());
+        if (id.compareTo(lastIdGiven) <= 0) {
+            id = lastIdGiven + "-1";
+        }
+        lastIdGiven = id;
+        return id;
+    }
+
+    static Map<String, MemberStatus> members(ClusterSnapshot snap) {
+        Map<String, MemberStatus> members = new HashMap<>();
+        for (MemberEntry e : snap.members().values()) {
+            members.put(e.name(), e.status());
+        }
+        return members;
+    }
+
+    /** The last snapshot read while active, null before. */
+    ClusterSnapshot snapshot() {
+        return snapshot;
+    }
+}
