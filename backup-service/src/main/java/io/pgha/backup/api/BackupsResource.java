@@ -64,6 +64,20 @@ public class BackupsResource {
     }
 
     @POST
+    @Path("/drills")
+    @Operation(summary = "Runs a restore drill now: 202 with its id; the outcome shows in GET .../status")
+    public Response drill(@PathParam("cluster") String cluster) {
+        ClusterRunner runner = runner(cluster);
+        try {
+            String id = runner.requestDrill();
+            return Response.accepted(Map.of("id", id, "cluster", cluster, "state", "RUNNING"))
+                    .build();
+        } catch (ClusterRunner.Refused e) {
+            throw new ApiException(e.status(), e.getMessage());
+        }
+    }
+
+    @POST
     @Path("/backups/{id}/pin")
     @Operation(summary = "Keeps a complete backup whatever the retention policy says")
     public BackupView pin(@PathParam("cluster") String cluster, @PathParam("id") String id) {
@@ -95,6 +109,7 @@ public class BackupsResource {
         archiving.put("member", s.archiveMember());
         archiving.put("status", s.archive());
         status.put("archiving", archiving);
+        status.put("running_drill", runner.drillRunning());
         status.put("last_drill", s.drill());
         return status;
     }

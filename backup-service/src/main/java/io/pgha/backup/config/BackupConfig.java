@@ -85,6 +85,19 @@ public interface BackupConfig {
         Duration heartbeatInterval();
 
         Retention retention();
+
+        Drill drill();
+    }
+
+    /** Restore drills: the newest backup restored to a random recent time into a throwaway instance. */
+    interface Drill {
+        /** Time between two scheduled drills of a cluster; no scheduled drills when not set (POST .../drills still works). */
+        Optional<Duration> interval();
+
+        /** How long the throwaway instance may take to replay to the target (and then to the end of the archive). */
+        @WithName("replay-timeout")
+        @WithDefault("10m")
+        Duration replayTimeout();
     }
 
     /** What retention keeps (pinned backups are always kept). */
@@ -111,6 +124,11 @@ public interface BackupConfig {
 
         /** The replication role pg_basebackup connects as. */
         Credentials replication();
+
+        /** The OS user a drill's PostgreSQL runs as when backup-service runs as root. */
+        @WithName("os-user")
+        @WithDefault("postgres")
+        String osUser();
     }
 
     /** A role and its password. */

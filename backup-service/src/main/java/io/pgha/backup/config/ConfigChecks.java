@@ -73,6 +73,13 @@ public final class ConfigChecks {
         b.retention()
                 .recoveryWindow()
                 .ifPresent(w -> atLeast("pgha.backup.retention.recovery-window", w, Duration.ofMinutes(1)));
+        b.drill().interval().ifPresent(i -> atLeast("pgha.backup.drill.interval", i, Duration.ofMinutes(1)));
+        atLeast("pgha.backup.drill.replay-timeout", b.drill().replayTimeout(), Duration.ofSeconds(10));
+        try {
+            EtcdLayout.requireName("OS user", config.postgres().osUser());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid setting pgha.postgres.os-user: " + e.getMessage());
+        }
         b.maxRate().ifPresent(rate -> {
             if (!MAX_RATE.matcher(rate).matches()) {
                 throw new IllegalArgumentException("invalid setting pgha.backup.max-rate: '" + rate

@@ -99,6 +99,12 @@ public class BackupService {
                 b.heartbeatInterval(),
                 new BackupDue.Schedule(b.interval(), b.firstBackupAtOnce(), Duration.ofMinutes(1)),
                 new RetentionPolicy(b.retention().fullCount(), b.retention().recoveryWindow()),
+                b.drill().interval(),
+                b.drill().replayTimeout(),
+                pg.binDir(),
+                pg.osUser(),
+                superuser.user(),
+                config.repository().parallelism(),
                 this::publish,
                 new Metrics(registry, Clock.systemUTC()),
                 Clock.systemUTC());

@@ -58,6 +58,9 @@ public final class ClusterRunner {
     private final ExecutorService work;
     private final BaseBackup backup;
     private final Housekeeping housekeeping;
+    private final RestoreDrill drill;
+    private volatile String drillRunning;
+    private Instant lastDrillAttempt;
     private final Thread thread;
     private volatile boolean running = true;
     private volatile ClusterStats stats = ClusterStats.EMPTY;
@@ -104,6 +107,21 @@ public final class ClusterRunner {
                 s.retention(),
                 s.events(),
                 s.clock());
+        this.drill = new RestoreDrill(new RestoreDrill.Context(
+                cluster,
+                s.repository().catalog(cluster),
+                s.repository().backupFiles(cluster),
+                s.repository().walArchive(cluster),
+                s.sql(),
+                s.binDir(),
+                s.spool(),
+                s.osUser(),
+                s.superuser(),
+                s.walWait(),
+                s.drillReplayTimeout(),
+                s.parallelism(),
+                s.events(),
+                s.clock()));
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);
         s.metrics().register(cluster, () -> stats);
@@ -135,6 +153,11 @@ public final class ClusterRunner {
         return stats;
     }
 
+    /** The id of the restore drill running now, null when none. */
+    public String drillRunning() {
+        return drillRunning;
+    }
+
     /** The instance holding the election key, if any. */
     public Optional<String> activeInstance() {
         return s.store().activeOf(cluster);
@@ -146,6 +169,10 @@ public final class ClusterRunner {
      */
     public synchronized String requestBackup() {
         requireActive();
+        if (drillRunning != null) {
+            throw new Refused(
+                    409, "restore drill " + drillRunning + " of " + cluster + " is running; try again after it");
+        }
         if (stats.running() != null) {
             throw new Refused(409, "backup " + stats.running() + " of " + cluster + " is running; try again after it");
         }
@@ -155,6 +182,56 @@ public final class ClusterRunner {
                 .orElseThrow(() -> new Refused(
                         503, "cluster " + cluster + " has no running primary: a backup needs one (for pg_switch_wal)"));
         return startBackup(choice);
+    }
+
+    /** Starts an on-demand restore drill: its id; refused with 409 while a backup or drill runs, 503 when passive. */
+    public synchronized String requestDrill() {
+        requireActive();
+        if (stats.running() != null || drillRunning != null) {
+            throw new Refused(
+                    409,
+                    "a " + (drillRunning != null ? "restore drill (" + drillRunning : "backup (" + stats.running())
+                            + ") of " + cluster + " is running; try again after it");
+        }
+        if (stats.lastComplete() == null) {
+            throw new Refused(409, "cluster " + cluster + " has no complete backup to drill on");
+        }
+        return startDrill();
+    }
+
+    private String startDrill() {
+        String id = "d-" + newId();
+        drillRunning = id;
+        lastDrillAttempt = s.clock().instant();
+        work.submit(() -> {
+            MDC.put("cluster", cluster);
+            try {
+                ClusterSnapshot snap = s.store().read(cluster);
+                var choice = SourceChoice.choose(members(snap), snap.leader().map(LeaderKey::member));
+                stats = stats.withDrill(drill.run(id, choice));
+            } catch (RuntimeException e) {
+                LOG.warnf("restore drill %s: %s", id, e.getMessage());
+            } finally {
+                drillRunning = null;
+            }
+        });
+        return id;
+    }
+
+    private void scheduleDrill() {
+        if (s.drillInterval().isEmpty() || stats.lastComplete() == null) {
+            return;
+        }
+        synchronized (this) {
+            Instant since = lastDrillAttempt != null ? lastDrillAttempt : activeSince;
+            if (drillRunning == null
+                    && stats.running() == null
+                    && !s.clock()
+                            .instant()
+                            .isBefore(since.plus(s.drillInterval().get()))) {
+                startDrill();
+            }
+        }
     }
 
     private void requireActive() {
@@ -195,6 +272,7 @@ public final class ClusterRunner {
         watchArchive(primary);
         heartbeat(primary);
         schedule(snap, members);
+        scheduleDrill();
     }
 
     /** Holds (or wins) the election key; false while another instance is active or the lease is invalid. */
@@ -238,7 +316,7 @@ public final class ClusterRunner {
             return;
         }
         synchronized (this) {
-            if (stats.running() != null) {
+            if (stats.running() != null || drillRunning != null) {
                 return;
             }
             Optional<SourceChoice.Choice> choice =

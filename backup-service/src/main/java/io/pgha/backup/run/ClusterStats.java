@@ -28,6 +28,8 @@ public record ClusterStats(
     static final ClusterStats EMPTY = new ClusterStats(null, null, null, null, null, null, 0, null);
 
     /** A restore drill's outcome. */
+    @com.fasterxml.jackson.databind.annotation.JsonNaming(
+            com.fasterxml.jackson.databind.PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record DrillResult(
             String id,
             String backupId,

@@ -35,6 +35,12 @@ record Services(
         Duration heartbeatInterval,
         BackupDue.Schedule schedule,
         RetentionPolicy retention,
+        Optional<Duration> drillInterval,
+        Duration drillReplayTimeout,
+        java.nio.file.Path binDir,
+        String osUser,
+        String superuser,
+        int parallelism,
         Consumer<PghaEvent> events,
         Metrics metrics,
         Clock clock) {}
