@@ -1,6 +1,5 @@
 package io.pgha.backup.config;
 
-import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -22,7 +21,7 @@ public interface BackupConfig {
     String etcdNamespace();
 
     /** The backup repository (the same {@code pgha.repository.*} the node-agents archive WAL into). */
-    RepositoryConfig repository();
+    RepositorySettings repository();
 
     Backup backup();
 

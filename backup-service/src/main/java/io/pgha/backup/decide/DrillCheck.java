@@ -2,6 +2,7 @@ package io.pgha.backup.decide;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -20,13 +21,17 @@ public final class DrillCheck {
 
     private DrillCheck() {}
 
-    /** A random time in {@code (consistentAt, now]}, at least a second after the backup was consistent. */
+    /**
+     * A random time in {@code (consistentAt, now]}, at least a second after the backup was consistent,
+     * in whole milliseconds (PostgreSQL reads at most microseconds).
+     */
     public static Instant target(Instant consistentAt, Instant now, RandomGenerator random) {
-        Instant earliest = consistentAt.plusSeconds(1);
-        if (!now.isAfter(earliest)) {
-            return now;
+        Instant earliest = consistentAt.plusSeconds(1).truncatedTo(ChronoUnit.MILLIS);
+        Instant latest = now.truncatedTo(ChronoUnit.MILLIS);
+        if (!latest.isAfter(earliest)) {
+            return latest;
         }
-        long span = Duration.between(earliest, now).toMillis();
+        long span = Duration.between(earliest, latest).toMillis();
         return earliest.plusMillis(random.nextLong(span + 1));
     }
 

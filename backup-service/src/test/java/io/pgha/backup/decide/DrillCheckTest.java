@@ -13,10 +13,11 @@ class DrillCheckTest {
     @Test
     void theTargetIsARandomTimeAfterTheBackupWasConsistentAndNotInTheFuture() {
         Random random = new Random(7);
-        Instant now = STOP.plusSeconds(3600);
+        Instant now = STOP.plusSeconds(3600).plusNanos(123_456_789);
         for (int i = 0; i < 1000; i++) {
             Instant t = DrillCheck.target(STOP, now, random);
             assertThat(t).isAfterOrEqualTo(STOP.plusSeconds(1)).isBeforeOrEqualTo(now);
+            assertThat(t.getNano() % 1_000_000).isZero();
         }
         assertThat(DrillCheck.target(STOP, STOP, random)).isEqualTo(STOP);
     }
