@@ -111,6 +111,10 @@ public class BackupsResource {
         status.put("archiving", archiving);
         status.put("running_drill", runner.drillRunning());
         status.put("last_drill", s.drill());
+        Map<String, Object> logical = new LinkedHashMap<>();
+        logical.put("running", runner.dumpRunning());
+        logical.put("last_restore", runner.lastDumpRestore());
+        status.put("logical_backups", logical);
         return status;
     }
 

@@ -86,6 +86,22 @@ public interface BackupConfig {
         Retention retention();
 
         Drill drill();
+
+        Dump dump();
+    }
+
+    /** Logical backups: pg_dump -Fc of every database, sealed into the repository. */
+    interface Dump {
+        /** Time between two scheduled logical backups of a cluster; none when not set (POST .../dumps still works). */
+        Optional<Duration> interval();
+
+        /** The number of complete logical backup runs kept. */
+        @WithDefault("7")
+        int keep();
+
+        /** How long one pg_dump or pg_restore may run. */
+        @WithDefault("6h")
+        Duration timeout();
     }
 
     /** Restore drills: the newest backup restored to a random recent time into a throwaway instance. */

@@ -80,6 +80,12 @@ public final class ConfigChecks {
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("invalid setting pgha.postgres.os-user: " + e.getMessage());
         }
+        b.dump().interval().ifPresent(i -> atLeast("pgha.backup.dump.interval", i, Duration.ofMinutes(1)));
+        atLeast("pgha.backup.dump.timeout", b.dump().timeout(), Duration.ofSeconds(10));
+        if (b.dump().keep() < 1) {
+            throw new IllegalArgumentException(
+                    "invalid setting pgha.backup.dump.keep: " + b.dump().keep() + " must be at least 1");
+        }
         b.maxRate().ifPresent(rate -> {
             if (!MAX_RATE.matcher(rate).matches()) {
                 throw new IllegalArgumentException("invalid setting pgha.backup.max-rate: '" + rate

@@ -59,6 +59,10 @@ public final class ClusterRunner {
     private final BaseBackup backup;
     private final Housekeeping housekeeping;
     private final RestoreDrill drill;
+    private final LogicalDump dumps;
+    private volatile String dumpRunning;
+    private Instant lastDumpAttempt;
+    private volatile Map<String, Object> lastDumpRestore;
     private volatile String drillRunning;
     private Instant lastDrillAttempt;
     private final Thread thread;
@@ -121,6 +125,16 @@ public final class ClusterRunner {
                 s.drillReplayTimeout(),
                 s.parallelism(),
                 s.events(),
+                s.clock()));
+        this.dumps = new LogicalDump(new LogicalDump.Context(
+                cluster,
+                dumpCatalog(),
+                s.sql(),
+                s.superuserCredentials(),
+                s.binDir(),
+                s.spool(),
+                s.dumpTimeout(),
+                s.dumpKeep(),
                 s.clock()));
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);
@@ -218,6 +232,104 @@ public final class ClusterRunner {
         return id;
     }
 
+    /** The cluster's logical backups in the repository. */
+    public io.pgha.backup.dump.DumpCatalog dumpCatalog() {
+        return new io.pgha.backup.dump.DumpCatalog(
+                s.repository().store(), s.repository().codec(), cluster);
+    }
+
+    /** Starts an on-demand logical backup of every database: its id. */
+    public synchronized String requestDump() {
+        requireActive();
+        if (dumpRunning != null) {
+            throw new Refused(
+                    409, "logical backup " + dumpRunning + " of " + cluster + " is running; try again after it");
+        }
+        SourceChoice.Choice choice =
+                choice().orElseThrow(() -> new Refused(503, "cluster " + cluster + " has no running primary"));
+        return startDump(choice);
+    }
+
+    /**
+     * Restores {@code database} of logical backup {@code id} into the new database {@code into} on the
+     * primary, in the background: the restore's id (the outcome shows in the status API).
+     */
+    public synchronized String requestDumpRestore(io.pgha.backup.dump.DumpRecord record, String database, String into) {
+        requireActive();
+        SourceChoice.Choice choice =
+                choice().orElseThrow(() -> new Refused(503, "cluster " + cluster + " has no running primary"));
+        String restoreId = "dr-" + newId();
+        Map<String, Object> pending = new java.util.LinkedHashMap<>();
+        pending.put("id", restoreId);
+        pending.put("dump_id", record.id());
+        pending.put("database", database);
+        pending.put("into", into);
+        pending.put("state", "RUNNING");
+        lastDumpRestore = pending;
+        work.submit(() -> {
+            MDC.put("cluster", cluster);
+            Map<String, Object> done = new java.util.LinkedHashMap<>(pending);
+            try {
+                dumps.restore(
+                        record,
+                        database,
+                        into,
+                        Endpoint.of(choice.primary(), choice.primaryStatus().connUrl()));
+                done.put("state", "COMPLETE");
+            } catch (Exception e) {
+                done.put("state", "FAILED");
+                done.put("reason", e.getMessage());
+                LOG.warnf("restore of dump %s into %s failed: %s", record.id(), into, e.getMessage());
+            }
+            done.put("finished_at", s.clock().instant().toString());
+            lastDumpRestore = done;
+        });
+        return restoreId;
+    }
+
+    /** The last logical backup restore's outcome (null when none ran). */
+    public Map<String, Object> lastDumpRestore() {
+        return lastDumpRestore;
+    }
+
+    public String dumpRunning() {
+        return dumpRunning;
+    }
+
+    private Optional<SourceChoice.Choice> choice() {
+        ClusterSnapshot snap = s.store().read(cluster);
+        return SourceChoice.choose(members(snap), snap.leader().map(LeaderKey::member));
+    }
+
+    private String startDump(SourceChoice.Choice choice) {
+        String id = newId();
+        dumpRunning = id;
+        lastDumpAttempt = s.clock().instant();
+        work.submit(() -> {
+            MDC.put("cluster", cluster);
+            try {
+                dumps.run(id, choice);
+            } finally {
+                dumpRunning = null;
+            }
+        });
+        return id;
+    }
+
+    private void scheduleDump(ClusterSnapshot snap, Map<String, MemberStatus> members) {
+        if (s.dumpInterval().isEmpty()) {
+            return;
+        }
+        synchronized (this) {
+            Instant since = lastDumpAttempt != null ? lastDumpAttempt : activeSince;
+            if (dumpRunning == null
+                    && !s.clock().instant().isBefore(since.plus(s.dumpInterval().get()))) {
+                SourceChoice.choose(members, snap.leader().map(LeaderKey::member))
+                        .ifPresent(this::startDump);
+            }
+        }
+    }
+
     private void scheduleDrill() {
         if (s.drillInterval().isEmpty() || stats.lastComplete() == null) {
             return;
@@ -273,6 +385,7 @@ public final class ClusterRunner {
         heartbeat(primary);
         schedule(snap, members);
         scheduleDrill();
+        scheduleDump(snap, members);
     }
 
     /** Holds (or wins) the election key; false while another instance is active or the lease is invalid. */

@@ -83,6 +83,59 @@ class BaseBackupIT {
         String metrics = get(service, "/q/metrics").body();
         assertThat(metrics).contains("pgha_backup_drill_rto_seconds{cluster=\"demo\"}");
         assertThat(metrics).contains("pgha_backup_drill_success{cluster=\"demo\"} 1.0");
+
+        logicalBackupRestoresIntoANewDatabase(service, fx);
+    }
+
+    private static void logicalBackupRestoresIntoANewDatabase(QuarkusService s, BackupFixture fx) throws Exception {
+        HttpResponse<String> dump = post(s, API + "/dumps", "", TOKEN);
+        assertThat(dump.statusCode()).as(dump.body()).isEqualTo(202);
+        String id = JSON.readTree(dump.body()).path("id").asText();
+        AtomicReference<JsonNode> run = new AtomicReference<>();
+        Wait.until(Duration.ofSeconds(60), "logical backup " + id + " finished", () -> {
+            for (JsonNode r : JSON.readTree(get(s, API + "/dumps").body())) {
+                if (r.path("id").asText().equals(id)
+                        && !r.path("state").asText().equals("RUNNING")) {
+                    run.set(r);
+                    return true;
+                }
+            }
+            return false;
+        });
+        assertThat(run.get().path("state").asText()).as(run.get().toString()).isEqualTo("COMPLETE");
+        assertThat(run.get().path("databases").findValuesAsText("name")).contains("postgres");
+
+        assertError(
+                post(
+                        s,
+                        API + "/dumps/" + id + "/restore",
+                        "{\"database\": \"postgres\", \"into\": \"x; drop\"}",
+                        TOKEN),
+                400,
+                "into");
+        assertError(
+                post(s, API + "/dumps/" + id + "/restore", "{\"database\": \"nope\", \"into\": \"copy\"}", TOKEN),
+                404,
+                "no database nope");
+        HttpResponse<String> restore = post(
+                s,
+                API + "/dumps/" + id + "/restore",
+                "{\"database\": \"postgres\", \"into\": \"postgres_copy\"}",
+                TOKEN);
+        assertThat(restore.statusCode()).as(restore.body()).isEqualTo(202);
+        AtomicReference<JsonNode> outcome = new AtomicReference<>();
+        Wait.until(Duration.ofSeconds(60), "dump restore finished", () -> {
+            JsonNode last = JSON.readTree(get(s, API + "/status").body()).at("/logical_backups/last_restore");
+            outcome.set(last);
+            return !last.path("state").asText().equals("RUNNING") && !last.isMissingNode() && !last.isNull();
+        });
+        assertThat(outcome.get().path("state").asText())
+                .as(outcome.get().toString())
+                .isEqualTo("COMPLETE");
+        String copy =
+                "jdbc:postgresql://" + fx.primary.host() + ":" + fx.primary.port() + "/postgres_copy?user=postgres";
+        assertThat(((Number) io.pgha.local.PostgresNode.queryValue(copy, "SELECT count(*) FROM items")).longValue())
+                .isEqualTo(5000);
     }
 
     @Test
