@@ -235,4 +235,33 @@ public sealed interface BackupEvent extends PghaEvent {
             Require.present(occurredAt, "occurred_at");
         }
     }
+
+    /**
+     * A logical backup run finished: one {@code pg_dump -Fc} of every database, in the repository.
+     *
+     * @param dumpId the run's id
+     * @param member the member the databases were dumped from
+     * @param databases how many databases were dumped
+     * @param sizeBytes their total size before compression
+     */
+    record LogicalBackupCompleted(
+            String cluster, String dumpId, String member, int databases, long sizeBytes, Instant occurredAt)
+            implements BackupEvent {
+        public LogicalBackupCompleted {
+            Require.present(cluster, "cluster");
+            Require.present(dumpId, "dump_id");
+            Require.present(occurredAt, "occurred_at");
+        }
+    }
+
+    /** A logical backup run failed; {@code reason} says which database and why. */
+    record LogicalBackupFailed(String cluster, String dumpId, String reason, Instant occurredAt)
+            implements BackupEvent {
+        public LogicalBackupFailed {
+            Require.present(cluster, "cluster");
+            Require.present(dumpId, "dump_id");
+            Require.present(reason, "reason");
+            Require.present(occurredAt, "occurred_at");
+        }
+    }
 }

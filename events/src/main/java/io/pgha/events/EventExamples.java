@@ -7,6 +7,8 @@ import io.pgha.events.BackupEvent.BackupRemoved;
 import io.pgha.events.BackupEvent.BaseBackupCompleted;
 import io.pgha.events.BackupEvent.BaseBackupFailed;
 import io.pgha.events.BackupEvent.BaseBackupStarted;
+import io.pgha.events.BackupEvent.LogicalBackupCompleted;
+import io.pgha.events.BackupEvent.LogicalBackupFailed;
 import io.pgha.events.BackupEvent.RestoreCompleted;
 import io.pgha.events.BackupEvent.RestoreDrillCompleted;
 import io.pgha.events.BackupEvent.RestoreDrillFailed;
@@ -102,6 +104,9 @@ public final class EventExamples {
                         "20250501T101530Z",
                         "replay: the restored instance did not promote within 10m",
                         T),
+                new LogicalBackupCompleted("demo", "20250501T020000Z", "pg-1", 3, 52_428_800L, T),
+                new LogicalBackupFailed(
+                        "demo", "20250501T020000Z", "pg_dump of app failed (exit 1): permission denied", T),
                 new AlertFired(
                         "demo",
                         "ReplicationLagHigh",

@@ -56,6 +56,8 @@ class PublishedRecordsIT {
             Map.entry("io.pgha.restore-requested.v1", List.of("pgha.backup", "demo", "demo")),
             Map.entry("io.pgha.restore-drill-completed.v1", List.of("pgha.backup", "demo", "demo")),
             Map.entry("io.pgha.restore-drill-failed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.logical-backup-completed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.logical-backup-failed.v1", List.of("pgha.backup", "demo", "demo")),
             Map.entry("io.pgha.alert-fired.v1", List.of("pgha.alerts", "demo/ReplicationLagHigh", "demo/pg-2")),
             Map.entry("io.pgha.alert-resolved.v1", List.of("pgha.alerts", "demo/ReplicationLagHigh", "demo/pg-2")));
 

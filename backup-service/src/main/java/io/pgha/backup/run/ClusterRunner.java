@@ -135,6 +135,7 @@ public final class ClusterRunner {
                 s.spool(),
                 s.dumpTimeout(),
                 s.dumpKeep(),
+                s.events(),
                 s.clock()));
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);

@@ -40,6 +40,7 @@ final class LogicalDump {
             Path spool,
             Duration timeout,
             int keep,
+            java.util.function.Consumer<io.pgha.events.PghaEvent> events,
             Clock clock) {}
 
     private final Context ctx;
@@ -69,11 +70,22 @@ final class LogicalDump {
             record = record.with("COMPLETE", dumped, ctx.clock().instant(), null);
             ctx.catalog().save(record);
             LOG.infof("logical backup %s complete: %d databases from %s", id, dumped.size(), choice.source());
+            ctx.events()
+                    .accept(new io.pgha.events.BackupEvent.LogicalBackupCompleted(
+                            ctx.cluster(),
+                            id,
+                            choice.source(),
+                            dumped.size(),
+                            dumped.stream().mapToLong(DumpRecord.Database::size).sum(),
+                            ctx.clock().instant()));
             retention(id);
             return record;
         } catch (Exception e) {
             String reason = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             LOG.warnf("logical backup %s failed: %s", id, reason);
+            ctx.events()
+                    .accept(new io.pgha.events.BackupEvent.LogicalBackupFailed(
+                            ctx.cluster(), id, reason, ctx.clock().instant()));
             DumpRecord failed = record.with("FAILED", List.of(), ctx.clock().instant(), reason);
             try {
                 ctx.catalog().delete(id);

@@ -60,6 +60,7 @@ final class BackupFixture implements AutoCloseable {
         this.workspace = infra.workspace();
         this.etcd = infra.etcd(1).endpoints();
         this.kafka = infra.kafka().bootstrapServers();
+        io.pgha.local.KafkaBroker.createTopics(kafka, io.pgha.events.Topics.ALL);
         OsUser pgUser = OsUser.forPostgres();
         this.staging = pgUser.ownedDir(workspace.dirReachableBy(pgUser, "wal-staging"));
         this.primary = infra.postgres("pg-0");

@@ -41,7 +41,7 @@ class BaseBackupIT {
         BackupFixture fx = new BackupFixture(infra);
         fx.primary.execute("CREATE TABLE items (id int PRIMARY KEY, note text)");
         fx.primary.execute("INSERT INTO items SELECT g, 'row ' || g FROM generate_series(1, 5000) g");
-        QuarkusService service = fx.start("bs-0", Map.of());
+        QuarkusService service = fx.start("bs-0", Map.of("pgha.backup.retention.full-count", "1"));
         awaitActive(service, "bs-0");
 
         HttpResponse<String> anonymous = post(service, API + "/backups", "", null);
@@ -85,6 +85,47 @@ class BaseBackupIT {
         assertThat(metrics).contains("pgha_backup_drill_success{cluster=\"demo\"} 1.0");
 
         logicalBackupRestoresIntoANewDatabase(service, fx);
+
+        Wait.until(Duration.ofSeconds(30), "the backup events on pgha.backup", () -> {
+            List<String> types = new java.util.ArrayList<>();
+            for (var r : io.pgha.local.KafkaBroker.readToEnd(fx.kafka, "pgha.backup")) {
+                var header = r.headers().lastHeader("ce_type");
+                if (header != null) {
+                    types.add(new String(header.value(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+            }
+            return types.containsAll(List.of(
+                    "io.pgha.base-backup-started.v1",
+                    "io.pgha.base-backup-completed.v1",
+                    "io.pgha.wal-archive-progress.v1",
+                    "io.pgha.restore-requested.v1",
+                    "io.pgha.restore-drill-completed.v1",
+                    "io.pgha.logical-backup-completed.v1"));
+        });
+
+        retentionKeepsOnlyTheNewestBackupAndItsWal(service, fx, id);
+    }
+
+    /** With full-count 1, a second complete backup removes the first and the WAL before its own start. */
+    private static void retentionKeepsOnlyTheNewestBackupAndItsWal(QuarkusService s, BackupFixture fx, String first)
+            throws Exception {
+        fx.primary.execute("INSERT INTO items SELECT g, 'more ' || g FROM generate_series(5001, 6000) g");
+        fx.primary.execute("SELECT pg_switch_wal()");
+        HttpResponse<String> started = post(s, API + "/backups", "", TOKEN);
+        assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
+        String second = JSON.readTree(started.body()).path("id").asText();
+        awaitState(s, second, "COMPLETE", Duration.ofSeconds(120));
+        Wait.until(
+                Duration.ofSeconds(30),
+                "backup " + first + " removed by retention",
+                () -> fx.repository.catalog(CLUSTER).get(first).isEmpty());
+        WalName start = WalName.parse(
+                fx.repository.catalog(CLUSTER).get(second).orElseThrow().startWal());
+        assertThat(fx.archive.list())
+                .filteredOn(w -> w.kind() != WalName.Kind.HISTORY)
+                .isNotEmpty()
+                .allMatch(w -> w.segmentNumber() >= start.segmentNumber(), "no WAL before " + start);
+        assertThat(fx.archive.contains(start)).isTrue();
     }
 
     private static void logicalBackupRestoresIntoANewDatabase(QuarkusService s, BackupFixture fx) throws Exception {
