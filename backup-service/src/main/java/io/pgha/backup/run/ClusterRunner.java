@@ -1,19 +1,14 @@
 package io.pgha.backup.run;
 
-import io.pgha.backup.decide.ArchiveWatch;
 import io.pgha.backup.decide.BackupDue;
 import io.pgha.backup.decide.SourceChoice;
 import io.pgha.backup.run.RunnerState.State;
-import io.pgha.core.ArchiveStatus;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
-import io.pgha.events.BackupEvent;
-import io.pgha.events.Lsn;
 import io.pgha.repository.catalog.BackupRecord;
 import io.pgha.repository.catalog.BackupState;
-import io.pgha.repository.wal.WalName;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
@@ -59,10 +54,8 @@ public final class ClusterRunner {
     private final BaseBackup backup;
     private final Housekeeping housekeeping;
     private final RestoreDrill drill;
-    private final LogicalDump dumps;
-    private volatile String dumpRunning;
-    private Instant lastDumpAttempt;
-    private volatile Map<String, Object> lastDumpRestore;
+    private final DumpJobs dumpJobs;
+    private final PrimaryWatch watch;
     private volatile String drillRunning;
     private Instant lastDrillAttempt;
     private final Thread thread;
@@ -71,11 +64,6 @@ public final class ClusterRunner {
     private volatile ClusterSnapshot snapshot;
     private Instant activeSince;
     private Optional<Instant> lastFailedAttempt = Optional.empty();
-    private ArchiveStatus archivePublished;
-    private Instant archivePublishedAt;
-    private ArchiveStatus archiveSeen;
-    private Instant nextHeartbeat = Instant.EPOCH;
-    private Instant heartbeatWarned = Instant.EPOCH;
     private String lastIdGiven = "";
 
     ClusterRunner(String cluster, Services services) {
@@ -126,17 +114,8 @@ public final class ClusterRunner {
                 s.parallelism(),
                 s.events(),
                 s.clock()));
-        this.dumps = new LogicalDump(new LogicalDump.Context(
-                cluster,
-                dumpCatalog(),
-                s.sql(),
-                s.superuserCredentials(),
-                s.binDir(),
-                s.spool(),
-                s.dumpTimeout(),
-                s.dumpKeep(),
-                s.events(),
-                s.clock()));
+        this.dumpJobs = new DumpJobs(cluster, s, work, this::newId);
+        this.watch = new PrimaryWatch(cluster, s);
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);
         s.metrics().register(cluster, () -> stats);
@@ -235,100 +214,37 @@ public final class ClusterRunner {
 
     /** The cluster's logical backups in the repository. */
     public io.pgha.backup.dump.DumpCatalog dumpCatalog() {
-        return new io.pgha.backup.dump.DumpCatalog(
-                s.repository().store(), s.repository().codec(), cluster);
+        return dumpJobs.catalog();
     }
 
-    /** Starts an on-demand logical backup of every database: its id. */
+    /** Starts an on-demand logical backup of every database: its id; 409 while one runs. */
     public synchronized String requestDump() {
         requireActive();
-        if (dumpRunning != null) {
-            throw new Refused(
-                    409, "logical backup " + dumpRunning + " of " + cluster + " is running; try again after it");
-        }
-        SourceChoice.Choice choice =
-                choice().orElseThrow(() -> new Refused(503, "cluster " + cluster + " has no running primary"));
-        return startDump(choice);
+        return dumpJobs.request(primaryChoice());
     }
 
     /**
-     * Restores {@code database} of logical backup {@code id} into the new database {@code into} on the
-     * primary, in the background: the restore's id (the outcome shows in the status API).
+     * Restores {@code database} of logical backup {@code record} into the new database {@code into} on
+     * the primary, in the background: the restore's id (the outcome shows in the status API).
      */
     public synchronized String requestDumpRestore(io.pgha.backup.dump.DumpRecord record, String database, String into) {
         requireActive();
-        SourceChoice.Choice choice =
-                choice().orElseThrow(() -> new Refused(503, "cluster " + cluster + " has no running primary"));
-        String restoreId = "dr-" + newId();
-        Map<String, Object> pending = new java.util.LinkedHashMap<>();
-        pending.put("id", restoreId);
-        pending.put("dump_id", record.id());
-        pending.put("database", database);
-        pending.put("into", into);
-        pending.put("state", "RUNNING");
-        lastDumpRestore = pending;
-        work.submit(() -> {
-            MDC.put("cluster", cluster);
-            Map<String, Object> done = new java.util.LinkedHashMap<>(pending);
-            try {
-                dumps.restore(
-                        record,
-                        database,
-                        into,
-                        Endpoint.of(choice.primary(), choice.primaryStatus().connUrl()));
-                done.put("state", "COMPLETE");
-            } catch (Exception e) {
-                done.put("state", "FAILED");
-                done.put("reason", e.getMessage());
-                LOG.warnf("restore of dump %s into %s failed: %s", record.id(), into, e.getMessage());
-            }
-            done.put("finished_at", s.clock().instant().toString());
-            lastDumpRestore = done;
-        });
-        return restoreId;
+        return dumpJobs.restore(record, database, into, primaryChoice());
     }
 
     /** The last logical backup restore's outcome (null when none ran). */
     public Map<String, Object> lastDumpRestore() {
-        return lastDumpRestore;
+        return dumpJobs.lastRestore();
     }
 
     public String dumpRunning() {
-        return dumpRunning;
+        return dumpJobs.running();
     }
 
-    private Optional<SourceChoice.Choice> choice() {
+    private SourceChoice.Choice primaryChoice() {
         ClusterSnapshot snap = s.store().read(cluster);
-        return SourceChoice.choose(members(snap), snap.leader().map(LeaderKey::member));
-    }
-
-    private String startDump(SourceChoice.Choice choice) {
-        String id = newId();
-        dumpRunning = id;
-        lastDumpAttempt = s.clock().instant();
-        work.submit(() -> {
-            MDC.put("cluster", cluster);
-            try {
-                dumps.run(id, choice);
-            } finally {
-                dumpRunning = null;
-            }
-        });
-        return id;
-    }
-
-    private void scheduleDump(ClusterSnapshot snap, Map<String, MemberStatus> members) {
-        if (s.dumpInterval().isEmpty()) {
-            return;
-        }
-        synchronized (this) {
-            Instant since = lastDumpAttempt != null ? lastDumpAttempt : activeSince;
-            if (dumpRunning == null
-                    && !s.clock().instant().isBefore(since.plus(s.dumpInterval().get()))) {
-                SourceChoice.choose(members, snap.leader().map(LeaderKey::member))
-                        .ifPresent(this::startDump);
-            }
-        }
+        return SourceChoice.choose(members(snap), snap.leader().map(LeaderKey::member))
+                .orElseThrow(() -> new Refused(503, "cluster " + cluster + " has no running primary"));
     }
 
     private void scheduleDrill() {
@@ -382,11 +298,13 @@ public final class ClusterRunner {
         Map<String, MemberStatus> members = members(snap);
         Optional<Map.Entry<String, MemberStatus>> primary =
                 SourceChoice.primary(members, snap.leader().map(LeaderKey::member));
-        watchArchive(primary);
-        heartbeat(primary);
+        primary.ifPresent(p -> stats = stats.withArchive(p.getValue().archive(), p.getKey()));
+        watch.archive(primary);
+        watch.heartbeat(primary);
         schedule(snap, members);
         scheduleDrill();
-        scheduleDump(snap, members);
+        dumpJobs.schedule(
+                activeSince, () -> SourceChoice.choose(members, snap.leader().map(LeaderKey::member)));
     }
 
     /** Holds (or wins) the election key; false while another instance is active or the lease is invalid. */
@@ -473,86 +391,6 @@ public final class ClusterRunner {
         } finally {
             stats = stats.withRunning(null);
             MDC.remove("member");
-        }
-    }
-
-    private void watchArchive(Optional<Map.Entry<String, MemberStatus>> primary) {
-        if (primary.isEmpty()) {
-            return;
-        }
-        String member = primary.get().getKey();
-        MemberStatus status = primary.get().getValue();
-        ArchiveStatus current = status.archive();
-        stats = stats.withArchive(current, member);
-        Instant now = s.clock().instant();
-        ArchiveWatch.Decision decision = ArchiveWatch.decide(
-                archivePublished, archivePublishedAt, archiveSeen, current, now, s.archiveProgressInterval());
-        archiveSeen = current;
-        if (decision.progress()) {
-            archivePublished = current;
-            archivePublishedAt = now;
-            s.events()
-                    .accept(new BackupEvent.WalArchiveProgress(
-                            cluster,
-                            status.timeline() > 0 ? (int) status.timeline() : null,
-                            current.lastArchivedWal(),
-                            endOf(current.lastArchivedWal()),
-                            current.archivedCount(),
-                            current.failedCount(),
-                            current.lastFailedWal(),
-                            now));
-        }
-        if (decision.failure()) {
-            s.events()
-                    .accept(new BackupEvent.WalArchiveFailed(
-                            cluster,
-                            member,
-                            status.timeline() > 0 ? (int) status.timeline() : null,
-                            failureKind(current, status.timeline()),
-                            current.lastFailedWal(),
-                            failureReason(current),
-                            current.failedCount(),
-                            current.queued(),
-                            now));
-        }
-    }
-
-    static String failureKind(ArchiveStatus a, long timeline) {
-        if (a.repositoryTimeline() != null && timeline > 0 && a.repositoryTimeline() > timeline) {
-            return "timeline-ahead";
-        }
-        return a.conflict() != null ? "conflict" : "failure";
-    }
-
-    private static String failureReason(ArchiveStatus a) {
-        if (a.conflict() != null) {
-            return a.conflict();
-        }
-        return a.lastFailure() != null ? a.lastFailure() : "archiving failed (no reason published)";
-    }
-
-    private static Lsn endOf(String wal) {
-        if (wal == null || !WalName.isValid(wal)) {
-            return null;
-        }
-        WalName name = WalName.parse(wal);
-        return name.kind() == WalName.Kind.SEGMENT ? name.next().startLsn() : null;
-    }
-
-    private void heartbeat(Optional<Map.Entry<String, MemberStatus>> primary) {
-        Instant now = s.clock().instant();
-        if (s.heartbeatInterval().isZero() || primary.isEmpty() || now.isBefore(nextHeartbeat)) {
-            return;
-        }
-        nextHeartbeat = now.plus(s.heartbeatInterval());
-        String member = primary.get().getKey();
-        try {
-            s.sql().heartbeat(Endpoint.of(member, primary.get().getValue().connUrl()));
-        } catch (Exception e) {
-            if (now.isAfter(heartbeatWarned.plusSeconds(60))) {
-                heartbeatWarned = now;
-                LOG.warnf("cannot write the heartbeat row on %s: %s", member, e.getMessage());
-            }
         }
     }
 
