@@ -76,6 +76,7 @@ class BaseBackupIT {
             return last.path("id").asText().equals(drillId);
         });
         JsonNode last = result.get();
+        System.out.println("restore drill: " + last);
         assertThat(last.path("ok").asBoolean()).as(last.toString()).isTrue();
         assertThat(last.path("backup_id").asText()).isEqualTo(id);
         assertThat(last.path("rto_seconds").asDouble()).isPositive();
