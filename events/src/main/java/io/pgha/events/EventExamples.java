@@ -3,10 +3,17 @@ package io.pgha.events;
 import io.pgha.events.AlertEvent.AlertFired;
 import io.pgha.events.AlertEvent.AlertResolved;
 import io.pgha.events.AlertEvent.Severity;
+import io.pgha.events.BackupEvent.BackupRemoved;
 import io.pgha.events.BackupEvent.BaseBackupCompleted;
 import io.pgha.events.BackupEvent.BaseBackupFailed;
 import io.pgha.events.BackupEvent.BaseBackupStarted;
+import io.pgha.events.BackupEvent.LogicalBackupCompleted;
+import io.pgha.events.BackupEvent.LogicalBackupFailed;
 import io.pgha.events.BackupEvent.RestoreCompleted;
+import io.pgha.events.BackupEvent.RestoreDrillCompleted;
+import io.pgha.events.BackupEvent.RestoreDrillFailed;
+import io.pgha.events.BackupEvent.RestoreRequested;
+import io.pgha.events.BackupEvent.WalArchiveFailed;
 import io.pgha.events.BackupEvent.WalArchiveProgress;
 import io.pgha.events.ElectionEvent.CoordinatorElected;
 import io.pgha.events.ElectionEvent.Exclusion;
@@ -76,6 +83,30 @@ public final class EventExamples {
                         Lsn.parse("0/7A3F2C8"),
                         4,
                         T.plusSeconds(900)),
+                new WalArchiveFailed(
+                        "demo",
+                        "pg-0",
+                        3,
+                        "conflict",
+                        "000000030000000000000006",
+                        "000000030000000000000006 is already archived with different content",
+                        4,
+                        7,
+                        T),
+                new BackupRemoved("demo", "20250401T101530Z", "not among the newest 2 complete backups", T),
+                new RestoreRequested(
+                        "demo", "r-20250501T103000Z", null, "time 2025-05-01T10:20:00Z", "demo-restored", T),
+                new RestoreDrillCompleted(
+                        "demo", "d-20250501T110000Z", "20250501T101530Z", T.plusSeconds(1200), 14.5, 3.2, 240, T),
+                new RestoreDrillFailed(
+                        "demo",
+                        "d-20250501T110000Z",
+                        "20250501T101530Z",
+                        "replay: the restored instance did not promote within 10m",
+                        T),
+                new LogicalBackupCompleted("demo", "20250501T020000Z", "pg-1", 3, 52_428_800L, T),
+                new LogicalBackupFailed(
+                        "demo", "20250501T020000Z", "pg_dump of app failed (exit 1): permission denied", T),
                 new AlertFired(
                         "demo",
                         "ReplicationLagHigh",

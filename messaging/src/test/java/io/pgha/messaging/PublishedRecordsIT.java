@@ -51,6 +51,13 @@ class PublishedRecordsIT {
             Map.entry("io.pgha.base-backup-failed.v1", List.of("pgha.backup", "demo", "demo")),
             Map.entry("io.pgha.wal-archive-progress.v1", List.of("pgha.backup", "demo", "demo")),
             Map.entry("io.pgha.restore-completed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.wal-archive-failed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.backup-removed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.restore-requested.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.restore-drill-completed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.restore-drill-failed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.logical-backup-completed.v1", List.of("pgha.backup", "demo", "demo")),
+            Map.entry("io.pgha.logical-backup-failed.v1", List.of("pgha.backup", "demo", "demo")),
             Map.entry("io.pgha.alert-fired.v1", List.of("pgha.alerts", "demo/ReplicationLagHigh", "demo/pg-2")),
             Map.entry("io.pgha.alert-resolved.v1", List.of("pgha.alerts", "demo/ReplicationLagHigh", "demo/pg-2")));
 

@@ -1,0 +1,189 @@
+package io.pgha.backup.etcd;
+
+import static io.pgha.core.store.EtcdCalls.bytes;
+import static io.pgha.core.store.EtcdCalls.text;
+
+import io.etcd.jetcd.ByteSequence;
+import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdCalls;
+import io.pgha.core.store.EtcdClusterStore;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+
+/** {@link BackupStore} over jetcd; every key comes from {@link EtcdLayout}. */
+public final class EtcdBackupStore implements BackupStore {
+    private final Client client;
+    private final String namespace;
+    private final Duration timeout;
+
+    public EtcdBackupStore(List<String> endpoints, String namespace, Duration timeout) {
+        this.client = EtcdCalls.client(endpoints, timeout);
+        this.namespace = namespace;
+        this.timeout = timeout;
+    }
+
+    @Override
+    public EtcdLayout layout(String cluster) {
+        return new EtcdLayout(namespace, cluster);
+    }
+
+    @Override
+    public List<String> clusters() {
+        String prefix = namespace + "/";
+        var response = await(
+                "list the clusters under " + prefix,
+                client.getKVClient()
+                        .get(
+                                bytes(prefix),
+                                GetOption.builder()
+                                        .isPrefix(true)
+                                        .withKeysOnly(true)
+                                        .build()));
+        TreeSet<String> names = new TreeSet<>();
+        for (KeyValue kv : response.getKvs()) {
+            String rest = text(kv.getKey()).substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash <= 0) {
+                continue;
+            }
+            String key = rest.substring(slash + 1);
+            if (key.startsWith("members/") || key.equals("initialize")) {
+                names.add(rest.substring(0, slash));
+            }
+        }
+        return new ArrayList<>(names);
+    }
+
+    @Override
+    public ClusterSnapshot read(String cluster) {
+        return new EtcdClusterStore(client, layout(cluster), timeout).read();
+    }
+
+    @Override
+    public long grantLease(Duration ttl) {
+        return await("grant a lease", client.getLeaseClient().grant(ttl.toSeconds()))
+                .getID();
+    }
+
+    @Override
+    public long keepAliveOnce(long lease) {
+        return EtcdCalls.keepAliveOnce(client, lease, timeout);
+    }
+
+    @Override
+    public void revokeLease(long lease) {
+        await("revoke the election lease", client.getLeaseClient().revoke(lease));
+    }
+
+    @Override
+    public Optional<Long> campaign(String cluster, String me, long lease) {
+        ByteSequence key = bytes(layout(cluster).backup());
+        TxnResponse response = await(
+                "campaign for the backups of " + cluster,
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .Then(Op.put(
+                                key,
+                                bytes(me),
+                                PutOption.builder().withLeaseId(lease).build()))
+                        .Else(Op.get(key, GetOption.DEFAULT))
+                        .commit());
+        if (response.isSucceeded()) {
+            return Optional.of(response.getHeader().getRevision());
+        }
+        List<KeyValue> held = response.getGetResponses().isEmpty()
+                ? List.of()
+                : response.getGetResponses().get(0).getKvs();
+        if (!held.isEmpty() && held.get(0).getLease() == lease) {
+            return Optional.of(held.get(0).getCreateRevision());
+        }
+        return Optional.empty();
+    }
+
+    @Override
+    public Optional<String> activeOf(String cluster) {
+        return value(layout(cluster).backup());
+    }
+
+    @Override
+    public void resign(String cluster, long revision) {
+        ByteSequence key = bytes(layout(cluster).backup());
+        await(
+                "resign the backups of " + cluster,
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(revision)))
+                        .Then(Op.delete(key, DeleteOption.DEFAULT))
+                        .commit());
+    }
+
+    @Override
+    public boolean createRestoreRequest(String cluster, String json) {
+        ByteSequence key = bytes(layout(cluster).restoreRequest());
+        return await(
+                        "create " + layout(cluster).restoreRequest(),
+                        client.getKVClient()
+                                .txn()
+                                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                                .Then(Op.put(key, bytes(json), PutOption.DEFAULT))
+                                .commit())
+                .isSucceeded();
+    }
+
+    @Override
+    public Optional<String> restoreRequest(String cluster) {
+        return value(layout(cluster).restoreRequest());
+    }
+
+    @Override
+    public java.util.Map<String, String> restoreRequests() {
+        String prefix = namespace + "/";
+        var response = await(
+                "list the restore requests under " + prefix,
+                client.getKVClient()
+                        .get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
+        java.util.Map<String, String> requests = new java.util.TreeMap<>();
+        for (KeyValue kv : response.getKvs()) {
+            String rest = text(kv.getKey()).substring(prefix.length());
+            int slash = rest.indexOf('/');
+            if (slash > 0 && rest.substring(slash + 1).equals("restore/request")) {
+                requests.put(rest.substring(0, slash), text(kv.getValue()));
+            }
+        }
+        return requests;
+    }
+
+    @Override
+    public Optional<String> restoreStatus(String cluster) {
+        return value(layout(cluster).restoreStatus());
+    }
+
+    @Override
+    public void close() {
+        client.close();
+    }
+
+    private Optional<String> value(String key) {
+        var kvs = await("read " + key, client.getKVClient().get(bytes(key))).getKvs();
+        return kvs.isEmpty() ? Optional.empty() : Optional.of(text(kvs.get(0).getValue()));
+    }
+
+    private <T> T await(String what, CompletableFuture<T> future) {
+        return EtcdCalls.await(what, future, timeout);
+    }
+}
