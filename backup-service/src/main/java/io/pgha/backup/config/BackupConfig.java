@@ -1,5 +1,6 @@
 package io.pgha.backup.config;
 
+import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -21,7 +22,7 @@ public interface BackupConfig {
     String etcdNamespace();
 
     /** The backup repository (the same {@code pgha.repository.*} the node-agents archive WAL into). */
-    RepositorySettings repository();
+    RepositoryConfig repository();
 
     Backup backup();
 

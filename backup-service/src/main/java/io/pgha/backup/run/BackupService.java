@@ -74,7 +74,7 @@ public class BackupService {
                         "pgha.postgres.replication.password",
                         pg.replication().password(),
                         pg.replication().passwordFile()));
-        repository = Repository.open(config.repository().asRepositoryConfig()).orElseThrow();
+        repository = Repository.open(config.repository()).orElseThrow();
         prepareSpool(config.backup().spool());
         store = new EtcdBackupStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
         lease = new LeaseKeeper(store, config.backup().electionTtl());

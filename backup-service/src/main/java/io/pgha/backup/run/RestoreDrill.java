@@ -80,7 +80,7 @@ final class RestoreDrill {
             fetchWal(backup, pg.wal());
             pg.ownAndSignal();
             pg.start(Map.of(
-                    "recovery_target_time", pgTime(target),
+                    "recovery_target_time", io.pgha.repository.restore.RecoveryTarget.postgresTime(target),
                     "recovery_target_action", "pause",
                     "recovery_target_timeline", "latest"));
             pg.await("paused at " + target, "SELECT pg_get_wal_replay_pause_state()", "paused", ctx.replayTimeout());
@@ -221,16 +221,6 @@ final class RestoreDrill {
         String value = pg.query("SELECT to_char(max(at) AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"') FROM "
                 + PrimarySql.HEARTBEAT_TABLE);
         return value == null || value.isEmpty() ? Optional.empty() : Optional.of(Instant.parse(value));
-    }
-
-    /**
-     * {@code 2026-12-01 10:15:30.123+00}: recovery_target_time refuses zone abbreviations such as
-     * {@code Z} (PostgreSQL reads them only after timezone_abbreviations is set).
-     */
-    static String pgTime(Instant t) {
-        return java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'")
-                .withZone(java.time.ZoneOffset.UTC)
-                .format(t);
     }
 
     private Instant now() {

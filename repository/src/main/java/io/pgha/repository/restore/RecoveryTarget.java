@@ -111,7 +111,7 @@ public record RecoveryTarget(
         validated();
         Map<String, String> p = new LinkedHashMap<>();
         if (time != null) {
-            p.put("recovery_target_time", Instant.parse(time).toString());
+            p.put("recovery_target_time", postgresTime(Instant.parse(time)));
         } else if (lsn != null) {
             p.put("recovery_target_lsn", Lsn.parse(lsn).toString());
         } else if (xid != null) {
@@ -128,6 +128,19 @@ public record RecoveryTarget(
         p.put("recovery_target_action", "promote");
         return p;
     }
+
+    /**
+     * An instant as recovery_target_time accepts it, {@code 2026-12-01 10:15:30.123456+00}: PostgreSQL
+     * refuses zone abbreviations such as {@code Z} there (it reads them only after
+     * timezone_abbreviations is set) and keeps microseconds.
+     */
+    public static String postgresTime(Instant t) {
+        return POSTGRES_TIME.format(t);
+    }
+
+    private static final java.time.format.DateTimeFormatter POSTGRES_TIME =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss.SSSSSS'+00'", java.util.Locale.ROOT)
+                    .withZone(java.time.ZoneOffset.UTC);
 
     /** A short description for logs and events, e.g. {@code time 2026-12-01T10:15:30Z}. */
     public String describe() {

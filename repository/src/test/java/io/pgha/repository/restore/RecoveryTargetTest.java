@@ -16,12 +16,15 @@ class RecoveryTargetTest {
     void eachKindOfTargetGivesItsRecoveryParameters() throws Exception {
         assertThat(parse("{\"time\": \"2026-12-01T10:15:30Z\"}").parameters())
                 .containsExactly(
-                        entry("recovery_target_time", "2026-12-01T10:15:30Z"),
+                        entry("recovery_target_time", "2026-12-01 10:15:30.000000+00"),
                         entry("recovery_target_inclusive", "on"),
                         entry("recovery_target_timeline", "latest"),
                         entry("recovery_target_action", "promote"));
         assertThat(parse("{\"time\": \"2026-12-01T12:15:30+02:00\"}").parameters())
-                .containsEntry("recovery_target_time", "2026-12-01T10:15:30Z");
+                .containsEntry("recovery_target_time", "2026-12-01 10:15:30.000000+00");
+        assertThat(RecoveryTarget.postgresTime(java.time.Instant.parse("2026-12-01T18:09:51.756Z")))
+                .as("a numeric offset and microseconds: PostgreSQL refuses Z in recovery_target_time")
+                .isEqualTo("2026-12-01 18:09:51.756000+00");
         assertThat(parse("{\"lsn\": \"0/3000060\", \"inclusive\": false}").parameters())
                 .containsEntry("recovery_target_lsn", "0/3000060")
                 .containsEntry("recovery_target_inclusive", "off");
