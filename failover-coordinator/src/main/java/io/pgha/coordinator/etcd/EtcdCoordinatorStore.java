@@ -91,11 +91,23 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
         for (KeyValue kv : response.getKvs()) {
             String rest = text(kv.getKey()).substring(prefix.length());
             int slash = rest.indexOf('/');
-            if (slash > 0 && !rest.substring(slash + 1).equals(ELECTION_KEY)) {
+            if (slash > 0 && makesACluster(rest.substring(slash + 1))) {
                 names.add(rest.substring(0, slash));
             }
         }
         return new ArrayList<>(names);
+    }
+
+    /**
+     * Whether a key under a cluster's prefix shows that the cluster exists: not the election keys of
+     * coordinators or backup-services, a router's report, or a restore request that waits for the
+     * cluster's first agent.
+     */
+    static boolean makesACluster(String key) {
+        return !key.equals(ELECTION_KEY)
+                && !key.equals("backup")
+                && !key.startsWith("restore/")
+                && !key.startsWith("routers/");
     }
 
     /** A lease of {@code ttl} for this replica's election keys. */
