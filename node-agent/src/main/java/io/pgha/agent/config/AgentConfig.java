@@ -1,5 +1,6 @@
 package io.pgha.agent.config;
 
+import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -43,6 +44,94 @@ public interface AgentConfig {
 
     /** Optional scripts run (in the background) with arguments: action, role, cluster. */
     Callbacks callbacks();
+
+    /** The backup repository WAL is archived to and restored from ({@code type=none}: no archiving). */
+    RepositoryConfig repository();
+
+    /** How the agent archives and restores WAL when a repository is configured. */
+    Archive archive();
+
+    /** How a member without a data directory gets one. */
+    BootstrapMethod bootstrap();
+
+    /** WAL archiving through the agent (archive_command and restore_command call it with curl). */
+    interface Archive {
+        /** WAL files pushed at once ahead of PostgreSQL's serial archiver (1-32). */
+        @WithName("push-ahead")
+        @WithDefault("4")
+        int pushAhead();
+
+        /** Ready WAL files waiting to be pushed ahead at most; more are left to PostgreSQL's archiver (1-10000). */
+        @WithName("queue-size")
+        @WithDefault("64")
+        int queueSize();
+
+        /** WAL segments fetched ahead of recovery into the spool folder (0-64). */
+        @WithDefault("8")
+        int prefetch();
+
+        /** PostgreSQL's archive_timeout: a segment is switched (and archived) at least this often (0s: never, else at least 1s). */
+        @WithName("timeout")
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Seconds curl waits for the agent in archive_command and restore_command (5-3600). */
+        @WithName("command-timeout")
+        @WithDefault("300s")
+        Duration commandTimeout();
+
+        /** The curl PostgreSQL's archive_command and restore_command run (on PostgreSQL's PATH by default). */
+        @WithDefault("curl")
+        String curl();
+    }
+
+    /** Bootstrap settings. */
+    interface BootstrapMethod {
+        /** {@code initdb} (a new, empty cluster) or {@code repository} (point-in-time restore of a backup). */
+        @WithDefault("initdb")
+        String method();
+
+        /** Where a repository bootstrap restores from when no restore request is in etcd. */
+        @WithName("repository")
+        RestoreSource repository();
+    }
+
+    /** The restore a repository bootstrap performs when etcd holds no restore request. */
+    interface RestoreSource {
+        /** The cluster whose backups and WAL archive are restored. */
+        @WithName("source-cluster")
+        Optional<String> sourceCluster();
+
+        /** The backup to restore; absent: the newest complete backup that fits the target. */
+        @WithName("backup-id")
+        Optional<String> backupId();
+
+        /** The recovery target: one of time, lsn, xid, name, immediate, latest. */
+        Target target();
+    }
+
+    /** A recovery target given in properties. */
+    interface Target {
+        /** Recover up to this instant (ISO-8601, e.g. 2026-12-01T10:15:30Z). */
+        Optional<String> time();
+
+        /** Recover up to this LSN (e.g. 0/3000060). */
+        Optional<String> lsn();
+
+        /** Recover up to this transaction id. */
+        Optional<String> xid();
+
+        /** Recover up to this restore point (pg_create_restore_point). */
+        Optional<String> name();
+
+        /** Stop as soon as the backup is consistent. */
+        @WithDefault("false")
+        boolean immediate();
+
+        /** Replay the whole archive (the default when no other target is given). */
+        @WithDefault("false")
+        boolean latest();
+    }
 
     /** Callback scripts, as in Patroni. */
     interface Callbacks {

@@ -75,4 +75,14 @@ class ChecksTest {
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("empty");
     }
+
+    @Test
+    void theBootstrapMethodIsInitdbOrRepositoryAndRepositoryNeedsOne() {
+        assertThat(Checks.bootstrapFromRepository("initdb", false)).isFalse();
+        assertThat(Checks.bootstrapFromRepository("repository", true)).isTrue();
+        assertThatThrownBy(() -> Checks.bootstrapFromRepository("repository", false))
+                .hasMessageContaining("pgha.repository.type");
+        assertThatThrownBy(() -> Checks.bootstrapFromRepository("basebackup", true))
+                .hasMessageContaining("pgha.bootstrap.method");
+    }
 }
