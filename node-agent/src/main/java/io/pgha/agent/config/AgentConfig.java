@@ -1,6 +1,5 @@
 package io.pgha.agent.config;
 
-import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -46,7 +45,7 @@ public interface AgentConfig {
     Callbacks callbacks();
 
     /** The backup repository WAL is archived to and restored from ({@code type=none}: no archiving). */
-    RepositoryConfig repository();
+    RepositorySettings repository();
 
     /** How the agent archives and restores WAL when a repository is configured. */
     Archive archive();
