@@ -19,11 +19,17 @@ final class Bootstrap {
     private final AgentContext ctx;
     private final ActionExecutor executor;
     private final StatusPublisher publisher;
+    private final Optional<RepositoryBootstrap> fromRepository;
 
-    Bootstrap(AgentContext ctx, ActionExecutor executor, StatusPublisher publisher) {
+    Bootstrap(
+            AgentContext ctx,
+            ActionExecutor executor,
+            StatusPublisher publisher,
+            Optional<RepositoryBootstrap> fromRepository) {
         this.ctx = ctx;
         this.executor = executor;
         this.publisher = publisher;
+        this.fromRepository = fromRepository;
     }
 
     /** One bootstrap step; true once this member has a data directory (the role has left BOOTSTRAPPING). */
@@ -37,7 +43,9 @@ final class Bootstrap {
             if (!ctx.store.createInitialize("")) {
                 return false;
             }
-            LOG.info("won the initialize race: initdb");
+            LOG.infof(
+                    "won the initialize race: %s",
+                    fromRepository.isPresent() ? "restore from the repository" : "initdb");
             initializeCluster(snapshot);
             return true;
         }
@@ -84,17 +92,24 @@ final class Bootstrap {
         return true;
     }
 
-    /** initdb, start as primary, roles; then (outside the PostgreSQL lock) the etcd keys and the leader key. */
+    /**
+     * initdb (or a restore from the repository), start as primary, roles; then (outside the
+     * PostgreSQL lock) the etcd keys and the leader key.
+     */
     private void initializeCluster(ClusterSnapshot snapshot) {
         try {
             String systemIdentifier;
-            synchronized (ctx.pgLock) {
-                ctx.pg.initdb();
-                ctx.configurePg(false, Optional.empty());
-                ctx.startPg();
-                ctx.awaitAccepting(Duration.ofSeconds(120));
-                ctx.pg.createRoles();
-                systemIdentifier = ctx.pg.systemIdentifier();
+            if (fromRepository.isPresent()) {
+                systemIdentifier = fromRepository.get().restore();
+            } else {
+                synchronized (ctx.pgLock) {
+                    ctx.pg.initdb();
+                    ctx.configurePg(false, Optional.empty());
+                    ctx.startPg();
+                    ctx.awaitAccepting(Duration.ofSeconds(120));
+                    ctx.pg.createRoles();
+                    systemIdentifier = ctx.pg.systemIdentifier();
+                }
             }
             ctx.store.putInitialize(systemIdentifier);
             ctx.store.createConfig(ctx.dynamic);

@@ -15,6 +15,7 @@ import io.pgha.agent.pg.PgSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.ProcessRunner;
 import io.pgha.agent.pg.Upstream;
+import io.pgha.agent.restore.RestoreKeys;
 import io.pgha.agent.wal.ArchiveMetrics;
 import io.pgha.agent.wal.ArchiveSettings;
 import io.pgha.agent.wal.WalService;
@@ -139,7 +140,15 @@ public class NodeAgent {
         }
         register(layout, status);
         publisher = status;
-        loop = new AgentLoop(ctx, new Bootstrap(ctx, executor, publisher), executor, publisher, callbacks);
+        Optional<RepositoryBootstrap> restore = fromRepository
+                ? Optional.of(new RepositoryBootstrap(
+                        ctx,
+                        wal,
+                        extra,
+                        () -> new RestoreKeys(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration()),
+                        config.bootstrap().repository()))
+                : Optional.empty();
+        loop = new AgentLoop(ctx, new Bootstrap(ctx, executor, publisher, restore), executor, publisher, callbacks);
         registerMetrics();
 
         loopThread = new Thread(

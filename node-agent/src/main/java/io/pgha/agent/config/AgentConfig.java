@@ -107,6 +107,10 @@ public interface AgentConfig {
 
         /** The recovery target: one of time, lsn, xid, name, immediate, latest. */
         Target target();
+
+        /** How long the restore (download and recovery up to the target) may take before it is given up. */
+        @WithDefault("1h")
+        Duration timeout();
     }
 
     /** A recovery target given in properties. */
