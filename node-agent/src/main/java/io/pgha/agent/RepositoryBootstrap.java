@@ -4,6 +4,7 @@ import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.pg.ExtraSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.restore.BackupChoice;
+import io.pgha.agent.restore.RecoveryParameters;
 import io.pgha.agent.restore.RestoreKeys;
 import io.pgha.agent.restore.RestoreRequest;
 import io.pgha.agent.restore.RestoreStatus;
@@ -136,7 +137,7 @@ final class RepositoryBootstrap {
 
     /** recovery.signal, the source's restore_command and the target in pgha.conf; then start. */
     private void startRecovery(RestoreRequest request) {
-        Map<String, String> recovery = new LinkedHashMap<>(request.target().parameters());
+        Map<String, String> recovery = new LinkedHashMap<>(RecoveryParameters.of(request.target()));
         recovery.put("restore_command", wal.restoreCommandFrom(request.sourceCluster()));
         extra.recovery(recovery);
         try {
@@ -157,8 +158,8 @@ final class RepositoryBootstrap {
             if (!ctx.pg.running()) {
                 throw new IllegalStateException("PostgreSQL stopped while recovering to "
                         + request.target().describe()
-                        + " (see postgresql.log): the target may lie beyond the end of " + request.sourceCluster()
-                        + "'s WAL archive, or a WAL file is missing");
+                        + " (see postgresql.log): the target may lie beyond the end of the WAL archive of "
+                        + request.sourceCluster() + ", a WAL file may be missing, or a setting is refused");
             }
             PgState state = ctx.pg.probe();
             if (state.accepting() && !state.inRecovery()) {
