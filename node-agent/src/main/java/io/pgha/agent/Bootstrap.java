@@ -20,16 +20,19 @@ final class Bootstrap {
     private final ActionExecutor executor;
     private final StatusPublisher publisher;
     private final Optional<RepositoryBootstrap> fromRepository;
+    private final Optional<ReplicaFromRepository> replicaFromRepository;
 
     Bootstrap(
             AgentContext ctx,
             ActionExecutor executor,
             StatusPublisher publisher,
-            Optional<RepositoryBootstrap> fromRepository) {
+            Optional<RepositoryBootstrap> fromRepository,
+            Optional<ReplicaFromRepository> replicaFromRepository) {
         this.ctx = ctx;
         this.executor = executor;
         this.publisher = publisher;
         this.fromRepository = fromRepository;
+        this.replicaFromRepository = replicaFromRepository;
     }
 
     /** One bootstrap step; true once this member has a data directory (the role has left BOOTSTRAPPING). */
@@ -57,7 +60,7 @@ final class Bootstrap {
         }
         Upstream up =
                 Upstream.fromConnUrl(leader.get().name(), leader.get().status().connUrl());
-        return cloneFrom(up);
+        return cloneFrom(up, snapshot.initialize().orElse(""));
     }
 
     private void joinExisting() {
@@ -69,7 +72,7 @@ final class Bootstrap {
         ctx.role.transition(Role.BOOTSTRAPPING, Role.STANDBY);
     }
 
-    private boolean cloneFrom(Upstream up) {
+    private boolean cloneFrom(Upstream up, String systemIdentifier) {
         if (!ctx.mayRetry(AgentContext.CLONE)) {
             publisher.updateView(null, PgState.stopped());
             return false;
@@ -77,7 +80,9 @@ final class Bootstrap {
         LOG.infof("cloning from the leader %s", up.member());
         synchronized (ctx.pgLock) {
             try {
-                ctx.reclone(up);
+                if (!restoredFromRepository(up, systemIdentifier)) {
+                    ctx.reclone(up);
+                }
             } catch (RuntimeException e) {
                 ctx.pg.wipe();
                 ctx.failed(AgentContext.CLONE, e);
@@ -90,6 +95,15 @@ final class Bootstrap {
             ctx.role.transition(Role.BOOTSTRAPPING, Role.STANDBY);
         }
         return true;
+    }
+
+    /** With replica-method=repository: the own slot on the leader, then the newest backup as the data directory. */
+    private boolean restoredFromRepository(Upstream up, String systemIdentifier) {
+        if (replicaFromRepository.isEmpty()) {
+            return false;
+        }
+        ctx.ensureOwnSlotOn(up);
+        return replicaFromRepository.get().restore(systemIdentifier);
     }
 
     /**

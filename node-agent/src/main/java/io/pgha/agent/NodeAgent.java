@@ -88,6 +88,8 @@ public class NodeAgent {
         Optional<Repository> repository = Repository.open(RepositorySettings.toConfig(config.repository()));
         boolean fromRepository =
                 Checks.bootstrapFromRepository(config.bootstrap().method(), repository.isPresent());
+        boolean replicasFromRepository =
+                Checks.replicasFromRepository(config.bootstrap().replicaMethod(), repository.isPresent());
         LocalPostgres pg = new LocalPostgres(postgresSettings(bootstrapConfig), new ProcessRunner(), extra);
         repository.ifPresent(r -> wal = new WalService(
                 config.cluster(),
@@ -148,7 +150,10 @@ public class NodeAgent {
                         () -> new RestoreKeys(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration()),
                         config.bootstrap().repository()))
                 : Optional.empty();
-        loop = new AgentLoop(ctx, new Bootstrap(ctx, executor, publisher, restore), executor, publisher, callbacks);
+        Optional<ReplicaFromRepository> replicas =
+                replicasFromRepository ? Optional.of(new ReplicaFromRepository(ctx, wal)) : Optional.empty();
+        loop = new AgentLoop(
+                ctx, new Bootstrap(ctx, executor, publisher, restore, replicas), executor, publisher, callbacks);
         registerMetrics();
 
         loopThread = new Thread(

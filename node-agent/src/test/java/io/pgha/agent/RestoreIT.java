@@ -51,10 +51,16 @@ class RestoreIT {
     static final TestWatcher postgresLogs = AgentNodes.postgresLogsOnFailure(() -> started);
 
     private static final String RESTORED = "restored";
+    private static final String REPLICAS = "replicas";
+    private static EtcdCluster etcd;
+
+    @org.junit.jupiter.api.BeforeAll
+    static void startEtcd() {
+        etcd = infra.etcd(1);
+    }
 
     @Test
     void aNewClusterRestoredToTimeTHasExactlyTheRowsCommittedBeforeT() throws Exception {
-        EtcdCluster etcd = infra.etcd(1);
         Path repo = infra.workspace().dir("backups").resolve("repo");
         Map<String, String> repository = AgentNodes.posixRepository(repo);
         try (EtcdClusterStore store = AgentNodes.store(etcd.endpoints());
@@ -140,6 +146,41 @@ class RestoreIT {
                 // the source is untouched: still all its rows
                 assertThat(source.query("SELECT count(*) FROM pitr")).isEqualTo(2000L);
             }
+        }
+    }
+
+    @Test
+    void aNewReplicaStartsFromTheNewestBackupAndCatchesUpFromTheArchiveAndTheLeader() throws Exception {
+        Path repo = infra.workspace().dir("backups-replica").resolve("repo");
+        Map<String, String> repository = new LinkedHashMap<>(AgentNodes.posixRepository(repo));
+        repository.put("pgha.cluster", REPLICAS);
+        try (EtcdClusterStore store =
+                EtcdClusterStore.connect(etcd.endpoints(), EtcdLayout.of(REPLICAS), Duration.ofSeconds(5))) {
+            Node primary = AgentNodes.start(infra, "p0", etcd.endpoints(), null, repository);
+            started.add(primary);
+            AgentNodes.awaitHealthy(List.of(primary), store, Duration.ofSeconds(60));
+            primary.execute("CREATE TABLE rows (id int PRIMARY KEY)");
+            primary.execute("INSERT INTO rows SELECT generate_series(1, 1000)");
+            BackupRecord backup =
+                    TestBackups.take(primary, repo, REPLICAS, infra.workspace().dir("scratch-replica"));
+            primary.execute("INSERT INTO rows SELECT generate_series(1001, 3000)");
+            primary.query("SELECT pg_switch_wal()");
+            primary.execute("INSERT INTO rows SELECT generate_series(3001, 3500)"); // not archived yet: streamed
+
+            Map<String, String> properties = new LinkedHashMap<>(repository);
+            properties.put("pgha.bootstrap.replica-method", "repository");
+            Node replica = AgentNodes.start(infra, "p1", etcd.endpoints(), null, properties);
+            started.add(replica);
+            Node leader = AgentNodes.awaitHealthy(List.of(primary, replica), store, Duration.ofSeconds(90));
+            assertThat(leader).isSameAs(primary);
+            Wait.until(Duration.ofSeconds(30), "every row on the replica", () -> Long.valueOf(3500)
+                    .equals(replica.query("SELECT count(*) FROM rows")));
+            primary.execute("INSERT INTO rows VALUES (-1)");
+            Wait.until(Duration.ofSeconds(30), "a new row streamed to the replica", () -> Long.valueOf(3501)
+                    .equals(replica.query("SELECT count(*) FROM rows")));
+            assertThat(java.nio.file.Files.readString(replica.agent().process().log()))
+                    .contains("restored backup " + backup.id() + " as this replica's data directory")
+                    .doesNotContain("pg_basebackup --dbname");
         }
     }
 

@@ -88,10 +88,21 @@ final class TestBackups {
         PosixBlobStore store = new PosixBlobStore(repo);
         ObjectCodec codec = new ObjectCodec(Compression.ZSTD, Optional.empty());
         WalArchive archive = new WalArchive(store, codec, cluster);
-        Wait.until(
-                Duration.ofSeconds(60),
-                "the backup's last WAL segment " + stopWal + " archived",
-                () -> archive.contains(stopWal));
+        try {
+            Wait.until(
+                    Duration.ofSeconds(60),
+                    "the backup's last WAL segment " + stopWal + " archived",
+                    () -> archive.contains(stopWal));
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(
+                    e.getMessage() + "; pg_stat_archiver: "
+                            + primary.query(
+                                    "SELECT row(archived_count, last_archived_wal, failed_count, last_failed_wal)::text"
+                                            + " FROM pg_stat_archiver")
+                            + "; archive_command: " + primary.query("SHOW archive_command") + "; archived: "
+                            + archive.list() + "; in " + repo + ": " + listing(repo),
+                    e);
+        }
         Catalog catalog = new Catalog(store, cluster);
         BackupFiles.Content content = new BackupFiles(store, codec, catalog, 4).upload(id, dir);
         BackupRecord record = BackupRecord.running(id, cluster, "test", primary.name(), started)
@@ -112,6 +123,13 @@ final class TestBackups {
         catalog.save(record);
         ownedLikeRoot(repo);
         return record;
+    }
+
+    private static List<String> listing(Path repo) throws IOException {
+        try (Stream<Path> walk = Files.walk(repo)) {
+            return walk.map(p -> repo.relativize(p) + (Files.isDirectory(p) ? "/" : ""))
+                    .toList();
+        }
     }
 
     /** What the test wrote into the repository (as root) is handed to the owner of the repository's folder. */

@@ -90,6 +90,15 @@ public interface AgentConfig {
         @WithDefault("initdb")
         String method();
 
+        /**
+         * How a new replica gets its data: {@code basebackup} (pg_basebackup from the leader) or
+         * {@code repository} (the newest complete backup of this cluster, then the WAL archive and
+         * streaming; pg_basebackup when there is no usable backup).
+         */
+        @WithName("replica-method")
+        @WithDefault("basebackup")
+        String replicaMethod();
+
         /** Where a repository bootstrap restores from when no restore request is in etcd. */
         @WithName("repository")
         RestoreSource repository();

@@ -54,4 +54,21 @@ public final class Checks {
         }
         return true;
     }
+
+    /** {@code pgha.bootstrap.replica-method}: {@code basebackup} or {@code repository} (then a repository is required). */
+    public static boolean replicasFromRepository(String method, boolean repositoryConfigured) {
+        String m = method == null ? "" : method.strip();
+        if (m.equals("basebackup")) {
+            return false;
+        }
+        if (!m.equals("repository")) {
+            throw new IllegalArgumentException("invalid setting pgha.bootstrap.replica-method='"
+                    + m.replaceAll("\\p{Cntrl}", "?") + "': use basebackup or repository");
+        }
+        if (!repositoryConfigured) {
+            throw new IllegalArgumentException("pgha.bootstrap.replica-method=repository needs a backup repository:"
+                    + " set pgha.repository.type (posix or s3) and its settings");
+        }
+        return true;
+    }
 }

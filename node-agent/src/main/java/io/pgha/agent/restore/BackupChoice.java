@@ -64,4 +64,16 @@ public final class BackupChoice {
         Instant stop = b.stoppedAt() != null ? b.stoppedAt() : b.completedAt();
         return stop != null ? stop : Instant.EPOCH;
     }
+
+    /**
+     * The backup a new replica starts from: the newest COMPLETE backup of this cluster's data (same
+     * system identifier, when it is known); empty when there is none (then pg_basebackup).
+     */
+    public static Optional<BackupRecord> forReplica(List<BackupRecord> backups, String systemIdentifier) {
+        boolean known = systemIdentifier != null && !systemIdentifier.isBlank();
+        return backups.stream()
+                .filter(b -> b.state() == BackupState.COMPLETE)
+                .filter(b -> !known || systemIdentifier.equals(b.systemIdentifier()))
+                .max(Comparator.comparing(BackupChoice::stopped).thenComparing(BackupRecord::id));
+    }
 }

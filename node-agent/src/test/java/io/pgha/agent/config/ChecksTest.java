@@ -85,4 +85,14 @@ class ChecksTest {
         assertThatThrownBy(() -> Checks.bootstrapFromRepository("basebackup", true))
                 .hasMessageContaining("pgha.bootstrap.method");
     }
+
+    @Test
+    void theReplicaMethodIsBasebackupOrRepositoryAndRepositoryNeedsOne() {
+        assertThat(Checks.replicasFromRepository("basebackup", false)).isFalse();
+        assertThat(Checks.replicasFromRepository("repository", true)).isTrue();
+        assertThatThrownBy(() -> Checks.replicasFromRepository("repository", false))
+                .hasMessageContaining("pgha.repository.type");
+        assertThatThrownBy(() -> Checks.replicasFromRepository("rsync", true))
+                .hasMessageContaining("pgha.bootstrap.replica-method");
+    }
 }

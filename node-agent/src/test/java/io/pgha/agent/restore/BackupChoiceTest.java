@@ -80,4 +80,14 @@ class BackupChoiceTest {
         assertThatThrownBy(() -> BackupChoice.choose(CATALOG, "nope", RecoveryTarget.latestTarget()))
                 .hasMessageContaining("no backup nope");
     }
+
+    @Test
+    void aReplicaStartsFromTheNewestCompleteBackupOfItsOwnClusterData() {
+        assertThat(BackupChoice.forReplica(CATALOG, "7000000000000000001").map(BackupRecord::id))
+                .contains("b5");
+        assertThat(BackupChoice.forReplica(CATALOG, "").map(BackupRecord::id)).contains("b5");
+        assertThat(BackupChoice.forReplica(CATALOG, "7999999999999999999")).isEmpty();
+        assertThat(BackupChoice.forReplica(List.of(CATALOG.get(2), CATALOG.get(3)), null))
+                .isEmpty();
+    }
 }
