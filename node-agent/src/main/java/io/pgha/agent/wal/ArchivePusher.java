@@ -68,6 +68,9 @@ public final class ArchivePusher implements AutoCloseable {
     private final Map<String, CompletableFuture<Outcome>> inFlight = new ConcurrentHashMap<>();
     private final Set<String> pushedAhead = ConcurrentHashMap.newKeySet();
     private final AtomicLong lastTimelineCheckMillis = new AtomicLong(Long.MIN_VALUE / 2);
+    /** The highest timeline of a segment or history file this member pushed (a .partial of an older one does not count). */
+    private final java.util.concurrent.atomic.AtomicInteger ownTimeline =
+            new java.util.concurrent.atomic.AtomicInteger();
 
     /**
      * @param logContext sets the logging context (cluster, member) on the pusher's threads
@@ -101,8 +104,11 @@ public final class ArchivePusher implements AutoCloseable {
             outcome = push(name);
         }
         if (outcome.result() == Result.ARCHIVED || outcome.result() == Result.ALREADY_ARCHIVED) {
+            if (name.kind() == WalName.Kind.SEGMENT || name.kind() == WalName.Kind.HISTORY) {
+                ownTimeline.accumulateAndGet(name.timeline(), Math::max);
+            }
             pushReadyAhead(name);
-            checkTimelineSoon(name);
+            checkTimelineSoon();
         }
         return outcome;
     }
@@ -207,7 +213,11 @@ public final class ArchivePusher implements AutoCloseable {
     }
 
     /** At most every 30 s, in the background: does the repository hold a timeline above this one? */
-    private void checkTimelineSoon(WalName pushed) {
+    private void checkTimelineSoon() {
+        int mine = ownTimeline.get();
+        if (mine == 0) {
+            return;
+        }
         long now = clock.millis();
         long last = lastTimelineCheckMillis.get();
         if (now - last < TIMELINE_CHECK_EVERY.toMillis() || !lastTimelineCheckMillis.compareAndSet(last, now)) {
@@ -217,7 +227,7 @@ public final class ArchivePusher implements AutoCloseable {
             timelineChecks.execute(() -> {
                 try {
                     archive.highestTimeline()
-                            .ifPresent(highest -> stats.repositoryTimeline(highest, pushed.timeline()));
+                            .ifPresent(highest -> stats.repositoryTimeline(highest, ownTimeline.get()));
                 } catch (IOException | RuntimeException e) {
                     LOG.debugf("cannot read the archive's timelines: %s", e.getMessage());
                 }

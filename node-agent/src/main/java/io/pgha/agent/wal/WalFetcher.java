@@ -90,8 +90,8 @@ public final class WalFetcher implements AutoCloseable {
             }
         }
         boolean found = Files.isRegularFile(file) || archives.apply(cluster).fetch(name, file);
-        if (name.kind() == WalName.Kind.SEGMENT) {
-            prefetchAfter(cluster, name, dir);
+        if (found && name.kind() == WalName.Kind.SEGMENT) {
+            prefetchAfter(cluster, name, dir); // not past the archive's end: recovery asks again and again there
         }
         return found ? Optional.of(file) : Optional.empty();
     }

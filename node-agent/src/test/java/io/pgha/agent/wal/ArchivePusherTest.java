@@ -130,4 +130,26 @@ class ArchivePusherTest {
                     .isEqualTo(ArchivePusher.Result.MISSING);
         }
     }
+
+    @Test
+    void aRepositoryTimelineAboveTheMembersIsAConflictButAnOlderPartialIsNot() throws Exception {
+        Path data = dataDir();
+        WalArchive archive = archive(tmp.resolve("repo"));
+        Path history = tmp.resolve("history");
+        Files.writeString(history, "2\t0/5000000\tno recovery target specified\n");
+        archive.push(WalName.parse("00000003.history"), history);
+        ready(data, "000000020000000000000004.partial", 1);
+        ready(data, "000000020000000000000005", 2);
+        try (ArchivePusher pusher = new ArchivePusher(archive, data, SETTINGS, Clock.systemUTC(), () -> {})) {
+            pusher.archive(WalName.parse("000000020000000000000004.partial"));
+            assertThat(pusher.status().conflict()).isNull(); // a .partial of an older timeline says nothing
+            pusher.archive(WalName.parse("000000020000000000000005"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pusher.status().conflict() == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(pusher.status().conflict()).contains("timeline 3, higher than this member's 2");
+            assertThat(pusher.status().repositoryTimeline()).isEqualTo(3);
+        }
+    }
 }
