@@ -53,7 +53,7 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * endpoints (archive_command is curl to the agent): segments reach the repository, a conflicting
  * object is refused with 409 and kept, an unavailable repository makes pushes fail loudly while WAL
  * stays in pg_wal and everything archives once it is back, and after a switchover the new primary
- * archives its timeline with no change of configuration.
+ * archives its timeline with no change of configuration, as after a failover from a frozen primary.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ArchiveIT {
@@ -246,6 +246,59 @@ class ArchiveIT {
         awaitArchived(timeline, from, to);
         Wait.until(Duration.ofSeconds(10), "the new primary's archive status", () -> {
             ArchiveStatus a = archiveOf(primary);
+            return a != null && a.archivedCount() > 0 && a.conflict() == null;
+        });
+    }
+
+    @Test
+    @Order(5)
+    void afterAFailoverFromAFrozenPrimaryTheNewPrimaryArchivesItsTimeline() throws Exception {
+        Node old = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Node next = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
+        int oldTimeline = ((Number) old.query("SELECT timeline_id FROM pg_control_checkpoint()")).intValue();
+        old.agent().process().signal(io.pgha.local.Signal.STOP); // its PostgreSQL keeps running
+        try {
+            EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+            long lease = store.read().member(next.name()).orElseThrow().lease();
+            try (Client client = Client.builder()
+                    .endpoints(etcd.endpoints().toArray(String[]::new))
+                    .build()) {
+                assertThat(client.getKVClient()
+                                .txn()
+                                .If(new Cmp(bytes(layout.leader()), Cmp.Op.EQUAL, CmpTarget.value(bytes(old.name()))))
+                                .Then(Op.put(
+                                        bytes(layout.leader()),
+                                        bytes(next.name()),
+                                        PutOption.builder().withLeaseId(lease).build()))
+                                .commit()
+                                .get(10, TimeUnit.SECONDS)
+                                .isSucceeded())
+                        .isTrue();
+            }
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    next.name() + " promoted",
+                    () -> Boolean.FALSE.equals(next.query("SELECT pg_is_in_recovery()")));
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    next.name() + " on a new timeline",
+                    () -> ((Number) next.query("SELECT timeline_id FROM pg_control_checkpoint()")).intValue()
+                            > oldTimeline);
+            int timeline = ((Number) next.query("SELECT timeline_id FROM pg_control_checkpoint()")).intValue();
+            Lsn from = lsn(next.query("SELECT pg_current_wal_lsn()::text"));
+            next.execute("INSERT INTO t SELECT g, 'after the failover' FROM generate_series(1, 1000) g");
+            Lsn to = switchWal(next);
+            Wait.until(
+                    ARCHIVED,
+                    "the history file of timeline " + timeline,
+                    () -> archive.contains(WalName.historyOf(timeline)));
+            awaitArchived(timeline, from, to);
+        } finally {
+            old.agent().process().signal(io.pgha.local.Signal.CONT);
+        }
+        assertThat(AgentNodes.awaitHealthy(nodes, store, HEALTHY)).isSameAs(next);
+        Wait.until(Duration.ofSeconds(10), "the new primary's archive status without a conflict", () -> {
+            ArchiveStatus a = archiveOf(next);
             return a != null && a.archivedCount() > 0 && a.conflict() == null;
         });
     }
