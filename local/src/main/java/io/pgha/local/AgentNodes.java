@@ -217,13 +217,31 @@ public final class AgentNodes {
         };
     }
 
+    /**
+     * The properties that make an agent archive WAL to, and restore from, a posix repository in {@code
+     * repo} (created, owned by the user PostgreSQL and the agents run as).
+     */
+    public static Map<String, String> posixRepository(Path repo) {
+        Path dir = OsUser.forPostgres().ownedDir(repo);
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pgha.repository.type", "posix");
+        p.put("pgha.repository.path", dir.toString());
+        return p;
+    }
+
     /** Starts the named agents at the same time. */
     public static List<Node> startAll(LocalInfra infra, List<String> names, List<String> etcd) throws Exception {
+        return startAll(infra, names, etcd, Map.of());
+    }
+
+    /** Starts the named agents at the same time, each with the {@code extra} properties. */
+    public static List<Node> startAll(
+            LocalInfra infra, List<String> names, List<String> etcd, Map<String, String> extra) throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(names.size());
         try {
             List<Future<Node>> futures = new ArrayList<>();
             for (String name : names) {
-                futures.add(pool.submit(() -> start(infra, name, etcd, null, Map.of())));
+                futures.add(pool.submit(() -> start(infra, name, etcd, null, extra)));
             }
             List<Node> nodes = new ArrayList<>();
             for (Future<Node> f : futures) {

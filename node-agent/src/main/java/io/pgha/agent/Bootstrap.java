@@ -19,11 +19,20 @@ final class Bootstrap {
     private final AgentContext ctx;
     private final ActionExecutor executor;
     private final StatusPublisher publisher;
+    private final Optional<RepositoryBootstrap> fromRepository;
+    private final Optional<ReplicaFromRepository> replicaFromRepository;
 
-    Bootstrap(AgentContext ctx, ActionExecutor executor, StatusPublisher publisher) {
+    Bootstrap(
+            AgentContext ctx,
+            ActionExecutor executor,
+            StatusPublisher publisher,
+            Optional<RepositoryBootstrap> fromRepository,
+            Optional<ReplicaFromRepository> replicaFromRepository) {
         this.ctx = ctx;
         this.executor = executor;
         this.publisher = publisher;
+        this.fromRepository = fromRepository;
+        this.replicaFromRepository = replicaFromRepository;
     }
 
     /** One bootstrap step; true once this member has a data directory (the role has left BOOTSTRAPPING). */
@@ -37,7 +46,9 @@ final class Bootstrap {
             if (!ctx.store.createInitialize("")) {
                 return false;
             }
-            LOG.info("won the initialize race: initdb");
+            LOG.infof(
+                    "won the initialize race: %s",
+                    fromRepository.isPresent() ? "restore from the repository" : "initdb");
             initializeCluster(snapshot);
             return true;
         }
@@ -49,7 +60,7 @@ final class Bootstrap {
         }
         Upstream up =
                 Upstream.fromConnUrl(leader.get().name(), leader.get().status().connUrl());
-        return cloneFrom(up);
+        return cloneFrom(up, snapshot.initialize().orElse(""));
     }
 
     private void joinExisting() {
@@ -61,7 +72,7 @@ final class Bootstrap {
         ctx.role.transition(Role.BOOTSTRAPPING, Role.STANDBY);
     }
 
-    private boolean cloneFrom(Upstream up) {
+    private boolean cloneFrom(Upstream up, String systemIdentifier) {
         if (!ctx.mayRetry(AgentContext.CLONE)) {
             publisher.updateView(null, PgState.stopped());
             return false;
@@ -69,7 +80,9 @@ final class Bootstrap {
         LOG.infof("cloning from the leader %s", up.member());
         synchronized (ctx.pgLock) {
             try {
-                ctx.reclone(up);
+                if (!restoredFromRepository(up, systemIdentifier)) {
+                    ctx.reclone(up);
+                }
             } catch (RuntimeException e) {
                 ctx.pg.wipe();
                 ctx.failed(AgentContext.CLONE, e);
@@ -84,17 +97,33 @@ final class Bootstrap {
         return true;
     }
 
-    /** initdb, start as primary, roles; then (outside the PostgreSQL lock) the etcd keys and the leader key. */
+    /** With replica-method=repository: the own slot on the leader, then the newest backup as the data directory. */
+    private boolean restoredFromRepository(Upstream up, String systemIdentifier) {
+        if (replicaFromRepository.isEmpty()) {
+            return false;
+        }
+        ctx.ensureOwnSlotOn(up);
+        return replicaFromRepository.get().restore(systemIdentifier);
+    }
+
+    /**
+     * initdb (or a restore from the repository), start as primary, roles; then (outside the
+     * PostgreSQL lock) the etcd keys and the leader key.
+     */
     private void initializeCluster(ClusterSnapshot snapshot) {
         try {
             String systemIdentifier;
-            synchronized (ctx.pgLock) {
-                ctx.pg.initdb();
-                ctx.configurePg(false, Optional.empty());
-                ctx.startPg();
-                ctx.awaitAccepting(Duration.ofSeconds(120));
-                ctx.pg.createRoles();
-                systemIdentifier = ctx.pg.systemIdentifier();
+            if (fromRepository.isPresent()) {
+                systemIdentifier = fromRepository.get().restore();
+            } else {
+                synchronized (ctx.pgLock) {
+                    ctx.pg.initdb();
+                    ctx.configurePg(false, Optional.empty());
+                    ctx.startPg();
+                    ctx.awaitAccepting(Duration.ofSeconds(120));
+                    ctx.pg.createRoles();
+                    systemIdentifier = ctx.pg.systemIdentifier();
+                }
             }
             ctx.store.putInitialize(systemIdentifier);
             ctx.store.createConfig(ctx.dynamic);

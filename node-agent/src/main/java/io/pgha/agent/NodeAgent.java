@@ -5,14 +5,20 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.agent.api.AgentView;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Checks;
+import io.pgha.agent.config.RepositorySettings;
 import io.pgha.agent.config.Secrets;
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.MonotonicClock;
+import io.pgha.agent.pg.ExtraSettings;
 import io.pgha.agent.pg.LocalPostgres;
 import io.pgha.agent.pg.PgSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.ProcessRunner;
 import io.pgha.agent.pg.Upstream;
+import io.pgha.agent.restore.RestoreKeys;
+import io.pgha.agent.wal.ArchiveMetrics;
+import io.pgha.agent.wal.ArchiveSettings;
+import io.pgha.agent.wal.WalService;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.MemberStatus;
@@ -21,6 +27,7 @@ import io.pgha.core.store.ClusterStore;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.StoreException;
+import io.pgha.repository.Repository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -66,6 +73,7 @@ public class NodeAgent {
     private StatusPublisher publisher;
     private AgentLoop loop;
     private Thread loopThread;
+    private volatile WalService wal;
 
     void onStart(@Observes StartupEvent event) {
         me = EtcdLayout.requireName("member", config.name());
@@ -75,7 +83,23 @@ public class NodeAgent {
         Duration safetyMargin = config.fencing().safetyMargin();
         new Fencing(bootstrapConfig.ttlDuration(), safetyMargin); // fails at start when the margin does not fit
         callbacks = new Callbacks(config.callbacks(), config.cluster());
-        LocalPostgres pg = new LocalPostgres(postgresSettings(bootstrapConfig), new ProcessRunner());
+        ExtraSettings extra = new ExtraSettings();
+        ArchiveSettings archiveSettings = Checks.archive(config.archive());
+        Optional<Repository> repository = Repository.open(RepositorySettings.toConfig(config.repository()));
+        boolean fromRepository =
+                Checks.bootstrapFromRepository(config.bootstrap().method(), repository.isPresent());
+        boolean replicasFromRepository =
+                Checks.replicasFromRepository(config.bootstrap().replicaMethod(), repository.isPresent());
+        LocalPostgres pg = new LocalPostgres(postgresSettings(bootstrapConfig), new ProcessRunner(), extra);
+        repository.ifPresent(r -> wal = new WalService(
+                config.cluster(),
+                r,
+                archiveSettings,
+                config.postgres().dataDir().toAbsolutePath(),
+                httpHost,
+                httpPort,
+                extra,
+                this::mdc));
         String pgHost = config.postgres().connectHost().orElse(config.postgres().listenHost());
         String connUrl = "postgres://" + pgHost + ":" + config.postgres().port() + "/postgres";
         String apiUrl = "http://" + config.restapi().connectHost().orElse(httpHost) + ":" + httpPort + "/patroni";
@@ -112,9 +136,24 @@ public class NodeAgent {
                 new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(100));
         executor = new ActionExecutor(ctx, handover);
         StatusPublisher status = new StatusPublisher(ctx, config.cluster(), connUrl, apiUrl, tags, VERSION);
+        if (wal != null) {
+            status.archive(wal.pusher()::status);
+            LOG.infof("archiving WAL to %s through this agent", wal.repository().describe());
+        }
         register(layout, status);
         publisher = status;
-        loop = new AgentLoop(ctx, new Bootstrap(ctx, executor, publisher), executor, publisher, callbacks);
+        Optional<RepositoryBootstrap> restore = fromRepository
+                ? Optional.of(new RepositoryBootstrap(
+                        ctx,
+                        wal,
+                        extra,
+                        () -> new RestoreKeys(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration()),
+                        config.bootstrap().repository()))
+                : Optional.empty();
+        Optional<ReplicaFromRepository> replicas =
+                replicasFromRepository ? Optional.of(new ReplicaFromRepository(ctx, wal)) : Optional.empty();
+        loop = new AgentLoop(
+                ctx, new Bootstrap(ctx, executor, publisher, restore, replicas), executor, publisher, callbacks);
         registerMetrics();
 
         loopThread = new Thread(
@@ -190,6 +229,9 @@ public class NodeAgent {
         if (callbacks != null) {
             callbacks.close();
         }
+        if (wal != null) {
+            wal.close();
+        }
         LOG.info("stopped");
     }
 
@@ -197,6 +239,11 @@ public class NodeAgent {
     public AgentView view() {
         StatusPublisher p = publisher;
         return p == null ? null : p.view();
+    }
+
+    /** The WAL archiving service, when a repository is configured. */
+    public Optional<WalService> wal() {
+        return Optional.ofNullable(wal);
     }
 
     /** Seconds since the last successful lease renewal was sent. */
@@ -346,6 +393,9 @@ public class NodeAgent {
         Gauge.builder("pgha_lease_renewal_age_seconds", this, NodeAgent::secondsSinceRenewal)
                 .description("seconds since the last successful lease renewal was sent")
                 .register(registry);
+        if (wal != null) {
+            ArchiveMetrics.register(registry, wal.pusher());
+        }
     }
 
     private void mdc() {

@@ -28,6 +28,8 @@ final class StatusPublisher {
     private volatile AgentView view;
     private volatile long dcsLastSeenMillis = System.currentTimeMillis();
     private volatile long lastLoopNanos;
+    /** The WAL archiver's state, when the agent archives (a repository is configured). */
+    private volatile java.util.function.Supplier<io.pgha.core.ArchiveStatus> archive = () -> null;
 
     StatusPublisher(
             AgentContext ctx, String cluster, String connUrl, String apiUrl, Map<String, Object> tags, String version) {
@@ -58,6 +60,11 @@ final class StatusPublisher {
 
     String apiUrl() {
         return apiUrl;
+    }
+
+    /** Publishes the archiver's state in the member key from now on. */
+    void archive(java.util.function.Supplier<io.pgha.core.ArchiveStatus> status) {
+        archive = status;
     }
 
     /** etcd answered now. */
@@ -115,7 +122,18 @@ final class StatusPublisher {
                 version,
                 ctx.lastError()
                         .map(e -> new MemberStatus.LastError(e.action(), e.reason(), e.permanent(), e.failures()))
-                        .orElse(null));
+                        .orElse(null),
+                archiveStatus(state));
+    }
+
+    /** The archiver's state on a primary, or on a member that has archived or failed to since it started. */
+    private io.pgha.core.ArchiveStatus archiveStatus(PgState state) {
+        io.pgha.core.ArchiveStatus status = archive.get();
+        if (status == null) {
+            return null;
+        }
+        boolean active = status.archivedCount() > 0 || status.failedCount() > 0;
+        return state.isPrimary() || active ? status : null;
     }
 
     /** A new view from {@code snapshot} (null: etcd was not read, keep what the last one said) and {@code state}. */

@@ -62,6 +62,10 @@ final class ClusterStatus {
                     .map(MemberEntry::status)
                     .map(MemberStatus::lastError)
                     .ifPresent(e -> row.put("last_error", e)); // a clone or rewind its agent keeps retrying
+            snapshot.member(m.name())
+                    .map(MemberEntry::status)
+                    .map(MemberStatus::archive)
+                    .ifPresent(a -> row.put("archive", a)); // its WAL archiver: last archived, failures, conflict
             members.add(row);
         }
         body.put("members", members);

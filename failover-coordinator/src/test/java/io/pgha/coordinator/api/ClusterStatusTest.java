@@ -139,4 +139,53 @@ class ClusterStatusTest {
         MemberStatus back = io.pgha.core.Json.read(io.pgha.core.Json.write(failing), MemberStatus.class, "pg-1");
         assertThat(back.lastError()).isEqualTo(failing.lastError());
     }
+
+    @Test
+    void eachMembersArchiveStatusIsShown() {
+        io.pgha.core.ArchiveStatus archive = new io.pgha.core.ArchiveStatus(
+                "000000020000000000000007",
+                "2026-12-01T10:00:00Z",
+                "000000020000000000000008",
+                "2026-12-01T10:01:00Z",
+                "repository unavailable",
+                12,
+                3,
+                2,
+                "000000020000000000000008 is already archived with different content",
+                2);
+        MemberStatus primary = new MemberStatus(
+                "postgres://127.0.0.1:5432/postgres",
+                "http://127.0.0.1:8008/patroni",
+                MemberStatus.Role.PRIMARY,
+                "running",
+                2,
+                null,
+                null,
+                null,
+                Map.of(),
+                null,
+                "0.1",
+                null,
+                archive);
+        ClusterSnapshot snapshot = snapshot(
+                Map.of(
+                        "pg-0", new MemberEntry("pg-0", primary, 7),
+                        "pg-1", new MemberEntry("pg-1", running("replica", 5433), 8)),
+                null,
+                null,
+                null,
+                null);
+        Map<String, Object> body = ClusterStatus.of("c", snapshot, Optional.empty());
+        String json = io.pgha.core.Json.write(body);
+        assertThat(json)
+                .contains("\"last_archived_wal\":\"000000020000000000000007\"")
+                .contains("\"failed_count\":3")
+                .contains("\"conflict\":\"000000020000000000000008 is already archived");
+        List<?> members = (List<?>) body.get("members");
+        assertThat(members).hasSize(2);
+        long withArchive = members.stream()
+                .filter(m -> ((Map<?, ?>) m).containsKey("archive"))
+                .count();
+        assertThat(withArchive).isEqualTo(1);
+    }
 }

@@ -61,7 +61,8 @@ public class PatroniApi {
                                 + ctx.request().method() + " "
                                 + shown(ctx.request().path())
                                 + ": the agent serves Patroni's health checks (GET /primary, /replica, /health, ...), GET /patroni,"
-                                + " GET /metrics and POST /restart, /reload, /reinitialize"));
+                                + " GET /metrics, POST /restart, /reload, /reinitialize, and (for PostgreSQL's"
+                                + " archive and restore commands) POST /wal/archive/{name}, GET /wal/restore/{name}"));
     }
 
     private void check(String path, RoutingContext ctx) {
@@ -87,7 +88,9 @@ public class PatroniApi {
             ctx.response().end();
             return;
         }
-        ctx.response().putHeader("Content-Type", "application/json").end(Json.write(PatroniStatus.of(view)));
+        Map<String, Object> body = PatroniStatus.of(view);
+        agent.wal().ifPresent(wal -> body.put("archive", wal.pusher().status()));
+        ctx.response().putHeader("Content-Type", "application/json").end(Json.write(body));
     }
 
     private void post(Router router, String path, Runnable action) {

@@ -44,6 +44,107 @@ public interface AgentConfig {
     /** Optional scripts run (in the background) with arguments: action, role, cluster. */
     Callbacks callbacks();
 
+    /** The backup repository WAL is archived to and restored from ({@code type=none}: no archiving). */
+    RepositorySettings repository();
+
+    /** How the agent archives and restores WAL when a repository is configured. */
+    Archive archive();
+
+    /** How a member without a data directory gets one. */
+    BootstrapMethod bootstrap();
+
+    /** WAL archiving through the agent (archive_command and restore_command call it with curl). */
+    interface Archive {
+        /** WAL files pushed at once ahead of PostgreSQL's serial archiver (1-32). */
+        @WithName("push-ahead")
+        @WithDefault("4")
+        int pushAhead();
+
+        /** Ready WAL files waiting to be pushed ahead at most; more are left to PostgreSQL's archiver (1-10000). */
+        @WithName("queue-size")
+        @WithDefault("64")
+        int queueSize();
+
+        /** WAL segments fetched ahead of recovery into the spool folder (0-64). */
+        @WithDefault("8")
+        int prefetch();
+
+        /** PostgreSQL's archive_timeout: a segment is switched (and archived) at least this often (0s: never, else at least 1s). */
+        @WithName("timeout")
+        @WithDefault("60s")
+        Duration timeout();
+
+        /** Seconds curl waits for the agent in archive_command and restore_command (5-3600). */
+        @WithName("command-timeout")
+        @WithDefault("300s")
+        Duration commandTimeout();
+
+        /** The curl PostgreSQL's archive_command and restore_command run (on PostgreSQL's PATH by default). */
+        @WithDefault("curl")
+        String curl();
+    }
+
+    /** Bootstrap settings. */
+    interface BootstrapMethod {
+        /** {@code initdb} (a new, empty cluster) or {@code repository} (point-in-time restore of a backup). */
+        @WithDefault("initdb")
+        String method();
+
+        /**
+         * How a new replica gets its data: {@code basebackup} (pg_basebackup from the leader) or
+         * {@code repository} (the newest complete backup of this cluster, then the WAL archive and
+         * streaming; pg_basebackup when there is no usable backup).
+         */
+        @WithName("replica-method")
+        @WithDefault("basebackup")
+        String replicaMethod();
+
+        /** Where a repository bootstrap restores from when no restore request is in etcd. */
+        @WithName("repository")
+        RestoreSource repository();
+    }
+
+    /** The restore a repository bootstrap performs when etcd holds no restore request. */
+    interface RestoreSource {
+        /** The cluster whose backups and WAL archive are restored. */
+        @WithName("source-cluster")
+        Optional<String> sourceCluster();
+
+        /** The backup to restore; absent: the newest complete backup that fits the target. */
+        @WithName("backup-id")
+        Optional<String> backupId();
+
+        /** The recovery target: one of time, lsn, xid, name, immediate, latest. */
+        Target target();
+
+        /** How long the restore (download and recovery up to the target) may take before it is given up. */
+        @WithDefault("1h")
+        Duration timeout();
+    }
+
+    /** A recovery target given in properties. */
+    interface Target {
+        /** Recover up to this instant (ISO-8601, e.g. 2026-12-01T10:15:30Z). */
+        Optional<String> time();
+
+        /** Recover up to this LSN (e.g. 0/3000060). */
+        Optional<String> lsn();
+
+        /** Recover up to this transaction id. */
+        Optional<String> xid();
+
+        /** Recover up to this restore point (pg_create_restore_point). */
+        Optional<String> name();
+
+        /** Stop as soon as the backup is consistent. */
+        @WithDefault("false")
+        boolean immediate();
+
+        /** Replay the whole archive (the default when no other target is given). */
+        @WithDefault("false")
+        boolean latest();
+    }
+
     /** Callback scripts, as in Patroni. */
     interface Callbacks {
         /** Run after PostgreSQL was started. */

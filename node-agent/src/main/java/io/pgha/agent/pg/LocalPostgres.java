@@ -35,10 +35,15 @@ public final class LocalPostgres implements PostgresControl {
      * when a parameter, role name or allowed-cidr cannot be written safely into PostgreSQL's files.
      */
     public LocalPostgres(PgSettings settings, ProcessRunner runner) {
+        this(settings, runner, new ExtraSettings());
+    }
+
+    /** Like the other, with settings other parts of the agent add to pgha.conf (the archiver's). */
+    public LocalPostgres(PgSettings settings, ProcessRunner runner, ExtraSettings extra) {
         this.s = settings;
         this.runner = runner;
         this.sql = new PgSql(settings);
-        this.files = new PgFiles(settings);
+        this.files = new PgFiles(settings, extra);
         PgConfigFiles.conf("", settings.parameters());
         files.hba();
         // a password with a newline would be cut short in initdb's password file and in pgpass

@@ -20,9 +20,11 @@ final class PgFiles {
     static final String CONF = "pgha.conf";
 
     private final PgSettings s;
+    private final ExtraSettings extra;
 
-    PgFiles(PgSettings settings) {
+    PgFiles(PgSettings settings, ExtraSettings extra) {
         this.s = settings;
+        this.extra = extra;
     }
 
     Path nodeDir() {
@@ -63,6 +65,7 @@ final class PgFiles {
             conf.put("password_encryption", "scram-sha-256");
         }
         conf.putAll(s.parameters());
+        conf.putAll(extra.all());
         // a standby ignores it; written anyway so that it is in force from the moment of promotion
         conf.put("synchronous_standby_names", synchronousStandbyNames);
         if (standby && upstream.isPresent()) {

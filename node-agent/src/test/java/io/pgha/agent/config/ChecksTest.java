@@ -75,4 +75,24 @@ class ChecksTest {
                 .hasMessageContaining(file.toString())
                 .hasMessageContaining("empty");
     }
+
+    @Test
+    void theBootstrapMethodIsInitdbOrRepositoryAndRepositoryNeedsOne() {
+        assertThat(Checks.bootstrapFromRepository("initdb", false)).isFalse();
+        assertThat(Checks.bootstrapFromRepository("repository", true)).isTrue();
+        assertThatThrownBy(() -> Checks.bootstrapFromRepository("repository", false))
+                .hasMessageContaining("pgha.repository.type");
+        assertThatThrownBy(() -> Checks.bootstrapFromRepository("basebackup", true))
+                .hasMessageContaining("pgha.bootstrap.method");
+    }
+
+    @Test
+    void theReplicaMethodIsBasebackupOrRepositoryAndRepositoryNeedsOne() {
+        assertThat(Checks.replicasFromRepository("basebackup", false)).isFalse();
+        assertThat(Checks.replicasFromRepository("repository", true)).isTrue();
+        assertThatThrownBy(() -> Checks.replicasFromRepository("repository", false))
+                .hasMessageContaining("pgha.repository.type");
+        assertThatThrownBy(() -> Checks.replicasFromRepository("rsync", true))
+                .hasMessageContaining("pgha.bootstrap.replica-method");
+    }
 }

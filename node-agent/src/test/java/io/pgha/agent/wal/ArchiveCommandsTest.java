@@ -1,0 +1,64 @@
+package io.pgha.agent.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class ArchiveCommandsTest {
+    private static final ArchiveSettings SETTINGS =
+            ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), "curl");
+
+    @Test
+    void archiveAndRestoreCommandsCallTheAgentOnLoopbackWithTheHeaderFile() {
+        Map<String, String> p =
+                ArchiveCommands.parameters(SETTINGS, Path.of("/var/lib/pgha/node 1/wal-auth.header"), "0.0.0.0", 8008);
+        assertThat(p.get("archive_mode")).isEqualTo("on");
+        assertThat(p.get("archive_timeout")).isEqualTo("60s");
+        assertThat(p.get("archive_command"))
+                .isEqualTo("curl -fsS --max-time 300 -o /dev/null -X POST -H @'/var/lib/pgha/node 1/wal-auth.header'"
+                        + " http://127.0.0.1:8008/wal/archive/%f");
+        assertThat(p.get("restore_command"))
+                .isEqualTo("curl -fsS --max-time 300 -H @'/var/lib/pgha/node 1/wal-auth.header' -o %p"
+                        + " http://127.0.0.1:8008/wal/restore/%f");
+    }
+
+    @Test
+    void aRestoreFromAnotherClusterNamesItAndTheAgentsOwnAddressIsUsed() {
+        assertThat(ArchiveCommands.restoreCommand(
+                        SETTINGS, Path.of("/n/wal-auth.header"), "10.0.0.5", 8010, Optional.of("source-1")))
+                .endsWith(" http://10.0.0.5:8010/wal/restore/%f?cluster=source-1");
+        assertThat(ArchiveCommands.base("::", 8008)).isEqualTo("http://[::1]:8008");
+        assertThatThrownBy(() -> ArchiveCommands.restoreCommand(
+                        SETTINGS, Path.of("/n/h"), "127.0.0.1", 8008, Optional.of("x;rm -rf /")))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void pathsAndHostsThatCouldBreakTheShellCommandAreRefused() {
+        assertThatThrownBy(() -> ArchiveCommands.parameters(SETTINGS, Path.of("/a'b/h"), "127.0.0.1", 8008))
+                .hasMessageContaining("pgha.postgres.data-dir");
+        assertThatThrownBy(() -> ArchiveCommands.parameters(SETTINGS, Path.of("/a/%f/h"), "127.0.0.1", 8008))
+                .hasMessageContaining("pgha.postgres.data-dir");
+        assertThatThrownBy(() -> ArchiveCommands.parameters(SETTINGS, Path.of("/a/h"), "host;id", 8008))
+                .hasMessageContaining("quarkus.http.host");
+    }
+
+    @Test
+    void badArchiveSettingsNameTheirProperty() {
+        assertThatThrownBy(() -> ArchiveSettings.checked(0, 0, 99, Duration.ofMillis(10), Duration.ZERO, "-x"))
+                .hasMessageContaining("pgha.archive.push-ahead")
+                .hasMessageContaining("pgha.archive.queue-size")
+                .hasMessageContaining("pgha.archive.prefetch")
+                .hasMessageContaining("pgha.archive.timeout")
+                .hasMessageContaining("pgha.archive.command-timeout")
+                .hasMessageContaining("pgha.archive.curl");
+        assertThat(ArchiveSettings.checked(1, 1, 0, Duration.ZERO, Duration.ofSeconds(5), "/usr/bin/curl")
+                        .prefetch())
+                .isZero();
+    }
+}

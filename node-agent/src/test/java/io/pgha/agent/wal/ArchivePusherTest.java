@@ -1,0 +1,155 @@
+package io.pgha.agent.wal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.core.ArchiveStatus;
+import io.pgha.repository.codec.Compression;
+import io.pgha.repository.codec.ObjectCodec;
+import io.pgha.repository.store.PosixBlobStore;
+import io.pgha.repository.wal.WalArchive;
+import io.pgha.repository.wal.WalName;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The pusher against a posix repository in a temporary folder and a fake pg_wal. */
+class ArchivePusherTest {
+    private static final ArchiveSettings SETTINGS =
+            ArchiveSettings.checked(2, 4, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), "curl");
+
+    @TempDir
+    Path tmp;
+
+    private WalArchive archive(Path repo) throws Exception {
+        return new WalArchive(new PosixBlobStore(repo), new ObjectCodec(Compression.LZ4, Optional.empty()), "c1");
+    }
+
+    private Path dataDir() throws Exception {
+        Path data = tmp.resolve("data");
+        Files.createDirectories(data.resolve("pg_wal/archive_status"));
+        return data;
+    }
+
+    private static void ready(Path data, String name, int seed) throws Exception {
+        byte[] bytes = new byte[64 * 1024];
+        new Random(seed).nextBytes(bytes);
+        Files.write(data.resolve("pg_wal").resolve(name), bytes);
+        Files.writeString(data.resolve("pg_wal/archive_status").resolve(name + ".ready"), "");
+    }
+
+    private static void done(Path data, String name) throws Exception {
+        Path status = data.resolve("pg_wal/archive_status");
+        Files.move(status.resolve(name + ".ready"), status.resolve(name + ".done"));
+    }
+
+    @Test
+    void pushesTheFileAndTheOtherReadyOnesAheadThenConfirmsThemAtOnce() throws Exception {
+        Path data = dataDir();
+        WalArchive archive = archive(tmp.resolve("repo"));
+        for (int i = 1; i <= 5; i++) {
+            ready(data, "00000001000000000000000" + i, i);
+        }
+        try (ArchivePusher pusher = new ArchivePusher(archive, data, SETTINGS, Clock.systemUTC(), () -> {})) {
+            ArchivePusher.Outcome first = pusher.archive(WalName.parse("000000010000000000000001"));
+            assertThat(first.result()).isEqualTo(ArchivePusher.Result.ARCHIVED);
+            // the others were queued ahead (2 at once, 4 queued): all are archived without another request
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pusher.status().archivedCount() < 5 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(archive.list()).hasSize(5);
+            done(data, "000000010000000000000001"); // what PostgreSQL does after a success
+            ArchivePusher.Outcome second = pusher.archive(WalName.parse("000000010000000000000002"));
+            assertThat(second.result()).isEqualTo(ArchivePusher.Result.ALREADY_ARCHIVED);
+            ArchiveStatus status = pusher.status();
+            assertThat(status.archivedCount()).isEqualTo(5);
+            assertThat(status.failedCount()).isZero();
+            assertThat(status.queued()).isEqualTo(4); // 02 to 05 are still .ready: PostgreSQL has not got to them
+        }
+    }
+
+    @Test
+    void differentContentUnderAnArchivedNameIsAConflictAndNothingIsOverwritten() throws Exception {
+        Path data = dataDir();
+        Path repo = tmp.resolve("repo");
+        WalArchive archive = archive(repo);
+        WalName name = WalName.parse("000000020000000000000007");
+        ready(data, name.name(), 1);
+        Path other = tmp.resolve("other");
+        Files.copy(data.resolve("pg_wal").resolve(name.name()), other);
+        ready(data, name.name(), 2); // now pg_wal has different content
+        archive.push(name, other);
+        byte[] before = Files.readAllBytes(repo.resolve(archive.key(name)));
+        try (ArchivePusher pusher = new ArchivePusher(archive, data, SETTINGS, Clock.systemUTC(), () -> {})) {
+            ArchivePusher.Outcome outcome = pusher.archive(name);
+            assertThat(outcome.result()).isEqualTo(ArchivePusher.Result.CONFLICT);
+            assertThat(outcome.result().httpStatus).isEqualTo(409);
+            assertThat(pusher.status().conflict()).contains("different content");
+            assertThat(pusher.status().lastFailedWal()).isEqualTo(name.name());
+            assertThat(pusher.status().failedCount()).isEqualTo(1);
+        }
+        assertThat(Files.readAllBytes(repo.resolve(archive.key(name)))).isEqualTo(before);
+    }
+
+    @Test
+    void anUnwritableRepositoryFailsWith503AndEverythingArchivesOnceItIsBack() throws Exception {
+        Path data = dataDir();
+        Path repo = tmp.resolve("repo");
+        WalArchive archive = archive(repo);
+        ready(data, "000000010000000000000001", 1);
+        ready(data, "000000010000000000000002", 2);
+        Path blocker = repo.resolve("c1");
+        Files.writeString(blocker, "a file where the cluster's folder must be");
+        try (ArchivePusher pusher = new ArchivePusher(archive, data, SETTINGS, Clock.systemUTC(), () -> {})) {
+            ArchivePusher.Outcome failed = pusher.archive(WalName.parse("000000010000000000000001"));
+            assertThat(failed.result()).isEqualTo(ArchivePusher.Result.FAILED);
+            assertThat(failed.result().httpStatus).isEqualTo(503);
+            assertThat(pusher.status().failedCount()).isEqualTo(1);
+            assertThat(pusher.status().lastFailure()).contains("000000010000000000000001");
+            Files.delete(blocker);
+            assertThat(pusher.archive(WalName.parse("000000010000000000000001")).result())
+                    .isEqualTo(ArchivePusher.Result.ARCHIVED);
+            assertThat(pusher.archive(WalName.parse("000000010000000000000002")).result())
+                    .isIn(ArchivePusher.Result.ARCHIVED, ArchivePusher.Result.ALREADY_ARCHIVED);
+            assertThat(archive.list()).hasSize(2);
+            assertThat(pusher.status().lastArchivedWal()).isNotNull();
+        }
+    }
+
+    @Test
+    void aFileThatIsNotInPgWalIs404() throws Exception {
+        Path data = dataDir();
+        try (ArchivePusher pusher =
+                new ArchivePusher(archive(tmp.resolve("repo")), data, SETTINGS, Clock.systemUTC(), () -> {})) {
+            assertThat(pusher.archive(WalName.parse("000000010000000000000009")).result())
+                    .isEqualTo(ArchivePusher.Result.MISSING);
+        }
+    }
+
+    @Test
+    void aRepositoryTimelineAboveTheMembersIsAConflictButAnOlderPartialIsNot() throws Exception {
+        Path data = dataDir();
+        WalArchive archive = archive(tmp.resolve("repo"));
+        Path history = tmp.resolve("history");
+        Files.writeString(history, "2\t0/5000000\tno recovery target specified\n");
+        archive.push(WalName.parse("00000003.history"), history);
+        ready(data, "000000020000000000000004.partial", 1);
+        ready(data, "000000020000000000000005", 2);
+        try (ArchivePusher pusher = new ArchivePusher(archive, data, SETTINGS, Clock.systemUTC(), () -> {})) {
+            pusher.archive(WalName.parse("000000020000000000000004.partial"));
+            assertThat(pusher.status().conflict()).isNull(); // a .partial of an older timeline says nothing
+            pusher.archive(WalName.parse("000000020000000000000005"));
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pusher.status().conflict() == null && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(pusher.status().conflict()).contains("timeline 3, higher than this member's 2");
+            assertThat(pusher.status().repositoryTimeline()).isEqualTo(3);
+        }
+    }
+}
