@@ -5,7 +5,6 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.agent.api.AgentView;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Checks;
-import io.pgha.agent.config.RepositorySettings;
 import io.pgha.agent.config.Secrets;
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.MonotonicClock;
@@ -85,7 +84,7 @@ public class NodeAgent {
         callbacks = new Callbacks(config.callbacks(), config.cluster());
         ExtraSettings extra = new ExtraSettings();
         ArchiveSettings archiveSettings = Checks.archive(config.archive());
-        Optional<Repository> repository = Repository.open(RepositorySettings.toConfig(config.repository()));
+        Optional<Repository> repository = Repository.open(config.repository());
         boolean fromRepository =
                 Checks.bootstrapFromRepository(config.bootstrap().method(), repository.isPresent());
         boolean replicasFromRepository =

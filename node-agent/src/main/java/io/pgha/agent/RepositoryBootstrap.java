@@ -4,7 +4,6 @@ import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.pg.ExtraSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.restore.BackupChoice;
-import io.pgha.agent.restore.RecoveryParameters;
 import io.pgha.agent.restore.RestoreKeys;
 import io.pgha.agent.restore.RestoreRequest;
 import io.pgha.agent.restore.RestoreStatus;
@@ -137,7 +136,7 @@ final class RepositoryBootstrap {
 
     /** recovery.signal, the source's restore_command and the target in pgha.conf; then start. */
     private void startRecovery(RestoreRequest request) {
-        Map<String, String> recovery = new LinkedHashMap<>(RecoveryParameters.of(request.target()));
+        Map<String, String> recovery = new LinkedHashMap<>(request.target().parameters());
         recovery.put("restore_command", wal.restoreCommandFrom(request.sourceCluster()));
         extra.recovery(recovery);
         try {

@@ -1,5 +1,6 @@
 package io.pgha.agent.config;
 
+import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -45,7 +46,7 @@ public interface AgentConfig {
     Callbacks callbacks();
 
     /** The backup repository WAL is archived to and restored from ({@code type=none}: no archiving). */
-    RepositorySettings repository();
+    RepositoryConfig repository();
 
     /** How the agent archives and restores WAL when a repository is configured. */
     Archive archive();

@@ -63,7 +63,7 @@ class RestoreRequestTest {
         assertThat(r.id()).isEqualTo("r-1");
         assertThat(r.sourceCluster()).isEqualTo("prod");
         assertThat(r.backupId()).isNull();
-        assertThat(r.target().parameters()).containsEntry("recovery_target_time", "2026-12-01T10:15:30Z");
+        assertThat(r.target().parameters()).containsEntry("recovery_target_time", "2026-12-01 10:15:30.000000+00");
     }
 
     @Test
