@@ -15,11 +15,14 @@ import io.pgha.local.AgentNodes;
 import io.pgha.local.AgentNodes.Node;
 import io.pgha.local.EtcdCluster;
 import io.pgha.local.LocalInfra;
+import io.pgha.local.S3Server;
 import io.pgha.local.Wait;
 import io.pgha.repository.catalog.BackupRecord;
 import io.pgha.repository.codec.Compression;
 import io.pgha.repository.codec.ObjectCodec;
+import io.pgha.repository.store.BlobStore;
 import io.pgha.repository.store.PosixBlobStore;
+import io.pgha.repository.store.S3BlobStore;
 import io.pgha.repository.wal.WalArchive;
 import io.pgha.repository.wal.WalName;
 import java.nio.charset.StandardCharsets;
@@ -62,30 +65,71 @@ class RestoreIT {
     @Test
     void aNewClusterRestoredToTimeTHasExactlyTheRowsCommittedBeforeT() throws Exception {
         Path repo = infra.workspace().dir("backups").resolve("repo");
-        Map<String, String> repository = AgentNodes.posixRepository(repo);
-        try (EtcdClusterStore store = AgentNodes.store(etcd.endpoints());
-                EtcdClusterStore restoredStore =
-                        EtcdClusterStore.connect(etcd.endpoints(), EtcdLayout.of(RESTORED), Duration.ofSeconds(5))) {
-            Node source = AgentNodes.start(infra, "src0", etcd.endpoints(), null, repository);
+        restoreToTime(AgentNodes.posixRepository(repo), new PosixBlobStore(repo), "restored", () -> {
+            try {
+                TestBackups.ownedLikeRoot(repo);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    @Test
+    void theSameFromAnS3Repository() throws Exception {
+        S3Server s3 = infra.s3();
+        Map<String, String> repository = s3.repositoryProperties(
+                "pgha-restore-it", infra.workspace().dir("s3").resolve("secret"));
+        S3BlobStore store = S3BlobStore.open(new S3BlobStore.Settings(
+                Optional.of(java.net.URI.create(s3.endpoint())),
+                "pgha-restore-it",
+                "us-east-1",
+                "",
+                true,
+                s3.accessKey(),
+                s3.secretKey()));
+        try (store) {
+            restoreToTime(repository, store, "restored-s3", () -> {});
+        }
+    }
+
+    /**
+     * Rows before and after T in a source cluster that archives into {@code repository} (reached by the
+     * test through {@code store}); a new cluster {@code restoredName} restored to T has exactly the rows
+     * committed before T. {@code afterUpload} runs once the test wrote into the repository.
+     */
+    private void restoreToTime(
+            Map<String, String> repository, BlobStore blobs, String restoredName, Runnable afterUpload)
+            throws Exception {
+        boolean first = restoredName.equals(RESTORED);
+        String sourceName = first ? "src0" : "src-" + restoredName;
+        String sourceCluster = first ? AgentNodes.CLUSTER : "src-" + restoredName;
+        Map<String, String> sourceProperties = new LinkedHashMap<>(repository);
+        sourceProperties.put("pgha.cluster", sourceCluster);
+        try (EtcdClusterStore store = EtcdClusterStore.connect(
+                        etcd.endpoints(), EtcdLayout.of(sourceCluster), Duration.ofSeconds(5));
+                EtcdClusterStore restoredStore = EtcdClusterStore.connect(
+                        etcd.endpoints(), EtcdLayout.of(restoredName), Duration.ofSeconds(5))) {
+            Node source = AgentNodes.start(infra, sourceName, etcd.endpoints(), null, sourceProperties);
             started.add(source);
             AgentNodes.awaitHealthy(List.of(source), store, Duration.ofSeconds(60));
             source.execute("CREATE TABLE pitr (id int PRIMARY KEY, phase text)");
             source.execute("INSERT INTO pitr SELECT g, 'before backup' FROM generate_series(1, 1000) g");
             BackupRecord backup = TestBackups.take(
-                    source, repo, AgentNodes.CLUSTER, infra.workspace().dir("scratch"));
+                    source, blobs, sourceCluster, infra.workspace().dir("scratch"));
+            afterUpload.run();
             source.execute("INSERT INTO pitr SELECT g, 'after backup' FROM generate_series(1001, 1500) g");
             String t = String.valueOf(
                     source.query("SELECT to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
             source.execute("INSERT INTO pitr SELECT g, 'after T' FROM generate_series(1501, 2000) g");
             Lsn end = Lsn.parse(String.valueOf(source.query("SELECT pg_switch_wal()::text")));
-            WalArchive sourceArchive = archive(repo, AgentNodes.CLUSTER);
+            WalArchive sourceArchive = archive(blobs, sourceCluster);
             WalName last = WalName.segmentOf(1, new Lsn(end.value() - 1));
             Wait.until(Duration.ofSeconds(60), last + " archived", () -> sourceArchive.contains(last));
 
-            EtcdLayout layout = EtcdLayout.of(RESTORED);
+            EtcdLayout layout = EtcdLayout.of(restoredName);
             Map<String, Object> request = new LinkedHashMap<>();
             request.put("id", "restore-1");
-            request.put("source_cluster", AgentNodes.CLUSTER);
+            request.put("source_cluster", sourceCluster);
             request.put("backup_id", null);
             request.put("target", Map.of("time", t));
             try (Client client = Client.builder()
@@ -95,9 +139,9 @@ class RestoreIT {
                         .put(bytes(layout.restoreRequest()), bytes(Json.write(request)))
                         .get(10, TimeUnit.SECONDS);
                 Map<String, String> properties = new LinkedHashMap<>(repository);
-                properties.put("pgha.cluster", RESTORED);
+                properties.put("pgha.cluster", restoredName);
                 properties.put("pgha.bootstrap.method", "repository");
-                Node restored = AgentNodes.start(infra, "r0", "restored-r0", etcd.endpoints(), null, properties);
+                Node restored = AgentNodes.start(infra, "r0", restoredName + "-r0", etcd.endpoints(), null, properties);
                 started.add(restored);
 
                 JsonNode[] status = new JsonNode[1];
@@ -136,7 +180,7 @@ class RestoreIT {
                                 restored.query("SELECT system_identifier::text FROM pg_control_system()")));
                 // the new cluster archives under its own name, on its own timeline
                 int timeline = (int) status[0].path("timeline").asLong();
-                WalArchive own = archive(repo, RESTORED);
+                WalArchive own = archive(blobs, restoredName);
                 Wait.until(
                         Duration.ofSeconds(60),
                         "the new cluster's history file in its own archive",
@@ -185,7 +229,11 @@ class RestoreIT {
     }
 
     private static WalArchive archive(Path repo, String cluster) throws Exception {
-        return new WalArchive(new PosixBlobStore(repo), new ObjectCodec(Compression.ZSTD, Optional.empty()), cluster);
+        return archive(new PosixBlobStore(repo), cluster);
+    }
+
+    private static WalArchive archive(BlobStore store, String cluster) {
+        return new WalArchive(store, new ObjectCodec(Compression.ZSTD, Optional.empty()), cluster);
     }
 
     private static ByteSequence bytes(String text) {

@@ -13,6 +13,7 @@ import io.pgha.repository.catalog.BackupState;
 import io.pgha.repository.catalog.Catalog;
 import io.pgha.repository.codec.Compression;
 import io.pgha.repository.codec.ObjectCodec;
+import io.pgha.repository.store.BlobStore;
 import io.pgha.repository.store.PosixBlobStore;
 import io.pgha.repository.wal.WalArchive;
 import io.pgha.repository.wal.WalName;
@@ -44,6 +45,13 @@ final class TestBackups {
 
     /** Takes, uploads and catalogs a backup of {@code primary} (cluster {@code cluster}) in the posix repository {@code repo}. */
     static BackupRecord take(Node primary, Path repo, String cluster, Path scratch) throws Exception {
+        BackupRecord record = take(primary, new PosixBlobStore(repo), cluster, scratch);
+        ownedLikeRoot(repo);
+        return record;
+    }
+
+    /** Takes, uploads and catalogs a backup of {@code primary} (cluster {@code cluster}) in {@code store}. */
+    static BackupRecord take(Node primary, BlobStore store, String cluster, Path scratch) throws Exception {
         String id = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'")
                 .withZone(ZoneOffset.UTC)
                 .format(Instant.now());
@@ -85,7 +93,6 @@ final class TestBackups {
         WalName stopWal = WalName.segmentOf(timeline, new Lsn(stopLsn.value() - 1));
         Files.delete(dir.resolve("backup_manifest"));
 
-        PosixBlobStore store = new PosixBlobStore(repo);
         ObjectCodec codec = new ObjectCodec(Compression.ZSTD, Optional.empty());
         WalArchive archive = new WalArchive(store, codec, cluster);
         try {
@@ -100,7 +107,7 @@ final class TestBackups {
                                     "SELECT row(archived_count, last_archived_wal, failed_count, last_failed_wal)::text"
                                             + " FROM pg_stat_archiver")
                             + "; archive_command: " + primary.query("SHOW archive_command") + "; archived: "
-                            + archive.list() + "; in " + repo + ": " + listing(repo),
+                            + archive.list() + "; in " + store.describe() + ": " + store.list(""),
                     e);
         }
         Catalog catalog = new Catalog(store, cluster);
@@ -121,15 +128,7 @@ final class TestBackups {
                         content.files())
                 .withState(BackupState.COMPLETE, null, Instant.now());
         catalog.save(record);
-        ownedLikeRoot(repo);
         return record;
-    }
-
-    private static List<String> listing(Path repo) throws IOException {
-        try (Stream<Path> walk = Files.walk(repo)) {
-            return walk.map(p -> repo.relativize(p) + (Files.isDirectory(p) ? "/" : ""))
-                    .toList();
-        }
     }
 
     /** What the test wrote into the repository (as root) is handed to the owner of the repository's folder. */
