@@ -81,7 +81,8 @@ final class ServiceSettings {
     /**
      * backup-service for {@code cluster}: the same posix repository as the agents, a spool folder for
      * pg_basebackup and drills, the superuser (pg_switch_wal, heartbeat) and replication (pg_basebackup)
-     * passwords as files; it takes the first base backup at once.
+     * passwords as files; it takes the first base backup at once, then one a day, drills every hour
+     * and dumps every database once a day.
      */
     static Map<String, String> backup(
             String cluster,
@@ -99,6 +100,10 @@ final class ServiceSettings {
         p.put("pgha.backup.name", "backup-service-0");
         p.put("pgha.backup.clusters", cluster);
         p.put("pgha.backup.spool", spool.toString());
+        // a base backup a day (the first at once), a restore drill every hour, pg_dump once a day
+        p.put("pgha.backup.interval", "24h");
+        p.put("pgha.backup.drill.interval", "1h");
+        p.put("pgha.backup.dump.interval", "24h");
         p.put("pgha.repository.type", "posix");
         p.put("pgha.repository.path", repository.toString());
         p.put("pgha.api.token-file", apiToken.toString());
