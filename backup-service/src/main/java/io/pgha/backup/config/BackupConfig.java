@@ -42,6 +42,13 @@ public interface BackupConfig {
         @WithDefault("24h")
         Duration interval();
 
+        /**
+         * A cron expression (Quartz syntax, in UTC, e.g. {@code 0 0 2 * * ?} for 02:00 every day) for
+         * scheduled base backups; when set it replaces {@code interval}: a backup is due at the first
+         * time it names after the newest complete backup started.
+         */
+        Optional<String> schedule();
+
         /** Take a base backup as soon as a cluster without any complete backup has a running primary. */
         @WithName("first-backup-at-once")
         @WithDefault("true")

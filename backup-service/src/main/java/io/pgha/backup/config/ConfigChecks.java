@@ -56,6 +56,7 @@ public final class ConfigChecks {
             throw new IllegalArgumentException("invalid setting pgha.etcd.endpoints: give at least one etcd URL");
         }
         atLeast("pgha.backup.interval", b.interval(), Duration.ofMinutes(1));
+        b.schedule().ifPresent(cron -> io.pgha.backup.decide.CronSchedule.parse(cron, "pgha.backup.schedule"));
         atLeast("pgha.backup.election-ttl", b.electionTtl(), Duration.ofSeconds(3));
         atLeast("pgha.backup.tick", b.tick(), Duration.ofMillis(100));
         atLeast("pgha.backup.basebackup-timeout", b.basebackupTimeout(), Duration.ofSeconds(10));

@@ -8,7 +8,7 @@ import java.util.Optional;
  * Whether a scheduled base backup is due for a cluster. Pure.
  *
  * <p>Due when none is running and either the newest complete backup started at least {@code interval}
- * ago, or there is no complete backup and either {@code firstAtOnce} or {@code interval} passed since
+ * ago (with a cron schedule: the first time it names after that start has come), or there is no complete backup and either {@code firstAtOnce} or {@code interval} passed since
  * this instance became active; after a failed attempt the next one waits {@code retryAfter}.
  */
 public final class BackupDue {
@@ -22,7 +22,17 @@ public final class BackupDue {
             Instant activeSince) {}
 
     /** The schedule. */
-    public record Schedule(Duration interval, boolean firstAtOnce, Duration retryAfter) {}
+    public record Schedule(Duration interval, Optional<CronSchedule> cron, boolean firstAtOnce, Duration retryAfter) {
+        /** A schedule by interval only. */
+        public Schedule(Duration interval, boolean firstAtOnce, Duration retryAfter) {
+            this(interval, Optional.empty(), firstAtOnce, retryAfter);
+        }
+
+        /** The time of the next backup after one that started at {@code start}. */
+        Instant after(Instant start) {
+            return cron.map(c -> c.nextAfter(start)).orElseGet(() -> start.plus(interval));
+        }
+    }
 
     public static boolean due(Facts facts, Schedule schedule, Instant now) {
         if (facts.running()) {
@@ -35,11 +45,9 @@ public final class BackupDue {
     public static Instant next(Facts facts, Schedule schedule, Instant now) {
         Instant next;
         if (facts.newestCompleteStart().isPresent()) {
-            next = facts.newestCompleteStart().get().plus(schedule.interval());
+            next = schedule.after(facts.newestCompleteStart().get());
         } else {
-            next = schedule.firstAtOnce()
-                    ? facts.activeSince()
-                    : facts.activeSince().plus(schedule.interval());
+            next = schedule.firstAtOnce() ? facts.activeSince() : schedule.after(facts.activeSince());
         }
         if (facts.lastFailedAttempt().isPresent()) {
             Instant retry = facts.lastFailedAttempt().get().plus(schedule.retryAfter());

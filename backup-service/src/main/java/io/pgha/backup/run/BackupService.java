@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.backup.config.BackupConfig;
 import io.pgha.backup.config.ConfigChecks;
 import io.pgha.backup.decide.BackupDue;
+import io.pgha.backup.decide.CronSchedule;
 import io.pgha.backup.decide.RetentionPolicy;
 import io.pgha.backup.etcd.BackupStore;
 import io.pgha.backup.etcd.EtcdBackupStore;
@@ -97,7 +98,11 @@ public class BackupService {
                 b.tick(),
                 b.archiveProgressInterval(),
                 b.heartbeatInterval(),
-                new BackupDue.Schedule(b.interval(), b.firstBackupAtOnce(), Duration.ofMinutes(1)),
+                new BackupDue.Schedule(
+                        b.interval(),
+                        b.schedule().map(cron -> CronSchedule.parse(cron, "pgha.backup.schedule")),
+                        b.firstBackupAtOnce(),
+                        Duration.ofMinutes(1)),
                 new RetentionPolicy(b.retention().fullCount(), b.retention().recoveryWindow()),
                 b.drill().interval(),
                 b.drill().replayTimeout(),

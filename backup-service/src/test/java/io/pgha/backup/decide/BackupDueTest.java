@@ -40,4 +40,30 @@ class BackupDueTest {
         assertThat(BackupDue.due(facts, DAILY, T.plusSeconds(30))).isFalse();
         assertThat(BackupDue.due(facts, DAILY, T.plusSeconds(70))).isTrue();
     }
+
+    @Test
+    void aCronScheduleMakesTheNextBackupDueAtTheFirstTimeItNamesAfterTheNewestOne() {
+        BackupDue.Schedule nightly = new BackupDue.Schedule(
+                Duration.ofDays(1),
+                java.util.Optional.of(CronSchedule.parse("0 0 2 * * ?", "pgha.backup.schedule")),
+                false,
+                Duration.ofMinutes(1));
+        BackupDue.Facts tookOneAt0130 = new BackupDue.Facts(
+                false, java.util.Optional.of(Instant.parse("2026-12-01T01:30:00Z")), java.util.Optional.empty(), T);
+
+        assertThat(BackupDue.next(tookOneAt0130, nightly, Instant.parse("2026-12-01T01:31:00Z")))
+                .isEqualTo(Instant.parse("2026-12-01T02:00:00Z"));
+        assertThat(BackupDue.due(tookOneAt0130, nightly, Instant.parse("2026-12-01T01:59:59Z")))
+                .isFalse();
+        assertThat(BackupDue.due(tookOneAt0130, nightly, Instant.parse("2026-12-01T02:00:00Z")))
+                .isTrue();
+    }
+
+    @Test
+    void aBadCronExpressionNamesTheProperty() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> CronSchedule.parse("every night", "pgha.backup.schedule"))
+                .hasMessageContaining("invalid setting pgha.backup.schedule: 'every night' is not a cron expression")
+                .hasMessageContaining("0 0 2 * * ?");
+    }
 }
