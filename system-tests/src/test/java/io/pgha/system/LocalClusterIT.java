@@ -69,6 +69,10 @@ class LocalClusterIT {
             assertThat(up).contains("http://127.0.0.1:" + ports.coordinator(i));
         }
         assertThat(up).contains("http://127.0.0.1:" + ports.monitor()).contains("http://127.0.0.1:" + ports.renderer());
+        assertThat(up)
+                .contains("first base backup complete")
+                .contains("http://127.0.0.1:" + ports.backup() + "/api/v1/clusters/pgha/backups")
+                .contains("./pgha restore --time");
         Path tokenFile = home.resolve(LocalCluster.TOKEN_FILE);
         String token = Files.readString(tokenFile).strip();
         assertThat(up).contains(token);
@@ -109,7 +113,8 @@ class LocalClusterIT {
         assertThat(output()).contains("pgha is already running");
 
         List<Long> pids = recordedPids(home);
-        assertThat(pids).hasSize(10); // etcd, kafka, 3 agents, 2 coordinators, monitor, haproxy, renderer
+        assertThat(pids)
+                .hasSize(11); // etcd, kafka, 3 agents, 2 coordinators, monitor, haproxy, renderer, backup-service
         cluster.down(false);
         for (long pid : pids) {
             assertThat(LocalProcess.groupAlive(pid))
