@@ -77,8 +77,11 @@ class RestoreIT {
     @Test
     void theSameFromAnS3Repository() throws Exception {
         S3Server s3 = infra.s3();
-        Map<String, String> repository = s3.repositoryProperties(
-                "pgha-restore-it", infra.workspace().dir("s3").resolve("secret"));
+        // the agents run as the user PostgreSQL runs as: the secret must be theirs to read
+        io.pgha.local.OsUser pgUser = io.pgha.local.OsUser.forPostgres();
+        Path secrets = pgUser.ownedDir(infra.workspace().dirReachableBy(pgUser, "s3-secrets"));
+        Map<String, String> repository = s3.repositoryProperties("pgha-restore-it", secrets.resolve("secret"));
+        TestBackups.ownedLikeRoot(secrets);
         S3BlobStore store = S3BlobStore.open(new S3BlobStore.Settings(
                 Optional.of(java.net.URI.create(s3.endpoint())),
                 "pgha-restore-it",
