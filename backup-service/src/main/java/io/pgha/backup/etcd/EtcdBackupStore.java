@@ -6,11 +6,9 @@ import static io.pgha.core.store.EtcdCalls.text;
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
@@ -75,8 +73,7 @@ public final class EtcdBackupStore implements BackupStore {
 
     @Override
     public long grantLease(Duration ttl) {
-        return await("grant a lease", client.getLeaseClient().grant(ttl.toSeconds()))
-                .getID();
+        return EtcdCalls.grantLease(client, ttl, timeout);
     }
 
     @Override
@@ -86,33 +83,18 @@ public final class EtcdBackupStore implements BackupStore {
 
     @Override
     public void revokeLease(long lease) {
-        await("revoke the election lease", client.getLeaseClient().revoke(lease));
+        EtcdCalls.revokeLease(client, lease, timeout);
     }
 
     @Override
     public Optional<Long> campaign(String cluster, String me, long lease) {
-        ByteSequence key = bytes(layout(cluster).backup());
-        TxnResponse response = await(
+        return EtcdCalls.campaign(
+                client,
                 "campaign for the backups of " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                        .Then(Op.put(
-                                key,
-                                bytes(me),
-                                PutOption.builder().withLeaseId(lease).build()))
-                        .Else(Op.get(key, GetOption.DEFAULT))
-                        .commit());
-        if (response.isSucceeded()) {
-            return Optional.of(response.getHeader().getRevision());
-        }
-        List<KeyValue> held = response.getGetResponses().isEmpty()
-                ? List.of()
-                : response.getGetResponses().get(0).getKvs();
-        if (!held.isEmpty() && held.get(0).getLease() == lease) {
-            return Optional.of(held.get(0).getCreateRevision());
-        }
-        return Optional.empty();
+                layout(cluster).backup(),
+                me,
+                lease,
+                timeout);
     }
 
     @Override
@@ -122,14 +104,8 @@ public final class EtcdBackupStore implements BackupStore {
 
     @Override
     public void resign(String cluster, long revision) {
-        ByteSequence key = bytes(layout(cluster).backup());
-        await(
-                "resign the backups of " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(revision)))
-                        .Then(Op.delete(key, DeleteOption.DEFAULT))
-                        .commit());
+        EtcdCalls.resign(
+                client, "resign the backups of " + cluster, layout(cluster).backup(), revision, timeout);
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.pgha.backup.decide.RetentionPolicy;
 import io.pgha.backup.etcd.BackupStore;
 import io.pgha.backup.etcd.EtcdBackupStore;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.ElectionLease;
 import io.pgha.events.PghaEvent;
 import io.pgha.messaging.EventPublisher;
 import io.pgha.repository.Repository;
@@ -51,7 +52,7 @@ public class BackupService {
     private Optional<List<String>> configured;
     private BackupStore store;
     private Repository repository;
-    private LeaseKeeper lease;
+    private ElectionLease lease;
     private Services services;
     private Thread discovery;
     private volatile boolean running;
@@ -77,7 +78,7 @@ public class BackupService {
         repository = Repository.open(config.repository()).orElseThrow();
         prepareSpool(config.backup().spool());
         store = new EtcdBackupStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
-        lease = new LeaseKeeper(store, config.backup().electionTtl());
+        lease = new ElectionLease(store, config.backup().electionTtl());
         lease.start();
         BackupConfig.Backup b = config.backup();
         services = new Services(

@@ -51,10 +51,7 @@ public final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public long grantLease(Duration ttl) {
-        return await(
-                        "grant a lease of " + ttl.toSeconds() + " s",
-                        client.getLeaseClient().grant(ttl.toSeconds()))
-                .getID();
+        return EtcdCalls.grantLease(client, ttl, timeout);
     }
 
     @Override
@@ -64,7 +61,7 @@ public final class EtcdClusterStore implements ClusterStore {
 
     @Override
     public void revokeLease(long lease) {
-        await("revoke lease " + Long.toHexString(lease), client.getLeaseClient().revoke(lease));
+        EtcdCalls.revokeLease(client, lease, timeout);
     }
 
     @Override

@@ -113,8 +113,7 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
     /** A lease of {@code ttl} for this replica's election keys. */
     @Override
     public long grantLease(Duration ttl) {
-        return await("grant a lease", client.getLeaseClient().grant(ttl.toSeconds()))
-                .getID();
+        return EtcdCalls.grantLease(client, ttl, timeout);
     }
 
     /** Renews {@code lease} once; the remaining TTL in seconds, 0 or less when it is gone. */
@@ -125,7 +124,7 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
 
     @Override
     public void revokeLease(long lease) {
-        await("revoke the election lease", client.getLeaseClient().revoke(lease));
+        EtcdCalls.revokeLease(client, lease, timeout);
     }
 
     /**
@@ -134,28 +133,8 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
      */
     @Override
     public Optional<Long> campaign(String cluster, String me, long lease) {
-        ByteSequence key = bytes(layout(cluster).coordinator());
-        TxnResponse response = await(
-                "campaign for " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                        .Then(Op.put(
-                                key,
-                                bytes(me),
-                                PutOption.builder().withLeaseId(lease).build()))
-                        .Else(Op.get(key, GetOption.DEFAULT))
-                        .commit());
-        if (response.isSucceeded()) {
-            return Optional.of(response.getHeader().getRevision()); // the put is the txn's only write
-        }
-        List<KeyValue> held = response.getGetResponses().isEmpty()
-                ? List.of()
-                : response.getGetResponses().get(0).getKvs();
-        if (!held.isEmpty() && held.get(0).getLease() == lease) {
-            return Optional.of(held.get(0).getCreateRevision());
-        }
-        return Optional.empty();
+        return EtcdCalls.campaign(
+                client, "campaign for " + cluster, layout(cluster).coordinator(), me, lease, timeout);
     }
 
     /** Who leads {@code cluster} now (the election key's value), if anyone. */
@@ -171,14 +150,7 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
     /** Gives up the leadership of {@code cluster} (deletes the election key if it is still ours). */
     @Override
     public void resign(String cluster, long electionRevision) {
-        ByteSequence key = bytes(layout(cluster).coordinator());
-        await(
-                "resign " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(mine(cluster, electionRevision))
-                        .Then(Op.delete(key, DeleteOption.DEFAULT))
-                        .commit());
+        EtcdCalls.resign(client, "resign " + cluster, layout(cluster).coordinator(), electionRevision, timeout);
     }
 
     /**
@@ -280,7 +252,7 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
     }
 
     private Cmp mine(String cluster, long electionRevision) {
-        return new Cmp(bytes(layout(cluster).coordinator()), Cmp.Op.EQUAL, CmpTarget.createRevision(electionRevision));
+        return EtcdCalls.createdAt(layout(cluster).coordinator(), electionRevision);
     }
 
     private <T> T await(String what, CompletableFuture<T> future) {

@@ -5,6 +5,7 @@ import io.pgha.coordinator.config.ConfigChecks;
 import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
+import io.pgha.core.store.ElectionLease;
 import io.pgha.messaging.EventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -40,7 +41,7 @@ public class Coordinator {
     private String name;
     private String token;
     private CoordinatorStore store;
-    private LeaseKeeper lease;
+    private ElectionLease lease;
     private AgentClient agents;
     private AutoCloseable watch;
     private Thread discovery;
@@ -52,7 +53,7 @@ public class Coordinator {
         token = ConfigChecks.token(config.api());
         store = new EtcdCoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
         agents = new AgentClient(config.coordinator().agentTimeout());
-        lease = new LeaseKeeper(store, config.coordinator().electionTtl());
+        lease = new ElectionLease(store, config.coordinator().electionTtl());
         lease.start();
         workers = new ClusterWorkers(this::newWorker, health);
         running = true;
