@@ -11,6 +11,7 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ElectionLease;
 import io.pgha.events.PghaEvent;
 import io.pgha.messaging.EventPublisher;
+import io.pgha.messaging.rest.ApiToken;
 import io.pgha.repository.Repository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,7 +35,7 @@ import org.jboss.logging.Logger;
  * cluster (or each cluster found under the etcd namespace, found again every few seconds).
  */
 @ApplicationScoped
-public class BackupService {
+public class BackupService implements ApiToken {
     private static final Logger LOG = Logger.getLogger(BackupService.class);
 
     @Inject
@@ -148,8 +149,14 @@ public class BackupService {
     }
 
     /** The bearer token mutating calls must carry. */
+    @Override
     public String token() {
         return token;
+    }
+
+    @Override
+    public String changes() {
+        return "backups";
     }
 
     public BackupStore store() {

@@ -7,6 +7,7 @@ import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
 import io.pgha.core.store.ElectionLease;
 import io.pgha.messaging.EventPublisher;
+import io.pgha.messaging.rest.ApiToken;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,7 @@ import org.jboss.logging.Logger;
  * found under the namespace (found again every few seconds and on every watch event of a new one).
  */
 @ApplicationScoped
-public class Coordinator {
+public class Coordinator implements ApiToken {
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
     @Inject
@@ -91,8 +92,14 @@ public class Coordinator {
     }
 
     /** The bearer token mutating calls must carry. */
+    @Override
     public String token() {
         return token;
+    }
+
+    @Override
+    public String changes() {
+        return "the cluster";
     }
 
     public CoordinatorStore store() {
