@@ -4,7 +4,6 @@ import static io.pgha.core.store.EtcdCalls.bytes;
 import static io.pgha.core.store.EtcdCalls.text;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -15,23 +14,20 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.EtcdStore;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 
 /** {@link BackupStore} over jetcd; every key comes from {@link EtcdLayout}. */
-public final class EtcdBackupStore implements BackupStore {
-    private final Client client;
+public final class EtcdBackupStore extends EtcdStore implements BackupStore {
     private final String namespace;
-    private final Duration timeout;
 
     public EtcdBackupStore(List<String> endpoints, String namespace, Duration timeout) {
-        this.client = EtcdCalls.client(endpoints, timeout);
+        super(EtcdCalls.client(endpoints, timeout), timeout);
         this.namespace = namespace;
-        this.timeout = timeout;
     }
 
     @Override
@@ -69,21 +65,6 @@ public final class EtcdBackupStore implements BackupStore {
     @Override
     public ClusterSnapshot read(String cluster) {
         return new EtcdClusterStore(client, layout(cluster), timeout).read();
-    }
-
-    @Override
-    public long grantLease(Duration ttl) {
-        return EtcdCalls.grantLease(client, ttl, timeout);
-    }
-
-    @Override
-    public long keepAliveOnce(long lease) {
-        return EtcdCalls.keepAliveOnce(client, lease, timeout);
-    }
-
-    @Override
-    public void revokeLease(long lease) {
-        EtcdCalls.revokeLease(client, lease, timeout);
     }
 
     @Override
@@ -149,17 +130,8 @@ public final class EtcdBackupStore implements BackupStore {
         return value(layout(cluster).restoreStatus());
     }
 
-    @Override
-    public void close() {
-        client.close();
-    }
-
     private Optional<String> value(String key) {
         var kvs = await("read " + key, client.getKVClient().get(bytes(key))).getKvs();
         return kvs.isEmpty() ? Optional.empty() : Optional.of(text(kvs.get(0).getValue()));
-    }
-
-    private <T> T await(String what, CompletableFuture<T> future) {
-        return EtcdCalls.await(what, future, timeout);
     }
 }

@@ -4,7 +4,6 @@ import static io.pgha.core.store.EtcdCalls.bytes;
 import static io.pgha.core.store.EtcdCalls.text;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -19,6 +18,7 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.EtcdStore;
 import io.pgha.core.store.RouterReport;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -27,19 +27,15 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /** {@link CoordinatorStore} on etcd: every guarded write is one transaction with the election compare. */
-public final class EtcdCoordinatorStore implements CoordinatorStore {
-    private final Client client;
+public final class EtcdCoordinatorStore extends EtcdStore implements CoordinatorStore {
     private final String namespace;
-    private final Duration timeout;
 
     public EtcdCoordinatorStore(List<String> endpoints, String namespace, Duration timeout) {
-        this.client = EtcdCalls.client(endpoints, timeout);
+        super(EtcdCalls.client(endpoints, timeout), timeout);
         this.namespace = namespace;
-        this.timeout = timeout;
     }
 
     /** One consistent read of {@code cluster}'s keys. */
@@ -108,23 +104,6 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
                 && !key.equals("backup")
                 && !key.startsWith("restore/")
                 && !key.startsWith("routers/");
-    }
-
-    /** A lease of {@code ttl} for this replica's election keys. */
-    @Override
-    public long grantLease(Duration ttl) {
-        return EtcdCalls.grantLease(client, ttl, timeout);
-    }
-
-    /** Renews {@code lease} once; the remaining TTL in seconds, 0 or less when it is gone. */
-    @Override
-    public long keepAliveOnce(long lease) {
-        return EtcdCalls.keepAliveOnce(client, lease, timeout);
-    }
-
-    @Override
-    public void revokeLease(long lease) {
-        EtcdCalls.revokeLease(client, lease, timeout);
     }
 
     /**
@@ -239,11 +218,6 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
         return watcher::close;
     }
 
-    @Override
-    public void close() {
-        client.close();
-    }
-
     private Cmp[] conditions(String cluster, ByteSequence key, long expected, long electionRevision) {
         Cmp value = expected == 0
                 ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
@@ -253,9 +227,5 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
 
     private Cmp mine(String cluster, long electionRevision) {
         return EtcdCalls.createdAt(layout(cluster).coordinator(), electionRevision);
-    }
-
-    private <T> T await(String what, CompletableFuture<T> future) {
-        return EtcdCalls.await(what, future, timeout);
     }
 }
