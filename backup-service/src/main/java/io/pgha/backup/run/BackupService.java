@@ -8,6 +8,7 @@ import io.pgha.backup.decide.RetentionPolicy;
 import io.pgha.backup.etcd.BackupStore;
 import io.pgha.backup.etcd.EtcdBackupStore;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.ClusterDiscovery;
 import io.pgha.core.store.ElectionLease;
 import io.pgha.events.PghaEvent;
 import io.pgha.messaging.EventPublisher;
@@ -55,8 +56,7 @@ public class BackupService implements ApiToken {
     private Repository repository;
     private ElectionLease lease;
     private Services services;
-    private Thread discovery;
-    private volatile boolean running;
+    private ClusterDiscovery discovery;
 
     void onStart(@Observes StartupEvent event) {
         ConfigChecks.values(config);
@@ -114,10 +114,7 @@ public class BackupService implements ApiToken {
                 this::publish,
                 new Metrics(registry, Clock.systemUTC()),
                 Clock.systemUTC());
-        running = true;
-        discovery = new Thread(this::discoverLoop, "cluster-discovery");
-        discovery.setDaemon(true);
-        discovery.start();
+        discovery = ClusterDiscovery.start(Duration.ofSeconds(2), this::discover);
         LOG.infof(
                 "backup-service %s started: etcd %s, namespace %s, repository %s, clusters %s",
                 name,
@@ -128,9 +125,8 @@ public class BackupService implements ApiToken {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        running = false;
         if (discovery != null) {
-            discovery.interrupt();
+            discovery.close();
         }
         runners.values().forEach(ClusterRunner::stop);
         if (lease != null) {
@@ -188,26 +184,14 @@ public class BackupService implements ApiToken {
         });
     }
 
-    private void discoverLoop() {
-        while (running) {
-            try {
-                List<String> present = configured.orElseGet(store::clusters);
-                for (String cluster : present) {
-                    runners.computeIfAbsent(cluster, c -> {
-                        ClusterRunner runner = new ClusterRunner(c, services);
-                        runner.start();
-                        LOG.infof("serving the backups of cluster %s", c);
-                        return runner;
-                    });
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void discover() {
+        for (String cluster : configured.orElseGet(store::clusters)) {
+            runners.computeIfAbsent(cluster, c -> {
+                ClusterRunner runner = new ClusterRunner(c, services);
+                runner.start();
+                LOG.infof("serving the backups of cluster %s", c);
+                return runner;
+            });
         }
     }
 

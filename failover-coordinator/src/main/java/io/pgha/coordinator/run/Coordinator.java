@@ -5,6 +5,7 @@ import io.pgha.coordinator.config.ConfigChecks;
 import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
+import io.pgha.core.store.ClusterDiscovery;
 import io.pgha.core.store.ElectionLease;
 import io.pgha.messaging.EventPublisher;
 import io.pgha.messaging.rest.ApiToken;
@@ -45,7 +46,7 @@ public class Coordinator implements ApiToken {
     private ElectionLease lease;
     private AgentClient agents;
     private AutoCloseable watch;
-    private Thread discovery;
+    private ClusterDiscovery discovery;
     private volatile boolean running;
 
     void onStart(@Observes StartupEvent event) {
@@ -59,9 +60,7 @@ public class Coordinator implements ApiToken {
         workers = new ClusterWorkers(this::newWorker, health);
         running = true;
         watch = store.watch(this::changed, () -> LOG.debug("etcd watch error; discovery continues"));
-        discovery = new Thread(this::discoverLoop, "cluster-discovery");
-        discovery.setDaemon(true);
-        discovery.start();
+        discovery = ClusterDiscovery.start(Duration.ofSeconds(2), this::discover);
         LOG.infof(
                 "failover-coordinator %s started: etcd %s, namespace %s, election ttl %s",
                 name,
@@ -73,7 +72,7 @@ public class Coordinator implements ApiToken {
     void onStop(@Observes ShutdownEvent event) {
         running = false;
         if (discovery != null) {
-            discovery.interrupt();
+            discovery.close();
         }
         if (workers != null) {
             workers.stopAll();
@@ -148,20 +147,9 @@ public class Coordinator implements ApiToken {
         }
     }
 
-    private void discoverLoop() {
-        while (running) {
-            try {
-                workers.reconcile(store.clusters());
-                health.dropOlderThan(Instant.now().minus(config.coordinator().healthViewMaxAge()));
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+    private void discover() {
+        workers.reconcile(store.clusters());
+        health.dropOlderThan(Instant.now().minus(config.coordinator().healthViewMaxAge()));
     }
 
     private ClusterWorker newWorker(String cluster) {
