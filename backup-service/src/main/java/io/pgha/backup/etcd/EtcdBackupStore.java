@@ -16,10 +16,8 @@ import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.EtcdStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
 
 /** {@link BackupStore} over jetcd; every key comes from {@link EtcdLayout}. */
 public final class EtcdBackupStore extends EtcdStore implements BackupStore {
@@ -37,29 +35,7 @@ public final class EtcdBackupStore extends EtcdStore implements BackupStore {
 
     @Override
     public List<String> clusters() {
-        String prefix = namespace + "/";
-        var response = await(
-                "list the clusters under " + prefix,
-                client.getKVClient()
-                        .get(
-                                bytes(prefix),
-                                GetOption.builder()
-                                        .isPrefix(true)
-                                        .withKeysOnly(true)
-                                        .build()));
-        TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : response.getKvs()) {
-            String rest = text(kv.getKey()).substring(prefix.length());
-            int slash = rest.indexOf('/');
-            if (slash <= 0) {
-                continue;
-            }
-            String key = rest.substring(slash + 1);
-            if (key.startsWith("members/") || key.equals("initialize")) {
-                names.add(rest.substring(0, slash));
-            }
-        }
-        return new ArrayList<>(names);
+        return clusters(namespace, key -> key.startsWith("members/") || key.equals("initialize"));
     }
 
     @Override

@@ -21,12 +21,10 @@ import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.EtcdStore;
 import io.pgha.core.store.RouterReport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.function.BiConsumer;
 
 /** {@link CoordinatorStore} on etcd: every guarded write is one transaction with the election compare. */
@@ -73,25 +71,7 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     /** The clusters that have keys under the namespace, sorted. */
     @Override
     public List<String> clusters() {
-        String prefix = namespace + "/";
-        var response = await(
-                "list the clusters under " + prefix,
-                client.getKVClient()
-                        .get(
-                                bytes(prefix),
-                                GetOption.builder()
-                                        .isPrefix(true)
-                                        .withKeysOnly(true)
-                                        .build()));
-        TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : response.getKvs()) {
-            String rest = text(kv.getKey()).substring(prefix.length());
-            int slash = rest.indexOf('/');
-            if (slash > 0 && makesACluster(rest.substring(slash + 1))) {
-                names.add(rest.substring(0, slash));
-            }
-        }
-        return new ArrayList<>(names);
+        return clusters(namespace, EtcdCoordinatorStore::makesACluster);
     }
 
     /**
