@@ -1,11 +1,9 @@
 package io.pgha.backup.api;
 
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.backup.dump.DumpRecord;
 import io.pgha.backup.run.BackupService;
 import io.pgha.backup.run.ClusterRunner;
-import io.pgha.core.Json;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
@@ -18,6 +16,7 @@ import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.regex.Pattern;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
@@ -26,6 +25,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Produces(MediaType.APPLICATION_JSON)
 public class DumpsResource {
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
+    private static final Set<String> FIELDS = Set.of("database", "into");
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,62}");
 
     @Inject
@@ -109,31 +109,12 @@ public class DumpsResource {
     }
 
     private static JsonNode parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw new ApiException(
-                    400, "the request needs a JSON body like {\"database\": \"app\", \"into\": \"app_restored\"}");
-        }
-        JsonNode node;
-        try {
-            node = Json.MAPPER
-                    .reader()
-                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readTree(body);
-        } catch (IOException e) {
-            throw new ApiException(
-                    400,
-                    "the body is not valid JSON: "
-                            + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (!node.isObject()) {
-            throw new ApiException(400, "the body must be a JSON object with database and into");
-        }
-        node.fieldNames().forEachRemaining(f -> {
-            if (!f.equals("database") && !f.equals("into")) {
-                throw new ApiException(400, "unknown field '" + BackupsResource.shown(f) + "': use database and into");
-            }
-        });
-        return node;
+        return JsonBody.object(
+                body,
+                FIELDS,
+                "the request needs a JSON body like {\"database\": \"app\", \"into\": \"app_restored\"}",
+                "the body must be a JSON object with database and into",
+                "database and into");
     }
 
     private static String name(JsonNode node, String field) {

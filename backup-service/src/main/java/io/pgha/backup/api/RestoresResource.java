@@ -141,30 +141,12 @@ public class RestoresResource {
 
     /** Reads the body; every shape problem is a 400 that says which field. */
     static RestoreValidation.Request parse(String body) {
-        if (body == null || body.isBlank()) {
-            throw new ApiException(400, "the request needs a JSON body with target and destination");
-        }
-        JsonNode node;
-        try {
-            node = Json.MAPPER
-                    .reader()
-                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-                    .readTree(body);
-        } catch (IOException e) {
-            throw new ApiException(
-                    400,
-                    "the body is not valid JSON: "
-                            + e.getMessage().lines().findFirst().orElse(""));
-        }
-        if (!node.isObject()) {
-            throw new ApiException(400, "the body must be a JSON object with target, destination and maybe backup_id");
-        }
-        node.fieldNames().forEachRemaining(f -> {
-            if (!FIELDS.contains(f)) {
-                throw new ApiException(
-                        400, "unknown field '" + BackupsResource.shown(f) + "': use target, backup_id, destination");
-            }
-        });
+        JsonNode node = JsonBody.object(
+                body,
+                FIELDS,
+                "the request needs a JSON body with target and destination",
+                "the body must be a JSON object with target, destination and maybe backup_id",
+                "target, backup_id, destination");
         RecoveryTarget target = null;
         JsonNode t = node.get("target");
         if (t != null && !t.isNull()) {

@@ -2,7 +2,7 @@ package io.pgha.backup.etcd;
 
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
-import java.time.Duration;
+import io.pgha.core.store.LeaseStore;
 import java.util.List;
 import java.util.Optional;
 
@@ -11,7 +11,7 @@ import java.util.Optional;
  * ({@link EtcdLayout#backup()}) and the restore request and status of a new cluster. Every call
  * completes within the store's timeout or throws {@link io.pgha.core.store.StoreException}.
  */
-public interface BackupStore extends AutoCloseable {
+public interface BackupStore extends LeaseStore, AutoCloseable {
     /** The clusters under the namespace that have members or were initialized, sorted. */
     List<String> clusters();
 
@@ -19,13 +19,6 @@ public interface BackupStore extends AutoCloseable {
 
     /** One consistent read of {@code cluster}'s keys. */
     ClusterSnapshot read(String cluster);
-
-    long grantLease(Duration ttl);
-
-    /** Renews {@code lease} once: the TTL left in seconds, 0 or less when it is gone. */
-    long keepAliveOnce(long lease);
-
-    void revokeLease(long lease);
 
     /**
      * Tries to be the active backup-service of {@code cluster}: creates its election key naming

@@ -4,36 +4,28 @@ import static io.pgha.core.store.EtcdCalls.bytes;
 import static io.pgha.core.store.EtcdCalls.text;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
 import io.etcd.jetcd.op.Op;
-import io.etcd.jetcd.options.DeleteOption;
 import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.EtcdStore;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 
 /** {@link BackupStore} over jetcd; every key comes from {@link EtcdLayout}. */
-public final class EtcdBackupStore implements BackupStore {
-    private final Client client;
+public final class EtcdBackupStore extends EtcdStore implements BackupStore {
     private final String namespace;
-    private final Duration timeout;
 
     public EtcdBackupStore(List<String> endpoints, String namespace, Duration timeout) {
-        this.client = EtcdCalls.client(endpoints, timeout);
+        super(EtcdCalls.client(endpoints, timeout), timeout);
         this.namespace = namespace;
-        this.timeout = timeout;
     }
 
     @Override
@@ -43,29 +35,7 @@ public final class EtcdBackupStore implements BackupStore {
 
     @Override
     public List<String> clusters() {
-        String prefix = namespace + "/";
-        var response = await(
-                "list the clusters under " + prefix,
-                client.getKVClient()
-                        .get(
-                                bytes(prefix),
-                                GetOption.builder()
-                                        .isPrefix(true)
-                                        .withKeysOnly(true)
-                                        .build()));
-        TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : response.getKvs()) {
-            String rest = text(kv.getKey()).substring(prefix.length());
-            int slash = rest.indexOf('/');
-            if (slash <= 0) {
-                continue;
-            }
-            String key = rest.substring(slash + 1);
-            if (key.startsWith("members/") || key.equals("initialize")) {
-                names.add(rest.substring(0, slash));
-            }
-        }
-        return new ArrayList<>(names);
+        return clusters(namespace, key -> key.startsWith("members/") || key.equals("initialize"));
     }
 
     @Override
@@ -74,45 +44,14 @@ public final class EtcdBackupStore implements BackupStore {
     }
 
     @Override
-    public long grantLease(Duration ttl) {
-        return await("grant a lease", client.getLeaseClient().grant(ttl.toSeconds()))
-                .getID();
-    }
-
-    @Override
-    public long keepAliveOnce(long lease) {
-        return EtcdCalls.keepAliveOnce(client, lease, timeout);
-    }
-
-    @Override
-    public void revokeLease(long lease) {
-        await("revoke the election lease", client.getLeaseClient().revoke(lease));
-    }
-
-    @Override
     public Optional<Long> campaign(String cluster, String me, long lease) {
-        ByteSequence key = bytes(layout(cluster).backup());
-        TxnResponse response = await(
+        return EtcdCalls.campaign(
+                client,
                 "campaign for the backups of " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                        .Then(Op.put(
-                                key,
-                                bytes(me),
-                                PutOption.builder().withLeaseId(lease).build()))
-                        .Else(Op.get(key, GetOption.DEFAULT))
-                        .commit());
-        if (response.isSucceeded()) {
-            return Optional.of(response.getHeader().getRevision());
-        }
-        List<KeyValue> held = response.getGetResponses().isEmpty()
-                ? List.of()
-                : response.getGetResponses().get(0).getKvs();
-        if (!held.isEmpty() && held.get(0).getLease() == lease) {
-            return Optional.of(held.get(0).getCreateRevision());
-        }
-        return Optional.empty();
+                layout(cluster).backup(),
+                me,
+                lease,
+                timeout);
     }
 
     @Override
@@ -122,14 +61,8 @@ public final class EtcdBackupStore implements BackupStore {
 
     @Override
     public void resign(String cluster, long revision) {
-        ByteSequence key = bytes(layout(cluster).backup());
-        await(
-                "resign the backups of " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.createRevision(revision)))
-                        .Then(Op.delete(key, DeleteOption.DEFAULT))
-                        .commit());
+        EtcdCalls.resign(
+                client, "resign the backups of " + cluster, layout(cluster).backup(), revision, timeout);
     }
 
     @Override
@@ -173,17 +106,8 @@ public final class EtcdBackupStore implements BackupStore {
         return value(layout(cluster).restoreStatus());
     }
 
-    @Override
-    public void close() {
-        client.close();
-    }
-
     private Optional<String> value(String key) {
         var kvs = await("read " + key, client.getKVClient().get(bytes(key))).getKvs();
         return kvs.isEmpty() ? Optional.empty() : Optional.of(text(kvs.get(0).getValue()));
-    }
-
-    private <T> T await(String what, CompletableFuture<T> future) {
-        return EtcdCalls.await(what, future, timeout);
     }
 }

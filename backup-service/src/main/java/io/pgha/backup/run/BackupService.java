@@ -9,8 +9,11 @@ import io.pgha.backup.decide.RetentionPolicy;
 import io.pgha.backup.etcd.BackupStore;
 import io.pgha.backup.etcd.EtcdBackupStore;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.ClusterDiscovery;
+import io.pgha.core.store.ElectionLease;
 import io.pgha.events.PghaEvent;
 import io.pgha.messaging.EventPublisher;
+import io.pgha.messaging.rest.ApiToken;
 import io.pgha.repository.Repository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -34,7 +37,7 @@ import org.jboss.logging.Logger;
  * cluster (or each cluster found under the etcd namespace, found again every few seconds).
  */
 @ApplicationScoped
-public class BackupService {
+public class BackupService implements ApiToken {
     private static final Logger LOG = Logger.getLogger(BackupService.class);
 
     @Inject
@@ -52,10 +55,9 @@ public class BackupService {
     private Optional<List<String>> configured;
     private BackupStore store;
     private Repository repository;
-    private LeaseKeeper lease;
+    private ElectionLease lease;
     private Services services;
-    private Thread discovery;
-    private volatile boolean running;
+    private ClusterDiscovery discovery;
 
     void onStart(@Observes StartupEvent event) {
         ConfigChecks.values(config);
@@ -78,7 +80,7 @@ public class BackupService {
         repository = Repository.open(config.repository()).orElseThrow();
         prepareSpool(config.backup().spool());
         store = new EtcdBackupStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
-        lease = new LeaseKeeper(store, config.backup().electionTtl());
+        lease = new ElectionLease(store, config.backup().electionTtl());
         lease.start();
         BackupConfig.Backup b = config.backup();
         services = new Services(
@@ -117,10 +119,7 @@ public class BackupService {
                 this::publish,
                 new Metrics(registry, Clock.systemUTC()),
                 Clock.systemUTC());
-        running = true;
-        discovery = new Thread(this::discoverLoop, "cluster-discovery");
-        discovery.setDaemon(true);
-        discovery.start();
+        discovery = ClusterDiscovery.start(Duration.ofSeconds(2), this::discover);
         LOG.infof(
                 "backup-service %s started: etcd %s, namespace %s, repository %s, clusters %s",
                 name,
@@ -131,9 +130,8 @@ public class BackupService {
     }
 
     void onStop(@Observes ShutdownEvent event) {
-        running = false;
         if (discovery != null) {
-            discovery.interrupt();
+            discovery.close();
         }
         runners.values().forEach(ClusterRunner::stop);
         if (lease != null) {
@@ -152,8 +150,14 @@ public class BackupService {
     }
 
     /** The bearer token mutating calls must carry. */
+    @Override
     public String token() {
         return token;
+    }
+
+    @Override
+    public String changes() {
+        return "backups";
     }
 
     public BackupStore store() {
@@ -185,26 +189,14 @@ public class BackupService {
         });
     }
 
-    private void discoverLoop() {
-        while (running) {
-            try {
-                List<String> present = configured.orElseGet(store::clusters);
-                for (String cluster : present) {
-                    runners.computeIfAbsent(cluster, c -> {
-                        ClusterRunner runner = new ClusterRunner(c, services);
-                        runner.start();
-                        LOG.infof("serving the backups of cluster %s", c);
-                        return runner;
-                    });
-                }
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                return;
-            }
+    private void discover() {
+        for (String cluster : configured.orElseGet(store::clusters)) {
+            runners.computeIfAbsent(cluster, c -> {
+                ClusterRunner runner = new ClusterRunner(c, services);
+                runner.start();
+                LOG.infof("serving the backups of cluster %s", c);
+                return runner;
+            });
         }
     }
 

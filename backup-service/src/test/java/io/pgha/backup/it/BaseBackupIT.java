@@ -46,6 +46,7 @@ class BaseBackupIT {
 
         HttpResponse<String> anonymous = post(service, API + "/backups", "", null);
         assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("this call changes backups: send Authorization: Bearer <token>");
         HttpResponse<String> started = post(service, API + "/backups", "", TOKEN);
         assertThat(started.statusCode()).as(started.body()).isEqualTo(202);
         String id = JSON.readTree(started.body()).path("id").asText();

@@ -2,22 +2,12 @@ package io.pgha.core.store;
 
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.MemberStatus;
-import java.time.Duration;
 
 /**
  * The cluster's keys in etcd, as the agent (and later the coordinator) use them. Every call either
  * completes within the store's operation timeout or throws {@link StoreException}.
  */
-public interface ClusterStore extends AutoCloseable {
-    /** A new lease of {@code ttl}; returns its id. */
-    long grantLease(Duration ttl);
-
-    /** Renews {@code lease} once; returns the remaining TTL in seconds, 0 or less when the lease is gone. */
-    long keepAliveOnce(long lease);
-
-    /** Revokes {@code lease} (its keys vanish at once). */
-    void revokeLease(long lease);
-
+public interface ClusterStore extends LeaseStore, AutoCloseable {
     /** Creates {@code members/<name>} bound to {@code lease}; false when the key already exists. */
     boolean createMember(String name, MemberStatus status, long lease);
 

@@ -2,9 +2,18 @@ package io.pgha.core.store;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.KeyValue;
+import io.etcd.jetcd.kv.TxnResponse;
+import io.etcd.jetcd.op.Cmp;
+import io.etcd.jetcd.op.CmpTarget;
+import io.etcd.jetcd.op.Op;
+import io.etcd.jetcd.options.DeleteOption;
+import io.etcd.jetcd.options.GetOption;
+import io.etcd.jetcd.options.PutOption;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -12,7 +21,8 @@ import java.util.concurrent.TimeoutException;
 
 /**
  * What every etcd adapter of pgha shares: the client settings, waiting for a jetcd call within a timeout
- * (every failure a {@link StoreException} that says what failed), and UTF-8 keys and values.
+ * (every failure a {@link StoreException} that says what failed), UTF-8 keys and values, the lease calls
+ * and the election transactions (campaign, resign) of the services that elect one replica per cluster.
  */
 public final class EtcdCalls {
     private EtcdCalls() {}
@@ -49,6 +59,69 @@ public final class EtcdCalls {
             Thread.currentThread().interrupt();
             throw new StoreException("interrupted while waiting for etcd to " + what, e);
         }
+    }
+
+    /** A new lease of {@code ttl}; returns its id. */
+    public static long grantLease(Client client, Duration ttl, Duration timeout) {
+        return await(
+                        "grant a lease of " + ttl.toSeconds() + " s",
+                        client.getLeaseClient().grant(ttl.toSeconds()),
+                        timeout)
+                .getID();
+    }
+
+    /** Revokes {@code lease}: every key bound to it vanishes at once. */
+    public static void revokeLease(Client client, long lease, Duration timeout) {
+        await("revoke lease " + Long.toHexString(lease), client.getLeaseClient().revoke(lease), timeout);
+    }
+
+    /**
+     * One election round for {@code key}: creates it with {@code value} on {@code lease} if it does not
+     * exist. Returns the key's create revision when it is held on {@code lease} (created now or before),
+     * else empty (someone else holds it). {@code what} names the election in errors ("campaign for c1").
+     */
+    public static Optional<Long> campaign(
+            Client client, String what, String key, String value, long lease, Duration timeout) {
+        ByteSequence k = bytes(key);
+        TxnResponse response = await(
+                what,
+                client.getKVClient()
+                        .txn()
+                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .Then(Op.put(
+                                k,
+                                bytes(value),
+                                PutOption.builder().withLeaseId(lease).build()))
+                        .Else(Op.get(k, GetOption.DEFAULT))
+                        .commit(),
+                timeout);
+        if (response.isSucceeded()) {
+            return Optional.of(response.getHeader().getRevision()); // the put is the txn's only write
+        }
+        List<KeyValue> held = response.getGetResponses().isEmpty()
+                ? List.of()
+                : response.getGetResponses().get(0).getKvs();
+        if (!held.isEmpty() && held.get(0).getLease() == lease) {
+            return Optional.of(held.get(0).getCreateRevision());
+        }
+        return Optional.empty();
+    }
+
+    /** The compare "{@code key} is still the one created at {@code createRevision}" (an election won then). */
+    public static Cmp createdAt(String key, long createRevision) {
+        return new Cmp(bytes(key), Cmp.Op.EQUAL, CmpTarget.createRevision(createRevision));
+    }
+
+    /** Resigns an election: deletes {@code key} if it is still the one created at {@code createRevision}. */
+    public static void resign(Client client, String what, String key, long createRevision, Duration timeout) {
+        await(
+                what,
+                client.getKVClient()
+                        .txn()
+                        .If(createdAt(key, createRevision))
+                        .Then(Op.delete(bytes(key), DeleteOption.DEFAULT))
+                        .commit(),
+                timeout);
     }
 
     /**

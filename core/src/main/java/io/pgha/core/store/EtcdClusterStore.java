@@ -24,19 +24,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 
 /** {@link ClusterStore} over jetcd; every key comes from {@link EtcdLayout}. */
-public final class EtcdClusterStore implements ClusterStore {
+public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
 
-    private final Client client;
     private final EtcdLayout layout;
-    private final Duration timeout;
 
     public EtcdClusterStore(Client client, EtcdLayout layout, Duration operationTimeout) {
-        this.client = client;
+        super(client, operationTimeout);
         this.layout = layout;
-        this.timeout = operationTimeout;
     }
 
     /** A client for {@code endpoints} that gives up connecting after {@code operationTimeout}. */
@@ -47,24 +43,6 @@ public final class EtcdClusterStore implements ClusterStore {
 
     public EtcdLayout layout() {
         return layout;
-    }
-
-    @Override
-    public long grantLease(Duration ttl) {
-        return await(
-                        "grant a lease of " + ttl.toSeconds() + " s",
-                        client.getLeaseClient().grant(ttl.toSeconds()))
-                .getID();
-    }
-
-    @Override
-    public long keepAliveOnce(long lease) {
-        return EtcdCalls.keepAliveOnce(client, lease, timeout);
-    }
-
-    @Override
-    public void revokeLease(long lease) {
-        await("revoke lease " + Long.toHexString(lease), client.getLeaseClient().revoke(lease));
     }
 
     @Override
@@ -202,11 +180,6 @@ public final class EtcdClusterStore implements ClusterStore {
         return watcher::close;
     }
 
-    @Override
-    public void close() {
-        client.close();
-    }
-
     private boolean createOnly(String key, String value, long lease) {
         ByteSequence k = bytes(key);
         PutOption option = lease == 0
@@ -227,9 +200,5 @@ public final class EtcdClusterStore implements ClusterStore {
                 ? PutOption.DEFAULT
                 : PutOption.builder().withLeaseId(lease).build();
         await("write " + key, client.getKVClient().put(bytes(key), bytes(value), option));
-    }
-
-    private <T> T await(String what, CompletableFuture<T> future) {
-        return EtcdCalls.await(what, future, timeout);
     }
 }

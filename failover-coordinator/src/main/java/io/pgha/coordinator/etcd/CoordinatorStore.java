@@ -2,8 +2,8 @@ package io.pgha.coordinator.etcd;
 
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.LeaseStore;
 import io.pgha.core.store.RouterReport;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -15,7 +15,7 @@ import java.util.function.BiConsumer;
  * a replica that lost its leadership cannot write, whatever it still believes. {@link
  * EtcdCoordinatorStore} is the real one; tests use an in-memory one.
  */
-public interface CoordinatorStore extends AutoCloseable {
+public interface CoordinatorStore extends LeaseStore, AutoCloseable {
     /** The name of the election key under a cluster's prefix. */
     String ELECTION_KEY = "coordinator";
 
@@ -32,14 +32,6 @@ public interface CoordinatorStore extends AutoCloseable {
 
     /** The clusters that have keys under the namespace other than an election key, sorted. */
     List<String> clusters();
-
-    /** A lease of {@code ttl} for this replica's election keys. */
-    long grantLease(Duration ttl);
-
-    /** Renews {@code lease} once; the remaining TTL in seconds, 0 or less when it is gone. */
-    long keepAliveOnce(long lease);
-
-    void revokeLease(long lease);
 
     /**
      * Tries to lead {@code cluster}: creates its election key naming {@code me} on {@code lease}. Returns

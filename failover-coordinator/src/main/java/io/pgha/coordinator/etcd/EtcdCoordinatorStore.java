@@ -4,7 +4,6 @@ import static io.pgha.core.store.EtcdCalls.bytes;
 import static io.pgha.core.store.EtcdCalls.text;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.TxnResponse;
@@ -19,27 +18,22 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.EtcdStore;
 import io.pgha.core.store.RouterReport;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
-import java.util.concurrent.CompletableFuture;
 import java.util.function.BiConsumer;
 
 /** {@link CoordinatorStore} on etcd: every guarded write is one transaction with the election compare. */
-public final class EtcdCoordinatorStore implements CoordinatorStore {
-    private final Client client;
+public final class EtcdCoordinatorStore extends EtcdStore implements CoordinatorStore {
     private final String namespace;
-    private final Duration timeout;
 
     public EtcdCoordinatorStore(List<String> endpoints, String namespace, Duration timeout) {
-        this.client = EtcdCalls.client(endpoints, timeout);
+        super(EtcdCalls.client(endpoints, timeout), timeout);
         this.namespace = namespace;
-        this.timeout = timeout;
     }
 
     /** One consistent read of {@code cluster}'s keys. */
@@ -77,25 +71,7 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
     /** The clusters that have keys under the namespace, sorted. */
     @Override
     public List<String> clusters() {
-        String prefix = namespace + "/";
-        var response = await(
-                "list the clusters under " + prefix,
-                client.getKVClient()
-                        .get(
-                                bytes(prefix),
-                                GetOption.builder()
-                                        .isPrefix(true)
-                                        .withKeysOnly(true)
-                                        .build()));
-        TreeSet<String> names = new TreeSet<>();
-        for (KeyValue kv : response.getKvs()) {
-            String rest = text(kv.getKey()).substring(prefix.length());
-            int slash = rest.indexOf('/');
-            if (slash > 0 && makesACluster(rest.substring(slash + 1))) {
-                names.add(rest.substring(0, slash));
-            }
-        }
-        return new ArrayList<>(names);
+        return clusters(namespace, EtcdCoordinatorStore::makesACluster);
     }
 
     /**
@@ -110,52 +86,14 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
                 && !key.startsWith("routers/");
     }
 
-    /** A lease of {@code ttl} for this replica's election keys. */
-    @Override
-    public long grantLease(Duration ttl) {
-        return await("grant a lease", client.getLeaseClient().grant(ttl.toSeconds()))
-                .getID();
-    }
-
-    /** Renews {@code lease} once; the remaining TTL in seconds, 0 or less when it is gone. */
-    @Override
-    public long keepAliveOnce(long lease) {
-        return EtcdCalls.keepAliveOnce(client, lease, timeout);
-    }
-
-    @Override
-    public void revokeLease(long lease) {
-        await("revoke the election lease", client.getLeaseClient().revoke(lease));
-    }
-
     /**
      * Tries to lead {@code cluster}: creates its election key naming {@code me} on {@code lease}. Returns
      * the key's create revision when this replica holds it (now or already), else empty.
      */
     @Override
     public Optional<Long> campaign(String cluster, String me, long lease) {
-        ByteSequence key = bytes(layout(cluster).coordinator());
-        TxnResponse response = await(
-                "campaign for " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                        .Then(Op.put(
-                                key,
-                                bytes(me),
-                                PutOption.builder().withLeaseId(lease).build()))
-                        .Else(Op.get(key, GetOption.DEFAULT))
-                        .commit());
-        if (response.isSucceeded()) {
-            return Optional.of(response.getHeader().getRevision()); // the put is the txn's only write
-        }
-        List<KeyValue> held = response.getGetResponses().isEmpty()
-                ? List.of()
-                : response.getGetResponses().get(0).getKvs();
-        if (!held.isEmpty() && held.get(0).getLease() == lease) {
-            return Optional.of(held.get(0).getCreateRevision());
-        }
-        return Optional.empty();
+        return EtcdCalls.campaign(
+                client, "campaign for " + cluster, layout(cluster).coordinator(), me, lease, timeout);
     }
 
     /** Who leads {@code cluster} now (the election key's value), if anyone. */
@@ -171,14 +109,7 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
     /** Gives up the leadership of {@code cluster} (deletes the election key if it is still ours). */
     @Override
     public void resign(String cluster, long electionRevision) {
-        ByteSequence key = bytes(layout(cluster).coordinator());
-        await(
-                "resign " + cluster,
-                client.getKVClient()
-                        .txn()
-                        .If(mine(cluster, electionRevision))
-                        .Then(Op.delete(key, DeleteOption.DEFAULT))
-                        .commit());
+        EtcdCalls.resign(client, "resign " + cluster, layout(cluster).coordinator(), electionRevision, timeout);
     }
 
     /**
@@ -267,11 +198,6 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
         return watcher::close;
     }
 
-    @Override
-    public void close() {
-        client.close();
-    }
-
     private Cmp[] conditions(String cluster, ByteSequence key, long expected, long electionRevision) {
         Cmp value = expected == 0
                 ? new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0))
@@ -280,10 +206,6 @@ public final class EtcdCoordinatorStore implements CoordinatorStore {
     }
 
     private Cmp mine(String cluster, long electionRevision) {
-        return new Cmp(bytes(layout(cluster).coordinator()), Cmp.Op.EQUAL, CmpTarget.createRevision(electionRevision));
-    }
-
-    private <T> T await(String what, CompletableFuture<T> future) {
-        return EtcdCalls.await(what, future, timeout);
+        return EtcdCalls.createdAt(layout(cluster).coordinator(), electionRevision);
     }
 }

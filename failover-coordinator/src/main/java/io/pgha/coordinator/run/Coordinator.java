@@ -5,7 +5,10 @@ import io.pgha.coordinator.config.ConfigChecks;
 import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
+import io.pgha.core.store.ClusterDiscovery;
+import io.pgha.core.store.ElectionLease;
 import io.pgha.messaging.EventPublisher;
+import io.pgha.messaging.rest.ApiToken;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -24,7 +27,7 @@ import org.jboss.logging.Logger;
  * found under the namespace (found again every few seconds and on every watch event of a new one).
  */
 @ApplicationScoped
-public class Coordinator {
+public class Coordinator implements ApiToken {
     private static final Logger LOG = Logger.getLogger(Coordinator.class);
 
     @Inject
@@ -40,10 +43,10 @@ public class Coordinator {
     private String name;
     private String token;
     private CoordinatorStore store;
-    private LeaseKeeper lease;
+    private ElectionLease lease;
     private AgentClient agents;
     private AutoCloseable watch;
-    private Thread discovery;
+    private ClusterDiscovery discovery;
     private volatile boolean running;
 
     void onStart(@Observes StartupEvent event) {
@@ -52,14 +55,12 @@ public class Coordinator {
         token = ConfigChecks.token(config.api());
         store = new EtcdCoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
         agents = new AgentClient(config.coordinator().agentTimeout());
-        lease = new LeaseKeeper(store, config.coordinator().electionTtl());
+        lease = new ElectionLease(store, config.coordinator().electionTtl());
         lease.start();
         workers = new ClusterWorkers(this::newWorker, health);
         running = true;
         watch = store.watch(this::changed, () -> LOG.debug("etcd watch error; discovery continues"));
-        discovery = new Thread(this::discoverLoop, "cluster-discovery");
-        discovery.setDaemon(true);
-        discovery.start();
+        discovery = ClusterDiscovery.start(Duration.ofSeconds(2), this::discover);
         LOG.infof(
                 "failover-coordinator %s started: etcd %s, namespace %s, election ttl %s",
                 name,
@@ -71,7 +72,7 @@ public class Coordinator {
     void onStop(@Observes ShutdownEvent event) {
         running = false;
         if (discovery != null) {
-            discovery.interrupt();
+            discovery.close();
         }
         if (workers != null) {
             workers.stopAll();
@@ -90,8 +91,14 @@ public class Coordinator {
     }
 
     /** The bearer token mutating calls must carry. */
+    @Override
     public String token() {
         return token;
+    }
+
+    @Override
+    public String changes() {
+        return "the cluster";
     }
 
     public CoordinatorStore store() {
@@ -140,20 +147,9 @@ public class Coordinator {
         }
     }
 
-    private void discoverLoop() {
-        while (running) {
-            try {
-                workers.reconcile(store.clusters());
-                health.dropOlderThan(Instant.now().minus(config.coordinator().healthViewMaxAge()));
-            } catch (RuntimeException e) {
-                LOG.warnf("cannot list the clusters in etcd: %s", e.getMessage());
-            }
-            try {
-                Thread.sleep(2000);
-            } catch (InterruptedException e) {
-                return;
-            }
-        }
+    private void discover() {
+        workers.reconcile(store.clusters());
+        health.dropOlderThan(Instant.now().minus(config.coordinator().healthViewMaxAge()));
     }
 
     private ClusterWorker newWorker(String cluster) {

@@ -147,10 +147,12 @@ class CoordinatorIT {
         Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
         QuarkusService c = coordinators.get(0);
         String path = "/api/v1/clusters/" + AgentNodes.CLUSTER;
-        assertThat(send(c, "POST", path + "/switchover", "{\"leader\":\"x\"}", null)
-                        .statusCode())
-                .isEqualTo(401);
-        assertThat(send(c, "POST", path + "/pause", "", "wrong").statusCode()).isEqualTo(401);
+        HttpResponse<String> anonymous = send(c, "POST", path + "/switchover", "{\"leader\":\"x\"}", null);
+        assertThat(anonymous.statusCode()).isEqualTo(401);
+        assertThat(anonymous.body()).contains("this call changes the cluster: send Authorization: Bearer <token>");
+        HttpResponse<String> wrongToken = send(c, "POST", path + "/pause", "", "wrong");
+        assertThat(wrongToken.statusCode()).isEqualTo(401);
+        assertThat(wrongToken.body()).contains("the bearer token is not the configured pgha.api.token");
         HttpResponse<String> notJson = send(c, "POST", path + "/switchover", "{leader", TOKEN);
         assertThat(notJson.statusCode()).isEqualTo(400);
         assertThat(notJson.body()).contains("not valid JSON");

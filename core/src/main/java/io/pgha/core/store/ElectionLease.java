@@ -1,37 +1,37 @@
-package io.pgha.backup.run;
+package io.pgha.core.store;
 
-import io.pgha.backup.etcd.BackupStore;
 import java.time.Duration;
 import org.jboss.logging.Logger;
 
 /**
- * This instance's election lease (one for every cluster it is active for): granted once, renewed every third of its TTL on a thread of its own.
+ * The election lease of a service replica (failover-coordinator, backup-service): one for every cluster
+ * it leads, granted once, renewed every third of its TTL on a thread of its own.
  * It counts as valid only until one second before the TTL since the last renewal that was sent (a
  * monotonic clock), so a replica cut off from etcd stops acting before its keys can expire.
  */
-final class LeaseKeeper implements AutoCloseable {
-    private static final Logger LOG = Logger.getLogger(LeaseKeeper.class);
+public final class ElectionLease implements AutoCloseable {
+    private static final Logger LOG = Logger.getLogger(ElectionLease.class);
 
-    private final BackupStore store;
+    private final LeaseStore store;
     private final Duration ttl;
     private final Thread thread;
     private volatile long lease;
     private volatile long lastRenewalSentNanos;
     private volatile boolean running = true;
 
-    LeaseKeeper(BackupStore store, Duration ttl) {
+    public ElectionLease(LeaseStore store, Duration ttl) {
         this.store = store;
         this.ttl = ttl;
         this.thread = new Thread(this::renewLoop, "election-lease");
         this.thread.setDaemon(true);
     }
 
-    void start() {
+    public void start() {
         thread.start();
     }
 
     /** The current lease, or 0 when there is none that is valid now. */
-    long lease() {
+    public long lease() {
         long sent = lastRenewalSentNanos;
         long margin = ttl.minusSeconds(1).toNanos();
         if (lease == 0 || System.nanoTime() - sent >= margin) {
