@@ -1,0 +1,96 @@
+package io.pgha.alert.rules;
+
+import io.pgha.events.AlertEvent.Severity;
+import java.time.Duration;
+import java.util.Map;
+
+/**
+ * The knobs of the rules. Every duration is "how long the condition must hold" unless it says
+ * otherwise; {@link #defaults()} gives the shipped values.
+ *
+ * @param memberDownFor a member's probes must have failed this long before it is down
+ * @param replicaNotStreamingFor a replica must be shown not streaming in the topology this long
+ * @param lagBytesWarning replication lag in bytes that raises a warning
+ * @param lagBytesCritical replication lag in bytes that raises a critical alert
+ * @param lagSecondsWarning replay lag in seconds that raises a warning
+ * @param lagSecondsCritical replay lag in seconds that raises a critical alert
+ * @param noPrimaryFor how long the cluster may be without a reachable primary before it alerts
+ * @param twoPrimariesHold how long a two-primaries alert stays firing after the last evidence
+ * @param happenedHold how long the informational failover/switchover-happened alerts stay firing
+ * @param archiveStalledAfter no archived segment for this long while a primary runs is a stall
+ * @param backupOverdueAfter no complete base backup for this long is overdue
+ * @param connectionsWarningRatio connections / max_connections that raises a warning (0.80)
+ * @param connectionsCriticalRatio connections / max_connections that raises a critical alert (0.95)
+ * @param healthMonitorSilentAfter no node-health event for this long: the health-monitor is silent
+ * @param coordinatorSilentAfter no election or topology event for this long: the coordinator is silent
+ * @param severities severity overrides per alert (alerts with levels take the level's severity)
+ * @param runbookBaseUrl prefix of every {@code runbook_url}; the alert's name and {@code .md} follow
+ */
+public record Thresholds(
+        Duration memberDownFor,
+        Duration replicaNotStreamingFor,
+        long lagBytesWarning,
+        long lagBytesCritical,
+        double lagSecondsWarning,
+        double lagSecondsCritical,
+        Duration noPrimaryFor,
+        Duration twoPrimariesHold,
+        Duration happenedHold,
+        Duration archiveStalledAfter,
+        Duration backupOverdueAfter,
+        double connectionsWarningRatio,
+        double connectionsCriticalRatio,
+        Duration healthMonitorSilentAfter,
+        Duration coordinatorSilentAfter,
+        Map<AlertName, Severity> severities,
+        String runbookBaseUrl) {
+
+    public Thresholds {
+        severities = severities == null ? Map.of() : Map.copyOf(severities);
+        runbookBaseUrl = runbookBaseUrl == null ? "" : runbookBaseUrl;
+        if (lagBytesWarning > lagBytesCritical) {
+            throw new IllegalArgumentException("lag-bytes-warning (" + lagBytesWarning
+                    + ") is above lag-bytes-critical (" + lagBytesCritical + "): set warning <= critical");
+        }
+        if (lagSecondsWarning > lagSecondsCritical) {
+            throw new IllegalArgumentException("lag-seconds-warning (" + lagSecondsWarning
+                    + ") is above lag-seconds-critical (" + lagSecondsCritical + "): set warning <= critical");
+        }
+        if (connectionsWarningRatio > connectionsCriticalRatio || connectionsCriticalRatio > 1.0) {
+            throw new IllegalArgumentException("connections-warning-ratio (" + connectionsWarningRatio
+                    + ") must be <= connections-critical-ratio (" + connectionsCriticalRatio + ") <= 1.0");
+        }
+    }
+
+    /** The shipped values. */
+    public static Thresholds defaults() {
+        return new Thresholds(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(30),
+                16L * 1024 * 1024,
+                256L * 1024 * 1024,
+                30,
+                300,
+                Duration.ofSeconds(30),
+                Duration.ofMinutes(5),
+                Duration.ofMinutes(15),
+                Duration.ofMinutes(30),
+                Duration.ofHours(26),
+                0.80,
+                0.95,
+                Duration.ofSeconds(30),
+                Duration.ofSeconds(60),
+                Map.of(),
+                "docs/runbooks/");
+    }
+
+    /** The severity of an alert without levels. */
+    public Severity severityOf(AlertName name) {
+        return severities.getOrDefault(name, name.defaultSeverity());
+    }
+
+    /** {@code <runbookBaseUrl><name>.md}. */
+    public String runbookUrl(AlertName name) {
+        return runbookBaseUrl + name.name() + ".md";
+    }
+}
