@@ -47,7 +47,9 @@ public final class StateUpdate {
             backup(b, e);
         }
         b.lastEventAt.merge(producerOf(event), event.occurredAt(), (a, c) -> a.isAfter(c) ? a : c);
-        b.noPrimarySince = hasPrimary(b) ? null : (b.noPrimarySince != null ? b.noPrimarySince : event.occurredAt());
+        boolean judged = !b.members.isEmpty() || b.topology != null; // backup events alone say nothing about it
+        b.noPrimarySince =
+                !judged || hasPrimary(b) ? null : (b.noPrimarySince != null ? b.noPrimarySince : event.occurredAt());
         return b.build();
     }
 

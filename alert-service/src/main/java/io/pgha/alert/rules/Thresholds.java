@@ -47,6 +47,15 @@ public record Thresholds(
 
     public Thresholds {
         severities = severities == null ? Map.of() : Map.copyOf(severities);
+        notNegative("member-down-for", memberDownFor);
+        notNegative("replica-not-streaming-for", replicaNotStreamingFor);
+        notNegative("no-primary-for", noPrimaryFor);
+        notNegative("two-primaries-hold", twoPrimariesHold);
+        notNegative("happened-hold", happenedHold);
+        notNegative("archive-stalled-after", archiveStalledAfter);
+        notNegative("backup-overdue-after", backupOverdueAfter);
+        notNegative("health-monitor-silent-after", healthMonitorSilentAfter);
+        notNegative("coordinator-silent-after", coordinatorSilentAfter);
         runbookBaseUrl = runbookBaseUrl == null ? "" : runbookBaseUrl;
         if (lagBytesWarning > lagBytesCritical) {
             throw new IllegalArgumentException("lag-bytes-warning (" + lagBytesWarning
@@ -59,6 +68,12 @@ public record Thresholds(
         if (connectionsWarningRatio > connectionsCriticalRatio || connectionsCriticalRatio > 1.0) {
             throw new IllegalArgumentException("connections-warning-ratio (" + connectionsWarningRatio
                     + ") must be <= connections-critical-ratio (" + connectionsCriticalRatio + ") <= 1.0");
+        }
+    }
+
+    private static void notNegative(String name, Duration d) {
+        if (d == null || d.isNegative()) {
+            throw new IllegalArgumentException(name + " is " + d + ": give a duration of zero or more, e.g. PT30S");
         }
     }
 

@@ -280,7 +280,7 @@ class PrimaryRulesTest {
                 h.maxConnections());
     }
 
-    /** Thresholds whose watcher-silence and backup-overdue rules stay quiet for days. */
+    /** Thresholds whose watcher-silence rules stay quiet for days (tests that jump hours ahead). */
     static Thresholds quietWatchers() {
         Thresholds d = Thresholds.defaults();
         return new Thresholds(
@@ -293,8 +293,8 @@ class PrimaryRulesTest {
                 d.noPrimaryFor(),
                 d.twoPrimariesHold(),
                 d.happenedHold(),
-                Duration.ofDays(30),
-                Duration.ofDays(30),
+                d.archiveStalledAfter(),
+                d.backupOverdueAfter(),
                 d.connectionsWarningRatio(),
                 d.connectionsCriticalRatio(),
                 Duration.ofDays(30),
