@@ -25,7 +25,8 @@ public final class StateUpdate {
      *
      * @param state the state of the event's cluster ({@link AlertState#empty} for the first event)
      * @param event any pgha event; alert events (our own output) change nothing
-     * @param now when it is applied (only used for facts about the receipt itself)
+     * @param now when it is applied; no current rule uses it: every fact is timed by the event's own
+     *     time, so replaying the same events gives the same state
      * @throws IllegalArgumentException when the event belongs to another cluster
      */
     public static AlertState apply(AlertState state, PghaEvent event, Instant now) {
