@@ -38,6 +38,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -84,6 +85,18 @@ class BackupScenariosIT {
         if (cluster != null) {
             System.out.println("backup-service status: "
                     + get("/api/v1/clusters/" + CLUSTER + "/status").body());
+        }
+    }
+
+    /** Each restore's one-member cluster uses the same ports: it is stopped after its test. */
+    @AfterEach
+    void stopTheRestoredCluster() {
+        for (String member : List.of("restored-0", "undrop-0")) {
+            try {
+                cluster.service(member).stop();
+            } catch (IllegalArgumentException notStarted) {
+                // this test did not restore into it
+            }
         }
     }
 
@@ -171,6 +184,30 @@ class BackupScenariosIT {
                 .as("the restored cluster runs as its own primary")
                 .isEqualTo(false);
         assertThat(rows(readWrite())).isEqualTo(expectedIds(1, 500));
+    }
+
+    /**
+     * The README's case, as a new user runs it: a table dropped by mistake, {@code ./pgha restore --time T}
+     * with T a moment before the drop and nothing else done (no manual WAL switch): the restored cluster
+     * has the table with every row.
+     */
+    @Test
+    void aDroppedTableComesBackWithARestoreToAMomentBeforeTheDrop() throws Exception {
+        execute("CREATE TABLE orders (id int PRIMARY KEY)");
+        execute("INSERT INTO orders SELECT generate_series(1, 1000)");
+        String target = String.valueOf(PostgresNode.queryValue(
+                readWrite(),
+                "SELECT to_char(clock_timestamp() AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"));
+        Wait.until(Duration.ofSeconds(5), "the server's clock has passed T", () -> (Boolean)
+                PostgresNode.queryValue(readWrite(), "SELECT clock_timestamp() > '" + target + "'::timestamptz"));
+        execute("DROP TABLE orders");
+
+        cluster.restore(List.of("restore", "--time", target, "--cluster", "undrop"));
+
+        String restored = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.restoredPostgres()) + "&password=" + password;
+        assertThat(PostgresNode.queryValue(restored, "SELECT count(*) FROM orders"))
+                .as("the dropped table is back with every row")
+                .isEqualTo(1000L);
     }
 
     private static List<Integer> expectedIds(int from, int to) {

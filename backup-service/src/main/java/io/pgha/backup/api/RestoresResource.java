@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.pgha.backup.decide.RestoreValidation;
 import io.pgha.backup.run.BackupService;
+import io.pgha.backup.run.ClusterRunner;
 import io.pgha.core.Json;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.events.BackupEvent;
@@ -62,6 +63,12 @@ public class RestoresResource {
         RestoreValidation.Verdict verdict = RestoreValidation.check(cluster, request, records(cluster), destination);
         if (!verdict.accepted()) {
             throw new ApiException(verdict.status(), String.join("; ", verdict.problems()));
+        }
+        // everything committed until now reaches the archive before the new cluster replays it
+        try {
+            service.runner(cluster).ifPresent(ClusterRunner::archiveUpToNow);
+        } catch (ClusterRunner.Refused e) {
+            throw new ApiException(e.status(), e.getMessage());
         }
         Instant now = Instant.now();
         String id = "r-" + ID.format(now) + "-" + request.newCluster();

@@ -9,7 +9,10 @@ import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.repository.catalog.BackupRecord;
 import io.pgha.repository.catalog.BackupState;
+import io.pgha.repository.wal.WalArchive;
+import io.pgha.repository.wal.WalName;
 import java.io.IOException;
+import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -176,6 +179,49 @@ public final class ClusterRunner {
                 .orElseThrow(() -> new Refused(
                         503, "cluster " + cluster + " has no running primary: a backup needs one (for pg_switch_wal)"));
         return startBackup(choice);
+    }
+
+    /**
+     * Makes everything committed until now restorable before a restore is requested: a heartbeat commit
+     * on the primary (recovery to a time ends only at the first commit after it), a switch to a new WAL
+     * segment, and a wait (at most {@code pgha.backup.wal-wait}) until the closed segment is archived.
+     * Empty when the cluster has no running primary: then its archive is all there is. Refused with 503
+     * when the segment does not reach the archive in time.
+     */
+    public Optional<String> archiveUpToNow() {
+        ClusterSnapshot snap = s.store().read(cluster);
+        Optional<Map.Entry<String, MemberStatus>> primary =
+                SourceChoice.primary(members(snap), snap.leader().map(LeaderKey::member));
+        if (primary.isEmpty()) {
+            return Optional.empty();
+        }
+        String member = primary.get().getKey();
+        Endpoint endpoint = Endpoint.of(member, primary.get().getValue().connUrl());
+        try {
+            s.sql().heartbeat(endpoint);
+            WalName segment = WalName.parse(s.sql().switchWal(endpoint));
+            WalArchive archive = s.repository().walArchive(cluster);
+            Instant deadline = s.clock().instant().plus(s.walWait());
+            while (!archive.contains(segment)) {
+                if (s.clock().instant().isAfter(deadline)) {
+                    throw new Refused(
+                            503,
+                            "WAL segment " + segment + " of " + cluster + " did not reach the archive within "
+                                    + s.walWait() + ": archiving is behind or failing (see GET /api/v1/clusters/"
+                                    + cluster + "/status); a restore to a recent time would stop short of it");
+                }
+                Thread.sleep(200);
+            }
+            return Optional.of(segment.name());
+        } catch (SQLException | IOException e) {
+            throw new Refused(
+                    503,
+                    "cannot close and archive the current WAL segment of " + cluster + " on " + member + ": "
+                            + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new Refused(503, "interrupted while waiting for the archive of " + cluster);
+        }
     }
 
     /** Starts an on-demand restore drill: its id; refused with 409 while a backup or drill runs, 503 when passive. */

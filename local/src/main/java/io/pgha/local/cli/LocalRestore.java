@@ -100,7 +100,9 @@ final class LocalRestore {
                     + " name with --cluster <name>");
         }
         String api = "http://" + Ports.LOOPBACK + ":" + ports.backup() + "/api/v1/clusters/" + source + "/restores";
+        // backup-service first waits (bounded by its pgha.backup.wal-wait) until the WAL up to now is archived
         HttpResponse<String> requested = send(HttpRequest.newBuilder(URI.create(api))
+                .timeout(Duration.ofMinutes(6))
                 .header("Authorization", "Bearer " + token)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
@@ -145,6 +147,7 @@ final class LocalRestore {
                     "restore " + id + " completed (GET " + api + "/" + id + ")",
                     () -> {
                         HttpResponse<String> status = send(HttpRequest.newBuilder(URI.create(api + "/" + id))
+                                .timeout(Duration.ofSeconds(10))
                                 .GET());
                         JsonNode json = Json.read(status.body(), JsonNode.class, "the restore status");
                         String state = json.path("state").asText();
@@ -174,7 +177,7 @@ final class LocalRestore {
 
     private static HttpResponse<String> send(HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString());
+            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("backup-service does not answer (is pgha up?): " + e.getMessage(), e);
         } catch (InterruptedException e) {
