@@ -893,7 +893,8 @@ public final class LocalCluster {
         String bearer = "-H \"Authorization: Bearer $(cat " + home.resolve(TOKEN_FILE) + ")\"";
         out.println();
         out.println("pgha is up: cluster '" + CLUSTER + "' (3 PostgreSQL nodes with their node-agents, "
-                + COORDINATORS.size() + " failover-coordinators, a health-monitor, config-renderer + HAProxy).");
+                + COORDINATORS.size() + " failover-coordinators, a health-monitor, config-renderer + HAProxy,"
+                + " backup-service).");
         out.println();
         out.println("PostgreSQL (superuser postgres; its password is in " + home.resolve(SUPERUSER_PASSWORD_FILE)
                 + ", and in the passfile below):");
