@@ -27,7 +27,6 @@ import io.pgha.repository.wal.WalName;
 import io.pgha.system.BackupBenchReport.ArchiveSample;
 import io.pgha.system.BackupBenchReport.BackupSample;
 import io.pgha.system.BackupBenchReport.Setup;
-import io.pgha.system.FailoverBenchReport.Machine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -44,7 +43,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -109,10 +107,10 @@ class BackupBenchIT {
     private final List<ArchiveSample> archiveSamples = new CopyOnWriteArrayList<>();
     private final List<BackupSample> backupSamples = new CopyOnWriteArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
-    private final List<Double> loads = Collections.synchronizedList(new ArrayList<>());
     private Instant started;
     private Instant finished;
     private String software = "";
+    private BenchMachine machine;
     private long databaseBytes;
     private String pghaBackup = "";
 
@@ -128,7 +126,7 @@ class BackupBenchIT {
         started = Instant.now();
         PgBackRest.ensureInstalled();
         software = software();
-        ScheduledExecutorService loadSampler = startLoadSampler();
+        machine = BenchMachine.sampling();
         Workspace workspace = infra.workspace();
         OsUser user = OsUser.forPostgres();
         try {
@@ -229,7 +227,7 @@ class BackupBenchIT {
                 writeReport();
             }
         } finally {
-            loadSampler.shutdownNow();
+            machine.close();
             finished = Instant.now();
             writeReport();
         }
@@ -658,50 +656,8 @@ class BackupBenchIT {
 
     // --- the machine and the report ---
 
-    private ScheduledExecutorService startLoadSampler() {
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "load-average");
-            t.setDaemon(true);
-            return t;
-        });
-        sampler.scheduleAtFixedRate(
-                () -> {
-                    try {
-                        loads.add(Double.parseDouble(
-                                Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
-                    } catch (IOException | RuntimeException e) {
-                        // not sampled this time
-                    }
-                },
-                0,
-                5,
-                TimeUnit.SECONDS);
-        return sampler;
-    }
-
-    private String loadSummary() {
-        List<Double> sorted;
-        synchronized (loads) {
-            sorted = loads.stream().sorted().toList();
-        }
-        if (sorted.isEmpty()) {
-            return "not sampled";
-        }
-        return String.format(
-                Locale.ROOT,
-                "median %.1f, min %.1f, max %.1f (sampled every 5 s)",
-                BackupBenchReport.median(sorted),
-                sorted.get(0),
-                sorted.get(sorted.size() - 1));
-    }
-
     private static String software() {
-        Function<List<String>, String> firstLine = command -> Commands.run(command, Duration.ofSeconds(30))
-                .output()
-                .lines()
-                .findFirst()
-                .orElse("?")
-                .strip();
+        Function<List<String>, String> firstLine = BenchMachine::firstLine;
         return String.join(
                 ", ",
                 "Linux " + firstLine.apply(List.of("uname", "-r")),
@@ -709,35 +665,6 @@ class BackupBenchIT {
                 firstLine.apply(
                         List.of(PostgresNode.binDir().resolve("postgres").toString(), "--version")),
                 PgBackRest.version());
-    }
-
-    private Machine machine() {
-        String cpuModel = "?";
-        long memoryMib = 0;
-        try {
-            cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
-                    .findFirst()
-                    .orElse("?");
-            memoryMib = Files.readAllLines(Path.of("/proc/meminfo")).stream()
-                            .filter(l -> l.startsWith("MemTotal:"))
-                            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-                            .findFirst()
-                            .orElse(0L)
-                    / 1024;
-        } catch (IOException e) {
-            // the report says "?"
-        }
-        return new Machine(
-                Runtime.getRuntime().availableProcessors(),
-                cpuModel,
-                memoryMib,
-                software,
-                UTC.format(started),
-                UTC.format(finished == null ? Instant.now() : finished),
-                loadSummary(),
-                COMMAND + " -Dbench.scale=" + SCALE + " -Dbench.runs=" + RUNS);
     }
 
     private synchronized void writeReport() {
@@ -754,7 +681,8 @@ class BackupBenchIT {
                 setup,
                 archiveSamples,
                 backupSamples,
-                machine(),
+                machine.describe(
+                        software, started, finished, COMMAND + " -Dbench.scale=" + SCALE + " -Dbench.runs=" + RUNS),
                 notes,
                 BackupBenchReport.verdict(setup, archiveSamples, backupSamples));
         try {

@@ -315,39 +315,7 @@ final class BackupBenchReport {
      * none; the other sections stay as they are.
      */
     static String replaceSection(String document, String section) {
-        List<String> lines = document.lines().toList();
-        int start = -1;
-        for (int i = 0; i < lines.size(); i++) {
-            if (lines.get(i).strip().equals(HEADING)) {
-                start = i;
-                break;
-            }
-        }
-        String body = section.endsWith("\n") ? section : section + "\n";
-        if (start < 0) {
-            String head = document.endsWith("\n") ? document : document + "\n";
-            return head + "\n" + body;
-        }
-        int end = lines.size();
-        boolean fenced = false;
-        for (int i = start + 1; i < lines.size(); i++) {
-            String line = lines.get(i);
-            if (line.startsWith("```")) {
-                fenced = !fenced;
-            }
-            if (!fenced && line.startsWith("## ")) {
-                end = i;
-                break;
-            }
-        }
-        StringBuilder out = new StringBuilder();
-        lines.subList(0, start).forEach(l -> out.append(l).append('\n'));
-        out.append(body);
-        if (end < lines.size()) {
-            out.append('\n');
-            lines.subList(end, lines.size()).forEach(l -> out.append(l).append('\n'));
-        }
-        return out.toString();
+        return BenchMachine.replaceSection(document, HEADING, section);
     }
 
     static String seconds(double seconds) {

@@ -9,7 +9,6 @@ import io.pgha.local.PostgresNode;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
-import io.pgha.system.FailoverBenchReport.Machine;
 import io.pgha.system.FailoverBenchReport.Sample;
 import io.pgha.system.FailoverBenchReport.Scenario;
 import io.pgha.system.FailoverBenchReport.SystemUnderTest;
@@ -27,7 +26,6 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
@@ -36,9 +34,6 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Tag;
@@ -76,10 +71,10 @@ class FailoverBenchIT {
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final List<SystemUnderTest> systems = new ArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
-    private final List<Double> loads = Collections.synchronizedList(new ArrayList<>());
     private Instant started;
     private Instant finished;
     private String software = "";
+    private BenchMachine machine;
 
     @Test
     void failoverOfPghaAndPatroniAsAClientSeesIt() throws Exception {
@@ -87,7 +82,7 @@ class FailoverBenchIT {
         Workspace.deleteRecursively(LOGS);
         PatroniCluster.ensureInstalled();
         software = software();
-        ScheduledExecutorService loadSampler = startLoadSampler();
+        machine = BenchMachine.sampling();
         List<Workspace> workspaces = new ArrayList<>();
         List<BenchedCluster> clusters = new ArrayList<>();
         try {
@@ -111,7 +106,7 @@ class FailoverBenchIT {
             }
             runInTurn(clusters);
         } finally {
-            loadSampler.shutdownNow();
+            machine.close();
             finished = Instant.now();
             writeReport();
             for (int i = clusters.size() - 1; i >= 0; i--) {
@@ -370,49 +365,8 @@ class FailoverBenchIT {
 
     // --- the machine ---
 
-    /** Samples the 1-minute load average every 5 s until shut down. */
-    private ScheduledExecutorService startLoadSampler() {
-        ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "load-average");
-            t.setDaemon(true);
-            return t;
-        });
-        sampler.scheduleAtFixedRate(() -> loadAverage().ifPresent(loads::add), 0, 5, TimeUnit.SECONDS);
-        return sampler;
-    }
-
-    private static Optional<Double> loadAverage() {
-        try {
-            return Optional.of(Double.parseDouble(
-                    Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
-        } catch (IOException | RuntimeException e) {
-            return Optional.empty();
-        }
-    }
-
-    private String loadSummary() {
-        List<Double> sorted;
-        synchronized (loads) {
-            sorted = loads.stream().sorted().toList();
-        }
-        if (sorted.isEmpty()) {
-            return "not sampled";
-        }
-        return String.format(
-                Locale.ROOT,
-                "median %.1f, min %.1f, max %.1f (sampled every 5 s)",
-                sorted.get(sorted.size() / 2),
-                sorted.get(0),
-                sorted.get(sorted.size() - 1));
-    }
-
     private static String software() {
-        Function<List<String>, String> firstLine = command -> Commands.run(command, Duration.ofSeconds(30))
-                .output()
-                .lines()
-                .findFirst()
-                .orElse("?")
-                .strip();
+        Function<List<String>, String> firstLine = BenchMachine::firstLine;
         return String.join(
                 ", ",
                 "Linux " + firstLine.apply(List.of("uname", "-r")),
@@ -429,39 +383,11 @@ class FailoverBenchIT {
                 PatroniCluster.version());
     }
 
-    private Machine machine() {
-        String cpuModel = "?";
-        long memoryMib = 0;
-        try {
-            cpuModel = Files.readAllLines(Path.of("/proc/cpuinfo")).stream()
-                    .filter(l -> l.startsWith("model name"))
-                    .map(l -> l.substring(l.indexOf(':') + 1).strip())
-                    .findFirst()
-                    .orElse("?");
-            memoryMib = Files.readAllLines(Path.of("/proc/meminfo")).stream()
-                            .filter(l -> l.startsWith("MemTotal:"))
-                            .map(l -> Long.parseLong(l.replaceAll("[^0-9]", "")))
-                            .findFirst()
-                            .orElse(0L)
-                    / 1024;
-        } catch (IOException e) {
-            // the report says "?"
-        }
-        return new Machine(
-                Runtime.getRuntime().availableProcessors(),
-                cpuModel,
-                memoryMib,
-                software,
-                UTC.format(started),
-                UTC.format(finished == null ? Instant.now() : finished),
-                loadSummary(),
-                COMMAND);
-    }
-
     // --- the report ---
 
     private synchronized void writeReport() {
-        String section = FailoverBenchReport.render(systems, samples, machine(), RUNS, notes);
+        String section = FailoverBenchReport.render(
+                systems, samples, machine.describe(software, started, finished, COMMAND), RUNS, notes);
         try {
             Files.createDirectories(Path.of("target"));
             Files.writeString(Path.of("target", "bench-failover.md"), section);
