@@ -11,7 +11,6 @@ import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.ArchiveStatus;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.MemberStatus;
-import io.pgha.core.Switchover;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.Lsn;
@@ -212,25 +211,8 @@ class ArchiveIT {
         try (Client client = Client.builder()
                 .endpoints(etcd.endpoints().toArray(String[]::new))
                 .build()) {
-            client.getKVClient()
-                    .put(bytes(layout.switchover()), bytes(new Switchover(old.name(), candidate.name()).toJson()))
-                    .get(10, TimeUnit.SECONDS);
-            Wait.until(Duration.ofSeconds(30), old.name() + " releases the leader key", () -> store.read()
-                    .leader()
-                    .isEmpty());
-            long lease = store.read().member(candidate.name()).orElseThrow().lease();
-            assertThat(client.getKVClient()
-                            .txn()
-                            .If(new Cmp(bytes(layout.leader()), Cmp.Op.EQUAL, CmpTarget.version(0)))
-                            .Then(Op.put(
-                                    bytes(layout.leader()),
-                                    bytes(candidate.name()),
-                                    PutOption.builder().withLeaseId(lease).build()))
-                            .commit()
-                            .get(10, TimeUnit.SECONDS)
-                            .isSucceeded())
+            assertThat(CoordinatorStandIn.switchover(client, layout, store, old.name(), candidate.name()))
                     .isTrue();
-            client.getKVClient().delete(bytes(layout.switchover())).get(10, TimeUnit.SECONDS);
         }
         Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
         assertThat(primary).isSameAs(candidate);

@@ -14,7 +14,6 @@ import io.etcd.jetcd.op.Op;
 import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.MemberStatus;
-import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
@@ -435,26 +434,9 @@ class ClusterIT {
         try (Client client = client()) {
             // written right before the handover is asked for, without waiting for the replicas
             old.execute("INSERT INTO planned SELECT generate_series(1, 20000)");
-            client.getKVClient()
-                    .put(bytes(layout.switchover()), bytes(new Switchover(old.name(), candidate.name()).toJson()))
-                    .get(10, TimeUnit.SECONDS);
-            Wait.until(Duration.ofSeconds(30), old.name() + " releases the leader key", () -> store.read()
-                    .leader()
-                    .isEmpty());
             // the coordinator's part: name the candidate, bound to its own lease, and clear the request
-            long lease = store.read().member(candidate.name()).orElseThrow().lease();
-            boolean created = client.getKVClient()
-                    .txn()
-                    .If(new Cmp(bytes(layout.leader()), Cmp.Op.EQUAL, CmpTarget.version(0)))
-                    .Then(Op.put(
-                            bytes(layout.leader()),
-                            bytes(candidate.name()),
-                            PutOption.builder().withLeaseId(lease).build()))
-                    .commit()
-                    .get(10, TimeUnit.SECONDS)
-                    .isSucceeded();
-            assertThat(created).isTrue();
-            client.getKVClient().delete(bytes(layout.switchover())).get(10, TimeUnit.SECONDS);
+            assertThat(CoordinatorStandIn.switchover(client, layout, store, old.name(), candidate.name()))
+                    .isTrue();
         }
         Node primary = AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90));
         assertThat(primary).isSameAs(candidate);
@@ -497,17 +479,7 @@ class ClusterIT {
         // the coordinator's part: name another member
         try (Client client = client()) {
             EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
-            long lease = store.read().member(next.name()).orElseThrow().lease();
-            assertThat(client.getKVClient()
-                            .txn()
-                            .If(new Cmp(bytes(layout.leader()), Cmp.Op.EQUAL, CmpTarget.version(0)))
-                            .Then(Op.put(
-                                    bytes(layout.leader()),
-                                    bytes(next.name()),
-                                    PutOption.builder().withLeaseId(lease).build()))
-                            .commit()
-                            .get(10, TimeUnit.SECONDS)
-                            .isSucceeded())
+            assertThat(CoordinatorStandIn.nameLeader(client, layout, store, next.name()))
                     .isTrue();
         }
         assertThat(AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90)))
