@@ -11,7 +11,6 @@ import io.pgha.local.EtcdCluster;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.OsUser;
 import io.pgha.local.PostgresNode;
-import io.pgha.local.QuarkusService;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.repository.Repository;
@@ -31,7 +30,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -685,17 +683,7 @@ class BackupBenchIT {
                         software, started, finished, COMMAND + " -Dbench.scale=" + SCALE + " -Dbench.runs=" + RUNS),
                 notes,
                 BackupBenchReport.verdict(setup, archiveSamples, backupSamples));
-        try {
-            Files.createDirectories(Path.of("target"));
-            Files.writeString(Path.of("target", "bench-backup.md"), section);
-            Path docs = QuarkusService.projectRoot().resolve("docs").resolve("benchmarks.md");
-            String document = Files.exists(docs) ? Files.readString(docs) : "# Benchmarks\n";
-            Path next = docs.resolveSibling("benchmarks.md.new");
-            Files.writeString(next, BackupBenchReport.replaceSection(document, section));
-            Files.move(next, docs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the benchmark's report", e);
-        }
+        BenchMachine.publish("bench-backup.md", BackupBenchReport.HEADING, section);
     }
 
     private static BackupSample print(BackupSample s) {

@@ -214,21 +214,7 @@ final class BackupBenchReport {
                 .append("`-Dbench.scale` sets the pgbench scale of part 2 (130 is about 2 GB), ")
                 .append("`-Dbench.archive.scale` the one of part 1, `-Dbench.runs` the runs per part and system. ")
                 .append("Every run is also written to `system-tests/target/bench-backup.md`.\n\n");
-        md.append("**Machine**: ")
-                .append(machine.cpus())
-                .append(" CPUs (")
-                .append(machine.cpuModel())
-                .append("), ")
-                .append(String.format(Locale.ROOT, "%.1f", machine.memoryMib() / 1024.0))
-                .append(" GiB RAM; ")
-                .append(machine.software())
-                .append(". Run from ")
-                .append(machine.started())
-                .append(" to ")
-                .append(machine.finished())
-                .append(". 1-minute load average during the runs: ")
-                .append(machine.loadAverage())
-                .append(".\n\n");
+        md.append(BenchMachine.paragraph(machine));
         md.append("### WAL archive push under pgbench -i -s ")
                 .append(setup.archiveScale())
                 .append(

@@ -1,10 +1,13 @@
 package io.pgha.system;
 
 import io.pgha.local.Commands;
+import io.pgha.local.QuarkusService;
 import io.pgha.system.FailoverBenchReport.Machine;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -129,6 +132,32 @@ final class BenchMachine implements AutoCloseable {
             lines.subList(end, lines.size()).forEach(l -> out.append(l).append('\n'));
         }
         return out.toString();
+    }
+
+    /** The report's "Machine" paragraph. */
+    static String paragraph(Machine machine) {
+        return "**Machine**: " + machine.cpus() + " CPUs (" + machine.cpuModel() + "), "
+                + String.format(Locale.ROOT, "%.1f", machine.memoryMib() / 1024.0) + " GiB RAM; " + machine.software()
+                + ". Run from " + machine.started() + " to " + machine.finished()
+                + ". 1-minute load average during the runs: " + machine.loadAverage() + ".\n\n";
+    }
+
+    /**
+     * Writes {@code section} to {@code target/<file>} and in place of its heading's section of
+     * docs/benchmarks.md (atomically, so that an interrupted benchmark leaves the document whole).
+     */
+    static void publish(String file, String heading, String section) {
+        try {
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target", file), section);
+            Path docs = QuarkusService.projectRoot().resolve("docs").resolve("benchmarks.md");
+            String document = Files.exists(docs) ? Files.readString(docs) : "# Benchmarks\n";
+            Path next = docs.resolveSibling("benchmarks.md.new");
+            Files.writeString(next, replaceSection(document, heading, section));
+            Files.move(next, docs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the benchmark's report", e);
+        }
     }
 
     private static Optional<Double> loadAverage() {

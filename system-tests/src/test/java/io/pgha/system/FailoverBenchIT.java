@@ -6,14 +6,12 @@ import io.pgha.local.Commands;
 import io.pgha.local.Haproxy;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
-import io.pgha.local.QuarkusService;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.system.FailoverBenchReport.Sample;
 import io.pgha.system.FailoverBenchReport.Scenario;
 import io.pgha.system.FailoverBenchReport.SystemUnderTest;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -388,17 +386,7 @@ class FailoverBenchIT {
     private synchronized void writeReport() {
         String section = FailoverBenchReport.render(
                 systems, samples, machine.describe(software, started, finished, COMMAND), RUNS, notes);
-        try {
-            Files.createDirectories(Path.of("target"));
-            Files.writeString(Path.of("target", "bench-failover.md"), section);
-            Path docs = QuarkusService.projectRoot().resolve("docs").resolve("benchmarks.md");
-            String document = Files.exists(docs) ? Files.readString(docs) : "# Benchmarks\n";
-            Path next = docs.resolveSibling("benchmarks.md.new");
-            Files.writeString(next, FailoverBenchReport.replaceSection(document, section));
-            Files.move(next, docs, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not write the benchmark's report", e);
-        }
+        BenchMachine.publish("bench-failover.md", FailoverBenchReport.HEADING, section);
     }
 
     private void summary() {

@@ -214,21 +214,7 @@ final class FailoverBenchReport {
                 .append("`-Dbench.systems=pgha,patroni-defaults,patroni-fast` which systems run, ")
                 .append("`-Dbench.until=<instant>` starts no run after that instant. ")
                 .append("Every run is also written to `system-tests/target/bench-failover.md`.\n\n");
-        md.append("**Machine**: ")
-                .append(machine.cpus())
-                .append(" CPUs (")
-                .append(machine.cpuModel())
-                .append("), ")
-                .append(String.format(Locale.ROOT, "%.1f", machine.memoryMib() / 1024.0))
-                .append(" GiB RAM; ")
-                .append(machine.software())
-                .append(". Run from ")
-                .append(machine.started())
-                .append(" to ")
-                .append(machine.finished())
-                .append(". 1-minute load average during the runs: ")
-                .append(machine.loadAverage())
-                .append(".\n\n");
+        md.append(BenchMachine.paragraph(machine));
 
         for (Scenario scenario : Scenario.values()) {
             md.append("### Scenario ")
