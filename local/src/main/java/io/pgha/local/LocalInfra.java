@@ -94,6 +94,11 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
         return track(Haproxy.start(workspace(), config));
     }
 
+    /** Alertmanager with {@code config} (checked by amtool), 127.0.0.1 only, no gossip, ready. */
+    public Alertmanager alertmanager(String config) {
+        return track(Alertmanager.start(workspace(), config));
+    }
+
     /** A built pgha service, ready. */
     public QuarkusService service(String name, Path jar, Map<String, String> properties) {
         return track(QuarkusService.start(workspace(), name, jar, properties));
