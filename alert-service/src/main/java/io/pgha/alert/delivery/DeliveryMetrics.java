@@ -17,10 +17,12 @@ final class DeliveryMetrics {
         Gauge.builder("pgha_alert_delivery_pending", pending, p -> p.get())
                 .description("Notifications persisted for this receiver and not delivered yet")
                 .tags("receiver", url, "kind", kind)
+                .strongReference(true) // a method reference nobody else holds: a weak one would read NaN
                 .register(registry);
         Gauge.builder("pgha_alert_delivery_oldest_pending_seconds", oldestAge, a -> a.get())
                 .description("Age of the oldest undelivered notification (0 when none)")
                 .tags("receiver", url, "kind", kind)
+                .strongReference(true)
                 .register(registry);
         delivered = Counter.builder("pgha_alert_delivery_delivered")
                 .description("Notifications the receiver accepted (re-sends included)")

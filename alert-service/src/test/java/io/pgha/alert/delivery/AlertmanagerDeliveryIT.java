@@ -145,12 +145,12 @@ class AlertmanagerDeliveryIT {
         Delivery d = sink(outbox("d"), am);
 
         d.sink.changed(List.of(new AlertChange.Fired(silenced), new AlertChange.Fired(loud)), Instant.now());
-        Wait.until(Duration.ofSeconds(10), "Alertmanager notified the unsilenced alert",
-                () -> notifiedMembers(notified).contains("pg-loud"));
+        Wait.until(Duration.ofSeconds(10), "Alertmanager notified the unsilenced alert", () -> notifiedMembers(notified)
+                .contains("pg-loud"));
         // a group made after both: once it is notified, the silenced group had its turn long before
         d.sink.changed(List.of(new AlertChange.Fired(alert("pg-later", "d"))), Instant.now());
-        Wait.until(Duration.ofSeconds(10), "Alertmanager notified a later alert",
-                () -> notifiedMembers(notified).contains("pg-later"));
+        Wait.until(Duration.ofSeconds(10), "Alertmanager notified a later alert", () -> notifiedMembers(notified)
+                .contains("pg-later"));
         assertThat(notifiedMembers(notified)).containsExactlyInAnyOrder("pg-loud", "pg-later");
         Alertmanager.Alert shown = am.alerts(member(silenced)).get(0);
         assertThat(shown.state()).isEqualTo("suppressed");
