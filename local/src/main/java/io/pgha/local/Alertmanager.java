@@ -96,11 +96,7 @@ public final class Alertmanager implements AutoCloseable {
                 "--log.level=debug");
         process = LocalProcess.start(
                 "alertmanager", command, dir, workspace.log("alertmanager"), Map.of(), workspace.persistent());
-        try {
-            Wait.until(READY_TIMEOUT, "Alertmanager ready at " + url(), this::ready, process::isAlive);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + "\n--- alertmanager log ---\n" + process.logTail(30), e);
-        }
+        process.awaitReady(READY_TIMEOUT, "Alertmanager ready at " + url(), this::ready, 30);
     }
 
     /** Orderly stop (SIGTERM); port and storage stay for {@link #start()}. */

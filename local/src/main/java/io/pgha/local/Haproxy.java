@@ -136,15 +136,11 @@ public final class Haproxy implements AutoCloseable {
                 List.of(binary().toString(), "-W", "-S", masterSocket + ",mode,600", "-f", config.toString());
         process =
                 LocalProcess.start("haproxy", command, dir, workspace.log("haproxy"), Map.of(), workspace.persistent());
-        try {
-            Wait.until(
-                    READY_TIMEOUT,
-                    "HAProxy master answering with a running worker",
-                    () -> Files.exists(masterSocket) && currentWorkerPid() > 0,
-                    process::isAlive);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + "\n--- haproxy log ---\n" + process.logTail(30), e);
-        }
+        process.awaitReady(
+                READY_TIMEOUT,
+                "HAProxy master answering with a running worker",
+                () -> Files.exists(masterSocket) && currentWorkerPid() > 0,
+                30);
     }
 
     private void writeValidated(String configText) {

@@ -137,6 +137,18 @@ public final class LocalProcess implements AutoCloseable {
         ProcessRegistry.unregister(this);
     }
 
+    /**
+     * Waits until {@code ready} holds while the process runs; on failure the error carries the last
+     * {@code logLines} lines of its log.
+     */
+    public void awaitReady(Duration timeout, String what, Wait.Check ready, int logLines) {
+        try {
+            Wait.until(timeout, what, ready, this::isAlive);
+        } catch (RuntimeException e) {
+            throw new IllegalStateException(e.getMessage() + "\n--- " + name + " log ---\n" + logTail(logLines), e);
+        }
+    }
+
     /** The last {@code lines} lines of the log. */
     public String logTail(int lines) {
         return tail(log, lines);

@@ -10,31 +10,44 @@ import org.junit.jupiter.api.Test;
 
 class DeliverySettingsTest {
 
-    /** A config with the defaults of {@link DeliveryConfig}, changed by the test. */
-    record Config(
-            Optional<String> outboxDir,
-            Optional<List<String>> alertmanagers,
-            Optional<List<String>> webhooks,
-            String generatorUrl,
-            Duration resendInterval,
-            int endsAtFactor,
-            Duration initial,
-            Duration max,
-            Duration requestTimeout,
-            int maxBatch)
-            implements DeliveryConfig {
-        static Config defaults() {
-            return new Config(
-                    Optional.of("/var/lib/pgha/outbox"),
-                    Optional.of(List.of("http://127.0.0.1:9093", "http://127.0.0.1:9095/")),
-                    Optional.of(List.of("http://127.0.0.1:9000/hook")),
-                    "http://127.0.0.1:8094",
-                    Duration.ofSeconds(30),
-                    4,
-                    Duration.ofMillis(500),
-                    Duration.ofSeconds(30),
-                    Duration.ofSeconds(5),
-                    500);
+    /** {@link DeliveryConfig} with its defaults and receivers of every kind; a test changes a field. */
+    static final class Config implements DeliveryConfig {
+        Optional<String> outboxDir = Optional.of("/var/lib/pgha/outbox");
+        Optional<List<String>> alertmanagers = Optional.of(List.of("http://127.0.0.1:9093", "http://127.0.0.1:9095/"));
+        Optional<List<String>> webhooks = Optional.of(List.of("http://127.0.0.1:9000/hook"));
+        String generatorUrl = "http://127.0.0.1:8094";
+        int endsAtFactor = 4;
+        Duration initial = Duration.ofMillis(500);
+        Duration max = Duration.ofSeconds(30);
+
+        @Override
+        public Optional<String> outboxDir() {
+            return outboxDir;
+        }
+
+        @Override
+        public Optional<List<String>> alertmanagers() {
+            return alertmanagers;
+        }
+
+        @Override
+        public Optional<List<String>> webhooks() {
+            return webhooks;
+        }
+
+        @Override
+        public String generatorUrl() {
+            return generatorUrl;
+        }
+
+        @Override
+        public Duration resendInterval() {
+            return Duration.ofSeconds(30);
+        }
+
+        @Override
+        public int endsAtFactor() {
+            return endsAtFactor;
         }
 
         @Override
@@ -52,80 +65,28 @@ class DeliverySettingsTest {
             };
         }
 
-        Config alertmanagers(String... urls) {
-            return new Config(
-                    outboxDir,
-                    Optional.of(List.of(urls)),
-                    webhooks,
-                    generatorUrl,
-                    resendInterval,
-                    endsAtFactor,
-                    initial,
-                    max,
-                    requestTimeout,
-                    maxBatch);
+        @Override
+        public Duration requestTimeout() {
+            return Duration.ofSeconds(5);
         }
 
-        Config outboxDir(Optional<String> dir) {
-            return new Config(
-                    dir,
-                    alertmanagers,
-                    webhooks,
-                    generatorUrl,
-                    resendInterval,
-                    endsAtFactor,
-                    initial,
-                    max,
-                    requestTimeout,
-                    maxBatch);
+        @Override
+        public int maxBatch() {
+            return 500;
         }
+    }
 
-        Config endsAtFactor(int factor) {
-            return new Config(
-                    outboxDir,
-                    alertmanagers,
-                    webhooks,
-                    generatorUrl,
-                    resendInterval,
-                    factor,
-                    initial,
-                    max,
-                    requestTimeout,
-                    maxBatch);
-        }
-
-        Config backoff(Duration first, Duration longest) {
-            return new Config(
-                    outboxDir,
-                    alertmanagers,
-                    webhooks,
-                    generatorUrl,
-                    resendInterval,
-                    endsAtFactor,
-                    first,
-                    longest,
-                    requestTimeout,
-                    maxBatch);
-        }
-
-        Config generatorUrl(String url) {
-            return new Config(
-                    outboxDir,
-                    alertmanagers,
-                    webhooks,
-                    url,
-                    resendInterval,
-                    endsAtFactor,
-                    initial,
-                    max,
-                    requestTimeout,
-                    maxBatch);
-        }
+    /** The message of the error {@code from} throws for a config changed by {@code change}. */
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> refused(
+            java.util.function.Consumer<Config> change) {
+        Config config = new Config();
+        change.accept(config);
+        return assertThatThrownBy(() -> DeliverySettings.from(config)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void theDefaultsGiveEveryReceiverAndTheFiringLease() {
-        DeliverySettings settings = DeliverySettings.from(Config.defaults());
+        DeliverySettings settings = DeliverySettings.from(new Config());
         assertThat(settings.receivers())
                 .extracting(Receiver::kind)
                 .containsExactly(Receiver.Kind.ALERTMANAGER, Receiver.Kind.ALERTMANAGER, Receiver.Kind.WEBHOOK);
@@ -135,42 +96,30 @@ class DeliverySettingsTest {
 
     @Test
     void badValuesNameTheProperty() {
-        assertThatThrownBy(() -> DeliverySettings.from(Config.defaults().alertmanagers("127.0.0.1:9093")))
+        refused(c -> c.alertmanagers = Optional.of(List.of("127.0.0.1:9093")))
                 .hasMessageContaining("pgha.alert.alertmanagers")
                 .hasMessageContaining("127.0.0.1:9093");
-        assertThatThrownBy(() -> DeliverySettings.from(Config.defaults().alertmanagers("http://a b")))
+        refused(c -> c.alertmanagers = Optional.of(List.of("http://a b")))
                 .hasMessageContaining("pgha.alert.alertmanagers");
-        assertThatThrownBy(() ->
-                        DeliverySettings.from(Config.defaults().alertmanagers("http://am:9093", "http://am:9093")))
+        refused(c -> c.webhooks = Optional.of(List.of("http://h/x?q=1"))).hasMessageContaining("pgha.alert.webhooks");
+        refused(c -> c.alertmanagers = Optional.of(List.of("http://am:9093", "http://am:9093")))
                 .hasMessageContaining("pgha.alert.alertmanagers")
                 .hasMessageContaining("twice");
-        assertThatThrownBy(() -> DeliverySettings.from(Config.defaults().outboxDir(Optional.empty())))
-                .hasMessageContaining("pgha.alert.outbox-dir");
-        assertThatThrownBy(() -> DeliverySettings.from(Config.defaults().outboxDir(Optional.of("outbox"))))
+        refused(c -> c.outboxDir = Optional.empty()).hasMessageContaining("pgha.alert.outbox-dir");
+        refused(c -> c.outboxDir = Optional.of("outbox"))
                 .hasMessageContaining("pgha.alert.outbox-dir")
                 .hasMessageContaining("absolute");
-        assertThatThrownBy(() -> DeliverySettings.from(Config.defaults().endsAtFactor(1)))
-                .hasMessageContaining("pgha.alert.ends-at-factor");
-        assertThatThrownBy(() ->
-                        DeliverySettings.from(Config.defaults().backoff(Duration.ofSeconds(5), Duration.ofSeconds(1))))
-                .hasMessageContaining("pgha.alert.backoff");
-        assertThatThrownBy(() -> DeliverySettings.from(Config.defaults().generatorUrl("ftp://x")))
-                .hasMessageContaining("pgha.alert.generator-url");
+        refused(c -> c.endsAtFactor = 1).hasMessageContaining("pgha.alert.ends-at-factor");
+        refused(c -> c.initial = Duration.ofSeconds(60)).hasMessageContaining("pgha.alert.backoff");
+        refused(c -> c.generatorUrl = "ftp://x").hasMessageContaining("pgha.alert.generator-url");
     }
 
     @Test
     void noReceiversNeedsNoOutbox() {
-        Config none = new Config(
-                Optional.empty(),
-                Optional.empty(),
-                Optional.empty(),
-                "http://127.0.0.1:8094",
-                Duration.ofSeconds(30),
-                4,
-                Duration.ofMillis(500),
-                Duration.ofSeconds(30),
-                Duration.ofSeconds(5),
-                500);
+        Config none = new Config();
+        none.alertmanagers = Optional.empty();
+        none.webhooks = Optional.empty();
+        none.outboxDir = Optional.empty();
         assertThat(DeliverySettings.from(none).receivers()).isEmpty();
     }
 }
