@@ -183,6 +183,11 @@ class PatroniMetricsTest {
         return line.substring(line.lastIndexOf(' ') + 1);
     }
 
+    private static void expectValues(String text, Map<String, String> expected) {
+        expected.forEach(
+                (metric, wanted) -> assertThat(value(text, metric)).as(metric).isEqualTo(wanted));
+    }
+
     @Test
     void aPrimaryReadsLineByLineAsPatroniDocumentsIt() {
         String text =
@@ -197,19 +202,24 @@ class PatroniMetricsTest {
                 view("pg-1", replica("streaming", false), Optional.of("pg-0"), false, Set.of("pg-1"), false));
 
         assertThat(sample(text, "patroni_primary")).isEqualTo("patroni_primary{scope=\"batman\",name=\"pg-1\"} 0");
-        assertThat(value(text, "patroni_replica")).isEqualTo("1");
-        assertThat(value(text, "patroni_sync_standby")).isEqualTo("1");
-        assertThat(value(text, "patroni_xlog_location")).isEqualTo("0");
-        assertThat(value(text, "patroni_xlog_received_location")).isEqualTo(Long.toString(0x5000060L));
-        assertThat(value(text, "patroni_xlog_replayed_location")).isEqualTo(Long.toString(0x5000000L));
-        assertThat(value(text, "patroni_xlog_replayed_timestamp")).isEqualTo("1724874000.5");
-        assertThat(value(text, "patroni_xlog_paused")).isEqualTo("0");
-        assertThat(value(text, "patroni_postgres_streaming")).isEqualTo("1");
-        assertThat(value(text, "patroni_postgres_timeline")).isEqualTo("3");
-        assertThat(value(text, "patroni_postgres_server_version")).isEqualTo("150004");
-        assertThat(value(text, "patroni_cluster_unlocked")).isEqualTo("0");
-        assertThat(value(text, "patroni_pending_restart")).isEqualTo("0");
-        assertThat(value(text, "patroni_is_paused")).isEqualTo("0");
+        // received 0/5000060 and replayed 0/5000000, in bytes
+        expectValues(
+                text,
+                """
+                        patroni_replica 1
+                        patroni_sync_standby 1
+                        patroni_xlog_location 0
+                        patroni_xlog_received_location 83886176
+                        patroni_xlog_replayed_location 83886080
+                        patroni_xlog_replayed_timestamp 1724874000.5
+                        patroni_xlog_paused 0
+                        patroni_postgres_streaming 1
+                        patroni_postgres_timeline 3
+                        patroni_postgres_server_version 150004
+                        patroni_cluster_unlocked 0
+                        patroni_pending_restart 0
+                        patroni_is_paused 0
+                        """);
     }
 
     @Test
@@ -217,11 +227,15 @@ class PatroniMetricsTest {
         String text = PatroniMetrics.render(
                 view("pg-2", replica(null, true), Optional.of("pg-0"), false, Set.of("pg-1"), false));
 
-        assertThat(value(text, "patroni_replica")).isEqualTo("1");
-        assertThat(value(text, "patroni_sync_standby")).isEqualTo("0");
-        assertThat(value(text, "patroni_xlog_paused")).isEqualTo("1");
-        assertThat(value(text, "patroni_postgres_streaming")).isEqualTo("0");
-        assertThat(value(text, "patroni_postgres_in_archive_recovery")).isEqualTo("0");
+        expectValues(
+                text,
+                """
+                        patroni_replica 1
+                        patroni_sync_standby 0
+                        patroni_xlog_paused 1
+                        patroni_postgres_streaming 0
+                        patroni_postgres_in_archive_recovery 0
+                        """);
     }
 
     @Test
@@ -264,46 +278,35 @@ class PatroniMetricsTest {
                 .isEqualTo("6");
     }
 
+    private static AgentView tagged(Map<String, Object> tags) {
+        return new AgentView(
+                "batman",
+                "pg-1",
+                replica("streaming", false),
+                Optional.of("pg-0"),
+                false,
+                false,
+                Optional.empty(),
+                0,
+                Set.of(),
+                tags,
+                0,
+                true,
+                "0.1.0",
+                false,
+                Optional.empty());
+    }
+
     @Test
     void failoverPriorityIsZeroWhenTaggedNofailover() {
-        AgentView tagged = new AgentView(
-                "batman",
-                "pg-1",
-                replica("streaming", false),
-                Optional.of("pg-0"),
-                false,
-                false,
-                Optional.empty(),
-                0,
-                Set.of(),
-                Map.of("nofailover", true, "failover_priority", 5),
-                0,
-                true,
-                "0.1.0",
-                false,
-                Optional.empty());
-        AgentView preferred = new AgentView(
-                "batman",
-                "pg-1",
-                replica("streaming", false),
-                Optional.of("pg-0"),
-                false,
-                false,
-                Optional.empty(),
-                0,
-                Set.of(),
-                Map.of("nofailover", false, "failover_priority", 5),
-                0,
-                true,
-                "0.1.0",
-                false,
-                Optional.empty());
+        String nofailover = PatroniMetrics.render(tagged(Map.of("nofailover", true, "failover_priority", 5)));
+        String preferred = PatroniMetrics.render(tagged(Map.of("nofailover", false, "failover_priority", 5)));
 
-        assertThat(value(PatroniMetrics.render(tagged), "patroni_failover_priority"))
-                .isEqualTo("0");
-        assertThat(value(PatroniMetrics.render(preferred), "patroni_failover_priority"))
-                .isEqualTo("5");
-        assertThat(value(PatroniMetrics.render(preferred), "patroni_version")).isEqualTo("000100");
+        assertThat(value(nofailover, "patroni_failover_priority")).isEqualTo("0");
+        assertThat(value(preferred, "patroni_failover_priority")).isEqualTo("5");
+        assertThat(value(PatroniMetrics.render(tagged(Map.of())), "patroni_failover_priority"))
+                .isEqualTo("1");
+        assertThat(value(preferred, "patroni_version")).isEqualTo("000100");
     }
 
     @Test
