@@ -183,9 +183,12 @@ class PatroniMetricsTest {
         return line.substring(line.lastIndexOf(' ') + 1);
     }
 
-    private static void expectValues(String text, Map<String, String> expected) {
-        expected.forEach(
-                (metric, wanted) -> assertThat(value(text, metric)).as(metric).isEqualTo(wanted));
+    /** Each line of {@code expected} is a metric and the value its sample must show. */
+    private static void expectValues(String text, String expected) {
+        for (String line : expected.strip().split("\n")) {
+            String[] metricAndValue = line.strip().split(" ");
+            assertThat(value(text, metricAndValue[0])).as(metricAndValue[0]).isEqualTo(metricAndValue[1]);
+        }
     }
 
     @Test
