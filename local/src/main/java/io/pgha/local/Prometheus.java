@@ -225,15 +225,20 @@ public final class Prometheus implements AutoCloseable {
         process = LocalProcess.start(
                 "prometheus", command, dir, workspace.log("prometheus"), Map.of(), workspace.persistent());
         try {
-            Wait.until(READY_TIMEOUT, "Prometheus ready at " + url() + "/-/ready", this::ready, process::isAlive);
+            Wait.until(
+                    READY_TIMEOUT, "Prometheus ready at " + url() + "/-/ready", () -> readyAt(url()), process::isAlive);
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + "\n--- prometheus log ---\n" + process.logTail(30), e);
         }
     }
 
-    private boolean ready() throws IOException, InterruptedException {
+    /**
+     * True when {@code baseUrl}{@code /-/ready} answers 200: how Prometheus and Alertmanager both say they
+     * are ready.
+     */
+    public static boolean readyAt(String baseUrl) throws IOException, InterruptedException {
         return HTTP.send(
-                                HttpRequest.newBuilder(URI.create(url() + "/-/ready"))
+                                HttpRequest.newBuilder(URI.create(baseUrl + "/-/ready"))
                                         .timeout(Duration.ofSeconds(2))
                                         .build(),
                                 HttpResponse.BodyHandlers.discarding())

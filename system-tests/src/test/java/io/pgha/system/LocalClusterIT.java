@@ -116,6 +116,12 @@ class LocalClusterIT {
                             == 2;
         });
 
+        String status = statusFromAnotherLauncher(home);
+        assertThat(status)
+                .containsPattern("alertmanager +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.alertmanager())
+                .containsPattern("alert-service +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.alertService())
+                .containsPattern("prometheus +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.prometheus());
+
         String password = Files.readString(home.resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
                 .strip();
         String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + password;

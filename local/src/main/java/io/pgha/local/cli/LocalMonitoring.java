@@ -3,12 +3,9 @@ package io.pgha.local.cli;
 import io.pgha.local.Commands;
 import io.pgha.local.LocalProcess;
 import io.pgha.local.Ports;
+import io.pgha.local.Prometheus;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
@@ -25,8 +22,6 @@ import java.util.regex.Pattern;
 final class LocalMonitoring {
     private static final Pattern LOOPBACK_PORT = Pattern.compile(Pattern.quote(Ports.LOOPBACK) + ":(\\d+)");
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private LocalMonitoring() {}
 
@@ -80,13 +75,7 @@ final class LocalMonitoring {
             Wait.until(
                     READY_TIMEOUT,
                     "Alertmanager ready at " + url + "/-/ready",
-                    () -> HTTP.send(
-                                            HttpRequest.newBuilder(URI.create(url + "/-/ready"))
-                                                    .timeout(Duration.ofSeconds(2))
-                                                    .build(),
-                                            HttpResponse.BodyHandlers.discarding())
-                                    .statusCode()
-                            == 200,
+                    () -> Prometheus.readyAt(url),
                     process::isAlive);
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + "\n--- alertmanager log ---\n" + process.logTail(30), e);
