@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.PostgresNode;
+import io.pgha.local.PrometheusText;
 import io.pgha.local.Wait;
 import io.pgha.renderer.render.RenderedConfig;
 import java.sql.Connection;
@@ -13,6 +14,7 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -97,9 +99,26 @@ class RoutingIT {
                 .contains("http-check send meth OPTIONS uri /primary")
                 .contains("http-check send meth OPTIONS uri /replica?lag=16MB");
         assertThat(fixture.serverStatus("main_ro", "pg-0")).contains("MAINT");
-        // HAProxy's own stats page and Prometheus exporter.
-        assertThat(httpGet("/stats")).isEqualTo(200);
-        assertThat(httpGet("/metrics")).isEqualTo(200);
+        // HAProxy's own stats page and Prometheus exporter: sessions per backend and server.
+        assertThat(httpGet("/stats").statusCode()).isEqualTo(200);
+        try (Connection session = DriverManager.getConnection(readWrite())) {
+            assertThat(session.isValid(5)).isTrue();
+            Wait.until(DEADLINE, "HAProxy's /metrics counts the open read-write session", () -> {
+                String metrics = httpGet("/metrics").body();
+                return sessions(metrics, "haproxy_backend_current_sessions", Map.of("proxy", "main_rw")) >= 1
+                        && sessions(
+                                        metrics,
+                                        "haproxy_server_current_sessions",
+                                        Map.of("proxy", "main_rw", "server", "pg-0"))
+                                >= 1
+                        && sessions(metrics, "haproxy_backend_current_sessions", Map.of("proxy", "main_ro")) >= 0;
+            });
+        }
+    }
+
+    private static double sessions(String metrics, String name, Map<String, String> labels) {
+        return PrometheusText.value(metrics, name, labels)
+                .orElseThrow(() -> new IllegalStateException("no " + name + labels + " on HAProxy's /metrics"));
     }
 
     @Test
@@ -281,13 +300,13 @@ class RoutingIT {
         }
     }
 
-    private static int httpGet(String path) throws Exception {
+    private static java.net.http.HttpResponse<String> httpGet(String path) throws Exception {
         java.net.http.HttpClient client = java.net.http.HttpClient.newHttpClient();
         return client.send(
-                        java.net.http.HttpRequest.newBuilder(
-                                        java.net.URI.create("http://127.0.0.1:" + fixture.statsPort + path))
-                                .build(),
-                        java.net.http.HttpResponse.BodyHandlers.discarding())
-                .statusCode();
+                java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + fixture.statsPort + path))
+                        .timeout(java.time.Duration.ofSeconds(5))
+                        .build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
     }
 }

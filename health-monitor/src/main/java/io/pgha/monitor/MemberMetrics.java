@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pgha.events.Lsn;
 import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
 import io.pgha.events.NodeHealthEvent.NodeRole;
 import io.pgha.monitor.decide.ProbeResult;
@@ -22,10 +23,11 @@ import java.util.function.ToDoubleFunction;
 /**
  * Micrometer view of the probes: per member gauges {@code pgha_member_reachable} (1/0),
  * {@code pgha_member_role} (1 primary, 0 replica, -1 unknown), {@code pgha_member_lag_bytes},
- * {@code pgha_member_lag_seconds}, {@code pgha_member_timeline}, {@code pgha_member_connections}
- * and {@code pgha_member_max_connections} (NaN when unknown), tagged {@code cluster} and
- * {@code member}; and the histogram {@code pgha_probe_latency_seconds}, tagged {@code outcome}
- * ({@code ok} or the error class).
+ * {@code pgha_member_lag_seconds}, {@code pgha_member_timeline}, {@code pgha_member_connections},
+ * {@code pgha_member_max_connections} and {@code pgha_member_wal_position_bytes} (the primary's current
+ * WAL position, a replica's replay position, as a byte offset: its rate is the write rate), NaN when
+ * unknown, tagged {@code cluster} and {@code member}; and the histogram {@code pgha_probe_latency_seconds},
+ * tagged {@code outcome} ({@code ok} or the error class).
  */
 @ApplicationScoped
 public class MemberMetrics {
@@ -78,12 +80,18 @@ public class MemberMetrics {
             gauge("pgha.member.timeline", tags, e -> orNaN(e.timeline()));
             gauge("pgha.member.connections", tags, e -> orNaN(e.connections()));
             gauge("pgha.member.max.connections", tags, e -> orNaN(e.maxConnections()));
+            gauge("pgha.member.wal.position.bytes", tags, e -> walPosition(e));
         }
 
         private void gauge(String name, Tags tags, ToDoubleFunction<NodeHealthObserved> value) {
             meters.add(Gauge.builder(name, this, m -> m.latest == null ? Double.NaN : value.applyAsDouble(m.latest))
                     .tags(tags)
                     .register(registry));
+        }
+
+        private static double walPosition(NodeHealthObserved e) {
+            Lsn position = e.lsn() != null ? e.lsn() : e.replayLsn();
+            return position == null ? Double.NaN : position.value();
         }
 
         private static double orNaN(Number value) {

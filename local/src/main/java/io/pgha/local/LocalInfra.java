@@ -99,6 +99,11 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
         return track(Alertmanager.start(workspace(), config));
     }
 
+    /** Prometheus running {@code config} with {@code ruleFiles} (copied beside it into {@code rules/}), ready. */
+    public Prometheus prometheus(String config, List<Path> ruleFiles) {
+        return track(Prometheus.start(workspace(), config, ruleFiles));
+    }
+
     /** A built pgha service, ready. */
     public QuarkusService service(String name, Path jar, Map<String, String> properties) {
         return track(QuarkusService.start(workspace(), name, jar, properties));

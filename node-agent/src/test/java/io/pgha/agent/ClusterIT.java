@@ -23,6 +23,7 @@ import io.pgha.local.AgentNodes.Node;
 import io.pgha.local.Commands;
 import io.pgha.local.EtcdCluster;
 import io.pgha.local.LocalInfra;
+import io.pgha.local.PrometheusText;
 import io.pgha.local.Signal;
 import io.pgha.local.Wait;
 import java.net.http.HttpResponse;
@@ -32,6 +33,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.DoublePredicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -245,6 +247,60 @@ class ClusterIT {
         HttpResponse<String> health = replica.agent().get("/q/health");
         assertThat(health.statusCode()).isEqualTo(200);
         assertThat(health.body()).contains("\"status\": \"UP\"");
+    }
+
+    @Test
+    @Order(2)
+    void metricsServePatronisNamesForThePrimaryAndAReplica() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Node replica = nodes.stream().filter(n -> n != primary).findFirst().orElseThrow();
+        long timeline = primary.patroni().path("timeline").asLong();
+        Map<String, String> onPrimary = Map.of("scope", AgentNodes.CLUSTER, "name", primary.name());
+        Map<String, String> onReplica = Map.of("scope", AgentNodes.CLUSTER, "name", replica.name());
+
+        Wait.until(Duration.ofSeconds(15), "Patroni's metrics on the primary and a streaming replica", () -> {
+            String p = primary.agent().get("/metrics").body();
+            String r = replica.agent().get("/metrics").body();
+            expect(p, "patroni_primary", onPrimary, v -> v == 1);
+            expect(p, "patroni_replica", onPrimary, v -> v == 0);
+            expect(p, "patroni_xlog_location", onPrimary, v -> v > 0);
+            expect(p, "patroni_postgres_timeline", onPrimary, v -> v == timeline);
+            expect(p, "patroni_cluster_unlocked", onPrimary, v -> v == 0);
+            expect(r, "patroni_primary", onReplica, v -> v == 0);
+            expect(r, "patroni_replica", onReplica, v -> v == 1);
+            expect(r, "patroni_xlog_location", onReplica, v -> v == 0);
+            expect(r, "patroni_xlog_received_location", onReplica, v -> v > 0);
+            expect(r, "patroni_postgres_streaming", onReplica, v -> v == 1);
+            expect(r, "patroni_postgres_timeline", onReplica, v -> v == timeline);
+            return true;
+        });
+        String text = primary.agent().get("/metrics").body();
+        assertThat(text)
+                .contains("# TYPE patroni_xlog_location counter")
+                .contains("patroni_postgres_running{scope=\"" + AgentNodes.CLUSTER + "\",name=\"" + primary.name()
+                        + "\"} 1")
+                .as("Micrometer's metrics stay on /metrics after Patroni's")
+                .contains("pgha_role_primary 1.0")
+                .contains("jvm_memory_used_bytes");
+        assertThat(metric(text, "patroni_postgres_server_version", onPrimary)).isGreaterThanOrEqualTo(150000);
+        assertThat(metric(text, "patroni_dcs_last_seen", onPrimary)).isPositive();
+        assertThat(replica.agent().get("/q/metrics").body())
+                .as("/q/metrics is Micrometer's alone")
+                .contains("pgha_role_primary 0.0")
+                .doesNotContain("patroni_primary");
+    }
+
+    private static double metric(String text, String name, Map<String, String> labels) {
+        return PrometheusText.value(text, name, labels)
+                .orElseThrow(() -> new IllegalStateException("no " + name + labels + " in\n" + text));
+    }
+
+    /** Throws (for Wait: not yet) naming the metric and its value unless the value passes. */
+    private static void expect(String text, String name, Map<String, String> labels, DoublePredicate wanted) {
+        double value = metric(text, name, labels);
+        if (!wanted.test(value)) {
+            throw new IllegalStateException(name + labels + " is " + value);
+        }
     }
 
     @Test

@@ -92,6 +92,7 @@ final class FakePostgres implements PostgresControl {
                 false,
                 null,
                 "",
+                false,
                 running && !standby ? rows : List.of());
     }
 

@@ -2,11 +2,15 @@ package io.pgha.system;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.core.Json;
 import io.pgha.events.Topics;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.LocalProcess;
+import io.pgha.local.MonitoringFiles;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
+import io.pgha.local.Prometheus;
 import io.pgha.local.Wait;
 import io.pgha.local.cli.LocalCluster;
 import io.pgha.local.cli.LocalPorts;
@@ -14,6 +18,10 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -23,6 +31,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,6 +45,11 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The processes also die with this JVM, and {@code down} is run after the test whatever happened.
  */
 class LocalClusterIT {
+    private static final Duration SCRAPED = Duration.ofSeconds(60);
+    private static final Duration ALERTED = Duration.ofSeconds(45);
+    private static final Pattern METRIC = Pattern.compile("\\b(pgha|haproxy)_[a-z0-9_]+");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
     @RegisterExtension
     final LocalInfra infra = LocalInfra.perTest();
 
@@ -73,6 +90,10 @@ class LocalClusterIT {
                 .contains("first base backup complete")
                 .contains("http://127.0.0.1:" + ports.backup() + "/api/v1/clusters/pgha/backups")
                 .contains("./pgha restore --time");
+        assertThat(up)
+                .contains("http://127.0.0.1:" + ports.prometheus())
+                .contains("http://127.0.0.1:" + ports.alertmanager())
+                .contains("http://127.0.0.1:" + ports.alertService());
         Path tokenFile = home.resolve(LocalCluster.TOKEN_FILE);
         String token = Files.readString(tokenFile).strip();
         assertThat(up).contains(token);
@@ -95,6 +116,12 @@ class LocalClusterIT {
                             == 2;
         });
 
+        String status = statusFromAnotherLauncher(home);
+        assertThat(status)
+                .containsPattern("alertmanager +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.alertmanager())
+                .containsPattern("alert-service +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.alertService())
+                .containsPattern("prometheus +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.prometheus());
+
         String password = Files.readString(home.resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
                 .strip();
         String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + password;
@@ -109,12 +136,16 @@ class LocalClusterIT {
             }
         });
 
+        assertMonitoringSeesTheCluster();
+        assertAKilledReplicaIsAnAlertInAlertmanagerUntilItIsBack();
+
         cluster.up();
         assertThat(output()).contains("pgha is already running");
 
         List<Long> pids = recordedPids(home);
         assertThat(pids)
-                .hasSize(11); // etcd, kafka, 3 agents, 2 coordinators, monitor, haproxy, renderer, backup-service
+                .hasSize(14); // etcd, kafka, 3 agents, 2 coordinators, monitor, haproxy, renderer, backup-service,
+        // alertmanager, alert-service, prometheus
         cluster.down(false);
         for (long pid : pids) {
             assertThat(LocalProcess.groupAlive(pid))
@@ -141,6 +172,138 @@ class LocalClusterIT {
         PostgresNode.execute(rw, "INSERT INTO system_it VALUES (8)");
         cluster.down(false);
         passed = true;
+    }
+
+    /**
+     * Prometheus scrapes every process of the cluster, evaluates every shipped rule without error, has
+     * every metric the rules and the dashboard name, and every query of every dashboard panel returns
+     * series (no dead panel).
+     */
+    private void assertMonitoringSeesTheCluster() {
+        Prometheus prometheus = cluster.prometheus();
+        List<String> down = new ArrayList<>();
+        int expected = LocalPorts.NODES + LocalPorts.COORDINATORS + 7;
+        try {
+            Wait.until(SCRAPED, "Prometheus scrapes all " + expected + " targets", () -> {
+                List<Prometheus.Target> targets = prometheus.targets();
+                down.clear();
+                targets.stream()
+                        .filter(t -> !t.health().equals("up"))
+                        .forEach(t -> down.add(t.job() + " " + t.scrapeUrl() + " " + t.health() + " " + t.lastError()));
+                return targets.size() == expected && down.isEmpty();
+            });
+        } catch (IllegalStateException e) {
+            throw new AssertionError("targets not up: " + down + " (of " + prometheus.targets() + ")", e);
+        }
+        assertThat(prometheus.targets())
+                .extracting(Prometheus.Target::job)
+                .containsOnly(
+                        "node-agent",
+                        "failover-coordinator",
+                        "health-monitor",
+                        "config-renderer",
+                        "backup-service",
+                        "alert-service",
+                        "haproxy",
+                        "prometheus",
+                        "alertmanager");
+
+        MonitoringFiles files = MonitoringFiles.shipped();
+        List<String> missing = new ArrayList<>();
+        try {
+            Wait.until(SCRAPED, "every metric the rules and the dashboard name is stored", () -> {
+                missing.clear();
+                List<String> stored = prometheus.metricNames();
+                metricNamesIn(files).stream().filter(n -> !stored.contains(n)).forEach(missing::add);
+                return missing.isEmpty();
+            });
+        } catch (IllegalStateException e) {
+            throw new AssertionError(
+                    "metrics named in " + files.ruleFiles() + " or " + files.dashboard()
+                            + " that no pgha process exports: " + missing,
+                    e);
+        }
+
+        List<String> dead = new ArrayList<>();
+        List<MonitoringFiles.PanelQuery> queries =
+                files.dashboardQueries(Map.of("cluster", LocalCluster.CLUSTER, "__rate_interval", "1m"));
+        try {
+            // rate() over 1m needs two scrapes: a few scrape intervals
+            Wait.until(SCRAPED, "every dashboard query returns series", () -> {
+                dead.clear();
+                for (MonitoringFiles.PanelQuery q : queries) {
+                    Prometheus.QueryResult result = prometheus.query(q.expr());
+                    if (!result.ok()) {
+                        dead.add("panel '" + q.panel() + "' " + q.refId() + ": " + q.expr() + " -> error "
+                                + result.error());
+                    } else if (result.seriesCount() == 0) {
+                        dead.add("panel '" + q.panel() + "' " + q.refId() + ": " + q.expr() + " -> no series");
+                    }
+                }
+                return dead.isEmpty();
+            });
+        } catch (IllegalStateException e) {
+            throw new AssertionError("dead dashboard panels:\n  " + String.join("\n  ", dead), e);
+        }
+        assertThat(queries).hasSizeGreaterThan(20);
+
+        Wait.until(
+                SCRAPED,
+                "every shipped rule evaluated without error",
+                () -> !prometheus.rules().isEmpty()
+                        && prometheus.rules().stream().allMatch(r -> r.health().equals("ok")));
+    }
+
+    /** A replica killed: Prometheus' PghaMemberDown reaches Alertmanager; started again: it is resolved there. */
+    private void assertAKilledReplicaIsAnAlertInAlertmanagerUntilItIsBack() {
+        Prometheus.QueryResult replicas =
+                cluster.prometheus().query("max by (member) (pgha_member_role{cluster=\"pgha\"}) == 0");
+        assertThat(replicas.seriesCount()).isEqualTo(LocalPorts.NODES - 1);
+        String replica = replicas.series().get(0).path("metric").path("member").asText();
+
+        long killed = cluster.killNode(replica);
+        Wait.until(
+                ALERTED, "PghaMemberDown for " + replica + " in Alertmanager", () -> memberDownInAlertmanager(replica));
+        System.out.printf(
+                "kill -9 of %s -> PghaMemberDown (Prometheus rule) in Alertmanager after %d ms%n",
+                replica, (System.nanoTime() - killed) / 1_000_000);
+
+        cluster.restart(replica);
+        Wait.until(
+                ALERTED,
+                "PghaMemberDown for " + replica + " resolved in Alertmanager",
+                () -> !memberDownInAlertmanager(replica));
+    }
+
+    private boolean memberDownInAlertmanager(String member) throws Exception {
+        HttpResponse<String> response = HTTP.send(
+                HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + ports.alertmanager()
+                                + "/api/v2/alerts?active=true&silenced=true&inhibited=true"))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        for (JsonNode alert : Json.MAPPER.readTree(response.body())) {
+            JsonNode labels = alert.path("labels");
+            if (labels.path("alertname").asText().equals("PghaMemberDown")
+                    && labels.path("member").asText().equals(member)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The metric names ({@code pgha_*}, {@code haproxy_*}) in the shipped rules and dashboard. */
+    private static Set<String> metricNamesIn(MonitoringFiles files) throws IOException {
+        Set<String> names = new TreeSet<>();
+        List<Path> all = new ArrayList<>(files.ruleFiles());
+        all.add(files.dashboard());
+        for (Path file : all) {
+            Matcher m = METRIC.matcher(Files.readString(file));
+            while (m.find()) {
+                names.add(m.group());
+            }
+        }
+        return names;
     }
 
     private static String statusFromAnotherLauncher(Path home) {

@@ -42,6 +42,12 @@ final class Metrics {
                 s -> s.lastComplete() == null ? Double.NaN : s.lastComplete().storedSize());
         gauge("pgha_backup_running", "1 while a base backup runs", cluster, stats, s -> s.running() == null ? 0 : 1);
         gauge(
+                "pgha_backup_last_failed",
+                "1 when the last base backup failed and none completed since",
+                cluster,
+                stats,
+                s -> s.lastFailure() == null ? 0 : 1);
+        gauge(
                 "pgha_backup_drill_rto_seconds",
                 "Restore plus replay time of the last successful restore drill",
                 cluster,

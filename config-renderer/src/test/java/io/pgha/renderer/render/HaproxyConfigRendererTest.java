@@ -135,6 +135,18 @@ class HaproxyConfigRendererTest {
 
         assertThat(config.text()).contains("frontend stats").doesNotContain("backend");
         assertThat(config.epochs()).isEmpty();
+        assertThat(section(config.text(), "frontend stats"))
+                .as("HAProxy's Prometheus exporter on the stats port, before any cluster exists")
+                .isEqualTo(
+                        """
+                        frontend stats
+                            mode http
+                            bind 127.0.0.1:7000
+                            http-request use-service prometheus-exporter if { path /metrics }
+                            stats enable
+                            stats uri /stats
+                            stats refresh 5s
+                        """);
     }
 
     @Test

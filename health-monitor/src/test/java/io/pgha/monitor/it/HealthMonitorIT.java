@@ -15,6 +15,7 @@ import io.pgha.events.TopologyEvent.TopologyChanged;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.PostgresNode;
+import io.pgha.local.PrometheusText;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.Wait;
 import java.io.IOException;
@@ -176,6 +177,18 @@ class HealthMonitorIT {
                 .contains("pgha_member_role{cluster=\"" + MAIN + "\",member=\"pg-0\"} 1.0")
                 .contains("pgha_member_reachable{cluster=\"" + MAIN + "\",member=\"pg-2\"} 1.0")
                 .contains("pgha_probe_latency_seconds_bucket{outcome=\"ok\"");
+        // connection usage per member, for Prometheus: client backends against max_connections
+        for (String member : List.of("pg-0", "pg-1", "pg-2")) {
+            Map<String, String> labels = Map.of("cluster", MAIN, "member", member);
+            Wait.until(Duration.ofSeconds(10), "connection usage of " + member + " on /q/metrics", () -> {
+                String scrape = monitorA.get("/q/metrics").body();
+                double max = PrometheusText.value(scrape, "pgha_member_max_connections", labels)
+                        .orElse(Double.NaN);
+                double used = PrometheusText.value(scrape, "pgha_member_connections", labels)
+                        .orElse(Double.NaN);
+                return max == 60 && used >= 1 && used <= max;
+            });
+        }
 
         paused.execute("SELECT pg_wal_replay_resume()");
         Instant resumed = Instant.now();

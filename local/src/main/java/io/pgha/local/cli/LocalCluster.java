@@ -13,9 +13,11 @@ import io.pgha.local.EtcdCluster;
 import io.pgha.local.Haproxy;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalProcess;
+import io.pgha.local.MonitoringFiles;
 import io.pgha.local.OsUser;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
+import io.pgha.local.Prometheus;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.Signal;
 import io.pgha.local.Wait;
@@ -55,8 +57,10 @@ import java.util.stream.Collectors;
 /**
  * The whole local cluster behind {@code ./pgha up | down | status}: etcd, a Kafka broker, three
  * PostgreSQL nodes each owned by its node-agent (the agents bootstrap the cluster through etcd), two
- * failover-coordinators, a health-monitor, and HAProxy driven by config-renderer (read-write and
- * read-only listeners from {@code pgha.topology}), as processes under one home folder ({@code ./.pgha}).
+ * failover-coordinators, a health-monitor, HAProxy driven by config-renderer (read-write and
+ * read-only listeners from {@code pgha.topology}), backup-service, and for monitoring Alertmanager,
+ * alert-service and Prometheus (deploy/monitoring's files), as processes under one home folder
+ * ({@code ./.pgha}).
  * What runs is recorded in {@code state.properties} there, so that another JVM can report on it and
  * stop it.
  */
@@ -83,6 +87,11 @@ public final class LocalCluster {
     static final String REPOSITORY = "backups";
 
     static final String BACKUP = "backup-service";
+    static final String ALERTMANAGER = "alertmanager";
+    static final String ALERT_SERVICE = "alert-service";
+    static final String PROMETHEUS = "prometheus";
+    /** alert-service's persisted outbox, under the home folder. */
+    static final String ALERT_OUTBOX = "alert-outbox";
     /** The default name of the cluster {@code ./pgha restore} makes. */
     static final String RESTORED = "restored";
 
@@ -110,6 +119,7 @@ public final class LocalCluster {
     private int etcdMembers = 1;
     private EtcdCluster etcdCluster;
     private KafkaBroker kafkaBroker;
+    private Prometheus prometheus;
 
     /** The cluster of {@code ./pgha}: detached processes under {@code home}, which outlive this JVM. */
     public LocalCluster(Path home, LocalPorts ports, PrintStream out) {
@@ -168,6 +178,11 @@ public final class LocalCluster {
                     "no service " + component + " started by this launcher (known: " + services.keySet() + ")");
         }
         return service;
+    }
+
+    /** The Prometheus this JVM started (null before {@link #up()} or when another JVM started it). */
+    public Prometheus prometheus() {
+        return prometheus;
     }
 
     /** The members' names ({@code pg-0}, {@code pg-1}, {@code pg-2}). */
@@ -510,6 +525,46 @@ public final class LocalCluster {
         writeState(state);
 
         startBackupService(ws, state, etcd, kafka.bootstrapServers(), repository, token, superuser, replication);
+        startMonitoring(ws, state, kafka.bootstrapServers());
+    }
+
+    /**
+     * Starts Alertmanager (deploy/monitoring's configuration), alert-service posting to it, and
+     * Prometheus scraping everything that runs, with deploy/monitoring's rules, alerting to Alertmanager.
+     */
+    private void startMonitoring(Workspace ws, Properties state, String kafka) {
+        MonitoringFiles files = MonitoringFiles.shipped();
+        String alertmanagerUrl = LocalMonitoring.url(ports.alertmanager());
+        LocalProcess alertmanager =
+                LocalMonitoring.startAlertmanager(ws, files.alertmanagerConfig(), ports.alertmanager());
+        record(state, ALERTMANAGER, alertmanager, Signal.TERM, SERVICE_GRACE, alertmanagerUrl);
+        out.println("alertmanager ready: " + alertmanagerUrl);
+
+        QuarkusService alerts = QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE))
+                .httpPort(ports.alertService())
+                .properties(ServiceSettings.alertService(kafka, List.of(alertmanagerUrl), ws.dir(ALERT_OUTBOX)))
+                .start();
+        services.put(ALERT_SERVICE, alerts);
+        record(
+                state,
+                ALERT_SERVICE,
+                alerts.process(),
+                Signal.TERM,
+                SERVICE_GRACE,
+                alerts.uri("").toString());
+        out.println("alert-service ready: " + alerts.uri("") + " (posts to " + alertmanagerUrl + ")");
+
+        String config;
+        try {
+            config = LocalMonitoring.prometheusConfig(
+                    Files.readString(files.prometheusConfig()), LocalPorts.defaults(), ports);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + files.prometheusConfig(), e);
+        }
+        prometheus = Prometheus.start(ws, config, files.ruleFiles(), ports.prometheus());
+        record(state, PROMETHEUS, prometheus.process(), Signal.TERM, SERVICE_GRACE, prometheus.url());
+        out.println("prometheus ready: " + prometheus.url() + " (scraping every service, rules from "
+                + files.prometheusConfig().getParent() + ")");
     }
 
     /**
@@ -784,7 +839,8 @@ public final class LocalCluster {
                 agents.add(leader);
             }
         });
-        List<String> order = new ArrayList<>(List.of(BACKUP, RENDERER, HAPROXY, MONITOR));
+        List<String> order =
+                new ArrayList<>(List.of(PROMETHEUS, ALERT_SERVICE, ALERTMANAGER, BACKUP, RENDERER, HAPROXY, MONITOR));
         List<String> coordinators = new ArrayList<>(COORDINATORS);
         java.util.Collections.reverse(coordinators);
         order.addAll(coordinators);
@@ -854,7 +910,7 @@ public final class LocalCluster {
         List<String> order = new ArrayList<>(List.of(ETCD, ETCD + "-1", ETCD + "-2", KAFKA));
         order.addAll(NODES);
         order.addAll(COORDINATORS);
-        order.addAll(List.of(MONITOR, HAPROXY, RENDERER, BACKUP));
+        order.addAll(List.of(MONITOR, HAPROXY, RENDERER, BACKUP, ALERTMANAGER, ALERT_SERVICE, PROMETHEUS));
         return order;
     }
 
@@ -894,7 +950,7 @@ public final class LocalCluster {
         out.println();
         out.println("pgha is up: cluster '" + CLUSTER + "' (3 PostgreSQL nodes with their node-agents, "
                 + COORDINATORS.size() + " failover-coordinators, a health-monitor, config-renderer + HAProxy,"
-                + " backup-service).");
+                + " backup-service, alert-service, Alertmanager and Prometheus).");
         out.println();
         out.println("PostgreSQL (superuser postgres; its password is in " + home.resolve(SUPERUSER_PASSWORD_FILE)
                 + ", and in the passfile below):");
@@ -923,6 +979,7 @@ public final class LocalCluster {
         out.printf(
                 "  %-24s http://127.0.0.1:%d/api/v1/clusters/%s/backups  (and /status; OpenAPI at /q/openapi)%n",
                 "backup-service:", ports.backup(), CLUSTER);
+        out.printf("  %-24s http://127.0.0.1:%d/q/health%n", "alert-service:", ports.alertService());
         out.println("  API token (mutating calls, e.g. curl -X POST " + bearer + " ...):");
         out.println(
                 "                           " + readToken() + "  (kept in " + home.resolve(TOKEN_FILE) + ", mode 600)");
@@ -933,6 +990,14 @@ public final class LocalCluster {
         out.println("Point-in-time restore into a new cluster next to this one (PostgreSQL on :"
                 + ports.restoredPostgres() + "):");
         out.println("  ./pgha restore --time \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"   (or --lsn, --xid, --name, --latest)");
+        out.println();
+        out.println("Monitoring (deploy/monitoring; Grafana dashboard: deploy/monitoring/grafana/pgha-cluster.json):");
+        out.printf(
+                "  %-24s %s  (targets: /targets, alerts of the shipped rules: /alerts)%n",
+                "Prometheus:", LocalMonitoring.url(ports.prometheus()));
+        out.printf(
+                "  %-24s %s  (alerts of alert-service and Prometheus, silences)%n",
+                "Alertmanager:", LocalMonitoring.url(ports.alertmanager()));
         out.println();
         out.println("etcd:                      " + etcdEndpoint() + "  (keys under /pgha/" + CLUSTER + "/)");
         out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka());

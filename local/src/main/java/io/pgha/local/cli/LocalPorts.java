@@ -10,7 +10,8 @@ import java.util.Set;
  * The ports of the local cluster. Clients find the primary on {@code readWrite} (5000) and the
  * replicas on {@code readOnly} (5001); the rest are chosen to stay clear of a PostgreSQL, etcd or
  * Kafka that may already run on the machine. Nodes, agents and coordinators use runs of consecutive
- * ports starting at {@code firstPostgres}, {@code firstAgent} and {@code firstCoordinator}.
+ * ports starting at {@code firstPostgres}, {@code firstAgent} and {@code firstCoordinator}. Prometheus
+ * and Alertmanager keep their usual ports (9090, 9093), alert-service its default one (8094).
  */
 public record LocalPorts(
         int readWrite,
@@ -25,7 +26,10 @@ public record LocalPorts(
         int firstCoordinator,
         int monitor,
         int renderer,
-        int backup) {
+        int backup,
+        int alertService,
+        int prometheus,
+        int alertmanager) {
 
     /** PostgreSQL nodes, each with its node-agent. */
     public static final int NODES = 3;
@@ -35,7 +39,8 @@ public record LocalPorts(
 
     /** The ports {@code ./pgha up} uses. */
     public static LocalPorts defaults() {
-        return new LocalPorts(5000, 5001, 7000, 23790, 23800, 29092, 29093, 15432, 8008, 8020, 8091, 8092, 8093);
+        return new LocalPorts(
+                5000, 5001, 7000, 23790, 23800, 29092, 29093, 15432, 8008, 8020, 8091, 8092, 8093, 8094, 9090, 9093);
     }
 
     /**
@@ -55,6 +60,9 @@ public record LocalPorts(
                 freeRun(NODES + 1, taken),
                 freeRun(NODES + 1, taken),
                 freeRun(COORDINATORS, taken),
+                freeRun(1, taken),
+                freeRun(1, taken),
+                freeRun(1, taken),
                 freeRun(1, taken),
                 freeRun(1, taken),
                 freeRun(1, taken));
@@ -105,6 +113,9 @@ public record LocalPorts(
         all.put("health-monitor REST", monitor);
         all.put("config-renderer REST", renderer);
         all.put("backup-service REST", backup);
+        all.put("alert-service REST", alertService);
+        all.put("Prometheus", prometheus);
+        all.put("Alertmanager", alertmanager);
         return all;
     }
 

@@ -112,6 +112,20 @@ final class ServiceSettings {
         return p;
     }
 
+    /**
+     * alert-service: Kafka as the other services, the Alertmanagers it posts to (comma list of base
+     * URLs, each one directly, never a load balancer) and the folder of its persisted outbox.
+     */
+    static Map<String, String> alertService(String kafka, List<String> alertmanagers, Path outbox) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("kafka.bootstrap.servers", kafka);
+        p.put("pgha.messaging.instance", "alert-service-0");
+        p.put("pgha.alert.name", "alert-service-0");
+        p.put("pgha.alert.alertmanagers", String.join(",", alertmanagers));
+        p.put("pgha.alert.outbox-dir", outbox.toString());
+        return p;
+    }
+
     /** The environment variable that carries the monitor's password. */
     static final String MONITOR_PASSWORD_ENV = "PGHA_HEALTH_MONITOR_PASSWORD";
 

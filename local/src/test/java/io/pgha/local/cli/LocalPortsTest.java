@@ -19,6 +19,9 @@ class LocalPortsTest {
         assertThat(ports.postgres(2)).isEqualTo(15434);
         assertThat(ports.agent(0)).isEqualTo(8008);
         assertThat(ports.coordinator(1)).isEqualTo(8021);
+        assertThat(ports.alertService()).isEqualTo(8094);
+        assertThat(ports.prometheus()).isEqualTo(9090);
+        assertThat(ports.alertmanager()).isEqualTo(9093);
         assertThat(new HashSet<>(ports.all().values()))
                 .hasSameSizeAs(ports.all().values());
     }
@@ -37,7 +40,7 @@ class LocalPortsTest {
     @Test
     void freePortsAreAllDifferent() {
         LocalPorts ports = LocalPorts.free();
-        assertThat(ports.all()).hasSize(7 + 2 * LocalPorts.NODES + LocalPorts.COORDINATORS + 3);
+        assertThat(ports.all()).hasSize(7 + 2 * LocalPorts.NODES + LocalPorts.COORDINATORS + 6);
         assertThat(new HashSet<>(ports.all().values()))
                 .hasSameSizeAs(ports.all().values());
     }

@@ -64,4 +64,18 @@ class ServiceSettingsTest {
                 .containsEntry("pgha.api.token-file", "/t")
                 .containsEntry("kafka.bootstrap.servers", "127.0.0.1:29092");
     }
+
+    @Test
+    void alertServicePostsToEveryAlertmanagerAndKeepsItsOutboxInHome() {
+        Map<String, String> alert = ServiceSettings.alertService(
+                "127.0.0.1:29092",
+                List.of("http://127.0.0.1:9093", "http://127.0.0.1:9193"),
+                Path.of("/h/alert-outbox"));
+
+        assertThat(alert)
+                .containsEntry("kafka.bootstrap.servers", "127.0.0.1:29092")
+                .containsEntry("pgha.alert.name", "alert-service-0")
+                .containsEntry("pgha.alert.alertmanagers", "http://127.0.0.1:9093,http://127.0.0.1:9193")
+                .containsEntry("pgha.alert.outbox-dir", "/h/alert-outbox");
+    }
 }

@@ -82,6 +82,16 @@ public record AgentView(
         return pg.isPrimary() && leaderIsMine && !fenced;
     }
 
+    /** A running standby that is not fenced: what {@code /replica} and the other replica checks start from. */
+    public boolean replicaOk() {
+        return pg.isStandby() && !fenced;
+    }
+
+    /** A replica named in the sync key: a synchronous standby. */
+    public boolean syncStandby() {
+        return replicaOk() && syncStandbys.contains(name);
+    }
+
     /** This member's most advanced WAL position as a replica. */
     public Optional<Lsn> replicaLsn() {
         Lsn best = null;

@@ -49,8 +49,8 @@ public final class HealthChecks {
         boolean tagsMatch = tagsMatch(query, v.tags());
         boolean lagOk =
                 maxLag.isEmpty() || v.lagBytes().map(lag -> lag <= maxLag.get()).orElse(false);
-        boolean replica = v.pg().isStandby() && !v.fenced();
-        boolean sync = replica && v.syncStandbys().contains(v.name());
+        boolean replica = v.replicaOk();
+        boolean sync = v.syncStandby();
         return switch (path) {
             case "/", "/primary", "/master", "/read-write" -> Result.of(v.primaryOk() && tagsMatch);
             case "/leader" -> Result.of(v.leaderIsMine() && v.pg().running() && !v.fenced() && tagsMatch);

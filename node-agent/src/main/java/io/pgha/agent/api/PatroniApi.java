@@ -23,7 +23,8 @@ import org.jboss.logging.Logger;
 
 /**
  * Patroni's REST API on the agent's HTTP port: health checks (GET/HEAD/OPTIONS), {@code GET /patroni},
- * the POST actions behind a bearer token, and Prometheus metrics at {@code /metrics}.
+ * the POST actions behind a bearer token, and Prometheus metrics at {@code /metrics}: Patroni's
+ * metric names first, then the agent's Micrometer metrics.
  */
 @ApplicationScoped
 public class PatroniApi {
@@ -168,6 +169,10 @@ public class PatroniApi {
         return MessageDigest.isEqual(presented, token.get().getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Patroni's metrics ({@link PatroniMetrics}, from the same view as {@code GET /patroni}), then
+     * every Micrometer metric (also served alone at {@code /q/metrics}).
+     */
     private void metrics(RoutingContext ctx) {
         Optional<Object> prometheus = prometheus(registry);
         if (prometheus.isEmpty()) {
@@ -175,11 +180,13 @@ public class PatroniApi {
             return;
         }
         try {
-            String text =
+            AgentView view = agent.view();
+            String patroni = view == null ? "" : PatroniMetrics.render(view);
+            String micrometer =
                     (String) prometheus.get().getClass().getMethod("scrape").invoke(prometheus.get());
             ctx.response()
                     .putHeader("Content-Type", "text/plain; version=0.0.4; charset=utf-8")
-                    .end(text);
+                    .end(patroni + micrometer);
         } catch (ReflectiveOperationException e) {
             ctx.response().setStatusCode(500).end("cannot scrape: " + e + "\n");
         }

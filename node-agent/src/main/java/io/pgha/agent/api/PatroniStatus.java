@@ -1,27 +1,53 @@
 package io.pgha.agent.api;
 
 import io.pgha.agent.pg.PgState;
+import io.pgha.events.Lsn;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** The body of {@code GET /patroni} (and of every health check), with Patroni's field names. */
 public final class PatroniStatus {
     private PatroniStatus() {}
 
+    /** Patroni's {@code state}: stopped, starting (not accepting connections yet) or running. */
+    public static String state(PgState pg) {
+        return !pg.running() ? "stopped" : pg.accepting() ? "running" : "starting";
+    }
+
+    /** Patroni's {@code role}: primary, replica (also a fenced or stepping-down primary) or uninitialized. */
+    public static String role(AgentView v) {
+        PgState pg = v.pg();
+        return pg.accepting() ? (pg.inRecovery() || v.fenced() ? "replica" : "primary") : "uninitialized";
+    }
+
+    /** The primary's WAL position ({@code xlog.location}); empty on a replica or a stopped member. */
+    public static Optional<Lsn> location(PgState pg) {
+        return pg.accepting() && !pg.inRecovery() ? Optional.ofNullable(pg.writeLsn()) : Optional.empty();
+    }
+
+    /** Patroni's {@code replication_state} of a replica (the WAL receiver's status, or stopped); else empty. */
+    public static Optional<String> replicationState(PgState pg) {
+        if (!pg.accepting() || !pg.inRecovery()) {
+            return Optional.empty();
+        }
+        return Optional.of(pg.walReceiverStatus() == null ? "stopped" : pg.walReceiverStatus());
+    }
+
     public static Map<String, Object> of(AgentView v) {
         PgState pg = v.pg();
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("state", !pg.running() ? "stopped" : pg.accepting() ? "running" : "starting");
+        body.put("state", state(pg));
         if (pg.postmasterStart() != null) {
             body.put("postmaster_start_time", pg.postmasterStart().toString());
         }
-        body.put("role", pg.accepting() ? (pg.inRecovery() || v.fenced() ? "replica" : "primary") : "uninitialized");
+        body.put("role", role(v));
         body.put("server_version", pg.serverVersion());
         Map<String, Object> xlog = new LinkedHashMap<>();
-        if (pg.accepting() && !pg.inRecovery() && pg.writeLsn() != null) {
-            xlog.put("location", pg.writeLsn().value());
+        if (location(pg).isPresent()) {
+            xlog.put("location", location(pg).get().value());
         } else if (pg.accepting()) {
             xlog.put(
                     "received_location",
@@ -36,9 +62,7 @@ public final class PatroniStatus {
         }
         body.put("xlog", xlog);
         body.put("timeline", pg.timeline());
-        if (pg.accepting() && pg.inRecovery()) {
-            body.put("replication_state", pg.walReceiverStatus() == null ? "stopped" : pg.walReceiverStatus());
-        }
+        replicationState(pg).ifPresent(state -> body.put("replication_state", state));
         List<Map<String, Object>> replication = new ArrayList<>();
         for (PgState.Replica r : pg.replication()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -51,6 +75,9 @@ public final class PatroniStatus {
             replication.add(row);
         }
         body.put("replication", replication);
+        if (pg.pendingRestart()) {
+            body.put("pending_restart", true);
+        }
         body.put("pause", v.paused());
         v.lastError().ifPresent(e -> {
             Map<String, Object> error = new LinkedHashMap<>();

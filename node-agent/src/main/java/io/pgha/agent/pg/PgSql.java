@@ -51,7 +51,8 @@ final class PgSql {
                           pg_last_xact_replay_timestamp(),
                           CASE WHEN pg_is_in_recovery() THEN pg_is_wal_replay_paused() ELSE false END,
                           pg_postmaster_start_time(),
-                          current_setting('synchronous_standby_names')
+                          current_setting('synchronous_standby_names'),
+                          EXISTS (SELECT 1 FROM pg_settings WHERE pending_restart)
                         """)) {
             r.next();
             boolean recovery = r.getBoolean(1);
@@ -73,6 +74,7 @@ final class PgSql {
                     r.getBoolean(12),
                     instant(r.getTimestamp(13)),
                     r.getString(14),
+                    r.getBoolean(15),
                     replication);
         } catch (SQLException e) {
             LOG.debugf("probe failed: %s", e.getMessage());

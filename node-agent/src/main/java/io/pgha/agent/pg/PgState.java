@@ -5,7 +5,8 @@ import java.time.Instant;
 import java.util.List;
 
 /**
- * What one probe of PostgreSQL saw. When the postmaster is not running or does not accept
+ * What one probe of PostgreSQL saw ({@code pendingRestart}: a changed setting waits for a restart,
+ * as {@code pg_settings.pending_restart} says). When the postmaster is not running or does not accept
  * connections, only {@code running}/{@code accepting} mean anything.
  */
 public record PgState(
@@ -25,6 +26,7 @@ public record PgState(
         boolean replayPaused,
         Instant postmasterStart,
         String syncStandbyNames,
+        boolean pendingRestart,
         List<Replica> replication) {
 
     /** A row of pg_stat_replication (on a primary). */
@@ -39,13 +41,15 @@ public record PgState(
     /** Not running at all. */
     public static PgState stopped() {
         return new PgState(
-                false, false, false, 0, null, null, null, null, null, 0, 0, null, null, false, null, null, List.of());
+                false, false, false, 0, null, null, null, null, null, 0, 0, null, null, false, null, null, false,
+                List.of());
     }
 
     /** Running but not (yet) accepting connections. */
     public static PgState starting() {
         return new PgState(
-                true, false, false, 0, null, null, null, null, null, 0, 0, null, null, false, null, null, List.of());
+                true, false, false, 0, null, null, null, null, null, 0, 0, null, null, false, null, null, false,
+                List.of());
     }
 
     /** Running, accepting and not in recovery. */

@@ -173,8 +173,16 @@ public final class WalFetcher implements AutoCloseable {
         }
     }
 
+    /** Stops prefetching and waits (bounded) until no prefetch still writes into the spool. */
     @Override
     public void close() {
         pool.shutdownNow();
+        try {
+            if (!pool.awaitTermination(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                LOG.warn("WAL prefetch threads still running 10 s after close");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

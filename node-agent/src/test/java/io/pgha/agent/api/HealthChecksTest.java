@@ -29,6 +29,7 @@ class HealthChecksTest {
                 false,
                 null,
                 "",
+                false,
                 List.of());
     }
 
