@@ -56,7 +56,12 @@ public final class Alertmanager implements AutoCloseable {
 
     /** Checks {@code configText} with {@code amtool check-config}, starts Alertmanager and waits until ready. */
     public static Alertmanager start(Workspace workspace, String configText) {
-        Alertmanager alertmanager = new Alertmanager(workspace, workspace.dir("alertmanager"), Ports.free());
+        return start(workspace, configText, Ports.free());
+    }
+
+    /** Like {@link #start(Workspace, String)} on a given port (for {@code ./pgha up}, whose ports are fixed). */
+    public static Alertmanager start(Workspace workspace, String configText, int port) {
+        Alertmanager alertmanager = new Alertmanager(workspace, workspace.dir("alertmanager"), port);
         alertmanager.writeChecked(configText);
         alertmanager.start();
         return alertmanager;
@@ -92,8 +97,7 @@ public final class Alertmanager implements AutoCloseable {
                 "--config.file=" + dir.resolve("alertmanager.yml"),
                 "--storage.path=" + workspace.dir("alertmanager", "data"),
                 "--web.listen-address=" + Ports.LOOPBACK + ":" + port,
-                "--cluster.listen-address=",
-                "--log.level=debug");
+                "--cluster.listen-address=");
         process = LocalProcess.start(
                 "alertmanager", command, dir, workspace.log("alertmanager"), Map.of(), workspace.persistent());
         process.awaitReady(READY_TIMEOUT, "Alertmanager ready at " + url(), this::ready, 30);
@@ -112,12 +116,8 @@ public final class Alertmanager implements AutoCloseable {
     }
 
     /** True when {@code GET /-/ready} answers 200. */
-    public boolean ready() {
-        try {
-            return get("/-/ready").statusCode() == 200;
-        } catch (IOException e) {
-            return false;
-        }
+    public boolean ready() throws IOException, InterruptedException {
+        return Prometheus.readyAt(url());
     }
 
     /**

@@ -224,12 +224,7 @@ public final class Prometheus implements AutoCloseable {
                 "--web.listen-address=" + Ports.LOOPBACK + ":" + port);
         process = LocalProcess.start(
                 "prometheus", command, dir, workspace.log("prometheus"), Map.of(), workspace.persistent());
-        try {
-            Wait.until(
-                    READY_TIMEOUT, "Prometheus ready at " + url() + "/-/ready", () -> readyAt(url()), process::isAlive);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + "\n--- prometheus log ---\n" + process.logTail(30), e);
-        }
+        process.awaitReady(READY_TIMEOUT, "Prometheus ready at " + url() + "/-/ready", () -> readyAt(url()), 30);
     }
 
     /**

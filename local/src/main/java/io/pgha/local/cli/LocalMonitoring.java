@@ -1,14 +1,14 @@
 package io.pgha.local.cli;
 
-import io.pgha.local.Commands;
+import io.pgha.local.Alertmanager;
 import io.pgha.local.LocalProcess;
 import io.pgha.local.Ports;
-import io.pgha.local.Prometheus;
-import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
-import java.time.Duration;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,7 +21,6 @@ import java.util.regex.Pattern;
  */
 final class LocalMonitoring {
     private static final Pattern LOOPBACK_PORT = Pattern.compile(Pattern.quote(Ports.LOOPBACK) + ":(\\d+)");
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
 
     private LocalMonitoring() {}
 
@@ -57,30 +56,16 @@ final class LocalMonitoring {
     }
 
     /**
-     * Starts Debian's {@code prometheus-alertmanager} with {@code config} on 127.0.0.1:{@code port}, as a
-     * single instance (no HA gossip), and waits until {@code /-/ready} answers 200.
+     * Starts Debian's {@code prometheus-alertmanager} with the configuration file {@code config} (checked
+     * by amtool, copied into the home folder) on 127.0.0.1:{@code port}, as a single instance (no HA
+     * gossip), and waits until it is ready.
      */
-    static LocalProcess startAlertmanager(Workspace ws, java.nio.file.Path config, int port) {
-        List<String> command = List.of(
-                Commands.require("prometheus-alertmanager", "prometheus-alertmanager")
-                        .toString(),
-                "--config.file=" + config,
-                "--storage.path=" + ws.dir("alertmanager", "data"),
-                "--web.listen-address=" + Ports.LOOPBACK + ":" + port,
-                "--cluster.listen-address=");
-        LocalProcess process = LocalProcess.start(
-                "alertmanager", command, ws.dir("alertmanager"), ws.log("alertmanager"), Map.of(), ws.persistent());
-        String url = url(port);
+    static LocalProcess startAlertmanager(Workspace ws, Path config, int port) {
         try {
-            Wait.until(
-                    READY_TIMEOUT,
-                    "Alertmanager ready at " + url + "/-/ready",
-                    () -> Prometheus.readyAt(url),
-                    process::isAlive);
-        } catch (RuntimeException e) {
-            throw new IllegalStateException(e.getMessage() + "\n--- alertmanager log ---\n" + process.logTail(30), e);
+            return Alertmanager.start(ws, Files.readString(config), port).process();
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not read the Alertmanager configuration " + config, e);
         }
-        return process;
     }
 
     /** {@code http://127.0.0.1:<port>}. */
