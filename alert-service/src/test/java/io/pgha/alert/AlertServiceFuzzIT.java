@@ -9,7 +9,6 @@ import io.pgha.events.Topics;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.QuarkusService;
-import io.pgha.local.fuzz.HostileInputs;
 import io.pgha.local.fuzz.HostileRecords;
 import io.pgha.local.fuzz.HostileRecords.Hostile;
 import java.time.Duration;
@@ -62,27 +61,7 @@ class AlertServiceFuzzIT {
     @Test
     void oddPathsMethodsBodiesAndHeadersAreRefusedWithAReason() throws Exception {
         io.pgha.local.fuzz.RestFuzz fuzz = new io.pgha.local.fuzz.RestFuzz(service.host(), service.httpPort());
-        for (String segment : HostileInputs.pathSegments()) {
-            String path = "/api/v1/clusters/" + segment + "/alerts";
-            fuzz.expectNoServerError("GET " + path, "GET", path, Map.of(), null);
-        }
-        for (HostileInputs.Body body : HostileInputs.bodies()) {
-            for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
-                fuzz.expectRefusal(
-                        method + " alerts with " + body.name(),
-                        method,
-                        "/api/v1/clusters/c1/alerts",
-                        Map.of("Content-Type", "application/json"),
-                        body.bytes());
-            }
-        }
-        for (HostileInputs.Headers headers : HostileInputs.headers()) {
-            fuzz.expectNoServerError(
-                    "GET clusters with " + headers.name(), "GET", "/api/v1/clusters", headers.values(), null);
-        }
-        for (HostileInputs.Body request : HostileInputs.malformedRequests("/api/v1/clusters")) {
-            fuzz.expectProtocolRefusal(request.name(), request.bytes());
-        }
+        fuzz.readOnlyClustersApi("c1", "alerts");
         fuzz.assertClean();
         stillServes();
     }

@@ -79,23 +79,17 @@ class RecoveryTest {
     }
 
     private static AlertEvent.AlertFired renamed(AlertEvent.AlertFired f, String name) {
-        return new AlertEvent.AlertFired(
-                f.cluster(),
-                name,
-                f.fingerprint(),
-                f.member(),
-                f.severity(),
-                f.summary(),
-                f.labels(),
-                f.annotations(),
-                f.startsAt(),
-                f.occurredAt());
+        return copy(f, name, f.fingerprint());
     }
 
     private static AlertEvent.AlertFired withFingerprint(AlertEvent.AlertFired f, String fingerprint) {
+        return copy(f, f.alert(), fingerprint);
+    }
+
+    private static AlertEvent.AlertFired copy(AlertEvent.AlertFired f, String name, String fingerprint) {
         return new AlertEvent.AlertFired(
                 f.cluster(),
-                f.alert(),
+                name,
                 fingerprint,
                 f.member(),
                 f.severity(),
