@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.annotation.JsonNaming;
 import io.pgha.alert.engine.AlertEngine;
 import io.pgha.alert.rules.Alert;
+import io.pgha.alert.rules.AlertState;
 import io.pgha.core.EtcdLayout;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.GET;
@@ -16,6 +17,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /** The alerts this replica has firing, per cluster (what it hands to Alertmanager). */
@@ -40,17 +42,30 @@ public class AlertsResource {
         } catch (IllegalArgumentException e) {
             return error(Response.Status.BAD_REQUEST, e.getMessage());
         }
-        return engine.active(cluster)
-                .map(alerts -> Response.ok(new ClusterAlerts(
+        return engine.state(cluster)
+                .map(state -> Response.ok(new ClusterAlerts(
                                 cluster,
                                 engine.replaying(),
-                                alerts.stream().map(AlertsResource::view).toList()))
+                                new TreeMap<>(state.active())
+                                        .values().stream()
+                                                .map(AlertsResource::view)
+                                                .toList(),
+                                lastEvents(state)))
                         .build())
                 .orElseGet(() -> error(
                         Response.Status.NOT_FOUND,
                         "no events of cluster '" + cluster + "' seen"
                                 + (engine.replaying() ? " yet (still replaying the topics)" : "")
                                 + "; see GET /api/v1/clusters"));
+    }
+
+    /** Per producer ({@code health-monitor}, {@code coordinator}, {@code backup-service}) its newest event's time. */
+    private static Map<String, Instant> lastEvents(AlertState state) {
+        Map<String, Instant> out = new TreeMap<>();
+        state.lastEventAt()
+                .forEach((producer, at) ->
+                        out.put(producer.name().toLowerCase(Locale.ROOT).replace('_', '-'), at));
+        return out;
     }
 
     private static Response error(Response.Status status, String reason) {
@@ -72,9 +87,13 @@ public class AlertsResource {
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
     public record Clusters(List<String> clusters, boolean replaying) {}
 
-    /** One cluster's firing alerts. */
+    /**
+     * One cluster's firing alerts, and per producer the time of the newest event folded (how far this
+     * replica has read: a client can wait until it is past a moment it cares about).
+     */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)
-    public record ClusterAlerts(String cluster, boolean replaying, List<AlertView> alerts) {}
+    public record ClusterAlerts(
+            String cluster, boolean replaying, List<AlertView> alerts, Map<String, Instant> lastEventAt) {}
 
     /** One alert as Alertmanager gets it (labels identify it; the fingerprint is over the labels). */
     @JsonNaming(PropertyNamingStrategies.SnakeCaseStrategy.class)

@@ -139,9 +139,9 @@ public final class AlertEngine {
         return List.copyOf(states.keySet());
     }
 
-    /** The alerts firing for {@code cluster}, when it is known. */
-    public synchronized Optional<List<Alert>> active(String cluster) {
-        return Optional.ofNullable(states.get(cluster)).map(s -> List.copyOf(new TreeMap<>(s.active()).values()));
+    /** The state of {@code cluster} (immutable: its facts and active alerts), when it is known. */
+    public synchronized Optional<AlertState> state(String cluster) {
+        return Optional.ofNullable(states.get(cluster));
     }
 
     private void evaluate(String cluster, Instant now) {
