@@ -3,6 +3,7 @@ package io.pgha.messaging;
 import io.pgha.events.Topic;
 import io.pgha.events.Topics;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,8 +35,15 @@ public final class ConsumerChannelRules {
         for (String channel : channels) {
             String prefix = PREFIX + channel + ".";
             String connector = config.getOrDefault(prefix + "connector", "smallrye-kafka");
+            if (!connector.equals("smallrye-kafka")) {
+                continue;
+            }
+            if (config.containsKey(prefix + "topics")) {
+                severalTopics(config, prefix, problems);
+                continue;
+            }
             Optional<Topic> topic = Topics.named(config.getOrDefault(prefix + "topic", channel));
-            if (!connector.equals("smallrye-kafka") || topic.isEmpty()) {
+            if (topic.isEmpty()) {
                 continue;
             }
             require(config, prefix + "failure-strategy", "dead-letter-queue", topic.get(), problems);
@@ -43,6 +51,22 @@ public final class ConsumerChannelRules {
             require(config, prefix + "cloud-events", "false", topic.get(), problems);
         }
         return problems;
+    }
+
+    /**
+     * A channel reading several topics ({@code topics=a,b}): IncomingEvents names each record's own
+     * {@code <topic>.dlq} when it nacks, so only the strategy and the raw body are required.
+     */
+    private static void severalTopics(Map<String, String> config, String prefix, List<String> problems) {
+        Optional<Topic> first = Arrays.stream(config.get(prefix + "topics").split(","))
+                .map(String::trim)
+                .map(Topics::named)
+                .flatMap(Optional::stream)
+                .findFirst();
+        if (first.isPresent()) {
+            require(config, prefix + "failure-strategy", "dead-letter-queue", first.get(), problems);
+            require(config, prefix + "cloud-events", "false", first.get(), problems);
+        }
     }
 
     private static void require(

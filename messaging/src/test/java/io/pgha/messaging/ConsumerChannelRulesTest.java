@@ -41,4 +41,21 @@ class ConsumerChannelRulesTest {
                         "mp.messaging.incoming.mem.topic", "pgha.alerts")))
                 .isEmpty();
     }
+
+    @Test
+    void aChannelOnSeveralTopicsNeedsTheStrategyAndRawBodiesButNoSingleDeadLetterTopic() {
+        assertThat(ConsumerChannelRules.problems(Map.of(
+                        "mp.messaging.incoming.in.topics", "pgha.node-health,pgha.topology",
+                        "mp.messaging.incoming.in.failure-strategy", "dead-letter-queue",
+                        "mp.messaging.incoming.in.cloud-events", "false")))
+                .isEmpty();
+        assertThat(ConsumerChannelRules.problems(Map.of("mp.messaging.incoming.in.topics", "orders, pgha.topology")))
+                .containsExactly(
+                        "mp.messaging.incoming.in.failure-strategy=dead-letter-queue is required for a channel on"
+                                + " pgha.topology (it is not set)",
+                        "mp.messaging.incoming.in.cloud-events=false is required for a channel on pgha.topology"
+                                + " (it is not set)");
+        assertThat(ConsumerChannelRules.problems(Map.of("mp.messaging.incoming.in.topics", "orders,payments")))
+                .isEmpty();
+    }
 }

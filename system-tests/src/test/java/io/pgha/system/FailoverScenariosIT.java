@@ -9,7 +9,10 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.events.AlertEvent;
 import io.pgha.events.EventCodec;
+import io.pgha.events.PghaEvent;
+import io.pgha.events.Topic;
 import io.pgha.events.Topics;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import io.pgha.local.EtcdCluster;
@@ -36,6 +39,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -59,7 +63,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * Faults against the whole suite as {@code ./pgha up} starts it (here with a 3-member etcd), started
  * once for the class on free ports in a temporary folder: three PostgreSQL nodes with their agents,
- * two coordinators, a health-monitor, config-renderer + HAProxy, Kafka. During each scenario a
+ * two coordinators, a health-monitor, config-renderer + HAProxy, Kafka, and alert-service (a normal
+ * switchover must never raise PghaTwoPrimaries). During each scenario a
  * {@link Writer} inserts numbered rows through HAProxy's read-write port; each scenario asserts its
  * outcome with a deadline, prints the write unavailability it measured, and leaves one leader with two
  * streaming replicas (the old primary rejoins) for the next. The last scenarios repeat the failovers
@@ -89,6 +94,7 @@ class FailoverScenariosIT {
     private static final List<String> SUMMARY = new ArrayList<>();
 
     private static LocalCluster cluster;
+    private static QuarkusService alertService;
     private static LocalPorts ports;
     private static EtcdClusterStore store;
     private static String password;
@@ -109,6 +115,15 @@ class FailoverScenariosIT {
         cluster.up();
         password = cluster.superuserPassword();
         token = cluster.apiToken();
+        // watches the switchovers: a normal one must never raise PghaTwoPrimaries. A short happened-hold
+        // makes every switchover fire its own PghaSwitchoverHappened (the proof that it was seen).
+        alertService = infra.service(
+                "alert-service",
+                QuarkusService.moduleJar("alert-service"),
+                java.util.Map.of(
+                        "kafka.bootstrap.servers", cluster.kafka().bootstrapServers(),
+                        "pgha.alert.name", "scenarios",
+                        "pgha.alert.happened-hold", "1s"));
         store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
         SUMMARY.add(String.format("suite started in %d s", elapsedSeconds(classStarted)));
@@ -335,6 +350,7 @@ class FailoverScenariosIT {
                         .orElseThrow();
         try (Writer writer = writer(sync ? "s5_sync_switchover" : "s3_switchover")) {
             long asked = System.nanoTime();
+            Instant askedAt = Instant.now();
             HttpResponse<String> response = send(
                     LocalCluster.coordinators().get(0),
                     "POST",
@@ -379,6 +395,7 @@ class FailoverScenariosIT {
             assertThat(after)
                     .as("writes that failed after the switchover returned 200")
                     .isEmpty();
+            assertNoTwoPrimariesAlert(askedAt);
         }
     }
 
@@ -611,18 +628,60 @@ class FailoverScenariosIT {
     }
 
     private static List<TopologyChanged> topology() {
+        return events(Topics.TOPOLOGY, TopologyChanged.class);
+    }
+
+    /** Every event of {@code type} on {@code topic}, from its start to its current end. */
+    private static <T extends PghaEvent> List<T> events(Topic topic, Class<T> type) {
         EventCodec codec = new EventCodec();
-        List<TopologyChanged> events = new ArrayList<>();
+        List<T> events = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r :
-                io.pgha.local.KafkaBroker.readToEnd(cluster.kafka().bootstrapServers(), Topics.TOPOLOGY.name())) {
-            Header type = r.headers().lastHeader("ce_type");
-            if (type != null
-                    && codec.decode(new String(type.value(), StandardCharsets.UTF_8), r.value())
-                            instanceof TopologyChanged t) {
-                events.add(t);
+                io.pgha.local.KafkaBroker.readToEnd(cluster.kafka().bootstrapServers(), topic.name())) {
+            Header ceType = r.headers().lastHeader("ce_type");
+            if (ceType != null) {
+                PghaEvent event = codec.decode(new String(ceType.value(), StandardCharsets.UTF_8), r.value());
+                if (type.isInstance(event)) {
+                    events.add(type.cast(event));
+                }
             }
         }
         return events;
+    }
+
+    /**
+     * A normal switchover never raises PghaTwoPrimaries: once alert-service has folded the
+     * health-monitor's probes past the moment the old primary rejoined (its REST says how far it has
+     * read) and has announced the switchover itself (so it did see it), no PghaTwoPrimaries of this
+     * cluster fired since {@code asked} on pgha.alerts.
+     */
+    private static void assertNoTwoPrimariesAlert(Instant asked) {
+        Instant settled = Instant.now();
+        Wait.until(
+                Duration.ofSeconds(30),
+                "alert-service has folded the health-monitor's probes past " + settled,
+                () -> lastHealthEventAtAlertService().isAfter(settled));
+        Wait.until(
+                Duration.ofSeconds(30),
+                "alert-service announced PghaSwitchoverHappened for the switchover asked at " + asked,
+                () -> events(Topics.ALERTS, AlertEvent.AlertFired.class).stream()
+                        .anyMatch(f -> f.cluster().equals(CLUSTER)
+                                && f.alert().equals("PghaSwitchoverHappened")
+                                && !f.startsAt().isBefore(asked)));
+        List<AlertEvent.AlertFired> twoPrimaries = events(Topics.ALERTS, AlertEvent.AlertFired.class).stream()
+                .filter(f -> f.cluster().equals(CLUSTER)
+                        && f.alert().equals("PghaTwoPrimaries")
+                        && !f.occurredAt().isBefore(asked))
+                .toList();
+        assertThat(twoPrimaries)
+                .as("PghaTwoPrimaries alerts after a normal switchover")
+                .isEmpty();
+    }
+
+    private static Instant lastHealthEventAtAlertService() throws Exception {
+        JsonNode body = Json.MAPPER.readTree(
+                alertService.get("/api/v1/clusters/" + CLUSTER + "/alerts").body());
+        String at = body.path("last_event_at").path("health-monitor").asText("");
+        return at.isEmpty() ? Instant.EPOCH : Instant.parse(at);
     }
 
     private static long rendererEpoch() throws Exception {

@@ -9,7 +9,6 @@ import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.Wait;
-import io.pgha.local.fuzz.HostileInputs;
 import io.pgha.local.fuzz.HostileRecords;
 import io.pgha.local.fuzz.HostileRecords.Hostile;
 import io.pgha.local.fuzz.RestFuzz;
@@ -93,27 +92,7 @@ class HealthMonitorFuzzIT {
     @Test
     void oddPathsMethodsBodiesAndHeadersAreRefusedWithAReason() throws Exception {
         RestFuzz fuzz = new RestFuzz(monitor.host(), monitor.httpPort());
-        for (String segment : HostileInputs.pathSegments()) {
-            String path = "/api/v1/clusters/" + segment + "/nodes";
-            fuzz.expectNoServerError("GET " + path, "GET", path, Map.of(), null);
-        }
-        for (HostileInputs.Body body : HostileInputs.bodies()) {
-            for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
-                fuzz.expectRefusal(
-                        method + " nodes with " + body.name(),
-                        method,
-                        "/api/v1/clusters/" + CLUSTER + "/nodes",
-                        Map.of("Content-Type", "application/json"),
-                        body.bytes());
-            }
-        }
-        for (HostileInputs.Headers headers : HostileInputs.headers()) {
-            fuzz.expectNoServerError(
-                    "GET clusters with " + headers.name(), "GET", "/api/v1/clusters", headers.values(), null);
-        }
-        for (HostileInputs.Body request : HostileInputs.malformedRequests("/api/v1/clusters")) {
-            fuzz.expectProtocolRefusal(request.name(), request.bytes());
-        }
+        fuzz.readOnlyClustersApi(CLUSTER, "nodes");
         fuzz.assertClean();
         stillServes();
     }

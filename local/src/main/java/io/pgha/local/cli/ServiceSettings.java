@@ -120,6 +120,7 @@ final class ServiceSettings {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("kafka.bootstrap.servers", kafka);
         p.put("pgha.messaging.instance", "alert-service-0");
+        p.put("pgha.alert.name", "alert-service-0");
         p.put("pgha.alert.alertmanagers", String.join(",", alertmanagers));
         p.put("pgha.alert.outbox-dir", outbox.toString());
         return p;

@@ -100,6 +100,37 @@ public final class RestFuzz {
         }
     }
 
+    /**
+     * The corpus for a read-only JSON API under {@code /api/v1/clusters}: every hostile path segment as
+     * the cluster of {@code /api/v1/clusters/<segment>/<resource>} (no 5xx), every hostile body with
+     * POST, PUT, PATCH and DELETE on {@code /api/v1/clusters/<cluster>/<resource>} (a 4xx with a reason),
+     * every hostile header set on {@code /api/v1/clusters} (no 5xx) and malformed HTTP. Call {@link
+     * #assertClean()} after.
+     */
+    public void readOnlyClustersApi(String cluster, String resource) {
+        for (String segment : HostileInputs.pathSegments()) {
+            String path = "/api/v1/clusters/" + segment + "/" + resource;
+            expectNoServerError("GET " + path, "GET", path, Map.of(), null);
+        }
+        for (HostileInputs.Body body : HostileInputs.bodies()) {
+            for (String method : List.of("POST", "PUT", "PATCH", "DELETE")) {
+                expectRefusal(
+                        method + " " + resource + " with " + body.name(),
+                        method,
+                        "/api/v1/clusters/" + cluster + "/" + resource,
+                        Map.of("Content-Type", "application/json"),
+                        body.bytes());
+            }
+        }
+        for (HostileInputs.Headers headers : HostileInputs.headers()) {
+            expectNoServerError(
+                    "GET clusters with " + headers.name(), "GET", "/api/v1/clusters", headers.values(), null);
+        }
+        for (HostileInputs.Body request : HostileInputs.malformedRequests("/api/v1/clusters")) {
+            expectProtocolRefusal(request.name(), request.bytes());
+        }
+    }
+
     /** How many requests were sent. */
     public int sent() {
         return sent;

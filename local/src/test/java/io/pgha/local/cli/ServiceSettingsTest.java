@@ -74,7 +74,7 @@ class ServiceSettingsTest {
 
         assertThat(alert)
                 .containsEntry("kafka.bootstrap.servers", "127.0.0.1:29092")
-                .containsEntry("pgha.messaging.instance", "alert-service-0")
+                .containsEntry("pgha.alert.name", "alert-service-0")
                 .containsEntry("pgha.alert.alertmanagers", "http://127.0.0.1:9093,http://127.0.0.1:9193")
                 .containsEntry("pgha.alert.outbox-dir", "/h/alert-outbox");
     }
