@@ -49,7 +49,15 @@ class AlertDeliveryServiceIT {
         QuarkusService service = infra.service(
                 "alert-service",
                 QuarkusService.ownJar(),
-                Map.of("pgha.alert.alertmanagers", am.url(), "pgha.alert.outbox-dir", outbox.toString()));
+                Map.of(
+                        "kafka.bootstrap.servers",
+                        infra.kafka().bootstrapServers(), // the engine is ready once it read Kafka
+                        "pgha.alert.name",
+                        "delivery-it",
+                        "pgha.alert.alertmanagers",
+                        am.url(),
+                        "pgha.alert.outbox-dir",
+                        outbox.toString()));
 
         Wait.until(
                 Duration.ofSeconds(5),
