@@ -72,7 +72,10 @@ public final class Checker {
         }
     }
 
-    /** The longest gap between acknowledged writes from a fault's injection to the next fault. */
+    /**
+     * The longest gap between acknowledged writes from a fault's injection until it settled (or the next
+     * fault); the gap before the first write after the fault counts from the last write before it.
+     */
     public record FaultOutage(Fault fault, Duration longestGap, boolean resumed) {}
 
     /** Nearest-rank percentiles of the longest gaps of one fault type, in milliseconds. */
@@ -343,7 +346,8 @@ public final class Checker {
         List<FaultOutage> outages = new ArrayList<>();
         for (int i = 0; i < faults.size(); i++) {
             Fault f = faults.get(i);
-            long windowEnd = i + 1 < faults.size() ? faults.get(i + 1).injectNanos() : end;
+            long windowEnd = Math.min(
+                    f.settledNanos(), i + 1 < faults.size() ? faults.get(i + 1).injectNanos() : end);
             long previous = f.injectNanos();
             for (long ack : acks) {
                 if (ack - f.injectNanos() < 0) {

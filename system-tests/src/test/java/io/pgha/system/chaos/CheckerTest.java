@@ -45,7 +45,8 @@ class CheckerTest {
         return ops;
     }
 
-    private static final Fault KILL = new Fault(0, "kill-node", "pg-0", 1000 * MS, 1100 * MS, Optional.of(0L));
+    private static final Fault KILL =
+            new Fault(0, "kill-node", "pg-0", 1000 * MS, 1100 * MS, 4000 * MS, Optional.of(0L));
 
     /** The table as it would hold exactly the acknowledged ops (plus the unknown ones that committed). */
     private static Observation table(String member, List<Op> ops) {
@@ -102,7 +103,7 @@ class CheckerTest {
         List<Op> ops = failoverHistory();
         List<Op> kept = new ArrayList<>(ops);
         kept.removeIf(op -> op.seq() >= 99 && op.seq() <= 100 && op.completeNanos() > 1000 * MS - 30 * MS);
-        Fault fault = new Fault(0, "kill-node", "pg-0", 900 * MS, 950 * MS, Optional.of(8192L));
+        Fault fault = new Fault(0, "kill-node", "pg-0", 900 * MS, 950 * MS, 4000 * MS, Optional.of(8192L));
         List<MemberState> finals = List.of(new MemberState("pg-1", SYS, 2, true, table("pg-1", kept)));
 
         Verdict async = Checker.check(new History(ops, List.of(), List.of(fault), finals), Mode.ASYNC);
@@ -243,9 +244,9 @@ class CheckerTest {
             }
         }
         List<Fault> faults = List.of(
-                new Fault(0, "pause-agent", "", 1000 * MS, 1000 * MS, Optional.empty()),
-                new Fault(1, "pause-agent", "", 4000 * MS, 4000 * MS, Optional.empty()),
-                new Fault(2, "kill-postmaster", "", 7000 * MS, 7000 * MS, Optional.empty()));
+                new Fault(0, "pause-agent", "", 1000 * MS, 1000 * MS, 3000 * MS, Optional.empty()),
+                new Fault(1, "pause-agent", "", 4000 * MS, 4000 * MS, 6000 * MS, Optional.empty()),
+                new Fault(2, "kill-postmaster", "", 7000 * MS, 7000 * MS, 9000 * MS, Optional.empty()));
         List<MemberState> finals = List.of(new MemberState("pg-0", SYS, 1, true, table("pg-0", ops)));
 
         Verdict verdict = Checker.check(new History(ops, List.of(), faults, finals), Mode.SYNC);
@@ -256,9 +257,28 @@ class CheckerTest {
     }
 
     @Test
+    void theHarnessHoldingWritesAfterAFaultSettledIsNotUnavailability() {
+        List<Op> ops = new ArrayList<>();
+        long seq = 1;
+        for (long t = 0; t < 4000; t += 10) {
+            boolean down = (t >= 1000 && t < 1500) || (t >= 2000 && t < 2800); // the fault, then the check
+            if (!down) {
+                ops.add(Op.ok(1, seq++, t * MS, (t + 5) * MS, PG0_TL1));
+            }
+        }
+        List<Fault> faults =
+                List.of(new Fault(0, "pause-agent", "", 1000 * MS, 1200 * MS, 2000 * MS, Optional.empty()));
+        List<MemberState> finals = List.of(new MemberState("pg-0", SYS, 1, true, table("pg-0", ops)));
+
+        Verdict verdict = Checker.check(new History(ops, List.of(), faults, finals), Mode.SYNC);
+        assertThat(verdict.outages()).singleElement().satisfies(o -> assertThat(o.longestGap())
+                .isEqualTo(Duration.ofMillis(510)));
+    }
+
+    @Test
     void aFaultAfterWhichWritesNeverResumedReportsTheGapToTheEnd() {
         List<Op> ops = List.of(Op.ok(1, 1, 0, 5 * MS, PG0_TL1), Op.failed(1, 2, 100 * MS, 900 * MS));
-        List<Fault> faults = List.of(new Fault(0, "kill-node", "", 50 * MS, 60 * MS, Optional.empty()));
+        List<Fault> faults = List.of(new Fault(0, "kill-node", "", 50 * MS, 60 * MS, 2000 * MS, Optional.empty()));
         List<MemberState> finals = List.of(new MemberState("pg-0", SYS, 1, true, table("pg-0", ops)));
 
         Verdict verdict = Checker.check(new History(ops, List.of(), faults, finals), Mode.SYNC);

@@ -85,9 +85,18 @@ public record History(List<Op> ops, List<Observation> reads, List<Fault> faults,
         }
     }
 
-    /** One injected fault, from injection to heal, with the replication lag measured just before it. */
+    /**
+     * One injected fault: injected, healed, and settled (the cluster healthy again and writes going on;
+     * the harness checks only after that), with the replication lag measured just before it.
+     */
     public record Fault(
-            int index, String type, String detail, long injectNanos, long healNanos, Optional<Long> lagBytes) {}
+            int index,
+            String type,
+            String detail,
+            long injectNanos,
+            long healNanos,
+            long settledNanos,
+            Optional<Long> lagBytes) {}
 
     /**
      * A member's final state, read after healing and after the primary's last write was replayed
