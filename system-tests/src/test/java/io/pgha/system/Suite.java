@@ -149,7 +149,7 @@ public final class Suite {
 
     public String memberUrl(String member) {
         int index = LocalCluster.members().indexOf(member);
-        return PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.postgres(index)) + "&password=" + password;
+        return PostgresNode.jdbcUrl(cluster.host(member), ports.postgres(index)) + "&password=" + password;
     }
 
     public Object query(String url, String sql) throws Exception {

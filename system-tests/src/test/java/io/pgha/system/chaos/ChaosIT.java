@@ -7,6 +7,7 @@ import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.local.Commands;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.LocalProcess;
+import io.pgha.local.NetworkNamespace;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
 import io.pgha.local.Signal;
@@ -44,8 +45,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * Randomized faults against the whole suite ({@link LocalCluster} with a 3-member etcd: three
- * PostgreSQL nodes with their agents, two coordinators, a health-monitor, config-renderer + HAProxy,
- * Kafka) while a {@link Workload} appends ids through HAProxy. Each fault of a seeded {@link FaultPlan}
+ * PostgreSQL nodes with their agents, each node in its own network namespace on one bridge, two
+ * coordinators, a health-monitor, config-renderer + HAProxy, Kafka) while a {@link Workload} appends ids through HAProxy. Each fault of a seeded {@link FaultPlan}
  * is injected, held, healed; then the harness waits (with a deadline) for one leader with two streaming
  * replicas and writes going on, holds the clients, reads every member and runs the {@link Checker} on the
  * whole history so far. Any anomaly fails the run with the seed and the fault.
@@ -74,7 +75,8 @@ class ChaosIT {
         infra.track(ChaosIT::killLeftPostmasters);
         ports = LocalPorts.free();
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .etcdMembers(3);
+                .etcdMembers(3)
+                .nodesInNamespaces();
         infra.track(() -> cluster.down(false));
         cluster.up();
         EtcdClusterStore store = EtcdClusterStore.connect(
@@ -185,6 +187,40 @@ class ChaosIT {
                 detail = member + "'s postmaster and " + (pids.size() - 1) + " children";
                 heal = () -> pids.forEach(pid -> signal(pid, Signal.CONT));
             }
+            case CUT_FROM_ETCD -> {
+                NetworkNamespace ns = cluster.namespace(member);
+                String etcd = cluster.bridge().serviceAddress();
+                ns.block(etcd);
+                detail = member + " from etcd";
+                heal = () -> ns.unblock(etcd);
+            }
+            case CUT_FROM_NODES -> {
+                List<String> others = others(member);
+                others.forEach(o -> {
+                    cluster.namespace(member).block(cluster.host(o));
+                    cluster.namespace(o).block(cluster.host(member));
+                });
+                detail = member + " from " + others;
+                heal = () -> others.forEach(o -> {
+                    cluster.namespace(member).unblock(cluster.host(o));
+                    cluster.namespace(o).unblock(cluster.host(member));
+                });
+            }
+            case ISOLATE -> {
+                NetworkNamespace ns = cluster.namespace(member);
+                ns.cut();
+                detail = member + " from everything";
+                heal = ns::restore;
+            }
+            case CUT_OUTBOUND -> {
+                NetworkNamespace ns = cluster.namespace(member);
+                List<String> all = new ArrayList<>(
+                        List.of(cluster.bridge().hostAddress(), cluster.bridge().serviceAddress()));
+                others(member).forEach(o -> all.add(cluster.host(o)));
+                all.forEach(ns::block);
+                detail = member + "'s outbound packets (to " + all + ")";
+                heal = () -> all.forEach(ns::unblock);
+            }
             case KILL_COORDINATOR -> {
                 String leading = suite.status().path("coordinator").asText();
                 cluster.service(leading).process().kill();
@@ -240,11 +276,15 @@ class ChaosIT {
     }
 
     private static String replica(String primary, int pick) {
-        List<String> replicas = LocalCluster.members().stream()
-                .filter(m -> !m.equals(primary))
+        List<String> replicas = others(primary);
+        return replicas.get(pick % replicas.size());
+    }
+
+    private static List<String> others(String member) {
+        return LocalCluster.members().stream()
+                .filter(m -> !m.equals(member))
                 .sorted()
                 .toList();
-        return replicas.get(pick % replicas.size());
     }
 
     /** The largest replay lag in bytes among the primary's standbys, if it answers. */

@@ -28,6 +28,14 @@ public record FaultPlan(long seed, List<Planned> faults) {
         PAUSE_AGENT(true),
         /** SIGSTOP of the postmaster and every backend, SIGCONT after the hold. */
         PAUSE_POSTGRES(true),
+        /** The node's namespace cannot reach etcd (its other links work), restored after the hold. */
+        CUT_FROM_ETCD(true),
+        /** The node and the two other nodes cannot reach each other (etcd and clients still can). */
+        CUT_FROM_NODES(true),
+        /** The node's namespace is cut off from everything (its link is down). */
+        ISOLATE(true),
+        /** Asymmetric: everything the node sends is lost, what others send to it still arrives. */
+        CUT_OUTBOUND(true),
         /** kill -9 of the leading failover-coordinator. */
         KILL_COORDINATOR(false),
         /** SIGSTOP of the leading failover-coordinator, SIGCONT after the hold. */
