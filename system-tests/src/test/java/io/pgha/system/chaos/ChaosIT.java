@@ -245,6 +245,16 @@ class ChaosIT {
                 detail = "etcd member " + cluster.etcd().member(index).name();
                 heal = () -> {};
             }
+            case ETCD_QUORUM_LOST -> {
+                int size = cluster.etcd().members().size();
+                int first = planned.pick() % size;
+                int second = (first + 1) % size;
+                cluster.etcd().member(first).stop();
+                cluster.etcd().member(second).stop();
+                detail = "etcd members " + cluster.etcd().member(first).name() + " and "
+                        + cluster.etcd().member(second).name();
+                heal = () -> {};
+            }
             default -> throw new IllegalStateException("no injector for " + planned.type());
         }
         System.out.printf(

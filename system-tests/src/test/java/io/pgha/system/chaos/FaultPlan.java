@@ -43,7 +43,9 @@ public record FaultPlan(long seed, List<Planned> faults) {
         /** Kafka stopped for the hold. */
         KAFKA_DOWN(false),
         /** One etcd member stopped for the hold. */
-        ETCD_MEMBER_DOWN(false);
+        ETCD_MEMBER_DOWN(false),
+        /** Two of the three etcd members stopped for the hold: no quorum. */
+        ETCD_QUORUM_LOST(false);
 
         private final boolean onANode;
 
