@@ -5,10 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
-import io.pgha.core.MemberStatus;
-import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
-import io.pgha.core.store.MemberEntry;
 import io.pgha.events.AlertEvent;
 import io.pgha.events.EventCodec;
 import io.pgha.events.PghaEvent;
@@ -24,16 +21,9 @@ import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
 import io.pgha.local.cli.LocalPorts;
-import java.io.IOException;
 import java.io.PrintStream;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -46,7 +36,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -89,8 +78,6 @@ class FailoverScenariosIT {
 
     private static final Duration HEALTHY = Duration.ofSeconds(150);
     private static final Duration WRITES_RESUME = TTL.plusSeconds(10);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final List<String> SUMMARY = new ArrayList<>();
 
     private static LocalCluster cluster;
@@ -98,7 +85,7 @@ class FailoverScenariosIT {
     private static LocalPorts ports;
     private static EtcdClusterStore store;
     private static String password;
-    private static String token;
+    private static Suite suite;
     private static long classStarted;
     private long scenarioStarted;
 
@@ -107,14 +94,13 @@ class FailoverScenariosIT {
         classStarted = System.nanoTime();
         Workspace workspace = infra.workspace();
         // closed in reverse order: down first, then the logs are copied, then the workspace goes
-        infra.track(() -> copyLogs(workspace.root()));
+        infra.track(() -> Suite.copyLogs(workspace.root(), "failover-scenarios-logs"));
         ports = LocalPorts.free();
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
                 .etcdMembers(3);
         infra.track(() -> cluster.down(false));
         cluster.up();
         password = cluster.superuserPassword();
-        token = cluster.apiToken();
         // watches the switchovers: a normal one must never raise PghaTwoPrimaries. A short happened-hold
         // makes every switchover fire its own PghaSwitchoverHappened (the proof that it was seen).
         alertService = infra.service(
@@ -126,6 +112,7 @@ class FailoverScenariosIT {
                         "pgha.alert.happened-hold", "1s"));
         store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
+        suite = new Suite(cluster, store, HEALTHY);
         SUMMARY.add(String.format("suite started in %d s", elapsedSeconds(classStarted)));
     }
 
@@ -140,8 +127,8 @@ class FailoverScenariosIT {
     @BeforeEach
     void healthyCluster(TestInfo test) {
         System.out.println("\n===== " + test.getDisplayName() + " =====");
-        repairStoppedComponents();
-        awaitHealthy();
+        suite.repairStoppedComponents();
+        suite.awaitHealthy();
         scenarioStarted = System.nanoTime();
     }
 
@@ -168,43 +155,43 @@ class FailoverScenariosIT {
     @Test
     @Order(4)
     void theLeadingCoordinatorKilledDuringAFailoverIsReplacedAndTheFailoverHappensOnce() throws Exception {
-        String old = leader();
-        String leadingCoordinator = status().path("coordinator").asText();
+        String old = suite.leader();
+        String leadingCoordinator = suite.status().path("coordinator").asText();
         assertThat(LocalCluster.coordinators()).contains(leadingCoordinator);
         String other = LocalCluster.coordinators().stream()
                 .filter(c -> !c.equals(leadingCoordinator))
                 .findFirst()
                 .orElseThrow();
-        int historyBefore = history().size();
-        long epochBefore = epoch();
+        int historyBefore = suite.history().size();
+        long epochBefore = suite.epoch();
         try (Writer writer = writer("s6_coordinator_kill")) {
             long fault = killNode(old);
             cluster.service(leadingCoordinator).process().kill();
             System.out.println("killed " + old + " (agent and postmaster), then " + leadingCoordinator);
 
             Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME.plus(ELECTION_TTL));
-            String next = leader();
+            String next = suite.leader();
             assertThat(next).isNotEqualTo(old);
             assertThat(outage.resumedOn()).isEqualTo(next);
             Wait.until(
                     Duration.ofSeconds(10),
                     other + " leads " + CLUSTER,
-                    () -> other.equals(status(other).path("coordinator").asText()));
-            assertThat(epoch()).isGreaterThan(epochBefore);
+                    () -> other.equals(suite.status(other).path("coordinator").asText()));
+            assertThat(suite.epoch()).isGreaterThan(epochBefore);
             report("6 coordinator killed during failover", outage, "new primary " + next + ", led by " + other);
 
             cluster.restart(leadingCoordinator);
             cluster.restart(old);
             awaitRejoined(old, next);
-            assertThat(history()).as("history rows: exactly one failover").hasSize(historyBefore + 1);
-            assertThat(leader()).isEqualTo(next);
+            assertThat(suite.history()).as("history rows: exactly one failover").hasSize(historyBefore + 1);
+            assertThat(suite.leader()).isEqualTo(next);
         }
     }
 
     @Test
     @Order(5)
     void withKafkaDownFailoverStillRoutesWritesAndTopologyEventsResumeOnceItIsBack() throws Exception {
-        String old = leader();
+        String old = suite.leader();
         try (Writer writer = writer("s7_kafka_down")) {
             cluster.kafka().stop();
             System.out.println("stopped Kafka");
@@ -213,8 +200,8 @@ class FailoverScenariosIT {
             assertThat(cluster.kafka().process().isAlive())
                     .as("Kafka still stopped when writes resumed")
                     .isFalse();
-            String next = leader();
-            long epoch = epoch();
+            String next = suite.leader();
+            long epoch = suite.epoch();
             assertThat(next).isNotEqualTo(old);
             assertThat(outage.resumedOn()).isEqualTo(next);
             report("7 failover with Kafka down", outage, "new primary " + next + " (epoch " + epoch + ")");
@@ -234,10 +221,10 @@ class FailoverScenariosIT {
     @Test
     @Order(6)
     void oneEtcdMemberStoppedChangesNothingForClients() throws Exception {
-        long revision = epoch();
-        String primary = leader();
+        long revision = suite.epoch();
+        String primary = suite.leader();
         EtcdCluster etcd = cluster.etcd();
-        int stopped = etcdLeaderIndex(etcd);
+        int stopped = suite.etcdLeaderIndex(etcd);
         String component = stopped == 0 ? "etcd" : "etcd-" + stopped;
         try (Writer writer = writer("s8_etcd_member")) {
             Wait.until(
@@ -259,8 +246,8 @@ class FailoverScenariosIT {
             cluster.restart(component);
             etcd.member(stopped).awaitHealthy(Duration.ofSeconds(30));
             assertThat(writer.failuresAfter(fault)).as("failed writes").isEmpty();
-            assertThat(epoch()).isEqualTo(revision);
-            assertThat(leader()).isEqualTo(primary);
+            assertThat(suite.epoch()).isEqualTo(revision);
+            assertThat(suite.leader()).isEqualTo(primary);
             report(
                     "8 etcd member stopped",
                     Optional.empty(),
@@ -273,33 +260,33 @@ class FailoverScenariosIT {
     @Test
     @Order(7)
     void inSynchronousModeNodeLossLosesNoAcknowledgedRow() throws Exception {
-        synchronousMode();
+        suite.synchronousMode();
         nodeLoss("5 sync: node loss", true);
     }
 
     @Test
     @Order(8)
     void inSynchronousModeAKilledPostmasterLosesNoAcknowledgedRow() throws Exception {
-        synchronousMode();
+        suite.synchronousMode();
         postmasterKill("5 sync: postmaster kill", true);
     }
 
     @Test
     @Order(9)
     void inSynchronousModeASwitchoverLosesNoAcknowledgedRow() throws Exception {
-        synchronousMode();
+        suite.synchronousMode();
         switchover("5 sync: switchover", true);
     }
 
     // --- scenarios 1 to 3, asynchronous or synchronous ---
 
     private void nodeLoss(String name, boolean sync) throws Exception {
-        String old = leader();
-        Set<String> promotable = sync ? promotable() : Set.of();
+        String old = suite.leader();
+        Set<String> promotable = sync ? suite.promotable() : Set.of();
         try (Writer writer = writer(sync ? "s5_sync_node_loss" : "s1_node_loss")) {
             long fault = killNode(old);
             Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME);
-            String next = leader();
+            String next = suite.leader();
             assertThat(next).as("the new leader").isNotEqualTo(old);
             assertThat(outage.resumedOn())
                     .as("the member that acknowledged again")
@@ -316,13 +303,13 @@ class FailoverScenariosIT {
     }
 
     private void postmasterKill(String name, boolean sync) throws Exception {
-        String old = leader();
+        String old = suite.leader();
         try (Writer writer = writer(sync ? "s5_sync_postmaster" : "s2_postmaster")) {
             long postmaster = cluster.postmasterPid(old);
             long fault = cluster.killPostmaster(old);
             System.out.println("killed the postmaster of " + old + " (pid " + postmaster + ")");
             Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME.plus(PRIMARY_START_TIMEOUT));
-            String next = leader();
+            String next = suite.leader();
             assertThat(outage.resumedOn())
                     .as("the member that acknowledged again")
                     .isEqualTo(next);
@@ -335,15 +322,15 @@ class FailoverScenariosIT {
             if (!next.equals(old)) {
                 awaitRejoined(old, next);
             } else {
-                awaitHealthy();
+                suite.awaitHealthy();
             }
         }
     }
 
     private void switchover(String name, boolean sync) throws Exception {
-        String old = leader();
+        String old = suite.leader();
         String candidate = sync
-                ? promotable().iterator().next()
+                ? suite.promotable().iterator().next()
                 : LocalCluster.members().stream()
                         .filter(m -> !m.equals(old))
                         .findFirst()
@@ -351,7 +338,7 @@ class FailoverScenariosIT {
         try (Writer writer = writer(sync ? "s5_sync_switchover" : "s3_switchover")) {
             long asked = System.nanoTime();
             Instant askedAt = Instant.now();
-            HttpResponse<String> response = send(
+            HttpResponse<String> response = suite.send(
                     LocalCluster.coordinators().get(0),
                     "POST",
                     API + "/switchover",
@@ -359,7 +346,7 @@ class FailoverScenariosIT {
             long done = System.nanoTime();
             assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
             System.out.printf("switchover %s -> %s: 200 after %d ms%n", old, candidate, (done - asked) / 1_000_000);
-            assertThat(leader()).isEqualTo(candidate);
+            assertThat(suite.leader()).isEqualTo(candidate);
             // writes go on through the new primary; none may fail from the 200 on
             Wait.until(
                     Duration.ofSeconds(30),
@@ -409,29 +396,6 @@ class FailoverScenariosIT {
         return at;
     }
 
-    /** Starts again every agent, coordinator, Kafka and etcd member that is not running. */
-    private static void repairStoppedComponents() {
-        for (int i = 0; i < cluster.etcd().members().size(); i++) {
-            EtcdCluster.Member member = cluster.etcd().member(i);
-            if (!member.process().isAlive()) {
-                System.out.println("starting etcd member " + member.name() + " again");
-                cluster.restart(i == 0 ? "etcd" : "etcd-" + i);
-            }
-        }
-        if (!cluster.kafka().process().isAlive()) {
-            System.out.println("starting Kafka again");
-            cluster.restart("kafka");
-        }
-        List<String> services = new ArrayList<>(LocalCluster.coordinators());
-        services.addAll(LocalCluster.members());
-        for (String name : services) {
-            if (!cluster.service(name).process().isAlive()) {
-                System.out.println("starting " + name + " again");
-                cluster.restart(name);
-            }
-        }
-    }
-
     // --- observations ---
 
     private static Writer writer(String table) {
@@ -459,7 +423,7 @@ class FailoverScenariosIT {
      */
     private static String checkAcknowledged(Writer writer, String primary, boolean sync) throws Exception {
         Set<Long> present = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(memberUrl(primary));
+        try (Connection c = DriverManager.getConnection(suite.memberUrl(primary));
                 Statement st = c.createStatement();
                 ResultSet rows = st.executeQuery("SELECT id FROM " + writer.table())) {
             while (rows.next()) {
@@ -480,151 +444,9 @@ class FailoverScenariosIT {
     /** Waits until the cluster is healthy with {@code leader} leading and {@code old} streaming from it. */
     private static void awaitRejoined(String old, String leader) {
         long since = System.nanoTime();
-        awaitHealthy();
-        assertThat(leader()).isEqualTo(leader);
+        suite.awaitHealthy();
+        assertThat(suite.leader()).isEqualTo(leader);
         System.out.printf("%s rejoined as a streaming replica of %s after %d s%n", old, leader, elapsedSeconds(since));
-    }
-
-    /**
-     * Waits until one member holds the leader key and runs as primary with two streaming walsenders,
-     * the two others are replicas (member key) whose WAL receiver streams, and the read-write port
-     * reaches the leader.
-     */
-    private static void awaitHealthy() {
-        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + password;
-        String[] last = {""};
-        try {
-            Wait.until(HEALTHY, "one leader and two streaming replicas, the read-write port on the leader", () -> {
-                ClusterSnapshot snapshot = store.read();
-                String leader = snapshot.leader().map(l -> l.member()).orElse(null);
-                if (leader == null) {
-                    last[0] = "no leader key";
-                    return false;
-                }
-                for (String member : LocalCluster.members()) {
-                    MemberEntry entry = snapshot.members().get(member);
-                    if (entry == null || entry.status() == null) {
-                        last[0] = member + " has no member key";
-                        return false;
-                    }
-                    if (member.equals(leader)) {
-                        if (entry.status().role() != MemberStatus.Role.PRIMARY
-                                || Boolean.TRUE.equals(query(memberUrl(member), "SELECT pg_is_in_recovery()"))
-                                || ((Number)
-                                                        query(
-                                                                memberUrl(member),
-                                                                "SELECT count(*) FROM pg_stat_replication WHERE state = 'streaming'"))
-                                                .intValue()
-                                        != 2) {
-                            last[0] = member + " (leader) not a primary with two streaming standbys";
-                            return false;
-                        }
-                    } else if (!entry.status().isRunningReplica()
-                            || !"streaming"
-                                    .equals(query(memberUrl(member), "SELECT status FROM pg_stat_wal_receiver"))) {
-                        last[0] = member + " is " + entry.status().role() + "/"
-                                + entry.status().state() + ", not a streaming replica";
-                        return false;
-                    }
-                }
-                if (!leader.equals(query(rw, "SELECT current_setting('cluster_name')"))) {
-                    last[0] = "the read-write port does not reach " + leader;
-                    return false;
-                }
-                return true;
-            });
-        } catch (IllegalStateException e) {
-            throw new IllegalStateException(e.getMessage() + " (last seen: " + last[0] + ")", e);
-        }
-    }
-
-    private static String memberUrl(String member) {
-        int index = LocalCluster.members().indexOf(member);
-        return PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.postgres(index)) + "&password=" + password;
-    }
-
-    private static Object query(String url, String sql) throws Exception {
-        return PostgresNode.queryValue(url, sql);
-    }
-
-    private static String leader() {
-        return store.read()
-                .leader()
-                .orElseThrow(() -> new AssertionError("no leader key"))
-                .member();
-    }
-
-    private static long epoch() {
-        return store.read()
-                .leader()
-                .orElseThrow(() -> new AssertionError("no leader key"))
-                .modRevision();
-    }
-
-    /** Turns synchronous mode on (once) and waits until the leader applies a promotable sync standby. */
-    private static void synchronousMode() throws Exception {
-        if (!status().path("synchronous").path("mode").asBoolean()) {
-            HttpResponse<String> patched =
-                    send(LocalCluster.coordinators().get(0), "PATCH", API + "/config", "{\"synchronous_mode\":true}");
-            assertThat(patched.statusCode()).as(patched.body()).isEqualTo(200);
-        }
-        String[] sync = {null};
-        Wait.until(Duration.ofSeconds(60), "a promotable sync standby applied by the leader", () -> {
-            Set<String> promotable = promotable();
-            if (promotable.isEmpty()) {
-                return false;
-            }
-            sync[0] = promotable.iterator().next();
-            return String.valueOf(query(memberUrl(leader()), "SHOW synchronous_standby_names"))
-                    .contains(sync[0]);
-        });
-        System.out.println("synchronous mode: promotable " + promotable() + ", leader " + leader());
-    }
-
-    private static Set<String> promotable() throws Exception {
-        Set<String> promotable = new TreeSet<>();
-        status().path("synchronous").path("promotable").forEach(m -> promotable.add(m.asText()));
-        return promotable;
-    }
-
-    private static JsonNode status() throws Exception {
-        for (String coordinator : LocalCluster.coordinators()) {
-            if (cluster.service(coordinator).process().isAlive()) {
-                return status(coordinator);
-            }
-        }
-        throw new AssertionError("no coordinator runs");
-    }
-
-    private static JsonNode status(String coordinator) throws Exception {
-        HttpResponse<String> response = send(coordinator, "GET", API, null);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return Json.MAPPER.readTree(response.body());
-    }
-
-    private static List<JsonNode> history() throws Exception {
-        HttpResponse<String> response = send(LocalCluster.coordinators().get(0), "GET", API + "/history", null);
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        List<JsonNode> rows = new ArrayList<>();
-        Json.MAPPER.readTree(response.body()).forEach(rows::add);
-        return rows;
-    }
-
-    private static HttpResponse<String> send(String coordinator, String method, String path, String body)
-            throws Exception {
-        QuarkusService service = cluster.service(coordinator);
-        HttpRequest.Builder request = HttpRequest.newBuilder(service.uri(path))
-                .timeout(Duration.ofSeconds(90))
-                .method(
-                        method,
-                        body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        if (!"GET".equals(method)) {
-            request.header("Authorization", "Bearer " + token);
-        }
-        if (body != null) {
-            request.header("Content-Type", "application/json");
-        }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static List<TopologyChanged> topology() {
@@ -695,25 +517,6 @@ class FailoverScenariosIT {
         return -1;
     }
 
-    /** The index of the member that is etcd's raft leader ({@code /v3/maintenance/status}). */
-    private static int etcdLeaderIndex(EtcdCluster etcd) throws Exception {
-        for (int i = 0; i < etcd.members().size(); i++) {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(etcd.member(i).endpoint() + "/v3/maintenance/status"))
-                            .timeout(Duration.ofSeconds(5))
-                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode status = Json.MAPPER.readTree(response.body());
-            if (status.path("leader")
-                    .asText()
-                    .equals(status.path("header").path("member_id").asText())) {
-                return i;
-            }
-        }
-        throw new AssertionError("no etcd member says it leads");
-    }
-
     // --- report ---
 
     private void report(String scenario, Writer.Outage outage, String details) {
@@ -734,28 +537,5 @@ class FailoverScenariosIT {
 
     private static long elapsedSeconds(long since) {
         return Duration.ofNanos(System.nanoTime() - since).toSeconds();
-    }
-
-    /** Keeps every component's log (and PostgreSQL's) under target/ once the processes have stopped. */
-    private static void copyLogs(Path home) {
-        Path target = Path.of("target", "failover-scenarios-logs");
-        try {
-            Workspace.deleteRecursively(target);
-            Files.createDirectories(target);
-            try (Stream<Path> logs = Files.list(home.resolve("logs"))) {
-                for (Path log : logs.toList()) {
-                    Files.copy(log, target.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            for (String member : LocalCluster.members()) {
-                Path log = home.resolve("nodes").resolve(member).resolve("postgresql.log");
-                if (Files.exists(log)) {
-                    Files.copy(log, target.resolve(member + "-postgresql.log"), StandardCopyOption.REPLACE_EXISTING);
-                }
-            }
-            System.out.println("component logs copied to " + target.toAbsolutePath());
-        } catch (IOException e) {
-            System.err.println("could not copy the logs to " + target + ": " + e);
-        }
     }
 }

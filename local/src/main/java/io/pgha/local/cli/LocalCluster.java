@@ -14,6 +14,8 @@ import io.pgha.local.Haproxy;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.LocalProcess;
 import io.pgha.local.MonitoringFiles;
+import io.pgha.local.NetworkBridge;
+import io.pgha.local.NetworkNamespace;
 import io.pgha.local.OsUser;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
@@ -117,6 +119,11 @@ public final class LocalCluster {
     private final Map<String, QuarkusService> services = new LinkedHashMap<>();
 
     private int etcdMembers = 1;
+    private boolean nodesInNamespaces;
+    private NetworkBridge bridge;
+    /** Each node's network namespace, by member, when {@link #nodesInNamespaces()}. */
+    private final Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
+
     private EtcdCluster etcdCluster;
     private KafkaBroker kafkaBroker;
     private Prometheus prometheus;
@@ -155,6 +162,44 @@ public final class LocalCluster {
         }
         this.etcdMembers = members;
         return this;
+    }
+
+    /**
+     * Runs each node (agent and PostgreSQL) in its own network namespace on one {@link NetworkBridge}
+     * on the next {@link #up()} (tests only: needs root, and the namespaces go with this JVM). etcd then
+     * also listens on the bridge's service address, which a node can be cut off from on its own
+     * ({@link NetworkNamespace#block(String)}); PostgreSQL and the agent listen on the namespace's
+     * address ({@link #host(String)}).
+     */
+    public LocalCluster nodesInNamespaces() {
+        if (workspace == null) {
+            throw new IllegalStateException("nodes run in network namespaces only in a test's workspace");
+        }
+        this.nodesInNamespaces = true;
+        return this;
+    }
+
+    /** Member {@code member}'s network namespace (only with {@link #nodesInNamespaces()}). */
+    public NetworkNamespace namespace(String member) {
+        NetworkNamespace ns = namespaces.get(member);
+        if (ns == null) {
+            throw new IllegalStateException("no network namespace for " + member + ": nodesInNamespaces() is off");
+        }
+        return ns;
+    }
+
+    /** The bridge the nodes' namespaces join (only with {@link #nodesInNamespaces()}). */
+    public NetworkBridge bridge() {
+        if (bridge == null) {
+            throw new IllegalStateException("no network bridge: nodesInNamespaces() is off");
+        }
+        return bridge;
+    }
+
+    /** The address member {@code member}'s PostgreSQL and agent listen on. */
+    public String host(String member) {
+        NetworkNamespace ns = namespaces.get(member);
+        return ns == null ? Ports.LOOPBACK : ns.address();
     }
 
     /** The etcd cluster this JVM started (null before {@link #up()} or when another JVM started it). */
@@ -399,8 +444,17 @@ public final class LocalCluster {
             etcdClientPorts.add(Ports.free());
             etcdPeerPorts.add(Ports.free());
         }
-        etcdCluster = EtcdCluster.start(ws, etcdClientPorts, etcdPeerPorts, List.of());
+        List<String> etcdHosts = List.of();
+        if (nodesInNamespaces) {
+            bridge = NetworkBridge.create();
+            for (String name : NODES) {
+                namespaces.put(name, NetworkNamespace.create(bridge));
+            }
+            etcdHosts = List.of(bridge.serviceAddress());
+        }
+        etcdCluster = EtcdCluster.start(ws, etcdClientPorts, etcdPeerPorts, etcdHosts);
         List<String> etcd = etcdCluster.endpoints();
+        List<String> nodesEtcd = nodesInNamespaces ? etcdCluster.endpoints(bridge.serviceAddress()) : etcd;
         state.setProperty("etcd.endpoints", String.join(",", etcd));
         for (int i = 0; i < etcdMembers; i++) {
             EtcdCluster.Member member = etcdCluster.member(i);
@@ -452,12 +506,23 @@ public final class LocalCluster {
                     Secrets.write(nodeDir.resolve("superuser.secret"), superuser, pgUser),
                     Secrets.write(nodeDir.resolve("replication.secret"), replication, pgUser),
                     Secrets.write(nodeDir.resolve("monitoring.secret"), monitoring, pgUser));
-            QuarkusService agent = QuarkusService.builder(ws, "agent-" + name, QuarkusService.moduleJar("node-agent"))
+            QuarkusService.Builder builder = QuarkusService.builder(
+                            ws, "agent-" + name, QuarkusService.moduleJar("node-agent"))
                     .httpPort(ports.agent(i))
                     .properties(ServiceSettings.agent(
-                            CLUSTER, name, etcd, ports.postgres(i), nodeDir.resolve("data"), secrets, repository))
-                    .asPostgresUser()
-                    .start();
+                            CLUSTER,
+                            name,
+                            nodesEtcd,
+                            host(name),
+                            ports.postgres(i),
+                            nodeDir.resolve("data"),
+                            secrets,
+                            repository))
+                    .asPostgresUser();
+            if (nodesInNamespaces) {
+                builder.inNamespace(namespace(name));
+            }
+            QuarkusService agent = builder.start();
             services.put(name, agent);
             record(
                     state,
@@ -466,9 +531,9 @@ public final class LocalCluster {
                     Signal.TERM,
                     AGENT_GRACE,
                     agent.uri("").toString());
-            state.setProperty(name + ".postgres", Ports.LOOPBACK + ":" + ports.postgres(i));
+            state.setProperty(name + ".postgres", host(name) + ":" + ports.postgres(i));
             writeState(state);
-            out.println("node-agent " + name + " ready: " + agent.uri("") + " (PostgreSQL " + Ports.LOOPBACK + ":"
+            out.println("node-agent " + name + " ready: " + agent.uri("") + " (PostgreSQL " + host(name) + ":"
                     + ports.postgres(i) + ")");
         }
         awaitAgents(etcd);
@@ -813,6 +878,7 @@ public final class LocalCluster {
                 process.stop(signal, grace);
             }
         }
+        closeNetwork();
         try {
             Files.deleteIfExists(home.resolve(STATE_FILE));
         } catch (IOException e) {
@@ -824,6 +890,16 @@ public final class LocalCluster {
         if (purge) {
             Workspace.deleteRecursively(home);
             out.println("deleted " + home + " (data, logs and secrets)");
+        }
+    }
+
+    /** Deletes the nodes' namespaces and their bridge (their processes have stopped). */
+    private void closeNetwork() {
+        namespaces.values().forEach(NetworkNamespace::close);
+        namespaces.clear();
+        if (bridge != null) {
+            bridge.close();
+            bridge = null;
         }
     }
 

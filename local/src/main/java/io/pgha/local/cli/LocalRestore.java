@@ -126,6 +126,7 @@ final class LocalRestore {
                 newCluster,
                 member(newCluster),
                 etcd,
+                Ports.LOOPBACK,
                 ports.restoredPostgres(),
                 nodeDir.resolve("data"),
                 secrets,

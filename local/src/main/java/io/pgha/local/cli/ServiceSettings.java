@@ -28,16 +28,17 @@ final class ServiceSettings {
         }
     }
 
-    /** node-agent {@code name} owning the PostgreSQL on {@code pgPort} with its data in {@code dataDir}. */
+    /** node-agent {@code name} owning the PostgreSQL on {@code pgHost:pgPort} with its data in {@code dataDir}. */
     static Map<String, String> agent(
             String cluster,
             String name,
             List<String> etcd,
+            String pgHost,
             int pgPort,
             Path dataDir,
             AgentSecrets secrets,
             Path repository) {
-        Map<String, String> p = new LinkedHashMap<>(AgentNodes.properties(name, etcd, Ports.LOOPBACK, pgPort, dataDir));
+        Map<String, String> p = new LinkedHashMap<>(AgentNodes.properties(name, etcd, pgHost, pgPort, dataDir));
         p.put("pgha.cluster", cluster);
         p.remove("pgha.restapi.token");
         p.put("pgha.restapi.token-file", secrets.apiToken().toString());

@@ -16,12 +16,20 @@ class ServiceSettingsTest {
                 new AgentSecrets(Path.of("/n/api-token"), Path.of("/n/su"), Path.of("/n/repl"), Path.of("/n/mon"));
 
         Map<String, String> agent = ServiceSettings.agent(
-                "pgha", "pg-1", List.of("http://127.0.0.1:23790"), 54321, Path.of("/n/data"), secrets, Path.of("/b"));
+                "pgha",
+                "pg-1",
+                List.of("http://127.0.0.1:23790"),
+                "127.0.0.1",
+                54321,
+                Path.of("/n/data"),
+                secrets,
+                Path.of("/b"));
 
         assertThat(agent)
                 .containsEntry("pgha.cluster", "pgha")
                 .containsEntry("pgha.name", "pg-1")
                 .containsEntry("pgha.etcd.endpoints", "http://127.0.0.1:23790")
+                .containsEntry("pgha.postgres.listen-host", "127.0.0.1")
                 .containsEntry("pgha.postgres.port", "54321")
                 .containsEntry("pgha.postgres.data-dir", "/n/data")
                 .containsEntry("pgha.restapi.token-file", "/n/api-token")

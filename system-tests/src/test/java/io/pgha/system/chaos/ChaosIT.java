@@ -1,0 +1,472 @@
+package io.pgha.system.chaos;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.local.Commands;
+import io.pgha.local.LocalInfra;
+import io.pgha.local.LocalProcess;
+import io.pgha.local.NetworkNamespace;
+import io.pgha.local.Ports;
+import io.pgha.local.PostgresNode;
+import io.pgha.local.Signal;
+import io.pgha.local.Wait;
+import io.pgha.local.Workspace;
+import io.pgha.local.cli.LocalCluster;
+import io.pgha.local.cli.LocalPorts;
+import io.pgha.system.Suite;
+import io.pgha.system.chaos.Checker.Mode;
+import io.pgha.system.chaos.Checker.Verdict;
+import io.pgha.system.chaos.FaultPlan.Planned;
+import io.pgha.system.chaos.History.Fault;
+import io.pgha.system.chaos.History.MemberState;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * Randomized faults against the whole suite ({@link LocalCluster} with a 3-member etcd: three
+ * PostgreSQL nodes with their agents, each node in its own network namespace on one bridge, two
+ * coordinators, a health-monitor, config-renderer + HAProxy, Kafka) while a {@link Workload} appends ids through HAProxy. Each fault of a seeded {@link FaultPlan}
+ * is injected, held, healed; then the harness waits (with a deadline) for one leader with two streaming
+ * replicas and writes going on, holds the clients, reads every member and runs the {@link Checker} on the
+ * whole history so far. Any anomaly fails the run with the seed and the fault.
+ *
+ * <p>Replay a run with {@code -Dchaos.seed=<seed>}; {@code -Dchaos.faults} and {@code
+ * -Dchaos.max-hold-seconds} change its length. The smoke run is part of {@code ./pgha test}; the long
+ * runs are tagged {@code chaos} and left out of it.
+ */
+@Tag("failover")
+class ChaosIT {
+    @RegisterExtension
+    static final LocalInfra infra = LocalInfra.perClass();
+
+    private static final Duration HEALTHY = Duration.ofSeconds(150);
+    private static final Duration WRITES_GO_ON = Duration.ofSeconds(60);
+    private static final int CLIENTS = 4;
+
+    private static LocalCluster cluster;
+    private static LocalPorts ports;
+    private static Suite suite;
+
+    @BeforeAll
+    static void startTheSuite() {
+        Workspace workspace = infra.workspace();
+        infra.track(() -> Suite.copyLogs(workspace.root(), "chaos-logs"));
+        infra.track(ChaosIT::killLeftPostmasters);
+        ports = LocalPorts.free();
+        cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
+                .etcdMembers(3)
+                .nodesInNamespaces();
+        infra.track(() -> cluster.down(false));
+        cluster.up();
+        EtcdClusterStore store = EtcdClusterStore.connect(
+                cluster.etcd().endpoints(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
+        infra.track(store);
+        suite = new Suite(cluster, store, HEALTHY);
+    }
+
+    @AfterAll
+    static void done() {
+        System.out.println("chaos: done");
+    }
+
+    @Test
+    void smokeRunInSynchronousModeLosesNoAcknowledgedWriteAndNeverHasTwoPrimaries() throws Exception {
+        run(Mode.SYNC, plan(10, 8));
+    }
+
+    @Test
+    @Tag("chaos")
+    void longRunInSynchronousMode() throws Exception {
+        run(Mode.SYNC, plan(40, 30));
+    }
+
+    @Test
+    @Tag("chaos")
+    void longRunInAsynchronousMode() throws Exception {
+        run(Mode.ASYNC, plan(40, 30));
+    }
+
+    private static FaultPlan plan(int defaultFaults, int defaultMaxHoldSeconds) {
+        long seed = Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong());
+        int faults = Integer.getInteger("chaos.faults", defaultFaults);
+        int maxHold = Integer.getInteger("chaos.max-hold-seconds", defaultMaxHoldSeconds);
+        System.out.printf(
+                "%n===== chaos seed %d (replay: -Dchaos.seed=%d -Dchaos.faults=%d -Dchaos.max-hold-seconds=%d) =====%n",
+                seed, seed, faults, maxHold);
+        return FaultPlan.of(seed, faults, Duration.ofSeconds(maxHold));
+    }
+
+    private void run(Mode mode, FaultPlan plan) throws Exception {
+        suite.repairStoppedComponents();
+        suite.awaitHealthy();
+        if (mode == Mode.SYNC) {
+            suite.synchronousMode();
+        } else {
+            suite.asynchronousMode();
+        }
+        List<Fault> faults = new ArrayList<>();
+        Verdict verdict = null;
+        try (Workload workload = new Workload(
+                        Ports.LOOPBACK,
+                        ports.readWrite(),
+                        ports.readOnly(),
+                        PostgresNode.SUPERUSER,
+                        suite.password(),
+                        CLIENTS)
+                .start(Duration.ofSeconds(30))) {
+            long started = System.nanoTime();
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    "100 chaos writes acknowledged",
+                    () -> workload.acknowledgedAfter(started) >= 100);
+            for (Planned planned : plan.faults()) {
+                faults.add(inject(planned, workload));
+                verdict = check(workload, faults, mode);
+                String context = "seed " + plan.seed() + ", after fault " + planned.index() + " " + planned.label();
+                assertThat(verdict.anomalies()).as(context).isEmpty();
+            }
+        }
+        report(mode, plan, verdict);
+    }
+
+    // --- one fault ---
+
+    private Fault inject(Planned planned, Workload workload) throws Exception {
+        String primary = suite.leader();
+        String member = planned.target() == FaultPlan.Target.PRIMARY ? primary : replica(primary, planned.pick());
+        Optional<Long> lag = replicationLag(primary);
+        String detail;
+        Runnable heal;
+        long injected = System.nanoTime();
+        switch (planned.type()) {
+            case KILL_AGENT -> {
+                cluster.service(member).process().signal(Signal.KILL);
+                detail = member + "'s agent";
+                heal = () -> {};
+            }
+            case KILL_POSTMASTER -> {
+                cluster.killPostmaster(member);
+                detail = member + "'s postmaster";
+                heal = () -> {};
+            }
+            case KILL_NODE -> {
+                cluster.killNode(member);
+                detail = member + " (agent and postmaster)";
+                heal = () -> {};
+            }
+            case PAUSE_AGENT -> {
+                LocalProcess agent = cluster.service(member).process();
+                agent.signal(Signal.STOP);
+                detail = member + "'s agent";
+                heal = () -> agent.signal(Signal.CONT);
+            }
+            case PAUSE_POSTGRES -> {
+                List<Long> pids = postgresProcesses(member);
+                pids.forEach(pid -> signal(pid, Signal.STOP));
+                detail = member + "'s postmaster and " + (pids.size() - 1) + " children";
+                heal = () -> pids.forEach(pid -> signal(pid, Signal.CONT));
+            }
+            case CUT_FROM_ETCD -> {
+                NetworkNamespace ns = cluster.namespace(member);
+                String etcd = cluster.bridge().serviceAddress();
+                ns.block(etcd);
+                detail = member + " from etcd";
+                heal = () -> ns.unblock(etcd);
+            }
+            case CUT_FROM_NODES -> {
+                List<String> others = others(member);
+                others.forEach(o -> {
+                    cluster.namespace(member).block(cluster.host(o));
+                    cluster.namespace(o).block(cluster.host(member));
+                });
+                detail = member + " from " + others;
+                heal = () -> others.forEach(o -> {
+                    cluster.namespace(member).unblock(cluster.host(o));
+                    cluster.namespace(o).unblock(cluster.host(member));
+                });
+            }
+            case ISOLATE -> {
+                NetworkNamespace ns = cluster.namespace(member);
+                ns.cut();
+                detail = member + " from everything";
+                heal = ns::restore;
+            }
+            case CUT_OUTBOUND -> {
+                NetworkNamespace ns = cluster.namespace(member);
+                List<String> all = new ArrayList<>(
+                        List.of(cluster.bridge().hostAddress(), cluster.bridge().serviceAddress()));
+                others(member).forEach(o -> all.add(cluster.host(o)));
+                all.forEach(ns::block);
+                detail = member + "'s outbound packets (to " + all + ")";
+                heal = () -> all.forEach(ns::unblock);
+            }
+            case KILL_COORDINATOR -> {
+                String leading = suite.status().path("coordinator").asText();
+                cluster.service(leading).process().kill();
+                detail = leading + " (leading)";
+                heal = () -> {};
+            }
+            case PAUSE_COORDINATOR -> {
+                String leading = suite.status().path("coordinator").asText();
+                LocalProcess coordinator = cluster.service(leading).process();
+                coordinator.pause();
+                detail = leading + " (leading)";
+                heal = coordinator::resume;
+            }
+            case KAFKA_DOWN -> {
+                cluster.kafka().stop();
+                detail = "kafka";
+                heal = () -> {};
+            }
+            case ETCD_MEMBER_DOWN -> {
+                int index = planned.pick() % cluster.etcd().members().size();
+                cluster.etcd().member(index).stop();
+                detail = "etcd member " + cluster.etcd().member(index).name();
+                heal = () -> {};
+            }
+            case ETCD_QUORUM_LOST -> {
+                int size = cluster.etcd().members().size();
+                int first = planned.pick() % size;
+                int second = (first + 1) % size;
+                cluster.etcd().member(first).stop();
+                cluster.etcd().member(second).stop();
+                detail = "etcd members " + cluster.etcd().member(first).name() + " and "
+                        + cluster.etcd().member(second).name();
+                heal = () -> {};
+            }
+            default -> throw new IllegalStateException("no injector for " + planned.type());
+        }
+        System.out.printf(
+                Locale.ROOT,
+                "fault %d: %s on %s, held %.1f s (primary %s, lag %s bytes)%n",
+                planned.index(),
+                planned.label(),
+                detail,
+                planned.hold().toMillis() / 1000.0,
+                primary,
+                lag.map(String::valueOf).orElse("?"));
+        // the fault's duration is part of the schedule: nothing is awaited here
+        LockSupport.parkNanos(planned.hold().toNanos());
+        long healed = System.nanoTime();
+        heal.run();
+        suite.repairStoppedComponents();
+        suite.awaitHealthy();
+        Wait.until(
+                WRITES_GO_ON,
+                "chaos writes acknowledged after the heal",
+                () -> workload.acknowledgedAfter(healed) >= CLIENTS * 5);
+        long settled = System.nanoTime();
+        System.out.printf(
+                Locale.ROOT,
+                "  healed; settled %.1f s after injection, primary now %s%n",
+                (settled - injected) / 1e9,
+                suite.leader());
+        return new Fault(planned.index(), planned.label(), detail, injected, healed, settled, lag);
+    }
+
+    private static String replica(String primary, int pick) {
+        List<String> replicas = others(primary);
+        return replicas.get(pick % replicas.size());
+    }
+
+    private static List<String> others(String member) {
+        return LocalCluster.members().stream()
+                .filter(m -> !m.equals(member))
+                .sorted()
+                .toList();
+    }
+
+    /** The largest replay lag in bytes among the primary's standbys, if it answers. */
+    private static Optional<Long> replicationLag(String primary) {
+        try {
+            Object lag = suite.query(
+                    suite.memberUrl(primary),
+                    "SELECT COALESCE(max(pg_wal_lsn_diff(pg_current_wal_lsn(), replay_lsn)), 0)::bigint"
+                            + " FROM pg_stat_replication");
+            return Optional.of(((Number) lag).longValue());
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    /** The postmaster of {@code member} and its children (backends and auxiliary processes). */
+    private static List<Long> postgresProcesses(String member) {
+        long postmaster = cluster.postmasterPid(member);
+        List<Long> pids = new ArrayList<>(List.of(postmaster));
+        Commands.Result children =
+                Commands.run(List.of("ps", "-o", "pid=", "--ppid", Long.toString(postmaster)), Duration.ofSeconds(5));
+        for (String line : children.output().split("\n")) {
+            if (!line.isBlank()) {
+                pids.add(Long.parseLong(line.strip()));
+            }
+        }
+        return pids;
+    }
+
+    private static void signal(long pid, Signal signal) {
+        Commands.run(List.of("kill", "-s", signal.name(), Long.toString(pid)), Duration.ofSeconds(5));
+    }
+
+    // --- the check ---
+
+    private Verdict check(Workload workload, List<Fault> faults, Mode mode) throws Exception {
+        workload.hold();
+        try {
+            List<MemberState> finals = readMembers();
+            Verdict verdict = Checker.check(new History(workload.ops(), workload.reads(), faults, finals), mode);
+            Fault last = faults.get(faults.size() - 1);
+            Checker.FaultOutage outage = verdict.outages().get(verdict.outages().size() - 1);
+            System.out.printf(
+                    Locale.ROOT,
+                    "  checked %d writes: %d anomalies, %d lost, longest write gap %d ms after %s%n",
+                    workload.ops().size(),
+                    verdict.anomalies().size(),
+                    verdict.losses().stream()
+                            .mapToInt(Checker.LossWindow::count)
+                            .sum(),
+                    outage.longestGap().toMillis(),
+                    last.type());
+            verdict.anomalies().forEach(a -> System.out.println("  ANOMALY " + a.kind() + ": " + a.detail()));
+            return verdict;
+        } finally {
+            workload.release();
+        }
+    }
+
+    /**
+     * Writes a marker through the read-write port, waits until every member has replayed it, then reads
+     * every member's identity and table.
+     */
+    private static List<MemberState> readMembers() throws Exception {
+        long marker = System.nanoTime();
+        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + suite.password();
+        Wait.until(Duration.ofSeconds(30), "the check's marker written through :" + ports.readWrite(), () -> {
+            try (Connection c = DriverManager.getConnection(rw);
+                    Statement st = c.createStatement()) {
+                st.execute("INSERT INTO " + Workload.TABLE + " (client, seq) VALUES (0, " + marker + ")");
+                return true;
+            }
+        });
+        String has = "SELECT count(*) FROM " + Workload.TABLE + " WHERE client = 0 AND seq = " + marker;
+        for (String member : LocalCluster.members()) {
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    member + " replayed the check's marker",
+                    () -> ((Number) suite.query(suite.memberUrl(member), has)).longValue() == 1);
+        }
+        List<MemberState> states = new ArrayList<>();
+        for (String member : LocalCluster.members()) {
+            try (Connection c = DriverManager.getConnection(suite.memberUrl(member));
+                    Statement st = c.createStatement();
+                    ResultSet row = st.executeQuery("SELECT pg_is_in_recovery(),"
+                            + " (SELECT system_identifier FROM pg_control_system())::text,"
+                            + " CASE WHEN pg_is_in_recovery() THEN COALESCE((SELECT received_tli FROM"
+                            + " pg_stat_wal_receiver), (SELECT timeline_id FROM pg_control_checkpoint()))"
+                            + " ELSE ('x' || substr(pg_walfile_name(pg_current_wal_insert_lsn()), 1, 8))::bit(32)::int"
+                            + " END")) {
+                row.next();
+                boolean primary = !row.getBoolean(1);
+                states.add(new MemberState(
+                        member,
+                        row.getString(2),
+                        row.getLong(3),
+                        primary,
+                        Workload.table(c, "final", System.nanoTime())));
+            }
+        }
+        return states;
+    }
+
+    // --- the report ---
+
+    private static void report(Mode mode, FaultPlan plan, Verdict verdict) throws IOException {
+        StringBuilder out = new StringBuilder();
+        out.append(String.format(
+                Locale.ROOT,
+                "chaos run: mode %s, seed %d, %d faults%n",
+                mode,
+                plan.seed(),
+                plan.faults().size()));
+        out.append(String.format(
+                Locale.ROOT,
+                "anomalies: %d%n",
+                verdict == null ? 0 : verdict.anomalies().size()));
+        if (verdict != null) {
+            verdict.anomalies().forEach(a -> out.append("  ").append(a).append('\n'));
+            out.append("loss windows:\n");
+            verdict.losses()
+                    .forEach(w -> out.append(String.format(
+                            Locale.ROOT,
+                            "  after fault %d %s: %d writes over %d ms (lag at the fault %s bytes)%n",
+                            w.faultIndex(),
+                            w.faultType(),
+                            w.count(),
+                            w.span().toMillis(),
+                            w.lagBytes().map(String::valueOf).orElse("?"))));
+            out.append(String.format(
+                    Locale.ROOT, "%-28s %6s %8s %8s %8s%n", "fault type", "faults", "p50 ms", "p99 ms", "max ms"));
+            verdict.unavailability()
+                    .forEach((type, s) -> out.append(String.format(
+                            Locale.ROOT,
+                            "%-28s %6d %8d %8d %8d%n",
+                            type,
+                            s.faults(),
+                            s.p50Millis(),
+                            s.p99Millis(),
+                            s.maxMillis())));
+            out.append("per fault:\n");
+            verdict.outages()
+                    .forEach(o -> out.append(String.format(
+                            Locale.ROOT,
+                            "  %2d %-28s %-40s longest write gap %6d ms%s%n",
+                            o.fault().index(),
+                            o.fault().type(),
+                            o.fault().detail(),
+                            o.longestGap().toMillis(),
+                            o.resumed() ? "" : " (not resumed)")));
+        }
+        System.out.println("\n" + out);
+        Path file = Path.of("target", "chaos-" + mode.name().toLowerCase(Locale.ROOT) + "-" + plan.seed() + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, out.toString());
+    }
+
+    /** A postmaster left running once everything stopped (its agent killed and not adopting it) is killed. */
+    private static void killLeftPostmasters() {
+        if (cluster == null) {
+            return;
+        }
+        for (String member : LocalCluster.members()) {
+            try {
+                long pid = cluster.postmasterPid(member);
+                if (LocalProcess.isAlive(pid)) {
+                    System.out.println("killing " + member + "'s postmaster (pid " + pid + "), left running");
+                    signal(pid, Signal.KILL);
+                }
+            } catch (IllegalStateException e) {
+                // no postmaster.pid: none runs
+            }
+        }
+    }
+}

@@ -1,0 +1,234 @@
+package io.pgha.system.chaos;
+
+import io.pgha.local.Wait;
+import io.pgha.system.chaos.History.Observation;
+import io.pgha.system.chaos.History.Op;
+import io.pgha.system.chaos.History.Serving;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
+
+/**
+ * The chaos workload: {@code clients} threads that each append their own ids (1, 2, 3, ...) to one table
+ * through HAProxy's read-write port, one transaction per id, on a fixed schedule (a late client does not
+ * wait), and a reader that reads the whole table through the read-only port every few seconds. Each
+ * write returns, from the transaction itself, who served it: the system identifier, the current
+ * timeline, the server's port and {@code cluster_name} ({@link #SERVING_SQL}).
+ *
+ * <p>The current timeline of a primary is the first 8 hex digits of the name of the WAL file it is
+ * inserting into ({@code pg_walfile_name(pg_current_wal_insert_lsn())}): it changes at the promotion
+ * itself. {@code pg_control_checkpoint().timeline_id} would only change at the next checkpoint after
+ * a promotion (PostgreSQL promotes without waiting for one), so it can name the old timeline for a
+ * while.
+ *
+ * <p>A write that could not connect, or that the server rejected as read-only (SQLSTATE 25006), is
+ * {@code FAIL}: it certainly did not commit. Any other error after the statement was sent (a broken
+ * connection, a timeout, a cancelled wait for a synchronous standby) is {@code UNKNOWN}.
+ */
+public final class Workload implements AutoCloseable {
+    public static final String TABLE = "chaos_list";
+
+    /** The columns every write returns: who served it. */
+    static final String SERVING_SQL = "inet_server_port(), current_setting('cluster_name'),"
+            + " (SELECT system_identifier FROM pg_control_system())::text,"
+            + " ('x' || substr(pg_walfile_name(pg_current_wal_insert_lsn()), 1, 8))::bit(32)::bigint";
+
+    private static final String INSERT = "WITH appended AS (INSERT INTO " + TABLE
+            + " (client, seq) VALUES (?, ?) RETURNING pos) SELECT " + SERVING_SQL + " FROM appended";
+    private static final Duration PACE = Duration.ofMillis(50);
+    private static final Duration READ_EVERY = Duration.ofSeconds(3);
+
+    private final String readWriteUrl;
+    private final String readOnlyUrl;
+    private final Properties login = new Properties();
+    private final int clients;
+    private final List<Op> ops = new ArrayList<>();
+    private final List<Observation> reads = new ArrayList<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean stopping;
+    private volatile boolean held;
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+
+    public Workload(String host, int readWritePort, int readOnlyPort, String user, String password, int clients) {
+        String options = "/postgres?connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-chaos";
+        this.readWriteUrl = "jdbc:postgresql://" + host + ":" + readWritePort + options;
+        this.readOnlyUrl = "jdbc:postgresql://" + host + ":" + readOnlyPort + options;
+        login.setProperty("user", user);
+        login.setProperty("password", password);
+        this.clients = clients;
+    }
+
+    /** Creates the table (retrying for up to {@code timeout}) and starts the clients and the reader. */
+    public Workload start(Duration timeout) {
+        Wait.until(timeout, "table " + TABLE + " created through " + readWriteUrl, () -> {
+            try (Connection c = DriverManager.getConnection(readWriteUrl, login);
+                    Statement st = c.createStatement()) {
+                st.execute(
+                        "CREATE TABLE IF NOT EXISTS " + TABLE
+                                + " (pos bigserial PRIMARY KEY, client int NOT NULL, seq bigint NOT NULL, UNIQUE (client, seq))");
+                return true;
+            }
+        });
+        for (int client = 1; client <= clients; client++) {
+            int id = client;
+            threads.add(daemon("chaos-client-" + id, () -> write(id)));
+        }
+        threads.add(daemon("chaos-reader", this::read));
+        return this;
+    }
+
+    private static Thread daemon(String name, Runnable body) {
+        Thread t = new Thread(body, name);
+        t.setDaemon(true);
+        t.start();
+        return t;
+    }
+
+    private void write(int client) {
+        Connection connection = null;
+        PreparedStatement insert = null;
+        long seq = 1;
+        long next = System.nanoTime();
+        while (!stopping) {
+            if (held) {
+                LockSupport.parkNanos(PACE.toNanos());
+                next = System.nanoTime();
+                continue;
+            }
+            inFlight.incrementAndGet();
+            long invoked = System.nanoTime();
+            boolean sent = false;
+            try {
+                if (connection == null) {
+                    connection = DriverManager.getConnection(readWriteUrl, login);
+                    insert = connection.prepareStatement(INSERT);
+                }
+                insert.setInt(1, client);
+                insert.setLong(2, seq);
+                sent = true;
+                Serving serving;
+                try (ResultSet row = insert.executeQuery()) {
+                    row.next();
+                    serving = new Serving(row.getString(3), row.getLong(4), row.getInt(1), row.getString(2));
+                }
+                record(Op.ok(client, seq, invoked, System.nanoTime(), serving));
+            } catch (SQLException | RuntimeException e) {
+                long failed = System.nanoTime();
+                boolean certain = !sent || (e instanceof SQLException s && "25006".equals(s.getSQLState()));
+                record(certain ? Op.failed(client, seq, invoked, failed) : Op.unknown(client, seq, invoked, failed));
+                closeQuietly(connection);
+                connection = null;
+                insert = null;
+            } finally {
+                inFlight.decrementAndGet();
+            }
+            seq++;
+            next += PACE.toNanos();
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                LockSupport.parkNanos(wait);
+            } else {
+                next = System.nanoTime(); // late: no burst to catch up
+            }
+        }
+        closeQuietly(connection);
+    }
+
+    private void read() {
+        while (!stopping) {
+            if (!held) {
+                try (Connection c = DriverManager.getConnection(readOnlyUrl, login)) {
+                    Observation o = table(c, "read :5001", System.nanoTime());
+                    synchronized (this) {
+                        reads.add(o);
+                    }
+                } catch (SQLException e) {
+                    // unavailable reads are not judged; the next one may succeed
+                }
+            }
+            LockSupport.parkNanos(READ_EVERY.toNanos());
+        }
+    }
+
+    /** Every client's ids in the table's order, as read on {@code c} (the member is its cluster_name). */
+    static Observation table(Connection c, String source, long at) throws SQLException {
+        Map<Integer, List<Long>> ids = new LinkedHashMap<>();
+        String member;
+        try (Statement st = c.createStatement()) {
+            try (ResultSet name = st.executeQuery("SELECT current_setting('cluster_name')")) {
+                name.next();
+                member = name.getString(1);
+            }
+            try (ResultSet rows = st.executeQuery("SELECT client, seq FROM " + TABLE + " ORDER BY pos")) {
+                while (rows.next()) {
+                    ids.computeIfAbsent(rows.getInt(1), k -> new ArrayList<>()).add(rows.getLong(2));
+                }
+            }
+        }
+        return new Observation(source, member, at, ids);
+    }
+
+    private synchronized void record(Op op) {
+        ops.add(op);
+    }
+
+    /**
+     * Holds the clients (and the reader) and returns once no write is in flight, so that every member
+     * can be read at one point of the history; {@link #release()} lets them go on.
+     */
+    public void hold() {
+        held = true;
+        Wait.until(Duration.ofSeconds(15), "no chaos write in flight", () -> inFlight.get() == 0);
+    }
+
+    public void release() {
+        held = false;
+    }
+
+    public synchronized List<Op> ops() {
+        return List.copyOf(ops);
+    }
+
+    public synchronized List<Observation> reads() {
+        return List.copyOf(reads);
+    }
+
+    /** How many writes were acknowledged after {@code nanos}. */
+    public synchronized long acknowledgedAfter(long nanos) {
+        return ops.stream()
+                .filter(op -> op.outcome() == History.Outcome.OK && op.completeNanos() - nanos > 0)
+                .count();
+    }
+
+    @Override
+    public void close() {
+        stopping = true;
+        for (Thread t : threads) {
+            try {
+                t.join(Duration.ofSeconds(15).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private static void closeQuietly(Connection connection) {
+        if (connection != null) {
+            try {
+                connection.close();
+            } catch (SQLException e) {
+                // already broken
+            }
+        }
+    }
+}
