@@ -48,6 +48,12 @@ final class AgentContext {
     volatile Long primaryDownSinceNanos;
     /** The failed clone or rewind being backed off, null when none. */
     volatile RetryBackoff backoff;
+    /**
+     * Counts the starts and ends of REST steps that stop and start PostgreSQL (restart, reinitialize):
+     * odd while one runs. The loop discards a probe taken while one ran, since it saw PostgreSQL
+     * half-way through a step it did not take (down, though nothing crashed).
+     */
+    private final java.util.concurrent.atomic.AtomicLong restSteps = new java.util.concurrent.atomic.AtomicLong();
 
     AgentContext(
             AgentConfig config,
@@ -66,6 +72,26 @@ final class AgentContext {
         this.clock = clock;
         this.safetyMargin = safetyMargin;
         this.dynamic = dynamic;
+    }
+
+    /** Runs a REST step that stops and starts PostgreSQL (the caller holds pgLock). */
+    void restStep(Runnable step) {
+        restSteps.incrementAndGet();
+        try {
+            step.run();
+        } finally {
+            restSteps.incrementAndGet();
+        }
+    }
+
+    /** Where the REST steps' count stands, to compare with {@link #restStepSince} after a probe. */
+    long restStepMark() {
+        return restSteps.get();
+    }
+
+    /** A REST step ran (or runs) since {@code mark} was taken. */
+    boolean restStepSince(long mark) {
+        return mark % 2 == 1 || restSteps.get() != mark;
     }
 
     // --- PostgreSQL steps (callers hold pgLock) ---

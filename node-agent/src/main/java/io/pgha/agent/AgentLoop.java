@@ -84,7 +84,14 @@ final class AgentLoop {
     /** One run: observe (etcd, PostgreSQL) → decide → execute → publish. */
     private void runOnce() {
         ClusterSnapshot snapshot = readCluster();
-        PgState state = observePg();
+        long mark = ctx.restStepMark();
+        PgState probed = ctx.pg.probe();
+        if (ctx.restStepSince(mark)) {
+            // a REST restart or reinitialize stopped PostgreSQL meanwhile: what the probe saw is not a
+            // crash; the step wakes the loop when it ends, and the next run looks again
+            return;
+        }
+        PgState state = observed(probed);
         Observation observation = observation(snapshot, state);
         List<Action> actions = HaDecision.decide(observation);
         execute(actions, snapshot);
@@ -113,7 +120,11 @@ final class AgentLoop {
 
     /** Probes PostgreSQL; moves the role with what it runs as; notes a primary that went down. */
     private PgState observePg() {
-        PgState state = ctx.pg.probe();
+        return observed(ctx.pg.probe());
+    }
+
+    /** Moves the role with what PostgreSQL runs as; notes a primary that went down. */
+    private PgState observed(PgState state) {
         String pgRole = state.isPrimary() ? "primary" : state.isStandby() ? "replica" : null;
         if (pgRole != null && lastPgRole != null && !pgRole.equals(lastPgRole)) {
             callbacks.onRoleChange(pgRole);

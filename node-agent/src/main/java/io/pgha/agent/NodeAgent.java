@@ -258,11 +258,13 @@ public class NodeAgent {
             throw new IllegalStateException("a handover or a demotion is under way: restart once it has finished");
         }
         synchronized (ctx.pgLock) {
-            boolean standby = ctx.role.current() != Role.PRIMARY;
-            ctx.stopPg();
-            Optional<Upstream> up = ctx.following.flatMap(ctx::upstream);
-            ctx.configurePg(standby, up);
-            ctx.startPg();
+            ctx.restStep(() -> {
+                boolean standby = ctx.role.current() != Role.PRIMARY;
+                ctx.stopPg();
+                Optional<Upstream> up = ctx.following.flatMap(ctx::upstream);
+                ctx.configurePg(standby, up);
+                ctx.startPg();
+            });
         }
         loop.wakeUp();
     }
@@ -288,13 +290,16 @@ public class NodeAgent {
             if (up == null) {
                 throw new IllegalStateException("no leader to clone from");
             }
-            ctx.stopPg();
-            ctx.reclone(up);
-            ctx.configurePg(true, Optional.of(up));
-            ctx.startPg();
-            ctx.following = Optional.of(leader);
-            ctx.mayHaveDiverged = false;
+            ctx.restStep(() -> {
+                ctx.stopPg();
+                ctx.reclone(up);
+                ctx.configurePg(true, Optional.of(up));
+                ctx.startPg();
+                ctx.following = Optional.of(leader);
+                ctx.mayHaveDiverged = false;
+            });
         }
+        loop.wakeUp();
     }
 
     /** What the lease keeper's threads need from the agent. */
