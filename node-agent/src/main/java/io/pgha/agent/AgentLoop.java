@@ -187,6 +187,7 @@ final class AgentLoop {
                     Optional.empty(),
                     false,
                     false,
+                    false,
                     state.running(),
                     state.accepting(),
                     state.inRecovery(),
@@ -202,12 +203,18 @@ final class AgentLoop {
                 .map(MemberEntry::status)
                 .map(MemberStatus::connUrl)
                 .isPresent();
+        boolean leaderIsPrimary = snapshot.leaderMember()
+                .map(MemberEntry::status)
+                .map(MemberStatus::role)
+                .filter(MemberStatus.Role.PRIMARY::equals)
+                .isPresent();
         return new Observation(
                 ctx.me,
                 true,
                 snapshot.leader().map(l -> l.member()),
                 ctx.leaderIsMine(snapshot),
                 hasAddress,
+                leaderIsPrimary,
                 state.running(),
                 state.accepting(),
                 state.inRecovery(),

@@ -118,7 +118,10 @@ public sealed interface Action {
         }
     }
 
-    /** Paused (maintenance): leave PostgreSQL as it is, and say why (a warning). */
+    /**
+     * Leave PostgreSQL as it is, and say why (a warning): paused (maintenance), or a diverged member
+     * waiting for the new leader's promotion before it rewinds.
+     */
     record Hold(String reason) implements Action {
         @Override
         public void applyTo(Handler handler) {

@@ -59,17 +59,23 @@ public final class HaDecision {
         if (other.isPresent() && o.leaderHasAddress()) {
             String leader = other.get();
             if (!o.pgRunning()) {
-                return List.of(
-                        o.mayHaveDiverged() ? new Action.RewindAndFollow(leader) : new Action.StartStandby(leader));
+                return List.of(o.mayHaveDiverged() ? rewindWhenPromoted(o, leader) : new Action.StartStandby(leader));
             }
             if (!o.pgAccepting()) {
                 return List.of();
             }
             if (!o.inRecovery()) {
-                return List.of(new Action.RewindAndFollow(leader));
+                return List.of(
+                        o.leaderIsPrimary()
+                                ? new Action.RewindAndFollow(leader)
+                                : new Action.Demote("the leader key names " + leader
+                                        + ", which is not running as primary yet: stop writes, rewind once it is"));
             }
             if (!o.following().equals(Optional.of(leader))) {
-                return List.of(o.mayHaveDiverged() ? new Action.RewindAndFollow(leader) : new Action.Follow(leader));
+                if (!o.mayHaveDiverged()) {
+                    return List.of(new Action.Follow(leader));
+                }
+                return List.of(rewindWhenPromoted(o, leader));
             }
             return List.of();
         }
@@ -81,6 +87,18 @@ public final class HaDecision {
             return List.of(new Action.StartStandby(null));
         }
         return List.of();
+    }
+
+    /**
+     * A diverged, stopped data directory is rewound from the leader only once the leader runs as
+     * primary: before its promotion both are on the same timeline, pg_rewind finds nothing to do, and
+     * the standby then cannot follow the new timeline (it forked before this one's recovery point).
+     */
+    private static Action rewindWhenPromoted(Observation o, String leader) {
+        return o.leaderIsPrimary()
+                ? new Action.RewindAndFollow(leader)
+                : new Action.Hold("this data directory may have diverged from " + leader
+                        + ", which is not running as primary yet: rewound once it is");
     }
 
     private static List<Action> paused(Observation o) {

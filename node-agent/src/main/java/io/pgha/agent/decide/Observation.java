@@ -10,6 +10,9 @@ import java.util.Optional;
  * @param leader the member the leader key names, when there is one
  * @param leaderIsMine the leader key names this member and is bound to this agent's current lease
  * @param leaderHasAddress the leader's member key has a usable conn_url
+ * @param leaderIsPrimary the leader's member key says it runs as primary (promoted): only then can a
+ *     diverged data directory be rewound from it (before, pg_rewind sees the same timeline and rewinds
+ *     nothing, and the standby then cannot follow the new timeline)
  * @param pgRunning the postmaster is alive
  * @param pgAccepting PostgreSQL answered the probe
  * @param inRecovery PostgreSQL is a standby
@@ -27,6 +30,7 @@ public record Observation(
         Optional<String> leader,
         boolean leaderIsMine,
         boolean leaderHasAddress,
+        boolean leaderIsPrimary,
         boolean pgRunning,
         boolean pgAccepting,
         boolean inRecovery,
@@ -46,6 +50,7 @@ public record Observation(
                 leader,
                 leaderIsMine,
                 leaderHasAddress,
+                leaderIsPrimary,
                 pgRunning,
                 pgAccepting,
                 inRecovery,

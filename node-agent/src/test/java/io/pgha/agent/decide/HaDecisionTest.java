@@ -24,6 +24,7 @@ class HaDecisionTest {
                 leader,
                 mine,
                 true,
+                true,
                 running,
                 accepting,
                 recovery,
@@ -34,6 +35,60 @@ class HaDecisionTest {
                 Optional.empty(),
                 false,
                 false);
+    }
+
+    /** The same observation, with the leader's member key not (yet) saying it runs as primary. */
+    private static Observation leaderNotPromoted(Observation o) {
+        return new Observation(
+                o.me(),
+                o.etcdReachable(),
+                o.leader(),
+                o.leaderIsMine(),
+                o.leaderHasAddress(),
+                false,
+                o.pgRunning(),
+                o.pgAccepting(),
+                o.inRecovery(),
+                o.following(),
+                o.mayHaveDiverged(),
+                o.crashedPrimaryFor(),
+                o.primaryStartTimeoutNanos(),
+                o.handoverTo(),
+                o.fenced(),
+                o.paused());
+    }
+
+    /**
+     * Found by the chaos suite (async, seed -3323129162596671228): a fenced old primary rewound from
+     * the new leader before it had promoted; pg_rewind saw one timeline and did nothing, and the
+     * standby never could follow the new timeline. It now waits for the promotion.
+     */
+    @Test
+    void aDivergedMemberRewindsOnlyFromALeaderThatRunsAsPrimary() {
+        Observation standbyNotFollowing =
+                obs(Optional.of("b"), false, true, true, true, Optional.empty(), true, Optional.empty());
+        assertThat(HaDecision.decide(leaderNotPromoted(standbyNotFollowing)))
+                .singleElement()
+                .isInstanceOf(Action.Hold.class);
+        assertThat(HaDecision.decide(standbyNotFollowing)).containsExactly(new Action.RewindAndFollow("b"));
+
+        Observation stopped =
+                obs(Optional.of("b"), false, false, false, false, Optional.empty(), true, Optional.empty());
+        assertThat(HaDecision.decide(leaderNotPromoted(stopped)))
+                .singleElement()
+                .isInstanceOf(Action.Hold.class);
+        assertThat(HaDecision.decide(stopped)).containsExactly(new Action.RewindAndFollow("b"));
+
+        // still writable while another member holds the key: writes stop at once, the rewind waits
+        Observation writable =
+                obs(Optional.of("b"), false, true, true, false, Optional.empty(), true, Optional.empty());
+        assertThat(HaDecision.decide(leaderNotPromoted(writable)))
+                .singleElement()
+                .isInstanceOf(Action.Demote.class);
+
+        // a member that never ran as primary follows a leader still promoting (nothing to rewind)
+        Observation clean = obs(Optional.of("b"), false, true, true, true, Optional.of("c"), false, Optional.empty());
+        assertThat(HaDecision.decide(leaderNotPromoted(clean))).containsExactly(new Action.Follow("b"));
     }
 
     @Test
@@ -108,6 +163,7 @@ class HaDecisionTest {
                 true,
                 true,
                 true,
+                true,
                 false,
                 Optional.empty(),
                 true,
@@ -143,6 +199,7 @@ class HaDecisionTest {
                 true,
                 true,
                 true,
+                true,
                 Optional.empty(),
                 false,
                 Optional.empty(),
@@ -157,6 +214,7 @@ class HaDecisionTest {
                 Optional.empty(),
                 false,
                 false,
+                true,
                 false,
                 false,
                 false,
@@ -190,6 +248,7 @@ class HaDecisionTest {
                 Optional.empty(),
                 false,
                 false,
+                true,
                 false,
                 false,
                 false,
