@@ -93,25 +93,17 @@ class AlertBenchIT {
             try (HostileRecords producer = new HostileRecords(kafka.bootstrapServers())) {
                 for (int n = 0; n < WARMUP + ALERTS; n++) {
                     String cluster = String.format("bench-%03d", n);
-                    long fired = timeUntil(
+                    Cycle cycle = cycle(
                             () -> publish(producer, archiveFailed(cluster)),
-                            alertmanager,
-                            "PghaWalArchiveFailing",
-                            "cluster",
-                            cluster,
-                            true,
-                            EVENT_DEADLINE);
-                    long resolved = timeUntil(
                             () -> publish(producer, archived(cluster)),
                             alertmanager,
                             "PghaWalArchiveFailing",
                             "cluster",
                             cluster,
-                            false,
                             EVENT_DEADLINE);
                     if (n >= WARMUP) {
-                        eventFired.add(fired);
-                        eventResolved.add(resolved);
+                        eventFired.add(cycle.fired());
+                        eventResolved.add(cycle.resolved());
                     }
                 }
             }
@@ -135,22 +127,16 @@ class AlertBenchIT {
                             == RULE_RUNS);
             for (int n = 0; n < RULE_RUNS; n++) {
                 String member = "m-" + n;
-                ruleFired.add(timeUntil(
+                Cycle cycle = cycle(
                         () -> reachable.put(member, 0),
-                        alertmanager,
-                        "PghaMemberDown",
-                        "member",
-                        member,
-                        true,
-                        RULE_DEADLINE));
-                ruleResolved.add(timeUntil(
                         () -> reachable.put(member, 1),
                         alertmanager,
                         "PghaMemberDown",
                         "member",
                         member,
-                        false,
-                        RULE_DEADLINE));
+                        RULE_DEADLINE);
+                ruleFired.add(cycle.fired());
+                ruleResolved.add(cycle.resolved());
             }
             System.out.printf(
                     "Prometheus rule: fired %s, resolved %s%n", Latencies.of(ruleFired), Latencies.of(ruleResolved));
@@ -172,6 +158,23 @@ class AlertBenchIT {
             assertThat(eventFired).hasSize(ALERTS);
             assertThat(ruleFired).hasSize(RULE_RUNS);
         }
+    }
+
+    /** Milliseconds from cause to the alert in Alertmanager ({@code fired}) and from clearing to it gone. */
+    private record Cycle(long fired, long resolved) {}
+
+    /** {@code cause}, timed until the alert shows; then {@code clear}, timed until it is gone. */
+    private static Cycle cycle(
+            Runnable cause,
+            Runnable clear,
+            Alertmanager alertmanager,
+            String alertname,
+            String label,
+            String value,
+            Duration deadline) {
+        long fired = timeUntil(cause, alertmanager, alertname, label, value, true, deadline);
+        long resolved = timeUntil(clear, alertmanager, alertname, label, value, false, deadline);
+        return new Cycle(fired, resolved);
     }
 
     /**

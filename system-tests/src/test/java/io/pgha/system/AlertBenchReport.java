@@ -86,22 +86,16 @@ final class AlertBenchReport {
     }
 
     private static void row(StringBuilder out, String path, Latencies fired, Latencies resolved) {
-        out.append("| ")
-                .append(path)
-                .append(" | ")
-                .append(fired.runs())
-                .append(" | ")
-                .append(ms(fired.p50()))
-                .append(" | ")
-                .append(ms(fired.p99()))
-                .append(" | ")
-                .append(ms(fired.max()))
-                .append(" | ")
-                .append(ms(resolved.p50()))
-                .append(" | ")
-                .append(ms(resolved.p99()))
-                .append(" | ")
-                .append(ms(resolved.max()))
+        out.append(String.join(
+                        " | ",
+                        "| " + path,
+                        Integer.toString(fired.runs()),
+                        ms(fired.p50()),
+                        ms(fired.p99()),
+                        ms(fired.max()),
+                        ms(resolved.p50()),
+                        ms(resolved.p99()),
+                        ms(resolved.max())))
                 .append(" |\n");
     }
 
