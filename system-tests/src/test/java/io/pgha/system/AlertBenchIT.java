@@ -27,6 +27,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Matcher;
@@ -125,8 +126,15 @@ class AlertBenchIT {
                                     .query("pgha:member_reachable:max{cluster=\"rule-bench\"} == 1")
                                     .seriesCount()
                             == RULE_RUNS);
+            long scrapeMillis = Duration.parse(
+                            "PT" + intervals.get("scrape_interval").toUpperCase(Locale.ROOT))
+                    .toMillis();
             for (int n = 0; n < RULE_RUNS; n++) {
                 String member = "m-" + n;
+                // Each cycle ends just after an evaluation, so back-to-back runs would all start at one
+                // phase of the scrape and evaluation cycle: run n starts n/RULE_RUNS of a scrape interval
+                // later, spreading the phases evenly (a pause that sets the phase, not a wait for anything).
+                Thread.sleep(n * scrapeMillis / RULE_RUNS);
                 Cycle cycle = cycle(
                         () -> reachable.put(member, 0),
                         () -> reachable.put(member, 1),

@@ -65,7 +65,9 @@ final class AlertBenchReport {
                 .append(") scrapes a `/metrics` endpoint the benchmark serves as job `health-monitor` "
                         + "(`pgha_member_reachable` of ")
                 .append(r.ruleFired().runs())
-                .append(" members). Per run one member's value turns from 1 to 0; measured from that moment to "
+                .append(" members). Per run one member's value turns from 1 to 0 (run n at n/runs of a scrape interval "
+                        + "after the previous run ended, so the runs cover the phases of the scrape and evaluation "
+                        + "cycle evenly); measured from that moment to "
                         + "its `PghaMemberDown` (`for: 5s`) in Alertmanager, then from turning back to 1 to the "
                         + "alert gone. The condition is a member unreachable for the health-monitor: the same fact "
                         + "the event rule sees from the probes, without the 1 s probe interval and the event rule's "
