@@ -243,14 +243,14 @@ final class ActionExecutor implements Action.Handler {
                         : "paused: running as primary without the leader key (another agent took it first)");
     }
 
-    /** A paused agent's warning, logged once per reason (the loop repeats it every loop_wait). */
+    /** Why PostgreSQL is left as it is (paused, or waiting for a promotion), logged once per reason. */
     @Override
     public void hold(Action.Hold a) {
         if (!a.reason().equals(lastHold)) {
-            LOG.warnf("paused: %s", a.reason());
+            LOG.warnf("holding: %s", a.reason());
             lastHold = a.reason();
         } else {
-            LOG.debugf("paused: %s", a.reason());
+            LOG.debugf("holding: %s", a.reason());
         }
     }
 }
