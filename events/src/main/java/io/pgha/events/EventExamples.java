@@ -209,6 +209,7 @@ public final class EventExamples {
                                 Map.of("nofailover", false, "clonefrom", true))),
                 List.of("pg-2"),
                 false,
-                T.plusSeconds(5));
+                T.plusSeconds(5),
+                true);
     }
 }

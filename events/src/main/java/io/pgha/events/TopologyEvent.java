@@ -74,6 +74,9 @@ public sealed interface TopologyEvent extends PghaEvent {
      * @param members every member, the leader included
      * @param syncStandbys the synchronous standby set (Patroni's {@code /sync} {@code sync_standby})
      * @param pause true when automatic failover is paused (Patroni's {@code pause})
+     * @param occurredAt when it happened
+     * @param synchronousMode the dynamic configuration's {@code synchronous_mode}; null when the producer
+     *     does not say (then a missing synchronous standby cannot be told from asynchronous mode)
      */
     record TopologyChanged(
             String cluster,
@@ -82,13 +85,26 @@ public sealed interface TopologyEvent extends PghaEvent {
             List<Member> members,
             List<String> syncStandbys,
             boolean pause,
-            Instant occurredAt)
+            Instant occurredAt,
+            Boolean synchronousMode)
             implements TopologyEvent {
         public TopologyChanged {
             Require.present(cluster, "cluster");
             members = Require.list(members);
             syncStandbys = Require.list(syncStandbys);
             Require.present(occurredAt, "occurred_at");
+        }
+
+        /** A topology that does not say whether synchronous mode is on (as producers before it was carried). */
+        public TopologyChanged(
+                String cluster,
+                long epoch,
+                String leader,
+                List<Member> members,
+                List<String> syncStandbys,
+                boolean pause,
+                Instant occurredAt) {
+            this(cluster, epoch, leader, members, syncStandbys, pause, occurredAt, null);
         }
     }
 }

@@ -43,6 +43,10 @@ public interface AlertConfig {
     @WithDefault("30s")
     Duration replicaNotStreamingFor();
 
+    /** Synchronous mode on and no synchronous standby streaming this long raises PghaSyncStandbyMissing. */
+    @WithDefault("10s")
+    Duration syncStandbyMissingFor();
+
     /** Replication lag in bytes that raises a warning. */
     @WithDefault("16777216")
     long lagBytesWarning();

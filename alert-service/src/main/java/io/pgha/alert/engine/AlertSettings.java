@@ -49,6 +49,7 @@ public record AlertSettings(
             thresholds = new Thresholds(
                     c.memberDownFor(),
                     c.replicaNotStreamingFor(),
+                    c.syncStandbyMissingFor(),
                     c.lagBytesWarning(),
                     c.lagBytesCritical(),
                     c.lagSecondsWarning(),

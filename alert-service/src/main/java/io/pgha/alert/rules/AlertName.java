@@ -9,6 +9,7 @@ import io.pgha.events.AlertEvent.Severity;
 public enum AlertName {
     PghaMemberDown(Severity.CRITICAL),
     PghaReplicaNotStreaming(Severity.WARNING),
+    PghaSyncStandbyMissing(Severity.CRITICAL),
     /** Severity comes from the level crossed (warning or critical). */
     PghaReplicationLagBytes(Severity.WARNING),
     /** Severity comes from the level crossed (warning or critical). */

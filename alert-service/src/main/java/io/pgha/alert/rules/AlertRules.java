@@ -57,6 +57,7 @@ public final class AlertRules {
         Out out = new Out(s.cluster(), t);
         new TreeMap<>(s.members()).forEach((member, facts) -> memberRules(out, member, facts, t, now));
         notStreaming(out, s, t, now);
+        syncStandbyMissing(out, s, t, now);
         noPrimary(out, s, t, now);
         twoPrimaries(out, s, t, now);
         happened(out, s, t, now);
@@ -149,6 +150,25 @@ public final class AlertRules {
                                 + s.topology().leader() + ".");
             }
         }
+    }
+
+    private static void syncStandbyMissing(Out out, AlertState s, Thresholds t, Instant now) {
+        Instant since = s.syncStandbyMissingSince();
+        if (since == null || !held(since, t.syncStandbyMissingFor(), now)) {
+            return;
+        }
+        out.add(
+                AlertName.PghaSyncStandbyMissing,
+                null,
+                null,
+                since,
+                "no synchronous standby streaming in cluster " + s.cluster() + " while synchronous mode is on",
+                "The topology shows synchronous mode on and the synchronous standby set "
+                        + s.topology().syncStandbys()
+                        + " with no member streaming from the leader "
+                        + s.topology().leader()
+                        + ": commits are not protected by a synchronous standby (or wait, with"
+                        + " synchronous_mode_strict).");
     }
 
     private static void noPrimary(Out out, AlertState s, Thresholds t, Instant now) {

@@ -17,6 +17,8 @@ import java.util.Map;
  * @param topology the last topology, or null
  * @param notStreamingSince per replica the topology shows not streaming: since when
  * @param noPrimarySince since when no reachable primary is known, or null while there is one
+ * @param syncStandbyMissingSince since when the topology shows synchronous mode on and no synchronous
+ *     standby streaming, or null
  * @param twoPrimaries the last evidence of two writable primaries from health probes, or null
  * @param lastFailoverCompleted the last failover completed, or null
  * @param lastSwitchoverCompleted the last switchover completed, or null
@@ -37,6 +39,7 @@ public record AlertState(
         TopologyChanged topology,
         Map<String, Instant> notStreamingSince,
         Instant noPrimarySince,
+        Instant syncStandbyMissingSince,
         TwoPrimariesEvidence twoPrimaries,
         ElectionEvent.FailoverCompleted lastFailoverCompleted,
         ElectionEvent.SwitchoverCompleted lastSwitchoverCompleted,
@@ -94,7 +97,7 @@ public record AlertState(
     public static AlertState empty(String cluster, Instant now) {
         return new AlertState(
                 cluster, now, Map.of(), null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-                null, Map.of(), Map.of());
+                null, null, Map.of(), Map.of());
     }
 
     /** This state with the changes of an evaluation applied to the active set. */
@@ -114,6 +117,7 @@ public record AlertState(
                 topology,
                 notStreamingSince,
                 noPrimarySince,
+                syncStandbyMissingSince,
                 twoPrimaries,
                 lastFailoverCompleted,
                 lastSwitchoverCompleted,

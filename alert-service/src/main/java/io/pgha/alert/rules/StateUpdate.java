@@ -126,6 +126,8 @@ public final class StateUpdate {
             }
         }
         b.notStreamingSince = next;
+        b.syncStandbyMissingSince =
+                syncStandbyMissing(t) ? firstNonNull(b.syncStandbyMissingSince, t.occurredAt()) : null;
         if (!t.members().isEmpty()) {
             // members removed from the cluster stop being watched (their alerts resolve)
             Set<String> names = new java.util.HashSet<>();
@@ -189,12 +191,32 @@ public final class StateUpdate {
         return b.topology != null && b.topology.leader() != null && !b.members.containsKey(b.topology.leader());
     }
 
+    /**
+     * Synchronous mode is on (the topology says so), a leader runs, and no member of the synchronous
+     * standby set other than the leader is shown streaming. A topology that does not say whether
+     * synchronous mode is on never counts.
+     */
+    static boolean syncStandbyMissing(TopologyChanged t) {
+        if (!Boolean.TRUE.equals(t.synchronousMode()) || t.leader() == null) {
+            return false;
+        }
+        return t.members().stream()
+                .noneMatch(m -> !m.name().equals(t.leader())
+                        && t.syncStandbys().contains(m.name())
+                        && "streaming".equals(m.state()));
+    }
+
+    private static Instant firstNonNull(Instant a, Instant b) {
+        return a != null ? a : b;
+    }
+
     private static final class Builder {
         final AlertState s;
         final Map<String, MemberFacts> members;
         TopologyChanged topology;
         Map<String, Instant> notStreamingSince;
         Instant noPrimarySince;
+        Instant syncStandbyMissingSince;
         TwoPrimariesEvidence twoPrimaries;
         ElectionEvent.FailoverCompleted lastFailoverCompleted;
         ElectionEvent.SwitchoverCompleted lastSwitchoverCompleted;
@@ -213,6 +235,7 @@ public final class StateUpdate {
             topology = s.topology();
             notStreamingSince = new HashMap<>(s.notStreamingSince());
             noPrimarySince = s.noPrimarySince();
+            syncStandbyMissingSince = s.syncStandbyMissingSince();
             twoPrimaries = s.twoPrimaries();
             lastFailoverCompleted = s.lastFailoverCompleted();
             lastSwitchoverCompleted = s.lastSwitchoverCompleted();
@@ -234,6 +257,7 @@ public final class StateUpdate {
                     topology,
                     notStreamingSince,
                     noPrimarySince,
+                    syncStandbyMissingSince,
                     twoPrimaries,
                     lastFailoverCompleted,
                     lastSwitchoverCompleted,

@@ -10,6 +10,7 @@ import java.util.Map;
  *
  * @param memberDownFor a member's probes must have failed this long before it is down
  * @param replicaNotStreamingFor a replica must be shown not streaming in the topology this long
+ * @param syncStandbyMissingFor synchronous mode on and no synchronous standby streaming this long
  * @param lagBytesWarning replication lag in bytes that raises a warning
  * @param lagBytesCritical replication lag in bytes that raises a critical alert
  * @param lagSecondsWarning replay lag in seconds that raises a warning
@@ -29,6 +30,7 @@ import java.util.Map;
 public record Thresholds(
         Duration memberDownFor,
         Duration replicaNotStreamingFor,
+        Duration syncStandbyMissingFor,
         long lagBytesWarning,
         long lagBytesCritical,
         double lagSecondsWarning,
@@ -49,6 +51,7 @@ public record Thresholds(
         severities = severities == null ? Map.of() : Map.copyOf(severities);
         notNegative("member-down-for", memberDownFor);
         notNegative("replica-not-streaming-for", replicaNotStreamingFor);
+        notNegative("sync-standby-missing-for", syncStandbyMissingFor);
         notNegative("no-primary-for", noPrimaryFor);
         notNegative("two-primaries-hold", twoPrimariesHold);
         notNegative("happened-hold", happenedHold);
@@ -82,6 +85,7 @@ public record Thresholds(
         return new Thresholds(
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(30),
+                Duration.ofSeconds(10),
                 16L * 1024 * 1024,
                 256L * 1024 * 1024,
                 30,

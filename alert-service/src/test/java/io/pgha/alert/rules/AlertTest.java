@@ -84,6 +84,7 @@ class AlertTest {
         Thresholds t = new Thresholds(
                 d.memberDownFor(),
                 d.replicaNotStreamingFor(),
+                d.syncStandbyMissingFor(),
                 d.lagBytesWarning(),
                 d.lagBytesCritical(),
                 d.lagSecondsWarning(),
@@ -113,6 +114,7 @@ class AlertTest {
         assertThatThrownBy(() -> new Thresholds(
                         d.memberDownFor(),
                         d.replicaNotStreamingFor(),
+                        d.syncStandbyMissingFor(),
                         100,
                         10,
                         d.lagSecondsWarning(),
@@ -133,6 +135,7 @@ class AlertTest {
         assertThatThrownBy(() -> new Thresholds(
                         d.memberDownFor(),
                         d.replicaNotStreamingFor(),
+                        d.syncStandbyMissingFor(),
                         d.lagBytesWarning(),
                         d.lagBytesCritical(),
                         d.lagSecondsWarning(),

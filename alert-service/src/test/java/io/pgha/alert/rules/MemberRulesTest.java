@@ -8,6 +8,7 @@ import static io.pgha.alert.rules.Sim.primary;
 import static io.pgha.alert.rules.Sim.probe;
 import static io.pgha.alert.rules.Sim.replica;
 import static io.pgha.alert.rules.Sim.resolved;
+import static io.pgha.alert.rules.Sim.syncTopology;
 import static io.pgha.alert.rules.Sim.topology;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -84,6 +85,52 @@ class MemberRulesTest {
         assertThat(resolved(sim.on(topology(50, "pg-0", "pg-1", "streaming", "pg-2", "streaming"))))
                 .extracting(Alert::member)
                 .containsExactly("pg-1");
+    }
+
+    @Test
+    void syncStandbyMissingFiresWhileSynchronousModeIsOnAndNoSyncStandbyStreamsThenResolves() {
+        Sim sim = new Sim();
+        sim.on(primary("pg-0", 0));
+        // the sync standby pg-1 stops streaming at 1 s; pg-2 (not in the sync set) streaming does not count
+        assertThat(sim.on(syncTopology(0, true, List.of("pg-1"), "pg-0", "pg-1", "streaming", "pg-2", "streaming")))
+                .isEmpty();
+        assertThat(sim.on(syncTopology(1, true, List.of("pg-1"), "pg-0", "pg-1", "stopped", "pg-2", "streaming")))
+                .isEmpty();
+        assertThat(names(fired(sim.eval(10)))).doesNotContain("PghaSyncStandbyMissing"); // held 9 s of 10
+
+        List<Alert> fired = fired(sim.eval(11)).stream()
+                .filter(a -> a.name() == AlertName.PghaSyncStandbyMissing)
+                .toList();
+
+        assertThat(fired).singleElement().satisfies(a -> {
+            assertThat(a.member()).isNull();
+            assertThat(a.severity()).isEqualTo(Severity.CRITICAL);
+            assertThat(a.startsAt()).isEqualTo(at(1));
+            assertThat(a.description()).contains("[pg-1]", "pg-0");
+            assertThat(a.runbookUrl()).isEqualTo("docs/runbooks/PghaSyncStandbyMissing.md");
+        });
+        // the coordinator names pg-2, which streams: resolved
+        assertThat(resolved(sim.on(
+                        syncTopology(12, true, List.of("pg-2"), "pg-0", "pg-1", "stopped", "pg-2", "streaming"))))
+                .extracting(Alert::name)
+                .contains(AlertName.PghaSyncStandbyMissing);
+    }
+
+    @Test
+    void syncStandbyMissingNeedsATopologyThatSaysSynchronousModeIsOn() {
+        for (Boolean mode : java.util.Arrays.asList(false, null)) {
+            Sim sim = new Sim();
+            sim.on(primary("pg-0", 0));
+            sim.on(syncTopology(0, mode, List.of(), "pg-0", "pg-1", "stopped"));
+            assertThat(names(fired(sim.eval(60))))
+                    .as("synchronous_mode %s", mode)
+                    .doesNotContain("PghaSyncStandbyMissing");
+        }
+        // on, but the set names only the leader (no standby qualified): missing
+        Sim sim = new Sim();
+        sim.on(primary("pg-0", 0));
+        sim.on(syncTopology(0, true, List.of("pg-0"), "pg-0", "pg-1", "streaming"));
+        assertThat(names(fired(sim.eval(20)))).contains("PghaSyncStandbyMissing");
     }
 
     @Test

@@ -286,6 +286,7 @@ class PrimaryRulesTest {
         return new Thresholds(
                 d.memberDownFor(),
                 d.replicaNotStreamingFor(),
+                d.syncStandbyMissingFor(),
                 d.lagBytesWarning(),
                 d.lagBytesCritical(),
                 d.lagSecondsWarning(),

@@ -142,6 +142,14 @@ final class Sim {
         return new TopologyChanged(CLUSTER, 7, leader, members, List.of(), false, at(at));
     }
 
+    /** {@link #topology} with synchronous mode as given ({@code null}: not said) and this sync set. */
+    static TopologyChanged syncTopology(
+            double at, Boolean synchronousMode, List<String> sync, String leader, String... replicaStates) {
+        TopologyChanged t = topology(at, leader, replicaStates);
+        return new TopologyChanged(
+                t.cluster(), t.epoch(), t.leader(), t.members(), sync, t.pause(), t.occurredAt(), synchronousMode);
+    }
+
     static ElectionEvent.FailoverCompleted failoverCompleted(double at, String from, String to) {
         return new ElectionEvent.FailoverCompleted(CLUSTER, 8, from, to, 2, List.of(), at(at));
     }

@@ -39,7 +39,8 @@ final class ClusterStatus {
                 ? Set.copyOf(sync.get().members())
                 : Set.of();
         long epoch = snapshot.leader().map(l -> l.modRevision()).orElse(0L);
-        TopologyChanged topology = TopologyView.of(cluster, snapshot, promotable, config.pause(), epoch, Instant.now());
+        TopologyChanged topology = TopologyView.of(
+                cluster, snapshot, promotable, config.pause(), config.synchronousMode(), epoch, Instant.now());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("cluster", cluster);
         body.put("leader", leader);

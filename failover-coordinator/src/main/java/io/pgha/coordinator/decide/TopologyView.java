@@ -28,7 +28,13 @@ public final class TopologyView {
      * sync_standby (members of {@code promotable}) / replica, lag against the leader's position.
      */
     public static TopologyChanged of(
-            String cluster, ClusterSnapshot snapshot, Set<String> promotable, boolean pause, long epoch, Instant now) {
+            String cluster,
+            ClusterSnapshot snapshot,
+            Set<String> promotable,
+            boolean pause,
+            boolean synchronousMode,
+            long epoch,
+            Instant now) {
         String leader = snapshot.leaderMember()
                 .filter(m -> m.status() != null && m.status().isRunningPrimary())
                 .map(MemberEntry::name)
@@ -43,11 +49,11 @@ public final class TopologyView {
                 .sorted(Comparator.comparing(MemberEntry::name))
                 .forEach(entry -> member(entry, leader, leaderLsn, promotable).ifPresent(members::add));
         List<String> sync = promotable.stream().sorted().toList();
-        return new TopologyChanged(cluster, epoch, leader, members, sync, pause, now);
+        return new TopologyChanged(cluster, epoch, leader, members, sync, pause, now, synchronousMode);
     }
 
     /**
-     * What a change must touch to be published: leader, epoch, pause, sync set and each member's name,
+     * What a change must touch to be published: leader, epoch, pause, synchronous mode, sync set and each member's name,
      * role, state, address, timeline and tags (not its lag, which moves with every commit).
      */
     public static String fingerprint(TopologyChanged t) {
@@ -57,6 +63,8 @@ public final class TopologyView {
                 .append(t.leader())
                 .append('|')
                 .append(t.pause())
+                .append('|')
+                .append(t.synchronousMode())
                 .append('|')
                 .append(t.syncStandbys());
         for (Member m : t.members()) {

@@ -34,8 +34,14 @@ final class TopologyPublisher {
 
     void publish(ClusterSnapshot snapshot, DynamicConfig config, Optional<SyncSet> sync, long epoch) {
         Set<String> promotable = promotableFor(snapshot, config, sync);
-        TopologyChanged topology =
-                TopologyView.of(ctx.cluster, snapshot, promotable, config.pause(), epoch, ctx.clock.instant());
+        TopologyChanged topology = TopologyView.of(
+                ctx.cluster,
+                snapshot,
+                promotable,
+                config.pause(),
+                config.synchronousMode(),
+                epoch,
+                ctx.clock.instant());
         String fingerprint = TopologyView.fingerprint(topology);
         long now = ctx.nanos();
         long republish = ctx.settings.topologyRepublish().toNanos();

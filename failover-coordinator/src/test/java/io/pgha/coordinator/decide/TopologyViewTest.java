@@ -83,7 +83,7 @@ class TopologyViewTest {
     void withoutALeaderKeyThereIsNoLeaderAndNoLag() {
         ClusterSnapshot snapshot = snapshot(Optional.empty(), threeMembers());
 
-        TopologyChanged t = TopologyView.of("main", snapshot, Set.of("pg-1"), false, 7, NOW);
+        TopologyChanged t = TopologyView.of("main", snapshot, Set.of("pg-1"), false, true, 7, NOW);
 
         assertThat(t.leader()).isNull();
         assertThat(t.members()).extracting(Member::role).doesNotContain(MemberRole.LEADER);
@@ -97,7 +97,7 @@ class TopologyViewTest {
         // the coordinator wrote the leader key for pg-1; its agent has not promoted it yet
         ClusterSnapshot snapshot = snapshot(Optional.of(new LeaderKey("pg-1", 11, 8)), members);
 
-        TopologyChanged t = TopologyView.of("main", snapshot, Set.of(), false, 8, NOW);
+        TopologyChanged t = TopologyView.of("main", snapshot, Set.of(), false, false, 8, NOW);
 
         assertThat(t.leader()).isNull();
     }
@@ -162,14 +162,14 @@ class TopologyViewTest {
         members.put("pg-0", entry("pg-0", primary("0/4000000")));
         members.put("pg-2", entry("pg-2", replica("postgres://10.0.0.12:5432/postgres", "0/3F00000")));
         TopologyChanged later = TopologyView.of(
-                "main", snapshot(leader("pg-0"), members), Set.of("pg-1"), false, 7, NOW.plusSeconds(5));
+                "main", snapshot(leader("pg-0"), members), Set.of("pg-1"), false, true, 7, NOW.plusSeconds(5));
 
         assertThat(member(later, "pg-2").lag()).isNotEqualTo(0x1000);
         assertThat(TopologyView.fingerprint(later)).isEqualTo(before);
     }
 
     @Test
-    void theFingerprintChangesWithLeaderEpochPauseAndSyncSet() {
+    void theFingerprintChangesWithLeaderEpochPauseSynchronousModeAndSyncSet() {
         Map<String, MemberEntry> members = threeMembers();
         String base = TopologyView.fingerprint(view(members, Set.of("pg-1"), false, 7));
 
@@ -177,17 +177,19 @@ class TopologyViewTest {
         String noSync = TopologyView.fingerprint(view(members, Set.of(), false, 7));
         String pause = TopologyView.fingerprint(view(members, Set.of("pg-1"), true, 7));
         String epoch = TopologyView.fingerprint(view(members, Set.of("pg-1"), false, 8));
+        String mode = TopologyView.fingerprint(
+                TopologyView.of("main", snapshot(leader("pg-0"), members), Set.of("pg-1"), false, false, 7, NOW));
         Map<String, MemberEntry> promoted = threeMembers();
         promoted.put("pg-1", entry("pg-1", primaryAt("postgres://10.0.0.11:5432/postgres", "0/4000000")));
         String leader = TopologyView.fingerprint(
-                TopologyView.of("main", snapshot(leader("pg-1"), promoted), Set.of("pg-1"), false, 7, NOW));
+                TopologyView.of("main", snapshot(leader("pg-1"), promoted), Set.of("pg-1"), false, true, 7, NOW));
         Map<String, MemberEntry> stopped = threeMembers();
         stopped.put(
                 "pg-2",
                 entry("pg-2", status("postgres://10.0.0.12:5432/postgres", "replica", "stopped", "0/3000000", null)));
         String state = TopologyView.fingerprint(view(stopped, Set.of("pg-1"), false, 7));
 
-        assertThat(List.of(syncSet, noSync, pause, epoch, leader, state))
+        assertThat(List.of(syncSet, noSync, pause, epoch, mode, leader, state))
                 .allSatisfy(f -> assertThat(f).isNotEqualTo(base))
                 .doesNotHaveDuplicates();
     }
@@ -267,7 +269,8 @@ class TopologyViewTest {
 
     private static TopologyChanged view(
             Map<String, MemberEntry> members, Set<String> promotable, boolean pause, long epoch) {
-        return TopologyView.of("main", snapshot(leader("pg-0"), members), promotable, pause, epoch, NOW);
+        return TopologyView.of(
+                "main", snapshot(leader("pg-0"), members), promotable, pause, !promotable.isEmpty(), epoch, NOW);
     }
 
     private static Optional<LeaderKey> leader(String member) {
@@ -339,7 +342,14 @@ class TopologyViewTest {
                 .map(m -> m.name().equals(name) ? change.apply(m) : m)
                 .toList();
         return new TopologyChanged(
-                t.cluster(), t.epoch(), t.leader(), members, t.syncStandbys(), t.pause(), t.occurredAt());
+                t.cluster(),
+                t.epoch(),
+                t.leader(),
+                members,
+                t.syncStandbys(),
+                t.pause(),
+                t.occurredAt(),
+                t.synchronousMode());
     }
 
     private static Member member(TopologyChanged t, String name) {
