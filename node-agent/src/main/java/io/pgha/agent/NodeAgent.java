@@ -8,6 +8,7 @@ import io.pgha.agent.config.Checks;
 import io.pgha.agent.config.Secrets;
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.MonotonicClock;
+import io.pgha.agent.decide.Registration;
 import io.pgha.agent.pg.ExtraSettings;
 import io.pgha.agent.pg.LocalPostgres;
 import io.pgha.agent.pg.PgSettings;
@@ -48,6 +49,9 @@ import org.jboss.logging.MDC;
  */
 @ApplicationScoped
 public class NodeAgent {
+    /** Creates of the member key tried while an old key of the same name keeps expiring meanwhile. */
+    private static final int REGISTER_ATTEMPTS = 3;
+
     private static final Logger LOG = Logger.getLogger(NodeAgent.class);
     public static final String VERSION = "0.1.0";
 
@@ -169,21 +173,28 @@ public class NodeAgent {
     private void register(EtcdLayout layout, StatusPublisher status) {
         long lease = ctx.keeper.grant();
         MemberStatus initial = status.status(PgState.stopped());
-        if (store.createMember(me, initial, lease)) {
-            return;
-        }
-        Optional<MemberEntry> existing = store.read().member(me);
-        String existingApi =
-                existing.map(MemberEntry::status).map(MemberStatus::apiUrl).orElse("?");
-        if (existingApi.equals(status.apiUrl())) {
-            LOG.warnf("member key %s is left from this agent's previous run: taking it over", layout.member(me));
-            store.putMember(me, initial, lease);
-            return;
+        Optional<MemberEntry> existing = Optional.empty();
+        for (int attempt = 1; attempt <= REGISTER_ATTEMPTS; attempt++) {
+            if (store.createMember(me, initial, lease)) {
+                return;
+            }
+            existing = store.read().member(me);
+            Registration next = Registration.decide(existing, status.apiUrl());
+            if (next == Registration.TAKE_OVER) {
+                LOG.warnf("member key %s is left from this agent's previous run: taking it over", layout.member(me));
+                store.putMember(me, initial, lease);
+                return;
+            }
+            if (next == Registration.CONFLICT) {
+                break;
+            }
+            LOG.infof("member key %s expired after the create failed: creating it again", layout.member(me));
         }
         store.revokeLease(lease);
         store.close();
         throw new IllegalStateException("member name '" + me + "' is already in use in cluster '"
-                + config.cluster() + "': " + layout.member(me) + " belongs to a live agent (api_url " + existingApi
+                + config.cluster() + "': " + layout.member(me) + " belongs to a live agent (api_url "
+                + existing.map(MemberEntry::status).map(MemberStatus::apiUrl).orElse("?")
                 + ", conn_url "
                 + existing.map(MemberEntry::status).map(MemberStatus::connUrl).orElse("?")
                 + "); give this agent another pgha.name or stop the other one");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.local.Commands;
+import io.pgha.local.CpuStress;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.LocalProcess;
 import io.pgha.local.NetworkNamespace;
@@ -31,6 +32,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -105,6 +107,185 @@ class ChaosIT {
     @Tag("chaos")
     void longRunInAsynchronousMode() throws Exception {
         run(Mode.ASYNC, plan(40, 30));
+    }
+
+    /**
+     * The soak: no induced fault, {@code stress-ng} keeping every core busy ({@code -Dsoak.cpu-load},
+     * 90 % by default) for {@code -Dsoak.minutes} (60 by default) while the clients write in synchronous
+     * mode. Failure detection must have no false positives at the current timings: the same leader on
+     * the same timeline throughout, no failover in the coordinator's history, no self-fencing in any
+     * agent's log; and the checker finds no anomaly in the whole history.
+     */
+    @Test
+    @Tag("soak")
+    void soakUnderCpuStressHasNoFailoverAndNoFencing() throws Exception {
+        Duration length = Duration.ofMinutes(Long.getLong("soak.minutes", 60));
+        int load = Integer.getInteger("soak.cpu-load", 90);
+        int cores = Runtime.getRuntime().availableProcessors();
+        suite.repairStoppedComponents();
+        suite.awaitHealthy();
+        suite.synchronousMode();
+        String leader = suite.leader();
+        int historyBefore = suite.history().size();
+        List<Long> logOffsets = agentLogSizes();
+        Soak soak = new Soak(leader);
+        List<Fault> window = new ArrayList<>();
+        Verdict verdict;
+        try (Workload workload = new Workload(
+                        Ports.LOOPBACK,
+                        ports.readWrite(),
+                        ports.readOnly(),
+                        PostgresNode.SUPERUSER,
+                        suite.password(),
+                        CLIENTS)
+                .start(Duration.ofSeconds(30))) {
+            long started = System.nanoTime();
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    "100 soak writes acknowledged",
+                    () -> workload.acknowledgedAfter(started) >= 100);
+            System.out.printf(
+                    Locale.ROOT,
+                    "%n===== soak: %d min, stress-ng %d workers at %d %%, leader %s =====%n",
+                    length.toMinutes(),
+                    cores,
+                    load,
+                    leader);
+            long from = System.nanoTime();
+            try (CpuStress stress = CpuStress.start(infra.workspace(), cores, load)) {
+                long end = from + length.toNanos();
+                long next = from;
+                while (System.nanoTime() - end < 0) {
+                    soak.sample(suite, stress.isAlive());
+                    next += SOAK_SAMPLE.toNanos();
+                    LockSupport.parkNanos(Math.max(0, next - System.nanoTime())); // the sampling pace
+                }
+            }
+            long to = System.nanoTime();
+            window.add(new Fault(
+                    0, "soak", "stress-ng " + load + " % on " + cores + " cores", from, to, to, Optional.empty()));
+            suite.awaitHealthy();
+            verdict = check(workload, window, Mode.SYNC);
+        }
+        int failovers = suite.history().size() - historyBefore;
+        List<String> fencing = agentLogLinesSince(logOffsets, "self-fencing");
+        String report = soak.report(length, load, cores, failovers, fencing, verdict);
+        System.out.println("\n" + report);
+        Path file = Path.of("target", "soak-" + System.currentTimeMillis() + ".txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, report);
+        assertThat(soak.stressDied).as("stress-ng ran throughout").isZero();
+        assertThat(soak.leaderChanges).as("leader changes during the soak").isEmpty();
+        assertThat(failovers).as("failovers in the coordinator's history").isZero();
+        assertThat(fencing).as("self-fencing in the agents' logs").isEmpty();
+        assertThat(verdict.anomalies()).as("checker").isEmpty();
+    }
+
+    private static final Duration SOAK_SAMPLE = Duration.ofSeconds(1);
+
+    /** What the soak saw, sampled once a second. */
+    private static final class Soak {
+        private final String leader;
+        private final List<String> leaderChanges = new ArrayList<>();
+        private final List<Double> loads = new ArrayList<>();
+        private String last;
+        private int stressDied;
+        private int samples;
+
+        Soak(String leader) {
+            this.leader = leader;
+            this.last = leader;
+        }
+
+        void sample(Suite suite, boolean stressAlive) {
+            samples++;
+            if (!stressAlive) {
+                stressDied++;
+            }
+            String now;
+            try {
+                now = suite.store().read().leader().map(l -> l.member()).orElse("(none)");
+            } catch (RuntimeException e) {
+                now = "(etcd unreachable: " + e.getMessage() + ")";
+            }
+            if (!now.equals(last)) {
+                leaderChanges.add(Instant.now() + " " + last + " -> " + now);
+                System.out.println("soak: leader " + last + " -> " + now);
+                last = now;
+            }
+            try {
+                loads.add(Double.parseDouble(
+                        Files.readString(Path.of("/proc/loadavg")).split(" ")[0]));
+            } catch (IOException | RuntimeException e) {
+                // no load figure for this sample
+            }
+        }
+
+        String report(Duration length, int load, int cores, int failovers, List<String> fencing, Verdict v) {
+            Checker.FaultOutage outage = v.outages().get(0);
+            List<Double> sorted = loads.stream().sorted().toList();
+            StringBuilder out = new StringBuilder();
+            out.append(String.format(
+                    Locale.ROOT,
+                    "soak: %d min, stress-ng %d workers at %d %%, %d samples%n",
+                    length.toMinutes(),
+                    cores,
+                    load,
+                    samples));
+            out.append(String.format(
+                    Locale.ROOT,
+                    "load average (1 min): median %.2f, max %.2f%n",
+                    sorted.isEmpty() ? 0 : sorted.get(sorted.size() / 2),
+                    sorted.isEmpty() ? 0 : sorted.get(sorted.size() - 1)));
+            out.append("leader at the start: ").append(leader).append('\n');
+            out.append("leader changes: ")
+                    .append(leaderChanges.size())
+                    .append(' ')
+                    .append(leaderChanges)
+                    .append('\n');
+            out.append("failovers in the coordinator's history: ")
+                    .append(failovers)
+                    .append('\n');
+            out.append("self-fencing lines in agents' logs: ")
+                    .append(fencing.size())
+                    .append(' ')
+                    .append(fencing)
+                    .append('\n');
+            out.append(String.format(
+                    Locale.ROOT,
+                    "longest write gap during the soak: %d ms%n",
+                    outage.longestGap().toMillis()));
+            out.append("checker anomalies: ").append(v.anomalies().size()).append('\n');
+            v.anomalies().forEach(a -> out.append("  ").append(a).append('\n'));
+            return out.toString();
+        }
+    }
+
+    /** The size of each agent's log now, so that only what is logged afterwards is searched. */
+    private static List<Long> agentLogSizes() throws IOException {
+        List<Long> sizes = new ArrayList<>();
+        for (String member : LocalCluster.members()) {
+            Path log = cluster.service(member).process().log();
+            sizes.add(Files.exists(log) ? Files.size(log) : 0L);
+        }
+        return sizes;
+    }
+
+    /** Lines containing {@code text} logged by any agent after {@code offsets}. */
+    private static List<String> agentLogLinesSince(List<Long> offsets, String text) throws IOException {
+        List<String> found = new ArrayList<>();
+        List<String> members = LocalCluster.members();
+        for (int i = 0; i < members.size(); i++) {
+            String member = members.get(i);
+            Path log = cluster.service(member).process().log();
+            byte[] all = Files.readAllBytes(log);
+            int from = (int) Math.min(all.length, offsets.get(i));
+            new String(all, from, all.length - from, StandardCharsets.UTF_8)
+                    .lines()
+                    .filter(line -> line.contains(text))
+                    .forEach(line -> found.add(member + ": " + line));
+        }
+        return found;
     }
 
     private static FaultPlan plan(int defaultFaults, int defaultMaxHoldSeconds) {
