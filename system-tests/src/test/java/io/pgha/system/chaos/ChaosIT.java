@@ -315,6 +315,7 @@ class ChaosIT {
                         PostgresNode.SUPERUSER,
                         suite.password(),
                         CLIENTS)
+                .ballast(mode == Mode.ASYNC ? Integer.getInteger("chaos.ballast-kb-per-second", 256) : 0)
                 .start(Duration.ofSeconds(30))) {
             long started = System.nanoTime();
             Wait.until(

@@ -47,6 +47,8 @@ public final class Workload implements AutoCloseable {
             + " (client, seq) VALUES (?, ?) RETURNING pos) SELECT " + SERVING_SQL + " FROM appended";
     private static final Duration PACE = Duration.ofMillis(50);
     private static final Duration READ_EVERY = Duration.ofSeconds(3);
+    private static final Duration BALLAST_EVERY = Duration.ofMillis(250);
+    private static final String BALLAST = "chaos_ballast";
 
     private final String readWriteUrl;
     private final String readOnlyUrl;
@@ -55,6 +57,7 @@ public final class Workload implements AutoCloseable {
     private final List<Op> ops = new ArrayList<>();
     private final List<Observation> reads = new ArrayList<>();
     private final List<Thread> threads = new ArrayList<>();
+    private int ballastKbPerSecond;
     private volatile boolean stopping;
     private volatile boolean held;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
@@ -66,6 +69,20 @@ public final class Workload implements AutoCloseable {
         login.setProperty("user", user);
         login.setProperty("password", password);
         this.clients = clients;
+    }
+
+    /**
+     * Adds a ballast writer: {@code kbPerSecond} KiB/s of unchecked rows (1 KiB each, in batches every
+     * 250 ms, the table truncated every 200 batches) through the read-write port, so that standbys lag
+     * behind by more than the checked writes alone and an asynchronous failover can lose acknowledged
+     * writes the checker then measures. Call before {@link #start}.
+     */
+    public Workload ballast(int kbPerSecond) {
+        if (kbPerSecond < 0) {
+            throw new IllegalArgumentException("ballast must be >= 0 KiB/s, not " + kbPerSecond);
+        }
+        this.ballastKbPerSecond = kbPerSecond;
+        return this;
     }
 
     /** Creates the table (retrying for up to {@code timeout}) and starts the clients and the reader. */
@@ -84,6 +101,9 @@ public final class Workload implements AutoCloseable {
             threads.add(daemon("chaos-client-" + id, () -> write(id)));
         }
         threads.add(daemon("chaos-reader", this::read));
+        if (ballastKbPerSecond > 0) {
+            threads.add(daemon("chaos-ballast", this::ballast));
+        }
         return this;
     }
 
@@ -140,6 +160,35 @@ public final class Workload implements AutoCloseable {
             } else {
                 next = System.nanoTime(); // late: no burst to catch up
             }
+        }
+        closeQuietly(connection);
+    }
+
+    private void ballast() {
+        int rows = Math.max(1, ballastKbPerSecond / 4);
+        long batches = 0;
+        Connection connection = null;
+        while (!stopping) {
+            if (!held) {
+                try {
+                    if (connection == null) {
+                        connection = DriverManager.getConnection(readWriteUrl, login);
+                    }
+                    try (Statement st = connection.createStatement()) {
+                        st.execute("CREATE TABLE IF NOT EXISTS " + BALLAST + " (id bigserial, pad text)");
+                        st.execute(
+                                batches % 200 == 199
+                                        ? "TRUNCATE " + BALLAST
+                                        : "INSERT INTO " + BALLAST + " (pad) SELECT repeat(md5(random()::text), 32)"
+                                                + " FROM generate_series(1, " + rows + ")");
+                    }
+                    batches++;
+                } catch (SQLException e) {
+                    closeQuietly(connection); // the ballast is not checked: try again on a new connection
+                    connection = null;
+                }
+            }
+            LockSupport.parkNanos(BALLAST_EVERY.toNanos());
         }
         closeQuietly(connection);
     }
