@@ -299,7 +299,12 @@ public final class Checker {
                 Optional<Long> highest =
                         seqs.stream().filter(clientAcked::contains).max(Comparator.naturalOrder());
                 if (highest.isPresent()) {
+                    // a windowed read judges only the ids from the client's first one in the window on
+                    long lowest = o.complete()
+                            ? Long.MIN_VALUE
+                            : seqs.stream().mapToLong(Long::longValue).min().orElseThrow();
                     Optional<Long> gap = clientAcked.headSet(highest.get(), false).stream()
+                            .filter(s -> s >= lowest)
                             .filter(s -> !present.contains(s))
                             .findFirst();
                     gap.ifPresent(g -> found.add(new Anomaly(

@@ -194,6 +194,31 @@ class CheckerTest {
     }
 
     @Test
+    void aWindowedReadJudgesOnlyFromEachClientsFirstIdInTheWindow() {
+        List<Op> ops = failoverHistory();
+        // the reader's window starts at client 2's id 3: ids 1 and 2 are outside it, not missing
+        Observation window = new Observation("read", "pg-2", 2000 * MS, Map.of(2, List.of(3L, 4L)), false);
+        // inside the window a gap is still a gap
+        Observation gap = new Observation("read", "pg-2", 2000 * MS, Map.of(2, List.of(2L, 4L)), false);
+        // a whole-table read missing the first ids is judged on them
+        Observation whole = new Observation("read", "pg-2", 2000 * MS, Map.of(2, List.of(3L, 4L)), true);
+
+        assertThat(Checker.check(new History(ops, List.of(window), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
+                        .count(Kind.OUT_OF_ORDER))
+                .isZero();
+        assertThat(Checker.check(new History(ops, List.of(gap), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
+                        .anomalies())
+                .extracting(Checker.Anomaly::detail)
+                .anySatisfy(d ->
+                        assertThat(d).contains("client 2 shows acknowledged 4 without the earlier acknowledged 3"));
+        assertThat(Checker.check(new History(ops, List.of(whole), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
+                        .anomalies())
+                .extracting(Checker.Anomaly::detail)
+                .anySatisfy(d ->
+                        assertThat(d).contains("client 2 shows acknowledged 4 without the earlier acknowledged 1"));
+    }
+
+    @Test
     void aReadOfAPrefixIsInOrder() {
         List<Op> ops = failoverHistory();
         Observation prefix = new Observation("read", "pg-2", 500 * MS, Map.of(1, List.of(1L, 2L, 3L)));

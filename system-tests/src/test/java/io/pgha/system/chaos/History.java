@@ -79,9 +79,20 @@ public record History(List<Op> ops, List<Observation> reads, List<Fault> faults,
      * What one read saw at {@code atNanos} on {@code member}: each client's ids in the order the table
      * holds them (its {@code pos} column).
      */
-    public record Observation(String source, String member, long atNanos, Map<Integer, List<Long>> idsByClient) {
+    /**
+     * One read of the table on {@code member}: every client's ids in table order. A read that is not
+     * {@code complete} saw only the table's last rows (the reader's window), so ids before each client's
+     * first one in it are not judged.
+     */
+    public record Observation(
+            String source, String member, long atNanos, Map<Integer, List<Long>> idsByClient, boolean complete) {
         public Observation {
             idsByClient = Map.copyOf(idsByClient);
+        }
+
+        /** A read of the whole table. */
+        public Observation(String source, String member, long atNanos, Map<Integer, List<Long>> idsByClient) {
+            this(source, member, atNanos, idsByClient, true);
         }
     }
 

@@ -47,6 +47,7 @@ public final class Workload implements AutoCloseable {
             + " (client, seq) VALUES (?, ?) RETURNING pos) SELECT " + SERVING_SQL + " FROM appended";
     private static final Duration PACE = Duration.ofMillis(50);
     private static final Duration READ_EVERY = Duration.ofSeconds(3);
+    private static final int READ_WINDOW = 4000;
     private static final Duration BALLAST_EVERY = Duration.ofMillis(250);
     private static final String BALLAST = "chaos_ballast";
 
@@ -197,7 +198,7 @@ public final class Workload implements AutoCloseable {
         while (!stopping) {
             if (!held) {
                 try (Connection c = DriverManager.getConnection(readOnlyUrl, login)) {
-                    Observation o = table(c, "read :5001", System.nanoTime());
+                    Observation o = tail(c, "read :5001", System.nanoTime());
                     synchronized (this) {
                         reads.add(o);
                     }
@@ -209,8 +210,27 @@ public final class Workload implements AutoCloseable {
         }
     }
 
+    /**
+     * The table's last {@value #READ_WINDOW} rows, as read on {@code c}: reading the whole table every
+     * few seconds would grow without bound over a long run (in memory and in time).
+     */
+    static Observation tail(Connection c, String source, long at) throws SQLException {
+        return read(
+                c,
+                source,
+                at,
+                "SELECT client, seq FROM (SELECT pos, client, seq FROM " + TABLE + " ORDER BY pos DESC LIMIT "
+                        + READ_WINDOW + ") AS last ORDER BY pos",
+                false);
+    }
+
     /** Every client's ids in the table's order, as read on {@code c} (the member is its cluster_name). */
     static Observation table(Connection c, String source, long at) throws SQLException {
+        return read(c, source, at, "SELECT client, seq FROM " + TABLE + " ORDER BY pos", true);
+    }
+
+    private static Observation read(Connection c, String source, long at, String sql, boolean complete)
+            throws SQLException {
         Map<Integer, List<Long>> ids = new LinkedHashMap<>();
         String member;
         try (Statement st = c.createStatement()) {
@@ -218,13 +238,13 @@ public final class Workload implements AutoCloseable {
                 name.next();
                 member = name.getString(1);
             }
-            try (ResultSet rows = st.executeQuery("SELECT client, seq FROM " + TABLE + " ORDER BY pos")) {
+            try (ResultSet rows = st.executeQuery(sql)) {
                 while (rows.next()) {
                     ids.computeIfAbsent(rows.getInt(1), k -> new ArrayList<>()).add(rows.getLong(2));
                 }
             }
         }
-        return new Observation(source, member, at, ids);
+        return new Observation(source, member, at, ids, complete);
     }
 
     private synchronized void record(Op op) {
