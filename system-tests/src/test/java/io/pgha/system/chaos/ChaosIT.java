@@ -11,6 +11,7 @@ import io.pgha.local.NetworkNamespace;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
 import io.pgha.local.Signal;
+import io.pgha.local.Tmpfs;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
@@ -63,6 +64,8 @@ class ChaosIT {
     private static final Duration HEALTHY = Duration.ofSeconds(150);
     private static final Duration WRITES_GO_ON = Duration.ofSeconds(60);
     private static final int CLIENTS = 4;
+    /** Each node's disk: a tmpfs holding its PGDATA and pg_wal, which the disk-full fault fills. */
+    private static final long NODE_DISK_BYTES = 512L << 20;
 
     private static LocalCluster cluster;
     private static LocalPorts ports;
@@ -76,7 +79,8 @@ class ChaosIT {
         ports = LocalPorts.free();
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
                 .etcdMembers(3)
-                .nodesInNamespaces();
+                .nodesInNamespaces()
+                .nodeDisks(NODE_DISK_BYTES);
         infra.track(() -> cluster.down(false));
         cluster.up();
         EtcdClusterStore store = EtcdClusterStore.connect(
@@ -111,10 +115,12 @@ class ChaosIT {
         long seed = Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong());
         int faults = Integer.getInteger("chaos.faults", defaultFaults);
         int maxHold = Integer.getInteger("chaos.max-hold-seconds", defaultMaxHoldSeconds);
+        String types = System.getProperty("chaos.types", "");
+        List<FaultPlan.Type> only = FaultPlan.Type.parse(types);
         System.out.printf(
-                "%n===== chaos seed %d (replay: -Dchaos.seed=%d -Dchaos.faults=%d -Dchaos.max-hold-seconds=%d) =====%n",
-                seed, seed, faults, maxHold);
-        return FaultPlan.of(seed, faults, Duration.ofSeconds(maxHold));
+                "%n===== chaos seed %d (replay: -Dchaos.seed=%d -Dchaos.faults=%d -Dchaos.max-hold-seconds=%d%s) =====%n",
+                seed, seed, faults, maxHold, types.isBlank() ? "" : " -Dchaos.types=" + types.strip());
+        return FaultPlan.of(seed, faults, Duration.ofSeconds(maxHold), only);
     }
 
     private void run(Mode mode, FaultPlan plan) throws Exception {
@@ -254,6 +260,20 @@ class ChaosIT {
                 detail = "etcd members " + cluster.etcd().member(first).name() + " and "
                         + cluster.etcd().member(second).name();
                 heal = () -> {};
+            }
+            case DISK_FULL -> {
+                Tmpfs disk = cluster.disk(member);
+                long used = disk.used();
+                long filled = disk.fill(0);
+                detail = String.format(
+                        Locale.ROOT,
+                        "%s's disk (%d of %d MiB in use, %d MiB filled, %d KiB left)",
+                        member,
+                        used >> 20,
+                        disk.size() >> 20,
+                        filled >> 20,
+                        disk.usable() >> 10);
+                heal = disk::free;
             }
             default -> throw new IllegalStateException("no injector for " + planned.type());
         }
