@@ -265,14 +265,18 @@ class ChaosIT {
                 Tmpfs disk = cluster.disk(member);
                 long used = disk.used();
                 long filled = disk.fill(0);
+                long left = disk.usable();
+                // every other one also makes the WAL grow: pg_wal itself full, not only the tables
+                String wal = (planned.pick() / 2) % 2 == 0 ? ", " + pushWal(member) : "";
                 detail = String.format(
                         Locale.ROOT,
-                        "%s's disk (%d of %d MiB in use, %d MiB filled, %d KiB left)",
+                        "%s's disk (%d of %d MiB in use, %d MiB filled, %d KiB left%s)",
                         member,
                         used >> 20,
                         disk.size() >> 20,
                         filled >> 20,
-                        disk.usable() >> 10);
+                        left >> 10,
+                        wal);
                 heal = disk::free;
             }
             default -> throw new IllegalStateException("no injector for " + planned.type());
@@ -303,6 +307,26 @@ class ChaosIT {
                 (settled - injected) / 1e9,
                 suite.leader());
         return new Fault(planned.index(), planned.label(), detail, injected, healed, settled, lag);
+    }
+
+    /**
+     * Makes {@code member}'s WAL grow into new segments (a WAL record, then a segment switch, up to 64
+     * times) until it fails: on a full disk PostgreSQL cannot create the next segment and PANICs, once
+     * the segments it had recycled ahead are used up. Says how far it got.
+     */
+    private static String pushWal(String member) {
+        int switches = 0;
+        try (Connection c = DriverManager.getConnection(suite.memberUrl(member));
+                Statement st = c.createStatement()) {
+            st.setQueryTimeout(10);
+            for (; switches < 64; switches++) {
+                st.execute("SELECT pg_logical_emit_message(false, 'pgha-chaos', 'disk-full'), pg_switch_wal()");
+            }
+            return "WAL switched 64 times without an error";
+        } catch (Exception e) {
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            return "WAL switched " + switches + " times, then: " + message;
+        }
     }
 
     private static String replica(String primary, int pick) {
