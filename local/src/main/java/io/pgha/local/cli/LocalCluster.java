@@ -22,6 +22,7 @@ import io.pgha.local.PostgresNode;
 import io.pgha.local.Prometheus;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.Signal;
+import io.pgha.local.Tmpfs;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.ServiceSettings.AgentSecrets;
@@ -37,6 +38,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
@@ -123,6 +125,10 @@ public final class LocalCluster {
     private NetworkBridge bridge;
     /** Each node's network namespace, by member, when {@link #nodesInNamespaces()}. */
     private final Map<String, NetworkNamespace> namespaces = new LinkedHashMap<>();
+    /** The size of each node's tmpfs disk, 0 for none ({@link #nodeDisks(long)}). */
+    private long nodeDiskBytes;
+    /** Each node's tmpfs disk, by member, when {@link #nodeDisks(long)}. */
+    private final Map<String, Tmpfs> disks = new LinkedHashMap<>();
 
     private EtcdCluster etcdCluster;
     private KafkaBroker kafkaBroker;
@@ -177,6 +183,33 @@ public final class LocalCluster {
         }
         this.nodesInNamespaces = true;
         return this;
+    }
+
+    /**
+     * Gives each node a disk of its own on the next {@link #up()}: a tmpfs of {@code bytes} mounted on
+     * the node's directory (its PGDATA, pg_wal and postgresql.log) before the node is initialised or
+     * cloned, so that a test can fill it ({@link #disk(String)}). Tests only: needs root; the mounts are
+     * unmounted by {@link #down(boolean)} (each node's postgresql.log is first copied to {@code
+     * logs/<member>-postgresql.log}) or at JVM exit.
+     */
+    public LocalCluster nodeDisks(long bytes) {
+        if (workspace == null) {
+            throw new IllegalStateException("nodes get tmpfs disks only in a test's workspace");
+        }
+        if (bytes < 64L << 20) {
+            throw new IllegalArgumentException("a node's disk needs at least 64 MiB, not " + bytes + " bytes");
+        }
+        this.nodeDiskBytes = bytes;
+        return this;
+    }
+
+    /** Member {@code member}'s tmpfs disk (only with {@link #nodeDisks(long)}). */
+    public Tmpfs disk(String member) {
+        Tmpfs disk = disks.get(member);
+        if (disk == null) {
+            throw new IllegalStateException("no tmpfs disk for " + member + ": nodeDisks() is off");
+        }
+        return disk;
     }
 
     /** Member {@code member}'s network namespace (only with {@link #nodesInNamespaces()}). */
@@ -500,6 +533,9 @@ public final class LocalCluster {
         Path repository = pgUser.ownedDir(ws.dirReachableBy(pgUser, REPOSITORY));
         for (int i = 0; i < NODES.size(); i++) {
             String name = NODES.get(i);
+            if (nodeDiskBytes > 0) {
+                disks.put(name, Tmpfs.mount(nodes.resolve(name), nodeDiskBytes));
+            }
             Path nodeDir = pgUser.ownedDir(nodes.resolve(name));
             AgentSecrets secrets = new AgentSecrets(
                     Secrets.write(nodeDir.resolve("api-token"), token, pgUser),
@@ -879,6 +915,7 @@ public final class LocalCluster {
             }
         }
         closeNetwork();
+        closeDisks();
         try {
             Files.deleteIfExists(home.resolve(STATE_FILE));
         } catch (IOException e) {
@@ -891,6 +928,23 @@ public final class LocalCluster {
             Workspace.deleteRecursively(home);
             out.println("deleted " + home + " (data, logs and secrets)");
         }
+    }
+
+    /** Unmounts the nodes' tmpfs disks (their processes have stopped), keeping each postgresql.log. */
+    private void closeDisks() {
+        disks.forEach((member, disk) -> {
+            Path log = disk.dir().resolve("postgresql.log");
+            try {
+                if (Files.exists(log)) {
+                    Path logs = Files.createDirectories(home.resolve("logs"));
+                    Files.copy(log, logs.resolve(member + "-postgresql.log"), StandardCopyOption.REPLACE_EXISTING);
+                }
+            } catch (IOException e) {
+                out.println("could not keep " + log + ": " + e);
+            }
+            disk.close();
+        });
+        disks.clear();
     }
 
     /** Deletes the nodes' namespaces and their bridge (their processes have stopped). */

@@ -12,6 +12,7 @@ import io.pgha.local.NetworkNamespace;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
 import io.pgha.local.Signal;
+import io.pgha.local.Tmpfs;
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
@@ -65,6 +66,8 @@ class ChaosIT {
     private static final Duration HEALTHY = Duration.ofSeconds(150);
     private static final Duration WRITES_GO_ON = Duration.ofSeconds(60);
     private static final int CLIENTS = 4;
+    /** Each node's disk: a tmpfs holding its PGDATA and pg_wal, which the disk-full fault fills. */
+    private static final long NODE_DISK_BYTES = 512L << 20;
 
     private static LocalCluster cluster;
     private static LocalPorts ports;
@@ -78,7 +81,8 @@ class ChaosIT {
         ports = LocalPorts.free();
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
                 .etcdMembers(3)
-                .nodesInNamespaces();
+                .nodesInNamespaces()
+                .nodeDisks(NODE_DISK_BYTES);
         infra.track(() -> cluster.down(false));
         cluster.up();
         EtcdClusterStore store = EtcdClusterStore.connect(
@@ -292,10 +296,12 @@ class ChaosIT {
         long seed = Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong());
         int faults = Integer.getInteger("chaos.faults", defaultFaults);
         int maxHold = Integer.getInteger("chaos.max-hold-seconds", defaultMaxHoldSeconds);
+        String types = System.getProperty("chaos.types", "");
+        List<FaultPlan.Type> only = FaultPlan.Type.parse(types);
         System.out.printf(
-                "%n===== chaos seed %d (replay: -Dchaos.seed=%d -Dchaos.faults=%d -Dchaos.max-hold-seconds=%d) =====%n",
-                seed, seed, faults, maxHold);
-        return FaultPlan.of(seed, faults, Duration.ofSeconds(maxHold));
+                "%n===== chaos seed %d (replay: -Dchaos.seed=%d -Dchaos.faults=%d -Dchaos.max-hold-seconds=%d%s) =====%n",
+                seed, seed, faults, maxHold, types.isBlank() ? "" : " -Dchaos.types=" + types.strip());
+        return FaultPlan.of(seed, faults, Duration.ofSeconds(maxHold), only);
     }
 
     private void run(Mode mode, FaultPlan plan) throws Exception {
@@ -437,6 +443,24 @@ class ChaosIT {
                         + cluster.etcd().member(second).name();
                 heal = () -> {};
             }
+            case DISK_FULL -> {
+                Tmpfs disk = cluster.disk(member);
+                long used = disk.used();
+                long filled = disk.fill(0);
+                long left = disk.usable();
+                // every other one also makes the WAL grow: pg_wal itself full, not only the tables
+                String wal = (planned.pick() / 2) % 2 == 0 ? ", " + pushWal(member) : "";
+                detail = String.format(
+                        Locale.ROOT,
+                        "%s's disk (%d of %d MiB in use, %d MiB filled, %d KiB left%s)",
+                        member,
+                        used >> 20,
+                        disk.size() >> 20,
+                        filled >> 20,
+                        left >> 10,
+                        wal);
+                heal = disk::free;
+            }
             default -> throw new IllegalStateException("no injector for " + planned.type());
         }
         System.out.printf(
@@ -465,6 +489,26 @@ class ChaosIT {
                 (settled - injected) / 1e9,
                 suite.leader());
         return new Fault(planned.index(), planned.label(), detail, injected, healed, settled, lag);
+    }
+
+    /**
+     * Makes {@code member}'s WAL grow into new segments (a WAL record, then a segment switch, up to 64
+     * times) until it fails: on a full disk PostgreSQL cannot create the next segment and PANICs, once
+     * the segments it had recycled ahead are used up. Says how far it got.
+     */
+    private static String pushWal(String member) {
+        int switches = 0;
+        try (Connection c = DriverManager.getConnection(suite.memberUrl(member));
+                Statement st = c.createStatement()) {
+            st.setQueryTimeout(10);
+            for (; switches < 64; switches++) {
+                st.execute("SELECT pg_logical_emit_message(false, 'pgha-chaos', 'disk-full'), pg_switch_wal()");
+            }
+            return "WAL switched 64 times without an error";
+        } catch (Exception e) {
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse("");
+            return "WAL switched " + switches + " times, then: " + message;
+        }
     }
 
     private static String replica(String primary, int pick) {

@@ -45,7 +45,9 @@ public record FaultPlan(long seed, List<Planned> faults) {
         /** One etcd member stopped for the hold. */
         ETCD_MEMBER_DOWN(false),
         /** Two of the three etcd members stopped for the hold: no quorum. */
-        ETCD_QUORUM_LOST(false);
+        ETCD_QUORUM_LOST(false),
+        /** The node's disk (a tmpfs holding PGDATA and pg_wal) filled up, the filler deleted after the hold. */
+        DISK_FULL(true);
 
         private final boolean onANode;
 
@@ -61,6 +63,37 @@ public record FaultPlan(long seed, List<Planned> faults) {
         /** The name used in reports ({@code kill-agent}). */
         public String label() {
             return name().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+        }
+
+        /**
+         * The types named in {@code list} (labels separated by commas, {@code disk-full,kill-node}), in
+         * declaration order; every type when it is blank.
+         *
+         * @throws IllegalArgumentException naming an unknown label and listing the valid ones
+         */
+        public static List<Type> parse(String list) {
+            if (list == null || list.isBlank()) {
+                return List.of(values());
+            }
+            java.util.Set<Type> chosen = java.util.EnumSet.noneOf(Type.class);
+            for (String word : list.split(",")) {
+                String label = word.strip();
+                if (label.isEmpty()) {
+                    continue;
+                }
+                chosen.add(java.util.Arrays.stream(values())
+                        .filter(t -> t.label().equals(label))
+                        .findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("unknown fault type '" + label
+                                + "' in chaos.types; valid: "
+                                + java.util.Arrays.stream(values())
+                                        .map(Type::label)
+                                        .collect(java.util.stream.Collectors.joining(",")))));
+            }
+            if (chosen.isEmpty()) {
+                throw new IllegalArgumentException("chaos.types '" + list + "' names no fault type");
+            }
+            return List.copyOf(chosen);
         }
     }
 
@@ -80,10 +113,22 @@ public record FaultPlan(long seed, List<Planned> faults) {
         }
     }
 
-    /** {@code count} faults from {@code seed}, each held between 1 s and {@code maxHold}. */
+    /** {@code count} faults of every type from {@code seed}, each held between 1 s and {@code maxHold}. */
     public static FaultPlan of(long seed, int count, Duration maxHold) {
+        return of(seed, count, maxHold, List.of(Type.values()));
+    }
+
+    /**
+     * {@code count} faults of the types {@code only} from {@code seed}, each held between 1 s and {@code
+     * maxHold}: the same seed and types (in any order) give the same schedule.
+     */
+    public static FaultPlan of(long seed, int count, Duration maxHold, List<Type> only) {
+        if (only.isEmpty()) {
+            throw new IllegalArgumentException("a fault plan needs at least one fault type");
+        }
         Random random = new Random(seed);
-        List<Type> types = new ArrayList<>(List.of(Type.values()));
+        // declaration order first, so that the list's order does not change the schedule
+        List<Type> types = new ArrayList<>(java.util.EnumSet.copyOf(only));
         Collections.shuffle(types, random);
         List<Planned> faults = new ArrayList<>();
         for (int i = 0; i < count; i++) {
