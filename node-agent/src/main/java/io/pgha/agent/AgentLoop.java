@@ -4,7 +4,9 @@ import io.pgha.agent.decide.Action;
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.HaDecision;
 import io.pgha.agent.decide.Observation;
+import io.pgha.agent.decide.TimelineFork;
 import io.pgha.agent.pg.PgState;
+import io.pgha.agent.pg.Upstream;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
@@ -23,6 +25,8 @@ import org.jboss.logging.Logger;
  */
 final class AgentLoop {
     private static final Logger LOG = Logger.getLogger(AgentLoop.class);
+    /** The last (leader timeline, own timeline, replay position) whose fork was checked. */
+    private String lastForkCheck;
 
     private final AgentContext ctx;
     private final Bootstrap bootstrap;
@@ -92,6 +96,7 @@ final class AgentLoop {
             return;
         }
         PgState state = observed(probed);
+        checkTimelineFork(snapshot, state);
         Observation observation = observation(snapshot, state);
         List<Action> actions = HaDecision.decide(observation);
         execute(actions, snapshot);
@@ -103,6 +108,43 @@ final class AgentLoop {
             publisher.publish(state);
         }
         publisher.updateView(snapshot, state);
+    }
+
+    /**
+     * A standby behind the leader's timeline checks, once per (leader timeline, own timeline, replay
+     * position), whether it replayed past the point where the leader's timeline forked off its own
+     * ({@link TimelineFork}); if so its data directory has diverged and is rewound like an old primary's.
+     */
+    private void checkTimelineFork(ClusterSnapshot snapshot, PgState state) {
+        if (snapshot == null || !state.isStandby() || ctx.mayHaveDiverged || state.replayLsn() == null) {
+            return;
+        }
+        Optional<MemberEntry> leader =
+                snapshot.leaderMember().filter(m -> !m.name().equals(ctx.me));
+        Optional<MemberStatus> status = leader.map(MemberEntry::status)
+                .filter(st -> st.role() == MemberStatus.Role.PRIMARY && st.timeline() > state.timeline());
+        if (status.isEmpty() || status.get().connUrl() == null) {
+            return;
+        }
+        String key = status.get().timeline() + "/" + state.timeline() + "/" + state.replayLsn();
+        if (key.equals(lastForkCheck)) {
+            return;
+        }
+        try {
+            String history = ctx.pg.timelineHistory(
+                    Upstream.fromConnUrl(leader.get().name(), status.get().connUrl()),
+                    status.get().timeline());
+            lastForkCheck = key;
+            if (TimelineFork.diverged(history, state.timeline(), state.replayLsn())) {
+                LOG.warnf(
+                        "%s's timeline %d forked off timeline %d before this standby's replay position %s:"
+                                + " this data directory has diverged and is rewound",
+                        leader.get().name(), status.get().timeline(), state.timeline(), state.replayLsn());
+                ctx.mayHaveDiverged = true;
+            }
+        } catch (RuntimeException e) {
+            LOG.debugf("timeline history of %s not read: %s", leader.get().name(), e.getMessage());
+        }
     }
 
     private ClusterSnapshot readCluster() {

@@ -35,6 +35,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
@@ -51,6 +52,10 @@ import org.jboss.logging.MDC;
 public class NodeAgent {
     /** Creates of the member key tried while an old key of the same name keeps expiring meanwhile. */
     private static final int REGISTER_ATTEMPTS = 3;
+    /** How long a starting agent retries its first etcd read. */
+    private static final Duration ETCD_STARTUP_WINDOW = Duration.ofSeconds(30);
+
+    private static final Duration ETCD_RETRY_PACE = Duration.ofSeconds(1);
 
     private static final Logger LOG = Logger.getLogger(NodeAgent.class);
     public static final String VERSION = "0.1.0";
@@ -113,16 +118,7 @@ public class NodeAgent {
         tags.put("nosync", config.tags().nosync());
 
         store = EtcdClusterStore.connect(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration());
-        ClusterSnapshot snapshot;
-        try {
-            snapshot = store.read();
-        } catch (StoreException e) {
-            store.close();
-            throw new IllegalStateException(
-                    "etcd at " + config.etcdEndpoints() + " (pgha.etcd.endpoints) is not" + " reachable: "
-                            + e.getMessage() + "; start etcd or fix the endpoints",
-                    e);
-        }
+        ClusterSnapshot snapshot = firstRead(config.etcdEndpoints());
         io.pgha.agent.decide.SlotNames.refuseCollision(me, snapshot.members().keySet());
         DynamicConfig dynamic =
                 snapshot.config().flatMap(AgentLoop::parseDynamic).orElse(bootstrapConfig);
@@ -168,6 +164,36 @@ public class NodeAgent {
         loopThread.start();
         ctx.keeper.start();
         LOG.infof("member %s registered (conn_url %s, api_url %s, ttl %d s)", me, connUrl, apiUrl, dynamic.ttl());
+    }
+
+    /**
+     * The first read of the cluster, retried for {@link #ETCD_STARTUP_WINDOW}: an agent restarted while
+     * etcd is slow or briefly without quorum waits for it (as Patroni does) instead of exiting and
+     * leaving its node down; etcd still unreachable after the window stops the agent with the endpoints.
+     */
+    private ClusterSnapshot firstRead(List<String> endpoints) {
+        long deadline = System.nanoTime() + ETCD_STARTUP_WINDOW.toNanos();
+        while (true) {
+            try {
+                return store.read();
+            } catch (StoreException e) {
+                if (System.nanoTime() - deadline >= 0) {
+                    store.close();
+                    throw new IllegalStateException(
+                            "etcd at " + endpoints + " (pgha.etcd.endpoints) is not reachable: " + e.getMessage()
+                                    + " (tried for " + ETCD_STARTUP_WINDOW.toSeconds()
+                                    + " s); start etcd or fix the endpoints",
+                            e);
+                }
+                LOG.warnf("etcd at %s is not reachable yet (%s): trying again", endpoints, e.getMessage());
+                try {
+                    Thread.sleep(ETCD_RETRY_PACE.toMillis()); // a retry's pace, not a wait for something
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while waiting for etcd at " + endpoints, e);
+                }
+            }
+        }
     }
 
     private void register(EtcdLayout layout, StatusPublisher status) {

@@ -154,6 +154,11 @@ final class FakePostgres implements PostgresControl {
     }
 
     @Override
+    public String timelineHistory(Upstream upstream, long timeline) {
+        throw new IllegalStateException("no timeline history in the fake");
+    }
+
+    @Override
     public String systemIdentifier() {
         return "7";
     }

@@ -42,8 +42,12 @@ public final class HaDecision {
             if (!o.pgAccepting()) {
                 long down = o.crashedPrimaryFor().orElse(0L);
                 if (o.crashedPrimaryFor().isPresent() && down >= o.primaryStartTimeoutNanos()) {
-                    return List.of(new Action.ReleaseLeader(
-                            "PostgreSQL did not accept connections within " + "primary_start_timeout after a crash"));
+                    // The postmaster runs but does not answer this agent: it may still be a writable
+                    // primary. Stop it (restart read-only) before the key goes, as Patroni demotes a
+                    // primary whose start takes too long; a failed demotion keeps the key.
+                    String reason =
+                            "PostgreSQL runs but did not accept connections within primary_start_timeout after a crash";
+                    return List.of(new Action.Demote(reason), new Action.ReleaseLeader(reason));
                 }
                 return List.of();
             }
@@ -77,7 +81,8 @@ public final class HaDecision {
                 }
                 return List.of(rewindWhenPromoted(o, leader));
             }
-            return List.of();
+            // following the leader, yet found past the fork of the leader's timeline: rewound
+            return o.mayHaveDiverged() ? List.of(rewindWhenPromoted(o, leader)) : List.of();
         }
         // No usable leader: never run as a primary without the key.
         if (o.pgRunning() && o.pgAccepting() && !o.inRecovery()) {

@@ -128,6 +128,7 @@ public final class LocalPostgres implements PostgresControl {
         if (running()) {
             return;
         }
+        sql.forgetLastProbe();
         try {
             ProcessBuilder builder = ProcessRunner.builder(
                             List.of(bin("postgres"), "-D", s.dataDir().toString()), Map.of())
@@ -157,6 +158,7 @@ public final class LocalPostgres implements PostgresControl {
         if (!running()) {
             return;
         }
+        sql.forgetLastProbe();
         long pid = postmaster.pid();
         LOG.infof("stopping postgres (pid %d): fast shutdown", pid);
         runner.signal(pid, "INT");
@@ -192,6 +194,15 @@ public final class LocalPostgres implements PostgresControl {
         } catch (Exception e) {
             LOG.warnf("could not check %s: %s", pidFile, e.toString());
         }
+    }
+
+    @Override
+    public String timelineHistory(Upstream upstream, long timeline) {
+        if (timeline < 2 || timeline > 0xFFFFFFFFL) {
+            throw new IllegalArgumentException("timeline " + timeline + " has no history file");
+        }
+        String file = String.format(java.util.Locale.ROOT, "pg_wal/%08X.history", timeline);
+        return sql.sql(upstream.host(), upstream.port(), "SELECT pg_read_file('" + file + "')");
     }
 
     @Override

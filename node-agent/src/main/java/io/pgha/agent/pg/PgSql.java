@@ -20,10 +20,15 @@ import org.jboss.logging.Logger;
  */
 final class PgSql {
     private static final Logger LOG = Logger.getLogger(PgSql.class);
+    /** SQLSTATE of "sorry, too many clients already": the server runs, every connection slot is taken. */
+    static final String TOO_MANY_CONNECTIONS = "53300";
+
     private static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
 
     private final PgSettings s;
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
+    /** The last successful probe, answered again while the server refuses connections for lack of slots. */
+    private volatile PgState lastProbe;
 
     PgSql(PgSettings settings) {
         this.s = settings;
@@ -57,7 +62,7 @@ final class PgSql {
             r.next();
             boolean recovery = r.getBoolean(1);
             List<PgState.Replica> replication = recovery ? List.of() : replication(c);
-            return new PgState(
+            return lastProbe = new PgState(
                     true,
                     true,
                     recovery,
@@ -77,6 +82,13 @@ final class PgSql {
                     r.getBoolean(15),
                     replication);
         } catch (SQLException e) {
+            if (TOO_MANY_CONNECTIONS.equals(e.getSQLState()) && lastProbe != null) {
+                // the postmaster answered: it runs and has not changed role by itself; it is only full
+                LOG.warnf(
+                        "probe refused (%s): PostgreSQL runs with every connection in use; keeping the last probe",
+                        e.getMessage());
+                return lastProbe;
+            }
             LOG.debugf("probe failed: %s", e.getMessage());
             return PgState.starting();
         }
@@ -95,7 +107,13 @@ final class PgSql {
         return rows;
     }
 
+    /** Forgets the last probe: the agent starts, stops or promotes PostgreSQL, so it no longer holds. */
+    void forgetLastProbe() {
+        lastProbe = null;
+    }
+
     void promote() {
+        forgetLastProbe();
         try (Connection c = connect(s.listenHost(), s.port(), Duration.ofSeconds(90));
                 Statement st = c.createStatement()) {
             try (ResultSet r = st.executeQuery("SELECT pg_promote(true, 60)")) {

@@ -83,6 +83,9 @@ public interface PostgresControl {
     /** pg_last_wal_receive_lsn() on {@code standby}, when it has received anything. */
     Optional<io.pgha.events.Lsn> receivedOn(Upstream standby);
 
+    /** The history file of {@code timeline} on {@code upstream} (its primary), e.g. {@code 00000002.history}. */
+    String timelineHistory(Upstream upstream, long timeline);
+
     /** The system identifier of the running instance. */
     String systemIdentifier();
 

@@ -119,8 +119,9 @@ class HaDecisionTest {
                         Optional.empty(),
                         true,
                         Optional.of(START_TIMEOUT))))
-                .singleElement()
-                .isInstanceOf(Action.ReleaseLeader.class);
+                .as("a running postmaster that does not answer may be a writable primary: demoted before the key goes")
+                .extracting(Object::getClass)
+                .containsExactly(Action.Demote.class, Action.ReleaseLeader.class);
         assertThat(HaDecision.decide(obs(
                         Optional.of("a"),
                         true,
@@ -132,6 +133,17 @@ class HaDecisionTest {
                         Optional.of(START_TIMEOUT))))
                 .singleElement()
                 .isInstanceOf(Action.ReleaseLeader.class);
+    }
+
+    @Test
+    void aStandbyFollowingTheLeaderButFoundPastItsTimelineForkIsRewound() {
+        // following b, and the loop found this standby replayed past where b's timeline forked off
+        Observation forked = obs(Optional.of("b"), false, true, true, true, Optional.of("b"), true, Optional.empty());
+        assertThat(HaDecision.decide(forked)).containsExactly(new Action.RewindAndFollow("b"));
+        assertThat(HaDecision.decide(leaderNotPromoted(forked))).singleElement().isInstanceOf(Action.Hold.class);
+        Observation following =
+                obs(Optional.of("b"), false, true, true, true, Optional.of("b"), false, Optional.empty());
+        assertThat(HaDecision.decide(following)).isEmpty();
     }
 
     @Test
