@@ -1,5 +1,6 @@
 package io.pgha.local;
 
+import io.pgha.core.PgBouncerAdmin;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -8,7 +9,6 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -30,8 +30,6 @@ public final class PgBouncer implements AutoCloseable {
 
     /** The admin console's database name. */
     public static final String ADMIN_DATABASE = "pgbouncer";
-
-    private static final String FIELD_SEPARATOR = "\u001f";
 
     /** A user listed in {@code admin_users} and in {@code auth_file}, to reach the admin console. */
     public record AdminLogin(String user, String password) {
@@ -141,58 +139,23 @@ public final class PgBouncer implements AutoCloseable {
     /**
      * Runs one admin console command ({@code SHOW POOLS}, {@code RELOAD}, {@code PAUSE},
      * {@code RESUME}, ...) through {@code psql} and returns its rows (column name to text value; empty
-     * for a command without rows). {@code PAUSE} returns once every server connection is released.
-     * (Not JDBC: the driver sends {@code SET extra_float_digits} at connect, which the admin console
-     * refuses with "SET failed".)
+     * for a command without rows), through core's {@link PgBouncerAdmin}. {@code PAUSE} returns once
+     * every server connection is released.
      */
     public List<Map<String, String>> admin(String command) {
-        Commands.Result result = Commands.run(
-                List.of(
-                        PostgresNode.binDir().resolve("psql").toString(),
-                        "-X",
-                        "-q",
-                        "-A",
-                        "-F",
-                        FIELD_SEPARATOR,
-                        "-P",
-                        "footer=off",
-                        "-h",
-                        Ports.LOOPBACK,
-                        "-p",
-                        Integer.toString(port),
-                        "-U",
-                        admin.user(),
-                        "-d",
-                        ADMIN_DATABASE,
-                        "-c",
-                        command),
-                Map.of("PGPASSWORD", admin.password(), "PGCONNECT_TIMEOUT", "5"),
+        PgBouncerAdmin console = new PgBouncerAdmin(
+                PostgresNode.binDir().resolve("psql").toString(),
+                Ports.LOOPBACK,
+                port,
+                admin.user(),
+                admin.password(),
                 Duration.ofSeconds(40));
-        if (!result.ok()) {
-            throw new IllegalStateException("PgBouncer's admin console on " + Ports.LOOPBACK + ":" + port
-                    + " refused '" + command + "' (" + result.output().strip() + "); see "
-                    + workspace.log("pgbouncer"));
+        try {
+            return console.run(command);
+        } catch (PgBouncerAdmin.AdminException e) {
+            throw new IllegalStateException(
+                    e.getMessage() + " (refused '" + command + "'); see " + workspace.log("pgbouncer"), e);
         }
-        return rows(result.output());
-    }
-
-    /** psql's unaligned output (a header line, then one line per row) as rows. */
-    static List<Map<String, String>> rows(String output) {
-        List<Map<String, String>> rows = new ArrayList<>();
-        List<String> lines = output.lines().filter(l -> !l.isEmpty()).toList();
-        if (lines.isEmpty()) {
-            return rows;
-        }
-        String[] header = lines.get(0).split(FIELD_SEPARATOR, -1);
-        for (String line : lines.subList(1, lines.size())) {
-            String[] fields = line.split(FIELD_SEPARATOR, -1);
-            Map<String, String> row = new LinkedHashMap<>();
-            for (int i = 0; i < header.length; i++) {
-                row.put(header[i], i < fields.length ? fields[i] : "");
-            }
-            rows.add(row);
-        }
-        return rows;
     }
 
     /** Stops PgBouncer (SIGTERM: immediate shutdown, clients are disconnected). */

@@ -1,27 +1,30 @@
 package io.pgha.renderer.pool;
 
-import io.pgha.core.BoundedCommand;
+import io.pgha.core.PgBouncerAdmin;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 /**
  * The real PgBouncer: the file is written beside the old one and renamed over it; admin commands go
- * through {@code psql} to the {@code pgbouncer} database (the JDBC driver cannot: it sends
- * {@code SET extra_float_digits} at connect, which the admin console refuses).
+ * through core's {@link PgBouncerAdmin} ({@code psql} to the {@code pgbouncer} database).
  */
 public final class ProcessPgBouncerControl implements PgBouncerControl {
     private final PoolSettings settings;
-    private final Duration timeout;
+    private final PgBouncerAdmin console;
 
     public ProcessPgBouncerControl(PoolSettings settings, Duration timeout) {
         this.settings = settings;
-        this.timeout = timeout;
+        this.console = new PgBouncerAdmin(
+                settings.psql(),
+                settings.listenAddress().equals("0.0.0.0") ? "127.0.0.1" : settings.listenAddress(),
+                settings.port(),
+                settings.adminUser(),
+                settings.adminPassword(),
+                timeout);
     }
 
     @Override
@@ -49,35 +52,10 @@ public final class ProcessPgBouncerControl implements PgBouncerControl {
 
     @Override
     public void command(String command) {
-        List<String> psql = List.of(
-                settings.psql(),
-                "-X",
-                "-q",
-                "-A",
-                "-h",
-                settings.listenAddress().equals("0.0.0.0") ? "127.0.0.1" : settings.listenAddress(),
-                "-p",
-                Integer.toString(settings.port()),
-                "-U",
-                settings.adminUser(),
-                "-d",
-                "pgbouncer",
-                "-c",
-                command);
-        BoundedCommand.Result result;
         try {
-            result = BoundedCommand.run(
-                    psql, Map.of("PGPASSWORD", settings.adminPassword(), "PGCONNECT_TIMEOUT", "3"), timeout);
-        } catch (IOException e) {
-            throw new PgBouncerException(
-                    "could not run " + settings.psql() + " (pgha.renderer.pool.psql): " + e.getMessage(), e);
-        }
-        if (!result.ok()) {
-            throw new PgBouncerException(
-                    "PgBouncer's admin console on port " + settings.port() + " did not take '" + command + "'"
-                            + (result.timedOut() ? " within " + timeout.toMillis() + " ms" : "") + ": "
-                            + result.output().strip(),
-                    null);
+            console.run(command);
+        } catch (PgBouncerAdmin.AdminException e) {
+            throw new PgBouncerException(e.getMessage() + " (pgha.renderer.pool.psql: " + settings.psql() + ")", e);
         }
     }
 }
