@@ -416,7 +416,10 @@ public class NodeAgent {
                         p.monitoring().passwordFile()),
                 p.allowTrust(),
                 p.stopTimeout(),
-                bootstrapConfig.retryTimeoutDuration());
+                bootstrapConfig.retryTimeoutDuration(),
+                p.pooler().username(),
+                Secrets.resolve(
+                        "pooler password", p.pooler().password(), p.pooler().passwordFile()));
     }
 
     private void registerMetrics() {

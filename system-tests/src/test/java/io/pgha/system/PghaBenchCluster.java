@@ -65,6 +65,11 @@ final class PghaBenchCluster implements BenchedCluster {
         return LocalCluster.members();
     }
 
+    /** The pooled endpoint (PgBouncer, read-write database {@code postgres}). */
+    int poolerPort() {
+        return ports.pooler();
+    }
+
     @Override
     public int readWritePort() {
         return ports.readWrite();

@@ -31,8 +31,11 @@ final class Writer implements AutoCloseable {
     /** A failed insert: when it started and ended, its id (its outcome is unknown), and the error. */
     record Failure(long startedNanos, long failedNanos, Instant failedAt, long id, String error) {}
 
-    /** An acknowledged insert: when it was acknowledged, its id, and the member ({@code cluster_name}) that did. */
-    record Ack(long atNanos, long id, String member) {}
+    /**
+     * An acknowledged insert: when it was acknowledged, its id, the member ({@code cluster_name}) that did,
+     * and how long it took (from the start of the attempt, a new connection included).
+     */
+    record Ack(long atNanos, long id, String member, long latencyNanos) {}
 
     /**
      * Writes were failing from {@code firstFailure} until {@code firstSuccess} (the first acknowledged
@@ -62,8 +65,17 @@ final class Writer implements AutoCloseable {
      * {@code host:port} as user {@code user}.
      */
     Writer(String host, int port, String user, String password, String table) {
+        this(host, port, user, password, table, "");
+    }
+
+    /**
+     * Like {@link #Writer(String, int, String, String, String)}, with more JDBC URL parameters ({@code
+     * &prepareThreshold=0} through PgBouncer's transaction pooling, whose 1.18 has no prepared statements).
+     */
+    Writer(String host, int port, String user, String password, String table, String moreParameters) {
         this.jdbcUrl = "jdbc:postgresql://" + host + ":" + port
-                + "/postgres?connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-writer";
+                + "/postgres?connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-writer"
+                + moreParameters;
         login.setProperty("user", user);
         login.setProperty("password", password);
         this.table = table;
@@ -110,7 +122,7 @@ final class Writer implements AutoCloseable {
                 long at = System.nanoTime();
                 acknowledged.add(id);
                 synchronized (this) {
-                    acks.add(new Ack(at, id, member));
+                    acks.add(new Ack(at, id, member, at - started));
                 }
                 LockSupport.parkNanos(PACE.toNanos());
             } catch (SQLException | RuntimeException e) {
@@ -145,6 +157,13 @@ final class Writer implements AutoCloseable {
     /** How many inserts were acknowledged after {@code nanos}. */
     synchronized long acknowledgedAfter(long nanos) {
         return acks.stream().filter(a -> a.atNanos() - nanos > 0).count();
+    }
+
+    /** The acknowledged inserts that started after {@code nanos} and were acknowledged before {@code untilNanos}. */
+    synchronized List<Ack> acksBetween(long nanos, long untilNanos) {
+        return acks.stream()
+                .filter(a -> a.atNanos() - a.latencyNanos() - nanos > 0 && untilNanos - a.atNanos() > 0)
+                .toList();
     }
 
     /** The member that acknowledged the latest insert, if any. */

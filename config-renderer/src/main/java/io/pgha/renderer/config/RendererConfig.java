@@ -50,6 +50,9 @@ public interface RendererConfig {
     /** The read-only listener. */
     ReadOnly readOnly();
 
+    /** The PgBouncer pooler beside HAProxy (off unless {@code pgha.renderer.pool.enabled=true}). */
+    Pool pool();
+
     /** How often a reload that could not reach HAProxy (not running yet) is tried again. */
     @WithDefault("1s")
     Duration retryInterval();
@@ -135,5 +138,71 @@ public interface RendererConfig {
         /** Send read-only clients to the primary while no replica is up. */
         @WithDefault("true")
         boolean fallbackToPrimary();
+    }
+
+    interface Pool {
+        /** Render and drive a PgBouncer for {@link #cluster()}. */
+        @WithDefault("false")
+        boolean enabled();
+
+        /** The cluster it pools: one of {@code pgha.renderer.clusters}. */
+        Optional<String> cluster();
+
+        /** PgBouncer's {@code listen_port}. */
+        @WithDefault("6432")
+        int port();
+
+        /** The databases pooled: {@code <db>} read-write (to HAProxy's read-write port), {@code <db>_ro} read-only. */
+        @WithDefault("postgres")
+        java.util.List<String> databases();
+
+        /** {@code transaction} (default: a server connection per transaction) or {@code session}. */
+        @WithDefault("transaction")
+        String mode();
+
+        /** The {@code pgbouncer.ini} PgBouncer was started with; swapped atomically, then RELOAD (never a restart). */
+        Optional<Path> configPath();
+
+        /** PgBouncer's {@code auth_file}, provided by the platform: the admin user and the lookup role only. */
+        Optional<Path> authFile();
+
+        /** The least-privilege lookup role ({@code auth_user}; created at bootstrap by the node-agent). */
+        @WithDefault("pgha_pooler")
+        String authUser();
+
+        /** The admin console user ({@code admin_users}, listed in the auth file). */
+        @WithDefault("pgha_pooler_admin")
+        String adminUser();
+
+        /** Its password (for {@code psql} to the admin console). */
+        Optional<String> adminPassword();
+
+        /** The {@code psql} used for the admin console. */
+        @WithDefault("/usr/lib/postgresql/15/bin/psql")
+        String psql();
+
+        /** Server connections per (database, user) pool ({@code default_pool_size}). */
+        @WithDefault("20")
+        int defaultPoolSize();
+
+        /** Client connections PgBouncer accepts ({@code max_client_conn}). */
+        @WithDefault("1000")
+        int maxClientConn();
+
+        /** The longest the read-write pools stay paused for a switchover before they resume anyway. */
+        @WithDefault("10s")
+        Duration maxPause();
+
+        /** {@code query_wait_timeout}: how long a query waits for a server connection (the new primary). */
+        @WithDefault("30s")
+        Duration queryWaitTimeout();
+
+        /** {@code server_login_retry}: the wait after a failed server login before the next attempt. */
+        @WithDefault("1s")
+        Duration serverLoginRetry();
+
+        /** {@code server_connect_timeout}. */
+        @WithDefault("3s")
+        Duration serverConnectTimeout();
     }
 }

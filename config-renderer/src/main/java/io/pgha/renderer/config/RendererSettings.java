@@ -1,5 +1,6 @@
 package io.pgha.renderer.config;
 
+import io.pgha.renderer.pool.PoolSettings;
 import io.pgha.renderer.render.ClusterPorts;
 import io.pgha.renderer.render.RenderSettings;
 import java.time.Duration;
@@ -15,6 +16,9 @@ import java.util.regex.Pattern;
 /** Turns {@link RendererConfig} into {@link RenderSettings}, refusing combinations that cannot work. */
 public final class RendererSettings {
     private static final Pattern LAG = Pattern.compile("[0-9]+(B|kB|MB|GB|TB)?");
+    private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,59}");
+    private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Set<String> MODES = Set.of("transaction", "session");
     private static final Set<String> BALANCE = Set.of("roundrobin", "static-rr", "leastconn", "first", "source");
 
     private RendererSettings() {}
@@ -85,6 +89,112 @@ public final class RendererSettings {
                 config.readOnly().balance(),
                 config.readOnly().fallbackToPrimary(),
                 clusters);
+    }
+
+    /**
+     * The pooler's settings, or empty when {@code pgha.renderer.pool.enabled} is false.
+     *
+     * @throws IllegalArgumentException naming every property that is wrong and the rule it breaks
+     */
+    public static java.util.Optional<PoolSettings> pool(RendererConfig config) {
+        RendererConfig.Pool pool = config.pool();
+        if (!pool.enabled()) {
+            return java.util.Optional.empty();
+        }
+        List<String> problems = new ArrayList<>();
+        String cluster = pool.cluster().orElse("");
+        if (cluster.isEmpty()) {
+            problems.add("pgha.renderer.pool.cluster is not set: name the cluster the pooler serves");
+        } else if (!config.clusters().containsKey(cluster)) {
+            problems.add("pgha.renderer.pool.cluster=" + cluster + " is not one of pgha.renderer.clusters ("
+                    + new TreeSet<>(config.clusters().keySet()) + ")");
+        }
+        Map<Integer, String> ports = new HashMap<>();
+        port(problems, ports, config.statsPort(), "pgha.renderer.stats-port");
+        config.clusters().forEach((name, c) -> {
+            ports.put(c.readWritePort(), "pgha.renderer.clusters.\"" + name + "\".read-write-port");
+            ports.put(c.readOnlyPort(), "pgha.renderer.clusters.\"" + name + "\".read-only-port");
+        });
+        port(problems, ports, pool.port(), "pgha.renderer.pool.port");
+        if (pool.databases().isEmpty()) {
+            problems.add("pgha.renderer.pool.databases is empty: name at least one database");
+        }
+        for (String db : pool.databases()) {
+            if (!DATABASE.matcher(db).matches()) {
+                problems.add("pgha.renderer.pool.databases: '" + db
+                        + "' is not a plain database name (letters, digits, _; at most 60, not starting with a digit)");
+            }
+        }
+        if (!MODES.contains(pool.mode())) {
+            problems.add("pgha.renderer.pool.mode=" + pool.mode() + " must be one of " + new TreeSet<>(MODES));
+        }
+        if (pool.configPath().isEmpty()) {
+            problems.add("pgha.renderer.pool.config-path is not set: the pgbouncer.ini PgBouncer was started with");
+        }
+        if (pool.authFile().isEmpty()) {
+            problems.add("pgha.renderer.pool.auth-file is not set: PgBouncer's auth_file (admin user and lookup role)");
+        }
+        if (pool.adminPassword().isEmpty()) {
+            problems.add("pgha.renderer.pool.admin-password is not set: the admin console needs it");
+        }
+        role(problems, pool.authUser(), "pgha.renderer.pool.auth-user");
+        role(problems, pool.adminUser(), "pgha.renderer.pool.admin-user");
+        if (pool.defaultPoolSize() < 1) {
+            problems.add("pgha.renderer.pool.default-pool-size=" + pool.defaultPoolSize() + " must be at least 1");
+        }
+        if (pool.maxClientConn() < pool.defaultPoolSize()) {
+            problems.add("pgha.renderer.pool.max-client-conn=" + pool.maxClientConn()
+                    + " must be at least pgha.renderer.pool.default-pool-size (" + pool.defaultPoolSize() + ")");
+        }
+        positive(problems, pool.maxPause(), "pgha.renderer.pool.max-pause");
+        wholeSeconds(problems, pool.queryWaitTimeout(), "pgha.renderer.pool.query-wait-timeout");
+        wholeSeconds(problems, pool.serverLoginRetry(), "pgha.renderer.pool.server-login-retry");
+        wholeSeconds(problems, pool.serverConnectTimeout(), "pgha.renderer.pool.server-connect-timeout");
+        if (pool.queryWaitTimeout().compareTo(pool.maxPause()) <= 0) {
+            problems.add("pgha.renderer.pool.query-wait-timeout=" + pool.queryWaitTimeout()
+                    + " must be longer than pgha.renderer.pool.max-pause=" + pool.maxPause()
+                    + ": a query held by a pause would otherwise fail before the pause ends");
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "config-renderer cannot start with these pool settings:\n  " + String.join("\n  ", problems));
+        }
+        RendererConfig.Cluster ports0 = config.clusters().get(cluster);
+        String target = config.bindAddress().equals("0.0.0.0") ? "127.0.0.1" : config.bindAddress();
+        return java.util.Optional.of(new PoolSettings(
+                cluster,
+                config.bindAddress(),
+                pool.port(),
+                target,
+                ports0.readWritePort(),
+                target,
+                ports0.readOnlyPort(),
+                pool.databases(),
+                pool.mode(),
+                pool.configPath().get().toAbsolutePath(),
+                pool.authFile().get().toAbsolutePath(),
+                pool.authUser(),
+                pool.adminUser(),
+                pool.adminPassword().get(),
+                pool.psql(),
+                pool.defaultPoolSize(),
+                pool.maxClientConn(),
+                pool.maxPause(),
+                pool.queryWaitTimeout(),
+                pool.serverLoginRetry(),
+                pool.serverConnectTimeout()));
+    }
+
+    private static void role(List<String> problems, String role, String property) {
+        if (!ROLE.matcher(role).matches()) {
+            problems.add(property + "=" + role + " is not a plain role name (letters, digits, _)");
+        }
+    }
+
+    private static void wholeSeconds(List<String> problems, Duration duration, String property) {
+        if (duration.toSeconds() < 1 || duration.toNanos() % 1_000_000_000L != 0) {
+            problems.add(property + "=" + duration + " must be whole seconds, at least 1 s (PgBouncer's unit)");
+        }
     }
 
     /** {@code pgha.renderer.haproxy.state-file}, or {@code server-state} beside the configuration file. */

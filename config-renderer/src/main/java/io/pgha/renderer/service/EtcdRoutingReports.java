@@ -8,11 +8,13 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.RouterReport;
 import io.pgha.events.TopologyEvent.TopologyChanged;
+import io.pgha.renderer.pool.PoolRouting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -25,7 +27,7 @@ import org.jboss.logging.Logger;
  * no longer waited for once its lease ends. Writes happen on their own thread, never on the routing
  * thread; a report that fails is written again at the next renewal.
  */
-public final class EtcdRoutingReports implements RoutingReports {
+public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Reports {
     private static final Logger LOG = Logger.getLogger(EtcdRoutingReports.class);
 
     private final Client client;
@@ -37,6 +39,9 @@ public final class EtcdRoutingReports implements RoutingReports {
     private final ScheduledExecutorService worker;
     /** What each cluster's key should say. */
     private final Map<String, RouterReport> wanted = new ConcurrentHashMap<>();
+    /** Per cluster with a pooler here: the epoch its pools are paused for, or empty (running). */
+    private final Map<String, Optional<Long>> pools = new ConcurrentHashMap<>();
+
     /** What each cluster's key says (cleared with a new lease). */
     private final Map<String, RouterReport> written = new ConcurrentHashMap<>();
 
@@ -62,11 +67,27 @@ public final class EtcdRoutingReports implements RoutingReports {
     @Override
     public void routed(Collection<TopologyChanged> inForce) {
         for (TopologyChanged topology : inForce) {
+            Optional<Long> pool = pools.get(topology.cluster());
             wanted.put(
                     topology.cluster(),
                     new RouterReport(
-                            topology.epoch(), topology.leader(), clock.instant().toString()));
+                            topology.epoch(),
+                            topology.leader(),
+                            clock.instant().toString(),
+                            pool == null ? null : Boolean.TRUE,
+                            pool == null ? null : pool.orElse(null)));
         }
+        worker.execute(this::writeChanged);
+    }
+
+    /** This renderer's pooler of {@code cluster} is paused for {@code pausedEpoch}, or running (null). */
+    @Override
+    public void pool(String cluster, Long pausedEpoch) {
+        pools.put(cluster, Optional.ofNullable(pausedEpoch));
+        wanted.computeIfPresent(
+                cluster,
+                (c, report) -> new RouterReport(
+                        report.epoch(), report.leader(), report.appliedAt(), Boolean.TRUE, pausedEpoch));
         worker.execute(this::writeChanged);
     }
 

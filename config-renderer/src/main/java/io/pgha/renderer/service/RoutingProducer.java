@@ -5,12 +5,15 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.renderer.config.RendererConfig;
 import io.pgha.renderer.config.RendererSettings;
 import io.pgha.renderer.haproxy.ProcessHaproxyControl;
+import io.pgha.renderer.pool.PoolRouting;
+import io.pgha.renderer.pool.ProcessPgBouncerControl;
 import io.pgha.renderer.render.RenderSettings;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -33,23 +36,62 @@ public class RoutingProducer {
         return Clock.systemUTC();
     }
 
+    /** The etcd reports (or none), shared by HAProxy's routing and the pooler. */
+    @Produces
+    @Singleton
+    RoutingReports reports(RendererConfig config, Clock clock) {
+        if (etcdEndpoints.isEmpty() || etcdEndpoints.get().isEmpty()) {
+            return RoutingReports.NONE;
+        }
+        String name = config.name().orElse(config.groupId());
+        try {
+            EtcdLayout.requireName("router", name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "invalid setting pgha.renderer.name (default: pgha.renderer.group-id): " + e.getMessage());
+        }
+        return new EtcdRoutingReports(
+                etcdEndpoints.get(), etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
+    }
+
+    /** The pooler beside HAProxy, when {@code pgha.renderer.pool.enabled}; its settings fail the start when wrong. */
+    @Produces
+    @Singleton
+    Optional<PoolRouting> pool(RendererConfig config, Clock clock, RoutingReports reports) {
+        return RendererSettings.pool(config)
+                .map(settings -> new PoolRouting(
+                        settings,
+                        new ProcessPgBouncerControl(settings, settings.maxPause()),
+                        clock,
+                        reports instanceof PoolRouting.Reports poolReports ? poolReports : PoolRouting.Reports.NONE));
+    }
+
     @Produces
     @ApplicationScoped
-    HaproxyRouting routing(RendererConfig config, MeterRegistry metrics, Clock clock) {
+    HaproxyRouting routing(
+            RendererConfig config,
+            MeterRegistry metrics,
+            Clock clock,
+            RoutingReports etcdReports,
+            Optional<PoolRouting> pool) {
         RendererConfig.Haproxy haproxy = config.haproxy();
         RenderSettings settings = RendererSettings.from(config); // fails the start naming bad properties
-        RoutingReports reports = RoutingReports.NONE;
-        if (etcdEndpoints.isPresent() && !etcdEndpoints.get().isEmpty()) {
-            String name = config.name().orElse(config.groupId());
-            try {
-                EtcdLayout.requireName("router", name);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException(
-                        "invalid setting pgha.renderer.name (default: pgha.renderer.group-id): " + e.getMessage());
-            }
-            reports = new EtcdRoutingReports(
-                    etcdEndpoints.get(), etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
-        }
+        // the pooler resumes only after HAProxy routes to the new primary: it hears of each apply first
+        RoutingReports reports = pool.isEmpty()
+                ? etcdReports
+                : new RoutingReports() {
+                    @Override
+                    public void routed(java.util.Collection<io.pgha.events.TopologyEvent.TopologyChanged> inForce) {
+                        pool.get().routed(inForce);
+                        etcdReports.routed(inForce);
+                    }
+
+                    @Override
+                    public void close() {
+                        pool.get().close();
+                        etcdReports.close();
+                    }
+                };
         return new HaproxyRouting(
                 settings,
                 new ProcessHaproxyControl(
@@ -72,7 +114,8 @@ public class RoutingProducer {
     }
 
     /** Fails the start when the settings are wrong, before any Kafka record arrives. */
-    void onStart(@Observes StartupEvent start, HaproxyRouting routing) {
+    void onStart(@Observes StartupEvent start, HaproxyRouting routing, Optional<PoolRouting> pool) {
         routing.status();
+        pool.ifPresent(PoolRouting::settings);
     }
 }

@@ -12,12 +12,33 @@ import io.pgha.core.Json;
  * @param epoch the epoch (leader key revision) of the topology HAProxy now routes by
  * @param leader the leader that topology names, or null (no leader running as primary)
  * @param appliedAt when it was applied (ISO-8601), for people reading the key
+ * @param pool true when this renderer also drives a PgBouncer pooler of the cluster (the coordinator
+ *     then waits, bounded, for it to pause before a planned switchover); absent: false
+ * @param pausedEpoch the epoch of the switchover this renderer's pooler is paused for (its running
+ *     transactions finished, new ones held), absent when it is not paused
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RouterReport(
         @JsonProperty("epoch") long epoch,
         @JsonProperty("leader") String leader,
-        @JsonProperty("applied_at") String appliedAt) {
+        @JsonProperty("applied_at") String appliedAt,
+        @JsonProperty("pool") Boolean pool,
+        @JsonProperty("paused_epoch") Long pausedEpoch) {
+
+    /** A router without a pooler. */
+    public RouterReport(long epoch, String leader, String appliedAt) {
+        this(epoch, leader, appliedAt, null, null);
+    }
+
+    /** True when this router drives a pooler. */
+    public boolean pooling() {
+        return Boolean.TRUE.equals(pool);
+    }
+
+    /** True when its pooler is paused for the switchover that started at {@code epoch}. */
+    public boolean pausedFor(long switchoverEpoch) {
+        return pausedEpoch != null && pausedEpoch == switchoverEpoch;
+    }
 
     /** True when this router sends writes to {@code leader} by a topology of {@code epoch} or later. */
     public boolean routes(String expectedLeader, long atLeastEpoch) {

@@ -113,7 +113,12 @@ public class ClustersResource {
             }
             return Bodies.message(202, "Switchover scheduled for " + s.at() + " from " + leader + " to " + target);
         }
+        // poolers first: their running transactions finish and new ones wait before the leader stops
+        long epoch = snapshot.leader().map(l -> l.modRevision()).orElse(0L);
+        leaderChange().pausePoolers(cluster, epoch, leader, target);
         if (!coordinator.store().compareAndPut(cluster, "switchover", new Switchover(leader, target).toJson(), 0, 0)) {
+            coordinator.publish(new io.pgha.events.ElectionEvent.SwitchoverFailed(
+                    cluster, epoch, leader, target, "another switchover was requested meanwhile", Instant.now()));
             return Bodies.error(409, "a switchover was requested meanwhile");
         }
         return leaderChange().awaitLeader(cluster, leader, target, "switched over");

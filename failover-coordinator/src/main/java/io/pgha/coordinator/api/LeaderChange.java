@@ -1,16 +1,20 @@
 package io.pgha.coordinator.api;
 
+import io.pgha.coordinator.decide.PoolPauseGate;
 import io.pgha.coordinator.decide.RoutingCheck;
 import io.pgha.coordinator.run.Coordinator;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.events.ElectionEvent;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import org.jboss.logging.Logger;
 
 /**
  * The answer of a switchover or manual failover once it was asked for: wait until the target holds the
@@ -18,6 +22,7 @@ import java.util.concurrent.TimeUnit;
  * reach the new primary).
  */
 final class LeaderChange {
+    private static final Logger LOG = Logger.getLogger(LeaderChange.class);
     private static final Duration POLL = Duration.ofMillis(50);
     private static final Duration ROUTING_POLL = Duration.ofMillis(20);
 
@@ -25,6 +30,48 @@ final class LeaderChange {
 
     LeaderChange(Coordinator coordinator) {
         this.coordinator = coordinator;
+    }
+
+    /**
+     * Before a planned switchover is handed to the leader: when config-renderers drive PgBouncer poolers,
+     * announce it ({@code SwitchoverStarted} at the leader's epoch) and wait, at most
+     * {@code pgha.coordinator.pool-pause-timeout}, until every one reports its read-write pools paused for
+     * that epoch. Past the bound the switchover proceeds anyway, and the log says which did not pause.
+     */
+    void pausePoolers(String cluster, long epoch, String leader, String target) {
+        Duration bound = coordinator.config().coordinator().poolPauseTimeout();
+        if (bound.isZero() || !PoolPauseGate.anyPooler(reports(cluster))) {
+            return;
+        }
+        long started = System.nanoTime();
+        coordinator.publish(new ElectionEvent.SwitchoverStarted(cluster, epoch, leader, target, null, Instant.now()));
+        List<String> pending = PoolPauseGate.notPaused(reports(cluster), epoch);
+        while (!pending.isEmpty() && System.nanoTime() - started < bound.toNanos()) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(ROUTING_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            pending = PoolPauseGate.notPaused(reports(cluster), epoch);
+        }
+        long millis = (System.nanoTime() - started) / 1_000_000;
+        if (pending.isEmpty()) {
+            LOG.infof("switchover of %s at epoch %d: every pooler paused in %d ms", cluster, epoch, millis);
+        } else {
+            LOG.warnf(
+                    "switchover of %s at epoch %d: proceeding without these poolers paused after %d ms"
+                            + " (pgha.coordinator.pool-pause-timeout); their clients may see errors: %s",
+                    cluster, epoch, millis, String.join(", ", pending));
+        }
+    }
+
+    private java.util.Map<String, Optional<io.pgha.core.store.RouterReport>> reports(String cluster) {
+        try {
+            return coordinator.store().routers(cluster);
+        } catch (RuntimeException e) {
+            return java.util.Map.of();
+        }
     }
 
     /** Waits until {@code target} holds the leader key and runs as primary. */

@@ -55,6 +55,7 @@ public final class ConfigChecks {
         atLeast("pgha.coordinator.tick", c.tick(), Duration.ofMillis(50));
         atLeast("pgha.coordinator.topology-republish", c.topologyRepublish(), Duration.ofSeconds(1));
         atLeast("pgha.coordinator.routing-timeout", c.routingTimeout(), Duration.ZERO);
+        atLeast("pgha.coordinator.pool-pause-timeout", c.poolPauseTimeout(), Duration.ZERO);
         atLeast("pgha.coordinator.cold-start-wait", c.coldStartWait(), Duration.ZERO);
         if (c.tick().compareTo(c.electionTtl().dividedBy(2)) > 0) {
             throw new IllegalArgumentException("invalid setting pgha.coordinator.tick: " + c.tick()

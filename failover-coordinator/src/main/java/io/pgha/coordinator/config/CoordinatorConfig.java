@@ -59,6 +59,15 @@ public interface CoordinatorConfig {
         Duration routingTimeout();
 
         /**
+         * Before a planned switchover, how long to wait for every config-renderer that drives a PgBouncer
+         * to report its read-write pools paused (running transactions finished); past this the switchover
+         * proceeds anyway and says so (clients of an unpaused pool may see errors). 0: do not wait.
+         */
+        @WithName("pool-pause-timeout")
+        @WithDefault("5s")
+        Duration poolPauseTimeout();
+
+        /**
          * After every node was stopped, how long to wait for the last leader to run again before a less
          * advanced member may be chosen (asynchronous mode; synchronous mode waits for a member that may
          * hold every acknowledged commit however long it takes).

@@ -101,6 +101,15 @@ public class Coordinator implements ApiToken {
         return "the cluster";
     }
 
+    /** Publishes a fact from the REST API (a switchover announced to the poolers); a failure is logged. */
+    public void publish(io.pgha.events.PghaEvent event) {
+        events.publish(event).exceptionally(e -> {
+            org.jboss.logging.Logger.getLogger(Coordinator.class)
+                    .warnf("event %s not published: %s", event.getClass().getSimpleName(), e.getMessage());
+            return null;
+        });
+    }
+
     public CoordinatorStore store() {
         return store;
     }

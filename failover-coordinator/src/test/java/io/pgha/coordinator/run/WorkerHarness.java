@@ -73,6 +73,11 @@ final class WorkerHarness {
         }
 
         @Override
+        public Duration poolPauseTimeout() {
+            return Duration.ofSeconds(5);
+        }
+
+        @Override
         public Duration coldStartWait() {
             return Duration.ofSeconds(30);
         }

@@ -17,6 +17,7 @@ import io.pgha.local.MonitoringFiles;
 import io.pgha.local.NetworkBridge;
 import io.pgha.local.NetworkNamespace;
 import io.pgha.local.OsUser;
+import io.pgha.local.PgBouncer;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
 import io.pgha.local.Prometheus;
@@ -27,6 +28,7 @@ import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.ServiceSettings.AgentSecrets;
 import io.pgha.local.cli.ServiceSettings.HaproxyFiles;
+import io.pgha.local.cli.ServiceSettings.PoolerFiles;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.Reader;
@@ -103,6 +105,9 @@ public final class LocalCluster {
 
     private static final String REPLICATION_PASSWORD_FILE = "secrets/replication-password";
     private static final String MONITORING_PASSWORD_FILE = "secrets/monitoring-password";
+    private static final String POOLER_PASSWORD_FILE = "secrets/pooler-password";
+    private static final String POOLER_ADMIN_PASSWORD_FILE = "secrets/pooler-admin-password";
+    static final String PGBOUNCER = "pgbouncer";
     private static final Duration AGENTS_TIMEOUT = Duration.ofMinutes(3);
     private static final Duration ROUTING_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SERVICE_GRACE = Duration.ofSeconds(20);
@@ -469,6 +474,8 @@ public final class LocalCluster {
         String superuser = Secrets.loadOrCreate(home.resolve(SUPERUSER_PASSWORD_FILE));
         String replication = Secrets.loadOrCreate(home.resolve(REPLICATION_PASSWORD_FILE));
         String monitoring = Secrets.loadOrCreate(home.resolve(MONITORING_PASSWORD_FILE));
+        String pooler = Secrets.loadOrCreate(home.resolve(POOLER_PASSWORD_FILE));
+        String poolerAdmin = Secrets.loadOrCreate(home.resolve(POOLER_ADMIN_PASSWORD_FILE));
         Secrets.write(
                 home.resolve("pgpass"), Ports.LOOPBACK + ":*:*:" + PostgresNode.SUPERUSER + ":" + superuser, null);
         List<Integer> etcdClientPorts = new ArrayList<>(List.of(ports.etcdClient()));
@@ -554,6 +561,10 @@ public final class LocalCluster {
                             nodeDir.resolve("data"),
                             secrets,
                             repository))
+                    .properties(Map.of(
+                            "pgha.postgres.pooler.password-file",
+                            Secrets.write(nodeDir.resolve("pooler.secret"), pooler, pgUser)
+                                    .toString()))
                     .asPostgresUser();
             if (nodesInNamespaces) {
                 builder.inNamespace(namespace(name));
@@ -601,6 +612,8 @@ public final class LocalCluster {
         out.println("haproxy ready: stats http://" + Ports.LOOPBACK + ":" + ports.haproxyStats()
                 + "/stats (no listeners until config-renderer has a topology)");
 
+        PoolerFiles poolerFiles = startPgBouncer(ws, state, pooler, poolerAdmin);
+
         QuarkusService renderer = QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer"))
                 .httpPort(ports.renderer())
                 .properties(ServiceSettings.renderer(
@@ -611,6 +624,8 @@ public final class LocalCluster {
                         ports.readWrite(),
                         ports.readOnly(),
                         ports.haproxyStats()))
+                .properties(ServiceSettings.rendererPool(CLUSTER, poolerFiles, ports.pooler()))
+                .env(ServiceSettings.POOLER_ADMIN_PASSWORD_ENV, poolerAdmin)
                 .start();
         services.put(RENDERER, renderer);
         record(
@@ -627,6 +642,29 @@ public final class LocalCluster {
 
         startBackupService(ws, state, etcd, kafka.bootstrapServers(), repository, token, superuser, replication);
         startMonitoring(ws, state, kafka.bootstrapServers());
+    }
+
+    /**
+     * Starts PgBouncer on the pooler port with its auth file (the admin user and the lookup role only:
+     * application users are looked up with auth_query) and a first configuration without databases;
+     * config-renderer renders the real one and sends RELOAD.
+     */
+    private PoolerFiles startPgBouncer(Workspace ws, Properties state, String pooler, String poolerAdmin) {
+        PgBouncer.writePrivateFile(
+                ws,
+                "userlist.txt",
+                "\"" + ServiceSettings.POOLER_ADMIN + "\" \"" + poolerAdmin + "\"\n\"" + ServiceSettings.POOLER_LOOKUP
+                        + "\" \"" + pooler + "\"\n");
+        PoolerFiles files = PoolerFiles.in(PgBouncer.directory(ws));
+        PgBouncer bouncer = PgBouncer.start(
+                ws,
+                ServiceSettings.initialPgBouncerConfig(files, ports.pooler()),
+                ports.pooler(),
+                new PgBouncer.AdminLogin(ServiceSettings.POOLER_ADMIN, poolerAdmin));
+        record(state, PGBOUNCER, bouncer.process(), Signal.TERM, SERVICE_GRACE, Ports.LOOPBACK + ":" + ports.pooler());
+        out.println("pgbouncer ready: " + Ports.LOOPBACK + ":" + ports.pooler()
+                + " (no pooled database until config-renderer renders its configuration)");
+        return files;
     }
 
     /**
@@ -969,8 +1007,8 @@ public final class LocalCluster {
                 agents.add(leader);
             }
         });
-        List<String> order =
-                new ArrayList<>(List.of(PROMETHEUS, ALERT_SERVICE, ALERTMANAGER, BACKUP, RENDERER, HAPROXY, MONITOR));
+        List<String> order = new ArrayList<>(
+                List.of(PROMETHEUS, ALERT_SERVICE, ALERTMANAGER, BACKUP, RENDERER, PGBOUNCER, HAPROXY, MONITOR));
         List<String> coordinators = new ArrayList<>(COORDINATORS);
         java.util.Collections.reverse(coordinators);
         order.addAll(coordinators);
@@ -1088,6 +1126,9 @@ public final class LocalCluster {
                 + " -U postgres");
         out.println("  read-only (replicas):    " + passfile + " psql -h 127.0.0.1 -p " + ports.readOnly()
                 + " -U postgres");
+        out.println("  pooled read-write (PgBouncer, transaction pooling; any role but superusers):");
+        out.println("                           psql -h 127.0.0.1 -p " + ports.pooler() + " -U <role> postgres");
+        out.println("  pooled read-only:        psql -h 127.0.0.1 -p " + ports.pooler() + " -U <role> postgres_ro");
         for (int i = 0; i < NODES.size(); i++) {
             out.printf(
                     "  %-24s %s psql -h 127.0.0.1 -p %d -U postgres%n",

@@ -8,7 +8,8 @@ import java.util.Set;
 
 /**
  * The ports of the local cluster. Clients find the primary on {@code readWrite} (5000) and the
- * replicas on {@code readOnly} (5001); the rest are chosen to stay clear of a PostgreSQL, etcd or
+ * replicas on {@code readOnly} (5001), and PgBouncer's pools on {@code pooler} (6432: database
+ * {@code postgres} read-write, {@code postgres_ro} read-only); the rest are chosen to stay clear of a PostgreSQL, etcd or
  * Kafka that may already run on the machine. Nodes, agents and coordinators use runs of consecutive
  * ports starting at {@code firstPostgres}, {@code firstAgent} and {@code firstCoordinator}. Prometheus
  * and Alertmanager keep their usual ports (9090, 9093), alert-service its default one (8094).
@@ -29,7 +30,8 @@ public record LocalPorts(
         int backup,
         int alertService,
         int prometheus,
-        int alertmanager) {
+        int alertmanager,
+        int pooler) {
 
     /** PostgreSQL nodes, each with its node-agent. */
     public static final int NODES = 3;
@@ -40,7 +42,8 @@ public record LocalPorts(
     /** The ports {@code ./pgha up} uses. */
     public static LocalPorts defaults() {
         return new LocalPorts(
-                5000, 5001, 7000, 23790, 23800, 29092, 29093, 15432, 8008, 8020, 8091, 8092, 8093, 8094, 9090, 9093);
+                5000, 5001, 7000, 23790, 23800, 29092, 29093, 15432, 8008, 8020, 8091, 8092, 8093, 8094, 9090, 9093,
+                6432);
     }
 
     /**
@@ -60,6 +63,7 @@ public record LocalPorts(
                 freeRun(NODES + 1, taken),
                 freeRun(NODES + 1, taken),
                 freeRun(COORDINATORS, taken),
+                freeRun(1, taken),
                 freeRun(1, taken),
                 freeRun(1, taken),
                 freeRun(1, taken),
@@ -99,6 +103,7 @@ public record LocalPorts(
         all.put("HAProxy read-write", readWrite);
         all.put("HAProxy read-only", readOnly);
         all.put("HAProxy stats", haproxyStats);
+        all.put("PgBouncer (pooled read-write and read-only)", pooler);
         all.put("etcd client", etcdClient);
         all.put("etcd peer", etcdPeer);
         all.put("Kafka", kafka);

@@ -158,6 +158,63 @@ final class ServiceSettings {
         return p;
     }
 
+    /** PgBouncer's files: the configuration config-renderer renders and the auth file {@code up} writes. */
+    record PoolerFiles(Path config, Path authFile) {
+        static PoolerFiles in(Path dir) {
+            return new PoolerFiles(dir.resolve("pgbouncer.ini"), dir.resolve("userlist.txt"));
+        }
+    }
+
+    /** The environment variable of config-renderer's {@code pgha.renderer.pool.admin-password}. */
+    static final String POOLER_ADMIN_PASSWORD_ENV = "PGHA_RENDERER_POOL_ADMIN_PASSWORD";
+
+    /** The pooler's admin console user (in {@code admin_users} and the auth file). */
+    static final String POOLER_ADMIN = "pgha_pooler_admin";
+
+    /** The lookup role PgBouncer's {@code auth_query} runs as (created at bootstrap by the agents). */
+    static final String POOLER_LOOKUP = "pgha_pooler";
+
+    /**
+     * config-renderer's pooler settings: PgBouncer on {@code port} pools cluster {@code cluster} (the
+     * admin password goes in the environment, {@link #POOLER_ADMIN_PASSWORD_ENV}).
+     */
+    static Map<String, String> rendererPool(String cluster, PoolerFiles files, int port) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("pgha.renderer.pool.enabled", "true");
+        p.put("pgha.renderer.pool.cluster", cluster);
+        p.put("pgha.renderer.pool.port", Integer.toString(port));
+        p.put("pgha.renderer.pool.config-path", files.config().toString());
+        p.put("pgha.renderer.pool.auth-file", files.authFile().toString());
+        p.put("pgha.renderer.pool.auth-user", POOLER_LOOKUP);
+        p.put("pgha.renderer.pool.admin-user", POOLER_ADMIN);
+        p.put(
+                "pgha.renderer.pool.psql",
+                io.pgha.local.PostgresNode.binDir().resolve("psql").toString());
+        return p;
+    }
+
+    /**
+     * The configuration PgBouncer starts with, before config-renderer renders its own: the same listener,
+     * auth file and admin user (those need a restart to change), no database yet. The renderer replaces it
+     * and sends RELOAD.
+     */
+    static String initialPgBouncerConfig(PoolerFiles files, int port) {
+        return String.join(
+                "\n",
+                "; Started by ./pgha up; config-renderer replaces this file and sends RELOAD.",
+                "[databases]",
+                "",
+                "[pgbouncer]",
+                "listen_addr = " + Ports.LOOPBACK,
+                "listen_port = " + port,
+                "unix_socket_dir = ",
+                "auth_type = scram-sha-256",
+                "auth_file = " + files.authFile(),
+                "admin_users = " + POOLER_ADMIN,
+                "ignore_startup_parameters = extra_float_digits",
+                "");
+    }
+
     /**
      * The configuration HAProxy starts with, before any topology: what config-renderer renders for no
      * cluster (the stats listener and the runtime socket). The renderer replaces it.

@@ -40,7 +40,7 @@ class LocalPortsTest {
     @Test
     void freePortsAreAllDifferent() {
         LocalPorts ports = LocalPorts.free();
-        assertThat(ports.all()).hasSize(7 + 2 * LocalPorts.NODES + LocalPorts.COORDINATORS + 6);
+        assertThat(ports.all()).hasSize(8 + 2 * LocalPorts.NODES + LocalPorts.COORDINATORS + 6);
         assertThat(new HashSet<>(ports.all().values()))
                 .hasSameSizeAs(ports.all().values());
     }

@@ -224,6 +224,26 @@ public interface AgentConfig {
 
         /** The least-privilege monitoring role (created at bootstrap, member of pg_monitor). */
         Monitoring monitoring();
+
+        /**
+         * The least-privilege role PgBouncer looks client passwords up as ({@code auth_user}; created at
+         * bootstrap, may only execute {@code pgha_pooler.user_lookup}).
+         */
+        Pooler pooler();
+    }
+
+    /** Pooler lookup credentials. */
+    interface Pooler {
+        /** Role name. */
+        @WithDefault("pgha_pooler")
+        String username();
+
+        /** Password (prefer {@code PGHA_POSTGRES_POOLER_PASSWORD} or the password file); none: no pooled logins. */
+        Optional<String> password();
+
+        /** A file whose first line is the password. */
+        @WithName("password-file")
+        Optional<Path> passwordFile();
     }
 
     /** Superuser credentials. */

@@ -149,9 +149,23 @@ final class PgSql {
             if (s.superuserPassword().isPresent()) {
                 setPassword(c, s.superuser(), s.superuserPassword().get());
             }
+            createRole(c, s.poolerUser(), "LOGIN", s.poolerPassword());
         } catch (SQLException e) {
             throw new IllegalStateException(
-                    "could not create the replication and monitoring roles: " + e.getMessage(), e);
+                    "could not create the replication, monitoring and pooler roles: " + e.getMessage(), e);
+        }
+        // in postgres and template1 (databases created later inherit it): PgBouncer's auth_query runs in
+        // the database the client asks for
+        for (String database : List.of("postgres", "template1")) {
+            try (Connection c = connect(s.listenHost(), s.port(), database, s.sqlTimeout());
+                    Statement st = c.createStatement()) {
+                for (String statement : PoolerLookup.statements(quoteIdent(c, s.poolerUser()))) {
+                    st.execute(statement);
+                }
+            } catch (SQLException e) {
+                throw new IllegalStateException(
+                        "could not create the pooler's lookup function in " + database + ": " + e.getMessage(), e);
+            }
         }
     }
 
@@ -260,6 +274,10 @@ final class PgSql {
     }
 
     Connection connect(String host, int port, Duration socketTimeout) throws SQLException {
+        return connect(host, port, "postgres", socketTimeout);
+    }
+
+    Connection connect(String host, int port, String database, Duration socketTimeout) throws SQLException {
         Properties props = new Properties();
         props.setProperty("user", s.superuser());
         s.superuserPassword().ifPresent(p -> props.setProperty("password", p));
@@ -267,7 +285,7 @@ final class PgSql {
                 "connectTimeout", Long.toString(Math.max(1, s.sqlTimeout().toSeconds())));
         props.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
         props.setProperty("ApplicationName", "pgha-agent");
-        Connection c = driver.connect("jdbc:postgresql://" + host + ":" + port + "/postgres", props);
+        Connection c = driver.connect("jdbc:postgresql://" + host + ":" + port + "/" + database, props);
         if (c == null) {
             throw new SQLException("the PostgreSQL driver refused the URL");
         }

@@ -1,0 +1,169 @@
+package io.pgha.renderer.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.pgha.renderer.pool.PoolSettings;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+/** The pooler's properties (names and defaults of {@link RendererConfig}) and their checks at start. */
+class RendererPoolSettingsTest {
+    private static Map<String, String> base() {
+        Map<String, String> p = new HashMap<>();
+        p.put("pgha.renderer.group-id", "r");
+        p.put("pgha.renderer.haproxy.config-path", "/run/haproxy/haproxy.cfg");
+        p.put("pgha.renderer.haproxy.master-socket", "/run/haproxy/master.sock");
+        p.put("pgha.renderer.haproxy.runtime-socket", "/run/haproxy/runtime.sock");
+        p.put("pgha.renderer.clusters.main.read-write-port", "5000");
+        p.put("pgha.renderer.clusters.main.read-only-port", "5001");
+        return p;
+    }
+
+    private static Map<String, String> pooled() {
+        Map<String, String> p = base();
+        p.put("pgha.renderer.pool.enabled", "true");
+        p.put("pgha.renderer.pool.cluster", "main");
+        p.put("pgha.renderer.pool.config-path", "/run/pgbouncer/pgbouncer.ini");
+        p.put("pgha.renderer.pool.auth-file", "/run/pgbouncer/userlist.txt");
+        p.put("pgha.renderer.pool.admin-password", "secret");
+        return p;
+    }
+
+    @Test
+    void offByDefault() {
+        assertThat(RendererSettings.pool(config(base()))).isEmpty();
+    }
+
+    @Test
+    void defaultsPointTheReadWritePoolsAtHaproxysReadWritePort() {
+        PoolSettings s = RendererSettings.pool(config(pooled())).orElseThrow();
+        assertThat(s.port()).isEqualTo(6432);
+        assertThat(s.mode()).isEqualTo("transaction");
+        assertThat(s.databases()).isEqualTo(List.of("postgres"));
+        assertThat(s.readWritePort()).isEqualTo(5000);
+        assertThat(s.readOnlyPort()).isEqualTo(5001);
+        assertThat(s.authUser()).isEqualTo("pgha_pooler");
+        assertThat(s.maxPause()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(s.queryWaitTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.toString()).doesNotContain("secret");
+    }
+
+    @Test
+    void badSettingsStopTheStartNamingEachProperty() {
+        Map<String, String> p = pooled();
+        p.put("pgha.renderer.pool.cluster", "other");
+        p.put("pgha.renderer.pool.port", "5000");
+        p.put("pgha.renderer.pool.mode", "statement");
+        p.put("pgha.renderer.pool.databases", "app;DROP");
+        p.put("pgha.renderer.pool.max-pause", "40s");
+        p.put("pgha.renderer.pool.server-login-retry", "500ms");
+        p.remove("pgha.renderer.pool.admin-password");
+        assertThatThrownBy(() -> RendererSettings.pool(config(p)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pgha.renderer.pool.cluster=other is not one of pgha.renderer.clusters")
+                .hasMessageContaining("pgha.renderer.pool.port=5000 is already taken by")
+                .hasMessageContaining("pgha.renderer.pool.mode=statement must be one of")
+                .hasMessageContaining("pgha.renderer.pool.databases: 'app;DROP' is not a plain database name")
+                .hasMessageContaining("pgha.renderer.pool.query-wait-timeout=PT30S must be longer than"
+                        + " pgha.renderer.pool.max-pause=PT40S")
+                .hasMessageContaining("pgha.renderer.pool.server-login-retry=PT0.5S must be whole seconds")
+                .hasMessageContaining("pgha.renderer.pool.admin-password is not set");
+    }
+
+    @Test
+    void aPoolWithoutClusterOrFilesIsRefused() {
+        Map<String, String> p = base();
+        p.put("pgha.renderer.pool.enabled", "true");
+        assertThatThrownBy(() -> RendererSettings.pool(config(p)))
+                .hasMessageContaining("pgha.renderer.pool.cluster is not set")
+                .hasMessageContaining("pgha.renderer.pool.config-path is not set")
+                .hasMessageContaining("pgha.renderer.pool.auth-file is not set");
+    }
+
+    /**
+     * {@link RendererConfig} answering from {@code properties} by each method's kebab-case name (or
+     * {@code @WithName}), falling back to {@code @WithDefault}: SmallRye's own mapping needs ASM, which is
+     * not on this module's test class path.
+     */
+    private static RendererConfig config(Map<String, String> properties) {
+        return proxy(RendererConfig.class, "pgha.renderer.", properties);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <T> T proxy(Class<T> type, String prefix, Map<String, String> properties) {
+        return (T) java.lang.reflect.Proxy.newProxyInstance(
+                type.getClassLoader(), new Class<?>[] {type}, (self, method, args) -> {
+                    if (method.getName().equals("toString")) {
+                        return type.getSimpleName();
+                    }
+                    WithName named = method.getAnnotation(WithName.class);
+                    String key = prefix
+                            + (named != null
+                                    ? named.value()
+                                    : method.getName()
+                                            .replaceAll("([a-z0-9])([A-Z])", "$1-$2")
+                                            .toLowerCase());
+                    Class<?> returns = method.getReturnType();
+                    if (returns == Map.class) {
+                        Map<String, Object> clusters = new java.util.TreeMap<>();
+                        properties.keySet().stream()
+                                .filter(k -> k.startsWith(key + "."))
+                                .map(k -> k.substring(key.length() + 1, k.indexOf('.', key.length() + 1)))
+                                .forEach(name -> clusters.put(
+                                        name, proxy(RendererConfig.Cluster.class, key + "." + name + ".", properties)));
+                        return clusters;
+                    }
+                    if (returns.isInterface() && returns != List.class) {
+                        return proxy(returns, key + ".", properties);
+                    }
+                    String value = properties.get(key);
+                    if (value == null && method.getAnnotation(WithDefault.class) != null) {
+                        value = method.getAnnotation(WithDefault.class).value();
+                    }
+                    if (returns == Optional.class) {
+                        return Optional.ofNullable(value).map(v -> convert(optionalOf(method), v));
+                    }
+                    if (value == null) {
+                        throw new java.util.NoSuchElementException(key);
+                    }
+                    return convert(returns, value);
+                });
+    }
+
+    private static Class<?> optionalOf(java.lang.reflect.Method method) {
+        java.lang.reflect.Type arg =
+                ((java.lang.reflect.ParameterizedType) method.getGenericReturnType()).getActualTypeArguments()[0];
+        return (Class<?>) arg;
+    }
+
+    private static Object convert(Class<?> type, String value) {
+        if (type == int.class) {
+            return Integer.parseInt(value);
+        }
+        if (type == boolean.class) {
+            return Boolean.parseBoolean(value);
+        }
+        if (type == Duration.class) {
+            return value.endsWith("ms")
+                    ? Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)))
+                    : value.endsWith("m")
+                            ? Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)))
+                            : Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
+        }
+        if (type == Path.class) {
+            return Path.of(value);
+        }
+        if (type == List.class) {
+            return List.of(value.split(","));
+        }
+        return value;
+    }
+}
