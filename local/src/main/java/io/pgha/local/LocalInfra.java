@@ -94,6 +94,11 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
         return track(Haproxy.start(workspace(), config));
     }
 
+    /** A PgBouncer on {@code port} running {@code ini}, stopped after the test. */
+    public PgBouncer pgbouncer(String ini, int port, PgBouncer.AdminLogin admin) {
+        return track(PgBouncer.start(workspace(), ini, port, admin));
+    }
+
     /** Alertmanager with {@code config} (checked by amtool), 127.0.0.1 only, no gossip, ready. */
     public Alertmanager alertmanager(String config) {
         return track(Alertmanager.start(workspace(), config));
