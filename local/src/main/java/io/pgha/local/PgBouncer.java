@@ -6,18 +6,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.ResultSetMetaData;
-import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 
 /**
  * A real PgBouncer (Debian's {@code pgbouncer}) in the foreground on 127.0.0.1, running a
@@ -27,15 +20,18 @@ import java.util.Properties;
  * <p>PgBouncer refuses to run as root, so it runs as {@link OsUser#forPostgres()} in a folder that user
  * owns ({@link #directory(Workspace)}); the caller's {@code pgbouncer.ini} names that folder's files
  * ({@code auth_file}, ...) and must listen on loopback only, with {@code unix_socket_dir} empty and
- * {@code extra_float_digits} among {@code ignore_startup_parameters} (the JDBC driver sends it).
- * The admin console is reached over JDBC ({@code preferQueryMode=simple}: it speaks only the simple
- * query protocol) as the {@link AdminLogin} the configuration lists in {@code admin_users}.
+ * {@code extra_float_digits} among {@code ignore_startup_parameters} (the JDBC driver sends it to
+ * pooled databases).
+ * The admin console is reached with {@code psql} (PostgreSQL's client, beside the server binaries) as
+ * the {@link AdminLogin} the configuration lists in {@code admin_users}.
  */
 public final class PgBouncer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(20);
 
     /** The admin console's database name. */
     public static final String ADMIN_DATABASE = "pgbouncer";
+
+    private static final String FIELD_SEPARATOR = "\u001f";
 
     /** A user listed in {@code admin_users} and in {@code auth_file}, to reach the admin console. */
     public record AdminLogin(String user, String password) {
@@ -144,34 +140,59 @@ public final class PgBouncer implements AutoCloseable {
 
     /**
      * Runs one admin console command ({@code SHOW POOLS}, {@code RELOAD}, {@code PAUSE},
-     * {@code RESUME}, ...) and returns its rows (column name to text value; empty for a command
-     * without rows). {@code PAUSE} returns once every server connection is released.
+     * {@code RESUME}, ...) through {@code psql} and returns its rows (column name to text value; empty
+     * for a command without rows). {@code PAUSE} returns once every server connection is released.
+     * (Not JDBC: the driver sends {@code SET extra_float_digits} at connect, which the admin console
+     * refuses with "SET failed".)
      */
     public List<Map<String, String>> admin(String command) {
-        try (Connection connection = adminConnection();
-                Statement statement = connection.createStatement()) {
-            statement.setQueryTimeout(30);
-            List<Map<String, String>> rows = new ArrayList<>();
-            if (!statement.execute(command)) {
-                return rows;
-            }
-            try (ResultSet rs = statement.getResultSet()) {
-                ResultSetMetaData meta = rs.getMetaData();
-                while (rs.next()) {
-                    Map<String, String> row = new LinkedHashMap<>();
-                    for (int i = 1; i <= meta.getColumnCount(); i++) {
-                        row.put(meta.getColumnLabel(i), rs.getString(i));
-                    }
-                    rows.add(row);
-                }
-            }
-            return rows;
-        } catch (SQLException e) {
-            throw new IllegalStateException(
-                    "PgBouncer's admin console on " + Ports.LOOPBACK + ":" + port + " refused '" + command + "' ("
-                            + e.getMessage() + "); see " + workspace.log("pgbouncer"),
-                    e);
+        Commands.Result result = Commands.run(
+                List.of(
+                        PostgresNode.binDir().resolve("psql").toString(),
+                        "-X",
+                        "-q",
+                        "-A",
+                        "-F",
+                        FIELD_SEPARATOR,
+                        "-P",
+                        "footer=off",
+                        "-h",
+                        Ports.LOOPBACK,
+                        "-p",
+                        Integer.toString(port),
+                        "-U",
+                        admin.user(),
+                        "-d",
+                        ADMIN_DATABASE,
+                        "-c",
+                        command),
+                Map.of("PGPASSWORD", admin.password(), "PGCONNECT_TIMEOUT", "5"),
+                Duration.ofSeconds(40));
+        if (!result.ok()) {
+            throw new IllegalStateException("PgBouncer's admin console on " + Ports.LOOPBACK + ":" + port
+                    + " refused '" + command + "' (" + result.output().strip() + "); see "
+                    + workspace.log("pgbouncer"));
         }
+        return rows(result.output());
+    }
+
+    /** psql's unaligned output (a header line, then one line per row) as rows. */
+    static List<Map<String, String>> rows(String output) {
+        List<Map<String, String>> rows = new ArrayList<>();
+        List<String> lines = output.lines().filter(l -> !l.isEmpty()).toList();
+        if (lines.isEmpty()) {
+            return rows;
+        }
+        String[] header = lines.get(0).split(FIELD_SEPARATOR, -1);
+        for (String line : lines.subList(1, lines.size())) {
+            String[] fields = line.split(FIELD_SEPARATOR, -1);
+            Map<String, String> row = new LinkedHashMap<>();
+            for (int i = 0; i < header.length; i++) {
+                row.put(header[i], i < fields.length ? fields[i] : "");
+            }
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** Stops PgBouncer (SIGTERM: immediate shutdown, clients are disconnected). */
@@ -186,22 +207,11 @@ public final class PgBouncer implements AutoCloseable {
         stop();
     }
 
-    private Connection adminConnection() throws SQLException {
-        Properties props = new Properties();
-        props.setProperty("user", admin.user());
-        props.setProperty("password", admin.password());
-        props.setProperty("preferQueryMode", "simple");
-        props.setProperty("connectTimeout", "5");
-        props.setProperty("socketTimeout", "40");
-        return DriverManager.getConnection(jdbcUrl(ADMIN_DATABASE), props);
-    }
-
     private boolean adminAnswers() {
-        try (Connection connection = adminConnection();
-                Statement statement = connection.createStatement()) {
-            statement.execute("SHOW VERSION");
+        try {
+            admin("SHOW VERSION");
             return true;
-        } catch (SQLException e) {
+        } catch (IllegalStateException e) {
             return false;
         }
     }
