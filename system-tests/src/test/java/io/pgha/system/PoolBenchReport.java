@@ -79,7 +79,7 @@ final class PoolBenchReport {
                 "`PoolBenchIT` (system-tests, tag `bench`): PostgreSQL 15 with `max_connections = %d`, pgbench"
                         + " `-S` (select only, scale 1) with **%d clients** (10× max_connections), %d s per run, two"
                         + " threads, through PgBouncer (transaction pooling, `default_pool_size = %d`, sized by"
-                        + " `PoolLimits`: %d + 3 superuser-reserved + 2 for the test's own connections ≤ %d; PgBouncer"
+                        + " `PoolLimits`' formula: %d + 3 superuser-reserved + 2 for the test's own connections ≤ %d; PgBouncer"
                         + " → HAProxy → PostgreSQL as the pooler runs) and straight through HAProxy (→ PostgreSQL)."
                         + " Each endpoint twice: persistent connections (pgbench's default: every client connects"
                         + " once) and `-C` (a new connection per transaction, as an application without a pool"
@@ -121,8 +121,12 @@ final class PoolBenchReport {
                 + " cannot even start, with `-C` the clients whose connection is refused abort and the rest carry"
                 + " on. Through PgBouncer the 200 clients share the pool's server connections and none is"
                 + " refused; waiting for a server connection shows as latency (and in `pgha_pool_clients_waiting`"
-                + " / `pgha_pool_max_wait_seconds`). The numbers are one run on a shared, loaded machine: compare"
-                + " the rows with each other, not with other machines.\n");
+                + " / `pgha_pool_max_wait_seconds`). With `-C` the pooled endpoint pays a SCRAM-SHA-256 login per"
+                + " transaction (PgBouncer's `auth_type`, computed by single-threaded PgBouncer and by pgbench),"
+                + " while HAProxy's clients reach PostgreSQL's loopback `trust` here: that login, not the pool, is"
+                + " what limits the pooled `-C` row; an application that reconnects per transaction should keep"
+                + " its connections to the pooler instead. The numbers are one run on a shared, loaded machine:"
+                + " compare the rows with each other, not with other machines.\n");
         return out.toString();
     }
 
