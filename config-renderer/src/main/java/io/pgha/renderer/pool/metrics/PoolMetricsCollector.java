@@ -1,0 +1,58 @@
+package io.pgha.renderer.pool.metrics;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
+
+/**
+ * Reads each cluster's PgBouncer admin console and hands the result to {@link PoolMeters}. One
+ * {@link #collect()} reads every console once; a console that cannot be reached or answers something
+ * unreadable makes {@code pgha_pool_up} 0 (logged once when it starts and once when it ends), never an
+ * error on the metrics endpoint.
+ */
+public final class PoolMetricsCollector {
+    private static final Logger LOG = Logger.getLogger(PoolMetricsCollector.class);
+
+    private final Map<String, AdminConsole> consoles;
+    private final PoolMeters meters;
+    private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
+
+    /** @param consoles the admin console of each cluster's PgBouncer, by cluster */
+    public PoolMetricsCollector(Map<String, AdminConsole> consoles, PoolMeters meters) {
+        this.consoles = Map.copyOf(consoles);
+        this.meters = meters;
+    }
+
+    /** Reads every console once. */
+    public void collect() {
+        consoles.forEach(this::collect);
+    }
+
+    private void collect(String cluster, AdminConsole console) {
+        PoolSnapshot snapshot;
+        try {
+            snapshot = AdminConsoleRows.snapshot(console.read(AdminConsoleRows.COMMANDS));
+        } catch (Exception e) {
+            meters.unreachable(cluster);
+            if (failing.put(cluster, true) == null) {
+                log(
+                        cluster,
+                        Logger.Level.WARN,
+                        "cannot read " + console.describe() + " (" + e.getMessage()
+                                + "): pgha_pool_up is 0 until it answers");
+            }
+            return;
+        }
+        meters.read(cluster, snapshot);
+        if (failing.remove(cluster) != null) {
+            log(cluster, Logger.Level.INFO, console.describe() + " answers again");
+        }
+    }
+
+    private static void log(String cluster, Logger.Level level, String message) {
+        MDC.put("cluster", cluster);
+        LOG.log(level, message);
+        MDC.remove("cluster");
+    }
+}

@@ -1,0 +1,112 @@
+package io.pgha.renderer.pool.metrics;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.Config;
+import org.eclipse.microprofile.config.ConfigProvider;
+import org.jboss.logging.Logger;
+
+/**
+ * Reads the PgBouncer admin consoles every {@code pgha.renderer.pool-metrics.interval} on its own
+ * thread (a slow console never delays a scrape or the routing): those of
+ * {@code pgha.renderer.pool-metrics.consoles}, and the PgBouncer this renderer drives when
+ * {@code pgha.renderer.pool.enabled} (unless a console is configured for its cluster). Nothing runs
+ * when there is none.
+ */
+@ApplicationScoped
+public class PoolMetricsService {
+    private static final Logger LOG = Logger.getLogger(PoolMetricsService.class);
+
+    private ScheduledExecutorService worker;
+
+    void start(@Observes StartupEvent event, PoolMetricsConfig config, MeterRegistry registry, Vertx vertx) {
+        Map<String, AdminConsole> consoles = new LinkedHashMap<>();
+        config.consoles()
+                .forEach((cluster, c) -> consoles.put(
+                        cluster,
+                        new PgAdminConsole(
+                                vertx,
+                                c.host(),
+                                c.port(),
+                                c.user(),
+                                c.password().orElse(null),
+                                config.timeout())));
+        pooler(ConfigProvider.getConfig())
+                .filter(p -> !consoles.containsKey(p.cluster()))
+                .ifPresent(p -> consoles.put(
+                        p.cluster(),
+                        new PgAdminConsole(vertx, p.host(), p.port(), p.user(), p.password(), config.timeout())));
+        if (consoles.isEmpty()) {
+            LOG.debug("no PgBouncer to read (pgha.renderer.pool.enabled is off and no"
+                    + " pgha.renderer.pool-metrics.consoles): no pool metrics");
+            return;
+        }
+        PoolMetricsCollector collector = new PoolMetricsCollector(consoles, new PoolMeters(registry));
+        worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "pool-metrics");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = config.interval().toMillis();
+        worker.scheduleWithFixedDelay(
+                () -> {
+                    try {
+                        collector.collect();
+                    } catch (RuntimeException e) {
+                        LOG.errorf(
+                                e,
+                                "pool metrics: a read failed unexpectedly; the next one runs in %s",
+                                config.interval());
+                    }
+                },
+                0,
+                every,
+                TimeUnit.MILLISECONDS);
+        LOG.infof("pool metrics from %s every %s", consoles.keySet(), config.interval());
+    }
+
+    /** The admin console of the PgBouncer this renderer drives ({@code pgha.renderer.pool.*}), if it drives one. */
+    record Pooler(String cluster, String host, int port, String user, String password) {}
+
+    /**
+     * The pooler's own settings, read by name (the pooler's properties: {@code enabled}, {@code cluster},
+     * {@code port}, {@code admin-user}, {@code admin-password}; PgBouncer listens on
+     * {@code pgha.renderer.bind-address}) so that the metrics follow the PgBouncer the renderer renders
+     * without being configured twice; PgBouncer lists its admin user in {@code stats_users} too.
+     */
+    static Optional<Pooler> pooler(Config c) {
+        if (!c.getOptionalValue("pgha.renderer.pool.enabled", Boolean.class).orElse(false)) {
+            return Optional.empty();
+        }
+        Optional<String> cluster = c.getOptionalValue("pgha.renderer.pool.cluster", String.class);
+        if (cluster.isEmpty()) {
+            return Optional.empty(); // the pooler's own start check names the missing property
+        }
+        String bind =
+                c.getOptionalValue("pgha.renderer.bind-address", String.class).orElse("127.0.0.1");
+        return Optional.of(new Pooler(
+                cluster.get(),
+                bind.equals("0.0.0.0") ? "127.0.0.1" : bind,
+                c.getOptionalValue("pgha.renderer.pool.port", Integer.class).orElse(6432),
+                c.getOptionalValue("pgha.renderer.pool.admin-user", String.class)
+                        .orElse("pgha_pooler_admin"),
+                c.getOptionalValue("pgha.renderer.pool.admin-password", String.class)
+                        .orElse(null)));
+    }
+
+    void stop(@Observes ShutdownEvent event) {
+        if (worker != null) {
+            worker.shutdownNow();
+        }
+    }
+}
