@@ -116,7 +116,13 @@ final class AgentLoop {
      * ({@link TimelineFork}); if so its data directory has diverged and is rewound like an old primary's.
      */
     private void checkTimelineFork(ClusterSnapshot snapshot, PgState state) {
-        if (snapshot == null || !state.isStandby() || ctx.mayHaveDiverged || state.replayLsn() == null) {
+        // only while a WAL receiver runs: then the timeline is the one it streams, not the last
+        // restartpoint's, which lags behind a standby that already replays the new timeline
+        if (snapshot == null
+                || !state.isStandby()
+                || ctx.mayHaveDiverged
+                || state.replayLsn() == null
+                || state.walReceiverStatus() == null) {
             return;
         }
         Optional<MemberEntry> leader =
