@@ -80,6 +80,7 @@ class LocalClusterIT {
                 .contains("etcd ready", "kafka ready", "agents: ", "routing: :" + ports.readWrite() + " -> ")
                 .contains("psql -h 127.0.0.1 -p " + ports.readWrite() + " -U postgres")
                 .contains("psql -h 127.0.0.1 -p " + ports.readOnly() + " -U postgres")
+                .contains("psql -h 127.0.0.1 -p " + ports.pooler() + " -U <role> postgres_ro")
                 .contains("127.0.0.1:" + ports.kafka())
                 .contains(Topics.TOPOLOGY.name(), Topics.NODE_HEALTH.name(), Topics.ELECTION.name());
         for (int i = 0; i < LocalPorts.NODES; i++) {
@@ -139,6 +140,22 @@ class LocalClusterIT {
             }
         });
 
+        // the pooled endpoint: an ordinary role (looked up with auth_query), postgres on the primary,
+        // postgres_ro on a replica
+        PostgresNode.execute(rw, "CREATE ROLE pooled_it LOGIN PASSWORD 'pooled-it-secret'");
+        String pooled = "jdbc:postgresql://" + Ports.LOOPBACK + ":" + ports.pooler()
+                + "/%s?user=pooled_it&password=pooled-it-secret&prepareThreshold=0&connectTimeout=3&socketTimeout=30";
+        Wait.until(
+                Duration.ofSeconds(30),
+                "the primary through the pooled endpoint",
+                () -> Boolean.FALSE.equals(
+                        PostgresNode.queryValue(pooled.formatted("postgres"), "SELECT pg_is_in_recovery()")));
+        Wait.until(
+                Duration.ofSeconds(30),
+                "a replica through the pooled read-only database",
+                () -> Boolean.TRUE.equals(
+                        PostgresNode.queryValue(pooled.formatted("postgres_ro"), "SELECT pg_is_in_recovery()")));
+
         assertMonitoringSeesTheCluster();
         assertAKilledReplicaIsAnAlertInAlertmanagerUntilItIsBack();
 
@@ -147,8 +164,8 @@ class LocalClusterIT {
 
         List<Long> pids = recordedPids(home);
         assertThat(pids)
-                .hasSize(14); // etcd, kafka, 3 agents, 2 coordinators, monitor, haproxy, renderer, backup-service,
-        // alertmanager, alert-service, prometheus
+                .hasSize(15); // etcd, kafka, 3 agents, 2 coordinators, monitor, haproxy, renderer, backup-service,
+        // alertmanager, alert-service, prometheus, pgbouncer
         cluster.down(false);
         for (long pid : pids) {
             assertThat(LocalProcess.groupAlive(pid))
