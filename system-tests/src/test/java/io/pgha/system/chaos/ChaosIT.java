@@ -135,14 +135,7 @@ class ChaosIT {
         Soak soak = new Soak(leader);
         List<Fault> window = new ArrayList<>();
         Verdict verdict;
-        try (Workload workload = new Workload(
-                        Ports.LOOPBACK,
-                        ports.readWrite(),
-                        ports.readOnly(),
-                        PostgresNode.SUPERUSER,
-                        suite.password(),
-                        CLIENTS)
-                .start(Duration.ofSeconds(30))) {
+        try (Workload workload = workload(0)) {
             long started = System.nanoTime();
             Wait.until(
                     Duration.ofSeconds(30),
@@ -314,15 +307,8 @@ class ChaosIT {
         }
         List<Fault> faults = new ArrayList<>();
         Verdict verdict = null;
-        try (Workload workload = new Workload(
-                        Ports.LOOPBACK,
-                        ports.readWrite(),
-                        ports.readOnly(),
-                        PostgresNode.SUPERUSER,
-                        suite.password(),
-                        CLIENTS)
-                .ballast(mode == Mode.ASYNC ? Integer.getInteger("chaos.ballast-kb-per-second", 256) : 0)
-                .start(Duration.ofSeconds(30))) {
+        try (Workload workload =
+                workload(mode == Mode.ASYNC ? Integer.getInteger("chaos.ballast-kb-per-second", 256) : 0)) {
             long started = System.nanoTime();
             Wait.until(
                     Duration.ofSeconds(30),
@@ -339,6 +325,19 @@ class ChaosIT {
     }
 
     // --- one fault ---
+
+    /** The list-append clients through HAProxy, started; {@code ballastKbPerSecond} 0 writes no ballast. */
+    private Workload workload(int ballastKbPerSecond) {
+        return new Workload(
+                        Ports.LOOPBACK,
+                        ports.readWrite(),
+                        ports.readOnly(),
+                        PostgresNode.SUPERUSER,
+                        suite.password(),
+                        CLIENTS)
+                .ballast(ballastKbPerSecond)
+                .start(Duration.ofSeconds(30));
+    }
 
     private Fault inject(Planned planned, Workload workload) throws Exception {
         String primary = suite.leader();
