@@ -91,6 +91,7 @@ final class RoutingFixture {
                 stateFile.toString(),
                 1000,
                 Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
                 Duration.ofMinutes(30),
                 Duration.ofMinutes(30),
                 Duration.ofSeconds(2),

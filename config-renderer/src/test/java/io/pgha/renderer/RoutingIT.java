@@ -11,6 +11,7 @@ import io.pgha.renderer.render.RenderedConfig;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.List;
@@ -123,12 +124,12 @@ class RoutingIT {
 
     @Test
     @Order(2)
-    void aSessionThroughTheReadOnlyPortSurvivesAReloadThatAddsAMember() throws Exception {
+    void aSessionOpenedBeforeAReloadIsEndedByTheOldWorkerWithinHardStopAfter() throws Exception {
         long reloadsBefore = fixture.status().get("reloads").asLong();
         int masterReloadsBefore = fixture.masterReloads();
         try (Connection session = DriverManager.getConnection(readOnly());
                 Statement statement = session.createStatement()) {
-            int pid = intValue(statement, "SELECT pg_backend_pid()");
+            intValue(statement, "SELECT pg_backend_pid()");
 
             fixture.publish(fixture.topology(1, "pg-0", FOUR));
 
@@ -139,11 +140,21 @@ class RoutingIT {
                     "the master reports the reload",
                     () -> fixture.masterReloads() == masterReloadsBefore + 1);
             assertThat(fixture.status().get("reloads").asLong()).isEqualTo(reloadsBefore + 1);
-            assertThat(intValue(statement, "SELECT pg_backend_pid()"))
-                    .as("the same session, on the same backend, after the reload")
-                    .isEqualTo(pid);
-            assertThat(intValue(statement, "SELECT 1")).isEqualTo(1);
+            // The replaced worker runs no health check: a session it kept could go on writing to a
+            // primary that lost its key (the chaos suite lost 830 acknowledged writes that way), so
+            // it ends its sessions hard-stop-after (2 s by default) after the reload.
+            Wait.until(DEADLINE, "the session opened before the reload is ended by the old worker", () -> {
+                try {
+                    intValue(statement, "SELECT 1");
+                    return false;
+                } catch (SQLException ended) {
+                    return true;
+                }
+            });
         }
+        assertThat(query(readOnly(), "SELECT 1"))
+                .as("a new session after the reload")
+                .isEqualTo(1);
         awaitSteadyRouting("pg-0", List.of("pg-1", "pg-2", "pg-3"));
         // Right after the reload the read-write port still has only the primary: known servers keep
         // their state (server-state file) and the new one is held down until its first check.

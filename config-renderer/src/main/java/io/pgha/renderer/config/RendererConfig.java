@@ -41,6 +41,14 @@ public interface RendererConfig {
     @WithDefault("1000")
     int maxconn();
 
+    /**
+     * HAProxy's global {@code hard-stop-after}: a worker replaced by a reload ends its sessions this long
+     * after the reload (it runs no health check any more). Keep {@code hard-stop-after + checks.fall x
+     * (checks.inter + checks.timeout) + 1 s < ttl}; see DESIGN.md, "Reloads end old sessions".
+     */
+    @WithDefault("2s")
+    Duration hardStopAfter();
+
     /** Health checks of the members' agents. */
     Checks checks();
 

@@ -18,6 +18,7 @@ public final class RendererSettings {
     private static final Pattern LAG = Pattern.compile("[0-9]+(B|kB|MB|GB|TB)?");
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,59}");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
+    private static final Duration HARD_STOP_AFTER_MAX = Duration.ofSeconds(30);
     private static final Set<String> MODES = Set.of("transaction", "session");
     private static final Set<String> BALANCE = Set.of("roundrobin", "static-rr", "leastconn", "first", "source");
 
@@ -68,6 +69,11 @@ public final class RendererSettings {
         if (config.maxconn() < 1) {
             problems.add("pgha.renderer.maxconn=" + config.maxconn() + " must be at least 1");
         }
+        if (config.hardStopAfter().toMillis() < 1 || config.hardStopAfter().compareTo(HARD_STOP_AFTER_MAX) > 0) {
+            problems.add("pgha.renderer.hard-stop-after=" + config.hardStopAfter() + " must be between 1 ms and "
+                    + HARD_STOP_AFTER_MAX + ": an old HAProxy worker runs no health check, so its sessions must end"
+                    + " well before another member can be promoted (ttl)");
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
                     "config-renderer cannot start with these settings:\n  " + String.join("\n  ", problems));
@@ -78,6 +84,7 @@ public final class RendererSettings {
                 config.haproxy().runtimeSocket().toAbsolutePath().toString(),
                 stateFile(config).toAbsolutePath().toString(),
                 config.maxconn(),
+                config.hardStopAfter(),
                 config.timeouts().connect(),
                 config.timeouts().client(),
                 config.timeouts().server(),

@@ -126,6 +126,7 @@ public final class HaproxyConfigRenderer {
         return template.data("s", settings)
                 .data("clusters", clusters)
                 .data("structureOnly", structureOnly)
+                .data("hardStopAfter", duration(settings.hardStopAfter()))
                 .data("connect", duration(settings.timeoutConnect()))
                 .data("client", duration(settings.timeoutClient()))
                 .data("server", duration(settings.timeoutServer()))

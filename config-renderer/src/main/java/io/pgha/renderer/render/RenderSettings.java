@@ -13,6 +13,10 @@ import java.util.Map;
  * @param serverStateFile where HAProxy reads server states at a reload (saved just before), so that a
  *     member that was down stays down instead of starting up
  * @param maxconn HAProxy's global {@code maxconn}
+ * @param hardStopAfter HAProxy's global {@code hard-stop-after}: how long a worker replaced by a reload
+ *     keeps its sessions. Such a worker runs no health check, so a session it holds to a primary that
+ *     has since lost the leader key would go on writing there (found by the chaos suite); see
+ *     config-renderer's DESIGN.md, "Reloads end old sessions"
  * @param timeoutConnect {@code timeout connect}
  * @param timeoutClient {@code timeout client} (long: sessions of a database pool idle for a while)
  * @param timeoutServer {@code timeout server}
@@ -31,6 +35,7 @@ public record RenderSettings(
         String runtimeSocket,
         String serverStateFile,
         int maxconn,
+        Duration hardStopAfter,
         Duration timeoutConnect,
         Duration timeoutClient,
         Duration timeoutServer,

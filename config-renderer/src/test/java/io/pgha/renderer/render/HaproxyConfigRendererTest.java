@@ -24,6 +24,7 @@ class HaproxyConfigRendererTest {
         assertThat(config.text())
                 .contains("stats socket /run/haproxy/runtime.sock mode 600 level admin")
                 .contains("default-server inter 1s fall 2 rise 1 on-marked-down shutdown-sessions")
+                .contains("    hard-stop-after 2s\n")
                 .contains("    retries 3\n    option redispatch 1\n")
                 .contains("http-request use-service prometheus-exporter if { path /metrics }")
                 .contains("stats uri /stats")

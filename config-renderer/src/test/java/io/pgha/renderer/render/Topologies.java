@@ -27,6 +27,7 @@ public final class Topologies {
                 "/run/haproxy/server-state",
                 1000,
                 Duration.ofSeconds(2),
+                Duration.ofSeconds(2),
                 Duration.ofMinutes(30),
                 Duration.ofMinutes(30),
                 Duration.ofSeconds(2),

@@ -31,6 +31,14 @@ import java.util.concurrent.locks.LockSupport;
  * a promotion (PostgreSQL promotes without waiting for one), so it can name the old timeline for a
  * while.
  *
+ * <p>Every client but the last keeps its connection until it fails, as a pooled application does; the
+ * last one (with two or more clients) opens a new connection for every write. Found by the
+ * asynchronous 100-fault run: the long-lived connections of a HAProxy worker replaced by a reload kept
+ * writing to a primary whose agent was dead, after another member had been promoted; with every
+ * client on such a connection no acknowledged write reached the new primary meanwhile, so the checker
+ * saw a long loss but no second primary. A client that connects for each write goes through the
+ * current worker, so two members acknowledging at the same time show up as two primaries.
+ *
  * <p>A write that could not connect, or that the server rejected as read-only (SQLSTATE 25006), is
  * {@code FAIL}: it certainly did not commit. Any other error after the statement was sent (a broken
  * connection, a timeout, a cancelled wait for a synchronous standby) is {@code UNKNOWN}.
@@ -120,6 +128,7 @@ public final class Workload implements AutoCloseable {
         PreparedStatement insert = null;
         long seq = 1;
         long next = System.nanoTime();
+        boolean connectEachWrite = clients > 1 && client == clients;
         while (!stopping) {
             if (held) {
                 LockSupport.parkNanos(PACE.toNanos());
@@ -143,6 +152,11 @@ public final class Workload implements AutoCloseable {
                     serving = new Serving(row.getString(3), row.getLong(4), row.getInt(1), row.getString(2));
                 }
                 record(Op.ok(client, seq, invoked, System.nanoTime(), serving));
+                if (connectEachWrite) {
+                    closeQuietly(connection);
+                    connection = null;
+                    insert = null;
+                }
             } catch (SQLException | RuntimeException e) {
                 long failed = System.nanoTime();
                 boolean certain = !sent || (e instanceof SQLException s && "25006".equals(s.getSQLState()));
