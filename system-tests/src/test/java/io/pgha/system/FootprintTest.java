@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.pgha.system.Footprint.Reading;
+import io.pgha.system.Footprint.Usage;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class FootprintTest {
@@ -42,5 +46,20 @@ class FootprintTest {
 
         assertThat(Footprint.cpuPercent(first, second, 100)).isCloseTo(10.0, within(1e-9));
         assertThatThrownBy(() -> Footprint.cpuPercent(second, first, 100)).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void measureReadsTheProcFilesOfARunningProcessAndLeavesOutAMissingOne() {
+        long self = ProcessHandle.current().pid();
+
+        List<Usage> usages = Footprint.measure(
+                Map.of("test", Map.of("this JVM", self, "gone", 999_999_999L)), Duration.ofMillis(200));
+
+        assertThat(usages).singleElement().satisfies(u -> {
+            assertThat(u.process()).isEqualTo("this JVM");
+            assertThat(u.pid()).isEqualTo(self);
+            assertThat(u.rssKib()).isPositive();
+            assertThat(u.cpuPercent()).isGreaterThanOrEqualTo(0);
+        });
     }
 }

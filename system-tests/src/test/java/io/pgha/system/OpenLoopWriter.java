@@ -1,5 +1,6 @@
 package io.pgha.system;
 
+import io.pgha.local.Wait;
 import io.pgha.system.OpenLoop.Attempt;
 import io.pgha.system.OpenLoop.Outcome;
 import java.sql.Connection;
@@ -79,8 +80,18 @@ final class OpenLoopWriter implements AutoCloseable {
     /** Creates the table (retrying for up to {@code timeout}) and starts the attempts. */
     OpenLoopWriter start(Duration timeout) {
         target.createTable(timeout);
+        return startAttempts();
+    }
+
+    /** Starts the attempts, the table being there already. */
+    OpenLoopWriter startAttempts() {
         clock.scheduleAtFixedRate(this::launch, 0, INTERVAL.toNanos(), TimeUnit.NANOSECONDS);
         return this;
+    }
+
+    /** How many attempts have been started so far. */
+    long started() {
+        return nextId.get() - 1;
     }
 
     /** How many attempts have been acknowledged so far. */
@@ -109,20 +120,29 @@ final class OpenLoopWriter implements AutoCloseable {
 
     /**
      * Stops starting attempts and waits until every started one has ended (at most {@link #TIMEOUT}
-     * after it started); returns every attempt.
+     * after it started: its timeout is scheduled when it starts, and the clock runs until then); returns
+     * every attempt.
      */
     List<Attempt> stop() {
-        if (!stopping) {
-            stopping = true;
-            clock.shutdown(); // the timeouts already scheduled still fire
-            try {
-                clock.awaitTermination(TIMEOUT.toSeconds() + 10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+        synchronized (this) {
+            if (stopping) {
+                return attempts();
             }
+            stopping = true; // no attempt starts after this; each started one has its timeout scheduled
+        }
+        try {
+            Wait.until(TIMEOUT.plusSeconds(10), "every open-loop attempt ended", () -> ended() == started());
+        } finally {
+            clock.shutdownNow();
             pool.shutdownNow(); // threads still blocked end with the driver's timeouts; their attempts are recorded
         }
         return attempts();
+    }
+
+    private int ended() {
+        synchronized (attempts) {
+            return attempts.size();
+        }
     }
 
     @Override
@@ -170,7 +190,7 @@ final class OpenLoopWriter implements AutoCloseable {
         }
     }
 
-    private void launch() {
+    private synchronized void launch() {
         if (stopping) {
             return;
         }
@@ -181,12 +201,7 @@ final class OpenLoopWriter implements AutoCloseable {
             attempt.end(Outcome.NOT_STARTED, "all " + THREADS + " threads busy");
             return;
         }
-        try {
-            clock.schedule(attempt::timeOut, TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (RejectedExecutionException e) {
-            // stopping: an attempt launched just then is recorded by its own thread when it ends, if before stop()
-            // returns
-        }
+        clock.schedule(attempt::timeOut, TIMEOUT.toNanos(), TimeUnit.NANOSECONDS);
     }
 
     private void run(InFlight attempt) {
