@@ -132,6 +132,9 @@ final class OpenLoopWriter implements AutoCloseable {
         }
         try {
             Wait.until(TIMEOUT.plusSeconds(10), "every open-loop attempt ended", () -> ended() == started());
+        } catch (IllegalStateException e) {
+            // cannot happen while the clock runs the timeouts; if it does, report what has ended
+            System.err.println("open-loop writer " + target.table() + ": " + e.getMessage());
         } finally {
             clock.shutdownNow();
             pool.shutdownNow(); // threads still blocked end with the driver's timeouts; their attempts are recorded
