@@ -2,6 +2,7 @@ package io.pgha.system;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A three-member highly available PostgreSQL cluster behind HAProxy's read-write port, as
@@ -29,6 +30,12 @@ interface BenchedCluster extends AutoCloseable {
 
     /** {@code member}'s own PostgreSQL port on 127.0.0.1. */
     int postgresPort(String member);
+
+    /**
+     * The pid of each of its own service processes that runs now, by a name for the report ({@code agent
+     * pg-0}, {@code patroni pg-0}); not PostgreSQL, etcd or HAProxy, which every system runs alike.
+     */
+    Map<String, Long> servicePids();
 
     /** The member that holds the leader key now; throws when none does. */
     String leader();

@@ -25,6 +25,7 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -40,9 +41,11 @@ import org.junit.jupiter.api.Test;
 /**
  * Failover scenarios 1 to 3 of {@link FailoverScenariosIT} (node loss, postmaster kill, planned
  * switchover), run {@code bench.runs} times (default 5) each against pgha and against Debian's Patroni
- * with its default timings and with its smallest ones, measuring what a client sees: write
- * unavailability and lost acknowledged writes. The three clusters run at once on this machine and take
- * turns, run by run. The results replace the "Failover: pgha vs Patroni" section of docs/benchmarks.md
+ * with its default timings, at the smallest ttl its documentation allows and at ttl 5, measuring what
+ * clients see: a closed-loop {@link Writer} (write unavailability, lost acknowledged writes) and an
+ * open-loop {@link OpenLoopWriter} (gap, failed attempts, failures after recovery, latency) at the same
+ * time; then the idle {@link Footprint} of every system's service processes. The clusters run at once
+ * on this machine and take turns, run by run. The results replace the "Failover: pgha vs Patroni" section of docs/benchmarks.md
  * (after every run, so that an interrupted benchmark still leaves what it measured) and go to
  * {@code target/bench-failover.md}; {@code bench.until} (an instant) ends the benchmark early.
  */
@@ -52,10 +55,20 @@ class FailoverBenchIT {
             + "-Dit.test=FailoverBenchIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false";
     private static final int RUNS = Integer.getInteger("bench.runs", 5);
     private static final List<String> SYSTEMS =
-            List.of(System.getProperty("bench.systems", "pgha,patroni-defaults,patroni-fast")
+            List.of(System.getProperty("bench.systems", "pgha,patroni-defaults,patroni-fast,patroni-ttl5")
                     .split(","));
-    /** Patroni's smallest timings as this benchmark runs them (ttl at its minimum of 20 s). */
+    /** The scenarios to run ({@code -Dbench.scenarios=3}: the switchover only), by number. */
+    private static final List<Scenario> SCENARIOS = scenarios(System.getProperty("bench.scenarios", "1,2,3"));
+    /** Patroni's timings with the smallest ttl its documentation allows (20 s). */
     private static final PatroniCluster.Timings FAST = new PatroniCluster.Timings(20, 2, 5);
+    /** Patroni at ttl 5 / loop_wait 1 / retry_timeout 2, below its documented minimum (3.0.2 runs it). */
+    private static final PatroniCluster.Timings TTL5 = new PatroniCluster.Timings(5, 1, 2);
+    /** The idle footprint's window; 0 leaves it out. */
+    private static final Duration IDLE = Duration.ofSeconds(Long.getLong("bench.idle.seconds", 30));
+    /** Open-loop acknowledgements needed before the fault (2 s of them). */
+    private static final int OPEN_LOOP_STEADY = 40;
+    /** How long the open loop goes on after the closed loop saw writes resume. */
+    private static final Duration OPEN_LOOP_TAIL = Duration.ofSeconds(5);
 
     private static final Duration HEALTHY = Duration.ofSeconds(240);
     private static final Duration SWITCHOVER_SETTLED = Duration.ofSeconds(60);
@@ -69,6 +82,7 @@ class FailoverBenchIT {
     private final List<Sample> samples = new CopyOnWriteArrayList<>();
     private final List<SystemUnderTest> systems = new ArrayList<>();
     private final List<String> notes = new CopyOnWriteArrayList<>();
+    private final List<Footprint.Usage> footprint = new CopyOnWriteArrayList<>();
     private Instant started;
     private Instant finished;
     private String software = "";
@@ -88,6 +102,7 @@ class FailoverBenchIT {
                 Workspace workspace = Workspace.temporary("bench-" + system.strip());
                 workspaces.add(workspace);
                 BenchedCluster cluster = create(system.strip(), workspace);
+                belowMinimumNote(system.strip()).ifPresent(notes::add);
                 systems.add(new SystemUnderTest(cluster.label(), cluster.timings()));
                 System.out.println("\n===== starting " + cluster.label() + " (" + cluster.timings() + ") =====");
                 long since = System.nanoTime();
@@ -103,6 +118,7 @@ class FailoverBenchIT {
                 }
             }
             runInTurn(clusters);
+            idleFootprint(clusters);
         } finally {
             machine.close();
             finished = Instant.now();
@@ -114,7 +130,7 @@ class FailoverBenchIT {
         }
         summary();
         assertThat(notes).as("what went wrong beyond single runs").isEmpty();
-        assertThat(samples).as("runs done").hasSize(SYSTEMS.size() * Scenario.values().length * RUNS);
+        assertThat(samples).as("runs done").hasSize(SYSTEMS.size() * SCENARIOS.size() * RUNS);
         assertThat(samples.stream().filter(s -> !s.completed()).toList())
                 .as("runs that failed")
                 .isEmpty();
@@ -134,7 +150,7 @@ class FailoverBenchIT {
                     return;
                 }
                 System.out.println("\n===== " + cluster.label() + ", run " + run + " =====");
-                for (Scenario scenario : Scenario.values()) {
+                for (Scenario scenario : SCENARIOS) {
                     Sample sample = measure(cluster, scenario, run);
                     System.out.println(line(sample));
                     long recovering = System.nanoTime();
@@ -174,9 +190,61 @@ class FailoverBenchIT {
             case "patroni-defaults" -> new PatroniCluster(
                     workspace, "Patroni defaults", "bench-defaults", PatroniCluster.Timings.DEFAULTS);
             case "patroni-fast" -> new PatroniCluster(workspace, "Patroni fast", "bench-fast", FAST);
-            default -> throw new IllegalArgumentException(
-                    "bench.systems: unknown system " + system + " (pgha, patroni-defaults, patroni-fast)");
+            case "patroni-ttl5" -> new PatroniCluster(workspace, "Patroni ttl 5", "bench-ttl5", TTL5);
+            default -> throw new IllegalArgumentException("bench.systems: unknown system " + system
+                    + " (pgha, patroni-defaults, patroni-fast, patroni-ttl5)");
         };
+    }
+
+    /** A note when {@code system} runs Patroni below its documented minimum and this Patroni raises such values. */
+    private static Optional<String> belowMinimumNote(String system) {
+        if (!system.equals("patroni-ttl5") || !PatroniCluster.raisesSmallTimings(PatroniCluster.version())) {
+            return Optional.empty();
+        }
+        return Optional.of("Patroni ttl 5 runs on " + PatroniCluster.version() + ", which raises ttl to 20 and "
+                + "retry_timeout to 3 (its documented minimum): its numbers are not those of ttl 5");
+    }
+
+    private static List<Scenario> scenarios(String property) {
+        List<Scenario> chosen = new ArrayList<>();
+        for (String word : property.split(",")) {
+            Scenario scenario = Stream.of(Scenario.values())
+                    .filter(s -> s.number.equals(word.strip()))
+                    .findFirst()
+                    .orElseThrow(() ->
+                            new IllegalArgumentException("bench.scenarios: unknown scenario " + word + " (1, 2, 3)"));
+            if (!chosen.contains(scenario)) {
+                chosen.add(scenario);
+            }
+        }
+        chosen.sort(null);
+        return List.copyOf(chosen);
+    }
+
+    /** Measures the idle footprint of every healthy system's service processes at once. */
+    private void idleFootprint(List<BenchedCluster> clusters) {
+        if (IDLE.isZero()) {
+            return;
+        }
+        Map<String, Map<String, Long>> pids = new LinkedHashMap<>();
+        for (BenchedCluster cluster : clusters) {
+            try {
+                cluster.restartStopped();
+                awaitHealthy(cluster);
+                pids.put(cluster.label(), cluster.servicePids());
+            } catch (RuntimeException | AssertionError e) {
+                notes.add(cluster.label() + ": no idle footprint, it was not healthy (" + firstLine(e) + ")");
+            }
+        }
+        System.out.println("\n===== idle footprint over " + IDLE.toSeconds() + " s =====");
+        footprint.addAll(Footprint.measure(pids, IDLE));
+        footprint.forEach(u -> System.out.printf(
+                Locale.ROOT,
+                "  %-17s %-16s %5.1f %% of a core, %4.0f MiB%n",
+                u.system(),
+                u.process(),
+                u.cpuPercent(),
+                u.rssMib()));
     }
 
     /**
@@ -189,6 +257,7 @@ class FailoverBenchIT {
                 + scenario.number + "_r" + run;
         String old = null;
         Writer writer = null;
+        OpenLoopWriter open = null;
         long[] fault = {0};
         try {
             cluster.restartStopped();
@@ -202,11 +271,19 @@ class FailoverBenchIT {
                             cluster.superuserPassword(),
                             table)
                     .start(Duration.ofSeconds(30));
+            open = new OpenLoopWriter(
+                            Ports.LOOPBACK,
+                            cluster.readWritePort(),
+                            PostgresNode.SUPERUSER,
+                            cluster.superuserPassword(),
+                            table + "_open")
+                    .start(Duration.ofSeconds(30));
             Writer w = writer;
+            OpenLoopWriter o = open;
             Wait.until(
                     Duration.ofSeconds(30),
-                    "50 writes acknowledged",
-                    () -> w.acknowledged().size() >= 50);
+                    "50 writes acknowledged, and " + OPEN_LOOP_STEADY + " open-loop attempts",
+                    () -> w.acknowledged().size() >= 50 && o.acknowledged() >= OPEN_LOOP_STEADY);
             fault[0] = System.nanoTime();
             String outcome;
             switch (scenario) {
@@ -238,6 +315,12 @@ class FailoverBenchIT {
                 outage = w.outageSince(fault[0]);
             }
             writer.stop();
+            long resumed = System.nanoTime();
+            Wait.until(
+                    cluster.resumeDeadline(),
+                    "an open-loop attempt acknowledged " + OPEN_LOOP_TAIL.toSeconds() + " s after writes resumed",
+                    () -> o.lastAckNanos() - resumed >= OPEN_LOOP_TAIL.toNanos());
+            OpenLoop.Result openLoop = OpenLoop.analyse(open.stop(), fault[0]);
             String next = awaitLeader(cluster);
             Set<Long> present = rows(cluster, next, table);
             TreeSet<Long> missing = new TreeSet<>(writer.acknowledged());
@@ -246,7 +329,8 @@ class FailoverBenchIT {
                     + (missing.isEmpty() ? "" : "; lost ids " + abbreviate(missing))
                     + (scenario == Scenario.SWITCHOVER
                             ? "; switchover answered after " + (done - fault[0]) / 1_000_000 + " ms"
-                            : "");
+                            : "")
+                    + (openLoop.resumedOn().isEmpty() ? "" : "; open loop resumed on " + openLoop.resumedOn());
             Sample sample = new Sample(
                     cluster.label(),
                     scenario,
@@ -257,7 +341,8 @@ class FailoverBenchIT {
                     missing.size(),
                     outcome,
                     Optional.empty(),
-                    Optional.empty());
+                    Optional.empty(),
+                    Optional.of(openLoop));
             return sample;
         } catch (RuntimeException | AssertionError e) {
             System.err.println(cluster.label() + " scenario " + scenario.number + " run " + run + " failed: " + e);
@@ -278,10 +363,14 @@ class FailoverBenchIT {
                                             + " inserts failed and " + writer.acknowledgedAfter(fault[0])
                                             + " were acknowledged"),
                     Optional.of(firstLine(e)),
-                    Optional.empty());
+                    Optional.empty(),
+                    open == null ? Optional.empty() : Optional.of(OpenLoop.analyse(open.stop(), fault[0])));
         } finally {
             if (writer != null) {
                 writer.stop();
+            }
+            if (open != null) {
+                open.stop();
             }
         }
     }
@@ -385,19 +474,30 @@ class FailoverBenchIT {
 
     private synchronized void writeReport() {
         String section = FailoverBenchReport.render(
-                systems, samples, machine.describe(software, started, finished, COMMAND), RUNS, notes);
+                systems,
+                SCENARIOS,
+                samples,
+                footprint,
+                machine.describe(software, started, finished, COMMAND),
+                RUNS,
+                notes);
         BenchMachine.publish("bench-failover.md", FailoverBenchReport.HEADING, section);
     }
 
     private void summary() {
         System.out.println("\n===== failover: pgha vs Patroni =====");
-        for (Scenario scenario : Scenario.values()) {
+        for (Scenario scenario : SCENARIOS) {
             for (SystemUnderTest system : systems) {
                 FailoverBenchReport.Stats u = FailoverBenchReport.unavailability(samples, system.label(), scenario);
                 FailoverBenchReport.Stats l = FailoverBenchReport.lost(samples, system.label(), scenario);
+                FailoverBenchReport.Stats g = FailoverBenchReport.gap(samples, system.label(), scenario);
+                FailoverBenchReport.Stats f = FailoverBenchReport.failedAttempts(samples, system.label(), scenario);
+                FailoverBenchReport.Stats a =
+                        FailoverBenchReport.failedAfterRecovery(samples, system.label(), scenario);
                 System.out.printf(
                         Locale.ROOT,
-                        "  %s %-18s %-17s runs %d, unavailability median %.1f s max %.1f s, lost median %.1f max %.1f%n",
+                        "  %s %-18s %-17s runs %d, unavailability median %.1f s max %.1f s, lost median %.1f max %.1f; "
+                                + "open loop: gap median %.2f s max %.2f s, failed median %.0f, after recovery median %.0f%n",
                         scenario.number,
                         scenario.title,
                         system.label(),
@@ -405,7 +505,11 @@ class FailoverBenchIT {
                         u.median() / 1000,
                         u.max() / 1000,
                         l.median(),
-                        l.max());
+                        l.max(),
+                        g.median() / 1000,
+                        g.max() / 1000,
+                        f.median(),
+                        a.median());
             }
         }
         System.out.println("  report: docs/benchmarks.md (" + FailoverBenchReport.HEADING.substring(3) + ")");
@@ -420,12 +524,34 @@ class FailoverBenchIT {
                 s.scenario().title,
                 s.run(),
                 s.error()
-                        .map(e -> "FAILED: " + e)
-                        .orElse("write unavailability "
-                                + s.unavailability()
-                                        .map(d -> d.toMillis() + " ms (" + s.failedWrites() + " failed inserts)")
-                                        .orElse("none")
-                                + ", " + s.acknowledged() + " acknowledged, " + s.lost() + " lost; " + s.outcome()));
+                                .map(e -> "FAILED: " + e)
+                                .orElse("write unavailability "
+                                        + s.unavailability()
+                                                .map(d ->
+                                                        d.toMillis() + " ms (" + s.failedWrites() + " failed inserts)")
+                                                .orElse("none")
+                                        + ", " + s.acknowledged() + " acknowledged, " + s.lost() + " lost; "
+                                        + s.outcome())
+                        + s.openLoop().map(FailoverBenchIT::openLoopLine).orElse(""));
+    }
+
+    private static String openLoopLine(OpenLoop.Result r) {
+        return String.format(
+                Locale.ROOT,
+                "%n    open loop: %d attempts, gap %s, %d failed, %d failed after recovery, latency steady p50 %.0f "
+                        + "p99 %.0f max %.0f ms (%d), fault window p50 %.0f p99 %.0f max %.0f ms (%d)",
+                r.attempts(),
+                r.gap().map(d -> d.toMillis() + " ms").orElse("none (did not resume)"),
+                r.failed(),
+                r.failedAfterRecovery(),
+                r.steady().p50Millis(),
+                r.steady().p99Millis(),
+                r.steady().maxMillis(),
+                r.steady().count(),
+                r.fault().p50Millis(),
+                r.fault().p99Millis(),
+                r.fault().maxMillis(),
+                r.fault().count());
     }
 
     /** Copies a system's logs to target/failover-bench-logs/&lt;system&gt; before its workspace is deleted. */

@@ -37,18 +37,20 @@ import java.util.Optional;
  */
 final class PatroniCluster implements BenchedCluster {
     /**
-     * Patroni's dynamic timings, in seconds, checked with the rules of its documentation ("Dynamic
-     * configuration"): ttl ≥ 20, loop_wait ≥ 1, retry_timeout ≥ 3, loop_wait + 2 × retry_timeout ≤ ttl.
+     * Patroni's dynamic timings, in seconds. Its documentation ("Dynamic configuration") asks for ttl ≥
+     * 20, loop_wait ≥ 1, retry_timeout ≥ 3 and loop_wait + 2 × retry_timeout ≤ ttl, but Patroni enforces
+     * them only from 3.2.0 on ({@code Config._validate_and_adjust_timeouts}, which raises smaller values
+     * with a warning); Debian's 3.0.2 runs the values it is given. So this record checks the rule and
+     * values of at least 1 s, and says when a value is below the documented minimum.
      */
     record Timings(int ttl, int loopWait, int retryTimeout) {
         /** Patroni's defaults. */
         static final Timings DEFAULTS = new Timings(30, 10, 10);
 
         Timings {
-            if (ttl < 20 || loopWait < 1 || retryTimeout < 3) {
-                throw new IllegalArgumentException(
-                        "Patroni needs ttl >= 20, loop_wait >= 1 and retry_timeout >= 3, not " + "ttl " + ttl
-                                + ", loop_wait " + loopWait + ", retry_timeout " + retryTimeout);
+            if (ttl < 1 || loopWait < 1 || retryTimeout < 1) {
+                throw new IllegalArgumentException("Patroni's ttl, loop_wait and retry_timeout must be at least 1, not "
+                        + "ttl " + ttl + ", loop_wait " + loopWait + ", retry_timeout " + retryTimeout);
             }
             if (loopWait + 2 * retryTimeout > ttl) {
                 throw new IllegalArgumentException("Patroni needs loop_wait + 2 * retry_timeout <= ttl, not " + loopWait
@@ -56,10 +58,34 @@ final class PatroniCluster implements BenchedCluster {
             }
         }
 
+        /** True when ttl or retry_timeout is below the documented minimum (20 s, 3 s). */
+        boolean belowDocumentedMinimum() {
+            return ttl < 20 || retryTimeout < 3;
+        }
+
         @Override
         public String toString() {
-            return "ttl " + ttl + " s, loop_wait " + loopWait + " s, retry_timeout " + retryTimeout + " s";
+            return "ttl " + ttl + " s, loop_wait " + loopWait + " s, retry_timeout " + retryTimeout + " s"
+                    + (belowDocumentedMinimum()
+                            ? " (below the documented minimum ttl 20 s / retry_timeout 3 s, which Patroni 3.0.2 "
+                                    + "does not enforce)"
+                            : "");
         }
+    }
+
+    /**
+     * True when the Patroni of {@code version} ({@code patroni --version}: "patroni 3.0.2") raises
+     * timings below its documented minimum (3.2.0 and later), or when the version cannot be read.
+     */
+    static boolean raisesSmallTimings(String version) {
+        java.util.regex.Matcher m =
+                java.util.regex.Pattern.compile("(\\d+)\\.(\\d+)").matcher(version);
+        if (!m.find()) {
+            return true;
+        }
+        int major = Integer.parseInt(m.group(1));
+        int minor = Integer.parseInt(m.group(2));
+        return major > 3 || (major == 3 && minor >= 2);
     }
 
     /** One Patroni member: its ports and folder, and its Patroni process once started. */
@@ -226,6 +252,18 @@ final class PatroniCluster implements BenchedCluster {
     @Override
     public List<String> members() {
         return List.copyOf(members.keySet());
+    }
+
+    /** Each running member's {@code patroni} process (the pid {@code setsid} and {@code setpriv} exec into). */
+    @Override
+    public Map<String, Long> servicePids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (Member member : members.values()) {
+            if (member.process != null && member.process.isAlive()) {
+                pids.put("patroni " + member.name, member.process.pid());
+            }
+        }
+        return pids;
     }
 
     @Override

@@ -2,6 +2,7 @@ package io.pgha.system;
 
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.local.LocalProcess;
 import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
 import io.pgha.local.cli.LocalPorts;
@@ -14,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +65,32 @@ final class PghaBenchCluster implements BenchedCluster {
     @Override
     public List<String> members() {
         return LocalCluster.members();
+    }
+
+    /**
+     * Each running JVM service of the suite: the agents ({@code agent pg-0}), coordinators,
+     * health-monitor, config-renderer, backup-service, alert-service, and Kafka.
+     */
+    @Override
+    public Map<String, Long> servicePids() {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        List<String> services = new ArrayList<>(members());
+        services.addAll(LocalCluster.coordinators());
+        services.addAll(List.of("health-monitor", "config-renderer", "backup-service", "alert-service"));
+        for (String name : services) {
+            try {
+                LocalProcess process = cluster.service(name).process();
+                if (process != null && process.isAlive()) {
+                    pids.put(members().contains(name) ? "agent " + name : name, process.pid());
+                }
+            } catch (IllegalArgumentException e) {
+                // not started by this launcher (an optional service): nothing to measure
+            }
+        }
+        if (cluster.kafka() != null && cluster.kafka().process().isAlive()) {
+            pids.put("kafka", cluster.kafka().process().pid());
+        }
+        return pids;
     }
 
     /** The pooled endpoint (PgBouncer, read-write database {@code postgres}). */

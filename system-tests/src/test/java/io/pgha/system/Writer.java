@@ -1,19 +1,14 @@
 package io.pgha.system;
 
-import io.pgha.local.Wait;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.concurrent.ConcurrentSkipListSet;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -50,9 +45,7 @@ final class Writer implements AutoCloseable {
     private static final Duration PACE = Duration.ofMillis(20);
     private static final Duration RETRY_PACE = Duration.ofMillis(50);
 
-    private final String jdbcUrl;
-    private final Properties login = new Properties();
-    private final String table;
+    private final WriteTarget target;
     private final NavigableSet<Long> acknowledged = new ConcurrentSkipListSet<>();
     private final List<Ack> acks = new ArrayList<>();
     private final List<Failure> failures = new ArrayList<>();
@@ -73,29 +66,24 @@ final class Writer implements AutoCloseable {
      * &prepareThreshold=0} through PgBouncer's transaction pooling, whose 1.18 has no prepared statements).
      */
     Writer(String host, int port, String user, String password, String table, String moreParameters) {
-        this.jdbcUrl = "jdbc:postgresql://" + host + ":" + port
-                + "/postgres?connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-writer"
-                + moreParameters;
-        login.setProperty("user", user);
-        login.setProperty("password", password);
-        this.table = table;
+        this.target = new WriteTarget(
+                host,
+                port,
+                user,
+                password,
+                table,
+                "connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-writer" + moreParameters);
     }
 
     /** The table's name. */
     String table() {
-        return table;
+        return target.table();
     }
 
     /** Creates the table (retrying for up to {@code timeout}) and starts writing. */
     Writer start(Duration timeout) {
-        Wait.until(timeout, "table " + table + " created through " + jdbcUrl, () -> {
-            try (Connection c = DriverManager.getConnection(jdbcUrl, login);
-                    Statement st = c.createStatement()) {
-                st.execute("CREATE TABLE IF NOT EXISTS " + table + " (id bigint PRIMARY KEY, member text)");
-                return true;
-            }
-        });
-        thread = new Thread(this::run, "writer-" + table);
+        target.createTable(timeout);
+        thread = new Thread(this::run, "writer-" + target.table());
         thread.setDaemon(true);
         thread.start();
         return this;
@@ -109,16 +97,10 @@ final class Writer implements AutoCloseable {
             long started = System.nanoTime();
             try {
                 if (connection == null) {
-                    connection = DriverManager.getConnection(jdbcUrl, login);
-                    insert = connection.prepareStatement(
-                            "INSERT INTO " + table + " VALUES (?, current_setting('cluster_name')) RETURNING member");
+                    connection = target.connect();
+                    insert = target.prepareInsert(connection);
                 }
-                insert.setLong(1, id);
-                String member;
-                try (ResultSet rows = insert.executeQuery()) {
-                    rows.next();
-                    member = rows.getString(1);
-                }
+                String member = WriteTarget.insert(insert, id);
                 long at = System.nanoTime();
                 acknowledged.add(id);
                 synchronized (this) {
@@ -128,15 +110,15 @@ final class Writer implements AutoCloseable {
             } catch (SQLException | RuntimeException e) {
                 long failed = System.nanoTime();
                 synchronized (this) {
-                    failures.add(new Failure(started, failed, Instant.now(), id, firstLine(e)));
+                    failures.add(new Failure(started, failed, Instant.now(), id, WriteTarget.firstLine(e)));
                 }
-                closeQuietly(connection);
+                WriteTarget.closeQuietly(connection);
                 connection = null;
                 insert = null;
                 LockSupport.parkNanos(RETRY_PACE.toNanos());
             }
         }
-        closeQuietly(connection);
+        WriteTarget.closeQuietly(connection);
     }
 
     /** Every acknowledged id so far. */
@@ -207,21 +189,5 @@ final class Writer implements AutoCloseable {
     @Override
     public void close() {
         stop();
-    }
-
-    private static String firstLine(Exception e) {
-        String message = String.valueOf(e.getMessage());
-        int newline = message.indexOf('\n');
-        return e.getClass().getSimpleName() + ": " + (newline < 0 ? message : message.substring(0, newline));
-    }
-
-    private static void closeQuietly(Connection connection) {
-        if (connection != null) {
-            try {
-                connection.close();
-            } catch (SQLException e) {
-                // already broken
-            }
-        }
     }
 }
