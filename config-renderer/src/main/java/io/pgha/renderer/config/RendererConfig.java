@@ -233,6 +233,14 @@ public interface RendererConfig {
         @WithDefault("10s")
         Duration maxPause();
 
+        /**
+         * The longest the read-write pools stay paused when HAProxy's read-write backend lost its last server
+         * (the primary is lost); longer than an unplanned failover takes (the leader key's {@code ttl}, 10 s,
+         * plus the promotion).
+         */
+        @WithDefault("20s")
+        Duration maxFailoverPause();
+
         /** {@code query_wait_timeout}: how long a query waits for a server connection (the new primary). */
         @WithDefault("30s")
         Duration queryWaitTimeout();

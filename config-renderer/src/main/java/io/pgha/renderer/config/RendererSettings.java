@@ -156,6 +156,7 @@ public final class RendererSettings {
             problems.addAll(PoolLimits.check(sizing(config), LIMIT_NAMES));
         }
         positive(problems, pool.maxPause(), "pgha.renderer.pool.max-pause");
+        positive(problems, pool.maxFailoverPause(), "pgha.renderer.pool.max-failover-pause");
         wholeSeconds(problems, pool.queryWaitTimeout(), "pgha.renderer.pool.query-wait-timeout");
         wholeSeconds(problems, pool.serverLoginRetry(), "pgha.renderer.pool.server-login-retry");
         wholeSeconds(problems, pool.serverConnectTimeout(), "pgha.renderer.pool.server-connect-timeout");
@@ -163,6 +164,11 @@ public final class RendererSettings {
             problems.add("pgha.renderer.pool.query-wait-timeout=" + pool.queryWaitTimeout()
                     + " must be longer than pgha.renderer.pool.max-pause=" + pool.maxPause()
                     + ": a query held by a pause would otherwise fail before the pause ends");
+        }
+        if (pool.queryWaitTimeout().compareTo(pool.maxFailoverPause()) <= 0) {
+            problems.add("pgha.renderer.pool.query-wait-timeout=" + pool.queryWaitTimeout()
+                    + " must be longer than pgha.renderer.pool.max-failover-pause=" + pool.maxFailoverPause()
+                    + ": a query held while the primary is lost would otherwise fail before the pause ends");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
@@ -191,6 +197,7 @@ public final class RendererSettings {
                 pool.maxDbConnections(),
                 pool.maxClientConn(),
                 pool.maxPause(),
+                pool.maxFailoverPause(),
                 pool.queryWaitTimeout(),
                 pool.serverLoginRetry(),
                 pool.serverConnectTimeout()));

@@ -28,6 +28,7 @@ import java.util.List;
  * @param maxDbConnections {@code max_db_connections}: server connections per database, whatever the users (0: none)
  * @param maxClientConn client connections PgBouncer accepts
  * @param maxPause the longest the read-write pools stay paused for a switchover; then they resume
+ * @param maxFailoverPause the longest the read-write pools stay paused for a lost primary
  * @param queryWaitTimeout how long a client's query may wait for a server connection
  *     ({@code query_wait_timeout}): during an unplanned failover, the bound clients wait for the new primary
  * @param serverLoginRetry how long PgBouncer waits after a failed server login before trying again
@@ -54,6 +55,7 @@ public record PoolSettings(
         int maxDbConnections,
         int maxClientConn,
         Duration maxPause,
+        Duration maxFailoverPause,
         Duration queryWaitTimeout,
         Duration serverLoginRetry,
         Duration serverConnectTimeout) {

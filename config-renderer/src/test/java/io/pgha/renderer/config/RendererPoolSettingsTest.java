@@ -53,6 +53,7 @@ class RendererPoolSettingsTest {
         assertThat(s.authUser()).isEqualTo("pgha_pooler");
         assertThat(s.maxPause()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.queryWaitTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.maxFailoverPause()).isEqualTo(Duration.ofSeconds(20));
         assertThat(s.toString()).doesNotContain("secret");
     }
 
@@ -64,6 +65,7 @@ class RendererPoolSettingsTest {
         p.put("pgha.renderer.pool.mode", "statement");
         p.put("pgha.renderer.pool.databases", "app;DROP");
         p.put("pgha.renderer.pool.max-pause", "40s");
+        p.put("pgha.renderer.pool.max-failover-pause", "30s");
         p.put("pgha.renderer.pool.server-login-retry", "500ms");
         p.remove("pgha.renderer.pool.admin-password");
         assertThatThrownBy(() -> RendererSettings.pool(config(p)))
@@ -74,6 +76,8 @@ class RendererPoolSettingsTest {
                 .hasMessageContaining("pgha.renderer.pool.databases: 'app;DROP' is not a plain database name")
                 .hasMessageContaining("pgha.renderer.pool.query-wait-timeout=PT30S must be longer than"
                         + " pgha.renderer.pool.max-pause=PT40S")
+                .hasMessageContaining("pgha.renderer.pool.query-wait-timeout=PT30S must be longer than"
+                        + " pgha.renderer.pool.max-failover-pause=PT30S")
                 .hasMessageContaining("pgha.renderer.pool.server-login-retry=PT0.5S must be whole seconds")
                 .hasMessageContaining("pgha.renderer.pool.admin-password is not set");
     }

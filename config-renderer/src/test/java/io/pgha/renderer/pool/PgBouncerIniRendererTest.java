@@ -30,6 +30,7 @@ class PgBouncerIniRendererTest {
                 18,
                 1000,
                 Duration.ofSeconds(10),
+                Duration.ofSeconds(20),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(3));
