@@ -21,6 +21,18 @@ class ReadWriteBackendTest {
     }
 
     @Test
+    void findsTheBackendAmongEveryProxysRows() {
+        // show stat -1 2 -1: every backend (the frontend of the same name has no BACKEND row)
+        String all = showStat("UP", 1)
+                + "other_rw,BACKEND,0,0,0,0,999,0,0,0,0,0,,0,0,0,0,DOWN,0,0,0,\n"
+                + "main_ro,BACKEND,0,0,0,0,999,0,0,0,0,0,,0,0,0,0,UP,2,2,0,\n";
+        assertThat(ReadWriteBackend.activeServers(all.replace("\n\n", "\n"), "main_rw"))
+                .hasValue(1);
+        assertThat(ReadWriteBackend.activeServers(all.replace("\n\n", "\n"), "other_rw"))
+                .hasValue(0);
+    }
+
+    @Test
     void anythingElseIsUnknown() {
         assertThat(ReadWriteBackend.activeServers("No such proxy.\n\n", "main_rw"))
                 .isEqualTo(OptionalInt.empty());
