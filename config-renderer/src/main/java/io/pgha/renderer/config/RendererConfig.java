@@ -189,17 +189,65 @@ public interface RendererConfig {
         @WithDefault("/usr/lib/postgresql/15/bin/psql")
         String psql();
 
-        /** Server connections per (database, user) pool ({@code default_pool_size}). */
-        @WithDefault("20")
+        /**
+         * Server connections per (database, user) pool ({@code default_pool_size}). With the defaults of the
+         * limits below: 2 databases × {@code max-db-connections} 18 = 36 ≤ 50 − 3 − 10 (see {@code PoolLimits}).
+         */
+        @WithDefault("15")
         int defaultPoolSize();
+
+        /** Extra server connections a pool may open when a client waited 5 s ({@code reserve_pool_size}). */
+        @WithDefault("3")
+        int reservePoolSize();
+
+        /**
+         * The most server connections of one database, whatever the users ({@code max_db_connections}; 0: no
+         * cap). {@code auth_query} lets any role in, so this is what bounds a database's pools.
+         */
+        @WithDefault("18")
+        int maxDbConnections();
 
         /** Client connections PgBouncer accepts ({@code max_client_conn}). */
         @WithDefault("1000")
         int maxClientConn();
 
+        /**
+         * PostgreSQL's {@code max_connections} on the members (the node-agent's is 50): the pools must fit in
+         * it. Not read from the server: checked at start, before PostgreSQL may be reachable.
+         */
+        @WithDefault("50")
+        int maxConnections();
+
+        /** PostgreSQL's {@code superuser_reserved_connections} on the members. */
+        @WithDefault("3")
+        int superuserReservedConnections();
+
+        /**
+         * Connections to the primary that bypass the pools: agents' and health-monitor's probes, backup-service,
+         * clients on HAProxy's read-write port, {@code pg_dump} (headroom kept out of the pools' reach).
+         */
+        @WithDefault("10")
+        int otherConnections();
+
+        /** PgBouncers whose server connections reach the same primary (one beside each renderer/HAProxy). */
+        @WithDefault("1")
+        int instances();
+
+        /** Roles that use each database through the pool (counts only when {@code max-db-connections} is 0). */
+        @WithDefault("1")
+        int usersPerDatabase();
+
         /** The longest the read-write pools stay paused for a switchover before they resume anyway. */
         @WithDefault("10s")
         Duration maxPause();
+
+        /**
+         * The longest the read-write pools stay paused when HAProxy's read-write backend lost its last server
+         * (the primary is lost); longer than an unplanned failover takes (the leader key's {@code ttl}, 10 s,
+         * plus the promotion).
+         */
+        @WithDefault("20s")
+        Duration maxFailoverPause();
 
         /** {@code query_wait_timeout}: how long a query waits for a server connection (the new primary). */
         @WithDefault("30s")

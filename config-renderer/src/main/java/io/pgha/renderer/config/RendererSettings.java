@@ -1,6 +1,7 @@
 package io.pgha.renderer.config;
 
 import io.pgha.renderer.pool.PoolSettings;
+import io.pgha.renderer.pool.limits.PoolLimits;
 import io.pgha.renderer.render.ClusterPorts;
 import io.pgha.renderer.render.RenderSettings;
 import java.time.Duration;
@@ -19,6 +20,18 @@ public final class RendererSettings {
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,59}");
     private static final Pattern ROLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,62}");
     private static final Duration HARD_STOP_AFTER_MAX = Duration.ofSeconds(30);
+    private static final PoolLimits.Names LIMIT_NAMES = new PoolLimits.Names(
+            "pgha.renderer.pool.max-connections (PostgreSQL's max_connections)",
+            "pgha.renderer.pool.superuser-reserved-connections",
+            "pgha.renderer.pool.other-connections",
+            "pgha.renderer.pool.instances",
+            "databases reaching the primary (pgha.renderer.pool.databases, <db> and <db>_ro while"
+                    + " pgha.renderer.read-only.fallback-to-primary)",
+            "pgha.renderer.pool.users-per-database",
+            "pgha.renderer.pool.default-pool-size",
+            "pgha.renderer.pool.reserve-pool-size",
+            "pgha.renderer.pool.max-db-connections",
+            "pgha.renderer.pool.max-client-conn");
     private static final Set<String> MODES = Set.of("transaction", "session");
     private static final Set<String> BALANCE = Set.of("roundrobin", "static-rr", "leastconn", "first", "source");
 
@@ -146,14 +159,11 @@ public final class RendererSettings {
         }
         role(problems, pool.authUser(), "pgha.renderer.pool.auth-user");
         role(problems, pool.adminUser(), "pgha.renderer.pool.admin-user");
-        if (pool.defaultPoolSize() < 1) {
-            problems.add("pgha.renderer.pool.default-pool-size=" + pool.defaultPoolSize() + " must be at least 1");
-        }
-        if (pool.maxClientConn() < pool.defaultPoolSize()) {
-            problems.add("pgha.renderer.pool.max-client-conn=" + pool.maxClientConn()
-                    + " must be at least pgha.renderer.pool.default-pool-size (" + pool.defaultPoolSize() + ")");
+        if (!pool.databases().isEmpty()) {
+            problems.addAll(PoolLimits.check(sizing(config), LIMIT_NAMES));
         }
         positive(problems, pool.maxPause(), "pgha.renderer.pool.max-pause");
+        positive(problems, pool.maxFailoverPause(), "pgha.renderer.pool.max-failover-pause");
         wholeSeconds(problems, pool.queryWaitTimeout(), "pgha.renderer.pool.query-wait-timeout");
         wholeSeconds(problems, pool.serverLoginRetry(), "pgha.renderer.pool.server-login-retry");
         wholeSeconds(problems, pool.serverConnectTimeout(), "pgha.renderer.pool.server-connect-timeout");
@@ -161,6 +171,11 @@ public final class RendererSettings {
             problems.add("pgha.renderer.pool.query-wait-timeout=" + pool.queryWaitTimeout()
                     + " must be longer than pgha.renderer.pool.max-pause=" + pool.maxPause()
                     + ": a query held by a pause would otherwise fail before the pause ends");
+        }
+        if (pool.queryWaitTimeout().compareTo(pool.maxFailoverPause()) <= 0) {
+            problems.add("pgha.renderer.pool.query-wait-timeout=" + pool.queryWaitTimeout()
+                    + " must be longer than pgha.renderer.pool.max-failover-pause=" + pool.maxFailoverPause()
+                    + ": a query held while the primary is lost would otherwise fail before the pause ends");
         }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
@@ -185,11 +200,34 @@ public final class RendererSettings {
                 pool.adminPassword().get(),
                 pool.psql(),
                 pool.defaultPoolSize(),
+                pool.reservePoolSize(),
+                pool.maxDbConnections(),
                 pool.maxClientConn(),
                 pool.maxPause(),
+                pool.maxFailoverPause(),
                 pool.queryWaitTimeout(),
                 pool.serverLoginRetry(),
                 pool.serverConnectTimeout()));
+    }
+
+    /**
+     * The numbers of {@link PoolLimits}' formula: the read-only databases count too while the read-only
+     * listener may fall back to the primary ({@code pgha.renderer.read-only.fallback-to-primary}).
+     */
+    static PoolLimits.Sizing sizing(RendererConfig config) {
+        RendererConfig.Pool pool = config.pool();
+        int perDatabase = config.readOnly().fallbackToPrimary() ? 2 : 1;
+        return new PoolLimits.Sizing(
+                pool.maxConnections(),
+                pool.superuserReservedConnections(),
+                pool.otherConnections(),
+                pool.instances(),
+                (long) pool.databases().size() * perDatabase,
+                pool.usersPerDatabase(),
+                pool.defaultPoolSize(),
+                pool.reservePoolSize(),
+                pool.maxDbConnections(),
+                pool.maxClientConn());
     }
 
     private static void role(List<String> problems, String role, String property) {

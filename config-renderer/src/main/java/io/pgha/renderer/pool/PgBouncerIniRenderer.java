@@ -37,6 +37,9 @@ public final class PgBouncerIniRenderer {
                 kv("stats_users", s.adminUser()),
                 kv("ignore_startup_parameters", "extra_float_digits"),
                 kv("default_pool_size", Integer.toString(s.defaultPoolSize())),
+                kv("reserve_pool_size", Integer.toString(s.reservePoolSize())),
+                // within PostgreSQL's max_connections (PoolLimits, checked at start): whatever roles log in
+                kv("max_db_connections", Integer.toString(s.maxDbConnections())),
                 kv("max_client_conn", Integer.toString(s.maxClientConn())),
                 kv("query_wait_timeout", Long.toString(s.queryWaitTimeout().toSeconds())),
                 kv(

@@ -17,12 +17,21 @@ import org.jboss.logging.MDC;
 
 /**
  * Keeps the PgBouncer beside this renderer running {@link PgBouncerIniRenderer}'s file (RELOAD, never a
- * restart) and pauses its read-write pools around planned switchovers ({@link PoolPause}). One thread:
- * the admin console's PAUSE waits for running transactions, and must not hold up HAProxy's routing.
+ * restart) and pauses its read-write pools around planned switchovers and while the primary is lost
+ * ({@link PoolPause}). One thread of its own: the admin console's PAUSE waits for running transactions,
+ * and must not hold up HAProxy's routing. Every {@link #TICK} it also reads how many servers HAProxy's
+ * read-write backend has up ({@link ReadWriteBackend}).
  */
 public final class PoolRouting implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PoolRouting.class);
     private static final Duration TICK = Duration.ofMillis(200);
+
+    /**
+     * How long a PAUSE for a lost primary waits for running transactions: PgBouncer holds new ones as soon
+     * as it takes the command (the waiting is only for the running ones, which a dead primary may never
+     * answer), so past this the pools count as paused once {@code SHOW DATABASES} says so.
+     */
+    static final Duration FAILOVER_PAUSE_WAIT = Duration.ofSeconds(2);
 
     /** Where the pooler's state is reported (the etcd routing reports the coordinator reads). */
     public interface Reports {
@@ -36,17 +45,25 @@ public final class PoolRouting implements AutoCloseable {
     private final PgBouncerControl pgbouncer;
     private final Clock clock;
     private final Reports reports;
+    private final ReadWriteBackend readWrite;
     private final ScheduledExecutorService worker;
     private final String desired;
 
     // only touched on the worker thread
     private State state = State.RUNNING;
     private long routedEpoch = -1;
+    private String routedLeader;
     private volatile boolean configured;
     private boolean resumeOwed;
 
-    public PoolRouting(PoolSettings settings, PgBouncerControl pgbouncer, Clock clock, Reports reports) {
+    public PoolRouting(
+            PoolSettings settings,
+            PgBouncerControl pgbouncer,
+            Clock clock,
+            Reports reports,
+            ReadWriteBackend readWrite) {
         this.settings = settings;
+        this.readWrite = readWrite;
         this.pgbouncer = pgbouncer;
         this.clock = clock;
         this.reports = reports;
@@ -97,7 +114,10 @@ public final class PoolRouting implements AutoCloseable {
         for (TopologyChanged topology : inForce) {
             if (topology.cluster().equals(settings.cluster())) {
                 worker.execute(() -> {
-                    routedEpoch = Math.max(routedEpoch, topology.epoch());
+                    if (topology.epoch() >= routedEpoch) {
+                        routedEpoch = topology.epoch();
+                        routedLeader = topology.leader();
+                    }
                     apply(PoolPause.routed(state, topology));
                 });
             }
@@ -112,7 +132,13 @@ public final class PoolRouting implements AutoCloseable {
             if (resumeOwed) {
                 resumeOwed = !resumeAll();
             }
-            apply(PoolPause.tick(state, clock.instant(), settings.maxPause()));
+            if (configured) {
+                readWrite
+                        .upServers()
+                        .ifPresent(up -> apply(
+                                PoolPause.readWriteServers(state, up, routedEpoch, routedLeader, clock.instant())));
+            }
+            apply(PoolPause.tick(state, clock.instant(), settings.maxPause(), settings.maxFailoverPause()));
         } catch (RuntimeException e) {
             LOG.warnf("pooler step failed (tried again): %s", e.getMessage());
         }
@@ -153,11 +179,17 @@ public final class PoolRouting implements AutoCloseable {
     private void pause(Decision decision) {
         long started = System.nanoTime();
         try {
+            boolean failover = decision.next().cause() == PoolPause.Cause.PRIMARY_LOST;
             for (String db : settings.databases()) {
-                pgbouncer.command("PAUSE " + db);
+                if (failover) {
+                    pauseHoldingNewTransactions(db);
+                } else {
+                    pgbouncer.command("PAUSE " + db); // waits (max-pause) for the running transactions
+                }
             }
             state = decision.next();
-            reports.pool(settings.cluster(), state.epoch());
+            // the coordinator waits for the switchover's epoch; a pause for a lost primary is not reported
+            reports.pool(settings.cluster(), failover ? null : state.epoch());
             LOG.infof(
                     "read-write pools paused (%s) in %d ms",
                     decision.reason(), (System.nanoTime() - started) / 1_000_000);
@@ -167,6 +199,22 @@ public final class PoolRouting implements AutoCloseable {
             resumeOwed = !resumeAll();
             state = State.RUNNING;
             reports.pool(settings.cluster(), null);
+        }
+    }
+
+    /**
+     * PAUSE for a lost primary, bounded by {@link #FAILOVER_PAUSE_WAIT}: when PAUSE does not return in
+     * time (running transactions on the dead primary), the pool is paused all the same if {@code SHOW
+     * DATABASES} says so.
+     */
+    private void pauseHoldingNewTransactions(String db) {
+        try {
+            pgbouncer.command("PAUSE " + db, FAILOVER_PAUSE_WAIT);
+        } catch (PgBouncerException e) {
+            if (!pgbouncer.paused(db)) {
+                throw e;
+            }
+            LOG.infof("PAUSE %s still waits for running transactions; new ones are held (%s)", db, e.getMessage());
         }
     }
 

@@ -24,8 +24,11 @@ import java.util.List;
  * @param adminPassword its password (for {@code psql}; never logged)
  * @param psql the {@code psql} used for the admin console
  * @param defaultPoolSize server connections per (database, user) pool
+ * @param reservePoolSize {@code reserve_pool_size}: extra server connections for a pool whose clients waited
+ * @param maxDbConnections {@code max_db_connections}: server connections per database, whatever the users (0: none)
  * @param maxClientConn client connections PgBouncer accepts
  * @param maxPause the longest the read-write pools stay paused for a switchover; then they resume
+ * @param maxFailoverPause the longest the read-write pools stay paused for a lost primary
  * @param queryWaitTimeout how long a client's query may wait for a server connection
  *     ({@code query_wait_timeout}): during an unplanned failover, the bound clients wait for the new primary
  * @param serverLoginRetry how long PgBouncer waits after a failed server login before trying again
@@ -48,8 +51,11 @@ public record PoolSettings(
         String adminPassword,
         String psql,
         int defaultPoolSize,
+        int reservePoolSize,
+        int maxDbConnections,
         int maxClientConn,
         Duration maxPause,
+        Duration maxFailoverPause,
         Duration queryWaitTimeout,
         Duration serverLoginRetry,
         Duration serverConnectTimeout) {

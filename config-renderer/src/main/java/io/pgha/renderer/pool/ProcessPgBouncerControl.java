@@ -6,6 +6,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -52,8 +54,26 @@ public final class ProcessPgBouncerControl implements PgBouncerControl {
 
     @Override
     public void command(String command) {
+        run(console, command);
+    }
+
+    @Override
+    public void command(String command, Duration timeout) {
+        run(
+                new PgBouncerAdmin(
+                        console.psql(), console.host(), console.port(), console.user(), console.password(), timeout),
+                command);
+    }
+
+    @Override
+    public boolean paused(String db) {
+        return run(console, "SHOW DATABASES").stream()
+                .anyMatch(row -> db.equals(row.get("name")) && "1".equals(row.get("paused")));
+    }
+
+    private List<Map<String, String>> run(PgBouncerAdmin admin, String command) {
         try {
-            console.run(command);
+            return admin.run(command);
         } catch (PgBouncerAdmin.AdminException e) {
             throw new PgBouncerException(e.getMessage() + " (pgha.renderer.pool.psql: " + settings.psql() + ")", e);
         }

@@ -63,7 +63,8 @@ public class RoutingProducer {
                         settings,
                         new ProcessPgBouncerControl(settings, settings.maxPause()),
                         clock,
-                        reports instanceof PoolRouting.Reports poolReports ? poolReports : PoolRouting.Reports.NONE));
+                        reports instanceof PoolRouting.Reports poolReports ? poolReports : PoolRouting.Reports.NONE,
+                        new HaproxyReadWriteBackend(config.haproxy().runtimeSocket(), settings.cluster())));
     }
 
     @Produces

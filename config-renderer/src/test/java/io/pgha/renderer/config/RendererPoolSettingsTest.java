@@ -53,6 +53,7 @@ class RendererPoolSettingsTest {
         assertThat(s.authUser()).isEqualTo("pgha_pooler");
         assertThat(s.maxPause()).isEqualTo(Duration.ofSeconds(10));
         assertThat(s.queryWaitTimeout()).isEqualTo(Duration.ofSeconds(30));
+        assertThat(s.maxFailoverPause()).isEqualTo(Duration.ofSeconds(20));
         assertThat(s.toString()).doesNotContain("secret");
     }
 
@@ -64,6 +65,7 @@ class RendererPoolSettingsTest {
         p.put("pgha.renderer.pool.mode", "statement");
         p.put("pgha.renderer.pool.databases", "app;DROP");
         p.put("pgha.renderer.pool.max-pause", "40s");
+        p.put("pgha.renderer.pool.max-failover-pause", "30s");
         p.put("pgha.renderer.pool.server-login-retry", "500ms");
         p.remove("pgha.renderer.pool.admin-password");
         assertThatThrownBy(() -> RendererSettings.pool(config(p)))
@@ -74,8 +76,82 @@ class RendererPoolSettingsTest {
                 .hasMessageContaining("pgha.renderer.pool.databases: 'app;DROP' is not a plain database name")
                 .hasMessageContaining("pgha.renderer.pool.query-wait-timeout=PT30S must be longer than"
                         + " pgha.renderer.pool.max-pause=PT40S")
+                .hasMessageContaining("pgha.renderer.pool.query-wait-timeout=PT30S must be longer than"
+                        + " pgha.renderer.pool.max-failover-pause=PT30S")
                 .hasMessageContaining("pgha.renderer.pool.server-login-retry=PT0.5S must be whole seconds")
                 .hasMessageContaining("pgha.renderer.pool.admin-password is not set");
+    }
+
+    @Test
+    void theDefaultSizingFitsTheNodeAgentsMaxConnections() {
+        // 2 databases (postgres, postgres_ro: the read-only listener may fall back to the primary)
+        // × max_db_connections 18 = 36 <= max_connections 50 - 3 superuser-reserved - 10 other = 37
+        PoolSettings s = RendererSettings.pool(config(pooled())).orElseThrow();
+        assertThat(s.defaultPoolSize()).isEqualTo(15);
+        assertThat(s.reservePoolSize()).isEqualTo(3);
+        assertThat(s.maxDbConnections()).isEqualTo(18);
+        assertThat(s.maxClientConn()).isEqualTo(1000);
+        assertThat(RendererSettings.sizing(config(pooled())).serverConnections())
+                .isEqualTo(36);
+    }
+
+    @Test
+    void poolsThatCouldExhaustMaxConnectionsStopTheStartNamingTheProperties() {
+        // PgBouncer's own defaults: default_pool_size 20, no cap: 2 × 20 = 40 > 37
+        Map<String, String> p = pooled();
+        p.put("pgha.renderer.pool.default-pool-size", "20");
+        p.put("pgha.renderer.pool.reserve-pool-size", "0");
+        p.put("pgha.renderer.pool.max-db-connections", "0");
+        assertThatThrownBy(() -> RendererSettings.pool(config(p)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("the pools may open 40 server connections on the primary")
+                .hasMessageContaining("pgha.renderer.pool.instances 1")
+                .hasMessageContaining("pgha.renderer.pool.default-pool-size 20")
+                .hasMessageContaining("pgha.renderer.pool.max-connections (PostgreSQL's max_connections) 50 leaves 37")
+                .hasMessageContaining("pgha.renderer.pool.other-connections 10")
+                .hasMessageContaining("set pgha.renderer.pool.max-db-connections to at most 18");
+    }
+
+    @Test
+    void aSecondPgBouncerOnTheSamePrimaryNeedsSmallerPools() {
+        Map<String, String> p = pooled();
+        p.put("pgha.renderer.pool.instances", "2");
+        assertThatThrownBy(() -> RendererSettings.pool(config(p)))
+                .hasMessageContaining("the pools may open 72 server connections")
+                .hasMessageContaining("set pgha.renderer.pool.max-db-connections to at most 9");
+        p.put("pgha.renderer.pool.max-db-connections", "9");
+        p.put("pgha.renderer.pool.default-pool-size", "7");
+        p.put("pgha.renderer.pool.reserve-pool-size", "2");
+        assertThat(RendererSettings.pool(config(p))).isPresent();
+    }
+
+    @Test
+    void withoutTheReadOnlyFallbackOnlyTheReadWriteDatabasesCountAndTheRealMaxConnectionsIsUsed() {
+        Map<String, String> p = pooled();
+        p.put("pgha.renderer.read-only.fallback-to-primary", "false");
+        p.put("pgha.renderer.pool.max-db-connections", "37");
+        p.put("pgha.renderer.pool.default-pool-size", "37");
+        p.put("pgha.renderer.pool.reserve-pool-size", "0");
+        assertThat(RendererSettings.pool(config(p))).isPresent();
+        p.put("pgha.renderer.pool.max-connections", "40");
+        assertThatThrownBy(() -> RendererSettings.pool(config(p)))
+                .hasMessageContaining("the pools may open 37 server connections")
+                .hasMessageContaining(
+                        "raise pgha.renderer.pool.max-connections (PostgreSQL's max_connections) to at" + " least 50");
+    }
+
+    @Test
+    void maxClientConnBelowThePoolsAndImpossibleNumbersAreRefused() {
+        Map<String, String> p = pooled();
+        p.put("pgha.renderer.pool.max-client-conn", "10");
+        p.put("pgha.renderer.pool.superuser-reserved-connections", "-1");
+        assertThatThrownBy(() -> RendererSettings.pool(config(p)))
+                .hasMessageContaining("pgha.renderer.pool.superuser-reserved-connections is -1, must be at least 0");
+        p.put("pgha.renderer.pool.superuser-reserved-connections", "3");
+        assertThatThrownBy(() -> RendererSettings.pool(config(p)))
+                .hasMessageContaining("pgha.renderer.pool.max-client-conn 10 is lower than the 36 server connections"
+                        + " one PgBouncer may open")
+                .hasMessageContaining("raise pgha.renderer.pool.max-client-conn to at least 36");
     }
 
     @Test

@@ -25,9 +25,12 @@ class PgBouncerIniRendererTest {
                 "pgha_pooler_admin",
                 "secret",
                 "psql",
-                20,
+                15,
+                3,
+                18,
                 1000,
                 Duration.ofSeconds(10),
+                Duration.ofSeconds(20),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(1),
                 Duration.ofSeconds(3));
@@ -62,6 +65,13 @@ class PgBouncerIniRendererTest {
                 .contains("query_wait_timeout = 30\n", "server_login_retry = 1\n", "server_connect_timeout = 3\n")
                 .contains("ignore_startup_parameters = extra_float_digits\n");
         assertThat(PgBouncerIniRenderer.render(settings("session"))).contains("pool_mode = session\n");
+    }
+
+    @Test
+    void carriesThePoolSizesThatKeepThePoolsWithinMaxConnections() {
+        assertThat(PgBouncerIniRenderer.render(settings("transaction")))
+                .contains("default_pool_size = 15\n", "reserve_pool_size = 3\n", "max_db_connections = 18\n")
+                .contains("max_client_conn = 1000\n");
     }
 
     @Test

@@ -1,6 +1,7 @@
 package io.pgha.coordinator.decide;
 
 import io.pgha.core.store.RouterReport;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -18,6 +19,40 @@ public final class PoolPauseGate {
     /** True when some router drives a pooler (then the coordinator announces the switchover and waits). */
     public static boolean anyPooler(Map<String, Optional<RouterReport>> reports) {
         return reports.values().stream().anyMatch(r -> r.isPresent() && r.get().pooling());
+    }
+
+    /** The next step of a due scheduled switchover, before its key is rewritten without the time. */
+    public enum ScheduledStep {
+        /** Announce it ({@code SwitchoverStarted}) so that the poolers pause; the key stays as it is. */
+        ANNOUNCE,
+        /** Announced, some pooler not paused yet, the bound not reached: look again at the next round. */
+        WAIT,
+        /** Rewrite the key: every pooler paused, none to wait for, or the bound reached. */
+        START
+    }
+
+    /** {@link ScheduledStep} and the poolers that did not pause (to log when it starts without them). */
+    public record Scheduled(ScheduledStep step, List<String> notPaused) {}
+
+    /**
+     * A scheduled switchover at {@code epoch} is due: the same handshake as {@code POST /switchover}, in
+     * steps of the coordinator's loop instead of a wait (the loop serves the whole cluster).
+     * {@code sinceAnnounced} is null before it was announced; {@code bound} is
+     * {@code pgha.coordinator.pool-pause-timeout} (0: do not wait).
+     */
+    public static Scheduled scheduled(
+            Map<String, Optional<RouterReport>> reports, long epoch, Duration sinceAnnounced, Duration bound) {
+        if (bound.isZero() || !anyPooler(reports)) {
+            return new Scheduled(ScheduledStep.START, List.of());
+        }
+        if (sinceAnnounced == null) {
+            return new Scheduled(ScheduledStep.ANNOUNCE, List.of());
+        }
+        List<String> pending = notPaused(reports, epoch);
+        if (pending.isEmpty() || sinceAnnounced.compareTo(bound) >= 0) {
+            return new Scheduled(ScheduledStep.START, pending);
+        }
+        return new Scheduled(ScheduledStep.WAIT, pending);
     }
 
     /**

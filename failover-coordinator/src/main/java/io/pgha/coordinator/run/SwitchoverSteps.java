@@ -1,9 +1,14 @@
 package io.pgha.coordinator.run;
 
+import io.pgha.coordinator.decide.PoolPauseGate;
 import io.pgha.core.Switchover;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.RouterReport;
 import io.pgha.events.ElectionEvent;
+import java.time.Duration;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
@@ -18,6 +23,8 @@ final class SwitchoverSteps {
     private final LeaderMemory memory;
     private String seen;
     private long seenNanos;
+    private String announced; // the due scheduled switchover announced to the poolers, if any
+    private long announcedNanos;
 
     SwitchoverSteps(ClusterContext ctx, LeaderMemory memory) {
         this.ctx = ctx;
@@ -35,8 +42,63 @@ final class SwitchoverSteps {
         delete(snapshot);
     }
 
-    /** Rewrites the key without its time: the leader's agent hands over. */
+    /**
+     * A scheduled switchover is due: first the poolers' pause, as for {@code POST /switchover} (announce
+     * {@code SwitchoverStarted}, wait for every pooling renderer to report it paused, at most
+     * {@code pool-pause-timeout}), one step per round of the loop ({@link PoolPauseGate#scheduled}); then
+     * the key is rewritten without its time and the leader's agent hands over.
+     */
     void startScheduled(ClusterSnapshot snapshot, Switchover s) {
+        String key = s.toJson();
+        if (!key.equals(announced)) {
+            announced = null;
+        }
+        long epoch = snapshot.leader().map(l -> l.modRevision()).orElse(memory.lastEpoch);
+        PoolPauseGate.Scheduled next = PoolPauseGate.scheduled(
+                routers(),
+                epoch,
+                announced == null ? null : Duration.ofNanos(ctx.nanos() - announcedNanos),
+                ctx.settings.poolPauseTimeout());
+        switch (next.step()) {
+            case ANNOUNCE -> {
+                announced = key;
+                announcedNanos = ctx.nanos();
+                LOG.infof(
+                        "scheduled switchover of %s from %s to %s is due: pausing the poolers first (epoch %d)",
+                        ctx.cluster, s.leader(), s.member(), epoch);
+                ctx.publish(new ElectionEvent.SwitchoverStarted(
+                        ctx.cluster, epoch, s.leader(), s.member(), null, ctx.clock.instant()));
+                // the renderers' "paused" reports are etcd keys: the watch wakes the loop for the next step
+            }
+            case WAIT -> LOG.debugf("scheduled switchover of %s: waiting for %s", ctx.cluster, next.notPaused());
+            case START -> {
+                if (announced != null) {
+                    long millis = (ctx.nanos() - announcedNanos) / 1_000_000;
+                    if (next.notPaused().isEmpty()) {
+                        LOG.infof("scheduled switchover of %s: every pooler paused in %d ms", ctx.cluster, millis);
+                    } else {
+                        LOG.warnf(
+                                "scheduled switchover of %s: proceeding without these poolers paused after %d ms"
+                                        + " (pgha.coordinator.pool-pause-timeout); their clients may see errors: %s",
+                                ctx.cluster, millis, String.join(", ", next.notPaused()));
+                    }
+                }
+                announced = null;
+                rewriteWithoutTime(snapshot, s);
+            }
+        }
+    }
+
+    private Map<String, Optional<RouterReport>> routers() {
+        try {
+            return ctx.store.routers(ctx.cluster);
+        } catch (RuntimeException e) {
+            return Map.of(); // unreadable: no pooler waited for, as for POST /switchover
+        }
+    }
+
+    /** Rewrites the key without its time: the leader's agent hands over. */
+    private void rewriteWithoutTime(ClusterSnapshot snapshot, Switchover s) {
         LOG.infof("scheduled switchover of %s from %s to %s is due", ctx.cluster, s.leader(), s.member());
         ctx.store.compareAndPut(
                 ctx.cluster,

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgha.core.SyncSet;
+import io.pgha.core.store.RouterReport;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.time.Duration;
@@ -117,6 +118,62 @@ class ClusterWorkerTest {
                 .satisfies(f -> assertThat(f.reason()).contains("did not hand over within 60 s"));
         assertThat(h.store.value(CLUSTER, "switchover")).isEmpty();
         assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+    }
+
+    @Test
+    void aDueScheduledSwitchoverPausesThePoolersBeforeTheLeaderIsToldToHandOver() {
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        long epoch = h.store.read(CLUSTER).leader().orElseThrow().modRevision();
+        h.store.put(
+                CLUSTER, "routers/r1", new RouterReport(epoch, "pg-0", "2026-12-02T00:00:00Z", true, null).toJson(), 0);
+        String scheduled = "{\"leader\":\"pg-0\",\"member\":\"pg-1\",\"scheduled_at\":\"2020-01-01T00:00:00Z\"}";
+        h.store.put(CLUSTER, "switchover", scheduled, 0);
+        ClusterWorker worker = h.worker();
+
+        worker.step();
+        assertThat(h.events.acknowledged(ElectionEvent.SwitchoverStarted.class))
+                .singleElement()
+                .satisfies(e -> assertThat(e.epoch()).isEqualTo(epoch));
+        assertThat(h.store.value(CLUSTER, "switchover"))
+                .as("the leader is not told before the pooler paused")
+                .contains(scheduled);
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "switchover")).contains(scheduled);
+
+        h.store.put(
+                CLUSTER,
+                "routers/r1",
+                new RouterReport(epoch, "pg-0", "2026-12-02T00:00:00Z", true, epoch).toJson(),
+                0);
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "switchover"))
+                .as("rewritten without its time: the leader hands over")
+                .hasValueSatisfying(v -> assertThat(v).contains("pg-1").doesNotContain("scheduled_at"));
+    }
+
+    @Test
+    void aDueScheduledSwitchoverProceedsAfterThePoolPauseTimeoutWithoutThePooler() {
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.store.put(CLUSTER, "routers/r1", new RouterReport(1, "pg-0", "2026-12-02T00:00:00Z", true, null).toJson(), 0);
+        h.store.put(
+                CLUSTER,
+                "switchover",
+                "{\"leader\":\"pg-0\",\"member\":\"pg-1\",\"scheduled_at\":\"2020-01-01T00:00:00Z\"}",
+                0);
+        ClusterWorker worker = h.worker();
+
+        worker.step();
+        h.nanos.addAndGet(Duration.ofSeconds(4).toNanos());
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "switchover"))
+                .hasValueSatisfying(v -> assertThat(v).contains("scheduled_at"));
+        h.nanos.addAndGet(Duration.ofSeconds(1).toNanos()); // pgha.coordinator.pool-pause-timeout 5 s
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "switchover"))
+                .as("rewritten without its time: the leader hands over")
+                .hasValueSatisfying(v -> assertThat(v).contains("pg-1").doesNotContain("scheduled_at"));
     }
 
     @Test
