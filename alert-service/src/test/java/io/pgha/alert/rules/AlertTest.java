@@ -98,6 +98,7 @@ class AlertTest {
                 d.connectionsCriticalRatio(),
                 d.healthMonitorSilentAfter(),
                 d.coordinatorSilentAfter(),
+                d.poolSaturation(),
                 Map.of(AlertName.PghaMemberDown, Severity.WARNING),
                 "https://runbooks.example/pgha/");
         Sim sim = new Sim(t);
@@ -128,6 +129,7 @@ class AlertTest {
                         d.connectionsCriticalRatio(),
                         d.healthMonitorSilentAfter(),
                         d.coordinatorSilentAfter(),
+                        d.poolSaturation(),
                         Map.of(),
                         ""))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -149,6 +151,7 @@ class AlertTest {
                         d.connectionsCriticalRatio(),
                         d.healthMonitorSilentAfter(),
                         d.coordinatorSilentAfter(),
+                        d.poolSaturation(),
                         Map.of(),
                         ""))
                 .isInstanceOf(IllegalArgumentException.class)
