@@ -46,19 +46,6 @@ public record Alert(
         }
     }
 
-    /** An alert without further labels. */
-    public Alert(
-            AlertName name,
-            String cluster,
-            String member,
-            Severity severity,
-            String summary,
-            String description,
-            String runbookUrl,
-            Instant startsAt) {
-        this(name, cluster, member, severity, summary, description, runbookUrl, startsAt, Map.of());
-    }
-
     /**
      * {@code alertname}, {@code cluster}, {@code member} (when there is one), {@code severity} and the
      * {@link #scope()} labels; sorted.

@@ -367,17 +367,19 @@ public final class AlertRules {
                             + f.last().maxWaitSeconds() + " s, " + f.last().serverConnections() + " of "
                             + (f.last().poolSize() == null ? "?" : f.last().poolSize()) + " server connections")
                     .collect(Collectors.joining("; "));
-            out.add(
+            out.alerts.add(new Alert(
                     AlertName.PghaPoolSaturated,
+                    s.cluster(),
                     null,
                     sev,
-                    critical != null ? critical : warning,
                     "clients of pool " + name + " wait " + Math.round(worst) + "s for a server connection",
                     "The oldest waiting client of pool " + name + " of " + s.cluster() + " has waited at least "
                             + level.toSeconds() + " s for a server connection for "
                             + ps.hold().toSeconds()
                             + " s: the pool is saturated (" + readings + ").",
-                    Map.of("database", pool.get(0), "user", pool.get(1)));
+                    t.runbookUrl(AlertName.PghaPoolSaturated),
+                    critical != null ? critical : warning,
+                    Map.of("database", pool.get(0), "user", pool.get(1))));
         });
     }
 
@@ -464,18 +466,6 @@ public final class AlertRules {
                 Instant startsAt,
                 String summary,
                 String description) {
-            add(name, member, severity, startsAt, summary, description, Map.of());
-        }
-
-        /** Adds an alert with further labels ({@link Alert#scope()}). */
-        void add(
-                AlertName name,
-                String member,
-                Severity severity,
-                Instant startsAt,
-                String summary,
-                String description,
-                Map<String, String> scope) {
             alerts.add(new Alert(
                     name,
                     cluster,
@@ -485,7 +475,7 @@ public final class AlertRules {
                     description,
                     t.runbookUrl(name),
                     startsAt,
-                    scope));
+                    Map.of()));
         }
     }
 }

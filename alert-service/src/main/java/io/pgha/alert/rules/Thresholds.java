@@ -145,6 +145,30 @@ public record Thresholds(
                 "docs/runbooks/");
     }
 
+    /** These thresholds with {@code pool} as PghaPoolSaturated's knobs. */
+    public Thresholds withPoolSaturation(PoolSaturation pool) {
+        return new Thresholds(
+                memberDownFor,
+                replicaNotStreamingFor,
+                syncStandbyMissingFor,
+                lagBytesWarning,
+                lagBytesCritical,
+                lagSecondsWarning,
+                lagSecondsCritical,
+                noPrimaryFor,
+                twoPrimariesHold,
+                happenedHold,
+                archiveStalledAfter,
+                backupOverdueAfter,
+                connectionsWarningRatio,
+                connectionsCriticalRatio,
+                healthMonitorSilentAfter,
+                coordinatorSilentAfter,
+                pool,
+                severities,
+                runbookBaseUrl);
+    }
+
     /** The severity of an alert without levels. */
     public Severity severityOf(AlertName name) {
         return severities.getOrDefault(name, name.defaultSeverity());

@@ -137,13 +137,11 @@ class PoolRulesTest {
         assertThat(Thresholds.defaults().poolSaturation())
                 .isEqualTo(new Thresholds.PoolSaturation(
                         Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(90)));
-        Sim sim = new Sim(with(
-                d,
-                new Thresholds.PoolSaturation(
-                        Duration.ofSeconds(2),
-                        Duration.ofSeconds(4),
-                        Duration.ZERO,
-                        d.poolSaturation().staleAfter())));
+        Sim sim = new Sim(d.withPoolSaturation(new Thresholds.PoolSaturation(
+                Duration.ofSeconds(2),
+                Duration.ofSeconds(4),
+                Duration.ZERO,
+                d.poolSaturation().staleAfter())));
         assertThat(fired(sim.on(reading("renderer-0", 0, 1, 2.5))))
                 .singleElement()
                 .satisfies(a -> assertThat(a.severity()).isEqualTo(Severity.WARNING));
@@ -181,28 +179,5 @@ class PoolRulesTest {
                 .filter(c -> c instanceof AlertChange.Fired)
                 .map(AlertChange::alert)
                 .toList();
-    }
-
-    private static Thresholds with(Thresholds d, Thresholds.PoolSaturation pool) {
-        return new Thresholds(
-                d.memberDownFor(),
-                d.replicaNotStreamingFor(),
-                d.syncStandbyMissingFor(),
-                d.lagBytesWarning(),
-                d.lagBytesCritical(),
-                d.lagSecondsWarning(),
-                d.lagSecondsCritical(),
-                d.noPrimaryFor(),
-                d.twoPrimariesHold(),
-                d.happenedHold(),
-                d.archiveStalledAfter(),
-                d.backupOverdueAfter(),
-                d.connectionsWarningRatio(),
-                d.connectionsCriticalRatio(),
-                d.healthMonitorSilentAfter(),
-                d.coordinatorSilentAfter(),
-                pool,
-                d.severities(),
-                d.runbookBaseUrl());
     }
 }
