@@ -104,7 +104,7 @@ public class PoolMetricsService {
      * @throws IllegalStateException naming the property
      */
     static String poolerName(Optional<String> configured, String instance, Duration heartbeat, Duration interval) {
-        String name = configured.orElse(instance);
+        String name = configured.orElseGet(() -> asName(instance));
         try {
             EtcdLayout.requireName("pooler", name);
         } catch (IllegalArgumentException e) {
@@ -117,6 +117,15 @@ public class PoolMetricsService {
                     + ": it must not be shorter than pgha.renderer.pool-metrics.interval=" + interval);
         }
         return name;
+    }
+
+    /**
+     * A host-derived instance as a member-like name: characters other than letters, digits, '_', '.'
+     * and '-' become '-', leading ones that are not a letter or digit go, at most 63 characters.
+     */
+    static String asName(String instance) {
+        String name = instance.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[^A-Za-z0-9]+", "");
+        return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
     /** The admin console of the PgBouncer this renderer drives ({@code pgha.renderer.pool.*}), if it drives one. */

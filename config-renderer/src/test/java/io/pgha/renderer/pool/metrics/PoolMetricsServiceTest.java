@@ -49,9 +49,14 @@ class PoolMetricsServiceTest {
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("pgha.renderer.pool-metrics.pooler")
                 .hasMessageContaining("pooler name 'a/b' is invalid");
-        assertThatThrownBy(() -> PoolMetricsService.poolerName(Optional.empty(), "~host", thirty, five))
+        assertThat(PoolMetricsService.poolerName(Optional.empty(), "~host~1", thirty, five))
+                .as("a host name made a usable name")
+                .isEqualTo("host-1");
+        assertThat(PoolMetricsService.poolerName(Optional.empty(), "h".repeat(80), thirty, five))
+                .hasSize(63);
+        assertThatThrownBy(() -> PoolMetricsService.poolerName(Optional.empty(), "~~~", thirty, five))
                 .isInstanceOf(IllegalStateException.class)
-                .hasMessageContaining("not set: the event source's instance '~host' is used");
+                .hasMessageContaining("not set: the event source's instance '~~~' is used");
         assertThatThrownBy(() -> PoolMetricsService.poolerName(Optional.empty(), "r-0", Duration.ofSeconds(1), five))
                 .isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("pgha.renderer.pool-metrics.heartbeat=PT1S");
