@@ -28,6 +28,7 @@ import io.pgha.events.ElectionEvent.SwitchoverStarted;
 import io.pgha.events.NodeHealthEvent.ErrorClass;
 import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
 import io.pgha.events.NodeHealthEvent.NodeRole;
+import io.pgha.events.NodeHealthEvent.PoolUsageObserved;
 import io.pgha.events.TopologyEvent.Member;
 import io.pgha.events.TopologyEvent.MemberRole;
 import io.pgha.events.TopologyEvent.TopologyChanged;
@@ -50,6 +51,7 @@ public final class EventExamples {
     public static List<PghaEvent> all() {
         return List.of(
                 nodeHealthObserved(),
+                poolUsageObserved(),
                 new CoordinatorElected("demo", 41, "failover-coordinator-1", T),
                 new FailoverStarted("demo", 41, "pg-0", "leader key expired", "pg-1", EXCLUDED, T),
                 new FailoverCompleted("demo", 42, "pg-0", "pg-1", 3, EXCLUDED, T.plusSeconds(4)),
@@ -147,6 +149,11 @@ public final class EventExamples {
                 3,
                 7,
                 100);
+    }
+
+    /** Pool {@code app}/{@code app} of PgBouncer {@code renderer-0}: full, 3 clients waiting up to 6.5 s. */
+    public static PoolUsageObserved poolUsageObserved() {
+        return new PoolUsageObserved("demo", "renderer-0", "app", "app", T, 20, 3, 6.5, 20, 20L);
     }
 
     /** A failed probe, for consumers' tests. */

@@ -4,9 +4,16 @@ import com.fasterxml.jackson.annotation.JsonEnumDefaultValue;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.time.Instant;
 
-/** Topic {@code pgha.node-health}: what the health-monitor sees when it probes a member with SQL. */
+/**
+ * Topic {@code pgha.node-health}: observations of the things clients connect to. What the
+ * health-monitor sees when it probes a member with SQL ({@link NodeHealthObserved}), and what
+ * config-renderer reads from a PgBouncer's admin console about one pool ({@link PoolUsageObserved}).
+ */
 public sealed interface NodeHealthEvent extends PghaEvent {
-    /** The member probed. */
+    /**
+     * What was observed, the second part of the key {@code <cluster>/<member>}: the member probed, or
+     * for a {@link PoolUsageObserved} the pooler read (so that one pooler's observations stay in order).
+     */
     String member();
 
     @Override
@@ -103,6 +110,68 @@ public sealed interface NodeHealthEvent extends PghaEvent {
             if (!reachable && errorClass == null) {
                 errorClass = ErrorClass.OTHER;
             }
+        }
+
+        @Override
+        public Instant occurredAt() {
+            return observedAt;
+        }
+    }
+
+    /**
+     * One pool of one PgBouncer (a database/user pair) as its admin console showed it ({@code SHOW
+     * POOLS}, {@code SHOW DATABASES}), published by config-renderer when clients wait or stopped
+     * waiting, when the pool's size changes, and as a heartbeat. Key {@code <cluster>/<pooler>}.
+     *
+     * @param cluster the cluster whose endpoints the pooler serves
+     * @param pooler the PgBouncer read (a name like a member's; config-renderer's instance by default)
+     * @param database the pooled database name (PgBouncer's, e.g. {@code app} or {@code app_ro})
+     * @param user the pool's user
+     * @param observedAt when the admin console answered
+     * @param clientsActive {@code cl_active}: clients linked to a server connection or idle
+     * @param clientsWaiting {@code cl_waiting}: clients that sent a query and wait for a server connection
+     * @param maxWaitSeconds {@code maxwait} + {@code maxwait_us}: how long the oldest waiting client has
+     *     waited (0 when none waits)
+     * @param serverConnections the pool's server connections, every state ({@code sv_*})
+     * @param poolSize {@code pool_size} of the database; absent when PgBouncer did not say
+     */
+    record PoolUsageObserved(
+            String cluster,
+            String pooler,
+            String database,
+            String user,
+            Instant observedAt,
+            long clientsActive,
+            long clientsWaiting,
+            double maxWaitSeconds,
+            long serverConnections,
+            Long poolSize)
+            implements NodeHealthEvent {
+        /** Longest database or user name PgBouncer and PostgreSQL accept (NAMEDATALEN - 1 bytes). */
+        public static final int MAX_NAME_BYTES = 63;
+
+        public PoolUsageObserved {
+            Require.present(cluster, "cluster");
+            Require.present(pooler, "pooler");
+            Require.present(observedAt, "observed_at");
+            Require.label(database, "database", MAX_NAME_BYTES);
+            Require.label(user, "user", MAX_NAME_BYTES);
+            Require.notNegative(clientsActive, "clients_active");
+            Require.notNegative(clientsWaiting, "clients_waiting");
+            Require.notNegative(serverConnections, "server_connections");
+            if (!(maxWaitSeconds >= 0) || Double.isInfinite(maxWaitSeconds)) {
+                throw new IllegalArgumentException(
+                        "max_wait_seconds is " + maxWaitSeconds + ": give a finite number of seconds >= 0");
+            }
+            if (poolSize != null && poolSize < 0) {
+                throw new IllegalArgumentException("pool_size is " + poolSize + ": leave it out when not known");
+            }
+        }
+
+        /** The pooler: the second part of the key. */
+        @Override
+        public String member() {
+            return pooler;
         }
 
         @Override

@@ -19,6 +19,29 @@ final class Require {
         return value;
     }
 
+    /**
+     * A name that becomes an alert label value (a database or a user): present, at most
+     * {@code maxBytes} UTF-8 bytes, no control characters.
+     */
+    static String label(String value, String field, int maxBytes) {
+        present(value, field);
+        if (value.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > maxBytes) {
+            throw new IllegalArgumentException(
+                    field + " is longer than " + maxBytes + " bytes: no PostgreSQL or PgBouncer name is");
+        }
+        if (value.codePoints().anyMatch(Character::isISOControl)) {
+            throw new IllegalArgumentException(field + " contains a control character: no usable name does");
+        }
+        return value;
+    }
+
+    static long notNegative(long value, String field) {
+        if (value < 0) {
+            throw new IllegalArgumentException(field + " is " + value + ": it cannot be negative");
+        }
+        return value;
+    }
+
     static <T> List<T> list(List<T> value) {
         return value == null ? List.of() : List.copyOf(value);
     }

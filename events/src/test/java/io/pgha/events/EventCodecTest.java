@@ -115,4 +115,43 @@ class EventCodecTest {
                 .isInstanceOf(EventDecodingException.class)
                 .hasMessageContaining("has no body");
     }
+
+    @Test
+    void aPoolUsageObservationIsKeyedByItsPoolerAndCarriesOnlyUsableNames() {
+        NodeHealthEvent.PoolUsageObserved pool = EventExamples.poolUsageObserved();
+        assertThat(pool.key()).isEqualTo("demo/renderer-0");
+        assertThat(pool.subject()).isEqualTo("demo/renderer-0");
+        assertThat(Topics.of(pool)).isEqualTo(Topics.NODE_HEALTH);
+        assertThat(new String(codec.encode(pool), StandardCharsets.UTF_8))
+                .contains("\"pooler\":\"renderer-0\"")
+                .contains("\"max_wait_seconds\":6.5")
+                .doesNotContain("\"member\"");
+
+        String good = "{\"cluster\":\"demo\",\"pooler\":\"r-0\",\"database\":\"app\",\"user\":\"app\","
+                + "\"observed_at\":\"2025-05-01T10:15:30Z\",\"clients_active\":1,\"clients_waiting\":0,"
+                + "\"max_wait_seconds\":0,\"server_connections\":1}";
+        assertThat(codec.decode("io.pgha.pool-usage-observed.v1", good.getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(NodeHealthEvent.PoolUsageObserved.class);
+
+        assertThatThrownBy(() -> decodePool(good.replace("\"user\":\"app\"", "\"user\":\"a\\u0007pp\"")))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageContaining("user contains a control character");
+        assertThatThrownBy(() ->
+                        decodePool(good.replace("\"database\":\"app\"", "\"database\":\"" + "d".repeat(64) + "\"")))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageContaining("database is longer than 63 bytes");
+        assertThatThrownBy(() -> decodePool(good.replace("\"clients_waiting\":0", "\"clients_waiting\":-1")))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageContaining("clients_waiting is -1");
+        assertThatThrownBy(() -> decodePool(good.replace("\"max_wait_seconds\":0", "\"max_wait_seconds\":-0.5")))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageContaining("max_wait_seconds is -0.5");
+        assertThatThrownBy(() -> decodePool(good.replace("\"pooler\":\"r-0\",", "")))
+                .isInstanceOf(EventDecodingException.class)
+                .hasMessageContaining("pooler is missing");
+    }
+
+    private void decodePool(String json) {
+        codec.decode("io.pgha.pool-usage-observed.v1", json.getBytes(StandardCharsets.UTF_8));
+    }
 }

@@ -30,7 +30,7 @@ class EventSchemaTest {
         List<EventType> exampleTypes =
                 EventExamples.all().stream().map(EventType::of).toList();
         assertThat(exampleTypes).containsExactlyElementsOf(EventType.ALL);
-        assertThat(EventType.ALL).hasSize(25);
+        assertThat(EventType.ALL).hasSize(26);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -8,6 +8,7 @@ import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
@@ -22,10 +23,7 @@ class PgBouncerIT {
     @Test
     void poolsToPostgresPausesResumesReloadsWithoutDroppingClientsAndIsGoneAfterStop() throws Exception {
         PostgresNode postgres = infra.postgres("pg0");
-        PgBouncer.writePrivateFile(
-                infra.workspace(),
-                "userlist.txt",
-                "\"" + ADMIN.user() + "\" \"" + ADMIN.password() + "\"\n\"postgres\" \"client-secret\"\n");
+        PgBouncerTestIni.writeAuthFile(infra.workspace(), ADMIN, Map.of("postgres", "client-secret"));
         int port = Ports.free();
         PgBouncer bouncer = infra.pgbouncer(ini(postgres, port, "transaction"), port, ADMIN);
         assertThat(bouncer.process().isAlive()).isTrue();
@@ -75,34 +73,18 @@ class PgBouncerIT {
         Gone.assertGone(process, Ports.LOOPBACK, port);
     }
 
-    private String ini(PostgresNode postgres, int port, String poolMode) {
-        return """
-                [databases]
-                app = host=%s port=%d dbname=postgres
-                [pgbouncer]
-                listen_addr = 127.0.0.1
-                listen_port = %d
-                unix_socket_dir =
-                auth_type = scram-sha-256
-                auth_file = %s
-                admin_users = %s
-                pool_mode = %s
-                ignore_startup_parameters = extra_float_digits
-                """
-                .formatted(
-                        postgres.host(),
-                        postgres.port(),
-                        port,
-                        PgBouncer.directory(infra.workspace()).resolve("userlist.txt"),
-                        ADMIN.user(),
-                        poolMode);
-    }
-
     private static String one(Connection connection, String sql) throws Exception {
         try (Statement statement = connection.createStatement();
                 ResultSet rows = statement.executeQuery(sql)) {
             rows.next();
             return rows.getString(1);
         }
+    }
+
+    private String ini(PostgresNode postgres, int port, String poolMode) {
+        return PgBouncerTestIni.of(infra.workspace(), port, ADMIN)
+                .database("app", postgres.host(), postgres.port(), "postgres")
+                .poolMode(poolMode)
+                .render();
     }
 }

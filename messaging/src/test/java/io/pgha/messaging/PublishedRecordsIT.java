@@ -36,6 +36,9 @@ class PublishedRecordsIT {
     /** What the documentation promises, written out: type -> topic, key, subject. */
     private static final Map<String, List<String>> DOCUMENTED = Map.ofEntries(
             Map.entry("io.pgha.node-health-observed.v1", List.of("pgha.node-health", "demo/pg-1", "demo/pg-1")),
+            Map.entry(
+                    "io.pgha.pool-usage-observed.v1",
+                    List.of("pgha.node-health", "demo/renderer-0", "demo/renderer-0")),
             Map.entry("io.pgha.coordinator-elected.v1", List.of("pgha.election", "demo", "demo")),
             Map.entry("io.pgha.failover-started.v1", List.of("pgha.election", "demo", "demo")),
             Map.entry("io.pgha.failover-completed.v1", List.of("pgha.election", "demo", "demo")),

@@ -6,6 +6,7 @@ import io.pgha.local.Commands;
 import io.pgha.local.HaproxyConfig;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.PgBouncer;
+import io.pgha.local.PgBouncerTestIni;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
 import io.pgha.local.Wait;
@@ -71,10 +72,7 @@ class PoolBenchIT {
                             List.of(new HaproxyConfig.Server("pg0", postgres.host(), postgres.port())))
                     .render());
             pgbench(postgres.port(), List.of("-i", "-s", "1", "-q")).orThrow();
-            PgBouncer.writePrivateFile(
-                    infra.workspace(),
-                    "userlist.txt",
-                    "\"" + ADMIN.user() + "\" \"" + ADMIN.password() + "\"\n\"postgres\" \"" + PASSWORD + "\"\n");
+            PgBouncerTestIni.writeAuthFile(infra.workspace(), ADMIN, Map.of("postgres", PASSWORD));
             int bouncerPort = Ports.free();
             PgBouncer bouncer = infra.pgbouncer(ini(haproxyPort, bouncerPort), bouncerPort, ADMIN);
 
@@ -163,30 +161,12 @@ class PoolBenchIT {
     }
 
     private String ini(int haproxyPort, int port) {
-        return """
-                [databases]
-                postgres = host=%s port=%d dbname=postgres
-                [pgbouncer]
-                listen_addr = 127.0.0.1
-                listen_port = %d
-                unix_socket_dir =
-                auth_type = scram-sha-256
-                auth_file = %s
-                admin_users = %s
-                pool_mode = transaction
-                default_pool_size = %d
-                max_client_conn = %d
-                ignore_startup_parameters = extra_float_digits
-                log_connections = 0
-                log_disconnections = 0
-                """
-                .formatted(
-                        Ports.LOOPBACK,
-                        haproxyPort,
-                        port,
-                        PgBouncer.directory(infra.workspace()).resolve("userlist.txt"),
-                        ADMIN.user(),
-                        POOL_SIZE,
-                        CLIENTS + 50);
+        return PgBouncerTestIni.of(infra.workspace(), port, ADMIN)
+                .database("postgres", Ports.LOOPBACK, haproxyPort, "postgres")
+                .set("default_pool_size", POOL_SIZE)
+                .set("max_client_conn", CLIENTS + 50)
+                .set("log_connections", 0)
+                .set("log_disconnections", 0)
+                .render();
     }
 }

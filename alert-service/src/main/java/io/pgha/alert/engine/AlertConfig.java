@@ -91,6 +91,25 @@ public interface AlertConfig {
     @WithDefault("0.95")
     double connectionsCriticalRatio();
 
+    /**
+     * PghaPoolSaturated: the oldest waiting client of a pool has waited this long: warning. Keep it
+     * equal to the shipped Prometheus rule's ({@code pgha.pool.rules.yml}).
+     */
+    @WithDefault("5s")
+    Duration poolWaitWarning();
+
+    /** PghaPoolSaturated: ... this long: critical. */
+    @WithDefault("30s")
+    Duration poolWaitCritical();
+
+    /** PghaPoolSaturated: every reading must have shown the level for this long (the Prometheus rule's {@code for}). */
+    @WithDefault("15s")
+    Duration poolSaturatedFor();
+
+    /** A pool reading older than this no longer counts (its pooler stopped publishing). */
+    @WithDefault("90s")
+    Duration poolStaleAfter();
+
     /** No node-health event for this long: the health-monitor is silent. */
     @WithDefault("30s")
     Duration healthMonitorSilentAfter();

@@ -63,6 +63,8 @@ public record AlertSettings(
                     c.connectionsCriticalRatio(),
                     c.healthMonitorSilentAfter(),
                     c.coordinatorSilentAfter(),
+                    new Thresholds.PoolSaturation(
+                            c.poolWaitWarning(), c.poolWaitCritical(), c.poolSaturatedFor(), c.poolStaleAfter()),
                     severities,
                     c.runbookBaseUrl());
         } catch (IllegalArgumentException e) {

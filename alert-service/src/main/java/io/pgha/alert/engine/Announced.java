@@ -44,7 +44,15 @@ public final class Announced {
                 fired.summary(),
                 fired.annotations().getOrDefault("description", ""),
                 fired.annotations().getOrDefault("runbook_url", ""),
-                fired.startsAt());
+                fired.startsAt(),
+                scope(fired.labels()));
         return alert.fingerprint().equals(fired.fingerprint()) ? Optional.of(alert) : Optional.empty();
+    }
+
+    /** The labels of an announced alert beyond the standard ones (a pool's {@code database} and {@code user}). */
+    private static Map<String, String> scope(Map<String, String> labels) {
+        Map<String, String> scope = new HashMap<>(labels);
+        scope.keySet().removeAll(Alert.STANDARD_LABELS);
+        return scope;
     }
 }

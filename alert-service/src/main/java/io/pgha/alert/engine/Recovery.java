@@ -61,6 +61,7 @@ public record Recovery(Map<String, Alert> active, List<Alert> reannounced, List<
                 a.summary(),
                 a.description(),
                 a.runbookUrl(),
-                startsAt);
+                startsAt,
+                a.scope());
     }
 }

@@ -20,6 +20,8 @@ import java.util.TreeMap;
  * @param description what was seen, with the numbers
  * @param runbookUrl where the runbook is
  * @param startsAt when the condition began
+ * @param scope further labels that tell this alert from others of its name and cluster (say
+ *     {@code database} and {@code user} of a pool); never one of the labels above
  */
 public record Alert(
         AlertName name,
@@ -29,11 +31,27 @@ public record Alert(
         String summary,
         String description,
         String runbookUrl,
-        Instant startsAt) {
+        Instant startsAt,
+        Map<String, String> scope) {
+    /** The labels every alert has; {@link #scope()} adds others. */
+    public static final java.util.Set<String> STANDARD_LABELS =
+            java.util.Set.of("alertname", "cluster", "member", "severity");
 
-    /** {@code alertname}, {@code cluster}, {@code member} (when there is one), {@code severity}; sorted. */
+    public Alert {
+        scope = scope == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(scope));
+        for (String label : scope.keySet()) {
+            if (STANDARD_LABELS.contains(label)) {
+                throw new IllegalArgumentException("scope label '" + label + "' is one of the standard labels");
+            }
+        }
+    }
+
+    /**
+     * {@code alertname}, {@code cluster}, {@code member} (when there is one), {@code severity} and the
+     * {@link #scope()} labels; sorted.
+     */
     public Map<String, String> labels() {
-        TreeMap<String, String> labels = new TreeMap<>();
+        TreeMap<String, String> labels = new TreeMap<>(scope);
         labels.put("alertname", name.name());
         labels.put("cluster", cluster);
         if (member != null) {

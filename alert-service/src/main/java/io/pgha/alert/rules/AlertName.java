@@ -26,6 +26,8 @@ public enum AlertName {
     PghaRestoreDrillFailed(Severity.WARNING),
     /** Severity comes from the level crossed (warning or critical). */
     PghaConnectionsHigh(Severity.WARNING),
+    /** Severity comes from the level crossed (warning or critical). */
+    PghaPoolSaturated(Severity.WARNING),
     PghaHealthMonitorSilent(Severity.CRITICAL),
     PghaCoordinatorSilent(Severity.CRITICAL);
 

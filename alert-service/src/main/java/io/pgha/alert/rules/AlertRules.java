@@ -64,6 +64,7 @@ public final class AlertRules {
         failoverFailed(out, s);
         archive(out, s, t, now);
         backups(out, s, t, now);
+        poolSaturated(out, s, t, now);
         silent(out, s, t, now);
         return out.alerts;
     }
@@ -330,6 +331,78 @@ public final class AlertRules {
         }
     }
 
+    /**
+     * PghaPoolSaturated, per pooled database and user (poolers together, like the Prometheus rule that
+     * aggregates away the instance): every reading of some pooler for {@code hold} showed its oldest
+     * waiting client at the level or above (critical before warning). Readings older than
+     * {@code staleAfter} do not count; a reading without waiting clients ends it.
+     */
+    private static void poolSaturated(Out out, AlertState s, Thresholds t, Instant now) {
+        Thresholds.PoolSaturation ps = t.poolSaturation();
+        Map<List<String>, List<AlertState.PoolFacts>> byPool =
+                new TreeMap<>(java.util.Comparator.<List<String>, String>comparing(k -> k.get(0))
+                        .thenComparing(k -> k.get(1)));
+        s.pools().forEach((key, facts) -> {
+            if (now.isBefore(facts.last().observedAt().plus(ps.staleAfter()))) {
+                byPool.computeIfAbsent(List.of(key.database(), key.user()), k -> new ArrayList<>())
+                        .add(facts);
+            }
+        });
+        byPool.forEach((pool, facts) -> {
+            facts.sort(java.util.Comparator.comparing(f -> f.last().pooler()));
+            Instant critical = heldSince(facts, ps.waitCritical(), ps.hold(), now);
+            Instant warning = critical != null ? null : heldSince(facts, ps.waitWarning(), ps.hold(), now);
+            if (critical == null && warning == null) {
+                return;
+            }
+            Severity sev = critical != null ? Severity.CRITICAL : Severity.WARNING;
+            Duration level = critical != null ? ps.waitCritical() : ps.waitWarning();
+            String name = pool.get(0) + "/" + pool.get(1);
+            double worst = facts.stream()
+                    .mapToDouble(f -> f.last().maxWaitSeconds())
+                    .max()
+                    .orElse(0);
+            String readings = facts.stream()
+                    .map(f -> f.last().pooler() + ": " + f.last().clientsWaiting() + " waiting, oldest "
+                            + f.last().maxWaitSeconds() + " s, " + f.last().serverConnections() + " of "
+                            + (f.last().poolSize() == null ? "?" : f.last().poolSize()) + " server connections")
+                    .collect(Collectors.joining("; "));
+            out.alerts.add(new Alert(
+                    AlertName.PghaPoolSaturated,
+                    s.cluster(),
+                    null,
+                    sev,
+                    "clients of pool " + name + " wait " + Math.round(worst) + "s for a server connection",
+                    "The oldest waiting client of pool " + name + " of " + s.cluster() + " has waited at least "
+                            + level.toSeconds() + " s for a server connection for "
+                            + ps.hold().toSeconds()
+                            + " s: the pool is saturated (" + readings + ").",
+                    t.runbookUrl(AlertName.PghaPoolSaturated),
+                    critical != null ? critical : warning,
+                    Map.of("database", pool.get(0), "user", pool.get(1))));
+        });
+    }
+
+    /**
+     * The earliest time from which every reading of one of the poolers showed the oldest waiting client
+     * at {@code level} or above, when that has held for {@code hold}; else null.
+     */
+    private static Instant heldSince(List<AlertState.PoolFacts> facts, Duration level, Duration hold, Instant now) {
+        double seconds = level.toNanos() / 1e9;
+        Instant earliest = null;
+        for (AlertState.PoolFacts f : facts) {
+            Instant since = null;
+            List<io.pgha.events.NodeHealthEvent.PoolUsageObserved> waiting = f.waiting();
+            for (int i = waiting.size() - 1; i >= 0 && waiting.get(i).maxWaitSeconds() >= seconds; i--) {
+                since = waiting.get(i).observedAt();
+            }
+            if (held(since, hold, now) && (earliest == null || since.isBefore(earliest))) {
+                earliest = since;
+            }
+        }
+        return earliest;
+    }
+
     private static void silent(Out out, AlertState s, Thresholds t, Instant now) {
         silentOne(
                 out,
@@ -401,7 +474,8 @@ public final class AlertRules {
                     summary,
                     description,
                     t.runbookUrl(name),
-                    startsAt));
+                    startsAt,
+                    Map.of()));
         }
     }
 }

@@ -3,6 +3,7 @@ package io.pgha.alert.rules;
 import io.pgha.events.BackupEvent;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
+import io.pgha.events.NodeHealthEvent.PoolUsageObserved;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.time.Instant;
 import java.util.Map;
@@ -29,6 +30,7 @@ import java.util.Map;
  * @param lastBackupCompleted the last complete base backup, or null
  * @param lastBackupFailed the last base backup failure not followed by a complete one, or null
  * @param lastDrillFailed the last restore drill failure not followed by a passed one, or null
+ * @param pools per pool of each pooler, its last reading and the readings of its current wait
  * @param lastEventAt per producer, the newest event time seen from it
  * @param active the alerts firing, by fingerprint
  */
@@ -50,12 +52,14 @@ public record AlertState(
         BackupEvent.BaseBackupCompleted lastBackupCompleted,
         BackupEvent.BaseBackupFailed lastBackupFailed,
         BackupEvent.RestoreDrillFailed lastDrillFailed,
+        Map<PoolKey, PoolFacts> pools,
         Map<Producer, Instant> lastEventAt,
         Map<String, Alert> active) {
 
     public AlertState {
         members = Map.copyOf(members);
         notStreamingSince = Map.copyOf(notStreamingSince);
+        pools = Map.copyOf(pools);
         lastEventAt = Map.copyOf(lastEventAt);
         active = Map.copyOf(active);
     }
@@ -64,7 +68,28 @@ public record AlertState(
     public enum Producer {
         HEALTH_MONITOR,
         COORDINATOR,
-        BACKUP_SERVICE
+        BACKUP_SERVICE,
+        /** Publishes pool readings (no silence rule: PghaPoolerDown is Prometheus's). */
+        CONFIG_RENDERER
+    }
+
+    /** One pool of one pooler. */
+    public record PoolKey(String pooler, String database, String user) {}
+
+    /**
+     * What is known of one pool.
+     *
+     * @param last the newest reading
+     * @param waiting the readings since the last one without waiting clients, oldest first, at most
+     *     {@link #MAX_WAITING_READINGS} (the oldest dropped): what the saturation rule's hold is judged on
+     */
+    public record PoolFacts(PoolUsageObserved last, java.util.List<PoolUsageObserved> waiting) {
+        /** Readings kept per pool while clients wait (at the 5 s default read interval: 10 minutes). */
+        public static final int MAX_WAITING_READINGS = 120;
+
+        public PoolFacts {
+            waiting = java.util.List.copyOf(waiting);
+        }
     }
 
     /**
@@ -97,7 +122,7 @@ public record AlertState(
     public static AlertState empty(String cluster, Instant now) {
         return new AlertState(
                 cluster, now, Map.of(), null, Map.of(), null, null, null, null, null, null, null, null, null, null,
-                null, null, Map.of(), Map.of());
+                null, null, Map.of(), Map.of(), Map.of());
     }
 
     /** This state with the changes of an evaluation applied to the active set. */
@@ -128,6 +153,7 @@ public record AlertState(
                 lastBackupCompleted,
                 lastBackupFailed,
                 lastDrillFailed,
+                pools,
                 lastEventAt,
                 next);
     }

@@ -1,12 +1,15 @@
 package io.pgha.alert.rules;
 
 import io.pgha.alert.rules.AlertState.MemberFacts;
+import io.pgha.alert.rules.AlertState.PoolFacts;
+import io.pgha.alert.rules.AlertState.PoolKey;
 import io.pgha.alert.rules.AlertState.Producer;
 import io.pgha.alert.rules.AlertState.TwoPrimariesEvidence;
 import io.pgha.events.AlertEvent;
 import io.pgha.events.BackupEvent;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
+import io.pgha.events.NodeHealthEvent.PoolUsageObserved;
 import io.pgha.events.PghaEvent;
 import io.pgha.events.TopologyEvent.MemberRole;
 import io.pgha.events.TopologyEvent.TopologyChanged;
@@ -40,6 +43,8 @@ public final class StateUpdate {
             return state;
         } else if (event instanceof NodeHealthObserved h) {
             health(b, h);
+        } else if (event instanceof PoolUsageObserved p) {
+            pool(b, p);
         } else if (event instanceof TopologyChanged t) {
             topology(b, t);
         } else if (event instanceof ElectionEvent e) {
@@ -61,6 +66,8 @@ public final class StateUpdate {
             return Producer.COORDINATOR;
         } else if (event instanceof BackupEvent) {
             return Producer.BACKUP_SERVICE;
+        } else if (event instanceof PoolUsageObserved) {
+            return Producer.CONFIG_RENDERER;
         }
         throw new IllegalArgumentException(
                 "no producer rule for " + event.getClass().getSimpleName());
@@ -85,6 +92,30 @@ public final class StateUpdate {
         if (from != null) {
             twoPrimaries(b, h.member(), from, to, h.observedAt());
         }
+    }
+
+    /**
+     * A pool reading: the newest stands (a late one is ignored); while clients wait the readings are
+     * kept (at most {@link PoolFacts#MAX_WAITING_READINGS}), a reading without waiting clients clears them.
+     */
+    private static void pool(Builder b, PoolUsageObserved p) {
+        PoolKey key = new PoolKey(p.pooler(), p.database(), p.user());
+        PoolFacts before = b.pools.get(key);
+        if (before != null && p.observedAt().isBefore(before.last().observedAt())) {
+            return;
+        }
+        java.util.List<PoolUsageObserved> waiting = new java.util.ArrayList<>();
+        if (p.clientsWaiting() > 0) {
+            if (before != null) {
+                waiting.addAll(before.waiting());
+            }
+            waiting.add(p);
+            if (waiting.size() > PoolFacts.MAX_WAITING_READINGS) {
+                waiting.subList(0, waiting.size() - PoolFacts.MAX_WAITING_READINGS)
+                        .clear();
+            }
+        }
+        b.pools.put(key, new PoolFacts(p, waiting));
     }
 
     /**
@@ -227,6 +258,7 @@ public final class StateUpdate {
         BackupEvent.BaseBackupCompleted lastBackupCompleted;
         BackupEvent.BaseBackupFailed lastBackupFailed;
         BackupEvent.RestoreDrillFailed lastDrillFailed;
+        final Map<PoolKey, PoolFacts> pools;
         final Map<Producer, Instant> lastEventAt;
 
         Builder(AlertState s) {
@@ -246,6 +278,7 @@ public final class StateUpdate {
             lastBackupCompleted = s.lastBackupCompleted();
             lastBackupFailed = s.lastBackupFailed();
             lastDrillFailed = s.lastDrillFailed();
+            pools = new HashMap<>(s.pools());
             lastEventAt = new HashMap<>(s.lastEventAt());
         }
 
@@ -268,6 +301,7 @@ public final class StateUpdate {
                     lastBackupCompleted,
                     lastBackupFailed,
                     lastDrillFailed,
+                    pools,
                     lastEventAt,
                     s.active());
         }

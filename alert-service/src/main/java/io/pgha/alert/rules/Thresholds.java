@@ -24,6 +24,7 @@ import java.util.Map;
  * @param connectionsCriticalRatio connections / max_connections that raises a critical alert (0.95)
  * @param healthMonitorSilentAfter no node-health event for this long: the health-monitor is silent
  * @param coordinatorSilentAfter no election or topology event for this long: the coordinator is silent
+ * @param poolSaturation when a pool's waiting clients raise {@code PghaPoolSaturated}
  * @param severities severity overrides per alert (alerts with levels take the level's severity)
  * @param runbookBaseUrl prefix of every {@code runbook_url}; the alert's name and {@code .md} follow
  */
@@ -44,6 +45,7 @@ public record Thresholds(
         double connectionsCriticalRatio,
         Duration healthMonitorSilentAfter,
         Duration coordinatorSilentAfter,
+        PoolSaturation poolSaturation,
         Map<AlertName, Severity> severities,
         String runbookBaseUrl) {
 
@@ -60,6 +62,9 @@ public record Thresholds(
         notNegative("health-monitor-silent-after", healthMonitorSilentAfter);
         notNegative("coordinator-silent-after", coordinatorSilentAfter);
         runbookBaseUrl = runbookBaseUrl == null ? "" : runbookBaseUrl;
+        if (poolSaturation == null) {
+            throw new IllegalArgumentException("pool-saturation is missing: give PoolSaturation.defaults() or values");
+        }
         if (lagBytesWarning > lagBytesCritical) {
             throw new IllegalArgumentException("lag-bytes-warning (" + lagBytesWarning
                     + ") is above lag-bytes-critical (" + lagBytesCritical + "): set warning <= critical");
@@ -71,6 +76,42 @@ public record Thresholds(
         if (connectionsWarningRatio > connectionsCriticalRatio || connectionsCriticalRatio > 1.0) {
             throw new IllegalArgumentException("connections-warning-ratio (" + connectionsWarningRatio
                     + ") must be <= connections-critical-ratio (" + connectionsCriticalRatio + ") <= 1.0");
+        }
+    }
+
+    /**
+     * The knobs of {@code PghaPoolSaturated}. The defaults are the shipped Prometheus rule's
+     * ({@code deploy/monitoring/prometheus/rules/pgha.pool.rules.yml}: {@code >= 5} warning, {@code >= 30}
+     * critical, {@code for: 15s}); change both together.
+     *
+     * @param waitWarning the oldest waiting client of a pool has waited this long: warning (N, 5 s)
+     * @param waitCritical ... this long: critical (30 s)
+     * @param hold every reading of the pool must have shown the level reached for this long (15 s)
+     * @param staleAfter a pool whose last reading is older than this no longer counts (90 s: three of
+     *     config-renderer's 30 s heartbeats), so a pooler that stopped publishing resolves its alerts
+     */
+    public record PoolSaturation(Duration waitWarning, Duration waitCritical, Duration hold, Duration staleAfter) {
+        public PoolSaturation {
+            positive("pool-wait-warning", waitWarning);
+            positive("pool-wait-critical", waitCritical);
+            notNegative("pool-saturated-for", hold);
+            positive("pool-stale-after", staleAfter);
+            if (waitWarning.compareTo(waitCritical) > 0) {
+                throw new IllegalArgumentException("pool-wait-warning (" + waitWarning
+                        + ") is above pool-wait-critical (" + waitCritical + "): set warning <= critical");
+            }
+        }
+
+        /** The shipped values, equal to the Prometheus rule's. */
+        public static PoolSaturation defaults() {
+            return new PoolSaturation(
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(15), Duration.ofSeconds(90));
+        }
+
+        private static void positive(String name, Duration d) {
+            if (d == null || d.isZero() || d.isNegative()) {
+                throw new IllegalArgumentException(name + " is " + d + ": give a duration above zero, e.g. PT5S");
+            }
         }
     }
 
@@ -99,8 +140,33 @@ public record Thresholds(
                 0.95,
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(60),
+                PoolSaturation.defaults(),
                 Map.of(),
                 "docs/runbooks/");
+    }
+
+    /** These thresholds with {@code pool} as PghaPoolSaturated's knobs. */
+    public Thresholds withPoolSaturation(PoolSaturation pool) {
+        return new Thresholds(
+                memberDownFor,
+                replicaNotStreamingFor,
+                syncStandbyMissingFor,
+                lagBytesWarning,
+                lagBytesCritical,
+                lagSecondsWarning,
+                lagSecondsCritical,
+                noPrimaryFor,
+                twoPrimariesHold,
+                happenedHold,
+                archiveStalledAfter,
+                backupOverdueAfter,
+                connectionsWarningRatio,
+                connectionsCriticalRatio,
+                healthMonitorSilentAfter,
+                coordinatorSilentAfter,
+                pool,
+                severities,
+                runbookBaseUrl);
     }
 
     /** The severity of an alert without levels. */

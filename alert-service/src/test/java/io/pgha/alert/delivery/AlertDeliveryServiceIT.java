@@ -39,7 +39,8 @@ class AlertDeliveryServiceIT {
                 "no primary",
                 "left over",
                 "docs/runbooks/PghaNoPrimary.md",
-                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                Map.of());
         Outbox earlier = Outbox.open(outbox);
         Receiver receiver = Receiver.alertmanager(URI.create(am.url()));
         earlier.write(

@@ -212,7 +212,8 @@ class AlertmanagerDeliveryIT {
                 member + " is down",
                 description,
                 "docs/runbooks/PghaMemberDown.md",
-                Instant.now().truncatedTo(ChronoUnit.MILLIS));
+                Instant.now().truncatedTo(ChronoUnit.MILLIS),
+                Map.of());
     }
 
     private static String member(Alert alert) {

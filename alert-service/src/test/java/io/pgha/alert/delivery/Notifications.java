@@ -5,6 +5,7 @@ import io.pgha.alert.rules.AlertChange;
 import io.pgha.alert.rules.AlertName;
 import io.pgha.events.AlertEvent.Severity;
 import java.time.Instant;
+import java.util.Map;
 
 /** Alerts and notifications for the delivery tests. */
 final class Notifications {
@@ -25,7 +26,8 @@ final class Notifications {
                 member + " is down",
                 "probes of " + member + " failed",
                 "docs/runbooks/PghaMemberDown.md",
-                T0);
+                T0,
+                Map.of());
     }
 
     static Notification fired(long seq, String member) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
 import io.pgha.events.NodeHealthEvent.NodeRole;
+import io.pgha.events.NodeHealthEvent.PoolUsageObserved;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
 
@@ -28,6 +29,20 @@ class RecordCheckTest {
         assertThat(RecordCheck.problem(null, health("c1", "pg-0")))
                 .hasValueSatisfying(
                         r -> assertThat(r).contains("record key 'null'").contains("cluster/member"));
+    }
+
+    @Test
+    void aPoolReadingIsKeyedByItsPoolerWhoseNameIsChecked() {
+        assertThat(RecordCheck.problem("c1/renderer-0", pool("renderer-0"))).isEmpty();
+        assertThat(RecordCheck.problem("c1/../etc", pool("../etc")))
+                .hasValueSatisfying(r -> assertThat(r).contains("pooler name '../etc' is invalid"));
+        assertThat(RecordCheck.problem("c1/pg-0", pool("renderer-0")))
+                .hasValue("record key 'c1/pg-0' is not the event's key 'c1/renderer-0'"
+                        + " (PoolUsageObserved is keyed by its cluster/pooler)");
+    }
+
+    private static PoolUsageObserved pool(String pooler) {
+        return new PoolUsageObserved("c1", pooler, "app", "app", T, 1, 0, 0, 1, 20L);
     }
 
     private static NodeHealthObserved health(String cluster, String member) {

@@ -71,7 +71,8 @@ class RecoveryTest {
                 summary,
                 member + " cannot be reached",
                 "docs/runbooks/PghaMemberDown.md",
-                startsAt);
+                startsAt,
+                Map.of());
     }
 
     private static AlertEvent.AlertFired fired(Alert a) {

@@ -24,9 +24,12 @@ class AlertTest {
 
     @Test
     void theFingerprintDependsOnTheLabelsOnly() {
-        Alert a = new Alert(AlertName.PghaMemberDown, CLUSTER, "pg-1", Severity.CRITICAL, "s1", "d1", "u", at(1));
-        Alert b = new Alert(AlertName.PghaMemberDown, CLUSTER, "pg-1", Severity.CRITICAL, "s2", "d2", "v", at(9));
-        Alert other = new Alert(AlertName.PghaMemberDown, CLUSTER, "pg-2", Severity.CRITICAL, "s1", "d1", "u", at(1));
+        Alert a = new Alert(
+                AlertName.PghaMemberDown, CLUSTER, "pg-1", Severity.CRITICAL, "s1", "d1", "u", at(1), Map.of());
+        Alert b = new Alert(
+                AlertName.PghaMemberDown, CLUSTER, "pg-1", Severity.CRITICAL, "s2", "d2", "v", at(9), Map.of());
+        Alert other = new Alert(
+                AlertName.PghaMemberDown, CLUSTER, "pg-2", Severity.CRITICAL, "s1", "d1", "u", at(1), Map.of());
         assertThat(a.fingerprint()).isEqualTo(b.fingerprint()).hasSize(16).matches("[0-9a-f]{16}");
         assertThat(a.fingerprint()).isNotEqualTo(other.fingerprint());
         // pinned: a replica built from another version of this code must agree
@@ -98,6 +101,7 @@ class AlertTest {
                 d.connectionsCriticalRatio(),
                 d.healthMonitorSilentAfter(),
                 d.coordinatorSilentAfter(),
+                d.poolSaturation(),
                 Map.of(AlertName.PghaMemberDown, Severity.WARNING),
                 "https://runbooks.example/pgha/");
         Sim sim = new Sim(t);
@@ -128,6 +132,7 @@ class AlertTest {
                         d.connectionsCriticalRatio(),
                         d.healthMonitorSilentAfter(),
                         d.coordinatorSilentAfter(),
+                        d.poolSaturation(),
                         Map.of(),
                         ""))
                 .isInstanceOf(IllegalArgumentException.class)
@@ -149,6 +154,7 @@ class AlertTest {
                         d.connectionsCriticalRatio(),
                         d.healthMonitorSilentAfter(),
                         d.coordinatorSilentAfter(),
+                        d.poolSaturation(),
                         Map.of(),
                         ""))
                 .isInstanceOf(IllegalArgumentException.class)

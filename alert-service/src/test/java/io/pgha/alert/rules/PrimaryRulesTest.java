@@ -300,6 +300,7 @@ class PrimaryRulesTest {
                 d.connectionsCriticalRatio(),
                 Duration.ofDays(30),
                 Duration.ofDays(30),
+                d.poolSaturation(),
                 d.severities(),
                 d.runbookBaseUrl());
     }

@@ -1,5 +1,7 @@
 package io.pgha.renderer.pool.metrics;
 
+import java.time.Clock;
+import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.jboss.logging.Logger;
@@ -9,19 +11,40 @@ import org.jboss.logging.MDC;
  * Reads each cluster's PgBouncer admin console and hands the result to {@link PoolMeters}. One
  * {@link #collect()} reads every console once; a console that cannot be reached or answers something
  * unreadable makes {@code pgha_pool_up} 0 (logged once when it starts and once when it ends), never an
- * error on the metrics endpoint.
+ * error on the metrics endpoint. Every snapshot read is also handed to a {@link SnapshotSink} (the
+ * {@link PoolUsagePublisher}, when readings are published).
  */
 public final class PoolMetricsCollector {
     private static final Logger LOG = Logger.getLogger(PoolMetricsCollector.class);
 
     private final Map<String, AdminConsole> consoles;
     private final PoolMeters meters;
+    private final SnapshotSink sink;
+    private final Clock clock;
     private final Map<String, Boolean> failing = new ConcurrentHashMap<>();
+
+    /** Hears of every snapshot read. */
+    @FunctionalInterface
+    public interface SnapshotSink {
+        /** {@code cluster}'s PgBouncer answered {@code snapshot} at {@code at}. */
+        void read(String cluster, PoolSnapshot snapshot, Instant at);
+    }
 
     /** @param consoles the admin console of each cluster's PgBouncer, by cluster */
     public PoolMetricsCollector(Map<String, AdminConsole> consoles, PoolMeters meters) {
+        this(consoles, meters, (cluster, snapshot, at) -> {}, Clock.systemUTC());
+    }
+
+    /**
+     * @param consoles the admin console of each cluster's PgBouncer, by cluster
+     * @param sink hears of every snapshot read, after the meters
+     * @param clock stamps each read
+     */
+    public PoolMetricsCollector(Map<String, AdminConsole> consoles, PoolMeters meters, SnapshotSink sink, Clock clock) {
         this.consoles = Map.copyOf(consoles);
         this.meters = meters;
+        this.sink = sink;
+        this.clock = clock;
     }
 
     /** Reads every console once. */
@@ -45,6 +68,11 @@ public final class PoolMetricsCollector {
             return;
         }
         meters.read(cluster, snapshot);
+        try {
+            sink.read(cluster, snapshot, clock.instant());
+        } catch (RuntimeException e) {
+            log(cluster, Logger.Level.WARN, "handing the pool snapshot on failed: " + e);
+        }
         if (failing.remove(cluster) != null) {
             log(cluster, Logger.Level.INFO, console.describe() + " answers again");
         }

@@ -17,6 +17,24 @@ public interface PoolMetricsConfig {
     @WithDefault("3s")
     Duration timeout();
 
+    /**
+     * Publish each pool's readings on {@code pgha.node-health} ({@code pool-usage-observed}, for
+     * alert-service's PghaPoolSaturated): while clients wait at every read, when they stopped, when
+     * the pool size changes, and every {@link #heartbeat()}.
+     */
+    @WithDefault("true")
+    boolean publish();
+
+    /** An unchanged pool is published at least this often (at least {@link #interval()}). */
+    @WithDefault("30s")
+    Duration heartbeat();
+
+    /**
+     * The pooler name the readings carry (key {@code <cluster>/<pooler>}; letters, digits, '_', '.',
+     * '-'); this renderer's event source instance (pgha.messaging.instance or the host name) when not set.
+     */
+    Optional<String> pooler();
+
     /** The PgBouncer admin console of each cluster, by cluster name; none: no pool metrics. */
     Map<String, Console> consoles();
 

@@ -1,11 +1,16 @@
 package io.pgha.renderer.pool.metrics;
 
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pgha.core.EtcdLayout;
+import io.pgha.messaging.EventPublisher;
+import io.pgha.messaging.KafkaEventPublisher;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -29,7 +34,13 @@ public class PoolMetricsService {
 
     private ScheduledExecutorService worker;
 
-    void start(@Observes StartupEvent event, PoolMetricsConfig config, MeterRegistry registry, Vertx vertx) {
+    void start(
+            @Observes StartupEvent event,
+            PoolMetricsConfig config,
+            MeterRegistry registry,
+            Vertx vertx,
+            EventPublisher publisher,
+            KafkaEventPublisher kafka) {
         Map<String, AdminConsole> consoles = new LinkedHashMap<>();
         config.consoles()
                 .forEach((cluster, c) -> consoles.put(
@@ -51,7 +62,17 @@ public class PoolMetricsService {
                     + " pgha.renderer.pool-metrics.consoles): no pool metrics");
             return;
         }
-        PoolMetricsCollector collector = new PoolMetricsCollector(consoles, new PoolMeters(registry));
+        PoolMetricsCollector.SnapshotSink sink = (cluster, snapshot, at) -> {};
+        if (config.publish()) {
+            String pooler =
+                    poolerName(config.pooler(), kafka.source().instance(), config.heartbeat(), config.interval());
+            sink = new PoolUsagePublisher(pooler, config.heartbeat(), publisher)::read;
+            LOG.infof(
+                    "pool readings published on pgha.node-health as pooler %s (heartbeat %s)",
+                    pooler, config.heartbeat());
+        }
+        PoolMetricsCollector collector =
+                new PoolMetricsCollector(consoles, new PoolMeters(registry), sink, Clock.systemUTC());
         worker = Executors.newSingleThreadScheduledExecutor(runnable -> {
             Thread thread = new Thread(runnable, "pool-metrics");
             thread.setDaemon(true);
@@ -73,6 +94,38 @@ public class PoolMetricsService {
                 every,
                 TimeUnit.MILLISECONDS);
         LOG.infof("pool metrics from %s every %s", consoles.keySet(), config.interval());
+    }
+
+    /**
+     * The pooler name readings carry: {@code pgha.renderer.pool-metrics.pooler}, else {@code instance}
+     * (the event source's). It reaches a Kafka key and alert-service's checks, so it must be a
+     * member-like name; the heartbeat must not be shorter than the read interval.
+     *
+     * @throws IllegalStateException naming the property
+     */
+    static String poolerName(Optional<String> configured, String instance, Duration heartbeat, Duration interval) {
+        String name = configured.orElseGet(() -> asName(instance));
+        try {
+            EtcdLayout.requireName("pooler", name);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalStateException("invalid setting pgha.renderer.pool-metrics.pooler"
+                    + (configured.isEmpty() ? " (not set: the event source's instance '" + instance + "' is used)" : "")
+                    + ": " + e.getMessage());
+        }
+        if (heartbeat.compareTo(interval) < 0) {
+            throw new IllegalStateException("invalid setting pgha.renderer.pool-metrics.heartbeat=" + heartbeat
+                    + ": it must not be shorter than pgha.renderer.pool-metrics.interval=" + interval);
+        }
+        return name;
+    }
+
+    /**
+     * A host-derived instance as a member-like name: characters other than letters, digits, '_', '.'
+     * and '-' become '-', leading ones that are not a letter or digit go, at most 63 characters.
+     */
+    static String asName(String instance) {
+        String name = instance.replaceAll("[^A-Za-z0-9._-]", "-").replaceFirst("^[^A-Za-z0-9]+", "");
+        return name.length() > 63 ? name.substring(0, 63) : name;
     }
 
     /** The admin console of the PgBouncer this renderer drives ({@code pgha.renderer.pool.*}), if it drives one. */

@@ -43,6 +43,24 @@ class PoolMetricsCollectorTest {
     }
 
     @Test
+    void everySnapshotReadIsHandedToTheSinkStampedWithTheClockAndAnUnreadableOneIsNot() {
+        java.time.Instant at = java.time.Instant.parse("2026-12-02T04:00:00Z");
+        List<String> heard = new ArrayList<>();
+        PoolMetricsCollector publishing = new PoolMetricsCollector(
+                Map.of("main", console),
+                new PoolMeters(registry),
+                (cluster, snapshot, when) ->
+                        heard.add(cluster + " " + when + " " + snapshot.pools().size()),
+                java.time.Clock.fixed(at, java.time.ZoneOffset.UTC));
+        console.answers = AdminConsoleAnswers.saturated();
+        publishing.collect();
+        console.answers = null;
+        publishing.collect();
+
+        assertThat(heard).singleElement().asString().startsWith("main 2026-12-02T04:00:00Z ");
+    }
+
+    @Test
     void anUnreachableConsoleIsUpZeroAndNoStaleNumbers() {
         console.answers = AdminConsoleAnswers.saturated();
         collector.collect();

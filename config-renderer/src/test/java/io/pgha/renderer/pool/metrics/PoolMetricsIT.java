@@ -6,6 +6,7 @@ import io.micrometer.prometheus.PrometheusConfig;
 import io.micrometer.prometheus.PrometheusMeterRegistry;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.PgBouncer;
+import io.pgha.local.PgBouncerTestIni;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
 import io.pgha.local.Wait;
@@ -15,6 +16,7 @@ import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -55,11 +57,10 @@ class PoolMetricsIT {
     @Test
     void waitingClientsOfAFullPoolAreSeenAndAStoppedPgBouncerIsUpZero() throws Exception {
         PostgresNode postgres = infra.postgres("pg0");
-        PgBouncer.writePrivateFile(
-                infra.workspace(),
-                "userlist.txt",
-                "\"" + ADMIN.user() + "\" \"" + ADMIN.password() + "\"\n\"" + STATS_USER + "\" \"" + STATS_PASSWORD
-                        + "\"\n\"postgres\" \"client-secret\"\n");
+        Map<String, String> users = new LinkedHashMap<>();
+        users.put(STATS_USER, STATS_PASSWORD);
+        users.put("postgres", "client-secret");
+        PgBouncerTestIni.writeAuthFile(infra.workspace(), ADMIN, users);
         int port = Ports.free();
         PgBouncer bouncer = infra.pgbouncer(ini(postgres, port), port, ADMIN);
         PoolMetricsCollector collector = new PoolMetricsCollector(
@@ -125,27 +126,10 @@ class PoolMetricsIT {
     }
 
     private String ini(PostgresNode postgres, int port) {
-        return """
-                [databases]
-                app = host=%s port=%d dbname=postgres pool_size=1
-                [pgbouncer]
-                listen_addr = 127.0.0.1
-                listen_port = %d
-                unix_socket_dir =
-                auth_type = scram-sha-256
-                auth_file = %s
-                admin_users = %s
-                stats_users = %s
-                pool_mode = transaction
-                stats_period = 1
-                ignore_startup_parameters = extra_float_digits
-                """
-                .formatted(
-                        postgres.host(),
-                        postgres.port(),
-                        port,
-                        PgBouncer.directory(infra.workspace()).resolve("userlist.txt"),
-                        ADMIN.user(),
-                        STATS_USER);
+        return PgBouncerTestIni.of(infra.workspace(), port, ADMIN)
+                .database("app", postgres.host(), postgres.port(), "postgres", "pool_size=1")
+                .set("stats_users", STATS_USER)
+                .set("stats_period", 1)
+                .render();
     }
 }

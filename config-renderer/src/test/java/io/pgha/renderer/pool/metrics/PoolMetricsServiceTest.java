@@ -1,11 +1,14 @@
 package io.pgha.renderer.pool.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgha.renderer.pool.metrics.PoolMetricsService.Pooler;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import org.eclipse.microprofile.config.Config;
 import org.junit.jupiter.api.Test;
 
@@ -32,6 +35,31 @@ class PoolMetricsServiceTest {
                 .isEmpty();
         assertThat(PoolMetricsService.pooler(config(Map.of("pgha.renderer.pool.enabled", "true"))))
                 .isEmpty();
+    }
+
+    @Test
+    void thePoolerNameIsCheckedNamingTheProperty() {
+        Duration five = Duration.ofSeconds(5);
+        Duration thirty = Duration.ofSeconds(30);
+        assertThat(PoolMetricsService.poolerName(Optional.empty(), "renderer-0", thirty, five))
+                .isEqualTo("renderer-0");
+        assertThat(PoolMetricsService.poolerName(Optional.of("pool-a"), "renderer-0", thirty, five))
+                .isEqualTo("pool-a");
+        assertThatThrownBy(() -> PoolMetricsService.poolerName(Optional.of("a/b"), "renderer-0", thirty, five))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pgha.renderer.pool-metrics.pooler")
+                .hasMessageContaining("pooler name 'a/b' is invalid");
+        assertThat(PoolMetricsService.poolerName(Optional.empty(), "~host~1", thirty, five))
+                .as("a host name made a usable name")
+                .isEqualTo("host-1");
+        assertThat(PoolMetricsService.poolerName(Optional.empty(), "h".repeat(80), thirty, five))
+                .hasSize(63);
+        assertThatThrownBy(() -> PoolMetricsService.poolerName(Optional.empty(), "~~~", thirty, five))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("not set: the event source's instance '~~~' is used");
+        assertThatThrownBy(() -> PoolMetricsService.poolerName(Optional.empty(), "r-0", Duration.ofSeconds(1), five))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("pgha.renderer.pool-metrics.heartbeat=PT1S");
     }
 
     private static Config config(Map<String, String> properties) {
