@@ -312,6 +312,20 @@ final class FailoverBenchReport {
             + "\"Patroni ttl 5\" (ttl 5, loop_wait 1, retry_timeout 2) as given. \"Patroni fast\" is the "
             + "smallest ttl the documentation allows, 20 s.\n\n";
 
+    /** One Markdown table row: {@code | a | b |}, an empty cell as {@code | |}. */
+    private static void row(StringBuilder md, Object... cells) {
+        md.append('|');
+        for (Object cell : cells) {
+            String text = String.valueOf(cell);
+            md.append(' ');
+            if (!text.isEmpty()) {
+                md.append(text).append(' ');
+            }
+            md.append('|');
+        }
+        md.append('\n');
+    }
+
     private static void closedLoopTable(
             StringBuilder md, List<SystemUnderTest> systems, List<Sample> samples, Scenario scenario) {
         md.append("Closed loop:\n\n");
@@ -324,37 +338,28 @@ final class FailoverBenchReport {
             long failed = samples.stream()
                     .filter(s -> s.system().equals(system.label()) && s.scenario() == scenario && !s.completed())
                     .count();
-            md.append("| ")
-                    .append(system.label())
-                    .append(" | ")
-                    .append(u.runs())
-                    .append(failed > 0 ? " (+" + failed + " failed)" : "")
-                    .append(" | ")
-                    .append(seconds(u.median()))
-                    .append(" | ")
-                    .append(seconds(u.max()))
-                    .append(" | ")
-                    .append(count(l.median()))
-                    .append(" | ")
-                    .append(count(l.max()))
-                    .append(" |\n");
+            row(
+                    md,
+                    system.label(),
+                    u.runs() + (failed > 0 ? " (+" + failed + " failed)" : ""),
+                    seconds(u.median()),
+                    seconds(u.max()),
+                    count(l.median()),
+                    count(l.max()));
         }
         for (SystemUnderTest other : others(systems)) {
             Stats p = unavailability(samples, "pgha", scenario);
             Stats pl = lost(samples, "pgha", scenario);
             Stats o = unavailability(samples, other.label(), scenario);
             Stats ol = lost(samples, other.label(), scenario);
-            md.append("| **pgha / ")
-                    .append(other.label())
-                    .append("** | | ")
-                    .append(times(ratio(p.median(), o.median())))
-                    .append(" | ")
-                    .append(times(ratio(p.max(), o.max())))
-                    .append(" | ")
-                    .append(times(ratio(pl.median(), ol.median())))
-                    .append(" | ")
-                    .append(times(ratio(pl.max(), ol.max())))
-                    .append(" |\n");
+            row(
+                    md,
+                    "**pgha / " + other.label() + "**",
+                    "",
+                    times(ratio(p.median(), o.median())),
+                    times(ratio(p.max(), o.max())),
+                    times(ratio(pl.median(), ol.median())),
+                    times(ratio(pl.max(), ol.max())));
         }
         md.append('\n');
     }
@@ -369,38 +374,30 @@ final class FailoverBenchReport {
             Stats g = gap(samples, system.label(), scenario);
             Stats f = failedAttempts(samples, system.label(), scenario);
             Stats a = failedAfterRecovery(samples, system.label(), scenario);
-            md.append("| ")
-                    .append(system.label())
-                    .append(" | ")
-                    .append(g.runs())
-                    .append(" | ")
-                    .append(seconds(g.median()))
-                    .append(" | ")
-                    .append(seconds(g.max()))
-                    .append(" | ")
-                    .append(count(f.median()))
-                    .append(" (")
-                    .append(count(f.max()))
-                    .append(") | ")
-                    .append(count(a.median()))
-                    .append(" (")
-                    .append(count(a.max()))
-                    .append(") | ")
-                    .append(latency(latency(samples, system.label(), scenario, false)))
-                    .append(" | ")
-                    .append(latency(latency(samples, system.label(), scenario, true)))
-                    .append(" |\n");
+            row(
+                    md,
+                    system.label(),
+                    g.runs(),
+                    seconds(g.median()),
+                    seconds(g.max()),
+                    count(f.median()) + " (" + count(f.max()) + ")",
+                    count(a.median()) + " (" + count(a.max()) + ")",
+                    latency(latency(samples, system.label(), scenario, false)),
+                    latency(latency(samples, system.label(), scenario, true)));
         }
         for (SystemUnderTest other : others(systems)) {
             Stats p = gap(samples, "pgha", scenario);
             Stats o = gap(samples, other.label(), scenario);
-            md.append("| **pgha / ")
-                    .append(other.label())
-                    .append("** | | ")
-                    .append(times(ratio(p.median(), o.median())))
-                    .append(" | ")
-                    .append(times(ratio(p.max(), o.max())))
-                    .append(" | | | | |\n");
+            row(
+                    md,
+                    "**pgha / " + other.label() + "**",
+                    "",
+                    times(ratio(p.median(), o.median())),
+                    times(ratio(p.max(), o.max())),
+                    "",
+                    "",
+                    "",
+                    "");
         }
         md.append('\n');
     }
@@ -418,36 +415,30 @@ final class FailoverBenchReport {
                     .filter(u -> u.system().equals(system.label()))
                     .toList();
             for (Footprint.Usage u : mine) {
-                md.append("| ")
-                        .append(u.system())
-                        .append(" | ")
-                        .append(u.process())
-                        .append(" | ")
-                        .append(String.format(Locale.ROOT, "%.1f", u.cpuPercent()))
-                        .append(" | ")
-                        .append(String.format(Locale.ROOT, "%.0f", u.rssMib()))
-                        .append(" |\n");
+                row(
+                        md,
+                        u.system(),
+                        u.process(),
+                        String.format(Locale.ROOT, "%.1f", u.cpuPercent()),
+                        String.format(Locale.ROOT, "%.0f", u.rssMib()));
             }
             if (!mine.isEmpty()) {
-                md.append("| ")
-                        .append(system.label())
-                        .append(" | **all ")
-                        .append(mine.size())
-                        .append("** | **")
-                        .append(String.format(
+                row(
+                        md,
+                        system.label(),
+                        "**all " + mine.size() + "**",
+                        String.format(
                                 Locale.ROOT,
-                                "%.1f",
+                                "**%.1f**",
                                 mine.stream()
                                         .mapToDouble(Footprint.Usage::cpuPercent)
-                                        .sum()))
-                        .append("** | **")
-                        .append(String.format(
+                                        .sum()),
+                        String.format(
                                 Locale.ROOT,
-                                "%.0f",
+                                "**%.0f**",
                                 mine.stream()
                                         .mapToDouble(Footprint.Usage::rssMib)
-                                        .sum()))
-                        .append("** |\n");
+                                        .sum()));
             }
         }
         md.append('\n');
@@ -464,37 +455,24 @@ final class FailoverBenchReport {
                 .thenComparing(Sample::scenario)
                 .thenComparingInt(Sample::run));
         for (Sample s : ordered) {
-            md.append("| ")
-                    .append(s.system())
-                    .append(" | ")
-                    .append(s.scenario().number)
-                    .append(" | ")
-                    .append(s.run())
-                    .append(" | ")
-                    .append(s.completed() ? seconds(s.unavailabilityMillis()) : "–")
-                    .append(" | ")
-                    .append(s.failedWrites())
-                    .append(" | ")
-                    .append(s.acknowledged())
-                    .append(" | ")
-                    .append(s.completed() ? Long.toString(s.lost()) : "–")
-                    .append(" | ")
-                    .append(s.openLoop()
+            row(
+                    md,
+                    s.system(),
+                    s.scenario().number,
+                    s.run(),
+                    s.completed() ? seconds(s.unavailabilityMillis()) : "–",
+                    s.failedWrites(),
+                    s.acknowledged(),
+                    s.completed() ? Long.toString(s.lost()) : "–",
+                    s.openLoop()
                             .flatMap(OpenLoop.Result::gap)
                             .map(d -> seconds(d.toMillis()))
-                            .orElse("–"))
-                    .append(" | ")
-                    .append(s.openLoop()
+                            .orElse("–"),
+                    s.openLoop()
                             .map(r -> r.failed() + " / " + r.failedAfterRecovery())
-                            .orElse("–"))
-                    .append(" | ")
-                    .append(s.recovery().map(d -> seconds(d.toMillis())).orElse("–"))
-                    .append(" | ")
-                    .append(s.error()
-                            .map(e -> "**failed**: " + e)
-                            .orElse(s.outcome())
-                            .replace('|', '/'))
-                    .append(" |\n");
+                            .orElse("–"),
+                    s.recovery().map(d -> seconds(d.toMillis())).orElse("–"),
+                    s.error().map(e -> "**failed**: " + e).orElse(s.outcome()).replace('|', '/'));
         }
         md.append("\n</details>\n");
     }
