@@ -107,9 +107,26 @@ public record AgentView(
 
     /** Bytes behind the leader, when both positions are known. */
     public Optional<Long> lagBytes() {
-        if (leaderLsn.isEmpty() || replicaLsn().isEmpty()) {
+        return behindLeader(replicaLsn());
+    }
+
+    /**
+     * Bytes received behind the leader (Patroni's write lag, from {@code received_location}, which
+     * falls back to the replayed position when nothing was received).
+     */
+    public Optional<Long> receiveLagBytes() {
+        return lagBytes();
+    }
+
+    /** Bytes replayed behind the leader (Patroni's apply lag, from {@code replayed_location}). */
+    public Optional<Long> replayLagBytes() {
+        return behindLeader(Optional.ofNullable(pg.replayLsn()));
+    }
+
+    private Optional<Long> behindLeader(Optional<Lsn> position) {
+        if (leaderLsn.isEmpty() || position.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Math.max(0, leaderLsn.get().minus(replicaLsn().get())));
+        return Optional.of(Math.max(0, leaderLsn.get().minus(position.get())));
     }
 }
