@@ -471,4 +471,46 @@ class HealthChecksTest {
                 .as("no tag filter on liveness")
                 .isEqualTo(200);
     }
+
+    // 4. /patroni fields
+
+    @Test
+    void patroniReportsSyncStandbyOnlyOnASynchronousStandby() {
+        assertThat(PatroniStatus.of(view(pg(true, "0/5000000"), false, false, Set.of("m"))))
+                .containsEntry("sync_standby", true);
+        assertThat(PatroniStatus.of(view(pg(true, "0/5000000"), false, false, Set.of("x"))))
+                .doesNotContainKey("sync_standby");
+        assertThat(PatroniStatus.of(view(pg(false, null), true, false, Set.of("m"))))
+                .as("a primary is no sync standby even if its name were in the key")
+                .doesNotContainKey("sync_standby");
+    }
+
+    @Test
+    void patroniReportsPendingRestartOnlyWhilePostgresSaysSoAndNeverAScheduledRestartOrFailsafe() {
+        PgState ok = pg(false, null);
+        PgState pending = new PgState(
+                ok.running(),
+                ok.accepting(),
+                ok.inRecovery(),
+                ok.timeline(),
+                ok.writeLsn(),
+                ok.receiveLsn(),
+                ok.replayLsn(),
+                ok.walReceiverStatus(),
+                ok.senderHost(),
+                ok.senderPort(),
+                ok.serverVersion(),
+                ok.systemIdentifier(),
+                ok.replayTimestamp(),
+                ok.replayPaused(),
+                ok.postmasterStart(),
+                ok.syncStandbyNames(),
+                true,
+                ok.replication());
+        assertThat(PatroniStatus.of(view(ok, true, false, Set.of()))).doesNotContainKey("pending_restart");
+        Map<String, Object> body = PatroniStatus.of(view(pending, true, false, Set.of()));
+        assertThat(body).containsEntry("pending_restart", true);
+        assertThat(body).doesNotContainKey("scheduled_restart");
+        assertThat(body).containsEntry("failsafe_mode_is_active", false);
+    }
 }
