@@ -165,7 +165,8 @@ final class StatusPublisher {
                 true,
                 version,
                 ctx.dynamic.pause(),
-                ctx.lastError());
+                ctx.lastError(),
+                snapshot == null ? old.cluster() : Optional.of(snapshot));
     }
 
     private static Set<String> syncMembers(ClusterSnapshot snapshot) {
