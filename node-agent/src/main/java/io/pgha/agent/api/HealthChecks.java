@@ -86,8 +86,7 @@ public final class HealthChecks {
                 switch (path) {
                     case "/", "/primary", "/master", "/read-write" -> primary;
                     case "/leader" -> v.leaderIsMine() && v.pg().running() && !v.fenced();
-                        // pgha has no standby clusters: no member is a standby leader
-                    case "/standby-leader", "/standby_leader" -> false;
+                    case "/standby-leader", "/standby_leader" -> false; // pgha has no standby clusters
                     case "/replica" -> replica;
                     case "/read-only" -> primary || replica;
                     case "/health" -> v.pg().running() && v.pg().accepting();
@@ -96,7 +95,7 @@ public final class HealthChecks {
                     case "/quorum" -> quorum && replica;
                     case "/read-only-quorum" -> primary || (quorum && replica);
                     case "/async", "/asynchronous" -> !sync && !quorum && replica;
-                    default -> throw new IllegalStateException();
+                    default -> throw new IllegalStateException("a path in PATHS without a rule: " + path);
                 };
         return Result.of(ok && (LEADER_PATHS.contains(path) || tagsMatch(query, v.tags())));
     }
