@@ -116,6 +116,7 @@ public class NodeAgent {
         tags.put("failover_priority", config.tags().failoverPriority());
         tags.put("noloadbalance", config.tags().noloadbalance());
         tags.put("nosync", config.tags().nosync());
+        tags.putAll(Checks.customTags(config.tags().custom()));
 
         store = EtcdClusterStore.connect(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration());
         ClusterSnapshot snapshot = firstRead(config.etcdEndpoints());

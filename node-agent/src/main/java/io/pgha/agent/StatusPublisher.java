@@ -79,10 +79,11 @@ final class StatusPublisher {
 
     /** The view as the agent stands now (fenced, stepping down, loop alive are read at this instant). */
     AgentView view() {
-        boolean alive = ctx.clock.nanoTime() - lastLoopNanos
-                < Math.max(
-                        ctx.dynamic.ttlDuration().toNanos() * 2,
-                        Duration.ofSeconds(30).toNanos());
+        boolean alive = io.pgha.agent.api.HealthChecks.loopAlive(
+                view.pg().isPrimary(),
+                Duration.ofNanos(ctx.clock.nanoTime() - lastLoopNanos),
+                Duration.ofSeconds(ctx.dynamic.loopWait()),
+                ctx.dynamic.ttlDuration());
         Role role = ctx.role.current();
         return view.asOfNow(ctx.keeper.fenced(), role.steppingDown(), role.actingPrimary(), alive);
     }
@@ -164,7 +165,8 @@ final class StatusPublisher {
                 true,
                 version,
                 ctx.dynamic.pause(),
-                ctx.lastError());
+                ctx.lastError(),
+                snapshot == null ? old.cluster() : Optional.of(snapshot));
     }
 
     private static Set<String> syncMembers(ClusterSnapshot snapshot) {

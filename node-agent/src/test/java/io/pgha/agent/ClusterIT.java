@@ -66,7 +66,8 @@ class ClusterIT {
         etcd = infra.etcd(1);
         store = AgentNodes.store(etcd.endpoints());
         startedNanos = System.nanoTime();
-        nodes = AgentNodes.startAll(infra, List.of("node0", "node1", "node2"), etcd.endpoints());
+        nodes = AgentNodes.startAll(
+                infra, List.of("node0", "node1", "node2"), etcd.endpoints(), Map.of("pgha.tags.custom.rack", "r1"));
     }
 
     @AfterAll
@@ -193,6 +194,31 @@ class ClusterIT {
         assertThat(replica.status("/replica?lag=1048576")).isEqualTo(200);
         assertThat(replica.status("/replica?tag_nofailover=false")).isEqualTo(200);
         assertThat(replica.status("/replica?tag_nofailover=true")).isEqualTo(503);
+        // a user tag (pgha.tags.custom.rack=r1) filters replica checks and is ignored on the primary's
+        assertThat(replica.status("/replica?tag_rack=r1")).isEqualTo(200);
+        assertThat(replica.status("/replica?tag_rack=r2")).isEqualTo(503);
+        assertThat(replica.status("/replica?replication_state=streaming&tag_rack=r1"))
+                .isEqualTo(200);
+        assertThat(primary.status("/primary?tag_rack=r2")).isEqualTo(200);
+        assertThat(primary.status("/leader?tag_rack=r2")).isEqualTo(200);
+        assertThat(primary.status("/read-only?lag=0")).isEqualTo(200);
+        assertThat(primary.status("/read-only-sync")).isEqualTo(200);
+        assertThat(replica.status("/standby_leader")).isEqualTo(503);
+        assertThat(replica.status("/readiness?lag=16MB&mode=write")).isEqualTo(200);
+        assertThat(replica.send("GET", "/readiness?mode=flush", null).statusCode())
+                .isEqualTo(400);
+        JsonNode cluster = new ObjectMapper()
+                .readTree(replica.send("GET", "/cluster", null).body());
+        assertThat(cluster.path("scope").asText()).isEqualTo(AgentNodes.CLUSTER);
+        assertThat(cluster.path("members")).hasSize(3);
+        assertThat(cluster.path("members").findValuesAsText("role")).containsOnlyOnce("leader");
+        assertThat(cluster.path("members").get(0).path("tags").path("rack").asText())
+                .isEqualTo("r1");
+        assertThat(replica.send("GET", "/config", null).statusCode()).isEqualTo(200);
+        assertThat(new ObjectMapper()
+                        .readTree(replica.send("GET", "/history", null).body())
+                        .isArray())
+                .isTrue();
         assertThat(replica.status("/read-only")).isEqualTo(200);
         assertThat(replica.status("/async")).isEqualTo(200);
         assertThat(replica.status("/sync")).isEqualTo(503);

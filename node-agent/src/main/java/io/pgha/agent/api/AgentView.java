@@ -1,6 +1,7 @@
 package io.pgha.agent.api;
 
 import io.pgha.agent.pg.PgState;
+import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.events.Lsn;
 import java.util.Map;
 import java.util.Optional;
@@ -24,6 +25,8 @@ import java.util.Set;
  * @param version the agent's version
  * @param paused the dynamic config's {@code pause} (maintenance), as last read
  * @param lastError the clone or rewind that failed last and is backed off, if any
+ * @param cluster the last cluster snapshot the loop read from etcd (what {@code GET /cluster},
+ *     {@code /history} and {@code /config} answer from); empty before the first read
  */
 public record AgentView(
         String scope,
@@ -40,7 +43,44 @@ public record AgentView(
         boolean loopAlive,
         String version,
         boolean paused,
-        Optional<LastError> lastError) {
+        Optional<LastError> lastError,
+        Optional<ClusterSnapshot> cluster) {
+
+    /** A view without a cluster snapshot. */
+    public AgentView(
+            String scope,
+            String name,
+            PgState pg,
+            Optional<String> leader,
+            boolean leaderIsMine,
+            boolean fenced,
+            Optional<Lsn> leaderLsn,
+            long maximumLagOnFailover,
+            Set<String> syncStandbys,
+            Map<String, Object> tags,
+            long dcsLastSeenEpochSeconds,
+            boolean loopAlive,
+            String version,
+            boolean paused,
+            Optional<LastError> lastError) {
+        this(
+                scope,
+                name,
+                pg,
+                leader,
+                leaderIsMine,
+                fenced,
+                leaderLsn,
+                maximumLagOnFailover,
+                syncStandbys,
+                tags,
+                dcsLastSeenEpochSeconds,
+                loopAlive,
+                version,
+                paused,
+                lastError,
+                Optional.empty());
+    }
 
     /**
      * This view as the agent stands now. The view is refreshed at the end of each loop run, so while a
@@ -74,7 +114,8 @@ public record AgentView(
                 alive,
                 version,
                 paused,
-                lastError);
+                lastError,
+                cluster);
     }
 
     /** Running as the primary that holds the leader key, and not fenced. */
@@ -107,9 +148,26 @@ public record AgentView(
 
     /** Bytes behind the leader, when both positions are known. */
     public Optional<Long> lagBytes() {
-        if (leaderLsn.isEmpty() || replicaLsn().isEmpty()) {
+        return behindLeader(replicaLsn());
+    }
+
+    /**
+     * Bytes received behind the leader (Patroni's write lag, from {@code received_location}, which
+     * falls back to the replayed position when nothing was received).
+     */
+    public Optional<Long> receiveLagBytes() {
+        return lagBytes();
+    }
+
+    /** Bytes replayed behind the leader (Patroni's apply lag, from {@code replayed_location}). */
+    public Optional<Long> replayLagBytes() {
+        return behindLeader(Optional.ofNullable(pg.replayLsn()));
+    }
+
+    private Optional<Long> behindLeader(Optional<Lsn> position) {
+        if (leaderLsn.isEmpty() || position.isEmpty()) {
             return Optional.empty();
         }
-        return Optional.of(Math.max(0, leaderLsn.get().minus(replicaLsn().get())));
+        return Optional.of(Math.max(0, leaderLsn.get().minus(position.get())));
     }
 }

@@ -6,6 +6,7 @@ import io.pgha.agent.NodeAgent;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Secrets;
 import io.pgha.core.Json;
+import io.pgha.core.store.ClusterSnapshot;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
@@ -48,6 +49,9 @@ public class PatroniApi {
                     .order(-100)
                     .handler(ctx -> check(path, ctx));
         }
+        router.route("/cluster").method(HttpMethod.GET).order(-100).handler(ctx -> fromEtcd(ctx, "/cluster"));
+        router.route("/history").method(HttpMethod.GET).order(-100).handler(ctx -> fromEtcd(ctx, "/history"));
+        router.route("/config").method(HttpMethod.GET).order(-100).handler(ctx -> fromEtcd(ctx, "/config"));
         post(router, "/restart", agent::restartPostgres);
         post(router, "/reload", agent::reloadPostgres);
         post(router, "/reinitialize", agent::reinitialize);
@@ -62,6 +66,7 @@ public class PatroniApi {
                                 + ctx.request().method() + " "
                                 + shown(ctx.request().path())
                                 + ": the agent serves Patroni's health checks (GET /primary, /replica, /health, ...), GET /patroni,"
+                                + " GET /cluster, /history, /config,"
                                 + " GET /metrics, POST /restart, /reload, /reinitialize, and (for PostgreSQL's"
                                 + " archive and restore commands) POST /wal/archive/{name}, GET /wal/restore/{name}"));
     }
@@ -91,6 +96,35 @@ public class PatroniApi {
         }
         Map<String, Object> body = PatroniStatus.of(view);
         agent.wal().ifPresent(wal -> body.put("archive", wal.pusher().status()));
+        ctx.response().putHeader("Content-Type", "application/json").end(Json.write(body));
+    }
+
+    /**
+     * {@code GET /cluster}, {@code /history} and {@code /config} from the last snapshot the loop read
+     * ({@link PatroniCluster}); 503 before the first read, 502 for {@code /config} without a dynamic
+     * configuration (as Patroni).
+     */
+    private void fromEtcd(RoutingContext ctx, String path) {
+        mdc();
+        AgentView view = agent.view();
+        if (view == null || view.cluster().isEmpty()) {
+            refuse(ctx, 503, path + ": the agent has not read the cluster from etcd yet");
+            return;
+        }
+        ClusterSnapshot snapshot = view.cluster().get();
+        Object body;
+        if (path.equals("/cluster")) {
+            body = PatroniCluster.cluster(view.scope(), snapshot);
+        } else if (path.equals("/history")) {
+            body = PatroniCluster.history(snapshot);
+        } else {
+            Optional<Map<String, Object>> config = PatroniCluster.config(snapshot);
+            if (config.isEmpty()) {
+                refuse(ctx, 502, "/config: the cluster has no dynamic configuration in etcd");
+                return;
+            }
+            body = config.get();
+        }
         ctx.response().putHeader("Content-Type", "application/json").end(Json.write(body));
     }
 

@@ -8,7 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** The body of {@code GET /patroni} (and of every health check), with Patroni's field names. */
+/**
+ * The body of {@code GET /patroni} (and of every health check), with Patroni's field names; a field is
+ * only reported with what is true of this member ({@code sync_standby} on a synchronous standby,
+ * {@code pending_restart} while PostgreSQL says so, {@code failsafe_mode_is_active} always false).
+ */
 public final class PatroniStatus {
     private PatroniStatus() {}
 
@@ -63,6 +67,10 @@ public final class PatroniStatus {
         body.put("xlog", xlog);
         body.put("timeline", pg.timeline());
         replicationState(pg).ifPresent(state -> body.put("replication_state", state));
+        if (v.syncStandby()) {
+            // as Patroni: present (true) only on a synchronous standby
+            body.put("sync_standby", true);
+        }
         List<Map<String, Object>> replication = new ArrayList<>();
         for (PgState.Replica r : pg.replication()) {
             Map<String, Object> row = new LinkedHashMap<>();
@@ -76,8 +84,10 @@ public final class PatroniStatus {
         }
         body.put("replication", replication);
         if (pg.pendingRestart()) {
+            // pg_settings.pending_restart; which settings (Patroni's pending_restart_reason) is not probed
             body.put("pending_restart", true);
         }
+        // no scheduled_restart: pgha refuses scheduled restarts (ActionBody), so none ever exists
         body.put("pause", v.paused());
         v.lastError().ifPresent(e -> {
             Map<String, Object> error = new LinkedHashMap<>();
@@ -89,6 +99,8 @@ public final class PatroniStatus {
             body.put("last_error", error);
         });
         body.put("cluster_unlocked", v.leader().isEmpty());
+        // pgha has no failsafe mode: it is never active
+        body.put("failsafe_mode_is_active", false);
         body.put("dcs_last_seen", v.dcsLastSeenEpochSeconds());
         body.put("tags", v.tags());
         body.put("database_system_identifier", pg.systemIdentifier());

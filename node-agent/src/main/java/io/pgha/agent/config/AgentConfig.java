@@ -320,6 +320,13 @@ public interface AgentConfig {
         /** Never choose this member as a synchronous standby. */
         @WithDefault("false")
         boolean nosync();
+
+        /**
+         * Any other tag (Patroni's user-defined tags), e.g. {@code pgha.tags.custom.rack=r1}: published with
+         * the member and matched by health checks such as {@code GET /replica?tag_rack=r1}; {@code true},
+         * {@code false} and whole numbers are published as JSON booleans and numbers, as Patroni's YAML does.
+         */
+        Map<String, String> custom();
     }
 
     /** Bootstrap values of the dynamic configuration (seconds, bytes). */

@@ -3,7 +3,12 @@ package io.pgha.agent.config;
 import io.pgha.agent.wal.ArchiveSettings;
 import io.pgha.core.ByteSize;
 import io.pgha.core.DynamicConfig;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
 
 /** Start-time checks of the static configuration; messages name the property. */
 public final class Checks {
@@ -70,5 +75,57 @@ public final class Checks {
                     + " set pgha.repository.type (posix or s3) and its settings");
         }
         return true;
+    }
+
+    /** The tags pgha itself sets and acts on ({@code pgha.tags.*}); a custom tag may not reuse their names. */
+    private static final Set<String> BUILT_IN_TAGS =
+            Set.of("nofailover", "failover_priority", "failover-priority", "noloadbalance", "nosync");
+
+    /** Patroni's tags with a meaning pgha does not carry out: refused rather than published and ignored. */
+    private static final Set<String> UNSUPPORTED_TAGS =
+            Set.of("clonefrom", "nostream", "replicatefrom", "sync_priority");
+
+    /**
+     * {@code pgha.tags.custom.*} as published tags, sorted by name: {@code true}/{@code false} (any case)
+     * become booleans and whole numbers become numbers (as Patroni's YAML types them), the rest stay
+     * text. A built-in or unsupported Patroni tag name, or a control character, is refused with the
+     * property's name.
+     */
+    public static Map<String, Object> customTags(Map<String, String> custom) {
+        Map<String, Object> tags = new LinkedHashMap<>();
+        for (Map.Entry<String, String> e : new TreeMap<>(custom).entrySet()) {
+            String key = e.getKey();
+            String property = "pgha.tags.custom." + key.replaceAll("\\p{Cntrl}", "?");
+            if (key.isBlank() || key.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(
+                        "invalid setting " + property + ": a tag name must not be blank or contain control characters");
+            }
+            if (BUILT_IN_TAGS.contains(key)) {
+                throw new IllegalArgumentException("invalid setting " + property + ": '" + key
+                        + "' is a built-in tag, set pgha.tags." + key.replace('_', '-') + " instead");
+            }
+            if (UNSUPPORTED_TAGS.contains(key)) {
+                throw new IllegalArgumentException("invalid setting " + property + ": Patroni's tag '" + key
+                        + "' is not supported by pgha (it would be published but not acted on)");
+            }
+            String value = e.getValue() == null ? "" : e.getValue().strip();
+            if (value.chars().anyMatch(Character::isISOControl)) {
+                throw new IllegalArgumentException(
+                        "invalid setting " + property + ": the value must not contain control characters");
+            }
+            tags.put(key, typed(value));
+        }
+        return tags;
+    }
+
+    private static Object typed(String value) {
+        String lower = value.toLowerCase(Locale.ROOT);
+        if (lower.equals("true") || lower.equals("false")) {
+            return Boolean.valueOf(lower);
+        }
+        if (value.matches("-?(0|[1-9][0-9]{0,17})")) {
+            return Long.valueOf(value);
+        }
+        return value;
     }
 }

@@ -12,6 +12,10 @@ import org.junit.jupiter.api.Test;
 
 class HealthChecksTest {
     private static PgState pg(boolean recovery, String receive) {
+        return pg(recovery, receive, receive, recovery ? "streaming" : null);
+    }
+
+    private static PgState pg(boolean recovery, String receive, String replay, String receiverStatus) {
         return new PgState(
                 true,
                 true,
@@ -19,8 +23,8 @@ class HealthChecksTest {
                 1,
                 recovery ? null : Lsn.parse("0/5000000"),
                 receive == null ? null : Lsn.parse(receive),
-                receive == null ? null : Lsn.parse(receive),
-                recovery ? "streaming" : null,
+                replay == null ? null : Lsn.parse(replay),
+                receiverStatus,
                 null,
                 0,
                 150004,
@@ -33,7 +37,21 @@ class HealthChecksTest {
                 List.of());
     }
 
+    private static final Map<String, Object> BUILT_IN =
+            Map.of("nofailover", false, "failover_priority", 1, "noloadbalance", false, "nosync", false);
+
     private static AgentView view(PgState pg, boolean leaderIsMine, boolean fenced, Set<String> sync) {
+        return view(pg, leaderIsMine, fenced, sync, Map.of("nofailover", false, "noloadbalance", false), false, true);
+    }
+
+    private static AgentView view(
+            PgState pg,
+            boolean leaderIsMine,
+            boolean fenced,
+            Set<String> sync,
+            Map<String, Object> tags,
+            boolean paused,
+            boolean loopAlive) {
         return new AgentView(
                 "c",
                 "m",
@@ -44,12 +62,26 @@ class HealthChecksTest {
                 Optional.of(Lsn.parse("0/5000000")),
                 1 << 20,
                 sync,
-                Map.of("nofailover", false, "noloadbalance", false),
+                tags,
                 1,
-                true,
+                loopAlive,
                 "0.1.0",
-                false,
+                paused,
                 Optional.empty());
+    }
+
+    private static Map<String, Object> tags(Map<String, Object> custom) {
+        Map<String, Object> all = new java.util.LinkedHashMap<>(BUILT_IN);
+        all.putAll(custom);
+        return all;
+    }
+
+    private static Map<String, List<String>> q(String... keyValues) {
+        Map<String, List<String>> query = new java.util.LinkedHashMap<>();
+        for (int i = 0; i < keyValues.length; i += 2) {
+            query.put(keyValues[i], List.of(keyValues[i + 1]));
+        }
+        return query;
     }
 
     private static int status(String path, Map<String, List<String>> query, AgentView v) {
@@ -211,5 +243,274 @@ class HealthChecksTest {
         assertThat(PatroniStatus.of(paused.asOfNow(true, false, true, true)))
                 .as("the REST view keeps pause when it is refreshed")
                 .containsEntry("pause", true);
+    }
+
+    // 1. tags
+
+    @Test
+    void customTagsFilterReplicaChecksAsPatroniComparesThem() {
+        AgentView replica = view(
+                pg(true, "0/5000000"),
+                false,
+                false,
+                Set.of(),
+                tags(Map.of("rack", "r1", "ssd", true, "zone", 3L)),
+                false,
+                true);
+        for (String path : List.of("/replica", "/read-only", "/async", "/asynchronous", "/health")) {
+            assertThat(status(path, q("tag_rack", "r1"), replica)).as(path).isEqualTo(200);
+            assertThat(status(path, q("tag_rack", "r1", "tag_ssd", "true", "tag_zone", "3"), replica))
+                    .as(path + " every tag matches")
+                    .isEqualTo(200);
+            assertThat(status(path, q("tag_rack", "r2"), replica))
+                    .as(path + " other value")
+                    .isEqualTo(503);
+            assertThat(status(path, q("tag_rack", "R1"), replica))
+                    .as(path + " text is compared exactly, as in Patroni")
+                    .isEqualTo(503);
+            assertThat(status(path, q("tag_ssd", "True"), replica))
+                    .as(path + " a boolean matches only in lower case (str(value).lower())")
+                    .isEqualTo(503);
+            assertThat(status(path, q("tag_rack", "r1", "tag_ssd", "false"), replica))
+                    .as(path + " one tag differs")
+                    .isEqualTo(503);
+            assertThat(status(path, q("tag_dc", "x"), replica))
+                    .as(path + " tag not set")
+                    .isEqualTo(503);
+            assertThat(status(path, q("tag_rack", ""), replica))
+                    .as(path + " a blank value is ignored, as parse_qs drops it")
+                    .isEqualTo(200);
+            assertThat(status(path, q("tag_failover_priority", "1", "tag_nosync", "false"), replica))
+                    .as(path + " built-in tags match too")
+                    .isEqualTo(200);
+        }
+        AgentView sync =
+                view(pg(true, "0/5000000"), false, false, Set.of("m"), tags(Map.of("rack", "r1")), false, true);
+        for (String path : List.of("/sync", "/synchronous", "/read-only-sync", "/read-only-synchronous")) {
+            assertThat(status(path, q("tag_rack", "r1"), sync)).as(path).isEqualTo(200);
+            assertThat(status(path, q("tag_rack", "r2"), sync)).as(path).isEqualTo(503);
+        }
+    }
+
+    @Test
+    void tagFiltersAreIgnoredOnPrimaryAndLeaderChecks() {
+        AgentView primary = view(pg(false, null), true, false, Set.of(), tags(Map.of("rack", "r1")), false, true);
+        for (String path : List.of("/", "/primary", "/master", "/read-write", "/leader")) {
+            assertThat(status(path, q("tag_rack", "r2"), primary)).as(path).isEqualTo(200);
+            assertThat(status(path, q("tag_dc", "x", "tag_nofailover", "true"), primary))
+                    .as(path)
+                    .isEqualTo(200);
+        }
+        assertThat(status("/read-only", q("tag_rack", "r1"), primary)).isEqualTo(200);
+        assertThat(status("/read-only", q("tag_rack", "r2"), primary))
+                .as("Patroni filters /read-only by tags, the primary included")
+                .isEqualTo(503);
+    }
+
+    @Test
+    void noloadbalanceTakesAReplicaOutOfEveryReplicaCheckButNotThePrimaryOutOfReadOnly() {
+        Map<String, Object> noLb = tags(Map.of("noloadbalance", true));
+        AgentView replica = view(pg(true, "0/5000000"), false, false, Set.of(), noLb, false, true);
+        AgentView sync = view(pg(true, "0/5000000"), false, false, Set.of("m"), noLb, false, true);
+        for (String path : List.of("/replica", "/read-only", "/async")) {
+            assertThat(status(path, Map.of(), replica)).as(path).isEqualTo(503);
+        }
+        assertThat(status("/sync", Map.of(), sync)).isEqualTo(503);
+        assertThat(status("/read-only-sync", Map.of(), sync)).isEqualTo(503);
+        assertThat(status("/health", Map.of(), replica)).as("still healthy").isEqualTo(200);
+        AgentView primary = view(pg(false, null), true, false, Set.of(), noLb, false, true);
+        assertThat(status("/read-only", Map.of(), primary)).isEqualTo(200);
+        assertThat(status("/primary", Map.of(), primary)).isEqualTo(200);
+    }
+
+    @Test
+    void lagNeverAppliesToThePrimaryOnReadOnly() {
+        AgentView primary = view(pg(false, null), true, false, Set.of());
+        assertThat(status("/read-only", q("lag", "0"), primary)).isEqualTo(200);
+        assertThat(status("/read-only-sync", q("lag", "0"), primary)).isEqualTo(200);
+        AgentView replica = view(pg(true, "0/4F00000"), false, false, Set.of()); // 1 MiB behind
+        assertThat(status("/read-only", q("lag", "1000"), replica)).isEqualTo(503);
+        assertThat(status("/read-only", q("lag", "1MB"), replica)).isEqualTo(200);
+    }
+
+    @Test
+    void replicaLagIsCountedOnTheReplayedPositionAsInPatroni() {
+        // everything received, 1 MiB not yet replayed
+        AgentView replica = view(pg(true, "0/5000000", "0/4F00000", "streaming"), false, false, Set.of());
+        assertThat(status("/replica", q("lag", "1000"), replica)).isEqualTo(503);
+        assertThat(status("/async", q("lag", "1000"), replica)).isEqualTo(503);
+        assertThat(status("/replica", q("lag", "1MB"), replica)).isEqualTo(200);
+    }
+
+    // 2. paths and query parameters
+
+    @Test
+    void readOnlySyncAndQuorumPaths() {
+        AgentView primary = view(pg(false, null), true, false, Set.of());
+        AgentView sync = view(pg(true, "0/5000000"), false, false, Set.of("m"));
+        AgentView async = view(pg(true, "0/5000000"), false, false, Set.of("x"));
+        for (String path : List.of("/read-only-sync", "/read-only-synchronous")) {
+            assertThat(status(path, Map.of(), primary)).as(path).isEqualTo(200);
+            assertThat(status(path, Map.of(), sync)).as(path).isEqualTo(200);
+            assertThat(status(path, Map.of(), async)).as(path).isEqualTo(503);
+        }
+        // pgha has no quorum commit mode: no member is a quorum standby
+        for (AgentView v : List.of(primary, sync, async)) {
+            assertThat(status("/quorum", Map.of(), v)).isEqualTo(503);
+        }
+        assertThat(status("/read-only-quorum", Map.of(), primary)).isEqualTo(200);
+        assertThat(status("/read-only-quorum", Map.of(), sync)).isEqualTo(503);
+        assertThat(status("/read-only-quorum", Map.of(), async)).isEqualTo(503);
+    }
+
+    @Test
+    void standbyLeaderInBothSpellingsIs503WithoutAStandbyCluster() {
+        AgentView primary = view(pg(false, null), true, false, Set.of());
+        AgentView replica = view(pg(true, "0/5000000"), false, false, Set.of());
+        for (String path : List.of("/standby-leader", "/standby_leader")) {
+            assertThat(status(path, Map.of(), primary)).as(path).isEqualTo(503);
+            assertThat(status(path, Map.of(), replica)).as(path).isEqualTo(503);
+        }
+        assertThat(HealthChecks.PATHS).contains("/standby_leader", "/standby-leader");
+    }
+
+    @Test
+    void replicationStateFiltersReplicas() {
+        AgentView streaming = view(pg(true, "0/5000000"), false, false, Set.of());
+        AgentView archiveOnly = view(pg(true, "0/5000000", "0/5000000", null), false, false, Set.of());
+        assertThat(status("/replica", q("replication_state", "streaming"), streaming))
+                .isEqualTo(200);
+        assertThat(status("/replica", q("replication_state", "streaming"), archiveOnly))
+                .isEqualTo(503);
+        assertThat(status("/replica", q("replication_state", "stopped"), archiveOnly))
+                .isEqualTo(200);
+        assertThat(status("/read-only", q("replication_state", "streaming"), archiveOnly))
+                .isEqualTo(503);
+        assertThat(status(
+                        "/read-only",
+                        q("replication_state", "streaming"),
+                        view(pg(false, null), true, false, Set.of())))
+                .as("not applied to the primary on /read-only")
+                .isEqualTo(200);
+        HealthChecks.Result bad = HealthChecks.evaluate("/replica", q("replication_state", "fast"), streaming);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.reason())
+                .contains("replication_state")
+                .contains("'fast'")
+                .contains("streaming");
+    }
+
+    @Test
+    void readinessCountsLagByModeAgainstTheGivenOrConfiguredLimit() {
+        // received up to the leader, replayed 1 MiB behind
+        AgentView replica = view(pg(true, "0/5000000", "0/4F00000", "streaming"), false, false, Set.of());
+        assertThat(status("/readiness", Map.of(), replica))
+                .as("1 MiB within maximum_lag_on_failover (1 MiB)")
+                .isEqualTo(200);
+        assertThat(status("/readiness", q("lag", "1000"), replica))
+                .as("apply lag by default")
+                .isEqualTo(503);
+        assertThat(status("/readiness", q("lag", "1000", "mode", "apply"), replica))
+                .isEqualTo(503);
+        assertThat(status("/readiness", q("lag", "1000", "mode", "write"), replica))
+                .isEqualTo(200);
+        AgentView notStreaming = view(pg(true, "0/5000000", "0/5000000", null), false, false, Set.of());
+        assertThat(status("/readiness", Map.of(), notStreaming)).isEqualTo(503);
+        assertThat(status("/readiness", q("lag", "0"), view(pg(false, null), true, false, Set.of())))
+                .as("the leader is ready")
+                .isEqualTo(200);
+        assertThat(status("/readiness", Map.of(), view(pg(false, null), true, true, Set.of())))
+                .as("a fenced leader is not")
+                .isEqualTo(503);
+        HealthChecks.Result bad = HealthChecks.evaluate("/readiness", q("mode", "flush"), replica);
+        assertThat(bad.status()).isEqualTo(400);
+        assertThat(bad.reason()).contains("mode").contains("'flush'").contains("apply or write");
+        assertThat(HealthChecks.evaluate("/readiness", q("lag", "-1kB"), replica)
+                        .status())
+                .isEqualTo(400);
+    }
+
+    @Test
+    void anUnknownPathIs404WithItsName() {
+        HealthChecks.Result r =
+                HealthChecks.evaluate("/replicas", Map.of(), view(pg(true, "0/5000000"), false, false, Set.of()));
+        assertThat(r.status()).isEqualTo(404);
+        assertThat(r.reason()).contains("/replicas");
+    }
+
+    // 3. liveness
+
+    @Test
+    void livenessThresholdIsTtlOnAPrimaryAndTwiceTtlElsewhereAfterTheNextRunWasDue() {
+        java.time.Duration loopWait = java.time.Duration.ofSeconds(1);
+        java.time.Duration ttl = java.time.Duration.ofSeconds(10);
+        assertThat(HealthChecks.loopAlive(true, java.time.Duration.ofMillis(10_999), loopWait, ttl))
+                .isTrue();
+        assertThat(HealthChecks.loopAlive(true, java.time.Duration.ofSeconds(11), loopWait, ttl))
+                .isFalse();
+        assertThat(HealthChecks.loopAlive(false, java.time.Duration.ofSeconds(11), loopWait, ttl))
+                .isTrue();
+        assertThat(HealthChecks.loopAlive(false, java.time.Duration.ofMillis(20_999), loopWait, ttl))
+                .isTrue();
+        assertThat(HealthChecks.loopAlive(false, java.time.Duration.ofSeconds(21), loopWait, ttl))
+                .isFalse();
+    }
+
+    @Test
+    void livenessIs200WhilePausedEvenWithAStuckLoop() {
+        PgState primary = pg(false, null);
+        assertThat(status("/liveness", Map.of(), view(primary, true, false, Set.of(), BUILT_IN, false, true)))
+                .isEqualTo(200);
+        assertThat(status("/liveness", Map.of(), view(primary, true, false, Set.of(), BUILT_IN, false, false)))
+                .isEqualTo(503);
+        assertThat(status("/liveness", Map.of(), view(primary, true, false, Set.of(), BUILT_IN, true, false)))
+                .as("paused")
+                .isEqualTo(200);
+        assertThat(status(
+                        "/liveness", q("tag_rack", "x"), view(primary, false, false, Set.of(), BUILT_IN, false, true)))
+                .as("no tag filter on liveness")
+                .isEqualTo(200);
+    }
+
+    // 4. /patroni fields
+
+    @Test
+    void patroniReportsSyncStandbyOnlyOnASynchronousStandby() {
+        assertThat(PatroniStatus.of(view(pg(true, "0/5000000"), false, false, Set.of("m"))))
+                .containsEntry("sync_standby", true);
+        assertThat(PatroniStatus.of(view(pg(true, "0/5000000"), false, false, Set.of("x"))))
+                .doesNotContainKey("sync_standby");
+        assertThat(PatroniStatus.of(view(pg(false, null), true, false, Set.of("m"))))
+                .as("a primary is no sync standby even if its name were in the key")
+                .doesNotContainKey("sync_standby");
+    }
+
+    @Test
+    void patroniReportsPendingRestartOnlyWhilePostgresSaysSoAndNeverAScheduledRestartOrFailsafe() {
+        PgState ok = pg(false, null);
+        PgState pending = new PgState(
+                ok.running(),
+                ok.accepting(),
+                ok.inRecovery(),
+                ok.timeline(),
+                ok.writeLsn(),
+                ok.receiveLsn(),
+                ok.replayLsn(),
+                ok.walReceiverStatus(),
+                ok.senderHost(),
+                ok.senderPort(),
+                ok.serverVersion(),
+                ok.systemIdentifier(),
+                ok.replayTimestamp(),
+                ok.replayPaused(),
+                ok.postmasterStart(),
+                ok.syncStandbyNames(),
+                true,
+                ok.replication());
+        assertThat(PatroniStatus.of(view(ok, true, false, Set.of()))).doesNotContainKey("pending_restart");
+        Map<String, Object> body = PatroniStatus.of(view(pending, true, false, Set.of()));
+        assertThat(body).containsEntry("pending_restart", true);
+        assertThat(body).doesNotContainKey("scheduled_restart");
+        assertThat(body).containsEntry("failsafe_mode_is_active", false);
     }
 }

@@ -95,4 +95,34 @@ class ChecksTest {
         assertThatThrownBy(() -> Checks.replicasFromRepository("rsync", true))
                 .hasMessageContaining("pgha.bootstrap.replica-method");
     }
+
+    @Test
+    void customTagsArePublishedTypedAsPatronisYamlWouldType() {
+        java.util.Map<String, Object> tags = Checks.customTags(java.util.Map.of(
+                "rack", "r1", "ssd", "True", "spinning", "false", "zone", "3", "build", "007", "ratio", "1.5"));
+        assertThat(tags)
+                .containsExactly(
+                        java.util.Map.entry("build", "007"),
+                        java.util.Map.entry("rack", "r1"),
+                        java.util.Map.entry("ratio", "1.5"),
+                        java.util.Map.entry("spinning", false),
+                        java.util.Map.entry("ssd", true),
+                        java.util.Map.entry("zone", 3L));
+        assertThat(Checks.customTags(java.util.Map.of())).isEmpty();
+    }
+
+    @Test
+    void aCustomTagMayNotReplaceABuiltInOrUnsupportedPatroniTag() {
+        assertThatThrownBy(() -> Checks.customTags(java.util.Map.of("nofailover", "true")))
+                .hasMessageContaining("pgha.tags.custom.nofailover")
+                .hasMessageContaining("set pgha.tags.nofailover instead");
+        assertThatThrownBy(() -> Checks.customTags(java.util.Map.of("failover_priority", "2")))
+                .hasMessageContaining("set pgha.tags.failover-priority instead");
+        assertThatThrownBy(() -> Checks.customTags(java.util.Map.of("clonefrom", "true")))
+                .hasMessageContaining("pgha.tags.custom.clonefrom")
+                .hasMessageContaining("not supported by pgha");
+        assertThatThrownBy(() -> Checks.customTags(java.util.Map.of("rack", "r1\nbackend x")))
+                .hasMessageContaining("pgha.tags.custom.rack")
+                .hasMessageContaining("control characters");
+    }
 }
