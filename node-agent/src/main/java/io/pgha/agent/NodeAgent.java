@@ -153,6 +153,7 @@ public class NodeAgent {
                 replicasFromRepository ? Optional.of(new ReplicaFromRepository(ctx, wal)) : Optional.empty();
         loop = new AgentLoop(
                 ctx, new Bootstrap(ctx, executor, publisher, restore, replicas), executor, publisher, callbacks);
+        ctx.pg.onPostmasterExit(loop::wakeUp);
         registerMetrics();
 
         loopThread = new Thread(

@@ -57,6 +57,9 @@ final class FakePostgres implements PostgresControl {
     }
 
     @Override
+    public void onPostmasterExit(Runnable listener) {}
+
+    @Override
     public void stop() {
         stop(Duration.ofSeconds(60));
     }

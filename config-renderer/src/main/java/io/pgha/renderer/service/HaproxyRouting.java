@@ -271,7 +271,12 @@ public final class HaproxyRouting implements AutoCloseable {
         } else if (plan instanceof ApplyPlan.WriteOnly) {
             done = validateAndInstall(desired, accepted);
         } else if (plan instanceof ApplyPlan.RuntimeUpdate update) {
-            done = validateAndInstall(desired, accepted) && runtimeOrReload(update, onDisk, accepted);
+            // the leader change as soon as the configuration is valid: installing the file and the other
+            // state changes can wait (a switchover's writes do)
+            done = validated(desired, accepted)
+                    && steerLeaderChange(desired)
+                    && install()
+                    && runtimeOrReload(update, onDisk, accepted);
         } else {
             done = validateAndInstall(desired, accepted)
                     && reload(((ApplyPlan.Reload) plan).reason(), onDisk, accepted);
@@ -280,9 +285,8 @@ public final class HaproxyRouting implements AutoCloseable {
                 enforceStates(desired);
             }
         }
-        if (done && !(plan instanceof ApplyPlan.Nothing)) {
-            steer(ApplyPlan.demotions(applied, desired));
-            steer(ApplyPlan.promotions(applied, desired));
+        if (done && (plan instanceof ApplyPlan.WriteOnly || plan instanceof ApplyPlan.Reload)) {
+            steerLeaderChange(desired);
         }
         if (done) {
             synchronized (this) {
@@ -314,6 +318,11 @@ public final class HaproxyRouting implements AutoCloseable {
 
     /** {@code haproxy -c} before every install, also when only comments or server states changed. */
     private boolean validateAndInstall(RenderedConfig desired, Map<String, TopologyChanged> accepted) {
+        return validated(desired, accepted) && install();
+    }
+
+    /** {@code haproxy -c} of {@code desired}; a refusal is reported for every accepted topology. */
+    private boolean validated(RenderedConfig desired, Map<String, TopologyChanged> accepted) {
         Validation validation = haproxy.validate(desired.text());
         if (!validation.valid()) {
             String reason = "haproxy -c refused the rendered configuration: " + validation.output();
@@ -323,8 +332,20 @@ public final class HaproxyRouting implements AutoCloseable {
             accepted.values().forEach(topology -> reject(topology.cluster(), topology.epoch(), "validation", reason));
             return false;
         }
+        return true;
+    }
+
+    /** Swaps the validated file in (atomically). */
+    private boolean install() {
         haproxy.install();
         writes.incrementAndGet();
+        return true;
+    }
+
+    /** The old leader down, then the new one up, in the read-write backends of the running HAProxy. */
+    private boolean steerLeaderChange(RenderedConfig desired) {
+        steer(ApplyPlan.demotions(applied, desired));
+        steer(ApplyPlan.promotions(applied, desired));
         return true;
     }
 

@@ -124,11 +124,12 @@ class HaproxyRoutingTest {
 
         assertThat(haproxy.reloaded).hasSize(1);
         assertThat(haproxy.runtimeCommands)
+                .as("the leader change first, then the other states")
                 .containsExactly(
-                        "set server main_ro/pg-0 state ready",
-                        "set server main_ro/pg-1 state maint",
                         "set server main_rw/pg-0 health down",
-                        "set server main_rw/pg-1 health up");
+                        "set server main_rw/pg-1 health up",
+                        "set server main_ro/pg-0 state ready",
+                        "set server main_ro/pg-1 state maint");
         assertThat(routing.status().runtimeUpdates()).isEqualTo(2);
     }
 

@@ -28,6 +28,9 @@ public final class LocalPostgres implements PostgresControl {
     private final PgSql sql;
     private final PgFiles files;
     private Process postmaster;
+    /** Told when a postmaster started here exits (the agent wakes its loop). */
+    private volatile Runnable exitListener = () -> {};
+
     private volatile String synchronousStandbyNames = "";
 
     /**
@@ -137,10 +140,16 @@ public final class LocalPostgres implements PostgresControl {
                             ProcessBuilder.Redirect.appendTo(files.logFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             postmaster = builder.start();
+            postmaster.onExit().thenRun(() -> exitListener.run());
             LOG.infof("started postgres (pid %d), log %s", postmaster.pid(), files.logFile());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start postgres in " + s.dataDir(), e);
         }
+    }
+
+    @Override
+    public void onPostmasterExit(Runnable listener) {
+        exitListener = listener;
     }
 
     @Override

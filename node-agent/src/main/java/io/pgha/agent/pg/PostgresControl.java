@@ -26,6 +26,13 @@ public interface PostgresControl {
     /** Whether the postmaster this agent started is alive. */
     boolean running();
 
+    /**
+     * Runs {@code listener} (quick, non-blocking) each time a postmaster this agent started exits, for
+     * whatever reason: the loop looks at once instead of at its next run (a crashed primary is restarted
+     * in ~0.1 s instead of up to {@code loop_wait} later).
+     */
+    void onPostmasterExit(Runnable listener);
+
     /** Fast shutdown, immediate after the stop timeout; returns when the postmaster is gone. */
     void stop();
 
