@@ -132,7 +132,7 @@ public class NodeAgent {
                 () -> Duration.ofSeconds(ctx.dynamic.loopWait()),
                 new KeeperHolder());
         Handover handover =
-                new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(100));
+                new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(20));
         executor = new ActionExecutor(ctx, handover);
         StatusPublisher status = new StatusPublisher(ctx, config.cluster(), connUrl, apiUrl, tags, VERSION);
         if (wal != null) {

@@ -349,7 +349,33 @@ public final class LocalPostgres implements PostgresControl {
         ProcessRunner.Result result = runner.run(
                         List.of(bin("pg_controldata"), "-D", s.dataDir().toString()), Map.of(), Duration.ofSeconds(30))
                 .orThrow();
-        return result.output()
+        return latestCheckpoint(result.output());
+    }
+
+    @Override
+    public synchronized void requestFastShutdown() {
+        if (!running()) {
+            return;
+        }
+        sql.forgetLastProbe();
+        LOG.infof("stopping postgres (pid %d): fast shutdown, not waiting for the exit", postmaster.pid());
+        runner.signal(postmaster.pid(), "INT");
+    }
+
+    @Override
+    public Optional<io.pgha.events.Lsn> shutdownCheckpoint() {
+        ProcessRunner.Result result = runner.poll(
+                        List.of(bin("pg_controldata"), "-D", s.dataDir().toString()), Duration.ofSeconds(30))
+                .orThrow();
+        boolean shutDown = result.output()
+                .lines()
+                .anyMatch(line -> line.startsWith("Database cluster state:")
+                        && line.substring(line.indexOf(':') + 1).strip().equals("shut down"));
+        return shutDown ? Optional.of(latestCheckpoint(result.output())) : Optional.empty();
+    }
+
+    private static io.pgha.events.Lsn latestCheckpoint(String controldata) {
+        return controldata
                 .lines()
                 .filter(line -> line.startsWith("Latest checkpoint location:"))
                 .map(line -> io.pgha.events.Lsn.parse(

@@ -87,6 +87,17 @@ public interface PostgresControl {
     /** The latest checkpoint location in the control file (after a clean stop: the shutdown checkpoint). */
     io.pgha.events.Lsn latestCheckpoint();
 
+    /** Asks the running postmaster for a fast shutdown and returns at once (no escalation, no wait). */
+    void requestFastShutdown();
+
+    /**
+     * The shutdown checkpoint, once the control file says "shut down" (written at the end of that
+     * checkpoint: no WAL can follow it), else empty. The postmaster may still be running: its WAL
+     * senders send the last records, and with archiving on it waits for the archiver to archive the
+     * segment the shutdown switched away from.
+     */
+    Optional<io.pgha.events.Lsn> shutdownCheckpoint();
+
     /** pg_last_wal_receive_lsn() on {@code standby}, when it has received anything. */
     Optional<io.pgha.events.Lsn> receivedOn(Upstream standby);
 
