@@ -121,7 +121,8 @@ final class Handover {
             }
             PgProcess.pause(SHUTDOWN_POLL);
         }
-        process.stop(timeout, "primary");
+        // what is left of the timeout (none: immediate at once), then the exit
+        process.stop(Duration.ofNanos(Math.max(0, deadline - clock.nanoTime())), "primary");
         return pg.latestCheckpoint();
     }
 
