@@ -271,11 +271,10 @@ public final class HaproxyRouting implements AutoCloseable {
         } else if (plan instanceof ApplyPlan.WriteOnly) {
             done = validateAndInstall(desired, accepted);
         } else if (plan instanceof ApplyPlan.RuntimeUpdate update) {
-            // the leader change as soon as the configuration is valid: installing the file and the other
-            // state changes can wait (a switchover's writes do)
-            done = validated(desired, accepted)
-                    && steerLeaderChange(desired)
-                    && install()
+            // the leader change first: haproxy -c (~0.1-0.3 s), the file and the other states can wait,
+            // a switchover's writes cannot; it touches only servers HAProxy runs (see DESIGN.md)
+            done = steerLeaderChange(desired)
+                    && validateAndInstall(desired, accepted)
                     && runtimeOrReload(update, onDisk, accepted);
         } else {
             done = validateAndInstall(desired, accepted)
@@ -318,11 +317,6 @@ public final class HaproxyRouting implements AutoCloseable {
 
     /** {@code haproxy -c} before every install, also when only comments or server states changed. */
     private boolean validateAndInstall(RenderedConfig desired, Map<String, TopologyChanged> accepted) {
-        return validated(desired, accepted) && install();
-    }
-
-    /** {@code haproxy -c} of {@code desired}; a refusal is reported for every accepted topology. */
-    private boolean validated(RenderedConfig desired, Map<String, TopologyChanged> accepted) {
         Validation validation = haproxy.validate(desired.text());
         if (!validation.valid()) {
             String reason = "haproxy -c refused the rendered configuration: " + validation.output();
@@ -332,11 +326,6 @@ public final class HaproxyRouting implements AutoCloseable {
             accepted.values().forEach(topology -> reject(topology.cluster(), topology.epoch(), "validation", reason));
             return false;
         }
-        return true;
-    }
-
-    /** Swaps the validated file in (atomically). */
-    private boolean install() {
         haproxy.install();
         writes.incrementAndGet();
         return true;
