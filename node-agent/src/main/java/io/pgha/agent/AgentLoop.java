@@ -200,6 +200,9 @@ final class AgentLoop {
         for (Action action : actions) {
             try {
                 executor.execute(action, snapshot);
+                if (action instanceof Action.Promote && snapshot != null) {
+                    publishPromotion();
+                }
             } catch (RuntimeException e) {
                 // the view and the member key must still show what PostgreSQL is doing now
                 LOG.errorf("%s failed: %s", action, e.getMessage());
@@ -207,6 +210,15 @@ final class AgentLoop {
                 break;
             }
         }
+    }
+
+    /**
+     * Publishes the member key right after a promotion, before the actions that follow it (replication
+     * slots for the others): the coordinator completes the failover, and the routers send writes here,
+     * once this key says primary.
+     */
+    private void publishPromotion() {
+        publisher.publish(observePg());
     }
 
     /** As the primary holding the key: applies the sync key's synchronous_standby_names when it changed. */

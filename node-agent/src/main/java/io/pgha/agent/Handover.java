@@ -10,14 +10,22 @@ import java.util.Optional;
 import org.jboss.logging.Logger;
 
 /**
- * A planned handover from this primary to a candidate that streams from it: CHECKPOINT, fast stop,
- * wait until the candidate received the shutdown checkpoint, release the leader key, restart as the
- * candidate's standby. The wait ends at {@code maxWait} or as soon as the lease is no longer live,
- * whichever comes first; an aborted handover restarts as primary only while the lease is live, else
- * read-only. The leader key is released outside the PostgreSQL lock (no etcd call under it).
+ * A planned handover from this primary to a candidate that streams from it: CHECKPOINT, fast shutdown
+ * until the control file holds the shutdown checkpoint, wait until the candidate received it, release
+ * the leader key, wait for the postmaster to exit, restart as the candidate's standby. The wait for the
+ * candidate ends at {@code maxWait} or as soon as the lease is no longer live, whichever comes first; an
+ * aborted handover restarts as primary only while the lease is live, else read-only. The leader key is
+ * released outside the PostgreSQL lock (no etcd call under it).
+ *
+ * <p>The key goes before the postmaster has exited: after the shutdown checkpoint no WAL can be written,
+ * so once the candidate has it nothing is left to lose; what the postmaster still does (its WAL senders'
+ * last records, and with archiving on the archiver's copy of the segment the shutdown switched away
+ * from, 0.3–1.5 s measured) no longer holds up the candidate's promotion.
  */
 final class Handover {
     private static final Logger LOG = Logger.getLogger(Handover.class);
+    /** How often the control file is read for the shutdown checkpoint (one pg_controldata each). */
+    private static final Duration SHUTDOWN_POLL = Duration.ofMillis(10);
 
     enum Outcome {
         /** The candidate does not stream from this primary: nothing was done. */
@@ -76,10 +84,9 @@ final class Handover {
                 }
                 LOG.infof("planned handover to %s: checkpoint, fast stop", candidate);
                 pg.checkpoint();
-                process.stop(boundedByLease(stopTimeout), "primary");
-                shutdownCheckpoint = pg.latestCheckpoint();
+                shutdownCheckpoint = shutDown(pg, boundedByLease(stopTimeout));
                 if (!received(pg, target.get(), shutdownCheckpoint, maxWait)) {
-                    return abort(candidate, shutdownCheckpoint);
+                    return abort(candidate, shutdownCheckpoint, stopTimeout);
                 }
                 agent.steppedDown();
             } catch (RuntimeException e) {
@@ -92,10 +99,31 @@ final class Handover {
                 "%s received the shutdown checkpoint %s: leader key released, following it",
                 candidate, shutdownCheckpoint);
         synchronized (pgLock) {
+            process.stop(stopTimeout, "primary"); // the exit: WAL senders and the archiver finish
             process.configure(true, target);
             process.start();
         }
         return Outcome.HANDED_OVER;
+    }
+
+    /**
+     * Fast shutdown until the control file holds the shutdown checkpoint; returns it. When that does not
+     * come within {@code timeout} (or the postmaster exits without it), the full stop (immediate after
+     * the timeout, waiting for the exit) and then the latest checkpoint, as before.
+     */
+    private Lsn shutDown(PostgresControl pg, Duration timeout) {
+        pg.requestFastShutdown();
+        long deadline = clock.nanoTime() + timeout.toNanos();
+        while (clock.nanoTime() - deadline < 0 && pg.running()) {
+            Optional<Lsn> written = pg.shutdownCheckpoint();
+            if (written.isPresent()) {
+                return written.get();
+            }
+            PgProcess.pause(SHUTDOWN_POLL);
+        }
+        // what is left of the timeout (none: immediate at once), then the exit
+        process.stop(Duration.ofNanos(Math.max(0, deadline - clock.nanoTime())), "primary");
+        return pg.latestCheckpoint();
     }
 
     private static boolean streamsFromHere(PgState state, String candidate) {
@@ -121,7 +149,8 @@ final class Handover {
         return false;
     }
 
-    private Outcome abort(String candidate, Lsn checkpoint) {
+    private Outcome abort(String candidate, Lsn checkpoint, Duration stopTimeout) {
+        process.stop(boundedByLease(stopTimeout), "primary"); // the shutdown is under way: let it end
         if (lease.live()) {
             LOG.errorf(
                     "handover aborted: %s did not receive the shutdown checkpoint %s; restarting as primary",

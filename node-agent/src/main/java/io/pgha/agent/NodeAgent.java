@@ -133,7 +133,7 @@ public class NodeAgent {
                 () -> Duration.ofSeconds(ctx.dynamic.loopWait()),
                 new KeeperHolder());
         Handover handover =
-                new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(100));
+                new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(20));
         executor = new ActionExecutor(ctx, handover);
         StatusPublisher status = new StatusPublisher(ctx, config.cluster(), connUrl, apiUrl, tags, VERSION);
         if (wal != null) {
@@ -154,6 +154,7 @@ public class NodeAgent {
                 replicasFromRepository ? Optional.of(new ReplicaFromRepository(ctx, wal)) : Optional.empty();
         loop = new AgentLoop(
                 ctx, new Bootstrap(ctx, executor, publisher, restore, replicas), executor, publisher, callbacks);
+        ctx.pg.onPostmasterExit(loop::wakeUp);
         registerMetrics();
 
         loopThread = new Thread(

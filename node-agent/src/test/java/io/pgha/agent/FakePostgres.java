@@ -19,6 +19,8 @@ final class FakePostgres implements PostgresControl {
     volatile List<String> standbys = List.of();
     volatile Supplier<Optional<Lsn>> candidateReceived = Optional::empty;
     volatile Lsn checkpoint = Lsn.parse("0/5000028");
+    /** What the control file says after a fast shutdown was requested: by default its shutdown checkpoint. */
+    volatile Supplier<Optional<Lsn>> shutdownWritten = () -> Optional.of(checkpoint);
     /** Runs after each start, on the starting thread. */
     volatile Runnable onStart = () -> {};
 
@@ -55,6 +57,9 @@ final class FakePostgres implements PostgresControl {
     public boolean running() {
         return running;
     }
+
+    @Override
+    public void onPostmasterExit(Runnable listener) {}
 
     @Override
     public void stop() {
@@ -146,6 +151,16 @@ final class FakePostgres implements PostgresControl {
     @Override
     public Lsn latestCheckpoint() {
         return checkpoint;
+    }
+
+    @Override
+    public void requestFastShutdown() {
+        calls.add("fast shutdown");
+    }
+
+    @Override
+    public Optional<Lsn> shutdownCheckpoint() {
+        return shutdownWritten.get();
     }
 
     @Override

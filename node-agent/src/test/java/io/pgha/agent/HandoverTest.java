@@ -68,6 +68,7 @@ class HandoverTest {
                 @Override
                 public void releaseLeaderKey() {
                     agentCalls.add(Thread.holdsLock(pgLock) ? "released UNDER THE LOCK" : "released");
+                    agentCalls.add(pg.running() ? "postmaster still exiting" : "postmaster gone");
                 }
             },
             Duration.ZERO);
@@ -91,8 +92,25 @@ class HandoverTest {
         candidateAnswers(Duration.ofMillis(100), Optional.of(Lsn.parse("0/5000100")));
         assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60)))
                 .isEqualTo(Handover.Outcome.HANDED_OVER);
-        assertThat(agentCalls).containsExactly("stepped down", "released");
-        assertThat(pg.calls).containsExactly("checkpoint", "stop", "configure standby of pg-2", "start");
+        assertThat(agentCalls)
+                .as("the key goes once the candidate has the shutdown checkpoint, before the postmaster exits")
+                .containsExactly("stepped down", "released", "postmaster still exiting");
+        assertThat(pg.calls)
+                .containsExactly("checkpoint", "fast shutdown", "stop", "configure standby of pg-2", "start");
+    }
+
+    @Test
+    void withoutAShutdownCheckpointInTheControlFileTheStopIsWaitedForAsBefore() {
+        pg.shutdownWritten = () -> {
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            return Optional.empty();
+        };
+        candidateAnswers(Duration.ofMillis(100), Optional.of(Lsn.parse("0/5000100")));
+        assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(3)))
+                .isEqualTo(Handover.Outcome.HANDED_OVER);
+        assertThat(agentCalls).containsExactly("stepped down", "released", "postmaster gone");
+        assertThat(pg.calls)
+                .containsExactly("checkpoint", "fast shutdown", "stop", "stop", "configure standby of pg-2", "start");
     }
 
     @Test
@@ -109,7 +127,7 @@ class HandoverTest {
         candidateAnswers(Duration.ofMillis(500), Optional.empty());
         assertThat(handover.run("pg-2", CANDIDATE, Duration.ofSeconds(3), Duration.ofSeconds(60)))
                 .isEqualTo(Handover.Outcome.ABORTED_AS_PRIMARY);
-        assertThat(pg.calls).containsExactly("checkpoint", "stop", "configure primary", "start");
+        assertThat(pg.calls).containsExactly("checkpoint", "fast shutdown", "stop", "configure primary", "start");
         assertThat(agentCalls).containsExactly("resumed");
     }
 
@@ -123,7 +141,8 @@ class HandoverTest {
         assertThat(Duration.ofNanos(now.get() - started))
                 .as("the wait is bounded by the lease (deadline ttl - margin = 7 s), not by 3 x retry_timeout")
                 .isLessThanOrEqualTo(TTL.minus(MARGIN));
-        assertThat(pg.calls).containsExactly("checkpoint", "stop", "configure standby of none", "start");
+        assertThat(pg.calls)
+                .containsExactly("checkpoint", "fast shutdown", "stop", "configure standby of none", "start");
         assertThat(pg.calls).doesNotContain("configure primary");
         assertThat(agentCalls).contains("stepped down").doesNotContain("released");
     }

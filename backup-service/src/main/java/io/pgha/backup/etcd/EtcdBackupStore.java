@@ -14,6 +14,7 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.EtcdConnection;
 import io.pgha.core.store.EtcdStore;
 import java.time.Duration;
 import java.util.List;
@@ -24,7 +25,7 @@ public final class EtcdBackupStore extends EtcdStore implements BackupStore {
     private final String namespace;
 
     public EtcdBackupStore(List<String> endpoints, String namespace, Duration timeout) {
-        super(EtcdCalls.client(endpoints, timeout), timeout);
+        super(EtcdConnection.to(endpoints, timeout));
         this.namespace = namespace;
     }
 
@@ -40,18 +41,13 @@ public final class EtcdBackupStore extends EtcdStore implements BackupStore {
 
     @Override
     public ClusterSnapshot read(String cluster) {
-        return new EtcdClusterStore(client, layout(cluster), timeout).read();
+        return new EtcdClusterStore(connection, layout(cluster)).read();
     }
 
     @Override
     public Optional<Long> campaign(String cluster, String me, long lease) {
-        return EtcdCalls.campaign(
-                client,
-                "campaign for the backups of " + cluster,
-                layout(cluster).backup(),
-                me,
-                lease,
-                timeout);
+        return connection.call(c -> EtcdCalls.campaign(
+                c, "campaign for the backups of " + cluster, layout(cluster).backup(), me, lease, timeout));
     }
 
     @Override
@@ -61,20 +57,21 @@ public final class EtcdBackupStore extends EtcdStore implements BackupStore {
 
     @Override
     public void resign(String cluster, long revision) {
-        EtcdCalls.resign(
-                client, "resign the backups of " + cluster, layout(cluster).backup(), revision, timeout);
+        connection.call(c -> {
+            EtcdCalls.resign(
+                    c, "resign the backups of " + cluster, layout(cluster).backup(), revision, timeout);
+            return null;
+        });
     }
 
     @Override
     public boolean createRestoreRequest(String cluster, String json) {
         ByteSequence key = bytes(layout(cluster).restoreRequest());
-        return await(
-                        "create " + layout(cluster).restoreRequest(),
-                        client.getKVClient()
-                                .txn()
-                                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                                .Then(Op.put(key, bytes(json), PutOption.DEFAULT))
-                                .commit())
+        return await("create " + layout(cluster).restoreRequest(), c -> c.getKVClient()
+                        .txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .Then(Op.put(key, bytes(json), PutOption.DEFAULT))
+                        .commit())
                 .isSucceeded();
     }
 
@@ -86,10 +83,8 @@ public final class EtcdBackupStore extends EtcdStore implements BackupStore {
     @Override
     public java.util.Map<String, String> restoreRequests() {
         String prefix = namespace + "/";
-        var response = await(
-                "list the restore requests under " + prefix,
-                client.getKVClient()
-                        .get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
+        var response = await("list the restore requests under " + prefix, c -> c.getKVClient()
+                .get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
         java.util.Map<String, String> requests = new java.util.TreeMap<>();
         for (KeyValue kv : response.getKvs()) {
             String rest = text(kv.getKey()).substring(prefix.length());
@@ -107,7 +102,7 @@ public final class EtcdBackupStore extends EtcdStore implements BackupStore {
     }
 
     private Optional<String> value(String key) {
-        var kvs = await("read " + key, client.getKVClient().get(bytes(key))).getKvs();
+        var kvs = await("read " + key, c -> c.getKVClient().get(bytes(key))).getKvs();
         return kvs.isEmpty() ? Optional.empty() : Optional.of(text(kvs.get(0).getValue()));
     }
 }

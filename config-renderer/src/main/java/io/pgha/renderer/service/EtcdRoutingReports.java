@@ -2,10 +2,10 @@ package io.pgha.renderer.service;
 
 import static io.pgha.core.store.EtcdCalls.bytes;
 
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.EtcdCalls;
+import io.pgha.core.store.EtcdConnection;
 import io.pgha.core.store.RouterReport;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import io.pgha.renderer.pool.PoolRouting;
@@ -30,7 +30,7 @@ import org.jboss.logging.Logger;
 public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Reports {
     private static final Logger LOG = Logger.getLogger(EtcdRoutingReports.class);
 
-    private final Client client;
+    private final EtcdConnection etcd;
     private final String namespace;
     private final String name;
     private final Duration ttl;
@@ -49,7 +49,7 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
 
     public EtcdRoutingReports(
             List<String> endpoints, String namespace, String name, Duration ttl, Duration timeout, Clock clock) {
-        this.client = EtcdCalls.client(endpoints, timeout);
+        this.etcd = EtcdConnection.to(endpoints, timeout);
         this.namespace = namespace;
         this.name = EtcdLayout.requireName("router", name);
         this.ttl = ttl;
@@ -93,7 +93,7 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
 
     private void renew() {
         try {
-            if (lease == 0 || EtcdCalls.keepAliveOnce(client, lease, timeout) <= 0) {
+            if (lease == 0 || etcd.call(c -> EtcdCalls.keepAliveOnce(c, lease, timeout)) <= 0) {
                 grant(); // none yet, or it expired: the keys went with it
             }
         } catch (RuntimeException e) {
@@ -104,7 +104,7 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
     }
 
     private void grant() {
-        lease = EtcdCalls.await("grant a lease", client.getLeaseClient().grant(Math.max(1, ttl.toSeconds())), timeout)
+        lease = etcd.await("grant a lease", c -> c.getLeaseClient().grant(Math.max(1, ttl.toSeconds())))
                 .getID();
         written.clear(); // the keys went with the old lease
     }
@@ -119,14 +119,11 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
             }
             String key = new EtcdLayout(namespace, cluster).router(name);
             try {
-                EtcdCalls.await(
-                        "put " + key,
-                        client.getKVClient()
-                                .put(
-                                        bytes(key),
-                                        bytes(report.toJson()),
-                                        PutOption.builder().withLeaseId(lease).build()),
-                        timeout);
+                etcd.await("put " + key, c -> c.getKVClient()
+                        .put(
+                                bytes(key),
+                                bytes(report.toJson()),
+                                PutOption.builder().withLeaseId(lease).build()));
                 written.put(cluster, report);
                 LOG.debugf("reported %s: %s", key, report);
             } catch (RuntimeException e) {
@@ -141,14 +138,13 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
         try {
             worker.awaitTermination(timeout.toMillis(), TimeUnit.MILLISECONDS);
             if (lease != 0) {
-                EtcdCalls.await(
-                        "revoke the routing lease", client.getLeaseClient().revoke(lease), timeout);
+                etcd.await("revoke the routing lease", c -> c.getLeaseClient().revoke(lease));
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             LOG.debugf("could not revoke the routing lease (it expires): %s", e.getMessage());
         }
-        client.close();
+        etcd.close();
     }
 }

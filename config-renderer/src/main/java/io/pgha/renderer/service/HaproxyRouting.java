@@ -271,7 +271,11 @@ public final class HaproxyRouting implements AutoCloseable {
         } else if (plan instanceof ApplyPlan.WriteOnly) {
             done = validateAndInstall(desired, accepted);
         } else if (plan instanceof ApplyPlan.RuntimeUpdate update) {
-            done = validateAndInstall(desired, accepted) && runtimeOrReload(update, onDisk, accepted);
+            // the leader change first: haproxy -c (~0.1-0.3 s), the file and the other states can wait,
+            // a switchover's writes cannot; it touches only servers HAProxy runs (see DESIGN.md)
+            done = steerLeaderChange(desired)
+                    && validateAndInstall(desired, accepted)
+                    && runtimeOrReload(update, onDisk, accepted);
         } else {
             done = validateAndInstall(desired, accepted)
                     && reload(((ApplyPlan.Reload) plan).reason(), onDisk, accepted);
@@ -280,9 +284,8 @@ public final class HaproxyRouting implements AutoCloseable {
                 enforceStates(desired);
             }
         }
-        if (done && !(plan instanceof ApplyPlan.Nothing)) {
-            steer(ApplyPlan.demotions(applied, desired));
-            steer(ApplyPlan.promotions(applied, desired));
+        if (done && (plan instanceof ApplyPlan.WriteOnly || plan instanceof ApplyPlan.Reload)) {
+            steerLeaderChange(desired);
         }
         if (done) {
             synchronized (this) {
@@ -325,6 +328,13 @@ public final class HaproxyRouting implements AutoCloseable {
         }
         haproxy.install();
         writes.incrementAndGet();
+        return true;
+    }
+
+    /** The old leader down, then the new one up, in the read-write backends of the running HAProxy. */
+    private boolean steerLeaderChange(RenderedConfig desired) {
+        steer(ApplyPlan.demotions(applied, desired));
+        steer(ApplyPlan.promotions(applied, desired));
         return true;
     }
 

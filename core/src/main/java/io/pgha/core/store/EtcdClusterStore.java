@@ -4,9 +4,7 @@ import static io.pgha.core.store.EtcdCalls.bytes;
 import static io.pgha.core.store.EtcdCalls.text;
 
 import io.etcd.jetcd.ByteSequence;
-import io.etcd.jetcd.Client;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.GetResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -30,15 +28,15 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
 
     private final EtcdLayout layout;
 
-    public EtcdClusterStore(Client client, EtcdLayout layout, Duration operationTimeout) {
-        super(client, operationTimeout);
+    /** The keys of {@code layout}'s cluster over {@code connection} (closing this store closes it). */
+    public EtcdClusterStore(EtcdConnection connection, EtcdLayout layout) {
+        super(connection);
         this.layout = layout;
     }
 
-    /** A client for {@code endpoints} that gives up connecting after {@code operationTimeout}. */
+    /** A store over a new connection to {@code endpoints}, every call bounded by {@code operationTimeout}. */
     public static EtcdClusterStore connect(List<String> endpoints, EtcdLayout layout, Duration operationTimeout) {
-        Client client = EtcdCalls.client(endpoints, operationTimeout);
-        return new EtcdClusterStore(client, layout, operationTimeout);
+        return new EtcdClusterStore(EtcdConnection.to(endpoints, operationTimeout), layout);
     }
 
     public EtcdLayout layout() {
@@ -67,7 +65,7 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
 
     @Override
     public void deleteInitialize() {
-        await("delete " + layout.initialize(), client.getKVClient().delete(bytes(layout.initialize())));
+        await("delete " + layout.initialize(), c -> c.getKVClient().delete(bytes(layout.initialize())));
     }
 
     @Override
@@ -78,13 +76,11 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
     @Override
     public boolean releaseLeader(String member) {
         ByteSequence key = bytes(layout.leader());
-        return await(
-                        "release " + layout.leader(),
-                        client.getKVClient()
-                                .txn()
-                                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(member))))
-                                .Then(Op.delete(key, DeleteOption.DEFAULT))
-                                .commit())
+        return await("release " + layout.leader(), c -> c.getKVClient()
+                        .txn()
+                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.value(bytes(member))))
+                        .Then(Op.delete(key, DeleteOption.DEFAULT))
+                        .commit())
                 .isSucceeded();
     }
 
@@ -100,12 +96,8 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
 
     @Override
     public ClusterSnapshot read() {
-        GetResponse response = await(
-                "read " + layout.prefix(),
-                client.getKVClient()
-                        .get(
-                                bytes(layout.prefix()),
-                                GetOption.builder().isPrefix(true).build()));
+        GetResponse response = await("read " + layout.prefix(), c -> c.getKVClient()
+                .get(bytes(layout.prefix()), GetOption.builder().isPrefix(true).build()));
         Optional<LeaderKey> leader = Optional.empty();
         Map<String, MemberEntry> members = new LinkedHashMap<>();
         Optional<String> config = Optional.empty();
@@ -161,23 +153,24 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
     @Override
     public AutoCloseable watch(long fromRevision, Runnable onChange) {
         List<String> interesting = List.of(layout.leader(), layout.config(), layout.sync(), layout.switchover());
-        Watch.Watcher watcher = client.getWatchClient()
-                .watch(
-                        bytes(layout.prefix()),
-                        WatchOption.builder()
-                                .isPrefix(true)
-                                .withRevision(fromRevision)
-                                .build(),
-                        response -> {
-                            boolean relevant = response.getEvents().stream()
-                                    .anyMatch(e -> interesting.contains(
-                                            text(e.getKeyValue().getKey())));
-                            if (relevant) {
-                                onChange.run();
-                            }
-                        },
-                        error -> onChange.run());
-        return watcher::close;
+        return connection.watch(
+                c -> c.getWatchClient()
+                        .watch(
+                                bytes(layout.prefix()),
+                                WatchOption.builder()
+                                        .isPrefix(true)
+                                        .withRevision(fromRevision)
+                                        .build(),
+                                response -> {
+                                    boolean relevant = response.getEvents().stream()
+                                            .anyMatch(e -> interesting.contains(
+                                                    text(e.getKeyValue().getKey())));
+                                    if (relevant) {
+                                        onChange.run();
+                                    }
+                                },
+                                error -> onChange.run()),
+                onChange);
     }
 
     private boolean createOnly(String key, String value, long lease) {
@@ -185,13 +178,11 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
         PutOption option = lease == 0
                 ? PutOption.DEFAULT
                 : PutOption.builder().withLeaseId(lease).build();
-        return await(
-                        "create " + key,
-                        client.getKVClient()
-                                .txn()
-                                .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
-                                .Then(Op.put(k, bytes(value), option))
-                                .commit())
+        return await("create " + key, c -> c.getKVClient()
+                        .txn()
+                        .If(new Cmp(k, Cmp.Op.EQUAL, CmpTarget.version(0)))
+                        .Then(Op.put(k, bytes(value), option))
+                        .commit())
                 .isSucceeded();
     }
 
@@ -199,6 +190,6 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
         PutOption option = lease == 0
                 ? PutOption.DEFAULT
                 : PutOption.builder().withLeaseId(lease).build();
-        await("write " + key, client.getKVClient().put(bytes(key), bytes(value), option));
+        await("write " + key, c -> c.getKVClient().put(bytes(key), bytes(value), option));
     }
 }

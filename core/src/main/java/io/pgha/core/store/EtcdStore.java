@@ -11,40 +11,45 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 import java.util.function.Predicate;
 
 /**
  * The base of pgha's etcd adapters ({@link EtcdClusterStore} and the stores of failover-coordinator and
- * backup-service): one client, one operation timeout that every call completes within (or throws {@link
- * StoreException}), and the lease calls they all have. Closing the store closes its client.
+ * backup-service): one {@link EtcdConnection} (a client replaced when calls keep failing), one operation
+ * timeout that every call completes within (or throws {@link StoreException}), and the lease calls they
+ * all have. Closing the store closes its connection.
  */
 public abstract class EtcdStore implements LeaseStore, AutoCloseable {
-    protected final Client client;
+    protected final EtcdConnection connection;
     protected final Duration timeout;
 
-    protected EtcdStore(Client client, Duration operationTimeout) {
-        this.client = client;
-        this.timeout = operationTimeout;
+    protected EtcdStore(EtcdConnection connection) {
+        this.connection = connection;
+        this.timeout = connection.timeout();
     }
 
     @Override
     public long grantLease(Duration ttl) {
-        return EtcdCalls.grantLease(client, ttl, timeout);
+        return connection.call(c -> EtcdCalls.grantLease(c, ttl, timeout));
     }
 
     @Override
     public long keepAliveOnce(long lease) {
-        return EtcdCalls.keepAliveOnce(client, lease, timeout);
+        return connection.call(c -> EtcdCalls.keepAliveOnce(c, lease, timeout));
     }
 
     @Override
     public void revokeLease(long lease) {
-        EtcdCalls.revokeLease(client, lease, timeout);
+        connection.call(c -> {
+            EtcdCalls.revokeLease(c, lease, timeout);
+            return null;
+        });
     }
 
     @Override
     public void close() {
-        client.close();
+        connection.close();
     }
 
     /**
@@ -53,15 +58,10 @@ public abstract class EtcdStore implements LeaseStore, AutoCloseable {
      */
     protected final List<String> clusters(String namespace, Predicate<String> makesACluster) {
         String prefix = namespace + "/";
-        var response = await(
-                "list the clusters under " + prefix,
-                client.getKVClient()
-                        .get(
-                                bytes(prefix),
-                                GetOption.builder()
-                                        .isPrefix(true)
-                                        .withKeysOnly(true)
-                                        .build()));
+        var response = await("list the clusters under " + prefix, c -> c.getKVClient()
+                .get(
+                        bytes(prefix),
+                        GetOption.builder().isPrefix(true).withKeysOnly(true).build()));
         TreeSet<String> names = new TreeSet<>();
         for (KeyValue kv : response.getKvs()) {
             String rest = text(kv.getKey()).substring(prefix.length());
@@ -73,8 +73,11 @@ public abstract class EtcdStore implements LeaseStore, AutoCloseable {
         return new ArrayList<>(names);
     }
 
-    /** The result of {@code future} within the operation timeout; {@code what} names the call in errors. */
-    protected final <T> T await(String what, CompletableFuture<T> future) {
-        return EtcdCalls.await(what, future, timeout);
+    /**
+     * The result of the call {@code request} starts on the connection's client, within the operation
+     * timeout; {@code what} names the call in errors.
+     */
+    protected final <T> T await(String what, Function<Client, CompletableFuture<T>> request) {
+        return connection.await(what, request);
     }
 }

@@ -5,7 +5,6 @@ import static io.pgha.core.store.EtcdCalls.text;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.KeyValue;
-import io.etcd.jetcd.Watch;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
 import io.etcd.jetcd.op.CmpTarget;
@@ -18,6 +17,7 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
+import io.pgha.core.store.EtcdConnection;
 import io.pgha.core.store.EtcdStore;
 import io.pgha.core.store.RouterReport;
 import java.time.Duration;
@@ -32,14 +32,14 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     private final String namespace;
 
     public EtcdCoordinatorStore(List<String> endpoints, String namespace, Duration timeout) {
-        super(EtcdCalls.client(endpoints, timeout), timeout);
+        super(EtcdConnection.to(endpoints, timeout));
         this.namespace = namespace;
     }
 
     /** One consistent read of {@code cluster}'s keys. */
     @Override
     public ClusterSnapshot read(String cluster) {
-        return new EtcdClusterStore(client, layout(cluster), timeout).read();
+        return new EtcdClusterStore(connection, layout(cluster)).read();
     }
 
     @Override
@@ -50,10 +50,8 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     @Override
     public Map<String, Optional<RouterReport>> routers(String cluster) {
         String prefix = layout(cluster).routers();
-        var response = await(
-                "read " + prefix,
-                client.getKVClient()
-                        .get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
+        var response = await("read " + prefix, c -> c.getKVClient()
+                .get(bytes(prefix), GetOption.builder().isPrefix(true).build()));
         Map<String, Optional<RouterReport>> reports = new TreeMap<>();
         for (KeyValue kv : response.getKvs()) {
             String key = text(kv.getKey());
@@ -92,16 +90,15 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
      */
     @Override
     public Optional<Long> campaign(String cluster, String me, long lease) {
-        return EtcdCalls.campaign(
-                client, "campaign for " + cluster, layout(cluster).coordinator(), me, lease, timeout);
+        return connection.call(c ->
+                EtcdCalls.campaign(c, "campaign for " + cluster, layout(cluster).coordinator(), me, lease, timeout));
     }
 
     /** Who leads {@code cluster} now (the election key's value), if anyone. */
     @Override
     public Optional<String> coordinatorOf(String cluster) {
-        var kvs = await(
-                        "read the election key of " + cluster,
-                        client.getKVClient().get(bytes(layout(cluster).coordinator())))
+        var kvs = await("read the election key of " + cluster, c -> c.getKVClient()
+                        .get(bytes(layout(cluster).coordinator())))
                 .getKvs();
         return kvs.isEmpty() ? Optional.empty() : Optional.of(text(kvs.get(0).getValue()));
     }
@@ -109,7 +106,10 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     /** Gives up the leadership of {@code cluster} (deletes the election key if it is still ours). */
     @Override
     public void resign(String cluster, long electionRevision) {
-        EtcdCalls.resign(client, "resign " + cluster, layout(cluster).coordinator(), electionRevision, timeout);
+        connection.call(c -> {
+            EtcdCalls.resign(c, "resign " + cluster, layout(cluster).coordinator(), electionRevision, timeout);
+            return null;
+        });
     }
 
     /**
@@ -119,16 +119,14 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     @Override
     public long writeLeader(String cluster, String member, long memberLease, long electionRevision) {
         ByteSequence key = bytes(layout(cluster).leader());
-        TxnResponse response = await(
-                "write the leader key for " + member,
-                client.getKVClient()
-                        .txn()
-                        .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)), mine(cluster, electionRevision))
-                        .Then(Op.put(
-                                key,
-                                bytes(member),
-                                PutOption.builder().withLeaseId(memberLease).build()))
-                        .commit());
+        TxnResponse response = await("write the leader key for " + member, c -> c.getKVClient()
+                .txn()
+                .If(new Cmp(key, Cmp.Op.EQUAL, CmpTarget.version(0)), mine(cluster, electionRevision))
+                .Then(Op.put(
+                        key,
+                        bytes(member),
+                        PutOption.builder().withLeaseId(memberLease).build()))
+                .commit());
         return response.isSucceeded() ? response.getHeader().getRevision() : 0;
     }
 
@@ -136,15 +134,13 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     @Override
     public boolean takeBackLeader(String cluster, long leaderRevision, long electionRevision) {
         ByteSequence key = bytes(layout(cluster).leader());
-        return await(
-                        "take back the leader key",
-                        client.getKVClient()
-                                .txn()
-                                .If(
-                                        new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(leaderRevision)),
-                                        mine(cluster, electionRevision))
-                                .Then(Op.delete(key, DeleteOption.DEFAULT))
-                                .commit())
+        return await("take back the leader key", c -> c.getKVClient()
+                        .txn()
+                        .If(
+                                new Cmp(key, Cmp.Op.EQUAL, CmpTarget.modRevision(leaderRevision)),
+                                mine(cluster, electionRevision))
+                        .Then(Op.delete(key, DeleteOption.DEFAULT))
+                        .commit())
                 .isSucceeded();
     }
 
@@ -155,13 +151,11 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     @Override
     public boolean compareAndPut(String cluster, String key, String value, long expected, long electionRevision) {
         ByteSequence k = bytes(layout(cluster).prefix() + key);
-        return await(
-                        "write " + key,
-                        client.getKVClient()
-                                .txn()
-                                .If(conditions(cluster, k, expected, electionRevision))
-                                .Then(Op.put(k, bytes(value), PutOption.DEFAULT))
-                                .commit())
+        return await("write " + key, c -> c.getKVClient()
+                        .txn()
+                        .If(conditions(cluster, k, expected, electionRevision))
+                        .Then(Op.put(k, bytes(value), PutOption.DEFAULT))
+                        .commit())
                 .isSucceeded();
     }
 
@@ -169,13 +163,11 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     @Override
     public boolean compareAndDelete(String cluster, String key, long expected, long electionRevision) {
         ByteSequence k = bytes(layout(cluster).prefix() + key);
-        return await(
-                        "delete " + key,
-                        client.getKVClient()
-                                .txn()
-                                .If(conditions(cluster, k, expected, electionRevision))
-                                .Then(Op.delete(k, DeleteOption.DEFAULT))
-                                .commit())
+        return await("delete " + key, c -> c.getKVClient()
+                        .txn()
+                        .If(conditions(cluster, k, expected, electionRevision))
+                        .Then(Op.delete(k, DeleteOption.DEFAULT))
+                        .commit())
                 .isSucceeded();
     }
 
@@ -183,19 +175,20 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
     @Override
     public AutoCloseable watch(BiConsumer<String, String> onChange, Runnable onError) {
         String prefix = namespace + "/";
-        Watch.Watcher watcher = client.getWatchClient()
-                .watch(
-                        bytes(prefix),
-                        WatchOption.builder().isPrefix(true).build(),
-                        response -> response.getEvents().forEach(e -> {
-                            String rest = text(e.getKeyValue().getKey()).substring(prefix.length());
-                            int slash = rest.indexOf('/');
-                            if (slash > 0) {
-                                onChange.accept(rest.substring(0, slash), rest.substring(slash + 1));
-                            }
-                        }),
-                        error -> onError.run());
-        return watcher::close;
+        return connection.watch(
+                c -> c.getWatchClient()
+                        .watch(
+                                bytes(prefix),
+                                WatchOption.builder().isPrefix(true).build(),
+                                response -> response.getEvents().forEach(e -> {
+                                    String rest = text(e.getKeyValue().getKey()).substring(prefix.length());
+                                    int slash = rest.indexOf('/');
+                                    if (slash > 0) {
+                                        onChange.accept(rest.substring(0, slash), rest.substring(slash + 1));
+                                    }
+                                }),
+                                error -> onError.run()),
+                onError);
     }
 
     private Cmp[] conditions(String cluster, ByteSequence key, long expected, long electionRevision) {

@@ -28,6 +28,9 @@ public final class LocalPostgres implements PostgresControl {
     private final PgSql sql;
     private final PgFiles files;
     private Process postmaster;
+    /** Told when a postmaster started here exits (the agent wakes its loop). */
+    private volatile Runnable exitListener = () -> {};
+
     private volatile String synchronousStandbyNames = "";
 
     /**
@@ -137,10 +140,16 @@ public final class LocalPostgres implements PostgresControl {
                             ProcessBuilder.Redirect.appendTo(files.logFile().toFile()))
                     .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
             postmaster = builder.start();
+            postmaster.onExit().thenRun(() -> exitListener.run());
             LOG.infof("started postgres (pid %d), log %s", postmaster.pid(), files.logFile());
         } catch (IOException e) {
             throw new UncheckedIOException("could not start postgres in " + s.dataDir(), e);
         }
+    }
+
+    @Override
+    public void onPostmasterExit(Runnable listener) {
+        exitListener = listener;
     }
 
     @Override
@@ -340,7 +349,33 @@ public final class LocalPostgres implements PostgresControl {
         ProcessRunner.Result result = runner.run(
                         List.of(bin("pg_controldata"), "-D", s.dataDir().toString()), Map.of(), Duration.ofSeconds(30))
                 .orThrow();
-        return result.output()
+        return latestCheckpoint(result.output());
+    }
+
+    @Override
+    public synchronized void requestFastShutdown() {
+        if (!running()) {
+            return;
+        }
+        sql.forgetLastProbe();
+        LOG.infof("stopping postgres (pid %d): fast shutdown, not waiting for the exit", postmaster.pid());
+        runner.signal(postmaster.pid(), "INT");
+    }
+
+    @Override
+    public Optional<io.pgha.events.Lsn> shutdownCheckpoint() {
+        ProcessRunner.Result result = runner.poll(
+                        List.of(bin("pg_controldata"), "-D", s.dataDir().toString()), Duration.ofSeconds(30))
+                .orThrow();
+        boolean shutDown = result.output()
+                .lines()
+                .anyMatch(line -> line.startsWith("Database cluster state:")
+                        && line.substring(line.indexOf(':') + 1).strip().equals("shut down"));
+        return shutDown ? Optional.of(latestCheckpoint(result.output())) : Optional.empty();
+    }
+
+    private static io.pgha.events.Lsn latestCheckpoint(String controldata) {
+        return controldata
                 .lines()
                 .filter(line -> line.startsWith("Latest checkpoint location:"))
                 .map(line -> io.pgha.events.Lsn.parse(

@@ -12,6 +12,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.concurrent.locks.LockSupport;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,6 +20,11 @@ import org.jboss.logging.Logger;
  * and positions, on this instance or on another member (as the superuser, over TCP).
  */
 final class PgSql {
+    /** How often a promotion looks whether recovery has ended. */
+    static final Duration PROMOTION_POLL = Duration.ofMillis(10);
+    /** How long a promotion may take (pg_promote's own default wait is 60 s). */
+    static final Duration PROMOTION_TIMEOUT = Duration.ofSeconds(60);
+
     private static final Logger LOG = Logger.getLogger(PgSql.class);
     /** SQLSTATE of "sorry, too many clients already": the server runs, every connection slot is taken. */
     static final String TOO_MANY_CONNECTIONS = "53300";
@@ -112,26 +118,40 @@ final class PgSql {
         lastProbe = null;
     }
 
+    /**
+     * Promotes and returns once this instance is out of recovery: {@code pg_promote(false)} and then
+     * {@code pg_is_in_recovery()} every {@link #PROMOTION_POLL} ({@code pg_promote(true)} looks only every
+     * 100 ms). No CHECKPOINT here: PostgreSQL starts its end-of-recovery checkpoint itself, the probe reads
+     * the new timeline from the current WAL file, and a member that rewinds from this one checkpoints it
+     * first ({@code LocalPostgres.rewind}).
+     */
     void promote() {
         forgetLastProbe();
         try (Connection c = connect(s.listenHost(), s.port(), Duration.ofSeconds(90));
                 Statement st = c.createStatement()) {
-            try (ResultSet r = st.executeQuery("SELECT pg_promote(true, 60)")) {
+            try (ResultSet r = st.executeQuery("SELECT pg_promote(false)")) {
                 r.next();
                 if (!r.getBoolean(1)) {
-                    throw new IllegalStateException("pg_promote did not finish within 60 s");
+                    throw new IllegalStateException("pg_promote refused to signal the promotion");
                 }
             }
-            try (ResultSet r = st.executeQuery("SELECT pg_is_in_recovery()")) {
-                r.next();
-                if (r.getBoolean(1)) {
-                    throw new IllegalStateException("still in recovery after pg_promote");
+            long deadline = System.nanoTime() + PROMOTION_TIMEOUT.toNanos();
+            while (inRecovery(st)) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new IllegalStateException(
+                            "still in recovery " + PROMOTION_TIMEOUT.toSeconds() + " s after pg_promote");
                 }
+                LockSupport.parkNanos(PROMOTION_POLL.toNanos());
             }
-            // so that the new timeline is in the control file at once (pg_rewind of others reads it)
-            st.execute("CHECKPOINT");
         } catch (SQLException e) {
             throw new IllegalStateException("promotion failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static boolean inRecovery(Statement st) throws SQLException {
+        try (ResultSet r = st.executeQuery("SELECT pg_is_in_recovery()")) {
+            r.next();
+            return r.getBoolean(1);
         }
     }
 

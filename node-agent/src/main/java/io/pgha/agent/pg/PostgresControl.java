@@ -26,6 +26,13 @@ public interface PostgresControl {
     /** Whether the postmaster this agent started is alive. */
     boolean running();
 
+    /**
+     * Runs {@code listener} (quick, non-blocking) each time a postmaster this agent started exits, for
+     * whatever reason: the loop looks at once instead of at its next run (a crashed primary is restarted
+     * in ~0.1 s instead of up to {@code loop_wait} later).
+     */
+    void onPostmasterExit(Runnable listener);
+
     /** Fast shutdown, immediate after the stop timeout; returns when the postmaster is gone. */
     void stop();
 
@@ -79,6 +86,17 @@ public interface PostgresControl {
 
     /** The latest checkpoint location in the control file (after a clean stop: the shutdown checkpoint). */
     io.pgha.events.Lsn latestCheckpoint();
+
+    /** Asks the running postmaster for a fast shutdown and returns at once (no escalation, no wait). */
+    void requestFastShutdown();
+
+    /**
+     * The shutdown checkpoint, once the control file says "shut down" (written at the end of that
+     * checkpoint: no WAL can follow it), else empty. The postmaster may still be running: its WAL
+     * senders send the last records, and with archiving on it waits for the archiver to archive the
+     * segment the shutdown switched away from.
+     */
+    Optional<io.pgha.events.Lsn> shutdownCheckpoint();
 
     /** pg_last_wal_receive_lsn() on {@code standby}, when it has received anything. */
     Optional<io.pgha.events.Lsn> receivedOn(Upstream standby);

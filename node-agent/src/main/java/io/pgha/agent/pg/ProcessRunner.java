@@ -35,8 +35,18 @@ public final class ProcessRunner {
 
     /** Runs {@code command} (never with a secret in it: pass those in {@code env}). */
     public Result run(List<String> command, Map<String, String> env, Duration timeout) {
+        LOG.infof("running %s", String.join(" ", command));
+        return execute(command, env, timeout);
+    }
+
+    /** Runs a read-only tool that is polled many times in a row (pg_controldata): logged at DEBUG only. */
+    public Result poll(List<String> command, Duration timeout) {
+        LOG.debugf("running %s", String.join(" ", command));
+        return execute(command, Map.of(), timeout);
+    }
+
+    private Result execute(List<String> command, Map<String, String> env, Duration timeout) {
         String shown = String.join(" ", command);
-        LOG.infof("running %s", shown);
         Path out = null;
         try {
             out = Files.createTempFile("pgha-agent", ".out");

@@ -460,6 +460,10 @@ class ChaosIT {
                         wal);
                 heal = disk::free;
             }
+            case SWITCHOVER -> {
+                detail = switchover(primary, planned.pick());
+                heal = () -> {};
+            }
             default -> throw new IllegalStateException("no injector for " + planned.type());
         }
         System.out.printf(
@@ -488,6 +492,40 @@ class ChaosIT {
                 (settled - injected) / 1e9,
                 suite.leader());
         return new Fault(planned.index(), planned.label(), detail, injected, healed, settled, lag);
+    }
+
+    /**
+     * A switchover from {@code primary} to a promotable member (any replica when the coordinator names
+     * none promotable, as in asynchronous mode), asked of a running coordinator; says to whom and what
+     * the coordinator answered (a refusal is an outcome too: the checker judges the writes either way).
+     */
+    private static String switchover(String primary, int pick) throws Exception {
+        List<String> candidates = new ArrayList<>(suite.promotable());
+        candidates.remove(primary);
+        if (candidates.isEmpty()) {
+            candidates = LocalCluster.members().stream()
+                    .filter(m -> !m.equals(primary))
+                    .toList();
+        }
+        String candidate = candidates.get(pick % candidates.size());
+        String coordinator = LocalCluster.coordinators().stream()
+                .filter(c -> cluster.service(c).process().isAlive())
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no coordinator runs"));
+        long asked = System.nanoTime();
+        var response = suite.send(
+                coordinator,
+                "POST",
+                "/api/v1/clusters/" + LocalCluster.CLUSTER + "/switchover",
+                "{\"leader\":\"" + primary + "\",\"candidate\":\"" + candidate + "\"}");
+        return String.format(
+                Locale.ROOT,
+                "%s -> %s: %d after %d ms%s",
+                primary,
+                candidate,
+                response.statusCode(),
+                (System.nanoTime() - asked) / 1_000_000,
+                response.statusCode() == 200 ? "" : " (" + response.body() + ")");
     }
 
     /**

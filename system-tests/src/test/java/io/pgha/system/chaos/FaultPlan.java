@@ -47,7 +47,13 @@ public record FaultPlan(long seed, List<Planned> faults) {
         /** Two of the three etcd members stopped for the hold: no quorum. */
         ETCD_QUORUM_LOST(false),
         /** The node's disk (a tmpfs holding PGDATA and pg_wal) filled up, the filler deleted after the hold. */
-        DISK_FULL(true);
+        DISK_FULL(true),
+        /**
+         * A planned switchover through a coordinator's REST API to a replica (one that may be promoted
+         * in synchronous mode); the hold is quiet time after it. Added 2026-12-02: seeds drawn before
+         * replay their schedules with the 15 older types in {@code chaos.types}.
+         */
+        SWITCHOVER(false);
 
         private final boolean onANode;
 
