@@ -6,11 +6,13 @@ import io.pgha.coordinator.run.Coordinator;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.core.store.RouterReport;
 import io.pgha.events.ElectionEvent;
 import jakarta.ws.rs.core.Response;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
@@ -66,11 +68,11 @@ final class LeaderChange {
         }
     }
 
-    private java.util.Map<String, Optional<io.pgha.core.store.RouterReport>> reports(String cluster) {
+    private Map<String, Optional<RouterReport>> reports(String cluster) {
         try {
             return coordinator.store().routers(cluster);
         } catch (RuntimeException e) {
-            return java.util.Map.of();
+            return Map.of();
         }
     }
 

@@ -31,47 +31,6 @@ public record PgSettings(
         Duration sqlTimeout,
         String poolerUser,
         Optional<String> poolerPassword) {
-    /** Without a pooler password: the pooler role {@code pgha_pooler} is created without one. */
-    public PgSettings(
-            String member,
-            Path dataDir,
-            Path binDir,
-            String listenHost,
-            int port,
-            String allowedCidr,
-            boolean fsync,
-            Map<String, String> parameters,
-            String superuser,
-            Optional<String> superuserPassword,
-            String replicationUser,
-            Optional<String> replicationPassword,
-            String monitoringUser,
-            Optional<String> monitoringPassword,
-            boolean allowTrust,
-            Duration stopTimeout,
-            Duration sqlTimeout) {
-        this(
-                member,
-                dataDir,
-                binDir,
-                listenHost,
-                port,
-                allowedCidr,
-                fsync,
-                parameters,
-                superuser,
-                superuserPassword,
-                replicationUser,
-                replicationPassword,
-                monitoringUser,
-                monitoringPassword,
-                allowTrust,
-                stopTimeout,
-                sqlTimeout,
-                "pgha_pooler",
-                Optional.empty());
-    }
-
     /** Whether all three passwords are set (then every TCP connection authenticates with SCRAM). */
     boolean passwords() {
         return missingPasswords().isEmpty();

@@ -37,7 +37,9 @@ class LocalPostgresConfigureTest {
                         Optional.of("mon"),
                         false,
                         Duration.ofSeconds(5),
-                        Duration.ofSeconds(3)),
+                        Duration.ofSeconds(3),
+                        "pgha_pooler",
+                        Optional.empty()),
                 new ProcessRunner());
     }
 
@@ -134,7 +136,9 @@ class LocalPostgresConfigureTest {
                                 Optional.empty(),
                                 false,
                                 Duration.ofSeconds(5),
-                                Duration.ofSeconds(3)),
+                                Duration.ofSeconds(3),
+                                "pgha_pooler",
+                                Optional.empty()),
                         new ProcessRunner()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pgha.postgres.replication.password")
@@ -164,7 +168,9 @@ class LocalPostgresConfigureTest {
                                 Optional.empty(),
                                 true,
                                 Duration.ofSeconds(5),
-                                Duration.ofSeconds(3)),
+                                Duration.ofSeconds(3),
+                                "pgha_pooler",
+                                Optional.empty()),
                         new ProcessRunner())
                 .configure(false, Optional.empty());
         String hba = Files.readString(data.resolve("pg_hba.conf"));
@@ -193,7 +199,9 @@ class LocalPostgresConfigureTest {
                                 Optional.of("mon"),
                                 false,
                                 Duration.ofSeconds(5),
-                                Duration.ofSeconds(3)),
+                                Duration.ofSeconds(3),
+                                "pgha_pooler",
+                                Optional.empty()),
                         new ProcessRunner()))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pgha.postgres.replication.password")
