@@ -55,6 +55,7 @@ final class StatusPublisher {
                 true,
                 version,
                 ctx.dynamic.pause(),
+                Optional.empty(),
                 Optional.empty());
     }
 

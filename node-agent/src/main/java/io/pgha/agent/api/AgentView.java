@@ -46,42 +46,6 @@ public record AgentView(
         Optional<LastError> lastError,
         Optional<ClusterSnapshot> cluster) {
 
-    /** A view without a cluster snapshot. */
-    public AgentView(
-            String scope,
-            String name,
-            PgState pg,
-            Optional<String> leader,
-            boolean leaderIsMine,
-            boolean fenced,
-            Optional<Lsn> leaderLsn,
-            long maximumLagOnFailover,
-            Set<String> syncStandbys,
-            Map<String, Object> tags,
-            long dcsLastSeenEpochSeconds,
-            boolean loopAlive,
-            String version,
-            boolean paused,
-            Optional<LastError> lastError) {
-        this(
-                scope,
-                name,
-                pg,
-                leader,
-                leaderIsMine,
-                fenced,
-                leaderLsn,
-                maximumLagOnFailover,
-                syncStandbys,
-                tags,
-                dcsLastSeenEpochSeconds,
-                loopAlive,
-                version,
-                paused,
-                lastError,
-                Optional.empty());
-    }
-
     /**
      * This view as the agent stands now. The view is refreshed at the end of each loop run, so while a
      * run steps this member down (a handover, a released leader key, a demotion) the last probe still

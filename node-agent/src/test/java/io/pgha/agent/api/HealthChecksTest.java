@@ -67,6 +67,7 @@ class HealthChecksTest {
                 loopAlive,
                 "0.1.0",
                 paused,
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -202,7 +203,8 @@ class HealthChecksTest {
                 true,
                 ok.version(),
                 false,
-                Optional.of(new LastError("clone", "authentication failed", true, 3, 37.5)));
+                Optional.of(new LastError("clone", "authentication failed", true, 3, 37.5)),
+                Optional.empty());
         assertThat(PatroniStatus.of(failing))
                 .containsEntry(
                         "last_error",
@@ -238,6 +240,7 @@ class HealthChecksTest {
                 running.loopAlive(),
                 running.version(),
                 true,
+                Optional.empty(),
                 Optional.empty());
         assertThat(PatroniStatus.of(paused)).containsEntry("pause", true);
         assertThat(PatroniStatus.of(paused.asOfNow(true, false, true, true)))

@@ -163,6 +163,7 @@ class PatroniMetricsTest {
                 true,
                 "4.0.0",
                 paused,
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -297,6 +298,7 @@ class PatroniMetricsTest {
                 true,
                 "0.1.0",
                 false,
+                Optional.empty(),
                 Optional.empty());
     }
 
