@@ -76,14 +76,20 @@ public final class JvmOptions {
     }
 
     /**
-     * {@link #forModule} followed by the extra options in {@code env}: {@value #EXTRA_OPTIONS_ENV} for
-     * every service, then {@code PGHA_<MODULE>_JVM_OPTIONS} for this module only ({@link #moduleEnv}); both
-     * blank-separated.
+     * The options of service {@code service} (e.g. {@code agent-pg-1}) of module {@code module}: {@link
+     * #forModule} followed by the extra options in {@code env}, each blank-separated: {@value
+     * #EXTRA_OPTIONS_ENV} for every service, then {@code PGHA_<MODULE>_JVM_OPTIONS} for the module's
+     * services ({@code PGHA_NODE_AGENT_JVM_OPTIONS}), then {@code PGHA_<SERVICE>_JVM_OPTIONS} for this one
+     * ({@code PGHA_AGENT_PG_1_JVM_OPTIONS}); see {@link #variable}.
      */
-    public static List<String> forModule(String module, Map<String, String> env) {
+    public static List<String> forService(String module, String service, Map<String, String> env) {
         List<String> options = new ArrayList<>(forModule(module));
-        for (String name : List.of(EXTRA_OPTIONS_ENV, moduleEnv(module))) {
-            String extra = env.get(name);
+        List<String> variables = new ArrayList<>(List.of(EXTRA_OPTIONS_ENV, variable(module)));
+        if (!variable(service).equals(variable(module))) {
+            variables.add(variable(service));
+        }
+        for (String variable : variables) {
+            String extra = env.get(variable);
             if (extra != null && !extra.isBlank()) {
                 options.addAll(Arrays.asList(extra.strip().split("\\s+")));
             }
@@ -91,9 +97,9 @@ public final class JvmOptions {
         return List.copyOf(options);
     }
 
-    /** The environment variable of extra options for {@code module}: {@code PGHA_NODE_AGENT_JVM_OPTIONS}. */
-    public static String moduleEnv(String module) {
-        return "PGHA_" + module.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_JVM_OPTIONS";
+    /** The environment variable of extra options for a module or service: {@code PGHA_NODE_AGENT_JVM_OPTIONS}. */
+    public static String variable(String moduleOrService) {
+        return "PGHA_" + moduleOrService.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_") + "_JVM_OPTIONS";
     }
 
     /** The environment every service gets. */

@@ -211,7 +211,7 @@ public final class QuarkusService implements AutoCloseable {
             command.addAll(OsUser.forPostgres().commandPrefix());
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(JvmOptions.forModule(JvmOptions.moduleOf(jar), System.getenv()));
+        command.addAll(JvmOptions.forService(JvmOptions.moduleOf(jar), name, System.getenv()));
         all.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         Map<String, String> environment = new LinkedHashMap<>(JvmOptions.environment());

@@ -55,19 +55,24 @@ class JvmOptionsTest {
     }
 
     @Test
-    void extraOptionsComeLastForEveryServiceThenForTheModuleSoThatTheyWin() {
+    void extraOptionsComeLastForEveryServiceThenTheModuleThenTheServiceSoThatTheyWin() {
         Map<String, String> env = Map.of(
                 "PGHA_SERVICE_JVM_OPTIONS", "  -Xmx128m   -XX:NativeMemoryTracking=summary ",
                 "PGHA_NODE_AGENT_JVM_OPTIONS", "-Xmx112m",
+                "PGHA_AGENT_PG_1_JVM_OPTIONS", "-XX:TieredStopAtLevel=1",
                 "PGHA_HEALTH_MONITOR_JVM_OPTIONS", "-Xmx80m");
 
-        assertThat(JvmOptions.forModule("node-agent", env))
-                .endsWith("-Xmx128m", "-XX:NativeMemoryTracking=summary", "-Xmx112m")
+        assertThat(JvmOptions.forService("node-agent", "agent-pg-1", env))
+                .endsWith("-Xmx128m", "-XX:NativeMemoryTracking=summary", "-Xmx112m", "-XX:TieredStopAtLevel=1")
                 .doesNotContain("-Xmx80m");
-        assertThat(JvmOptions.moduleEnv("config-renderer")).isEqualTo("PGHA_CONFIG_RENDERER_JVM_OPTIONS");
-        assertThat(JvmOptions.forModule("node-agent", Map.of("PGHA_SERVICE_JVM_OPTIONS", "  ")))
+        assertThat(JvmOptions.forService("node-agent", "agent-pg-2", env)).endsWith("-Xmx112m");
+        assertThat(JvmOptions.forService("health-monitor", "health-monitor", env))
+                .endsWith("-XX:NativeMemoryTracking=summary", "-Xmx80m")
+                .containsOnlyOnce("-Xmx80m");
+        assertThat(JvmOptions.variable("config-renderer")).isEqualTo("PGHA_CONFIG_RENDERER_JVM_OPTIONS");
+        assertThat(JvmOptions.forService("node-agent", "a", Map.of("PGHA_SERVICE_JVM_OPTIONS", "  ")))
                 .isEqualTo(JvmOptions.forModule("node-agent"));
-        assertThat(JvmOptions.forModule("node-agent", Map.of())).isEqualTo(JvmOptions.forModule("node-agent"));
+        assertThat(JvmOptions.forService("node-agent", "a", Map.of())).isEqualTo(JvmOptions.forModule("node-agent"));
     }
 
     @Test
