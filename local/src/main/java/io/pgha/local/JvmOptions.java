@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * The JVM options and environment each pgha service runs with: what {@link QuarkusService} starts the
@@ -37,9 +36,9 @@ public final class JvmOptions {
             "-XX:TrimNativeHeapInterval=15000");
 
     /**
-     * C1 only: the least code cache and compiler memory. Every service but the agent, whose loop opens a
-     * connection with a SCRAM-SHA-256 exchange (4096 rounds of HMAC-SHA-256) every second or two: C1 does
-     * not use the SHA instructions C2 does, and takes about 13 ms per exchange where C2 takes 2.
+     * C1 only, for every service: the least code cache and compiler memory. Measured (issue 17) on the
+     * agent, whose loop logs in to PostgreSQL with SCRAM-SHA-256 every loop: C2 halves the loop's CPU
+     * once warm but costs 13 MiB more RSS (code cache, profiles) and minutes of compiling after a start.
      */
     static final String C1_ONLY = "-XX:TieredStopAtLevel=1";
 
@@ -51,9 +50,6 @@ public final class JvmOptions {
             "config-renderer", 96,
             "backup-service", 160,
             "alert-service", 128);
-
-    /** Modules that keep C2 ({@link #C1_ONLY} for every other one). */
-    static final Set<String> WITH_C2 = Set.of("node-agent");
 
     /** The maximum heap of a module not in {@link #MAX_HEAP_MIB} (a test's own service), MiB. */
     static final int DEFAULT_MAX_HEAP_MIB = 192;
@@ -69,9 +65,7 @@ public final class JvmOptions {
         options.add("-Xms" + INITIAL_HEAP_MIB + "m");
         options.add("-Xmx" + MAX_HEAP_MIB.getOrDefault(module, DEFAULT_MAX_HEAP_MIB) + "m");
         options.addAll(COMMON);
-        if (!WITH_C2.contains(module)) {
-            options.add(C1_ONLY);
-        }
+        options.add(C1_ONLY);
         return List.copyOf(options);
     }
 
