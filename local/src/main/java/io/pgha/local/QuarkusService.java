@@ -211,11 +211,13 @@ public final class QuarkusService implements AutoCloseable {
             command.addAll(OsUser.forPostgres().commandPrefix());
         }
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.addAll(List.of("-Xms32m", "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"));
+        command.addAll(JvmOptions.forService(JvmOptions.moduleOf(jar), name, System.getenv()));
         all.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
+        Map<String, String> environment = new LinkedHashMap<>(JvmOptions.environment());
+        environment.putAll(env);
         process = LocalProcess.start(
-                name, command, workspace.dir(name), workspace.log(name), env, workspace.persistent());
+                name, command, workspace.dir(name), workspace.log(name), environment, workspace.persistent());
         try {
             Wait.until(
                     READY_TIMEOUT,
