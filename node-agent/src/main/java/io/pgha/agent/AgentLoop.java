@@ -215,10 +215,19 @@ final class AgentLoop {
     /**
      * Publishes the member key right after a promotion, before the actions that follow it (replication
      * slots for the others): the coordinator completes the failover, and the routers send writes here,
-     * once this key says primary.
+     * once this key says primary. Then a CHECKPOINT, off that path: PostgreSQL's own end-of-recovery
+     * checkpoint is spread over up to {@code checkpoint_completion_target x checkpoint_timeout}, and
+     * until a checkpoint ends the control file (pg_controldata, {@code pg_control_checkpoint()}) still
+     * names the old timeline.
      */
     private void publishPromotion() {
         publisher.publish(observePg());
+        try {
+            ctx.pg.checkpoint();
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "checkpoint after the promotion failed (PostgreSQL's own one will end later): %s", e.getMessage());
+        }
     }
 
     /** As the primary holding the key: applies the sync key's synchronous_standby_names when it changed. */

@@ -121,9 +121,8 @@ final class PgSql {
     /**
      * Promotes and returns once this instance is out of recovery: {@code pg_promote(false)} and then
      * {@code pg_is_in_recovery()} every {@link #PROMOTION_POLL} ({@code pg_promote(true)} looks only every
-     * 100 ms). No CHECKPOINT here: PostgreSQL starts its end-of-recovery checkpoint itself, the probe reads
-     * the new timeline from the current WAL file, and a member that rewinds from this one checkpoints it
-     * first ({@code LocalPostgres.rewind}).
+     * 100 ms). No CHECKPOINT here: it would wait for PostgreSQL's own end-of-recovery checkpoint; the loop
+     * checkpoints once it has published the promotion ({@code AgentLoop.publishPromotion}).
      */
     void promote() {
         forgetLastProbe();
