@@ -258,9 +258,13 @@ public final class AgentNodes {
         return EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
     }
 
+    /** A primary's current timeline (its control file names the old one until the next checkpoint). */
+    private static final String PRIMARY_TIMELINE =
+            "SELECT ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int";
+
     /**
      * Waits until exactly one node is a primary holding the leader key (its /primary 200) and all others
-     * stream from it (/replica 200); returns the primary.
+     * stream from it on its timeline (/replica 200); returns the primary.
      */
     public static Node awaitHealthy(List<Node> nodes, EtcdClusterStore store, Duration timeout) {
         Node[] primary = new Node[1];
@@ -274,12 +278,17 @@ public final class AgentNodes {
             if (p.status("/primary") != 200 || Boolean.TRUE.equals(p.query("SELECT pg_is_in_recovery()"))) {
                 return false;
             }
+            Object timeline = p.query(PRIMARY_TIMELINE);
             for (Node n : nodes) {
                 if (n == p) {
                     continue;
                 }
+                // on the primary's timeline: right after a switchover the former primary first streams
+                // the old timeline up to the switch, then its WAL receiver restarts on the new one
                 if (n.status("/replica") != 200
                         || !"streaming".equals(n.query("SELECT status FROM pg_stat_wal_receiver"))
+                        || timeline == null
+                        || !timeline.equals(n.query("SELECT received_tli FROM pg_stat_wal_receiver"))
                         || n.status("/primary") != 503) {
                     return false;
                 }

@@ -102,13 +102,31 @@ public final class EtcdConnection implements AutoCloseable {
         }
     }
 
-    private synchronized void failed(Client used, StoreException e) {
+    /**
+     * Counts a failed call and replaces the client on the {@link #FAILURES_BEFORE_RECONNECT}th in a row.
+     * The replaced client's close (it waits for its channels) and the watch owners' re-reads run after
+     * the lock is released, so calls on other threads are not held up behind them.
+     */
+    private void failed(Client used, StoreException e) {
+        Client replaced;
+        synchronized (this) {
+            replaced = replaceAfterFailure(used, e);
+        }
+        if (replaced == null) {
+            return;
+        }
+        replaced.close();
+        watches.forEach(w -> w.reopened.run());
+    }
+
+    /** The client that was replaced, or null when this failure does not replace it. */
+    private Client replaceAfterFailure(Client used, StoreException e) {
         if (used != client) {
-            return; // a call on a client already replaced
+            return null; // a call on a client already replaced
         }
         failures++;
         if (failures < FAILURES_BEFORE_RECONNECT) {
-            return;
+            return null;
         }
         LOG.warnf("%d etcd calls in a row failed (last: %s); connecting with a new client", failures, e.getMessage());
         Client fresh;
@@ -116,7 +134,7 @@ public final class EtcdConnection implements AutoCloseable {
             fresh = clients.get();
         } catch (RuntimeException buildFailed) {
             LOG.warnf("could not build a new etcd client (the old one stays): %s", buildFailed.getMessage());
-            return;
+            return null;
         }
         client = fresh;
         failures = 0;
@@ -125,8 +143,7 @@ public final class EtcdConnection implements AutoCloseable {
             watch.close();
             watch.openOn(fresh);
         }
-        used.close();
-        watches.forEach(w -> w.reopened.run());
+        return used;
     }
 
     @Override

@@ -32,6 +32,9 @@ class EtcdConnectionTest {
         fail();
         assertThat(made).hasSize(2);
         assertThat(made.get(0).closed).isTrue();
+        assertThat(made.get(0).closedHoldingTheLock)
+                .as("closing waits for the old channels: other threads' calls must not queue behind it")
+                .isFalse();
         assertThat(made.get(1).closed).isFalse();
         assertThat(current(connection)).isSameAs(made.get(1).client);
         assertThat(connection.reconnects()).isEqualTo(1);
@@ -71,7 +74,11 @@ class EtcdConnectionTest {
                     openedOn.add(c);
                     return watcher(watchersClosed);
                 },
-                reopened::incrementAndGet);
+                () -> {
+                    // its owner re-reads the store here: that must not hold up other threads' calls
+                    assertThat(Thread.holdsLock(connection)).isFalse();
+                    reopened.incrementAndGet();
+                });
         fail();
         fail();
         assertThat(openedOn).containsExactly(made.get(0).client, made.get(1).client);
@@ -142,13 +149,17 @@ class EtcdConnectionTest {
                 });
     }
 
-    /** A jetcd client that only knows whether it was closed. */
-    private static final class FakeClient {
+    /** A jetcd client that only knows whether it was closed, and whether the connection's lock was held then. */
+    private final class FakeClient {
         boolean closed;
+        boolean closedHoldingTheLock;
         final Client client = (Client) Proxy.newProxyInstance(
                 Client.class.getClassLoader(), new Class<?>[] {Client.class}, (proxy, method, args) -> {
                     switch (method.getName()) {
-                        case "close" -> closed = true;
+                        case "close" -> {
+                            closed = true;
+                            closedHoldingTheLock = connection != null && Thread.holdsLock(connection);
+                        }
                         case "hashCode" -> {
                             return System.identityHashCode(proxy);
                         }

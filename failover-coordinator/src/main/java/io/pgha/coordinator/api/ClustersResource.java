@@ -28,6 +28,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,6 +37,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 
 /**
@@ -46,6 +48,8 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/clusters")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClustersResource {
+    /** How often a request refused for a settling state is judged again. */
+    private static final Duration SETTLE_POLL = Duration.ofMillis(200);
 
     @Inject
     Coordinator coordinator;
@@ -94,8 +98,10 @@ public class ClustersResource {
                     "a switchover is already in progress or scheduled: "
                             + snapshot.switchover().get() + " (DELETE it first)");
         }
-        ClusterView view = view(cluster, snapshot);
-        Verdict verdict = RequestValidation.switchover(leader, candidate, scheduledAt, view, Instant.now());
+        Validated checked = validated(
+                cluster, snapshot, v -> RequestValidation.switchover(leader, candidate, scheduledAt, v, Instant.now()));
+        ClusterView view = checked.view();
+        Verdict verdict = checked.verdict();
         if (verdict instanceof Verdict.Rejected r) {
             return Bodies.error(r.status(), r.message());
         }
@@ -155,8 +161,10 @@ public class ClustersResource {
         if (!ignore.isMissingNode() && !ignore.isBoolean()) {
             return Bodies.error(400, "ignore_lag must be true or false, got " + ignore);
         }
-        ClusterView view = view(cluster, snapshot);
-        Verdict verdict = RequestValidation.failover(candidate, ignore.asBoolean(false), view);
+        boolean ignoreLag = ignore.asBoolean(false);
+        Validated checked = validated(cluster, snapshot, v -> RequestValidation.failover(candidate, ignoreLag, v));
+        ClusterView view = checked.view();
+        Verdict verdict = checked.verdict();
         if (verdict instanceof Verdict.Rejected r) {
             return Bodies.error(r.status(), r.message());
         }
@@ -283,6 +291,38 @@ public class ClustersResource {
 
     private LeaderChange leaderChange() {
         return new LeaderChange(coordinator);
+    }
+
+    /** A request's verdict and the view it was judged on. */
+    private record Validated(ClusterView view, Verdict verdict) {}
+
+    /**
+     * Judges a request by {@code rule}; while the refusal is one that settles by itself ({@link
+     * Verdict.Rejected#settling()}: the candidate is restarting or its WAL receiver reconnecting, as right
+     * after a switchover), reads the cluster and asks the agents again every {@link #SETTLE_POLL}, for up
+     * to one ttl (the time every other rule gives a member before it counts as gone). Without this, a
+     * switchover asked for right after another one was refused with 412 while the former primary was
+     * still restarting as a standby or moving to the new timeline. A silent agent, a tag, lag or the
+     * synchronous rule are answered at once.
+     */
+    private Validated validated(String cluster, ClusterSnapshot first, Function<ClusterView, Verdict> rule) {
+        long deadline =
+                System.nanoTime() + ClusterStatus.config(first).ttlDuration().toNanos();
+        ClusterSnapshot snapshot = first;
+        while (true) {
+            ClusterView view = view(cluster, snapshot);
+            Verdict verdict = rule.apply(view);
+            if (!(verdict instanceof Verdict.Rejected r && r.settling()) || System.nanoTime() - deadline >= 0) {
+                return new Validated(view, verdict);
+            }
+            try {
+                Thread.sleep(SETTLE_POLL.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Validated(view, verdict);
+            }
+            snapshot = existing(cluster);
+        }
     }
 
     private ClusterView view(String cluster, ClusterSnapshot snapshot) {

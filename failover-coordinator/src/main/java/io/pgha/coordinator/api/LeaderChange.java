@@ -4,6 +4,7 @@ import io.pgha.coordinator.decide.PoolPauseGate;
 import io.pgha.coordinator.decide.RoutingCheck;
 import io.pgha.coordinator.run.Coordinator;
 import io.pgha.core.MemberStatus;
+import io.pgha.core.Switchover;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.RouterReport;
@@ -76,17 +77,24 @@ final class LeaderChange {
         }
     }
 
-    /** Waits until {@code target} holds the leader key and runs as primary. */
+    /**
+     * Waits until {@code target} holds the leader key and runs as primary, and the coordinator has cleared
+     * the switchover key (as Patroni answers only once its failover key is gone: a 200 means the next
+     * switchover can be asked for at once; before, one asked for right after the 200 could meet 409 "a
+     * switchover is already in progress").
+     */
     Response awaitLeader(String cluster, String from, String target, String verb) {
         long deadline = System.nanoTime()
                 + coordinator.config().coordinator().switchoverTimeout().toNanos();
+        boolean led = false;
         while (System.nanoTime() - deadline < 0) {
             ClusterSnapshot now = coordinator.store().read(cluster);
             Optional<MemberStatus> leader =
                     now.leaderMember().map(MemberEntry::status).filter(Objects::nonNull);
-            if (now.leader().map(l -> l.member()).filter(target::equals).isPresent()
+            led = now.leader().map(l -> l.member()).filter(target::equals).isPresent()
                     && leader.isPresent()
-                    && leader.get().isRunningPrimary()) {
+                    && leader.get().isRunningPrimary();
+            if (led && !pending(now, from, target)) {
                 return routed(cluster, target, now.leader().get().modRevision(), verb);
             }
             if (now.switchover().isEmpty()
@@ -103,10 +111,27 @@ final class LeaderChange {
                 break;
             }
         }
+        long seconds = coordinator.config().coordinator().switchoverTimeout().toSeconds();
         return Bodies.error(
                 503,
-                target + " did not become the leader within "
-                        + coordinator.config().coordinator().switchoverTimeout().toSeconds() + " s");
+                led
+                        ? target + " leads, but the switchover key was not cleared within " + seconds
+                                + " s: is a coordinator leading " + cluster + "? See GET .../status"
+                        : target + " did not become the leader within " + seconds + " s");
+    }
+
+    /** Whether the switchover key still names this change (the leading coordinator deletes it once done). */
+    private static boolean pending(ClusterSnapshot now, String from, String target) {
+        return now.switchover()
+                .map(json -> {
+                    try {
+                        Switchover s = Switchover.fromJson(json);
+                        return target.equals(s.member()) && from.equals(s.leader());
+                    } catch (RuntimeException unreadable) {
+                        return false; // not ours to wait for; the status API reports it
+                    }
+                })
+                .orElse(false);
     }
 
     /**

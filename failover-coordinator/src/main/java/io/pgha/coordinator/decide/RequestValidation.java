@@ -6,7 +6,9 @@ import java.time.OffsetDateTime;
 import java.time.format.DateTimeFormatter;
 import java.time.format.DateTimeFormatterBuilder;
 import java.time.format.DateTimeParseException;
+import java.util.EnumSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
@@ -28,6 +30,12 @@ public final class RequestValidation {
             .appendOffset("+HH", "Z")
             .optionalEnd()
             .toFormatter();
+
+    /**
+     * Exclusions that pass by themselves within moments: a member whose PostgreSQL is (re)starting, or
+     * whose WAL receiver is reconnecting or switching to the leader's new timeline.
+     */
+    static final Set<ExclusionReason> SETTLING = EnumSet.of(ExclusionReason.NOT_RUNNING, ExclusionReason.NOT_STREAMING);
 
     private RequestValidation() {}
 
@@ -124,8 +132,13 @@ public final class RequestValidation {
                 String reasons = ranking.excluded().stream()
                         .map(e -> e.member() + ": " + e.detail())
                         .collect(Collectors.joining("; "));
-                return Optional.of(impossible("no member can become primary"
-                        + (reasons.isEmpty() ? " (there are no replicas)" : ": " + reasons)));
+                boolean settling = !ranking.excluded().isEmpty()
+                        && ranking.excluded().stream().anyMatch(e -> SETTLING.contains(e.reason()));
+                return Optional.of(new Verdict.Rejected(
+                        412,
+                        "no member can become primary"
+                                + (reasons.isEmpty() ? " (there are no replicas)" : ": " + reasons),
+                        settling));
             }
             return Optional.empty();
         }
@@ -138,7 +151,10 @@ public final class RequestValidation {
                 .findFirst()
                 .orElseThrow();
         return CandidateRanking.check(snapshot, policy)
-                .map(e -> impossible("candidate " + candidate + " cannot become primary: " + e.detail()));
+                .map(e -> new Verdict.Rejected(
+                        412,
+                        "candidate " + candidate + " cannot become primary: " + e.detail(),
+                        SETTLING.contains(e.reason())));
     }
 
     private static boolean isLocalDateTime(String text) {

@@ -129,6 +129,49 @@ class RequestValidationTest {
     }
 
     @Test
+    void aCandidateThatIsRestartingOrReconnectingIsRefusedAsSettlingOthersAreNot() {
+        ClusterView reconnecting = view(
+                "pg-0",
+                false,
+                List.of(
+                        healthy("pg-0", "0/5000000"),
+                        Snapshots.notStreaming(healthy("pg-1", "0/5000000")),
+                        Snapshots.state(healthy("pg-2", "0/5000000"), "starting"),
+                        Snapshots.nofailover(healthy("pg-3", "0/5000000"))));
+        Verdict.Rejected notStreaming =
+                (Verdict.Rejected) RequestValidation.switchover("pg-0", "pg-1", null, reconnecting, NOW);
+        assertThat(notStreaming.message()).contains("pg-1 cannot become primary", "not streaming");
+        assertThat(notStreaming.settling()).isTrue();
+        Verdict.Rejected starting = (Verdict.Rejected) RequestValidation.failover("pg-2", false, reconnecting);
+        assertThat(starting.message()).contains("PostgreSQL is not running");
+        assertThat(starting.settling()).isTrue();
+        Verdict.Rejected tagged =
+                (Verdict.Rejected) RequestValidation.switchover("pg-0", "pg-3", null, reconnecting, NOW);
+        assertThat(tagged.settling())
+                .as("a nofailover tag does not pass by itself")
+                .isFalse();
+        Verdict.Rejected anyone =
+                (Verdict.Rejected) RequestValidation.switchover("pg-0", null, null, reconnecting, NOW);
+        assertThat(anyone.message()).contains("no member can become primary");
+        assertThat(anyone.settling())
+                .as("pg-1 or pg-2 may be eligible in a moment")
+                .isTrue();
+        Verdict.Rejected onlyTagged = (Verdict.Rejected) RequestValidation.switchover(
+                "pg-0",
+                null,
+                null,
+                view(
+                        "pg-0",
+                        false,
+                        List.of(healthy("pg-0", "0/5000000"), Snapshots.nofailover(healthy("pg-3", "0/5000000")))),
+                NOW);
+        assertThat(onlyTagged.settling()).isFalse();
+        assertThat(((Verdict.Rejected) RequestValidation.failover("pg-0", false, reconnecting)).settling())
+                .as("already the leader")
+                .isFalse();
+    }
+
+    @Test
     void scheduleParserAcceptsPatroniStyleOffsets() {
         assertThat(RequestValidation.parseSchedule("2026-11-24T12:00+00"))
                 .isEqualTo(Instant.parse("2026-11-24T12:00:00Z"));
