@@ -48,6 +48,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 @Path("/api/v1/clusters")
 @Produces(MediaType.APPLICATION_JSON)
 public class ClustersResource {
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ClustersResource.class);
     /** How often a request refused for a settling state is judged again. */
     private static final Duration SETTLE_POLL = Duration.ofMillis(200);
 
@@ -306,14 +307,29 @@ public class ClustersResource {
      * synchronous rule are answered at once.
      */
     private Validated validated(String cluster, ClusterSnapshot first, Function<ClusterView, Verdict> rule) {
-        long deadline =
-                System.nanoTime() + ClusterStatus.config(first).ttlDuration().toNanos();
+        long started = System.nanoTime();
+        long deadline = started + ClusterStatus.config(first).ttlDuration().toNanos();
         ClusterSnapshot snapshot = first;
+        String waitedFor = null;
         while (true) {
             ClusterView view = view(cluster, snapshot);
             Verdict verdict = rule.apply(view);
-            if (!(verdict instanceof Verdict.Rejected r && r.settling()) || System.nanoTime() - deadline >= 0) {
+            boolean settling = verdict instanceof Verdict.Rejected r && r.settling();
+            if (!settling || System.nanoTime() - deadline >= 0) {
+                if (waitedFor != null) {
+                    LOG.infof(
+                            "%s: a request refused for a settling state (%s) judged again for %d ms: %s",
+                            cluster,
+                            waitedFor,
+                            (System.nanoTime() - started) / 1_000_000,
+                            settling
+                                    ? "still refused"
+                                    : "now " + verdict.getClass().getSimpleName());
+                }
                 return new Validated(view, verdict);
+            }
+            if (waitedFor == null) {
+                waitedFor = ((Verdict.Rejected) verdict).message();
             }
             try {
                 Thread.sleep(SETTLE_POLL.toMillis());
