@@ -179,7 +179,7 @@ class CoordinatorIT {
         assertThat(badTtl.body()).contains("ttl");
         HttpResponse<String> tooShort = send(c, "PATCH", path + "/config", "{\"ttl\":5}", TOKEN);
         assertThat(tooShort.statusCode()).isEqualTo(400);
-        assertThat(tooShort.body()).contains("loop_wait + 2 x retry_timeout must be less than ttl");
+        assertThat(tooShort.body()).contains("loop_wait + 2 x retry_timeout must be at most ttl");
         HttpResponse<String> unknownKey = send(c, "PATCH", path + "/config", "{\"tll\":20}", TOKEN);
         assertThat(unknownKey.statusCode()).isEqualTo(400);
         assertThat(unknownKey.body()).contains("'tll'");
