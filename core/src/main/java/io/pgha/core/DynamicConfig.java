@@ -509,6 +509,19 @@ public record DynamicConfig(
         return Duration.ofSeconds(primaryStopTimeout);
     }
 
+    /**
+     * How long a primary's fast shutdown may run before its agent escalates it (immediate shutdown, then
+     * SIGKILL): {@code configured} (the agent's pgha.postgres.stop-timeout), shortened to {@code
+     * primary_stop_timeout} when that is set (above 0) and synchronous mode is on, as in Patroni.
+     */
+    public Duration primaryStopTimeout(Duration configured) {
+        Duration dynamic = primaryStopTimeoutDuration();
+        if (!synchronousMode || dynamic.isZero() || dynamic.compareTo(configured) >= 0) {
+            return configured;
+        }
+        return dynamic;
+    }
+
     private static void seconds(List<String> problems, String name, int value, int min, int max) {
         if (value < min || value > max) {
             problems.add(name + " must be " + min + " to " + max + " seconds, got " + value);

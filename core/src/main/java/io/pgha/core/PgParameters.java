@@ -110,6 +110,8 @@ public final class PgParameters {
                         + " and '.', starting with a letter or '_', at most " + MAX_NAME + " characters");
             } else if (MANAGED.containsKey(name)) {
                 problems.add(key + " is managed by pgha and cannot be set in the dynamic config: " + MANAGED.get(name));
+            } else if (name.equals("wal_level") && !text.equals("replica") && !text.equals("logical")) {
+                problems.add(key + " must be replica or logical: streaming replication needs at least replica");
             } else if (text.length() > MAX_VALUE) {
                 problems.add(key + " is longer than " + MAX_VALUE + " characters");
             } else if (text.chars().anyMatch(Character::isISOControl)) {

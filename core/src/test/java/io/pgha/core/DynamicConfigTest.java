@@ -312,4 +312,16 @@ class DynamicConfigTest {
                 .asString()
                 .contains("postgresql.use_pg_rewind must be true or false");
     }
+
+    @Test
+    void primaryStopTimeoutShortensAPrimarysStopOnlyInSynchronousMode() {
+        java.time.Duration configured = java.time.Duration.ofSeconds(20);
+        DynamicConfig async = DynamicConfig.fromJson("{\"primary_stop_timeout\":5}");
+        assertThat(async.primaryStopTimeout(configured)).isEqualTo(configured);
+        DynamicConfig sync = DynamicConfig.fromJson("{\"primary_stop_timeout\":5,\"synchronous_mode\":true}");
+        assertThat(sync.primaryStopTimeout(configured)).hasSeconds(5);
+        assertThat(sync.primaryStopTimeout(java.time.Duration.ofSeconds(3))).hasSeconds(3);
+        DynamicConfig off = DynamicConfig.fromJson("{\"primary_stop_timeout\":0,\"synchronous_mode\":true}");
+        assertThat(off.primaryStopTimeout(configured)).isEqualTo(configured);
+    }
 }

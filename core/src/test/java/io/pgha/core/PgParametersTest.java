@@ -88,4 +88,13 @@ class PgParametersTest {
         DynamicConfig d = DynamicConfig.fromJson("{\"postgresql\":{\"parameters\":{\"port\":5433}}}");
         assertThat(d.problems()).singleElement().asString().contains("postgresql.parameters.port");
     }
+
+    @Test
+    void walLevelMayOnlyBeRaised() {
+        assertThat(problems("{\"wal_level\":\"logical\"}")).isEmpty();
+        assertThat(problems("{\"wal_level\":\"minimal\"}"))
+                .singleElement()
+                .asString()
+                .contains("postgresql.parameters.wal_level must be replica or logical");
+    }
 }

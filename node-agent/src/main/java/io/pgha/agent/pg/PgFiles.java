@@ -64,6 +64,7 @@ final class PgFiles {
         if (s.passwords()) {
             conf.put("password_encryption", "scram-sha-256");
         }
+        conf.putAll(extra.dynamic()); // the cluster-wide postgresql.parameters; this member's own win
         conf.putAll(s.parameters());
         conf.putAll(extra.all());
         // a standby ignores it; written anyway so that it is in force from the moment of promotion
