@@ -119,7 +119,13 @@ final class AgentContext {
                 return;
             }
             boolean standby = now == Role.STANDBY;
-            configurePg(standby, standby ? following.flatMap(this::upstream) : Optional.empty());
+            Optional<Upstream> up = standby ? following.flatMap(this::upstream) : Optional.empty();
+            if (standby && up.isEmpty()) {
+                // not following anyone known yet: the Follow that comes next writes them (no empty primary_conninfo)
+                LOG.infof("postgresql.parameters changed: written when this standby follows (%s)", parameters.keySet());
+                return;
+            }
+            configurePg(standby, up);
             pg.reload();
             LOG.infof("postgresql.parameters changed: pgha.conf rewritten and reloaded (%s)", parameters.keySet());
         }
