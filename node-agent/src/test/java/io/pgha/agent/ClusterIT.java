@@ -492,7 +492,13 @@ class ClusterIT {
                             Duration.ofSeconds(20),
                             node.name() + ": work_mem reloaded and max_connections pending a restart",
                             () -> "7MB".equals(node.query("SHOW work_mem"))
-                                    && node.patroni().path("pending_restart").asBoolean(false));
+                                    && node.patroni().path("pending_restart").asBoolean(false)
+                                    && "60"
+                                            .equals(node.patroni()
+                                                    .path("pending_restart_reason")
+                                                    .path("max_connections")
+                                                    .path("new_value")
+                                                    .asText()));
                 }
                 JsonNode config = new ObjectMapper()
                         .readTree(nodes.get(0).send("GET", "/config", null).body());
