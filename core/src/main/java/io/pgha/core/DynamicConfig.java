@@ -1,52 +1,89 @@
 package io.pgha.core;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * The cluster-wide settings kept in etcd at {@code /pgha/<cluster>/config} (same names and units as
- * Patroni's dynamic configuration): times in whole seconds, lag in bytes.
+ * The cluster-wide settings kept in etcd at {@code /pgha/<cluster>/config}, in the shape and with the
+ * names and units of Patroni's dynamic configuration: times in whole seconds, lag in bytes, and the
+ * PostgreSQL settings nested under {@code postgresql} ({@code use_pg_rewind}, {@code use_slots},
+ * {@code parameters}).
  *
  * <p>Bounds (each checked by {@link #problems}, the message names the setting and the bound): {@code
  * ttl} 1-{@value #MAX_TTL} s, {@code loop_wait} 1-{@value #MAX_LOOP_WAIT} s, {@code retry_timeout}
- * 1-{@value #MAX_RETRY_TIMEOUT} s, and {@code loop_wait + 2 x retry_timeout < ttl}; {@code
- * primary_start_timeout} 0-{@value #MAX_PRIMARY_START_TIMEOUT} s; {@code maximum_lag_on_failover} 0-1
- * TiB; {@code synchronous_node_count} 1-{@value #MAX_SYNCHRONOUS_NODE_COUNT}. The upper bounds are far
- * beyond any sensible cluster (Patroni's defaults are 30, 10, 10, 300, 1 MiB, 1): they catch typos
- * and hostile values, such as a loop_wait that would stop an agent's loop for decades.
+ * 1-{@value #MAX_RETRY_TIMEOUT} s, and Patroni's rule {@code loop_wait + 2 x retry_timeout <= ttl};
+ * {@code primary_start_timeout} and {@code primary_stop_timeout} 0-{@value #MAX_PRIMARY_START_TIMEOUT}
+ * s; {@code maximum_lag_on_failover} 0-1 TiB; {@code synchronous_node_count} 1-{@value
+ * #MAX_SYNCHRONOUS_NODE_COUNT}. The upper bounds are far beyond any sensible cluster (Patroni's
+ * defaults are 30, 10, 10, 300, 0, 1 MiB, 1): they catch typos and hostile values, such as a loop_wait
+ * that would stop an agent's loop for decades. {@code postgresql.parameters} follow {@link
+ * PgParameters}.
  *
- * <p>Keys other than the ones below are refused when the config is changed ({@link #problemsIn}) and
- * ignored when it is read ({@link #fromJson}, which reports them to its caller's log once).
+ * <p>Keys other than {@link #KEYS} are refused when the config is changed ({@link #problemsIn}), named
+ * in full ({@code postgresql.foo}); Patroni settings pgha does not carry out yet ({@link #UNSUPPORTED})
+ * are refused saying so. Both are ignored when the config is read ({@link #fromJson}, which reports
+ * them to its caller's log once). A config written before the nested shape, with {@code use_pg_rewind}
+ * at the top level, is still read ({@link #migrated} moves it under {@code postgresql}).
  *
  * @param ttl seconds a lease (member and leader key) lives without renewal
  * @param loopWait seconds between two runs of an agent's loop
  * @param retryTimeout seconds an etcd or PostgreSQL operation may take before it counts as failed
  * @param primaryStartTimeout seconds a crashed primary gets to accept connections again before its
  *     agent releases the leader key
+ * @param primaryStopTimeout seconds, in synchronous mode, a primary's fast shutdown may take before
+ *     its agent escalates it (immediate shutdown, then SIGKILL); 0 leaves pgha.postgres.stop-timeout
  * @param maximumLagOnFailover bytes a replica may be behind and still be promoted
- * @param usePgRewind whether a diverged former primary is rewound (else re-cloned)
  * @param synchronousMode whether commits wait for synchronous standbys (only they may be promoted)
  * @param synchronousModeStrict whether commits block rather than go unprotected when no standby qualifies
  * @param synchronousNodeCount how many synchronous standbys the primary waits for
  * @param pause whether automatic failover is paused (maintenance)
+ * @param checkTimeline whether a candidate on a timeline older than the last leader's is never promoted
+ * @param postgresql the settings under {@code postgresql}
  */
 public record DynamicConfig(
-        @JsonProperty("ttl") int ttl,
-        @JsonProperty("loop_wait") int loopWait,
-        @JsonProperty("retry_timeout") int retryTimeout,
-        @JsonProperty("primary_start_timeout") int primaryStartTimeout,
-        @JsonProperty("maximum_lag_on_failover") long maximumLagOnFailover,
-        @JsonProperty("use_pg_rewind") boolean usePgRewind,
-        @JsonProperty("synchronous_mode") boolean synchronousMode,
-        @JsonProperty("synchronous_mode_strict") boolean synchronousModeStrict,
-        @JsonProperty("synchronous_node_count") int synchronousNodeCount,
-        @JsonProperty("pause") boolean pause) {
+        int ttl,
+        int loopWait,
+        int retryTimeout,
+        int primaryStartTimeout,
+        int primaryStopTimeout,
+        long maximumLagOnFailover,
+        boolean synchronousMode,
+        boolean synchronousModeStrict,
+        int synchronousNodeCount,
+        boolean pause,
+        boolean checkTimeline,
+        Postgresql postgresql) {
 
     /**
-     * ttl 10 s, loop_wait 1 s, retry_timeout 3 s, primary_start_timeout 10 s, 1 MiB, rewind on,
-     * asynchronous (1 synchronous standby when switched on), not paused.
+     * The settings under {@code postgresql}.
+     *
+     * @param usePgRewind whether a diverged former primary is rewound (else re-cloned)
+     * @param useSlots whether replicas stream through replication slots (pgha always does: only true is
+     *     accepted)
+     * @param parameters PostgreSQL parameters every agent writes into the configuration it generates,
+     *     as text (see {@link PgParameters#read})
+     */
+    public record Postgresql(boolean usePgRewind, boolean useSlots, Map<String, String> parameters) {
+        public Postgresql {
+            parameters =
+                    parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(parameters));
+        }
+
+        /** Rewind on, slots on, no parameters. */
+        public static final Postgresql DEFAULTS = new Postgresql(true, true, Map.of());
+    }
+
+    /**
+     * ttl 10 s, loop_wait 1 s, retry_timeout 3 s, primary_start_timeout 10 s, primary_stop_timeout 0,
+     * 1 MiB, asynchronous (1 synchronous standby when switched on), not paused, no timeline check,
+     * rewind on, slots on, no parameters.
      */
     public static final DynamicConfig DEFAULTS = new DynamicConfig(10, 1, 3, 10, 1L << 20, true);
 
@@ -59,7 +96,7 @@ public record DynamicConfig(
     /** The longest retry_timeout: ten minutes. */
     public static final int MAX_RETRY_TIMEOUT = 600;
 
-    /** The longest primary_start_timeout: an hour. */
+    /** The longest primary_start_timeout and primary_stop_timeout: an hour. */
     public static final int MAX_PRIMARY_START_TIMEOUT = 3600;
 
     /** The largest maximum_lag_on_failover: 1 TiB (more is "any lag"). */
@@ -68,24 +105,59 @@ public record DynamicConfig(
     /** The most synchronous standbys a primary waits for. */
     public static final int MAX_SYNCHRONOUS_NODE_COUNT = 32;
 
-    /** The settings' names, as in etcd and in Patroni. */
+    /** The settings' names, as in etcd and in Patroni (nested ones with their full dotted names). */
     public static final List<String> KEYS = List.of(
             "ttl",
             "loop_wait",
             "retry_timeout",
             "primary_start_timeout",
+            "primary_stop_timeout",
             "maximum_lag_on_failover",
-            "use_pg_rewind",
             "synchronous_mode",
             "synchronous_mode_strict",
             "synchronous_node_count",
-            "pause");
+            "pause",
+            "check_timeline",
+            "postgresql",
+            "postgresql.use_pg_rewind",
+            "postgresql.use_slots",
+            "postgresql.parameters");
+
+    /**
+     * Patroni's dynamic settings pgha does not carry out yet: refused when the config is changed rather
+     * than stored and ignored. The value says what pgha does instead, where that helps.
+     */
+    public static final Map<String, String> UNSUPPORTED = unsupported();
+
+    /** Where a config written before the nested shape kept {@code postgresql.use_pg_rewind}. */
+    public static final String LEGACY_USE_PG_REWIND = "use_pg_rewind";
 
     private static final System.Logger LOG = System.getLogger(DynamicConfig.class.getName());
     private static final java.util.concurrent.atomic.AtomicReference<List<String>> LAST_UNKNOWN =
             new java.util.concurrent.atomic.AtomicReference<>(List.of());
 
-    /** The timing and failover settings, with the synchronous-mode and pause settings at their defaults. */
+    private static Map<String, String> unsupported() {
+        Map<String, String> m = new LinkedHashMap<>();
+        m.put("standby_cluster", "");
+        m.put("slots", "");
+        m.put("ignore_slots", "");
+        m.put("failsafe_mode", "");
+        m.put("member_slots_ttl", "");
+        m.put("max_timelines_history", " (pgha keeps the whole history)");
+        m.put("maximum_lag_on_syncnode", "");
+        m.put("primary_race_backoff", "");
+        m.put("master_start_timeout", " (Patroni's old name: use primary_start_timeout)");
+        m.put("master_stop_timeout", " (Patroni's old name: use primary_stop_timeout)");
+        m.put("postgresql.recovery_conf", " (the agent writes the recovery settings itself)");
+        m.put("postgresql.pg_ident", "");
+        m.put(
+                "postgresql.pg_hba",
+                " (each agent writes pg_hba.conf from pgha.postgres.allowed-cidr and its"
+                        + " authentication settings)");
+        return java.util.Collections.unmodifiableMap(m);
+    }
+
+    /** The timing and failover settings, every other one at its default. */
     public DynamicConfig(
             int ttl,
             int loopWait,
@@ -106,6 +178,47 @@ public record DynamicConfig(
                 false);
     }
 
+    /** The settings pgha had before the nested shape, every newer one at its default. */
+    public DynamicConfig(
+            int ttl,
+            int loopWait,
+            int retryTimeout,
+            int primaryStartTimeout,
+            long maximumLagOnFailover,
+            boolean usePgRewind,
+            boolean synchronousMode,
+            boolean synchronousModeStrict,
+            int synchronousNodeCount,
+            boolean pause) {
+        this(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                0,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                false,
+                new Postgresql(usePgRewind, true, Map.of()));
+    }
+
+    public DynamicConfig {
+        postgresql = postgresql == null ? Postgresql.DEFAULTS : postgresql;
+    }
+
+    /** {@code postgresql.use_pg_rewind}: whether a diverged former primary is rewound (else re-cloned). */
+    public boolean usePgRewind() {
+        return postgresql.usePgRewind();
+    }
+
+    /** {@code postgresql.parameters}, as text. */
+    public Map<String, String> parameters() {
+        return postgresql.parameters();
+    }
+
     /** The problems with these values, each naming the property and the rule; empty when valid. */
     public List<String> problems() {
         List<String> problems = new ArrayList<>();
@@ -113,6 +226,7 @@ public record DynamicConfig(
         seconds(problems, "loop_wait", loopWait, 1, MAX_LOOP_WAIT);
         seconds(problems, "retry_timeout", retryTimeout, 1, MAX_RETRY_TIMEOUT);
         seconds(problems, "primary_start_timeout", primaryStartTimeout, 0, MAX_PRIMARY_START_TIMEOUT);
+        seconds(problems, "primary_stop_timeout", primaryStopTimeout, 0, MAX_PRIMARY_START_TIMEOUT);
         if (maximumLagOnFailover < 0 || maximumLagOnFailover > MAX_LAG) {
             problems.add(
                     "maximum_lag_on_failover must be 0 to " + MAX_LAG + " bytes (1TB), got " + maximumLagOnFailover);
@@ -121,38 +235,66 @@ public record DynamicConfig(
             problems.add("synchronous_node_count must be 1 to " + MAX_SYNCHRONOUS_NODE_COUNT + ", got "
                     + synchronousNodeCount);
         }
-        if (problems.isEmpty() && loopWait + 2L * retryTimeout >= ttl) {
-            problems.add("loop_wait + 2 x retry_timeout must be less than ttl, got loop_wait=" + loopWait
-                    + " + 2 x retry_timeout=" + retryTimeout + " = " + (loopWait + 2L * retryTimeout) + " >= ttl="
+        if (problems.isEmpty() && loopWait + 2L * retryTimeout > ttl) {
+            problems.add("loop_wait + 2 x retry_timeout must be at most ttl, got loop_wait=" + loopWait
+                    + " + 2 x retry_timeout=" + retryTimeout + " = " + (loopWait + 2L * retryTimeout) + " > ttl="
                     + ttl + ": raise ttl or lower loop_wait/retry_timeout");
         }
+        if (!postgresql.useSlots()) {
+            problems.add(unsupported(
+                    "postgresql.use_slots false", " (every replica streams through its own" + " physical slot)"));
+        }
+        problems.addAll(PgParameters.problems(postgresql.parameters()));
         return problems;
     }
 
     /**
-     * Every problem with the config JSON {@code json} as a request would send it: a value of the wrong
-     * type, a value out of bounds. Empty when it may be stored.
+     * The keys of the JSON object {@code json} that are neither settings ({@link #KEYS}) nor Patroni
+     * settings pgha does not support yet ({@link #UNSUPPORTED}), with their full dotted names, sorted.
+     * The names under {@code postgresql.parameters} are PostgreSQL's ({@link PgParameters}).
      */
-    /** The keys of the JSON object {@code json} that are not settings ({@link #KEYS}), sorted. */
     public static List<String> unknownKeys(String json) {
-        return unknownKeys(object(json));
+        return unknownKeys(migrated(object(json)));
     }
 
     /**
      * Every problem with the config JSON {@code json} as a change would store it: a key that is not a
-     * setting, a value of the wrong type, a value out of bounds. Empty when it may be stored.
+     * setting, a Patroni setting pgha does not support yet, a value of the wrong type, a value out of
+     * bounds, a PostgreSQL parameter that may not be set. Empty when it may be stored. A top-level
+     * {@code use_pg_rewind} (the shape before {@code postgresql}) counts as {@code
+     * postgresql.use_pg_rewind}.
      */
     public static List<String> problemsIn(String json) {
         List<String> problems = new ArrayList<>();
         try {
-            List<String> unknown = unknownKeys(json);
+            ObjectNode node = migrated(object(json));
+            List<String> unknown = unknownKeys(node);
             if (!unknown.isEmpty()) {
                 problems.add("unknown setting(s) "
-                        + unknown.stream().map(k -> "'" + k + "'").collect(java.util.stream.Collectors.joining(", "))
+                        + unknown.stream()
+                                .map(k -> "'" + PgParameters.Printable.of(k) + "'")
+                                .collect(java.util.stream.Collectors.joining(", "))
                         + " (the settings are " + String.join(", ", KEYS) + "); remove one that is stored already"
                         + " with {\"<name>\": null}");
             }
-            problems.addAll(fromJson(json).problems());
+            for (String key : UNSUPPORTED.keySet()) {
+                if (present(node, key)) {
+                    problems.add(unsupported(key, UNSUPPORTED.get(key)));
+                }
+            }
+            if (node.path("synchronous_mode").isTextual()
+                    && node.path("synchronous_mode").asText().equals("quorum")) {
+                problems.add(unsupported(
+                        "synchronous_mode \"quorum\"",
+                        " (use true: one or more synchronous"
+                                + " standbys named in synchronous_standby_names, in order)"));
+                node.remove("synchronous_mode");
+            }
+            JsonNode postgresql = node.get("postgresql");
+            if (postgresql != null && postgresql.isObject()) {
+                problems.addAll(PgParameters.shapeProblems(postgresql.get("parameters")));
+            }
+            problems.addAll(read(node).problems());
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
@@ -169,80 +311,165 @@ public record DynamicConfig(
     }
 
     /**
-     * Reads the JSON kept in etcd; a missing field takes its {@link #DEFAULTS} value. Does not validate.
-     * Unknown keys are ignored (logged once per distinct set, not at every read).
+     * Reads the JSON kept in etcd; a missing field takes its {@link #DEFAULTS} value, a top-level {@code
+     * use_pg_rewind} counts as {@code postgresql.use_pg_rewind}. Does not validate bounds. Unknown and
+     * unsupported keys are ignored (logged once per distinct set, not at every read).
      */
     public static DynamicConfig fromJson(String json) {
-        com.fasterxml.jackson.databind.JsonNode node = object(json);
-        List<String> unknown = unknownKeys(node);
-        if (!unknown.isEmpty() && !unknown.equals(LAST_UNKNOWN.getAndSet(unknown))) {
+        ObjectNode node = migrated(object(json));
+        List<String> ignored = new ArrayList<>(unknownKeys(node));
+        UNSUPPORTED.keySet().stream().filter(k -> present(node, k)).forEach(ignored::add);
+        if (!ignored.isEmpty() && !ignored.equals(LAST_UNKNOWN.getAndSet(ignored))) {
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "ignoring unknown setting(s) " + unknown + " in the dynamic config; remove them with"
-                            + " PATCH /api/v1/clusters/<cluster>/config {\"<name>\": null}");
+                    "ignoring unknown or unsupported setting(s) " + ignored + " in the dynamic config; remove"
+                            + " them with PATCH /api/v1/clusters/<cluster>/config {\"<name>\": null}");
         }
-        DynamicConfig d = DEFAULTS;
-        return new DynamicConfig(
-                intField(node, "ttl", d.ttl),
-                intField(node, "loop_wait", d.loopWait),
-                intField(node, "retry_timeout", d.retryTimeout),
-                intField(node, "primary_start_timeout", d.primaryStartTimeout),
-                node.has("maximum_lag_on_failover")
-                        ? sizeField(node.get("maximum_lag_on_failover"))
-                        : d.maximumLagOnFailover,
-                boolField(node, "use_pg_rewind", d.usePgRewind),
-                boolField(node, "synchronous_mode", d.synchronousMode),
-                boolField(node, "synchronous_mode_strict", d.synchronousModeStrict),
-                intField(node, "synchronous_node_count", d.synchronousNodeCount),
-                boolField(node, "pause", d.pause));
+        return read(node);
     }
 
-    private static com.fasterxml.jackson.databind.JsonNode object(String json) {
-        com.fasterxml.jackson.databind.JsonNode node =
-                Json.read(json, com.fasterxml.jackson.databind.JsonNode.class, "dynamic config");
+    /**
+     * A copy of the config object {@code node} in Patroni's shape: a top-level {@code use_pg_rewind}
+     * (pgha's shape before {@code postgresql}) moves to {@code postgresql.use_pg_rewind} unless that is
+     * set already. Anything else is left as it is (a {@code postgresql} that is not an object is left
+     * for validation to name).
+     */
+    public static ObjectNode migrated(JsonNode node) {
+        ObjectNode copy = node instanceof ObjectNode o ? o.deepCopy() : Json.MAPPER.createObjectNode();
+        if (!copy.has(LEGACY_USE_PG_REWIND)) {
+            return copy;
+        }
+        JsonNode postgresql = copy.get("postgresql");
+        if (postgresql != null && !postgresql.isNull() && !postgresql.isObject()) {
+            return copy;
+        }
+        JsonNode legacy = copy.remove(LEGACY_USE_PG_REWIND);
+        ObjectNode nested = postgresql instanceof ObjectNode o ? o : copy.putObject("postgresql");
+        if (!nested.has("use_pg_rewind")) {
+            nested.set("use_pg_rewind", legacy);
+        }
+        return copy;
+    }
+
+    private static DynamicConfig read(ObjectNode node) {
+        DynamicConfig d = DEFAULTS;
+        JsonNode pg = node.get("postgresql");
+        if (pg != null && !pg.isNull() && !pg.isObject()) {
+            throw new IllegalArgumentException("postgresql must be an object, e.g. {\"use_pg_rewind\": true}, got "
+                    + PgParameters.Printable.of(pg.toString()));
+        }
+        ObjectNode pgNode = pg instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
+        return new DynamicConfig(
+                intField(node, "ttl", "ttl", d.ttl),
+                intField(node, "loop_wait", "loop_wait", d.loopWait),
+                intField(node, "retry_timeout", "retry_timeout", d.retryTimeout),
+                intField(node, "primary_start_timeout", "primary_start_timeout", d.primaryStartTimeout),
+                intField(node, "primary_stop_timeout", "primary_stop_timeout", d.primaryStopTimeout),
+                node.has("maximum_lag_on_failover")
+                                && !node.get("maximum_lag_on_failover").isNull()
+                        ? sizeField(node.get("maximum_lag_on_failover"))
+                        : d.maximumLagOnFailover,
+                boolField(node, "synchronous_mode", "synchronous_mode", d.synchronousMode),
+                boolField(node, "synchronous_mode_strict", "synchronous_mode_strict", d.synchronousModeStrict),
+                intField(node, "synchronous_node_count", "synchronous_node_count", d.synchronousNodeCount),
+                boolField(node, "pause", "pause", d.pause),
+                boolField(node, "check_timeline", "check_timeline", d.checkTimeline),
+                new Postgresql(
+                        boolField(pgNode, "use_pg_rewind", "postgresql.use_pg_rewind", d.usePgRewind()),
+                        boolField(pgNode, "use_slots", "postgresql.use_slots", true),
+                        PgParameters.read(pgNode.get("parameters"))));
+    }
+
+    private static ObjectNode object(String json) {
+        JsonNode node = Json.read(json, JsonNode.class, "dynamic config");
         if (node == null || !node.isObject()) {
             throw new IllegalArgumentException("dynamic config must be a JSON object, got " + json);
         }
-        return node;
+        return (ObjectNode) node;
     }
 
-    private static List<String> unknownKeys(com.fasterxml.jackson.databind.JsonNode node) {
+    private static List<String> unknownKeys(ObjectNode node) {
         List<String> unknown = new ArrayList<>();
         node.fieldNames().forEachRemaining(name -> {
-            if (!KEYS.contains(name)) {
+            if (!KEYS.contains(name) && !UNSUPPORTED.containsKey(name)) {
                 unknown.add(name);
             }
         });
+        if (node.get("postgresql") instanceof ObjectNode pg) {
+            pg.fieldNames().forEachRemaining(name -> {
+                String full = "postgresql." + name;
+                if (!KEYS.contains(full) && !UNSUPPORTED.containsKey(full)) {
+                    unknown.add(full);
+                }
+            });
+        }
         return unknown.stream().sorted().toList();
     }
 
-    private static boolean boolField(com.fasterxml.jackson.databind.JsonNode node, String name, boolean fallback) {
+    /** Whether the dotted {@code key} (one or two levels) is set to something other than null. */
+    private static boolean present(ObjectNode node, String key) {
+        int dot = key.indexOf('.');
+        JsonNode value =
+                dot < 0 ? node.get(key) : node.path(key.substring(0, dot)).get(key.substring(dot + 1));
+        return value != null && !value.isNull();
+    }
+
+    private static String unsupported(String key, String hint) {
+        return key + " is a Patroni setting pgha does not support yet" + hint;
+    }
+
+    private static boolean boolField(ObjectNode node, String name, String full, boolean fallback) {
         if (!node.has(name) || node.get(name).isNull()) {
             return fallback;
         }
-        com.fasterxml.jackson.databind.JsonNode value = node.get(name);
+        JsonNode value = node.get(name);
         if (!value.isBoolean()) {
-            throw new IllegalArgumentException(name + " must be true or false, got " + value);
+            throw new IllegalArgumentException(
+                    full + " must be true or false, got " + PgParameters.Printable.of(value.toString()));
         }
         return value.asBoolean();
+    }
+
+    /** This config in Patroni's shape, as stored in etcd and answered by the APIs. */
+    @JsonValue
+    public Map<String, Object> patroniShape() {
+        Map<String, Object> pg = new LinkedHashMap<>();
+        pg.put("use_pg_rewind", postgresql.usePgRewind());
+        pg.put("use_slots", postgresql.useSlots());
+        pg.put("parameters", postgresql.parameters());
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("ttl", ttl);
+        m.put("loop_wait", loopWait);
+        m.put("retry_timeout", retryTimeout);
+        m.put("primary_start_timeout", primaryStartTimeout);
+        m.put("primary_stop_timeout", primaryStopTimeout);
+        m.put("maximum_lag_on_failover", maximumLagOnFailover);
+        m.put("synchronous_mode", synchronousMode);
+        m.put("synchronous_mode_strict", synchronousModeStrict);
+        m.put("synchronous_node_count", synchronousNodeCount);
+        m.put("pause", pause);
+        m.put("check_timeline", checkTimeline);
+        m.put("postgresql", pg);
+        return m;
     }
 
     public String toJson() {
         return Json.write(this);
     }
 
-    private static int intField(com.fasterxml.jackson.databind.JsonNode node, String name, int fallback) {
+    private static int intField(ObjectNode node, String name, String full, int fallback) {
         if (!node.has(name) || node.get(name).isNull()) {
             return fallback;
         }
-        com.fasterxml.jackson.databind.JsonNode value = node.get(name);
+        JsonNode value = node.get(name);
         if (!value.isIntegralNumber() || !value.canConvertToInt()) {
-            throw new IllegalArgumentException(name + " must be a whole number, got " + value);
+            throw new IllegalArgumentException(
+                    full + " must be a whole number, got " + PgParameters.Printable.of(value.toString()));
         }
         return value.asInt();
     }
 
-    private static long sizeField(com.fasterxml.jackson.databind.JsonNode value) {
+    private static long sizeField(JsonNode value) {
         if (value.isNumber()) {
             if (!value.isIntegralNumber() || !value.canConvertToLong()) {
                 throw new IllegalArgumentException(
@@ -275,6 +502,24 @@ public record DynamicConfig(
 
     public Duration primaryStartTimeoutDuration() {
         return Duration.ofSeconds(primaryStartTimeout);
+    }
+
+    /** {@code primary_stop_timeout}; {@link Duration#ZERO} when it does not apply. */
+    public Duration primaryStopTimeoutDuration() {
+        return Duration.ofSeconds(primaryStopTimeout);
+    }
+
+    /**
+     * How long a primary's fast shutdown may run before its agent escalates it (immediate shutdown, then
+     * SIGKILL): {@code configured} (the agent's pgha.postgres.stop-timeout), shortened to {@code
+     * primary_stop_timeout} when that is set (above 0) and synchronous mode is on, as in Patroni.
+     */
+    public Duration primaryStopTimeout(Duration configured) {
+        Duration dynamic = primaryStopTimeoutDuration();
+        if (!synchronousMode || dynamic.isZero() || dynamic.compareTo(configured) >= 0) {
+            return configured;
+        }
+        return dynamic;
     }
 
     private static void seconds(List<String> problems, String name, int value, int min, int max) {

@@ -85,14 +85,22 @@ class DynamicConfigTest {
     }
 
     @Test
-    void loopWaitPlusTwiceRetryTimeoutMustStayBelowTtl() {
-        DynamicConfig tooShort = new DynamicConfig(7, 1, 3, 10, 0, true);
+    void loopWaitPlusTwiceRetryTimeoutMayEqualTtlAsInPatroni() {
+        DynamicConfig tooShort = new DynamicConfig(6, 1, 3, 10, 0, true);
         assertThatThrownBy(tooShort::validated)
                 .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("must be at most ttl")
                 .hasMessageContaining("loop_wait=1")
                 .hasMessageContaining("retry_timeout=3")
-                .hasMessageContaining("ttl=7");
-        assertThat(new DynamicConfig(8, 1, 3, 10, 0, true).problems()).isEmpty();
+                .hasMessageContaining("ttl=6");
+        assertThat(new DynamicConfig(7, 1, 3, 10, 0, true).problems()).isEmpty();
+        // Patroni's defaults: 10 + 2 x 10 = 30
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":30,\"loop_wait\":10,\"retry_timeout\":10}"))
+                .isEmpty();
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":29,\"loop_wait\":10,\"retry_timeout\":10}"))
+                .singleElement()
+                .asString()
+                .contains("= 30 > ttl=29");
     }
 
     @Test
@@ -177,19 +185,143 @@ class DynamicConfigTest {
     }
 
     @Test
-    void unknownKeysAreAProblemNamingThemAndHowToRemoveAStoredOne() {
-        assertThat(DynamicConfig.problemsIn("{\"ttl\":20,\"tll\":5,\"postgresql\":{\"x\":1}}"))
+    void unknownKeysAreAProblemNamingThemInFullAndHowToRemoveAStoredOne() {
+        assertThat(DynamicConfig.problemsIn("{\"ttl\":20,\"tll\":5,\"postgresql\":{\"foo\":1}}"))
                 .singleElement()
                 .asString()
-                .contains("'postgresql'")
+                .contains("'postgresql.foo'")
                 .contains("'tll'")
                 .contains("loop_wait")
                 .contains("null");
         assertThat(DynamicConfig.unknownKeys("{\"ttl\":20,\"pause\":true}")).isEmpty();
+        assertThat(DynamicConfig.unknownKeys("{\"postgresql\":{\"use_slots\":true,\"bar\":1},\"x\":2}"))
+                .containsExactly("postgresql.bar", "x");
     }
 
     @Test
     void readersIgnoreUnknownKeys() {
         assertThat(DynamicConfig.fromJson("{\"ttl\":20,\"tll\":5}").ttl()).isEqualTo(20);
+    }
+
+    @Test
+    void patronisNestedShapeIsReadAndWritten() {
+        DynamicConfig d = DynamicConfig.fromJson("{\"ttl\":30,\"loop_wait\":10,\"retry_timeout\":10,"
+                + "\"postgresql\":{\"use_pg_rewind\":false,\"use_slots\":true,"
+                + "\"parameters\":{\"work_mem\":\"16MB\",\"max_connections\":200,\"jit\":false}}}");
+        assertThat(d.problems()).isEmpty();
+        assertThat(d.usePgRewind()).isFalse();
+        assertThat(d.postgresql().useSlots()).isTrue();
+        assertThat(d.parameters()).containsEntry("work_mem", "16MB").containsEntry("max_connections", "200");
+        assertThat(d.parameters()).containsEntry("jit", "off");
+        String json = d.toJson();
+        assertThat(json)
+                .contains("\"postgresql\":{\"use_pg_rewind\":false,\"use_slots\":true,\"parameters\":{")
+                .doesNotContain("\"use_pg_rewind\":false,\"synchronous");
+        assertThat(DynamicConfig.fromJson(json)).isEqualTo(d);
+        assertThat(DynamicConfig.DEFAULTS.toJson()).doesNotStartWith("{\"use_pg_rewind\"");
+    }
+
+    @Test
+    void theOldFlatUsePgRewindIsStillReadAndMigrated() {
+        assertThat(DynamicConfig.fromJson("{\"use_pg_rewind\":false}").usePgRewind())
+                .isFalse();
+        assertThat(DynamicConfig.problemsIn("{\"use_pg_rewind\":false}")).isEmpty();
+        assertThat(DynamicConfig.migrated(Json.read(
+                                "{\"ttl\":20,\"use_pg_rewind\":false}",
+                                com.fasterxml.jackson.databind.JsonNode.class,
+                                "t"))
+                        .toString())
+                .isEqualTo("{\"ttl\":20,\"postgresql\":{\"use_pg_rewind\":false}}");
+        // the nested value wins over a leftover flat one
+        assertThat(DynamicConfig.fromJson("{\"use_pg_rewind\":false,\"postgresql\":{\"use_pg_rewind\":true}}")
+                        .usePgRewind())
+                .isTrue();
+        assertThat(DynamicConfig.migrated(Json.read(
+                                "{\"use_pg_rewind\":null,\"postgresql\":{\"use_slots\":true}}",
+                                com.fasterxml.jackson.databind.JsonNode.class,
+                                "t"))
+                        .toString())
+                .isEqualTo("{\"postgresql\":{\"use_slots\":true,\"use_pg_rewind\":null}}");
+    }
+
+    @Test
+    void patroniSettingsPgHaDoesNotSupportAreRefusedSayingSo() {
+        for (String json : new String[] {
+            "{\"standby_cluster\":{\"host\":\"x\"}}",
+            "{\"slots\":{\"s\":{\"type\":\"physical\"}}}",
+            "{\"ignore_slots\":[]}",
+            "{\"failsafe_mode\":true}",
+            "{\"max_timelines_history\":0}",
+            "{\"member_slots_ttl\":\"30min\"}",
+            "{\"maximum_lag_on_syncnode\":-1}",
+            "{\"postgresql\":{\"recovery_conf\":{}}}",
+            "{\"postgresql\":{\"pg_ident\":[]}}",
+            "{\"postgresql\":{\"pg_hba\":[\"host all all 0.0.0.0/0 trust\"]}}"
+        }) {
+            String key = json.startsWith("{\"postgresql\"")
+                    ? "postgresql." + json.substring(16, json.indexOf('"', 16))
+                    : json.substring(2, json.indexOf('"', 2));
+            assertThat(DynamicConfig.problemsIn(json))
+                    .as(json)
+                    .singleElement()
+                    .asString()
+                    .startsWith(key + " is a Patroni setting pgha does not support yet");
+        }
+        assertThat(DynamicConfig.problemsIn("{\"synchronous_mode\":\"quorum\"}"))
+                .singleElement()
+                .asString()
+                .startsWith("synchronous_mode \"quorum\" is a Patroni setting pgha does not support yet");
+        assertThat(DynamicConfig.problemsIn("{\"postgresql\":{\"use_slots\":false}}"))
+                .singleElement()
+                .asString()
+                .startsWith("postgresql.use_slots false is a Patroni setting pgha does not support yet");
+        // removing one that is stored is fine, and readers ignore them
+        assertThat(DynamicConfig.problemsIn("{\"failsafe_mode\":null}")).isEmpty();
+        assertThat(DynamicConfig.fromJson("{\"failsafe_mode\":true,\"ttl\":20}").ttl())
+                .isEqualTo(20);
+    }
+
+    @Test
+    void primaryStopTimeoutAndCheckTimelineHavePatronisDefaultsAndBounds() {
+        DynamicConfig d = DynamicConfig.DEFAULTS;
+        assertThat(d.primaryStopTimeout()).isZero();
+        assertThat(d.checkTimeline()).isFalse();
+        DynamicConfig set = DynamicConfig.fromJson("{\"primary_stop_timeout\":30,\"check_timeline\":true}");
+        assertThat(set.primaryStopTimeoutDuration()).hasSeconds(30);
+        assertThat(set.checkTimeline()).isTrue();
+        assertThat(set.toJson()).contains("\"primary_stop_timeout\":30").contains("\"check_timeline\":true");
+        assertThat(DynamicConfig.problemsIn("{\"primary_stop_timeout\":-1}"))
+                .singleElement()
+                .asString()
+                .contains("primary_stop_timeout must be 0 to 3600 seconds");
+        assertThat(DynamicConfig.problemsIn("{\"primary_stop_timeout\":3601}")).hasSize(1);
+        assertThat(DynamicConfig.problemsIn("{\"check_timeline\":\"yes\"}"))
+                .singleElement()
+                .asString()
+                .contains("check_timeline must be true or false");
+    }
+
+    @Test
+    void postgresqlMustBeAnObjectAndItsFlagsBooleans() {
+        assertThat(DynamicConfig.problemsIn("{\"postgresql\":\"x\"}"))
+                .singleElement()
+                .asString()
+                .contains("postgresql must be an object");
+        assertThat(DynamicConfig.problemsIn("{\"postgresql\":{\"use_pg_rewind\":1}}"))
+                .singleElement()
+                .asString()
+                .contains("postgresql.use_pg_rewind must be true or false");
+    }
+
+    @Test
+    void primaryStopTimeoutShortensAPrimarysStopOnlyInSynchronousMode() {
+        java.time.Duration configured = java.time.Duration.ofSeconds(20);
+        DynamicConfig async = DynamicConfig.fromJson("{\"primary_stop_timeout\":5}");
+        assertThat(async.primaryStopTimeout(configured)).isEqualTo(configured);
+        DynamicConfig sync = DynamicConfig.fromJson("{\"primary_stop_timeout\":5,\"synchronous_mode\":true}");
+        assertThat(sync.primaryStopTimeout(configured)).hasSeconds(5);
+        assertThat(sync.primaryStopTimeout(java.time.Duration.ofSeconds(3))).hasSeconds(3);
+        DynamicConfig off = DynamicConfig.fromJson("{\"primary_stop_timeout\":0,\"synchronous_mode\":true}");
+        assertThat(off.primaryStopTimeout(configured)).isEqualTo(configured);
     }
 }

@@ -142,8 +142,10 @@ final class ActionExecutor implements Action.Handler {
         synchronized (ctx.pgLock) {
             Upstream up = ctx.upstream(leader).orElseThrow();
             LOG.infof("%s is the leader and this data directory may have diverged: stop, rewind, follow", leader);
-            Duration stopTimeout = ctx.config.postgres().stopTimeout();
-            ctx.stopPg(ctx.role.current().actingPrimary() ? ctx.boundedByLease(stopTimeout) : stopTimeout);
+            ctx.stopPg(
+                    ctx.role.current().actingPrimary()
+                            ? ctx.boundedByLease(ctx.primaryStopTimeout())
+                            : ctx.config.postgres().stopTimeout());
             ctx.role.tryTransition(Role.PRIMARY, Role.STANDBY);
             ctx.primaryDownSinceNanos = null;
             if (!ctx.mayRetry(AgentContext.REWIND)) {
@@ -219,7 +221,7 @@ final class ActionExecutor implements Action.Handler {
                 a.candidate(),
                 ctx.upstream(a.candidate()),
                 ctx.dynamic.retryTimeoutDuration().multipliedBy(3),
-                ctx.config.postgres().stopTimeout());
+                ctx.primaryStopTimeout());
         if (outcome == Handover.Outcome.HANDED_OVER) {
             ctx.following = Optional.of(a.candidate());
             ctx.mayHaveDiverged = false;

@@ -37,6 +37,8 @@ final class AgentContext {
     final Role.Machine role = new Role.Machine(Role.BOOTSTRAPPING);
     /** Set once at start, before any thread but the starting one uses the context. */
     LeaseKeeper keeper;
+    /** Where the dynamic config's postgresql.parameters are kept for pgha.conf (set at start). */
+    io.pgha.agent.pg.ExtraSettings extra = new io.pgha.agent.pg.ExtraSettings();
 
     volatile DynamicConfig dynamic;
     volatile ClusterSnapshot lastSnapshot;
@@ -100,12 +102,50 @@ final class AgentContext {
         process.configure(standby, upstream);
     }
 
+    /**
+     * The dynamic config's {@code postgresql.parameters} changed: rewrites pgha.conf and reloads a
+     * running PostgreSQL (a setting that only a restart applies then shows as {@code pending_restart}).
+     * While it is not running, or its role is changing, the next start or reconfiguration writes them.
+     */
+    void applyParameters(java.util.Map<String, String> parameters) {
+        if (parameters.equals(extra.dynamic())) {
+            return;
+        }
+        extra.dynamic(parameters);
+        synchronized (pgLock) {
+            Role now = role.current();
+            if ((now != Role.PRIMARY && now != Role.STANDBY) || !pg.running()) {
+                LOG.infof("postgresql.parameters changed: written with the next start (%s)", parameters.keySet());
+                return;
+            }
+            boolean standby = now == Role.STANDBY;
+            Optional<Upstream> up = standby ? following.flatMap(this::upstream) : Optional.empty();
+            if (standby && up.isEmpty()) {
+                // not following anyone known yet: the Follow that comes next writes them (no empty primary_conninfo)
+                LOG.infof("postgresql.parameters changed: written when this standby follows (%s)", parameters.keySet());
+                return;
+            }
+            configurePg(standby, up);
+            pg.reload();
+            LOG.infof("postgresql.parameters changed: pgha.conf rewritten and reloaded (%s)", parameters.keySet());
+        }
+    }
+
     void startPg() {
         process.start();
     }
 
     void stopPg() {
-        stopPg(config.postgres().stopTimeout());
+        Role now = role.current();
+        stopPg(
+                now == Role.PRIMARY || now.steppingDown()
+                        ? primaryStopTimeout()
+                        : config.postgres().stopTimeout());
+    }
+
+    /** A primary's fast-shutdown timeout: pgha.postgres.stop-timeout, or primary_stop_timeout (see DynamicConfig). */
+    Duration primaryStopTimeout() {
+        return dynamic.primaryStopTimeout(config.postgres().stopTimeout());
     }
 
     void stopPg(Duration fastTimeout) {

@@ -348,6 +348,7 @@ final class AgentLoop {
         LOG.infof("dynamic config changed: %s", next);
         ctx.dynamic = next;
         ctx.keeper.fencing(new Fencing(next.ttlDuration(), ctx.safetyMargin));
+        ctx.applyParameters(next.parameters());
     }
 
     private void startWatch() {

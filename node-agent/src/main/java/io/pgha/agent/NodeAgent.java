@@ -125,6 +125,8 @@ public class NodeAgent {
                 snapshot.config().flatMap(AgentLoop::parseDynamic).orElse(bootstrapConfig);
         PgProcess process = new PgProcess(pg, clock, callbacks::onStart, callbacks::onStop);
         ctx = new AgentContext(config, me, store, pg, process, clock, safetyMargin, dynamic);
+        ctx.extra = extra;
+        extra.dynamic(dynamic.parameters()); // in pgha.conf from the first start
         ctx.keeper = new LeaseKeeper(
                 store,
                 clock,
@@ -250,9 +252,10 @@ public class NodeAgent {
         }
         if (ctx != null) {
             synchronized (ctx.pgLock) {
+                boolean primary = before.actingPrimary() || before.steppingDown();
                 ctx.process.stop(
-                        config.postgres().stopTimeout(),
-                        before.actingPrimary() || before.steppingDown() ? "primary" : "replica");
+                        primary ? ctx.primaryStopTimeout() : config.postgres().stopTimeout(),
+                        primary ? "primary" : "replica");
             }
         }
         if (store != null && ctx != null) {

@@ -468,6 +468,62 @@ class ClusterIT {
 
     @Test
     @Order(5)
+    void dynamicParametersReachEveryMemberAndARestartOneIsPendingRestart() throws Exception {
+        AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Object workMemBefore = nodes.get(0).query("SHOW work_mem");
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        String original = store.read().config().orElseThrow();
+        assertThat(new ObjectMapper()
+                        .readTree(original)
+                        .path("postgresql")
+                        .path("use_pg_rewind")
+                        .isBoolean())
+                .as("the agent stores Patroni's shape: " + original)
+                .isTrue();
+        ObjectNode changed = (ObjectNode) new ObjectMapper().readTree(original);
+        changed.with("postgresql").with("parameters").put("work_mem", "7MB").put("max_connections", 60);
+        try (Client client = client()) {
+            client.getKVClient()
+                    .put(bytes(layout.config()), bytes(changed.toString()))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                for (Node node : nodes) {
+                    Wait.until(
+                            Duration.ofSeconds(20),
+                            node.name() + ": work_mem reloaded and max_connections pending a restart",
+                            () -> "7MB".equals(node.query("SHOW work_mem"))
+                                    && node.patroni().path("pending_restart").asBoolean(false)
+                                    && "60"
+                                            .equals(node.patroni()
+                                                    .path("pending_restart_reason")
+                                                    .path("max_connections")
+                                                    .path("new_value")
+                                                    .asText()));
+                }
+                JsonNode config = new ObjectMapper()
+                        .readTree(nodes.get(0).send("GET", "/config", null).body());
+                assertThat(config.path("postgresql")
+                                .path("parameters")
+                                .path("work_mem")
+                                .asText())
+                        .isEqualTo("7MB");
+            } finally {
+                client.getKVClient()
+                        .put(bytes(layout.config()), bytes(original))
+                        .get(10, TimeUnit.SECONDS);
+            }
+            for (Node node : nodes) {
+                Wait.until(
+                        Duration.ofSeconds(20),
+                        node.name() + ": work_mem back and no restart pending",
+                        () -> workMemBefore.equals(node.query("SHOW work_mem"))
+                                && !node.patroni().path("pending_restart").asBoolean(false));
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
     void strictSynchronousModeWithoutASyncSetWaitsForAnyStandby() throws Exception {
         Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
         EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);

@@ -13,20 +13,37 @@ import java.util.Map;
 final class Bodies {
     private Bodies() {}
 
+    /**
+     * The stored dynamic config in Patroni's shape (a top-level {@code use_pg_rewind} from before the
+     * nested shape moved under {@code postgresql}, see {@link io.pgha.core.DynamicConfig#migrated}), so
+     * every write through the API stores that shape.
+     */
     static ObjectNode stored(ClusterSnapshot snapshot) {
         JsonNode node = snapshot.config()
                 .map(c -> Json.read(c, JsonNode.class, "dynamic config"))
                 .orElse(null);
-        return node instanceof ObjectNode o ? o : Json.MAPPER.createObjectNode();
+        return io.pgha.core.DynamicConfig.migrated(node);
     }
 
+    /**
+     * The config a PATCH ({@code merge}: the body merged into the stored config) or a PUT (the body
+     * alone) would store, in Patroni's shape; not validated.
+     */
+    static ObjectNode nextConfig(ObjectNode stored, ObjectNode body, boolean merge) {
+        ObjectNode next = merge ? io.pgha.core.DynamicConfig.migrated(stored) : Json.MAPPER.createObjectNode();
+        merge(next, io.pgha.core.DynamicConfig.migrated(body));
+        return next;
+    }
+
+    /** JSON merge patch (RFC 7396): objects merge key by key, null removes, anything else replaces. */
     static void merge(ObjectNode target, ObjectNode patch) {
         Iterator<Map.Entry<String, JsonNode>> fields = patch.fields();
         while (fields.hasNext()) {
             Map.Entry<String, JsonNode> e = fields.next();
             if (e.getValue().isNull()) {
                 target.remove(e.getKey());
-            } else if (e.getValue().isObject() && target.get(e.getKey()) instanceof ObjectNode inner) {
+            } else if (e.getValue().isObject()) {
+                ObjectNode inner = target.get(e.getKey()) instanceof ObjectNode o ? o : target.putObject(e.getKey());
                 merge(inner, (ObjectNode) e.getValue());
             } else {
                 target.set(e.getKey(), e.getValue());

@@ -23,6 +23,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.HeaderParam;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -227,11 +228,11 @@ public class ClustersResource {
 
     @GET
     @Path("/{cluster}/config")
-    @Operation(summary = "The dynamic config; its ETag is the etcd revision for If-Match")
+    @Operation(summary = "The dynamic config in Patroni's shape; its ETag is the etcd revision for If-Match")
     public Response config(@PathParam("cluster") String cluster) {
         ClusterSnapshot snapshot = existing(cluster);
         ObjectNode effective = (ObjectNode) Json.MAPPER.valueToTree(ClusterStatus.config(snapshot));
-        effective.setAll(Bodies.stored(snapshot));
+        Bodies.merge(effective, Bodies.stored(snapshot));
         return Response.ok(effective.toString())
                 .header("ETag", "\"" + snapshot.revisionOf("config") + "\"")
                 .build();
@@ -245,6 +246,24 @@ public class ClustersResource {
                     "Merges a JSON object into the dynamic config (null removes); validated; 409 on a concurrent change")
     public Response patchConfig(
             @PathParam("cluster") String cluster, @HeaderParam("If-Match") String ifMatch, String body) {
+        return writeConfig(cluster, ifMatch, body, true);
+    }
+
+    @PUT
+    @Path("/{cluster}/config")
+    @Consumes(MediaType.WILDCARD)
+    @Operation(
+            summary = "Replaces the whole dynamic config (missing settings take their defaults); validated; 409 on a"
+                    + " concurrent change")
+    public Response putConfig(
+            @PathParam("cluster") String cluster, @HeaderParam("If-Match") String ifMatch, String body) {
+        return writeConfig(cluster, ifMatch, body, false);
+    }
+
+    // --- helpers ---
+
+    /** PATCH (merge into the stored config) or PUT (replace it): validated, then compare-and-set. */
+    private Response writeConfig(String cluster, String ifMatch, String body, boolean merge) {
         ClusterSnapshot snapshot = existing(cluster);
         JsonNode patch = Bodies.parse(body);
         if (!patch.isObject()) {
@@ -257,8 +276,7 @@ public class ClustersResource {
                     "the config changed: its revision is " + revision + ", not " + ifMatch
                             + "; GET it again and retry");
         }
-        ObjectNode merged = Bodies.stored(snapshot);
-        Bodies.merge(merged, (ObjectNode) patch);
+        ObjectNode merged = Bodies.nextConfig(Bodies.stored(snapshot), (ObjectNode) patch, merge);
         List<String> problems;
         try {
             problems = DynamicConfig.problemsIn(merged.toString());
@@ -364,6 +382,15 @@ public class ClustersResource {
                 .orElse(null);
         FailoverPolicy policy = FailoverPolicy.automatic(
                 config.maximumLagOnFailover(), leaderLsn, config.synchronousMode(), promotable);
+        if (config.checkTimeline()) {
+            long leaderTimeline = snapshot.leaderMember()
+                    .map(MemberEntry::status)
+                    .filter(Objects::nonNull)
+                    .map(MemberStatus::timeline)
+                    .orElse(0L);
+            policy = policy.checkingTimeline(
+                    io.pgha.coordinator.decide.LastTimeline.of(leaderTimeline, snapshot.history()));
+        }
         return new ClusterView(cluster, leader, config.pause(), members, policy);
     }
 

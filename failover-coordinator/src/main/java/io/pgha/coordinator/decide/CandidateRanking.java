@@ -87,6 +87,15 @@ public final class CandidateRanking {
                                     ? " nor the last leader " + policy.lastLeader()
                                     : ""));
         }
+        if (policy.minimumTimeline() > 0 && member.timeline() < policy.minimumTimeline()) {
+            return exclude(
+                    name,
+                    ExclusionReason.TIMELINE,
+                    (member.timeline() <= 0
+                                    ? "its timeline is unknown, so it cannot be compared with"
+                                    : "it is on timeline " + member.timeline() + ", older than")
+                            + " the last leader's timeline " + policy.minimumTimeline() + " (check_timeline is on)");
+        }
         if (!policy.ignoreLag() && policy.lastLeaderLsn() != null) {
             Lsn position = member.walPosition();
             if (position == null) {

@@ -18,6 +18,8 @@ public enum ExclusionReason {
     MONITOR_UNREACHABLE,
     /** Synchronous mode is on and it is not in {@code /sync}. */
     NOT_SYNCHRONOUS,
+    /** {@code check_timeline} is on and it runs on a timeline older than the last leader's. */
+    TIMELINE,
     /** Further behind the last leader position than {@code maximum_lag_on_failover}. */
     LAG
 }

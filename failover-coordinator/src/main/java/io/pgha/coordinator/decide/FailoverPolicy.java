@@ -17,6 +17,8 @@ import java.util.Set;
  *     leader), and in synchronous mode the last synchronous leader may be chosen too
  * @param lastLeader the last leader etcd remembers ({@code /sync}'s leader in synchronous mode, else
  *     {@code /status} or the last {@code /history} row); null when unknown. Used only in a cold start
+ * @param minimumTimeline with {@code check_timeline}: the last leader's timeline ({@link
+ *     LastTimeline}); a candidate on an older one never wins. 0: no timeline check
  */
 public record FailoverPolicy(
         long maximumLagOnFailover,
@@ -25,7 +27,8 @@ public record FailoverPolicy(
         Set<String> syncSet,
         boolean ignoreLag,
         boolean coldStart,
-        String lastLeader) {
+        String lastLeader,
+        long minimumTimeline) {
 
     public FailoverPolicy {
         if (maximumLagOnFailover < 0) {
@@ -33,6 +36,20 @@ public record FailoverPolicy(
                     "maximum_lag_on_failover must be >= 0 bytes, got " + maximumLagOnFailover);
         }
         syncSet = syncSet == null ? Set.of() : Set.copyOf(syncSet);
+        if (minimumTimeline < 0) {
+            throw new IllegalArgumentException("the minimum timeline must be >= 0, got " + minimumTimeline);
+        }
+    }
+
+    public FailoverPolicy(
+            long maximumLagOnFailover,
+            Lsn lastLeaderLsn,
+            boolean synchronousMode,
+            Set<String> syncSet,
+            boolean ignoreLag,
+            boolean coldStart,
+            String lastLeader) {
+        this(maximumLagOnFailover, lastLeaderLsn, synchronousMode, syncSet, ignoreLag, coldStart, lastLeader, 0);
     }
 
     public FailoverPolicy(
@@ -47,7 +64,27 @@ public record FailoverPolicy(
     /** The same rules for a cluster whose every node was stopped ({@code lastLeader} may be null). */
     public FailoverPolicy coldStart(String lastLeader) {
         return new FailoverPolicy(
-                maximumLagOnFailover, lastLeaderLsn, synchronousMode, syncSet, ignoreLag, true, lastLeader);
+                maximumLagOnFailover,
+                lastLeaderLsn,
+                synchronousMode,
+                syncSet,
+                ignoreLag,
+                true,
+                lastLeader,
+                minimumTimeline);
+    }
+
+    /** The same rules with {@code check_timeline}: no candidate on a timeline older than {@code timeline}. */
+    public FailoverPolicy checkingTimeline(long timeline) {
+        return new FailoverPolicy(
+                maximumLagOnFailover,
+                lastLeaderLsn,
+                synchronousMode,
+                syncSet,
+                ignoreLag,
+                coldStart,
+                lastLeader,
+                Math.max(0, timeline));
     }
 
     /**
@@ -72,6 +109,13 @@ public record FailoverPolicy(
     /** The same rules with the lag rule overridden (a manual failover's explicit flag). */
     public FailoverPolicy ignoringLag() {
         return new FailoverPolicy(
-                maximumLagOnFailover, lastLeaderLsn, synchronousMode, syncSet, true, coldStart, lastLeader);
+                maximumLagOnFailover,
+                lastLeaderLsn,
+                synchronousMode,
+                syncSet,
+                true,
+                coldStart,
+                lastLeader,
+                minimumTimeline);
     }
 }

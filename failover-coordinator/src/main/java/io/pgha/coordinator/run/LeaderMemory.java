@@ -19,6 +19,9 @@ final class LeaderMemory {
     private final String cluster;
     String lastLeader;
     Lsn lastLeaderLsn;
+    /** The highest timeline the last leader was seen running on (0: unknown), for check_timeline. */
+    long lastLeaderTimeline;
+
     long lastEpoch;
     final Set<String> followingLeader = new HashSet<>();
     /** When this replica first had to choose a leader with none seen alive (0: not in a cold start). */
@@ -43,6 +46,10 @@ final class LeaderMemory {
                 lastLeaderLsn = null;
                 followingLeader.clear();
             }
+            snapshot.leaderMember()
+                    .map(MemberEntry::status)
+                    .filter(s -> s.role() == MemberStatus.Role.PRIMARY)
+                    .ifPresent(s -> lastLeaderTimeline = Math.max(lastLeaderTimeline, s.timeline()));
             lastLeader = l.member();
             lastEpoch = l.modRevision();
             snapshot.leaderMember()

@@ -3,6 +3,7 @@ package io.pgha.coordinator.run;
 import io.pgha.coordinator.decide.CandidateRanking;
 import io.pgha.coordinator.decide.ColdStart;
 import io.pgha.coordinator.decide.FailoverPolicy;
+import io.pgha.coordinator.decide.LastTimeline;
 import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.coordinator.decide.Ranking;
 import io.pgha.coordinator.decide.SyncPlanner;
@@ -182,6 +183,9 @@ final class Promotion {
                 config.synchronousMode(),
                 promotable,
                 request.ignoreLag() || request.kind() == Kind.SWITCHOVER);
+        if (config.checkTimeline()) {
+            policy = policy.checkingTimeline(LastTimeline.of(memory.lastLeaderTimeline, snapshot.history()));
+        }
         if (former == null) {
             // no leader seen alive: every node was stopped, or this replica took over a leaderless cluster
             policy = policy.coldStart(StatusWriter.recordedLeader(snapshot, config, syncSet));

@@ -102,6 +102,46 @@ class CandidateRankingTest {
                 .hasSize(1);
     }
 
+    @Test
+    void checkTimelineExcludesACandidateOnAnOlderTimelineThanTheLastLeaders() {
+        MemberSnapshot old = Snapshots.timeline(healthy("old", "0/5000000"), 2);
+        MemberSnapshot current = Snapshots.timeline(healthy("current", "0/4F80000"), 3);
+        MemberSnapshot unknown = Snapshots.timeline(healthy("unknown", "0/5000000"), 0);
+        FailoverPolicy checking = policy.checkingTimeline(3);
+
+        Ranking ranking = CandidateRanking.rank(List.of(old, current, unknown), checking);
+
+        assertThat(ranking.eligible()).extracting(MemberSnapshot::name).containsExactly("current");
+        assertThat(reason(ranking, "old")).isEqualTo(ExclusionReason.TIMELINE);
+        assertThat(ranking.exclusionOf("old").orElseThrow().detail())
+                .isEqualTo("it is on timeline 2, older than the last leader's timeline 3 (check_timeline is on)");
+        assertThat(ranking.exclusionOf("unknown").orElseThrow().detail())
+                .isEqualTo("its timeline is unknown, so it cannot be compared with the last leader's timeline 3"
+                        + " (check_timeline is on)");
+        // off (the default), or nothing known of the last leader's timeline: no check
+        assertThat(CandidateRanking.rank(List.of(old, unknown), policy).eligible())
+                .hasSize(2);
+        assertThat(CandidateRanking.rank(List.of(old), policy.checkingTimeline(0))
+                        .eligible())
+                .hasSize(1);
+        // a manual failover's lag override and a cold start keep the check
+        assertThat(CandidateRanking.rank(List.of(old), checking.ignoringLag()).eligible())
+                .isEmpty();
+        assertThat(checking.coldStart("x").minimumTimeline()).isEqualTo(3);
+    }
+
+    @Test
+    void theLastLeadersTimelineIsTheHighestOfTheOneSeenAndTheHistorys() {
+        assertThat(LastTimeline.of(0, Optional.empty())).isZero();
+        assertThat(LastTimeline.of(4, Optional.empty())).isEqualTo(4);
+        assertThat(LastTimeline.of(0, Optional.of("[[1,100,\"r\",\"t\",\"a\"],[2,200,\"r\",\"t\",\"b\"]]")))
+                .isEqualTo(3);
+        assertThat(LastTimeline.of(5, Optional.of("[[2,200,\"r\",\"t\",\"b\"]]")))
+                .isEqualTo(5);
+        assertThat(LastTimeline.of(2, Optional.of("not json"))).isEqualTo(2);
+        assertThat(LastTimeline.of(0, Optional.of("[[\"x\"]]"))).isZero();
+    }
+
     private static ExclusionReason reason(Ranking ranking, String member) {
         return ranking.exclusionOf(member)
                 .orElseThrow(() -> new AssertionError(member + " not excluded"))

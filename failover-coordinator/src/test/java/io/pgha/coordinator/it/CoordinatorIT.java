@@ -179,7 +179,7 @@ class CoordinatorIT {
         assertThat(badTtl.body()).contains("ttl");
         HttpResponse<String> tooShort = send(c, "PATCH", path + "/config", "{\"ttl\":5}", TOKEN);
         assertThat(tooShort.statusCode()).isEqualTo(400);
-        assertThat(tooShort.body()).contains("loop_wait + 2 x retry_timeout must be less than ttl");
+        assertThat(tooShort.body()).contains("loop_wait + 2 x retry_timeout must be at most ttl");
         HttpResponse<String> unknownKey = send(c, "PATCH", path + "/config", "{\"tll\":20}", TOKEN);
         assertThat(unknownKey.statusCode()).isEqualTo(400);
         assertThat(unknownKey.body()).contains("'tll'");
@@ -202,6 +202,29 @@ class CoordinatorIT {
         JsonNode config = Json.MAPPER.readTree(ok.body());
         assertThat(config.path("maximum_lag_on_failover").asLong()).isEqualTo(2097152);
         assertThat(config.path("ttl").asInt()).isEqualTo(TTL);
+        // Patroni's shape: nested postgresql, unknown keys named in full, unsupported ones said so
+        assertThat(config.path("postgresql").path("use_pg_rewind").isBoolean()).isTrue();
+        HttpResponse<String> nestedUnknown = send(c, "PATCH", path + "/config", "{\"postgresql\":{\"foo\":1}}", TOKEN);
+        assertThat(nestedUnknown.statusCode()).isEqualTo(400);
+        assertThat(nestedUnknown.body()).contains("'postgresql.foo'");
+        HttpResponse<String> failsafe = send(c, "PATCH", path + "/config", "{\"failsafe_mode\":true}", TOKEN);
+        assertThat(failsafe.statusCode()).isEqualTo(400);
+        assertThat(failsafe.body()).contains("failsafe_mode is a Patroni setting pgha does not support yet");
+        HttpResponse<String> managed =
+                send(c, "PATCH", path + "/config", "{\"postgresql\":{\"parameters\":{\"port\":5433}}}", TOKEN);
+        assertThat(managed.statusCode()).isEqualTo(400);
+        assertThat(managed.body()).contains("postgresql.parameters.port is managed by pgha");
+        // an old client's flat use_pg_rewind lands under postgresql
+        HttpResponse<String> flat = send(c, "PATCH", path + "/config", "{\"use_pg_rewind\":true}", TOKEN);
+        assertThat(flat.statusCode()).isEqualTo(200);
+        JsonNode migrated = Json.MAPPER.readTree(flat.body());
+        assertThat(migrated.has("use_pg_rewind")).isFalse();
+        assertThat(migrated.path("postgresql").path("use_pg_rewind").asBoolean())
+                .isTrue();
+        // PUT replaces the whole config: what GET answered goes back unchanged
+        HttpResponse<String> put = send(c, "PUT", path + "/config", flat.body(), TOKEN);
+        assertThat(put.statusCode()).isEqualTo(200);
+        assertThat(Json.MAPPER.readTree(put.body())).isEqualTo(migrated);
     }
 
     @Test

@@ -75,6 +75,14 @@ public final class HostileInputs {
                 "{\"leader\": \"pg-0\\nserver evil 10.0.0.66:5432\", \"candidate\": \"pg-1\\r\\nX-Injected: 1\","
                         + " \"scheduled_at\": \"\\u0000\", \"ttl\": {\"\\u0007\": 1}}"));
         bodies.add(new Body(
+                "dynamic config: postgresql.conf injection through parameters",
+                "{\"postgresql\": {\"parameters\": {\"work_mem\": \"1MB'\\narchive_command = 'rm -rf /\","
+                        + " \"x = 1 #\": \"y\", \"port\": 1, \"shared_buffers\": {\"a\": [1]}}}}"));
+        bodies.add(new Body(
+                "dynamic config: wrong shapes and unsupported Patroni settings",
+                "{\"postgresql\": \"on\", \"use_pg_rewind\": \"no\", \"failsafe_mode\": true,"
+                        + " \"synchronous_mode\": \"quorum\", \"slots\": [null]}"));
+        bodies.add(new Body(
                 "unicode oddities",
                 "{\"leader\": \"\\ud800\", \"candidate\": \"\\u202epg-1\", \"scheduled_at\": \"\\ufeff2030-01-01T00:00:00Z\","
                         + " \"\\u0000\": \"\\uffff\"}"));

@@ -129,10 +129,15 @@ public final class PatroniCluster {
                 .orElse(List.of());
     }
 
-    /** {@code GET /config}: the dynamic configuration as stored, when there is one that is a JSON object. */
+    /**
+     * {@code GET /config}: the dynamic configuration as stored, in Patroni's shape (a top-level {@code
+     * use_pg_rewind} from before the nested shape answered under {@code postgresql}), when there is one
+     * that is a JSON object.
+     */
     public static Optional<Map<String, Object>> config(ClusterSnapshot snapshot) {
         return parsed(snapshot.config(), text -> Json.read(text, JsonNode.class, "config key"))
                 .filter(JsonNode::isObject)
+                .map(DynamicConfig::migrated)
                 .map(node -> {
                     @SuppressWarnings("unchecked")
                     Map<String, Object> map = Json.MAPPER.convertValue(node, LinkedHashMap.class);

@@ -84,8 +84,10 @@ public final class PatroniStatus {
         }
         body.put("replication", replication);
         if (pg.pendingRestart()) {
-            // pg_settings.pending_restart; which settings (Patroni's pending_restart_reason) is not probed
-            body.put("pending_restart", true);
+            body.put("pending_restart", true); // pg_settings.pending_restart
+            if (!pg.pendingRestartReason().isEmpty()) {
+                body.put("pending_restart_reason", pg.pendingRestartReason());
+            }
         }
         // no scheduled_restart: pgha refuses scheduled restarts (ActionBody), so none ever exists
         body.put("pause", v.paused());

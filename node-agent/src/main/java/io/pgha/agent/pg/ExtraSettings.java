@@ -4,8 +4,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Settings other parts of the agent add to {@code pgha.conf} (after {@code pgha.postgres.parameters},
- * so they win): the WAL archiver's ({@code archive_mode}, {@code archive_command}, {@code
+ * Settings other parts of the agent add to {@code pgha.conf}. The dynamic config's {@code
+ * postgresql.parameters} ({@link #dynamic}) come before {@code pgha.postgres.parameters}, so a
+ * member's own setting wins over the cluster-wide one (as Patroni's local configuration does); the
+ * rest come after it, so they win: the WAL archiver's ({@code archive_mode}, {@code archive_command}, {@code
  * restore_command}, {@code archive_timeout}) for the agent's whole run, and a point-in-time restore's
  * recovery target while a repository bootstrap recovers. Thread-safe; read before every write of
  * pgha.conf.
@@ -13,6 +15,17 @@ import java.util.Map;
 public final class ExtraSettings {
     private volatile Map<String, String> archive = Map.of();
     private volatile Map<String, String> recovery = Map.of();
+    private volatile Map<String, String> dynamic = Map.of();
+
+    /** The dynamic config's {@code postgresql.parameters} (validated by {@code core/PgParameters}). */
+    public void dynamic(Map<String, String> parameters) {
+        dynamic = Map.copyOf(parameters);
+    }
+
+    /** The dynamic config's {@code postgresql.parameters} in force. */
+    public Map<String, String> dynamic() {
+        return new java.util.TreeMap<>(dynamic);
+    }
 
     /** The archiver's settings (empty: no repository). */
     public void archive(Map<String, String> settings) {

@@ -216,7 +216,40 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public PgState probe() {
-        return running() ? sql.probe() : PgState.stopped();
+        if (!running()) {
+            return PgState.stopped();
+        }
+        PgState state = sql.probe();
+        return state.accepting() && state.pendingRestart()
+                ? state.withPendingRestartReason(pendingRestartReason())
+                : state;
+    }
+
+    /**
+     * Patroni's {@code pending_restart_reason}: every setting {@code pg_settings} marks {@code
+     * pending_restart}, with the value in force ({@code current_setting}) and the one pgha.conf holds
+     * (absent when the change came from elsewhere, say ALTER SYSTEM). Empty when it cannot be read.
+     */
+    private Map<String, Map<String, String>> pendingRestartReason() {
+        Map<String, String> written = files.written();
+        Map<String, Map<String, String>> reason = new java.util.TreeMap<>();
+        try (java.sql.Connection c = sql.connect(s.listenHost(), s.port(), Duration.ofSeconds(5));
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet r =
+                        st.executeQuery("SELECT name, current_setting(name) FROM pg_settings WHERE pending_restart")) {
+            while (r.next()) {
+                Map<String, String> values = new java.util.LinkedHashMap<>();
+                values.put("old_value", r.getString(2));
+                if (written.containsKey(r.getString(1))) {
+                    values.put("new_value", written.get(r.getString(1)));
+                }
+                reason.put(r.getString(1), values);
+            }
+        } catch (java.sql.SQLException e) {
+            LOG.debugf("could not read which settings wait for a restart: %s", e.getMessage());
+            return Map.of();
+        }
+        return reason;
     }
 
     @Override

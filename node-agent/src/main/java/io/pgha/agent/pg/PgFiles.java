@@ -40,6 +40,13 @@ final class PgFiles {
         return nodeDir().resolve("postgresql.log");
     }
 
+    private volatile Map<String, String> written = Map.of();
+
+    /** The settings of the last pgha.conf written (the values a pending restart would apply). */
+    Map<String, String> written() {
+        return written;
+    }
+
     /** Writes pgha.conf, pg_hba.conf, standby.signal and pgpass for a start as standby or primary. */
     void configure(boolean standby, Optional<Upstream> upstream, String synchronousStandbyNames) {
         Map<String, String> conf = new LinkedHashMap<>();
@@ -64,6 +71,7 @@ final class PgFiles {
         if (s.passwords()) {
             conf.put("password_encryption", "scram-sha-256");
         }
+        conf.putAll(extra.dynamic()); // the cluster-wide postgresql.parameters; this member's own win
         conf.putAll(s.parameters());
         conf.putAll(extra.all());
         // a standby ignores it; written anyway so that it is in force from the moment of promotion
@@ -83,6 +91,7 @@ final class PgFiles {
         try {
             privateSocketDir();
             write(s.dataDir().resolve(CONF), text);
+            written = Map.copyOf(conf);
             write(s.dataDir().resolve("pg_hba.conf"), hba);
             Path signal = s.dataDir().resolve("standby.signal");
             if (standby) {

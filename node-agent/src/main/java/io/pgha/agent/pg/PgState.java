@@ -3,11 +3,13 @@ package io.pgha.agent.pg;
 import io.pgha.events.Lsn;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What one probe of PostgreSQL saw ({@code pendingRestart}: a changed setting waits for a restart,
- * as {@code pg_settings.pending_restart} says). When the postmaster is not running or does not accept
- * connections, only {@code running}/{@code accepting} mean anything.
+ * as {@code pg_settings.pending_restart} says; {@code pendingRestartReason}: which ones, Patroni's
+ * {@code {name: {old_value, new_value}}}, empty when not asked). When the postmaster is not running or
+ * does not accept connections, only {@code running}/{@code accepting} mean anything.
  */
 public record PgState(
         boolean running,
@@ -27,7 +29,78 @@ public record PgState(
         Instant postmasterStart,
         String syncStandbyNames,
         boolean pendingRestart,
-        List<Replica> replication) {
+        List<Replica> replication,
+        Map<String, Map<String, String>> pendingRestartReason) {
+
+    public PgState {
+        pendingRestartReason = pendingRestartReason == null ? Map.of() : Map.copyOf(pendingRestartReason);
+    }
+
+    /** A probe without the reason of a pending restart. */
+    public PgState(
+            boolean running,
+            boolean accepting,
+            boolean inRecovery,
+            long timeline,
+            Lsn writeLsn,
+            Lsn receiveLsn,
+            Lsn replayLsn,
+            String walReceiverStatus,
+            String senderHost,
+            int senderPort,
+            int serverVersion,
+            String systemIdentifier,
+            Instant replayTimestamp,
+            boolean replayPaused,
+            Instant postmasterStart,
+            String syncStandbyNames,
+            boolean pendingRestart,
+            List<Replica> replication) {
+        this(
+                running,
+                accepting,
+                inRecovery,
+                timeline,
+                writeLsn,
+                receiveLsn,
+                replayLsn,
+                walReceiverStatus,
+                senderHost,
+                senderPort,
+                serverVersion,
+                systemIdentifier,
+                replayTimestamp,
+                replayPaused,
+                postmasterStart,
+                syncStandbyNames,
+                pendingRestart,
+                replication,
+                Map.of());
+    }
+
+    /** This probe with the settings that wait for a restart, and their old and new values. */
+    public PgState withPendingRestartReason(Map<String, Map<String, String>> reason) {
+        return new PgState(
+                running,
+                accepting,
+                inRecovery,
+                timeline,
+                writeLsn,
+                receiveLsn,
+                replayLsn,
+                walReceiverStatus,
+                senderHost,
+                senderPort,
+                serverVersion,
+                systemIdentifier,
+                replayTimestamp,
+                replayPaused,
+                postmasterStart,
+                syncStandbyNames,
+                pendingRestart,
+                replication,
+                reason);
+    }
 
     /** A row of pg_stat_replication (on a primary). */
     public record Replica(

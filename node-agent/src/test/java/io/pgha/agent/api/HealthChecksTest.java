@@ -512,7 +512,11 @@ class HealthChecksTest {
                 ok.replication());
         assertThat(PatroniStatus.of(view(ok, true, false, Set.of()))).doesNotContainKey("pending_restart");
         Map<String, Object> body = PatroniStatus.of(view(pending, true, false, Set.of()));
-        assertThat(body).containsEntry("pending_restart", true);
+        assertThat(body).containsEntry("pending_restart", true).doesNotContainKey("pending_restart_reason");
+        Map<String, Map<String, String>> reason =
+                Map.of("max_connections", Map.of("old_value", "50", "new_value", "60"));
+        assertThat(PatroniStatus.of(view(pending.withPendingRestartReason(reason), true, false, Set.of())))
+                .containsEntry("pending_restart_reason", reason);
         assertThat(body).doesNotContainKey("scheduled_restart");
         assertThat(body).containsEntry("failsafe_mode_is_active", false);
     }

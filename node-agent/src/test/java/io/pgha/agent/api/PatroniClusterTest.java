@@ -124,6 +124,13 @@ class PatroniClusterTest {
                         Optional.empty(),
                         Optional.empty())))
                 .contains(Map.of("ttl", 30, "loop_wait", 10, "postgresql", Map.of("use_pg_rewind", true)));
+        assertThat(PatroniCluster.config(snapshot(
+                        Optional.of("{\"ttl\":30,\"use_pg_rewind\":false}"),
+                        Optional.empty(),
+                        Optional.empty(),
+                        Optional.empty())))
+                .as("a config stored before the nested shape is answered in Patroni's")
+                .contains(Map.of("ttl", 30, "postgresql", Map.of("use_pg_rewind", false)));
         assertThat(PatroniCluster.config(
                         snapshot(Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty())))
                 .isEmpty();

@@ -18,6 +18,10 @@ class LocalPostgresConfigureTest {
     Path temp;
 
     private LocalPostgres postgres(Path nodeDir, Map<String, String> parameters) throws Exception {
+        return postgres(nodeDir, parameters, new ExtraSettings());
+    }
+
+    private LocalPostgres postgres(Path nodeDir, Map<String, String> parameters, ExtraSettings extra) throws Exception {
         Path data = Files.createDirectories(nodeDir.resolve("data"));
         return new LocalPostgres(
                 new PgSettings(
@@ -40,7 +44,8 @@ class LocalPostgresConfigureTest {
                         Duration.ofSeconds(3),
                         "pgha_pooler",
                         Optional.empty()),
-                new ProcessRunner());
+                new ProcessRunner(),
+                extra);
     }
 
     private static String conf(Path nodeDir) throws Exception {
@@ -52,6 +57,20 @@ class LocalPostgresConfigureTest {
         Path node = temp.resolve("node");
         postgres(node, Map.of("search_path", "a\\", "application_name", "it's")).configure(false, Optional.empty());
         assertThat(conf(node)).contains("search_path = 'a\\\\'\n").contains("application_name = 'it''s'\n");
+    }
+
+    @Test
+    void theDynamicConfigsParametersAreWrittenAndAMembersOwnSettingWins() throws Exception {
+        Path node = temp.resolve("node");
+        ExtraSettings extra = new ExtraSettings();
+        extra.dynamic(Map.of("work_mem", "16MB", "max_connections", "200", "search_path", "\"$user\", it's"));
+        postgres(node, Map.of("work_mem", "8MB"), extra).configure(false, Optional.empty());
+        String conf = conf(node);
+        assertThat(conf)
+                .contains("max_connections = '200'\n")
+                .doesNotContain("max_connections = '50'")
+                .contains("search_path = '\"$user\", it''s'\n");
+        assertThat(conf).contains("work_mem = '8MB'\n").doesNotContain("work_mem = '16MB'");
     }
 
     @Test
