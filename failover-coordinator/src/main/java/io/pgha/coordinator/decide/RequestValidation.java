@@ -33,9 +33,11 @@ public final class RequestValidation {
 
     /**
      * Exclusions that pass by themselves within moments: a member whose PostgreSQL is (re)starting, or
-     * whose WAL receiver is reconnecting or switching to the leader's new timeline.
+     * whose WAL receiver is reconnecting or switching to the leader's new timeline (until then it also
+     * reports the old timeline, which {@code check_timeline} refuses).
      */
-    static final Set<ExclusionReason> SETTLING = EnumSet.of(ExclusionReason.NOT_RUNNING, ExclusionReason.NOT_STREAMING);
+    static final Set<ExclusionReason> SETTLING =
+            EnumSet.of(ExclusionReason.NOT_RUNNING, ExclusionReason.NOT_STREAMING, ExclusionReason.TIMELINE);
 
     private RequestValidation() {}
 
