@@ -1,13 +1,16 @@
 package io.pgha.agent;
 
 import io.pgha.agent.decide.Action;
+import io.pgha.agent.decide.SlotUpkeep;
+import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.PostgresControl;
 import io.pgha.agent.pg.Upstream;
 import io.pgha.core.store.ClusterSnapshot;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import org.jboss.logging.Logger;
 
 /**
@@ -20,6 +23,11 @@ final class ActionExecutor implements Action.Handler {
     private final AgentContext ctx;
     private final Handover handover;
     private ClusterSnapshot snapshot;
+    /** What the probe before the actions saw (null: unknown). */
+    private PgState pgSeen;
+    /** The slots last ensured by {@code EnsureSlots} (null: none, or forgotten after a promotion). */
+    private SlotUpkeep slotsEnsured;
+
     private String lastHold;
     /** The mod revision of the switchover key this agent last handled (the same request again is a new write). */
     private volatile long handledSwitchover;
@@ -31,6 +39,12 @@ final class ActionExecutor implements Action.Handler {
 
     /** Performs {@code action}, seen with {@code snapshot} (null when etcd could not be read). */
     void execute(Action action, ClusterSnapshot seen) {
+        execute(action, seen, null);
+    }
+
+    /** Like the other, with what the probe before the actions saw of PostgreSQL (null: unknown). */
+    void execute(Action action, ClusterSnapshot seen, PgState pg) {
+        pgSeen = pg;
         if (action instanceof Action.EnsureSlots) {
             LOG.debugf("action: %s", action);
         } else {
@@ -85,6 +99,7 @@ final class ActionExecutor implements Action.Handler {
                 ctx.configurePg(true, ctx.following.flatMap(ctx::upstream));
                 ctx.pg.reload();
             }
+            slotsEnsured = null; // a new timeline: the slots are ensured right after, whatever was done before
             ctx.pg.promote();
             ctx.role.tryTransition(Role.STANDBY, Role.PRIMARY);
             ctx.mayHaveDiverged = true;
@@ -104,21 +119,45 @@ final class ActionExecutor implements Action.Handler {
         return false;
     }
 
+    /**
+     * Slots for every other member, unless exactly these were ensured on this server run and timeline
+     * less than {@link SlotUpkeep#REFRESH} ago ({@link SlotUpkeep}): the loop no longer runs the slot SQL
+     * every {@code loop_wait}.
+     */
     @Override
     public void ensureSlots(Action.EnsureSlots a) {
         synchronized (ctx.pgLock) {
-            ensureSlots(snapshot);
+            Set<String> wanted = wantedSlots(snapshot);
+            Instant started = pgSeen == null ? null : pgSeen.postmasterStart();
+            long timeline = pgSeen == null ? 0 : pgSeen.timeline();
+            long now = ctx.clock.nanoTime();
+            if (!SlotUpkeep.needed(slotsEnsured, wanted, started, timeline, now)) {
+                return;
+            }
+            slotsEnsured = null;
+            ensure(wanted);
+            if (started != null) {
+                slotsEnsured = SlotUpkeep.ensured(wanted, started, timeline, now);
+            }
         }
     }
 
     /** Slots for every other member of {@code s} (read before the lock is taken: no etcd call under it). */
     void ensureSlots(ClusterSnapshot s) {
-        List<String> slots = new ArrayList<>();
+        ensure(wantedSlots(s));
+    }
+
+    private Set<String> wantedSlots(ClusterSnapshot s) {
+        Set<String> slots = new TreeSet<>();
         for (String member : s.members().keySet()) {
             if (!member.equals(ctx.me)) {
                 slots.add(PostgresControl.slotName(member));
             }
         }
+        return slots;
+    }
+
+    private void ensure(Set<String> slots) {
         if (!slots.isEmpty()) {
             ctx.pg.ensureSlots(slots);
         }

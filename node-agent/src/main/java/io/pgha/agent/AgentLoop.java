@@ -99,7 +99,7 @@ final class AgentLoop {
         checkTimelineFork(snapshot, state);
         Observation observation = observation(snapshot, state);
         List<Action> actions = HaDecision.decide(observation);
-        execute(actions, snapshot);
+        execute(actions, snapshot, state);
         if (!actions.isEmpty()) {
             state = observePg();
         }
@@ -196,10 +196,10 @@ final class AgentLoop {
         return state;
     }
 
-    private void execute(List<Action> actions, ClusterSnapshot snapshot) {
+    private void execute(List<Action> actions, ClusterSnapshot snapshot, PgState state) {
         for (Action action : actions) {
             try {
-                executor.execute(action, snapshot);
+                executor.execute(action, snapshot, state);
                 if (action instanceof Action.Promote && snapshot != null) {
                     publishPromotion();
                 }

@@ -208,4 +208,68 @@ class ActionExecutorTest {
         assertThat(pg.calls).isEmpty();
         assertThat(ctx.role.current()).isEqualTo(Role.STANDBY);
     }
+
+    /** What a probe of a running primary shows, on {@code timeline}, started at {@code started}. */
+    private static io.pgha.agent.pg.PgState primaryProbe(java.time.Instant started, long timeline) {
+        return new io.pgha.agent.pg.PgState(
+                true, true, false, timeline, null, null, null, null, null, 0, 150000, "1", null, false, started, "",
+                false, List.of());
+    }
+
+    @Test
+    void theLoopEnsuresSlotsOnlyWhenTheMembersTheServerRunOrTheTimelineChangedOrAfterAPromotion() {
+        java.time.Instant started = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        executor.execute(new Action.EnsureSlots(), ctx.lastSnapshot, primaryProbe(started, 2));
+        executor.execute(new Action.EnsureSlots(), ctx.lastSnapshot, primaryProbe(started, 2));
+        assertThat(pg.slotsEnsured).containsExactly(List.of("pg_2"));
+
+        executor.execute(new Action.EnsureSlots(), ctx.lastSnapshot, primaryProbe(started.plusSeconds(1), 2));
+        assertThat(pg.slotsEnsured).hasSize(2); // restarted
+
+        ClusterSnapshot withThird = withMember(ctx.lastSnapshot, "pg-3");
+        executor.execute(new Action.EnsureSlots(), withThird, primaryProbe(started.plusSeconds(1), 2));
+        assertThat(pg.slotsEnsured).hasSize(3).last().isEqualTo(List.of("pg_2", "pg_3"));
+
+        executor.execute(new Action.EnsureSlots(), withThird, primaryProbe(started.plusSeconds(1), 2));
+        assertThat(pg.slotsEnsured).hasSize(3);
+
+        // a promotion forgets what was ensured, even on a probe that still shows the old timeline
+        ctx.role.transition(Role.PRIMARY, Role.STANDBY);
+        pg.standby = true;
+        executor.execute(new Action.Promote(), withThird, primaryProbe(started.plusSeconds(1), 2));
+        assertThat(pg.calls).contains("promote");
+        executor.execute(new Action.EnsureSlots(), withThird, primaryProbe(started.plusSeconds(1), 2));
+        assertThat(pg.slotsEnsured).hasSize(4);
+        executor.execute(new Action.EnsureSlots(), withThird, primaryProbe(started.plusSeconds(1), 3));
+        assertThat(pg.slotsEnsured).hasSize(5); // the new timeline
+
+        // unknown server run (no probe): always
+        executor.execute(new Action.EnsureSlots(), withThird);
+        executor.execute(new Action.EnsureSlots(), withThird);
+        assertThat(pg.slotsEnsured).hasSize(7);
+
+        executor.execute(new Action.EnsureSlots(), withThird, primaryProbe(started.plusSeconds(1), 3));
+        executor.execute(new Action.EnsureSlots(), withThird, primaryProbe(started.plusSeconds(1), 3));
+        assertThat(pg.slotsEnsured).hasSize(8);
+        now.addAndGet(io.pgha.agent.decide.SlotUpkeep.REFRESH.toNanos());
+        executor.execute(new Action.EnsureSlots(), withThird, primaryProbe(started.plusSeconds(1), 3));
+        assertThat(pg.slotsEnsured).hasSize(9); // the refresh
+    }
+
+    private static ClusterSnapshot withMember(ClusterSnapshot s, String member) {
+        Map<String, MemberEntry> members = new java.util.TreeMap<>(s.members());
+        MemberEntry any = members.values().iterator().next();
+        members.put(member, new MemberEntry(member, any.status(), 0));
+        return new ClusterSnapshot(
+                s.revision(),
+                s.leader(),
+                members,
+                s.config(),
+                s.initialize(),
+                s.sync(),
+                s.switchover(),
+                s.history(),
+                s.status(),
+                s.revisions());
+    }
 }

@@ -14,6 +14,9 @@ import java.util.function.Supplier;
 /** An in-memory PostgreSQL: a primary streaming to {@code standbys}, recording what was done to it. */
 final class FakePostgres implements PostgresControl {
     final List<String> calls = new CopyOnWriteArrayList<>();
+    /** The slot names of each {@link #ensureSlots} call. */
+    final List<List<String>> slotsEnsured = new CopyOnWriteArrayList<>();
+
     volatile boolean running = true;
     volatile boolean standby;
     volatile List<String> standbys = List.of();
@@ -116,7 +119,9 @@ final class FakePostgres implements PostgresControl {
     public void createRoles() {}
 
     @Override
-    public void ensureSlots(Collection<String> slotNames) {}
+    public void ensureSlots(Collection<String> slotNames) {
+        slotsEnsured.add(List.copyOf(slotNames));
+    }
 
     @Override
     public void ensureSlotOn(Upstream upstream, String slot) {}

@@ -131,7 +131,7 @@ public final class LocalPostgres implements PostgresControl {
         if (running()) {
             return;
         }
-        sql.forgetLastProbe();
+        sql.serverRestarts();
         try {
             ProcessBuilder builder = ProcessRunner.builder(
                             List.of(bin("postgres"), "-D", s.dataDir().toString()), Map.of())
@@ -167,7 +167,7 @@ public final class LocalPostgres implements PostgresControl {
         if (!running()) {
             return;
         }
-        sql.forgetLastProbe();
+        sql.serverRestarts();
         long pid = postmaster.pid();
         LOG.infof("stopping postgres (pid %d): fast shutdown", pid);
         runner.signal(pid, "INT");
@@ -390,7 +390,7 @@ public final class LocalPostgres implements PostgresControl {
         if (!running()) {
             return;
         }
-        sql.forgetLastProbe();
+        sql.serverRestarts();
         LOG.infof("stopping postgres (pid %d): fast shutdown, not waiting for the exit", postmaster.pid());
         runner.signal(postmaster.pid(), "INT");
     }

@@ -36,14 +36,44 @@ final class PgSql {
     /** The last successful probe, answered again while the server refuses connections for lack of slots. */
     private volatile PgState lastProbe;
 
+    /** Socket timeout of the statements that may take long (CHECKPOINT, reload, reads on other servers). */
+    private static final Duration LONG_SQL = Duration.ofSeconds(60);
+
+    /** Guards the shared local connection ({@link #onLocal}). */
+    private final java.util.concurrent.locks.ReentrantLock localLock = new java.util.concurrent.locks.ReentrantLock();
+    /** Counts {@link #serverRestarts}: a kept connection opened before the last one is not reused. */
+    private final java.util.concurrent.atomic.AtomicLong dropped = new java.util.concurrent.atomic.AtomicLong();
+    /** The shared connection to this instance, or null (guarded by {@link #localLock}). */
+    private Connection local;
+    /** {@link #dropped} when {@link #local} was opened (guarded by {@link #localLock}). */
+    private long localEpoch;
+
     PgSql(PgSettings settings) {
         this.s = settings;
     }
 
-    /** The state of this running instance; {@link PgState#starting()} while it does not answer. */
+    /**
+     * The state of this running instance; {@link PgState#starting()} while it does not answer. On the
+     * shared local connection ({@link #onLocal}).
+     */
     PgState probe() {
-        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout());
-                Statement st = c.createStatement();
+        try {
+            return lastProbe = onLocal(s.sqlTimeout(), PgSql::probeOn);
+        } catch (SQLException e) {
+            if (TOO_MANY_CONNECTIONS.equals(e.getSQLState()) && lastProbe != null) {
+                // the postmaster answered: it runs and has not changed role by itself; it is only full
+                LOG.warnf(
+                        "probe refused (%s): PostgreSQL runs with every connection in use; keeping the last probe",
+                        e.getMessage());
+                return lastProbe;
+            }
+            LOG.debugf("probe failed: %s", e.getMessage());
+            return PgState.starting();
+        }
+    }
+
+    private static PgState probeOn(Connection c) throws SQLException {
+        try (Statement st = c.createStatement();
                 ResultSet r = st.executeQuery(
                         """
                         SELECT pg_is_in_recovery(),
@@ -68,7 +98,7 @@ final class PgSql {
             r.next();
             boolean recovery = r.getBoolean(1);
             List<PgState.Replica> replication = recovery ? List.of() : replication(c);
-            return lastProbe = new PgState(
+            return new PgState(
                     true,
                     true,
                     recovery,
@@ -87,16 +117,6 @@ final class PgSql {
                     r.getString(14),
                     r.getBoolean(15),
                     replication);
-        } catch (SQLException e) {
-            if (TOO_MANY_CONNECTIONS.equals(e.getSQLState()) && lastProbe != null) {
-                // the postmaster answered: it runs and has not changed role by itself; it is only full
-                LOG.warnf(
-                        "probe refused (%s): PostgreSQL runs with every connection in use; keeping the last probe",
-                        e.getMessage());
-                return lastProbe;
-            }
-            LOG.debugf("probe failed: %s", e.getMessage());
-            return PgState.starting();
         }
     }
 
@@ -119,6 +139,124 @@ final class PgSql {
     }
 
     /**
+     * The agent starts or stops PostgreSQL: forgets the last probe and drops the shared connection (at
+     * once if no call uses it, else when that call ends); the next call opens a new one.
+     */
+    void serverRestarts() {
+        forgetLastProbe();
+        dropped.incrementAndGet();
+        if (localLock.tryLock()) {
+            try {
+                closeLocal();
+            } finally {
+                localLock.unlock();
+            }
+        }
+    }
+
+    /** A step on a connection, which may fail with the driver's exception. */
+    @FunctionalInterface
+    interface Work<T> {
+        T on(Connection c) throws SQLException;
+    }
+
+    /**
+     * Runs {@code work} on the connection to this instance that the loop's short statements share (probe,
+     * promote, reload, checkpoint, slots, system identifier), with {@code socketTimeout} for this call.
+     * Opened on first use and kept; closed on any failure and when the agent starts or stops PostgreSQL
+     * ({@link #serverRestarts}). When a reused connection turns out broken (the server restarted or
+     * ended the session), the work runs once more on a new connection, so that a stale socket never
+     * reads as a server that does not answer. While another thread uses the shared connection (the REST
+     * API beside the loop, or a promotion waiting for recovery to end), the call opens one of its own
+     * and closes it, as every call did before: nobody waits for another's statement.
+     */
+    <T> T onLocal(Duration socketTimeout, Work<T> work) throws SQLException {
+        if (!localLock.tryLock()) {
+            try (Connection c = connect(s.listenHost(), s.port(), socketTimeout)) {
+                return work.on(c);
+            }
+        }
+        try {
+            boolean reused = openLocal();
+            try {
+                return runLocal(socketTimeout, work);
+            } catch (SQLException e) {
+                closeLocal();
+                if (!reused || !broken(e)) {
+                    throw e;
+                }
+                LOG.debugf("the kept connection to PostgreSQL is broken (%s): once more on a new one", e.getMessage());
+                openLocal();
+                try {
+                    return runLocal(socketTimeout, work);
+                } catch (SQLException | RuntimeException again) {
+                    closeLocal();
+                    throw again;
+                }
+            } catch (RuntimeException e) {
+                closeLocal();
+                throw e;
+            }
+        } finally {
+            if (localEpoch != dropped.get()) {
+                closeLocal(); // dropped while in use: the server was stopped or started meanwhile
+            }
+            localLock.unlock();
+        }
+    }
+
+    /** Opens the shared connection unless one from the current server run is open; whether it was reused. */
+    private boolean openLocal() throws SQLException {
+        long epoch = dropped.get();
+        if (local != null && localEpoch == epoch) {
+            return true;
+        }
+        closeLocal();
+        local = connect(s.listenHost(), s.port(), s.sqlTimeout());
+        localEpoch = epoch;
+        return false;
+    }
+
+    private <T> T runLocal(Duration socketTimeout, Work<T> work) throws SQLException {
+        boolean longer = !socketTimeout.equals(s.sqlTimeout());
+        if (longer) {
+            local.setNetworkTimeout(Runnable::run, timeoutMillis(socketTimeout));
+        }
+        T result = work.on(local);
+        if (longer) {
+            local.setNetworkTimeout(Runnable::run, timeoutMillis(s.sqlTimeout()));
+        }
+        return result;
+    }
+
+    private void closeLocal() {
+        if (local == null) {
+            return;
+        }
+        try {
+            local.close();
+        } catch (SQLException e) {
+            LOG.debugf("closing the kept connection to PostgreSQL: %s", e.getMessage());
+        }
+        local = null;
+    }
+
+    /**
+     * Whether a failure on a kept connection means the connection is gone (SQLSTATE class 08, or 57P:
+     * the server shut down, crashed or ended the session) rather than a statement's error or a server
+     * too slow to answer (a socket timeout: trying again would double the wait).
+     */
+    static boolean broken(SQLException e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof java.net.SocketTimeoutException) {
+                return false;
+            }
+        }
+        String state = e.getSQLState();
+        return state != null && (state.startsWith("08") || state.startsWith("57P"));
+    }
+
+    /**
      * Promotes and returns once this instance is out of recovery: {@code pg_promote(false)} and then
      * {@code pg_is_in_recovery()} every {@link #PROMOTION_POLL} ({@code pg_promote(true)} looks only every
      * 100 ms). No CHECKPOINT here: it would wait for PostgreSQL's own end-of-recovery checkpoint; the loop
@@ -126,8 +264,15 @@ final class PgSql {
      */
     void promote() {
         forgetLastProbe();
-        try (Connection c = connect(s.listenHost(), s.port(), Duration.ofSeconds(90));
-                Statement st = c.createStatement()) {
+        try {
+            onLocal(Duration.ofSeconds(90), PgSql::promoteOn);
+        } catch (SQLException e) {
+            throw new IllegalStateException("promotion failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static Void promoteOn(Connection c) throws SQLException {
+        try (Statement st = c.createStatement()) {
             try (ResultSet r = st.executeQuery("SELECT pg_promote(false)")) {
                 r.next();
                 if (!r.getBoolean(1)) {
@@ -142,9 +287,8 @@ final class PgSql {
                 }
                 LockSupport.parkNanos(PROMOTION_POLL.toNanos());
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException("promotion failed: " + e.getMessage(), e);
         }
+        return null;
     }
 
     private static boolean inRecovery(Statement st) throws SQLException {
@@ -155,7 +299,7 @@ final class PgSql {
     }
 
     void reload() {
-        sql(s.listenHost(), s.port(), "SELECT pg_reload_conf()");
+        localSql("SELECT pg_reload_conf()");
     }
 
     void createRoles() {
@@ -231,15 +375,22 @@ final class PgSql {
     }
 
     void ensureSlots(Collection<String> slotNames) {
-        try (Connection c = connect(s.listenHost(), s.port(), s.sqlTimeout())) {
-            for (String slot : slotNames) {
-                if (!SLOT.matcher(slot).matches()) {
-                    // from a member key's name in etcd: one that is not a member name must not block the others
-                    LOG.errorf("not creating replication slot '%s': not 1-63 of a-z, 0-9 and _", slot);
-                    continue;
-                }
-                ensureSlot(c, slot);
+        List<String> valid = new ArrayList<>();
+        for (String slot : slotNames) {
+            if (SLOT.matcher(slot).matches()) {
+                valid.add(slot);
+            } else {
+                // from a member key's name in etcd: one that is not a member name must not block the others
+                LOG.errorf("not creating replication slot '%s': not 1-63 of a-z, 0-9 and _", slot);
             }
+        }
+        try {
+            onLocal(s.sqlTimeout(), c -> {
+                for (String slot : valid) {
+                    ensureSlot(c, slot);
+                }
+                return null;
+            });
         } catch (SQLException e) {
             throw new IllegalStateException(
                     "could not create replication slots " + slotNames + ": " + e.getMessage(), e);
@@ -266,7 +417,7 @@ final class PgSql {
     }
 
     void checkpoint() {
-        sql(s.listenHost(), s.port(), "CHECKPOINT");
+        localSql("CHECKPOINT");
     }
 
     Optional<io.pgha.events.Lsn> receivedOn(Upstream standby) {
@@ -275,20 +426,36 @@ final class PgSql {
     }
 
     String systemIdentifier() {
-        return sql(s.listenHost(), s.port(), "SELECT system_identifier::text FROM pg_control_system()");
+        return localSql("SELECT system_identifier::text FROM pg_control_system()");
     }
 
+    /** {@code query}'s first value on this instance, on the shared connection, within {@link #LONG_SQL}. */
+    private String localSql(String query) {
+        try {
+            return onLocal(LONG_SQL, c -> firstValue(c, query));
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    query + " on " + s.listenHost() + ":" + s.port() + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code query}'s first value on another server (or this one), on a connection of its own. */
     String sql(String host, int port, String query) {
-        try (Connection c = connect(host, port, Duration.ofSeconds(60));
-                Statement st = c.createStatement()) {
+        try (Connection c = connect(host, port, LONG_SQL)) {
+            return firstValue(c, query);
+        } catch (SQLException e) {
+            throw new IllegalStateException(query + " on " + host + ":" + port + " failed: " + e.getMessage(), e);
+        }
+    }
+
+    private static String firstValue(Connection c, String query) throws SQLException {
+        try (Statement st = c.createStatement()) {
             if (!st.execute(query)) {
                 return null;
             }
             try (ResultSet r = st.getResultSet()) {
                 return r.next() ? r.getString(1) : null;
             }
-        } catch (SQLException e) {
-            throw new IllegalStateException(query + " on " + host + ":" + port + " failed: " + e.getMessage(), e);
         }
     }
 
@@ -302,13 +469,18 @@ final class PgSql {
         s.superuserPassword().ifPresent(p -> props.setProperty("password", p));
         props.setProperty(
                 "connectTimeout", Long.toString(Math.max(1, s.sqlTimeout().toSeconds())));
-        props.setProperty("socketTimeout", Long.toString(Math.max(1, socketTimeout.toSeconds())));
+        props.setProperty("socketTimeout", Long.toString(timeoutMillis(socketTimeout) / 1000));
         props.setProperty("ApplicationName", "pgha-agent");
         Connection c = driver.connect("jdbc:postgresql://" + host + ":" + port + "/" + database, props);
         if (c == null) {
             throw new SQLException("the PostgreSQL driver refused the URL");
         }
         return c;
+    }
+
+    /** A socket timeout in whole seconds (at least one), as milliseconds. */
+    private static int timeoutMillis(Duration timeout) {
+        return (int) Math.min(Integer.MAX_VALUE / 1000, Math.max(1, timeout.toSeconds())) * 1000;
     }
 
     private static java.time.Instant instant(Timestamp t) {

@@ -1,0 +1,183 @@
+package io.pgha.agent.pg;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.pgha.local.PostgresNode;
+import io.pgha.local.Wait;
+import io.pgha.local.Workspace;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The agent's kept connection to its own PostgreSQL ({@link PgSql#onLocal}) against real servers: one
+ * session for the probe and the short statements, replaced at once when the server restarted or ended
+ * it, dropped when the agent starts or stops PostgreSQL, and a promotion on it.
+ */
+class PgSqlIT {
+    private static final Duration DEADLINE = Duration.ofSeconds(20);
+    private static Workspace workspace;
+    private static PostgresNode primary;
+    private final List<PgSql> opened = new ArrayList<>();
+
+    @BeforeAll
+    static void startPostgres() {
+        workspace = Workspace.temporary("pgsql-it");
+        primary = PostgresNode.primary(workspace, PostgresNode.Placement.loopback("pg-0"));
+    }
+
+    @AfterAll
+    static void stopPostgres() {
+        if (primary != null) {
+            primary.close();
+        }
+        workspace.close();
+    }
+
+    @AfterEach
+    void dropConnections() {
+        opened.forEach(PgSql::serverRestarts);
+        if (primary.accepting()) {
+            Wait.until(DEADLINE, "no agent session left", () -> agentSessions(primary)
+                    .isEmpty());
+        }
+    }
+
+    private PgSql pgSql(PostgresNode node) {
+        PgSql sql = new PgSql(new PgSettings(
+                node.name(),
+                node.dataDir(),
+                PostgresNode.binDir(),
+                node.host(),
+                node.port(),
+                "127.0.0.0/8",
+                false,
+                Map.of(),
+                PostgresNode.SUPERUSER,
+                Optional.empty(),
+                "replicator",
+                Optional.empty(),
+                "pgha_monitor",
+                Optional.empty(),
+                true,
+                Duration.ofSeconds(5),
+                Duration.ofSeconds(3),
+                "pgha_pooler",
+                Optional.empty()));
+        opened.add(sql);
+        return sql;
+    }
+
+    /** The backend pids of the sessions PgSql opened (application_name pgha-agent). */
+    private static List<String> agentSessions(PostgresNode node) throws Exception {
+        Object pids = node.queryValue("SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity"
+                + " WHERE application_name = 'pgha-agent'");
+        return pids == null ? List.of() : List.of(pids.toString().split(","));
+    }
+
+    @Test
+    void theProbeAndTheShortStatementsShareOneSession() throws Exception {
+        PgSql sql = pgSql(primary);
+        assertThat(sql.probe().isPrimary()).isTrue();
+        List<String> first = agentSessions(primary);
+        assertThat(first).hasSize(1);
+        for (int i = 0; i < 5; i++) {
+            assertThat(sql.probe().isPrimary()).isTrue();
+        }
+        sql.reload();
+        sql.checkpoint();
+        assertThat(sql.systemIdentifier()).matches("[0-9]+");
+        sql.ensureSlots(List.of("it_slot", "Not-A-Slot"));
+        assertThat(primary.queryValue("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'it_slot'"))
+                .isEqualTo(1L);
+        assertThat(agentSessions(primary)).isEqualTo(first);
+        primary.execute("SELECT pg_drop_replication_slot('it_slot')");
+    }
+
+    @Test
+    void aServerRestartedUnderTheKeptSessionIsProbedRunningOnTheFirstCall() throws Exception {
+        PgSql sql = pgSql(primary);
+        assertThat(sql.probe().isPrimary()).isTrue();
+        List<String> before = agentSessions(primary);
+        primary.stop();
+        primary.start(); // behind the agent's back: the kept socket is stale now
+        PgState after = sql.probe();
+        assertThat(after.isPrimary()).as("probe after the restart: %s", after).isTrue();
+        assertThat(agentSessions(primary)).hasSize(1).doesNotContainAnyElementsOf(before);
+    }
+
+    @Test
+    void aTerminatedSessionIsReplacedWithinTheSameCall() throws Exception {
+        PgSql sql = pgSql(primary);
+        assertThat(sql.probe().isPrimary()).isTrue();
+        String pid = agentSessions(primary).get(0);
+        primary.execute("SELECT pg_terminate_backend(" + pid + ")");
+        Wait.until(DEADLINE, "session " + pid + " gone", () -> !agentSessions(primary)
+                .contains(pid));
+        assertThat(sql.systemIdentifier()).matches("[0-9]+");
+        assertThat(agentSessions(primary)).hasSize(1).doesNotContain(pid);
+    }
+
+    @Test
+    void startingOrStoppingPostgresDropsTheSession() throws Exception {
+        PgSql sql = pgSql(primary);
+        assertThat(sql.probe().isPrimary()).isTrue();
+        assertThat(agentSessions(primary)).hasSize(1);
+        sql.serverRestarts();
+        Wait.until(DEADLINE, "the agent's session closed", () -> agentSessions(primary)
+                .isEmpty());
+    }
+
+    @Test
+    void callsFromTwoThreadsAtOnceAllSucceedAndOnlyOneSessionIsKept() throws Exception {
+        PgSql sql = pgSql(primary);
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            List<Future<Integer>> runs = new ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                runs.add(threads.submit(() -> {
+                    int primaries = 0;
+                    for (int i = 0; i < 40; i++) {
+                        primaries += sql.probe().isPrimary() ? 1 : 0;
+                    }
+                    return primaries;
+                }));
+            }
+            for (Future<Integer> run : runs) {
+                assertThat(run.get(60, TimeUnit.SECONDS)).isEqualTo(40);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        Wait.until(
+                DEADLINE,
+                "only the kept session left",
+                () -> agentSessions(primary).size() == 1);
+    }
+
+    @Test
+    void aStandbyIsPromotedOnTheKeptSession() throws Exception {
+        PostgresNode replica = PostgresNode.replica(workspace, PostgresNode.Placement.loopback("pg-1"), primary);
+        try {
+            PgSql sql = pgSql(replica);
+            assertThat(sql.probe().isStandby()).isTrue();
+            List<String> session = agentSessions(replica);
+            sql.promote();
+            assertThat(sql.probe().isPrimary()).isTrue();
+            assertThat(agentSessions(replica)).isEqualTo(session).hasSize(1);
+        } finally {
+            opened.forEach(PgSql::serverRestarts);
+            replica.close();
+        }
+    }
+}
