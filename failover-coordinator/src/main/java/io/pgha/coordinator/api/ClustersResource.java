@@ -340,9 +340,9 @@ public class ClustersResource {
                             cluster,
                             waitedFor,
                             (System.nanoTime() - started) / 1_000_000,
-                            settling
-                                    ? "still refused"
-                                    : "now " + verdict.getClass().getSimpleName());
+                            verdict instanceof Verdict.Rejected r
+                                    ? (settling ? "still refused: " : "now refused: ") + r.message()
+                                    : "now accepted");
                 }
                 return new Validated(view, verdict);
             }

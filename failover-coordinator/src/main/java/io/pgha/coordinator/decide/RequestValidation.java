@@ -34,10 +34,15 @@ public final class RequestValidation {
     /**
      * Exclusions that pass by themselves within moments: a member whose PostgreSQL is (re)starting, or
      * whose WAL receiver is reconnecting or switching to the leader's new timeline (until then it also
-     * reports the old timeline, which {@code check_timeline} refuses).
+     * reports the old timeline, which {@code check_timeline} refuses), or whom the health monitor last
+     * saw shutting down or starting (its next probe, within seconds, sees it again; a member it really
+     * cannot reach is still refused once the wait ends).
      */
-    static final Set<ExclusionReason> SETTLING =
-            EnumSet.of(ExclusionReason.NOT_RUNNING, ExclusionReason.NOT_STREAMING, ExclusionReason.TIMELINE);
+    static final Set<ExclusionReason> SETTLING = EnumSet.of(
+            ExclusionReason.NOT_RUNNING,
+            ExclusionReason.NOT_STREAMING,
+            ExclusionReason.TIMELINE,
+            ExclusionReason.MONITOR_UNREACHABLE);
 
     private RequestValidation() {}
 

@@ -145,6 +145,24 @@ class RequestValidationTest {
         Verdict.Rejected starting = (Verdict.Rejected) RequestValidation.failover("pg-2", false, reconnecting);
         assertThat(starting.message()).contains("PostgreSQL is not running");
         assertThat(starting.settling()).isTrue();
+        Verdict.Rejected monitorSawItStopping = (Verdict.Rejected) RequestValidation.switchover(
+                "pg-0",
+                "pg-1",
+                null,
+                view(
+                        "pg-0",
+                        false,
+                        List.of(
+                                healthy("pg-0", "0/5000000"),
+                                Snapshots.monitor(
+                                        healthy("pg-1", "0/5000000"),
+                                        java.util.Optional.of(false),
+                                        "FATAL: the database system is shutting down (57P03)"))),
+                NOW);
+        assertThat(monitorSawItStopping.message()).contains("the health monitor cannot reach it");
+        assertThat(monitorSawItStopping.settling())
+                .as("right after a switchover the monitor's last probe of the former primary saw it shutting down")
+                .isTrue();
         Verdict.Rejected tagged =
                 (Verdict.Rejected) RequestValidation.switchover("pg-0", "pg-3", null, reconnecting, NOW);
         assertThat(tagged.settling())
