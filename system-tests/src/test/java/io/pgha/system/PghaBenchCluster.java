@@ -93,6 +93,11 @@ final class PghaBenchCluster implements BenchedCluster {
         return pids;
     }
 
+    /** {@code path} on the first coordinator (its REST API and the status page). */
+    java.net.URI coordinatorUri(String path) {
+        return cluster.service(LocalCluster.coordinators().get(0)).uri(path);
+    }
+
     /** The pooled endpoint (PgBouncer, read-write database {@code postgres}). */
     int poolerPort() {
         return ports.pooler();

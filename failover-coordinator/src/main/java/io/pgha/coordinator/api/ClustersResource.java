@@ -16,6 +16,7 @@ import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
+import io.smallrye.mutiny.Multi;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -40,6 +41,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.jboss.resteasy.reactive.RestStreamElementType;
 
 /**
  * The coordinator's REST API: status (what {@code patronictl list} shows), history, switchover,
@@ -55,6 +57,9 @@ public class ClustersResource {
 
     @Inject
     Coordinator coordinator;
+
+    @Inject
+    StatusStream stream;
 
     @GET
     @Operation(summary = "The clusters found in etcd, with their leader and who coordinates them")
@@ -74,6 +79,16 @@ public class ClustersResource {
         return Response.ok(
                         ClusterStatus.of(cluster, snapshot, coordinator.store().coordinatorOf(cluster)))
                 .build();
+    }
+
+    @GET
+    @Path("/{cluster}/stream")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @Operation(summary = "Server-sent events: the cluster's status and history, a frame on every change")
+    public Multi<String> stream(@PathParam("cluster") String cluster) {
+        existing(cluster);
+        return stream.frames(cluster);
     }
 
     @GET
