@@ -35,9 +35,10 @@ function sparkline(samples) {
   svg.setAttribute('viewBox', '0 0 140 24');
   if (samples.length > 0) {
     const now = Date.now();
+    const span = Math.max(10000, Math.min(LAG_WINDOW_MS, now - samples[0].t)); // what the page has seen
     const max = Math.max(1, ...samples.map(s => s.lag));
     const points = samples.map(s => {
-      const x = 140 - ((now - s.t) / LAG_WINDOW_MS) * 140;
+      const x = 140 - ((now - s.t) / span) * 140;
       const y = 22 - (s.lag / max) * 20;
       return x.toFixed(1) + ',' + y.toFixed(1);
     });
@@ -77,6 +78,26 @@ function renderWriteRate() {
   target.textContent = idle ? '0 B/s' : rate((last.wal - first.wal) / span);
 }
 
+// the tags that change something: set flags, a priority other than the default 1, custom tags
+function tags(all) {
+  return Object.entries(all || {})
+    .filter(([k, v]) => v !== false && v !== null && !(k === 'failover_priority' && v === 1))
+    .map(([k, v]) => (v === true ? k : k + '=' + v))
+    .join(', ');
+}
+
+// PostgreSQL's notation of a WAL position given in bytes
+function lsn(bytes) {
+  if (typeof bytes !== 'number') return bytes;
+  const high = Math.floor(bytes / 4294967296);
+  const low = bytes - high * 4294967296;
+  return high.toString(16).toUpperCase() + '/' + low.toString(16).toUpperCase();
+}
+
+function when(text) {
+  return typeof text === 'string' ? text.replace(/\.\d+Z$/, 'Z').replace('T', ' ') : text;
+}
+
 function renderMembers(status) {
   const body = byId('members').tBodies[0];
   body.replaceChildren();
@@ -95,8 +116,7 @@ function renderMembers(status) {
     const spark = el('td');
     if (m.name !== status.leader) spark.appendChild(sparkline(lagSamples.get(m.name) || []));
     tr.appendChild(spark);
-    const tags = m.tags && Object.keys(m.tags).length ? JSON.stringify(m.tags) : '';
-    tr.appendChild(el('td', tags, 'small'));
+    tr.appendChild(el('td', tags(m.tags), 'small'));
     body.appendChild(tr);
     if (m.last_error) {
       const err = el('tr');
@@ -129,7 +149,7 @@ function renderLastFailover(status) {
   const last = status.last_failover;
   if (!last) { box.textContent = 'none recorded'; box.className = 'muted'; return; }
   box.className = '';
-  box.appendChild(el('div', (last.kind || '') + ' at ' + (last.at || '?') + ': ' + (last.result || '') +
+  box.appendChild(el('div', (last.kind || '') + ' at ' + (when(last.at) || '?') + ': ' + (last.result || '') +
       (last.leader ? ' (leader ' + last.leader + ')' : '')));
   if (last.outcome) box.appendChild(el('div', last.outcome, 'muted small'));
   for (const ex of last.excluded || []) {
@@ -142,7 +162,8 @@ function renderHistory(history) {
   body.replaceChildren();
   for (const row of history.slice().reverse()) {
     const tr = el('tr');
-    for (const cell of row.slice(0, 5)) tr.appendChild(el('td', cell));
+    const [timeline, position, what, at, leader] = row;
+    for (const cell of [timeline, lsn(position), what, when(at), leader]) tr.appendChild(el('td', cell));
     body.appendChild(tr);
   }
 }
