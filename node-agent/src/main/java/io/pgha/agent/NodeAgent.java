@@ -15,7 +15,6 @@ import io.pgha.agent.pg.LocalPostgres;
 import io.pgha.agent.pg.PgSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.ProcessRunner;
-import io.pgha.agent.pg.Upstream;
 import io.pgha.agent.restore.RestoreKeys;
 import io.pgha.agent.wal.ArchiveMetrics;
 import io.pgha.agent.wal.ArchiveSettings;

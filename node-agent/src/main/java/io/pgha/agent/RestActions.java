@@ -62,8 +62,7 @@ final class RestActions {
             return ActionAnswer.of(500, "Can't schedule restart in the paused state");
         }
         AgentView v = view.get();
-        ScheduledRestart next =
-                new ScheduledRestart(request, v == null ? null : v.pg().postmasterStart());
+        ScheduledRestart next = new ScheduledRestart(request, v == null ? null : v.pg().postmasterStart());
         if (!scheduled.compareAndSet(null, next)) {
             return ActionAnswer.of(409, "Another restart is already scheduled");
         }
@@ -90,8 +89,8 @@ final class RestActions {
         if (s == null) {
             return;
         }
-        ScheduledRestart.Due due = s.due(
-                Instant.now(), state.postmasterStart(), ctx.dynamic.pause(), ctx.dynamic.loopWaitDuration());
+        ScheduledRestart.Due due =
+                s.due(Instant.now(), state.postmasterStart(), ctx.dynamic.pause(), ctx.dynamic.loopWaitDuration());
         switch (due) {
             case WAIT -> {
                 return;
@@ -120,8 +119,7 @@ final class RestActions {
         if (v == null) {
             return ActionAnswer.of(503, "restart failed: the agent has not started yet");
         }
-        Optional<String> unmet = request.unmet(
-                PatroniStatus.role(v), v.pg().serverVersion(), v.pg().pendingRestart());
+        Optional<String> unmet = request.unmet(PatroniStatus.role(v), v.pg().serverVersion(), v.pg().pendingRestart());
         if (unmet.isPresent()) {
             LOG.infof("not proceeding with the restart: %s", unmet.get());
             return ActionAnswer.of(503, "restart conditions are not satisfied: " + unmet.get());
@@ -170,8 +168,8 @@ final class RestActions {
                 ctx.awaitAccepting(wait);
                 accepting[0] = ctx.pg.probe().accepting();
                 if (!accepting[0] && !standby) {
-                    ctx.primaryDownSinceNanos =
-                            ctx.clock.nanoTime() - ctx.dynamic.primaryStartTimeoutDuration().toNanos();
+                    ctx.primaryDownSinceNanos = ctx.clock.nanoTime()
+                            - ctx.dynamic.primaryStartTimeoutDuration().toNanos();
                 }
             });
         }
@@ -190,7 +188,8 @@ final class RestActions {
     ActionAnswer reinitialize(String body) {
         boolean force = ActionBody.flag(body, "force");
         ClusterSnapshot last = ctx.lastSnapshot;
-        Optional<String> leader = last == null ? Optional.empty() : last.leader().map(l -> l.member());
+        Optional<String> leader =
+                last == null ? Optional.empty() : last.leader().map(l -> l.member());
         if (leader.isEmpty()) {
             return ActionAnswer.of(503, "Cluster has no leader, can not reinitialize");
         }

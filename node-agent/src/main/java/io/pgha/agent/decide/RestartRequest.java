@@ -125,7 +125,9 @@ public record RestartRequest(
             return Parsed.refused(
                     400,
                     "the body must be empty or a JSON object with " + String.join(", ", FIELDS) + ", got "
-                            + (node == null ? "nothing" : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
+                            + (node == null
+                                    ? "nothing"
+                                    : node.getNodeType().toString().toLowerCase(Locale.ROOT)));
         }
         boolean pending = false;
         Optional<String> role = Optional.empty();
@@ -158,8 +160,8 @@ public record RestartRequest(
                     if (versionNumber(text).isEmpty()) {
                         return Parsed.refused(
                                 400,
-                                "postgres_version must be X.Y (10 and later, e.g. 15.4) or X.Y.Z (before 10),"
-                                        + " got " + shown(value));
+                                "postgres_version must be X.Y (10 and later, e.g. 15.4) or X.Y.Z (before 10)," + " got "
+                                        + shown(value));
                     }
                     version = Optional.of(text);
                 }
@@ -168,8 +170,7 @@ public record RestartRequest(
                     if (t.isEmpty() || t.get().isZero()) {
                         return Parsed.refused(
                                 400,
-                                "timeout must be a positive number of seconds (or 30s, 2min, 1h), got "
-                                        + shown(value));
+                                "timeout must be a positive number of seconds (or 30s, 2min, 1h), got " + shown(value));
                     }
                     timeout = t;
                 }
@@ -221,11 +222,9 @@ public record RestartRequest(
         if (role.isPresent() && !role.get().equals(memberRole)) {
             return Optional.of("host role mismatch (this member is " + memberRole + ", not " + role.get() + ")");
         }
-        if (postgresVersion.isPresent()
-                && versionNumber(postgresVersion.get()).orElse(0) <= serverVersion) {
-            return Optional.of(
-                    "postgres version mismatch (running " + serverVersion + ", not lower than " + postgresVersion.get()
-                            + ")");
+        if (postgresVersion.isPresent() && versionNumber(postgresVersion.get()).orElse(0) <= serverVersion) {
+            return Optional.of("postgres version mismatch (running " + serverVersion + ", not lower than "
+                    + postgresVersion.get() + ")");
         }
         if (restartPending && !pendingRestart) {
             return Optional.of("pending restart flag is not set");
