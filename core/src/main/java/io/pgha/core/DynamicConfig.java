@@ -404,7 +404,8 @@ public record DynamicConfig(
             return value.asInt();
         }
         java.util.regex.Matcher m = value.isTextual()
-                ? java.util.regex.Pattern.compile("(\\d{1,9})\\s*(s|min|h|d)?").matcher(value.asText().strip())
+                ? java.util.regex.Pattern.compile("(\\d{1,9})\\s*(s|min|h|d)?")
+                        .matcher(value.asText().strip())
                 : null;
         if (m == null || !m.matches()) {
             throw new IllegalArgumentException(name + " must be whole seconds or a duration like 30min, 90s, 1h or 1d,"

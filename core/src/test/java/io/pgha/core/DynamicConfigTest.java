@@ -330,9 +330,12 @@ class DynamicConfigTest {
         assertThat(DynamicConfig.DEFAULTS.toJson()).contains("\"member_slots_ttl\":1800");
         assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"30min\"}").memberSlotsTtlDuration())
                 .isEqualTo(java.time.Duration.ofMinutes(30));
-        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"1h\"}").memberSlotsTtl()).isEqualTo(3600);
-        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"90s\"}").memberSlotsTtl()).isEqualTo(90);
-        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":0}").memberSlotsTtl()).isZero();
+        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"1h\"}").memberSlotsTtl())
+                .isEqualTo(3600);
+        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"90s\"}").memberSlotsTtl())
+                .isEqualTo(90);
+        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":0}").memberSlotsTtl())
+                .isZero();
         assertThat(DynamicConfig.problemsIn("{\"member_slots_ttl\":\"30min\"}")).isEmpty();
         assertThat(DynamicConfig.problemsIn("{\"member_slots_ttl\":\"8d\"}"))
                 .singleElement()
@@ -346,7 +349,8 @@ class DynamicConfigTest {
                 .singleElement()
                 .asString()
                 .contains("member_slots_ttl must be whole seconds or a duration like 30min");
-        DynamicConfig read = DynamicConfig.fromJson(DynamicConfig.fromJson("{\"member_slots_ttl\":5}").toJson());
+        DynamicConfig read = DynamicConfig.fromJson(
+                DynamicConfig.fromJson("{\"member_slots_ttl\":5}").toJson());
         assertThat(read.memberSlotsTtl()).isEqualTo(5);
     }
 }
