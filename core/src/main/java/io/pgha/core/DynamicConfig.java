@@ -20,7 +20,8 @@ import java.util.TreeMap;
  * ttl} 1-{@value #MAX_TTL} s, {@code loop_wait} 1-{@value #MAX_LOOP_WAIT} s, {@code retry_timeout}
  * 1-{@value #MAX_RETRY_TIMEOUT} s, and Patroni's rule {@code loop_wait + 2 x retry_timeout <= ttl};
  * {@code primary_start_timeout} and {@code primary_stop_timeout} 0-{@value #MAX_PRIMARY_START_TIMEOUT}
- * s; {@code maximum_lag_on_failover} 0-1 TiB; {@code synchronous_node_count} 1-{@value
+ * s; {@code member_slots_ttl} 0-{@value #MAX_MEMBER_SLOTS_TTL} s (or {@code 30min}, {@code 1h}, {@code 1d});
+ * {@code maximum_lag_on_failover} 0-1 TiB; {@code synchronous_node_count} 1-{@value
  * #MAX_SYNCHRONOUS_NODE_COUNT}. The upper bounds are far beyond any sensible cluster (Patroni's
  * defaults are 30, 10, 10, 300, 0, 1 MiB, 1): they catch typos and hostile values, such as a loop_wait
  * that would stop an agent's loop for decades. {@code postgresql.parameters} follow {@link
@@ -46,6 +47,9 @@ import java.util.TreeMap;
  * @param pause whether automatic failover is paused (maintenance)
  * @param checkTimeline whether a candidate on a timeline older than the last leader's is never promoted
  * @param postgresql the settings under {@code postgresql}
+ * @param memberSlotsTtl seconds the primary keeps the replication slot of a member that left the
+ *     cluster (no member key) before dropping it (Patroni 4's {@code member_slots_ttl}, default 30min;
+ *     0 drops it as soon as the member key is gone)
  */
 public record DynamicConfig(
         int ttl,
@@ -59,7 +63,8 @@ public record DynamicConfig(
         int synchronousNodeCount,
         boolean pause,
         boolean checkTimeline,
-        Postgresql postgresql) {
+        Postgresql postgresql,
+        int memberSlotsTtl) {
 
     /**
      * The settings under {@code postgresql}.
@@ -102,6 +107,12 @@ public record DynamicConfig(
     /** The largest maximum_lag_on_failover: 1 TiB (more is "any lag"). */
     public static final long MAX_LAG = 1L << 40;
 
+    /** Patroni 4's default member_slots_ttl: 30 minutes. */
+    public static final int DEFAULT_MEMBER_SLOTS_TTL = 1800;
+
+    /** The longest member_slots_ttl: a week (a departed member's slot holds WAL back all that time). */
+    public static final int MAX_MEMBER_SLOTS_TTL = 7 * 24 * 3600;
+
     /** The most synchronous standbys a primary waits for. */
     public static final int MAX_SYNCHRONOUS_NODE_COUNT = 32;
 
@@ -121,7 +132,8 @@ public record DynamicConfig(
             "postgresql",
             "postgresql.use_pg_rewind",
             "postgresql.use_slots",
-            "postgresql.parameters");
+            "postgresql.parameters",
+            "member_slots_ttl");
 
     /**
      * Patroni's dynamic settings pgha does not carry out yet: refused when the config is changed rather
@@ -142,7 +154,6 @@ public record DynamicConfig(
         m.put("slots", "");
         m.put("ignore_slots", "");
         m.put("failsafe_mode", "");
-        m.put("member_slots_ttl", "");
         m.put("max_timelines_history", " (pgha keeps the whole history)");
         m.put("maximum_lag_on_syncnode", "");
         m.put("primary_race_backoff", "");
@@ -202,7 +213,8 @@ public record DynamicConfig(
                 synchronousNodeCount,
                 pause,
                 false,
-                new Postgresql(usePgRewind, true, Map.of()));
+                new Postgresql(usePgRewind, true, Map.of()),
+                DEFAULT_MEMBER_SLOTS_TTL);
     }
 
     public DynamicConfig {
@@ -227,6 +239,7 @@ public record DynamicConfig(
         seconds(problems, "retry_timeout", retryTimeout, 1, MAX_RETRY_TIMEOUT);
         seconds(problems, "primary_start_timeout", primaryStartTimeout, 0, MAX_PRIMARY_START_TIMEOUT);
         seconds(problems, "primary_stop_timeout", primaryStopTimeout, 0, MAX_PRIMARY_START_TIMEOUT);
+        seconds(problems, "member_slots_ttl", memberSlotsTtl, 0, MAX_MEMBER_SLOTS_TTL);
         if (maximumLagOnFailover < 0 || maximumLagOnFailover > MAX_LAG) {
             problems.add(
                     "maximum_lag_on_failover must be 0 to " + MAX_LAG + " bytes (1TB), got " + maximumLagOnFailover);
@@ -377,7 +390,36 @@ public record DynamicConfig(
                 new Postgresql(
                         boolField(pgNode, "use_pg_rewind", "postgresql.use_pg_rewind", d.usePgRewind()),
                         boolField(pgNode, "use_slots", "postgresql.use_slots", true),
-                        PgParameters.read(pgNode.get("parameters"))));
+                        PgParameters.read(pgNode.get("parameters"))),
+                secondsField(node, "member_slots_ttl", d.memberSlotsTtl));
+    }
+
+    /** Whole seconds, as a number or as Patroni writes them: {@code "30min"}, {@code "90s"}, {@code "1h"}, {@code "1d"}. */
+    private static int secondsField(ObjectNode node, String name, int fallback) {
+        if (!node.has(name) || node.get(name).isNull()) {
+            return fallback;
+        }
+        JsonNode value = node.get(name);
+        if (value.isIntegralNumber() && value.canConvertToInt()) {
+            return value.asInt();
+        }
+        java.util.regex.Matcher m = value.isTextual()
+                ? java.util.regex.Pattern.compile("(\\d{1,9})\\s*(s|min|h|d)?")
+                        .matcher(value.asText().strip())
+                : null;
+        if (m == null || !m.matches()) {
+            throw new IllegalArgumentException(name + " must be whole seconds or a duration like 30min, 90s, 1h or 1d,"
+                    + " got " + PgParameters.Printable.of(value.toString()));
+        }
+        long n = Long.parseLong(m.group(1));
+        long seconds =
+                switch (m.group(2) == null ? "s" : m.group(2)) {
+                    case "min" -> n * 60;
+                    case "h" -> n * 3600;
+                    case "d" -> n * 86400;
+                    default -> n;
+                };
+        return (int) Math.min(Integer.MAX_VALUE, seconds);
     }
 
     private static ObjectNode object(String json) {
@@ -450,6 +492,7 @@ public record DynamicConfig(
         m.put("pause", pause);
         m.put("check_timeline", checkTimeline);
         m.put("postgresql", pg);
+        m.put("member_slots_ttl", memberSlotsTtl);
         return m;
     }
 
@@ -502,6 +545,11 @@ public record DynamicConfig(
 
     public Duration primaryStartTimeoutDuration() {
         return Duration.ofSeconds(primaryStartTimeout);
+    }
+
+    /** {@code member_slots_ttl}: how long a departed member's replication slot is kept. */
+    public Duration memberSlotsTtlDuration() {
+        return Duration.ofSeconds(memberSlotsTtl);
     }
 
     /** {@code primary_stop_timeout}; {@link Duration#ZERO} when it does not apply. */

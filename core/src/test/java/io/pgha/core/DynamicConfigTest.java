@@ -252,7 +252,6 @@ class DynamicConfigTest {
             "{\"ignore_slots\":[]}",
             "{\"failsafe_mode\":true}",
             "{\"max_timelines_history\":0}",
-            "{\"member_slots_ttl\":\"30min\"}",
             "{\"maximum_lag_on_syncnode\":-1}",
             "{\"postgresql\":{\"recovery_conf\":{}}}",
             "{\"postgresql\":{\"pg_ident\":[]}}",
@@ -323,5 +322,35 @@ class DynamicConfigTest {
         assertThat(sync.primaryStopTimeout(java.time.Duration.ofSeconds(3))).hasSeconds(3);
         DynamicConfig off = DynamicConfig.fromJson("{\"primary_stop_timeout\":0,\"synchronous_mode\":true}");
         assertThat(off.primaryStopTimeout(configured)).isEqualTo(configured);
+    }
+
+    @Test
+    void memberSlotsTtlIsPatronisDefaultBoundedAndTakesPatronisUnits() {
+        assertThat(DynamicConfig.DEFAULTS.memberSlotsTtl()).isEqualTo(1800);
+        assertThat(DynamicConfig.DEFAULTS.toJson()).contains("\"member_slots_ttl\":1800");
+        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"30min\"}").memberSlotsTtlDuration())
+                .isEqualTo(java.time.Duration.ofMinutes(30));
+        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"1h\"}").memberSlotsTtl())
+                .isEqualTo(3600);
+        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":\"90s\"}").memberSlotsTtl())
+                .isEqualTo(90);
+        assertThat(DynamicConfig.fromJson("{\"member_slots_ttl\":0}").memberSlotsTtl())
+                .isZero();
+        assertThat(DynamicConfig.problemsIn("{\"member_slots_ttl\":\"30min\"}")).isEmpty();
+        assertThat(DynamicConfig.problemsIn("{\"member_slots_ttl\":\"8d\"}"))
+                .singleElement()
+                .asString()
+                .contains("member_slots_ttl must be 0 to 604800 seconds, got 691200");
+        assertThat(DynamicConfig.problemsIn("{\"member_slots_ttl\":-1}"))
+                .singleElement()
+                .asString()
+                .contains("member_slots_ttl must be 0 to 604800 seconds");
+        assertThat(DynamicConfig.problemsIn("{\"member_slots_ttl\":\"soon\"}"))
+                .singleElement()
+                .asString()
+                .contains("member_slots_ttl must be whole seconds or a duration like 30min");
+        DynamicConfig read = DynamicConfig.fromJson(
+                DynamicConfig.fromJson("{\"member_slots_ttl\":5}").toJson());
+        assertThat(read.memberSlotsTtl()).isEqualTo(5);
     }
 }

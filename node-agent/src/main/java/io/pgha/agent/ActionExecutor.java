@@ -1,6 +1,7 @@
 package io.pgha.agent;
 
 import io.pgha.agent.decide.Action;
+import io.pgha.agent.decide.DepartedSlots;
 import io.pgha.agent.decide.SlotUpkeep;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.PostgresControl;
@@ -27,6 +28,8 @@ final class ActionExecutor implements Action.Handler {
     private PgState pgSeen;
     /** The slots last ensured by {@code EnsureSlots} (null: none, or forgotten after a promotion). */
     private SlotUpkeep slotsEnsured;
+    /** The slots on this primary no member wants, and since when (member_slots_ttl). */
+    private DepartedSlots departed = DepartedSlots.NONE;
 
     private String lastHold;
     /** The mod revision of the switchover key this agent last handled (the same request again is a new write). */
@@ -100,6 +103,7 @@ final class ActionExecutor implements Action.Handler {
                 ctx.pg.reload();
             }
             slotsEnsured = null; // a new timeline: the slots are ensured right after, whatever was done before
+            departed = DepartedSlots.NONE; // counted again from this primary's own listing
             ctx.pg.promote();
             ctx.role.tryTransition(Role.STANDBY, Role.PRIMARY);
             ctx.mayHaveDiverged = true;
@@ -131,14 +135,36 @@ final class ActionExecutor implements Action.Handler {
             Instant started = pgSeen == null ? null : pgSeen.postmasterStart();
             long timeline = pgSeen == null ? 0 : pgSeen.timeline();
             long now = ctx.clock.nanoTime();
-            if (!SlotUpkeep.needed(slotsEnsured, wanted, started, timeline, now)) {
-                return;
+            if (SlotUpkeep.needed(slotsEnsured, wanted, started, timeline, now)) {
+                slotsEnsured = null;
+                ensure(wanted);
+                departed = departed.seen(ctx.pg.physicalSlots(), wanted, now);
+                if (started != null) {
+                    slotsEnsured = SlotUpkeep.ensured(wanted, started, timeline, now);
+                }
             }
-            slotsEnsured = null;
-            ensure(wanted);
-            if (started != null) {
-                slotsEnsured = SlotUpkeep.ensured(wanted, started, timeline, now);
-            }
+        }
+        dropDepartedSlots();
+    }
+
+    /**
+     * Drops the slots no member has wanted for {@code member_slots_ttl} ({@link DepartedSlots}); one
+     * still in use stays until a later run finds it idle.
+     */
+    private void dropDepartedSlots() {
+        Set<String> expired = departed.expired(ctx.dynamic.memberSlotsTtlDuration(), ctx.clock.nanoTime());
+        if (expired.isEmpty()) {
+            return;
+        }
+        Set<String> dropped;
+        synchronized (ctx.pgLock) {
+            dropped = ctx.pg.dropInactiveSlots(expired);
+        }
+        departed = departed.without(dropped);
+        if (!dropped.isEmpty()) {
+            LOG.warnf(
+                    "dropped replication slot(s) %s: no member has wanted them for member_slots_ttl (%d s)",
+                    dropped, ctx.dynamic.memberSlotsTtl());
         }
     }
 

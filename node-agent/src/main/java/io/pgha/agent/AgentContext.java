@@ -37,6 +37,8 @@ final class AgentContext {
     final Role.Machine role = new Role.Machine(Role.BOOTSTRAPPING);
     /** Set once at start, before any thread but the starting one uses the context. */
     LeaseKeeper keeper;
+    /** The REST restart, reload and reinitialize; the loop carries out a scheduled restart (set at start). */
+    volatile RestActions rest;
     /** Where the dynamic config's postgresql.parameters are kept for pgha.conf (set at start). */
     io.pgha.agent.pg.ExtraSettings extra = new io.pgha.agent.pg.ExtraSettings();
 

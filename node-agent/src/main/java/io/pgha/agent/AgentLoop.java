@@ -108,6 +108,10 @@ final class AgentLoop {
             publisher.publish(state);
         }
         publisher.updateView(snapshot, state);
+        RestActions rest = ctx.rest;
+        if (rest != null) {
+            rest.runScheduledRestart(state); // a restart scheduled through POST /restart, once it is due
+        }
     }
 
     /**

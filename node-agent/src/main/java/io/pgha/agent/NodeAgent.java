@@ -2,6 +2,7 @@ package io.pgha.agent;
 
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.pgha.agent.api.ActionAnswer;
 import io.pgha.agent.api.AgentView;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Checks;
@@ -14,7 +15,6 @@ import io.pgha.agent.pg.LocalPostgres;
 import io.pgha.agent.pg.PgSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.ProcessRunner;
-import io.pgha.agent.pg.Upstream;
 import io.pgha.agent.restore.RestoreKeys;
 import io.pgha.agent.wal.ArchiveMetrics;
 import io.pgha.agent.wal.ArchiveSettings;
@@ -82,6 +82,7 @@ public class NodeAgent {
     private AgentLoop loop;
     private Thread loopThread;
     private volatile WalService wal;
+    private volatile RestActions rest;
 
     void onStart(@Observes StartupEvent event) {
         me = EtcdLayout.requireName("member", config.name());
@@ -157,6 +158,8 @@ public class NodeAgent {
         loop = new AgentLoop(
                 ctx, new Bootstrap(ctx, executor, publisher, restore, replicas), executor, publisher, callbacks);
         ctx.pg.onPostmasterExit(loop::wakeUp);
+        rest = new RestActions(ctx, this::view, loop::wakeUp);
+        ctx.rest = rest;
         registerMetrics();
 
         loopThread = new Thread(
@@ -294,54 +297,30 @@ public class NodeAgent {
 
     // --- REST actions ---
 
-    /** Restarts PostgreSQL in its current role. */
-    public void restartPostgres() {
-        if (ctx.role.current().steppingDown()) {
-            throw new IllegalStateException("a handover or a demotion is under way: restart once it has finished");
-        }
-        synchronized (ctx.pgLock) {
-            ctx.restStep(() -> {
-                boolean standby = ctx.role.current() != Role.PRIMARY;
-                ctx.stopPg();
-                Optional<Upstream> up = ctx.following.flatMap(ctx::upstream);
-                ctx.configurePg(standby, up);
-                ctx.startPg();
-            });
-        }
-        loop.wakeUp();
+    /** {@code POST /restart} with {@code body} ({@link RestActions#restart}). */
+    public ActionAnswer restart(String body) {
+        return rest.restart(body);
     }
 
-    /** Reloads PostgreSQL's configuration. */
-    public void reloadPostgres() {
-        synchronized (ctx.pgLock) {
-            ctx.pg.reload();
-        }
+    /** {@code DELETE /restart}: cancels the scheduled restart. */
+    public ActionAnswer cancelScheduledRestart() {
+        return rest.cancelScheduledRestart();
     }
 
-    /** Re-clones this replica from the leader; refused on the primary. */
-    public void reinitialize() {
-        synchronized (ctx.pgLock) {
-            Role role = ctx.role.current();
-            if (role.actingPrimary() || role.steppingDown()) {
-                throw new IllegalStateException("this member is the primary: it cannot be reinitialized");
-            }
-            ClusterSnapshot last = ctx.lastSnapshot;
-            String leader =
-                    last == null ? null : last.leader().map(l -> l.member()).orElse(null);
-            Upstream up = leader == null ? null : ctx.upstream(leader).orElse(null);
-            if (up == null) {
-                throw new IllegalStateException("no leader to clone from");
-            }
-            ctx.restStep(() -> {
-                ctx.stopPg();
-                ctx.reclone(up);
-                ctx.configurePg(true, Optional.of(up));
-                ctx.startPg();
-                ctx.following = Optional.of(leader);
-                ctx.mayHaveDiverged = false;
-            });
-        }
-        loop.wakeUp();
+    /** The scheduled restart in Patroni's {@code scheduled_restart} shape, if one is scheduled. */
+    public Optional<Map<String, Object>> scheduledRestart() {
+        RestActions r = rest;
+        return r == null ? Optional.empty() : r.scheduled().map(s -> s.request().patroniShape());
+    }
+
+    /** {@code POST /reload}: re-reads what can be re-read while the agent runs ({@link RestActions#reload}). */
+    public ActionAnswer reload(String body) {
+        return rest.reload();
+    }
+
+    /** {@code POST /reinitialize} with {@code body}: re-clones this replica from the leader. */
+    public ActionAnswer reinitialize(String body) {
+        return rest.reinitialize(body);
     }
 
     /** What the lease keeper's threads need from the agent. */

@@ -62,19 +62,29 @@ class AgentFuzzIT {
             }
         }
         for (String options : List.of(
-                "{\"schedule\": \"2030-01-01T00:00:00Z\"}",
-                "{\"restart_pending\": true}",
-                "{\"role\": \"replica\"}",
-                "{\"postgres_version\": \"99.0\"}",
-                "{\"timeout\": \"1s\"}")) {
+                "{\"schedule\": \"2020-01-01T00:00:00Z\"}",
+                "{\"schedule\": \"2030-01-01T00:00:00\"}",
+                "{\"restart_pending\": \"maybe\"}",
+                "{\"role\": \"leader\"}",
+                "{\"postgres_version\": \"99\"}",
+                "{\"timeout\": 0}",
+                "{\"timeout\": \"soon\"}")) {
             fuzz.expectRefusal(
-                    "POST /restart with the unsupported options " + options,
+                    "POST /restart with the bad option " + options,
                     "POST",
                     "/restart",
                     json(authorized()),
                     options.getBytes(StandardCharsets.UTF_8));
         }
         fuzz.assertClean();
+        // conditions this primary does not meet: Patroni's 503, nothing restarted
+        for (String options :
+                List.of("{\"restart_pending\": true}", "{\"role\": \"replica\"}", "{\"postgres_version\": \"10.0\"}")) {
+            Answer answer = fuzz().http()
+                    .send("POST", "/restart", json(authorized()), options.getBytes(StandardCharsets.UTF_8));
+            assertThat(answer.status()).as(options + ": " + answer).isEqualTo(503);
+            assertThat(answer.body()).as(options).contains("restart conditions are not satisfied");
+        }
         assertThat(node.postmasterPid())
                 .as("the postmaster after the hostile bodies")
                 .isEqualTo(postmaster);
@@ -151,7 +161,7 @@ class AgentFuzzIT {
     private static void stillServes() throws Exception {
         assertThat(node.agent().get("/q/health/live").statusCode()).isEqualTo(200);
         Answer reload = fuzz().http().send("POST", "/reload", authorized(), new byte[0]);
-        assertThat(reload.status()).as(reload.toString()).isEqualTo(200);
+        assertThat(reload.status()).as(reload.toString()).isEqualTo(202);
         long before = node.postmasterPid();
         Answer restart =
                 fuzz().http().send("POST", "/restart", json(authorized()), "{}".getBytes(StandardCharsets.UTF_8));

@@ -239,8 +239,9 @@ class ClusterIT {
         assertThat(noToken.headers().firstValue("WWW-Authenticate")).isPresent();
         assertThat(replica.send("POST", "/restart", "wrong").statusCode()).isEqualTo(401);
         assertThat(replica.send("POST", "/reinitialize", null).statusCode()).isEqualTo(401);
-        assertThat(replica.send("POST", "/reload", AgentNodes.TOKEN).statusCode())
-                .isEqualTo(200);
+        HttpResponse<String> reload = replica.send("POST", "/reload", AgentNodes.TOKEN);
+        assertThat(reload.statusCode()).as("Patroni's answer to a reload").isEqualTo(202);
+        assertThat(reload.body()).contains("reload scheduled");
 
         Object started = replica.query("SELECT pg_postmaster_start_time()::text");
         assertThat(replica.send("POST", "/restart", AgentNodes.TOKEN).statusCode())
@@ -660,6 +661,174 @@ class ClusterIT {
                 () -> io.pgha.local.Ports.isFree(
                         replica.agent().host(), replica.agent().httpPort()));
         assertThat(AgentNodes.callbacks(replica)).contains("on_stop replica " + AgentNodes.CLUSTER);
+    }
+
+    @Test
+    @Order(5)
+    void restartsHonourPatronisConditionsAndSchedulesAndClearAPendingRestart() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        List<Node> replicas = nodes.stream().filter(n -> n != primary).toList();
+        Node now = replicas.get(0);
+        Node later = replicas.get(1);
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        String original = store.read().config().orElseThrow();
+        ObjectNode changed = (ObjectNode) new ObjectMapper().readTree(original);
+        // raised, so that the replicas may run with it before the primary does
+        changed.with("postgresql").with("parameters").put("max_connections", 120);
+        try (Client client = client()) {
+            client.getKVClient()
+                    .put(bytes(layout.config()), bytes(changed.toString()))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                for (Node node : nodes) {
+                    Wait.until(
+                            Duration.ofSeconds(20),
+                            node.name() + ": max_connections pending a restart",
+                            () -> node.patroni().path("pending_restart").asBoolean(false));
+                }
+                Object started = now.query("SELECT pg_postmaster_start_time()::text");
+                HttpResponse<String> wrongRole = post(now, "/restart", "{\"role\": \"primary\"}");
+                assertThat(wrongRole.statusCode()).as(wrongRole.body()).isEqualTo(503);
+                assertThat(wrongRole.body()).contains("restart conditions are not satisfied", "host role mismatch");
+                assertThat(post(now, "/restart", "{\"role\": \"leader\"}").statusCode())
+                        .isEqualTo(400);
+                assertThat(now.query("SELECT pg_postmaster_start_time()::text"))
+                        .as("not restarted")
+                        .isEqualTo(started);
+
+                HttpResponse<String> pending =
+                        post(now, "/restart", "{\"restart_pending\": true, \"role\": \"replica\"}");
+                assertThat(pending.statusCode()).as(pending.body()).isEqualTo(200);
+                assertThat(now.query("SHOW max_connections")).isEqualTo("120");
+                Wait.until(
+                        Duration.ofSeconds(20),
+                        now.name() + ": no restart pending, streaming",
+                        () -> !now.patroni().path("pending_restart").asBoolean(false)
+                                && "streaming".equals(now.query("SELECT status FROM pg_stat_wal_receiver")));
+
+                // a scheduled restart: shown on /patroni, carried out at its time by the loop
+                Object laterStarted = later.query("SELECT pg_postmaster_start_time()::text");
+                java.time.OffsetDateTime at = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                        .plusSeconds(4)
+                        .withNano(0);
+                HttpResponse<String> scheduled =
+                        post(later, "/restart", "{\"schedule\": \"" + at + "\", \"restart_pending\": true}");
+                assertThat(scheduled.statusCode()).as(scheduled.body()).isEqualTo(202);
+                JsonNode shown = later.patroni().path("scheduled_restart");
+                assertThat(java.time.OffsetDateTime.parse(shown.path("schedule").asText())
+                                .toInstant())
+                        .isEqualTo(at.toInstant());
+                assertThat(shown.path("restart_pending").asBoolean()).isTrue();
+                assertThat(post(later, "/restart", "{\"schedule\": \"" + at.plusSeconds(30) + "\"}")
+                                .statusCode())
+                        .as("another one is scheduled already")
+                        .isEqualTo(409);
+                assertThat(later.query("SELECT pg_postmaster_start_time()::text"))
+                        .isEqualTo(laterStarted);
+                Wait.until(
+                        Duration.ofSeconds(30),
+                        later.name() + " restarted by its schedule, nothing pending or scheduled",
+                        () -> !laterStarted.equals(later.query("SELECT pg_postmaster_start_time()::text"))
+                                && !later.patroni().has("scheduled_restart")
+                                && !later.patroni().path("pending_restart").asBoolean(false));
+                assertThat(java.time.Instant.now()).isAfterOrEqualTo(at.toInstant());
+
+                // DELETE cancels another one
+                HttpResponse<String> far = post(
+                        primary,
+                        "/restart",
+                        "{\"schedule\": \""
+                                + java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC)
+                                        .plusHours(1) + "\"}");
+                assertThat(far.statusCode()).as(far.body()).isEqualTo(202);
+                assertThat(primary.patroni().has("scheduled_restart")).isTrue();
+                assertThat(primary.send("DELETE", "/restart", AgentNodes.TOKEN).statusCode())
+                        .isEqualTo(200);
+                assertThat(primary.patroni().has("scheduled_restart")).isFalse();
+                assertThat(primary.send("DELETE", "/restart", AgentNodes.TOKEN).statusCode())
+                        .isEqualTo(404);
+            } finally {
+                client.getKVClient()
+                        .put(bytes(layout.config()), bytes(original))
+                        .get(10, TimeUnit.SECONDS);
+            }
+            // back to the original value on the two replicas restarted above
+            for (Node node : replicas) {
+                Wait.until(Duration.ofSeconds(20), node.name() + ": the old value pending", () -> node.patroni()
+                        .path("pending_restart")
+                        .asBoolean(false));
+                assertThat(post(node, "/restart", "{\"restart_pending\": true}").statusCode())
+                        .isEqualTo(200);
+            }
+            for (Node node : nodes) {
+                Wait.until(Duration.ofSeconds(20), node.name() + ": no restart pending", () -> !node.patroni()
+                        .path("pending_restart")
+                        .asBoolean(false));
+            }
+        }
+    }
+
+    @Test
+    @Order(5)
+    void theSlotOfAMemberThatLeftIsDroppedAfterMemberSlotsTtl() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Node replica = nodes.stream().filter(n -> n != primary).findFirst().orElseThrow();
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        String original = store.read().config().orElseThrow();
+        ObjectNode changed = (ObjectNode) new ObjectMapper().readTree(original);
+        changed.put("member_slots_ttl", 3);
+        String ghost = "ghost_member";
+        try (Client client = client()) {
+            client.getKVClient()
+                    .put(bytes(layout.config()), bytes(changed.toString()))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                // a member joins (its key, as a copy of a replica's) and the primary makes its slot
+                String status = new String(
+                        client.getKVClient()
+                                .get(bytes(layout.member(replica.name())))
+                                .get(10, TimeUnit.SECONDS)
+                                .getKvs()
+                                .get(0)
+                                .getValue()
+                                .getBytes(),
+                        StandardCharsets.UTF_8);
+                client.getKVClient()
+                        .put(bytes(layout.member(ghost)), bytes(status))
+                        .get(10, TimeUnit.SECONDS);
+                String slotExists = "SELECT count(*) FROM pg_replication_slots WHERE slot_name = '" + ghost + "'";
+                Wait.until(Duration.ofSeconds(20), "the primary creates the new member's slot", () -> Long.valueOf(1)
+                        .equals(primary.query(slotExists)));
+                // it leaves: the slot is kept for member_slots_ttl, then dropped
+                client.getKVClient().delete(bytes(layout.member(ghost))).get(10, TimeUnit.SECONDS);
+                long left = System.nanoTime();
+                Wait.until(Duration.ofSeconds(30), "the departed member's slot dropped", () -> Long.valueOf(0)
+                        .equals(primary.query(slotExists)));
+                assertThat(Duration.ofNanos(System.nanoTime() - left))
+                        .as("not before member_slots_ttl")
+                        .isGreaterThanOrEqualTo(Duration.ofSeconds(2));
+                assertThat(primary.query("SELECT count(*) FROM pg_replication_slots WHERE active"))
+                        .as("the members' own slots stay")
+                        .isEqualTo(2L);
+            } finally {
+                client.getKVClient().delete(bytes(layout.member(ghost))).get(10, TimeUnit.SECONDS);
+                client.getKVClient()
+                        .put(bytes(layout.config()), bytes(original))
+                        .get(10, TimeUnit.SECONDS);
+            }
+        }
+    }
+
+    /** {@code POST path} on {@code node}'s agent with {@code body} and the REST token. */
+    private static HttpResponse<String> post(Node node, String path, String body) throws Exception {
+        return java.net.http.HttpClient.newHttpClient()
+                .send(
+                        java.net.http.HttpRequest.newBuilder(node.agent().uri(path))
+                                .timeout(Duration.ofSeconds(60))
+                                .header("Authorization", "Bearer " + AgentNodes.TOKEN)
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 
     private static Client client() {

@@ -127,6 +127,16 @@ final class FakePostgres implements PostgresControl {
     public void ensureSlotOn(Upstream upstream, String slot) {}
 
     @Override
+    public java.util.Set<String> physicalSlots() {
+        return java.util.Set.of();
+    }
+
+    @Override
+    public java.util.Set<String> dropInactiveSlots(Collection<String> slotNames) {
+        return java.util.Set.of();
+    }
+
+    @Override
     public void wipe() {
         calls.add("wipe");
     }

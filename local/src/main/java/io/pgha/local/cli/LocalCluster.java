@@ -1082,14 +1082,15 @@ public final class LocalCluster {
         return order;
     }
 
-    /** The member rows of {@code snapshot}, with each running replica's WAL receiver state from its agent. */
+    /**
+     * The member rows of {@code snapshot}, with each running replica's WAL receiver state and each
+     * member's pending restart (and its reason) from its agent's {@code /patroni}.
+     */
     private static List<MemberTable.Row> rows(ClusterSnapshot snapshot) {
         Map<String, String> receivers = new HashMap<>();
+        Map<String, String> pending = new HashMap<>();
         for (MemberEntry member : snapshot.members().values()) {
             if (member.status() == null || member.status().apiUrl() == null) {
-                continue;
-            }
-            if (snapshot.leader().filter(l -> l.member().equals(member.name())).isPresent()) {
                 continue;
             }
             try {
@@ -1099,7 +1100,23 @@ public final class LocalCluster {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonNode body = Json.MAPPER.readTree(response.body());
-                if (body.hasNonNull("replication_state")) {
+                Map<String, Map<String, String>> reason = new java.util.TreeMap<>();
+                body.path("pending_restart_reason")
+                        .fields()
+                        .forEachRemaining(e -> reason.put(
+                                e.getKey(),
+                                Map.of(
+                                        "old_value",
+                                                e.getValue().path("old_value").asText("?"),
+                                        "new_value",
+                                                e.getValue().path("new_value").asText("?"))));
+                pending.put(
+                        member.name(),
+                        MemberTable.pendingRestart(body.path("pending_restart").asBoolean(false), reason));
+                boolean leader = snapshot.leader()
+                        .filter(l -> l.member().equals(member.name()))
+                        .isPresent();
+                if (!leader && body.hasNonNull("replication_state")) {
                     receivers.put(member.name(), body.get("replication_state").asText());
                 }
             } catch (IOException e) {
@@ -1109,7 +1126,7 @@ public final class LocalCluster {
                 break;
             }
         }
-        return MemberTable.rows(snapshot.leader(), snapshot.members(), receivers);
+        return MemberTable.rows(snapshot.leader(), snapshot.members(), receivers, pending);
     }
 
     private void printEndpoints() {

@@ -30,11 +30,39 @@ final class MemberTable {
      * @param state what PostgreSQL does; for a running replica, its WAL receiver's state ({@code streaming})
      * @param lagBytes the leader's write position minus this member's received (or replayed) position;
      *     empty for the leader and when either is unknown
+     * @param pendingRestart {@code *} and the settings waiting for a restart ({@code max_connections:
+     *     100->200}) when the member's agent reports {@code pending_restart}; empty otherwise
      */
-    record Row(String member, String address, String role, String state, long timeline, Optional<Long> lagBytes) {
+    record Row(
+            String member,
+            String address,
+            String role,
+            String state,
+            long timeline,
+            Optional<Long> lagBytes,
+            String pendingRestart) {
+        Row(String member, String address, String role, String state, long timeline, Optional<Long> lagBytes) {
+            this(member, address, role, state, timeline, lagBytes, "");
+        }
+
         boolean leader() {
             return role.equals(LEADER);
         }
+    }
+
+    /**
+     * What {@code /patroni} says of a pending restart, as the table shows it: {@code *}, then each
+     * setting of {@code pending_restart_reason} as {@code name: old->new}; empty without one.
+     */
+    static String pendingRestart(boolean pending, Map<String, Map<String, String>> reason) {
+        if (!pending) {
+            return "";
+        }
+        List<String> parts = new ArrayList<>();
+        new TreeMap<>(reason)
+                .forEach((name, values) -> parts.add(name + ": " + values.getOrDefault("old_value", "?") + "->"
+                        + values.getOrDefault("new_value", "?")));
+        return parts.isEmpty() ? "*" : "* " + String.join(", ", parts);
     }
 
     /**
@@ -43,6 +71,15 @@ final class MemberTable {
      */
     static List<Row> rows(
             Optional<LeaderKey> leaderKey, Map<String, MemberEntry> members, Map<String, String> receiverStates) {
+        return rows(leaderKey, members, receiverStates, Map.of());
+    }
+
+    /** As above, with each member's pending restart ({@link #pendingRestart}) by name. */
+    static List<Row> rows(
+            Optional<LeaderKey> leaderKey,
+            Map<String, MemberEntry> members,
+            Map<String, String> receiverStates,
+            Map<String, String> pendingRestarts) {
         Optional<String> leader = leaderKey.map(LeaderKey::member);
         Optional<Lsn> leaderLsn = leader.map(members::get)
                 .map(MemberEntry::status)
@@ -63,7 +100,14 @@ final class MemberTable {
                 state = receiver;
             }
             Optional<Long> lag = isLeader ? Optional.empty() : lag(leaderLsn, status);
-            rows.add(new Row(entry.name(), address(status.connUrl()), role, state, status.timeline(), lag));
+            rows.add(new Row(
+                    entry.name(),
+                    address(status.connUrl()),
+                    role,
+                    state,
+                    status.timeline(),
+                    lag,
+                    pendingRestarts.getOrDefault(entry.name(), "")));
         }
         return rows;
     }
@@ -107,16 +151,26 @@ final class MemberTable {
     /** The table, headed by the cluster's name and where its keys were read. */
     static String render(String cluster, String etcd, List<Row> rows) {
         List<String[]> lines = new ArrayList<>();
-        lines.add(new String[] {"Member", "Host", "Role", "State", "TL", "Lag in bytes"});
+        // as patronictl list: the column only while some member has a restart pending
+        boolean pending = rows.stream().anyMatch(r -> !r.pendingRestart().isEmpty());
+        lines.add(
+                pending
+                        ? new String[] {"Member", "Host", "Role", "State", "TL", "Lag in bytes", "Pending restart"}
+                        : new String[] {"Member", "Host", "Role", "State", "TL", "Lag in bytes"});
         for (Row r : rows) {
-            lines.add(new String[] {
+            String[] line = {
                 r.member(),
                 r.address(),
                 r.role(),
                 r.state(),
                 r.timeline() > 0 ? Long.toString(r.timeline()) : "",
                 r.lagBytes().map(String::valueOf).orElse(r.leader() ? "" : "unknown")
-            });
+            };
+            if (pending) {
+                line = java.util.Arrays.copyOf(line, 7);
+                line[6] = r.pendingRestart();
+            }
+            lines.add(line);
         }
         int[] widths = new int[lines.get(0).length];
         for (String[] line : lines) {
@@ -136,7 +190,7 @@ final class MemberTable {
             String[] line = lines.get(n);
             text.append('|');
             for (int i = 0; i < line.length; i++) {
-                boolean number = i >= 4 && n > 0;
+                boolean number = (i == 4 || i == 5) && n > 0;
                 String cell = number
                         ? " ".repeat(widths[i] - line[i].length()) + line[i]
                         : line[i] + " ".repeat(widths[i] - line[i].length());

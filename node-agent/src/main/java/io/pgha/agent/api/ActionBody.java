@@ -12,18 +12,19 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * What the body of a POST action ({@code /restart}, {@code /reload}, {@code /reinitialize}) may hold,
- * decided before anything runs. Patroni takes options there as a JSON object; pgha carries out none of
- * its scheduled or conditional variants ({@code schedule}, {@code role}, {@code restart_pending}, ...),
- * so a request with one is refused rather than run now and unconditionally. A pure function.
+ * What the body of {@code POST /reload} and {@code POST /reinitialize} may hold, decided before anything
+ * runs: empty, or a JSON object of the options pgha carries out ({@code /reinitialize}: Patroni's {@code
+ * force} and {@code from-leader}, also spelt {@code from_leader}); anything else is refused naming it
+ * rather than ignored. {@code POST /restart}'s body is read by {@code decide/RestartRequest}. A pure
+ * function.
  */
 public final class ActionBody {
     /** The largest body read (bytes): options are a few dozen. */
     public static final int LIMIT = 16 * 1024;
 
-    /** The options each action accepts; {@code force} (Patroni's reinit option) changes nothing here. */
+    /** The options each action accepts (all of them true or false). */
     private static final Map<String, Set<String>> OPTIONS =
-            Map.of("/restart", Set.of(), "/reload", Set.of(), "/reinitialize", Set.of("force"));
+            Map.of("/reload", Set.of(), "/reinitialize", Set.of("force", "from-leader", "from_leader"));
 
     private ActionBody() {}
 
@@ -60,11 +61,22 @@ public final class ActionBody {
             }
         }
         if (!unsupported.isEmpty()) {
-            problems.add("pgha does not support " + String.join(", ", unsupported)
-                    + " (no scheduled or conditional actions): send an empty body or {}"
-                    + (accepted.isEmpty() ? "" : " with " + String.join(", ", accepted)));
+            problems.add("unknown option(s) " + String.join(", ", unsupported) + ": send an empty body or {}"
+                    + (accepted.isEmpty() ? "" : " with " + String.join(", ", new TreeSet<>(accepted))));
         }
         return problems.isEmpty() ? Optional.empty() : Optional.of(what + ": " + String.join("; ", problems));
+    }
+
+    /** Whether the option {@code name} is true in {@code body} (one that {@link #problem} accepted). */
+    public static boolean flag(String body, String name) {
+        if (body == null || body.isBlank()) {
+            return false;
+        }
+        try {
+            return Json.MAPPER.readTree(body).path(name).asBoolean(false);
+        } catch (Exception e) {
+            return false;
+        }
     }
 
     /** A name as it may be echoed: control characters replaced, at most 64 characters. */

@@ -52,9 +52,10 @@ public class PatroniApi {
         router.route("/cluster").method(HttpMethod.GET).order(-100).handler(ctx -> fromEtcd(ctx, "/cluster"));
         router.route("/history").method(HttpMethod.GET).order(-100).handler(ctx -> fromEtcd(ctx, "/history"));
         router.route("/config").method(HttpMethod.GET).order(-100).handler(ctx -> fromEtcd(ctx, "/config"));
-        post(router, "/restart", agent::restartPostgres);
-        post(router, "/reload", agent::reloadPostgres);
-        post(router, "/reinitialize", agent::reinitialize);
+        action(router, HttpMethod.POST, "/restart", agent::restart);
+        action(router, HttpMethod.DELETE, "/restart", body -> agent.cancelScheduledRestart());
+        action(router, HttpMethod.POST, "/reload", agent::reload);
+        action(router, HttpMethod.POST, "/reinitialize", agent::reinitialize);
         router.route("/metrics").method(HttpMethod.GET).order(-100).handler(this::metrics);
         // after every other route: an unknown path is answered with a reason, not an empty 404
         router.route()
@@ -67,7 +68,7 @@ public class PatroniApi {
                                 + shown(ctx.request().path())
                                 + ": the agent serves Patroni's health checks (GET /primary, /replica, /health, ...), GET /patroni,"
                                 + " GET /cluster, /history, /config,"
-                                + " GET /metrics, POST /restart, /reload, /reinitialize, and (for PostgreSQL's"
+                                + " GET /metrics, POST /restart, /reload, /reinitialize, DELETE /restart, and (for PostgreSQL's"
                                 + " archive and restore commands) POST /wal/archive/{name}, GET /wal/restore/{name}"));
     }
 
@@ -95,6 +96,7 @@ public class PatroniApi {
             return;
         }
         Map<String, Object> body = PatroniStatus.of(view);
+        agent.scheduledRestart().ifPresent(restart -> body.put("scheduled_restart", restart));
         agent.wal().ifPresent(wal -> body.put("archive", wal.pusher().status()));
         ctx.response().putHeader("Content-Type", "application/json").end(Json.write(body));
     }
@@ -128,40 +130,49 @@ public class PatroniApi {
         ctx.response().putHeader("Content-Type", "application/json").end(Json.write(body));
     }
 
-    private void post(Router router, String path, Runnable action) {
+    /**
+     * An action behind the bearer token: {@code POST /restart} reads its own body ({@code
+     * decide/RestartRequest}), the others' bodies are checked by {@link ActionBody} first.
+     */
+    private void action(
+            Router router, HttpMethod method, String path, java.util.function.Function<String, ActionAnswer> action) {
         router.route(path)
-                .method(HttpMethod.POST)
+                .method(method)
                 .order(-100)
                 .handler(BodyHandler.create(false).setBodyLimit(ActionBody.LIMIT))
                 .failureHandler(ctx -> refuse(
                         ctx,
                         ctx.statusCode() > 0 ? ctx.statusCode() : 400,
                         path + ": the request body could not be read (at most " + ActionBody.LIMIT + " bytes)"))
-                .blockingHandler(ctx -> {
-                    mdc();
-                    Optional<String> token = Secrets.resolve(
-                            "REST token",
-                            config.restapi().token(),
-                            config.restapi().tokenFile());
-                    if (!authorized(ctx.request().getHeader("Authorization"), token)) {
-                        ctx.response()
-                                .setStatusCode(401)
-                                .putHeader("WWW-Authenticate", "Bearer realm=\"pgha\"")
-                                .putHeader("Content-Type", "text/plain; charset=utf-8")
-                                .end(
-                                        token.isEmpty()
-                                                ? "no REST token is configured (pgha.restapi.token or token-file): POST is disabled\n"
-                                                : "a valid 'Authorization: Bearer <token>' header is required\n");
-                        return;
-                    }
-                    Optional<String> problem =
-                            ActionBody.problem(path, ctx.body().asString());
-                    if (problem.isPresent()) {
-                        refuse(ctx, 400, problem.get());
-                        return;
-                    }
-                    run(ctx, path, action);
-                });
+                .blockingHandler(
+                        ctx -> {
+                            mdc();
+                            Optional<String> token = Secrets.resolve(
+                                    "REST token",
+                                    config.restapi().token(),
+                                    config.restapi().tokenFile());
+                            if (!authorized(ctx.request().getHeader("Authorization"), token)) {
+                                ctx.response()
+                                        .setStatusCode(401)
+                                        .putHeader("WWW-Authenticate", "Bearer realm=\"pgha\"")
+                                        .putHeader("Content-Type", "text/plain; charset=utf-8")
+                                        .end(
+                                                token.isEmpty()
+                                                        ? "no REST token is configured (pgha.restapi.token or token-file): POST is disabled\n"
+                                                        : "a valid 'Authorization: Bearer <token>' header is required\n");
+                                return;
+                            }
+                            String body = ctx.body().asString();
+                            if (method == HttpMethod.POST && !path.equals("/restart")) {
+                                Optional<String> problem = ActionBody.problem(path, body);
+                                if (problem.isPresent()) {
+                                    refuse(ctx, 400, problem.get());
+                                    return;
+                                }
+                            }
+                            run(ctx, method + " " + path, () -> action.apply(body));
+                        },
+                        false);
     }
 
     /** A path as it may be echoed: control characters replaced, at most 200 characters. */
@@ -179,14 +190,21 @@ public class PatroniApi {
         }
     }
 
-    private static void run(RoutingContext ctx, String path, Runnable action) {
+    private static void run(RoutingContext ctx, String what, java.util.function.Supplier<ActionAnswer> action) {
+        ActionAnswer answer;
         try {
-            action.run();
-            ctx.response().setStatusCode(200).end(path.substring(1) + " done\n");
+            answer = action.get();
         } catch (RuntimeException e) {
-            LOG.errorf("POST %s failed: %s", path, e.getMessage());
-            ctx.response().setStatusCode(503).end(path.substring(1) + " failed: " + e.getMessage() + "\n");
+            LOG.errorf("%s failed: %s", what, e.getMessage());
+            answer = ActionAnswer.of(503, what + " failed: " + e.getMessage());
         }
+        if (answer.status() >= 400) {
+            LOG.infof("%s answered %d: %s", what, answer.status(), answer.text());
+        }
+        ctx.response()
+                .setStatusCode(answer.status())
+                .putHeader("Content-Type", "text/plain; charset=utf-8")
+                .end(answer.text() + "\n");
     }
 
     private void mdc() {

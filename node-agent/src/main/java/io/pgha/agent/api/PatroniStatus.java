@@ -89,7 +89,7 @@ public final class PatroniStatus {
                 body.put("pending_restart_reason", pg.pendingRestartReason());
             }
         }
-        // no scheduled_restart: pgha refuses scheduled restarts (ActionBody), so none ever exists
+        // scheduled_restart is added by PatroniApi from RestActions (not part of the loop's view)
         body.put("pause", v.paused());
         v.lastError().ifPresent(e -> {
             Map<String, Object> error = new LinkedHashMap<>();

@@ -273,6 +273,16 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
+    public java.util.Set<String> physicalSlots() {
+        return sql.physicalSlots();
+    }
+
+    @Override
+    public java.util.Set<String> dropInactiveSlots(Collection<String> slotNames) {
+        return sql.dropInactiveSlots(slotNames);
+    }
+
+    @Override
     public void ensureSlotOn(Upstream upstream, String slot) {
         sql.ensureSlotOn(upstream, slot);
     }

@@ -397,6 +397,47 @@ final class PgSql {
         }
     }
 
+    java.util.Set<String> physicalSlots() {
+        try {
+            return onLocal(s.sqlTimeout(), c -> {
+                java.util.Set<String> names = new java.util.TreeSet<>();
+                try (Statement st = c.createStatement();
+                        ResultSet r = st.executeQuery("SELECT slot_name FROM pg_replication_slots"
+                                + " WHERE slot_type = 'physical' AND NOT temporary")) {
+                    while (r.next()) {
+                        names.add(r.getString(1));
+                    }
+                }
+                return names;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not list the replication slots: " + e.getMessage(), e);
+        }
+    }
+
+    java.util.Set<String> dropInactiveSlots(Collection<String> slotNames) {
+        try {
+            return onLocal(s.sqlTimeout(), c -> {
+                java.util.Set<String> dropped = new java.util.TreeSet<>();
+                for (String slot : slotNames) {
+                    try (PreparedStatement st = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
+                            + " FROM pg_replication_slots WHERE slot_name = ? AND slot_type = 'physical'"
+                            + " AND NOT active AND NOT temporary")) {
+                        st.setString(1, slot);
+                        try (ResultSet r = st.executeQuery()) {
+                            if (r.next()) {
+                                dropped.add(slot);
+                            }
+                        }
+                    }
+                }
+                return dropped;
+            });
+        } catch (SQLException e) {
+            throw new IllegalStateException("could not drop replication slots " + slotNames + ": " + e.getMessage(), e);
+        }
+    }
+
     void ensureSlotOn(Upstream upstream, String slot) {
         try (Connection c = connect(upstream.host(), upstream.port(), s.sqlTimeout())) {
             ensureSlot(c, slot);

@@ -60,6 +60,12 @@ public interface PostgresControl {
     /** Creates the physical slots that are missing here (on the primary). */
     void ensureSlots(Collection<String> slotNames);
 
+    /** The names of the physical, not temporary, replication slots here. */
+    java.util.Set<String> physicalSlots();
+
+    /** Drops those of {@code slotNames} that exist here and are not in use; returns the ones dropped. */
+    java.util.Set<String> dropInactiveSlots(Collection<String> slotNames);
+
     /** Creates {@code slot} on {@code upstream} if it is missing there. */
     void ensureSlotOn(Upstream upstream, String slot);
 

@@ -5,27 +5,35 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.junit.jupiter.api.Test;
 
 /**
- * A POST action runs only when its body is empty or a JSON object of options pgha carries out: a
- * scheduled or conditional restart (Patroni's {@code schedule}, {@code role}, ...) must not restart
- * PostgreSQL now, so it is refused naming the options.
+ * POST /reload and /reinitialize run only when their body is empty or a JSON object of options pgha
+ * carries out; anything else is refused naming it (POST /restart's body: RestartRequestTest).
  */
 class ActionBodyTest {
     @Test
     void anEmptyBodyOrAnEmptyObjectRuns() {
-        assertThat(ActionBody.problem("/restart", null)).isEmpty();
-        assertThat(ActionBody.problem("/restart", "")).isEmpty();
+        assertThat(ActionBody.problem("/reload", null)).isEmpty();
+        assertThat(ActionBody.problem("/reload", "")).isEmpty();
         assertThat(ActionBody.problem("/reload", " \n")).isEmpty();
-        assertThat(ActionBody.problem("/restart", "{}")).isEmpty();
+        assertThat(ActionBody.problem("/reload", "{}")).isEmpty();
         assertThat(ActionBody.problem("/reinitialize", "{\"force\": true}")).isEmpty();
+        assertThat(ActionBody.problem("/reinitialize", "{\"force\": true, \"from-leader\": true}"))
+                .isEmpty();
+        assertThat(ActionBody.problem("/reinitialize", "{\"from_leader\": false}"))
+                .isEmpty();
+        assertThat(ActionBody.flag("{\"force\": true, \"from-leader\": false}", "force"))
+                .isTrue();
+        assertThat(ActionBody.flag("{\"from-leader\": false}", "force")).isFalse();
+        assertThat(ActionBody.flag(null, "force")).isFalse();
     }
 
     @Test
-    void aScheduledOrConditionalRestartIsRefusedNamingTheOptions() {
-        assertThat(ActionBody.problem("/restart", "{\"schedule\": \"2030-01-01T00:00:00Z\", \"role\": \"primary\"}"))
-                .hasValueSatisfying(p -> assertThat(p)
-                        .contains("POST /restart")
-                        .contains("role, schedule")
-                        .contains("empty body or {}"));
+    void anUnknownOptionIsRefusedNamingTheAcceptedOnes() {
+        assertThat(ActionBody.problem("/reinitialize", "{\"wipe\": true}")).hasValueSatisfying(p -> assertThat(p)
+                .contains("POST /reinitialize")
+                .contains("unknown option(s) wipe")
+                .contains("force, from-leader, from_leader"));
+        assertThat(ActionBody.problem("/reload", "{\"force\": true}"))
+                .hasValueSatisfying(p -> assertThat(p).contains("empty body or {}"));
     }
 
     @Test
