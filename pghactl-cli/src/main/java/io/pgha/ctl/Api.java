@@ -93,9 +93,12 @@ public final class Api {
                         + String.join("; ", failures));
     }
 
-    /** A call to a member's agent at {@code apiUrl} (its Patroni-compatible REST API). */
+    /**
+     * A call to a member's agent (its Patroni-compatible REST API): {@code path} replaces the path of its
+     * {@code api_url} ({@code http://host:8008/patroni}), as patronictl does.
+     */
     public Answer agent(String member, String apiUrl, String method, String path, String body, Duration timeout) {
-        URI uri = URI.create(trimmed(apiUrl) + path);
+        URI uri = agentUri(apiUrl, path);
         try {
             return checked(send(method, uri, body, Map.of(), timeout));
         } catch (HttpTimeoutException e) {
@@ -149,11 +152,17 @@ public final class Api {
         return message == null || message.isBlank() ? e.getClass().getSimpleName() : message;
     }
 
-    private static String trimmed(String url) {
-        String u = url;
-        while (u.endsWith("/")) {
-            u = u.substring(0, u.length() - 1);
+    /** {@code http://host:8008/patroni} and {@code /restart} → {@code http://host:8008/restart}. */
+    static URI agentUri(String apiUrl, String path) {
+        URI api;
+        try {
+            api = URI.create(apiUrl);
+        } catch (IllegalArgumentException e) {
+            throw CtlException.failed("the member's api_url '" + apiUrl + "' is not a URL");
         }
-        return u;
+        if (api.getScheme() == null || api.getRawAuthority() == null) {
+            throw CtlException.failed("the member's api_url '" + apiUrl + "' is not an http://host:port URL");
+        }
+        return URI.create(api.getScheme() + "://" + api.getRawAuthority() + path);
     }
 }
