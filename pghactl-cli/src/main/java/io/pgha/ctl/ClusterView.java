@@ -77,8 +77,9 @@ public record ClusterView(
         return members.stream().filter(m -> m.name().equals(name)).findFirst();
     }
 
+    /** The members' names, sorted. */
     public List<String> names() {
-        return members.stream().map(Member::name).toList();
+        return members.stream().map(Member::name).sorted().toList();
     }
 
     /**

@@ -100,7 +100,7 @@ class MemberRowsTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(
                         () -> view().select(List.of("pg-1", "pg-9"), ClusterView.Role.ANY))
                 .isInstanceOf(CtlException.class)
-                .hasMessage("member pg-9 is not in cluster pgha; its members: pg-1, pg-0, pg-2");
+                .hasMessage("member pg-9 is not in cluster pgha; its members: pg-0, pg-1, pg-2");
         assertThat(view().select(List.of(), ClusterView.Role.REPLICA))
                 .extracting(ClusterView.Member::name)
                 .containsExactly("pg-1", "pg-2");
