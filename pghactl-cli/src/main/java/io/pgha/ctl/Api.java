@@ -49,14 +49,69 @@ public final class Api {
     }
 
     private final Connection connection;
-    private final HttpClient http;
+    private HttpClient http;
+    private HttpClient https;
 
     public Api(Connection connection) {
         this.connection = connection;
-        this.http = HttpClient.newBuilder()
-                .connectTimeout(CONNECT)
-                .version(HttpClient.Version.HTTP_1_1)
-                .build();
+    }
+
+    /**
+     * The client for {@code uri}'s scheme, made on first use. Plain http gets a TLS context that is never
+     * used, so that a call does not pay for loading the JDK's trusted certificates (about a tenth of a
+     * second of start-up); https gets the JDK's default context.
+     */
+    private HttpClient client(URI uri) {
+        if ("https".equals(uri.getScheme())) {
+            if (https == null) {
+                https = HttpClient.newBuilder()
+                        .connectTimeout(CONNECT)
+                        .version(HttpClient.Version.HTTP_1_1)
+                        .build();
+            }
+            return https;
+        }
+        if (http == null) {
+            http = HttpClient.newBuilder()
+                    .connectTimeout(CONNECT)
+                    .version(HttpClient.Version.HTTP_1_1)
+                    .sslContext(PlainHttpOnly.CONTEXT)
+                    .build();
+        }
+        return http;
+    }
+
+    /** A TLS context that trusts nothing: for the client of plain http URLs, which never uses it. */
+    private static final class PlainHttpOnly implements javax.net.ssl.X509TrustManager {
+        static final javax.net.ssl.SSLContext CONTEXT = context();
+
+        private static javax.net.ssl.SSLContext context() {
+            try {
+                javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+                context.init(
+                        new javax.net.ssl.KeyManager[0], new javax.net.ssl.TrustManager[] {new PlainHttpOnly()}, null);
+                return context;
+            } catch (java.security.GeneralSecurityException e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void checkClientTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("plain http only");
+        }
+
+        @Override
+        public void checkServerTrusted(java.security.cert.X509Certificate[] chain, String authType)
+                throws java.security.cert.CertificateException {
+            throw new java.security.cert.CertificateException("plain http only");
+        }
+
+        @Override
+        public java.security.cert.X509Certificate[] getAcceptedIssuers() {
+            return new java.security.cert.X509Certificate[0];
+        }
     }
 
     public Connection connection() {
@@ -125,7 +180,7 @@ public final class Api {
             request.header("Authorization", "Bearer " + connection.token().get());
         }
         try {
-            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return client(uri).send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw CtlException.failed("interrupted while waiting for " + uri);
