@@ -32,6 +32,7 @@ import picocli.CommandLine.Mixin;
             ReinitCommand.class,
             DsnCommand.class,
             VersionCommand.class,
+            TrainCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class
         },
