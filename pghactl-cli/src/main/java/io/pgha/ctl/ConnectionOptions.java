@@ -1,0 +1,43 @@
+package io.pgha.ctl;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Option;
+
+/** The connection options, accepted before the verb and after it. */
+public final class ConnectionOptions {
+    @Option(
+            names = {"-k", "--coordinator"},
+            paramLabel = "URL",
+            split = ",",
+            description = "A coordinator's URL (repeat or comma-separate for several; default: $PGHA_COORDINATOR,"
+                    + " the config file, or the checkout's ./pgha up cluster)")
+    List<String> coordinators = new ArrayList<>();
+
+    @Option(
+            names = "--token",
+            paramLabel = "TOKEN",
+            description = "The API token for changes (default: $PGHA_TOKEN, $PGHA_TOKEN_FILE, the config file,"
+                    + " .pgha/api-token)")
+    String token;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "A file holding the API token")
+    Path tokenFile;
+
+    @Option(
+            names = {"-c", "--config-file"},
+            paramLabel = "FILE",
+            description = "pghactl's config file (default: $PGHACTL_CONFIG_FILE or ~/.config/pgha/pghactl.yaml)")
+    Path configFile;
+
+    /** These options where given, else {@code outer}'s (the ones before the verb). */
+    ConnectionOptions or(ConnectionOptions outer) {
+        ConnectionOptions merged = new ConnectionOptions();
+        merged.coordinators = coordinators.isEmpty() ? outer.coordinators : coordinators;
+        merged.token = token != null ? token : outer.token;
+        merged.tokenFile = tokenFile != null ? tokenFile : outer.tokenFile;
+        merged.configFile = configFile != null ? configFile : outer.configFile;
+        return merged;
+    }
+}

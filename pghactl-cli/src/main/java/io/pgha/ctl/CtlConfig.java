@@ -1,0 +1,105 @@
+package io.pgha.ctl;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * {@code ~/.config/pgha/pghactl.yaml}: where the coordinators of one or several clusters are, and their
+ * tokens. Top-level settings serve every cluster; a cluster's own entry wins.
+ *
+ * <pre>
+ * default_cluster: prod
+ * coordinators: [http://coord-0:8020, http://coord-1:8020]
+ * token_file: /etc/pgha/api-token
+ * clusters:
+ *   prod: {}
+ *   staging:
+ *     coordinators: [http://staging-coord:8020]
+ *     token_file: ~/.config/pgha/staging-token
+ * </pre>
+ *
+ * @param file where it was read, for messages
+ */
+public record CtlConfig(Path file, Optional<String> defaultCluster, Entry defaults, Map<String, Entry> clusters) {
+
+    /** One cluster's connection (or the top-level defaults); every part optional. */
+    public record Entry(List<String> coordinators, Optional<String> token, Optional<String> tokenFile) {
+        static final Entry EMPTY = new Entry(List.of(), Optional.empty(), Optional.empty());
+    }
+
+    /** The config in {@code node} (the parsed YAML), or a usage error naming the file and the setting. */
+    public static CtlConfig parse(Path file, JsonNode node) {
+        if (node == null || node.isMissingNode() || node.isNull()) {
+            return new CtlConfig(file, Optional.empty(), Entry.EMPTY, Map.of());
+        }
+        if (!node.isObject()) {
+            throw CtlException.usage(
+                    file + ": must be a YAML mapping (default_cluster, coordinators, token_file," + " clusters)");
+        }
+        known(file, "", node, List.of("default_cluster", "coordinators", "token", "token_file", "clusters"));
+        Map<String, Entry> clusters = new LinkedHashMap<>();
+        JsonNode list = node.path("clusters");
+        if (!list.isMissingNode() && !list.isNull()) {
+            if (!list.isObject()) {
+                throw CtlException.usage(file + ": clusters must be a mapping from a cluster's name to its settings");
+            }
+            Iterator<Map.Entry<String, JsonNode>> it = list.fields();
+            while (it.hasNext()) {
+                Map.Entry<String, JsonNode> e = it.next();
+                clusters.put(e.getKey(), entry(file, "clusters." + e.getKey() + ".", e.getValue()));
+            }
+        }
+        return new CtlConfig(
+                file, text(file, "default_cluster", node.path("default_cluster")), entry(file, "", node), clusters);
+    }
+
+    private static Entry entry(Path file, String prefix, JsonNode node) {
+        if (node == null || node.isNull() || node.isMissingNode()) {
+            return Entry.EMPTY;
+        }
+        if (!node.isObject()) {
+            throw CtlException.usage(file + ": " + prefix + " must be a mapping (coordinators, token, token_file)");
+        }
+        if (!prefix.isEmpty()) {
+            known(file, prefix, node, List.of("coordinators", "token", "token_file"));
+        }
+        List<String> coordinators = new ArrayList<>();
+        JsonNode c = node.path("coordinators");
+        if (c.isTextual()) {
+            coordinators.addAll(Endpoints.split(c.asText()));
+        } else if (c.isArray()) {
+            c.forEach(url -> coordinators.add(url.asText()));
+        } else if (!c.isMissingNode() && !c.isNull()) {
+            throw CtlException.usage(file + ": " + prefix + "coordinators must be a list of URLs");
+        }
+        return new Entry(
+                List.copyOf(coordinators),
+                text(file, prefix + "token", node.path("token")),
+                text(file, prefix + "token_file", node.path("token_file")));
+    }
+
+    private static void known(Path file, String prefix, JsonNode node, List<String> names) {
+        node.fieldNames().forEachRemaining(name -> {
+            if (!names.contains(name)) {
+                throw CtlException.usage(
+                        file + ": unknown setting " + prefix + name + " (known: " + String.join(", ", names) + ")");
+            }
+        });
+    }
+
+    private static Optional<String> text(Path file, String name, JsonNode value) {
+        if (value.isMissingNode() || value.isNull()) {
+            return Optional.empty();
+        }
+        if (!value.isValueNode()) {
+            throw CtlException.usage(file + ": " + name + " must be a single value");
+        }
+        return Optional.of(value.asText());
+    }
+}

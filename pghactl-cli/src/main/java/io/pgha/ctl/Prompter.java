@@ -1,0 +1,41 @@
+package io.pgha.ctl;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.PrintWriter;
+
+/** Questions on the terminal (or stdin); the end of input is "no", as patronictl's "Aborted!". */
+public final class Prompter {
+    private final BufferedReader in;
+    private final PrintWriter out;
+
+    public Prompter(BufferedReader in, PrintWriter out) {
+        this.in = in;
+        this.out = out;
+    }
+
+    /** {@code question [y/N]:}; true only for y or yes. */
+    public boolean confirm(String question) {
+        String answer = line(question + " [y/N]: ");
+        return answer != null && (answer.equalsIgnoreCase("y") || answer.equalsIgnoreCase("yes"));
+    }
+
+    /** {@code question [default]:}; the default for an empty line; a failure at the end of input. */
+    public String ask(String question, String fallback) {
+        String answer = line(question + " [" + fallback + "]: ");
+        if (answer == null) {
+            throw CtlException.failed("Aborted! (no answer to '" + question + "'; use --force and options instead)");
+        }
+        return answer.isBlank() ? fallback : answer.strip();
+    }
+
+    private String line(String prompt) {
+        out.print(prompt);
+        out.flush();
+        try {
+            return in.readLine();
+        } catch (IOException e) {
+            return null;
+        }
+    }
+}

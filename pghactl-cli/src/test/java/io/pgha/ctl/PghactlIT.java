@@ -1,0 +1,318 @@
+package io.pgha.ctl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.local.LocalInfra;
+import io.pgha.local.Wait;
+import io.pgha.local.Workspace;
+import io.pgha.local.cli.LocalCluster;
+import io.pgha.local.cli.LocalPorts;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * pghactl's jar, run as a process (as an operator runs it), against one whole suite started for the
+ * class as {@code ./pgha up} starts it (on free ports in a temporary folder). pghactl finds the cluster
+ * as {@code ./pghactl} does, from the suite's home folder ({@code state.properties}, {@code api-token}).
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class PghactlIT {
+    @RegisterExtension
+    static final LocalInfra infra = LocalInfra.perClass();
+
+    private static final Duration HEALTHY = Duration.ofSeconds(180);
+    private static LocalCluster cluster;
+    private static Path userHome;
+
+    record Run(int code, String out, String err, long millis) {
+        @Override
+        public String toString() {
+            return "exit " + code + " after " + millis + " ms\n--- stdout\n" + out + "--- stderr\n" + err;
+        }
+    }
+
+    @BeforeAll
+    static void startTheSuite() throws IOException {
+        Workspace workspace = infra.workspace();
+        cluster = new LocalCluster(
+                workspace, LocalPorts.free(), new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        infra.track(() -> cluster.down(false));
+        cluster.up();
+        // no ~/.config/pgha/pghactl.yaml of whoever runs the test
+        userHome = Files.createDirectories(workspace.root().resolve("operator-home"));
+        awaitHealthy();
+    }
+
+    /** pghactl with {@code args}, no PGHA_* variables but {@code env}, the suite's home as the checkout's. */
+    static Run pghactl(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Duser.home=" + userHome,
+                "-Dpghactl.local=" + cluster.home(),
+                "-jar",
+                System.getProperty("pghactl.jar")));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("PGHA"));
+        builder.environment().putAll(env);
+        Path out = Files.createTempFile(userHome, "out", ".txt");
+        Path err = Files.createTempFile(userHome, "err", ".txt");
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        long started = System.nanoTime();
+        Process process = builder.start();
+        process.getOutputStream().close(); // no answers at prompts: the end of input
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("pghactl " + String.join(" ", args) + " did not end within 180 s");
+        }
+        Run run = new Run(
+                process.exitValue(),
+                Files.readString(out),
+                Files.readString(err),
+                (System.nanoTime() - started) / 1_000_000);
+        System.out.println("$ pghactl " + String.join(" ", args) + "\n" + run);
+        return run;
+    }
+
+    static Run pghactl(String... args) throws IOException, InterruptedException {
+        return pghactl(Map.of(), args);
+    }
+
+    /** {@code list -f json}: one object per member. */
+    static List<JsonNode> members() throws Exception {
+        Run run = pghactl("list", "-f", "json");
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<JsonNode> members = new ArrayList<>();
+        Json.read(run.out(), "list -f json").forEach(members::add);
+        return members;
+    }
+
+    static void awaitHealthy() {
+        Wait.until(HEALTHY, Duration.ofSeconds(2), "one running leader and two streaming replicas", () -> {
+            List<JsonNode> members = members();
+            return members.size() == 3
+                    && members.stream()
+                                    .filter(m -> m.path("Role").asText().equals("Leader")
+                                            && m.path("State").asText().equals("running"))
+                                    .count()
+                            == 1
+                    && members.stream()
+                                    .filter(m -> !m.path("Role").asText().equals("Leader")
+                                            && m.path("State").asText().equals("streaming"))
+                                    .count()
+                            == 2;
+        });
+    }
+
+    static String leader() throws Exception {
+        return members().stream()
+                .filter(m -> m.path("Role").asText().equals("Leader"))
+                .map(m -> m.path("Member").asText())
+                .findFirst()
+                .orElseThrow();
+    }
+
+    static String aReplica() throws Exception {
+        return members().stream()
+                .filter(m -> !m.path("Role").asText().equals("Leader"))
+                .map(m -> m.path("Member").asText())
+                .sorted()
+                .findFirst()
+                .orElseThrow();
+    }
+
+    @Test
+    @Order(1)
+    void listPrintsPatronictlsColumnsForEveryMember() throws Exception {
+        Run run = pghactl("list");
+        assertThat(run.code()).as(run.toString()).isZero();
+        List<String> lines = run.out().lines().toList();
+        assertThat(lines.get(0))
+                .startsWith("+ Cluster: " + LocalCluster.CLUSTER + " ")
+                .endsWith("+");
+        assertThat(Arrays.stream(lines.get(1).split("\\|")).map(String::strip).filter(s -> !s.isEmpty()))
+                .containsExactly("Member", "Host", "Role", "State", "TL", "Lag in MB");
+        assertThat(lines.get(2)).matches("\\+(-+\\+){6}");
+        assertThat(lines.get(2).length()).isEqualTo(lines.get(0).length());
+        List<String> rows = lines.subList(3, lines.size() - 1);
+        assertThat(rows).hasSize(3);
+        assertThat(rows)
+                .allMatch(r -> r.matches("\\| pg-\\d +\\| 127\\.0\\.0\\.1:\\d+ +\\| (Leader|Replica|Sync Standby) +\\|"
+                        + " (running|streaming) +\\| +\\d+ \\| +(\\d+|unknown)? \\|"));
+        assertThat(rows.stream().filter(r -> r.contains("| Leader "))).hasSize(1);
+        assertThat(lines.get(lines.size() - 1)).isEqualTo(lines.get(2));
+
+        Run extended = pghactl("list", "-e", "-f", "tsv");
+        assertThat(extended.code()).as(extended.toString()).isZero();
+        assertThat(extended.out().lines().findFirst().orElseThrow())
+                .isEqualTo(
+                        "Cluster\tMember\tHost\tRole\tState\tTL\tLag in MB\tPending restart\tScheduled restart\tTags");
+
+        Run topology = pghactl("topology");
+        assertThat(topology.code()).as(topology.toString()).isZero();
+        assertThat(topology.out().lines().skip(3).limit(3).toList())
+                .satisfiesExactly(
+                        r -> assertThat(r).contains("| Leader "),
+                        r -> assertThat(r).startsWith("| + pg-"),
+                        r -> assertThat(r).startsWith("| + pg-"));
+
+        Run version = pghactl("version", LocalCluster.CLUSTER);
+        assertThat(version.code()).as(version.toString()).isZero();
+        assertThat(version.out()).startsWith("pghactl version ").contains("PostgreSQL 15.");
+        Run help = pghactl("--version");
+        System.out.printf("startup to first output (pghactl --version, one JVM, no CDS): %d ms%n", help.millis());
+    }
+
+    @Test
+    @Order(2)
+    void showConfigAndEditConfigWithSetAndForce() throws Exception {
+        Run show = pghactl("show-config");
+        assertThat(show.code()).as(show.toString()).isZero();
+        assertThat(show.out()).contains("ttl: ").contains("loop_wait: ");
+
+        Run edit = pghactl("edit-config", "-s", "maximum_lag_on_failover=1048577", "-p", "work_mem=8MB", "--force");
+        assertThat(edit.code()).as(edit.toString()).isZero();
+        assertThat(edit.out())
+                .contains("+maximum_lag_on_failover: 1048577")
+                .contains("+    work_mem: 8MB")
+                .contains("Configuration changed");
+        Run after = pghactl("show-config");
+        assertThat(after.out()).contains("maximum_lag_on_failover: 1048577").contains("work_mem: 8MB");
+
+        Run again = pghactl("edit-config", "-s", "maximum_lag_on_failover=1048577", "--force");
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("Not changed");
+
+        Run unanswered = pghactl("edit-config", "-s", "maximum_lag_on_failover=1048578");
+        assertThat(unanswered.code())
+                .as("no answer at the prompt: nothing applied")
+                .isEqualTo(ExitCode.FAILED);
+        assertThat(unanswered.out()).contains("Apply these changes? [y/N]");
+        assertThat(pghactl("show-config").out()).contains("maximum_lag_on_failover: 1048577");
+
+        Run invalid = pghactl("edit-config", "-s", "ttl=-5", "--force");
+        assertThat(invalid.code()).as(invalid.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(invalid.err()).contains("the config was not changed: 400").contains("ttl");
+    }
+
+    @Test
+    @Order(3)
+    void pauseAndResumeWaitUntilEveryAgentHasSeenIt() throws Exception {
+        Run pause = pghactl("pause", "--wait");
+        assertThat(pause.code()).as(pause.toString()).isZero();
+        assertThat(pause.out()).contains("Success: cluster management is paused");
+        assertThat(pghactl("list").out()).contains(" Maintenance mode: on");
+        Run twice = pghactl("pause");
+        assertThat(twice.code()).isEqualTo(ExitCode.FAILED);
+        assertThat(twice.err()).contains("Cluster is already paused");
+
+        Run resume = pghactl("resume", "--wait");
+        assertThat(resume.code()).as(resume.toString()).isZero();
+        assertThat(resume.out()).contains("Success: cluster management is resumed");
+        assertThat(pghactl("list").out()).doesNotContain("Maintenance mode");
+    }
+
+    @Test
+    @Order(4)
+    void switchoverToACandidateChangesTheLeaderAndTheHistoryShowsIt() throws Exception {
+        String before = leader();
+        String candidate = aReplica();
+        Run run = pghactl("switchover", "--candidate", candidate, "--force");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).startsWith("Current cluster topology\n+ Cluster: ");
+        assertThat(leader()).isEqualTo(candidate).isNotEqualTo(before);
+
+        Run history = pghactl("history");
+        assertThat(history.code()).as(history.toString()).isZero();
+        List<String> lines = history.out().lines().toList();
+        assertThat(Arrays.stream(lines.get(1).split("\\|")).map(String::strip).filter(s -> !s.isEmpty()))
+                .containsExactly("TL", "LSN", "Reason", "Timestamp", "New Leader");
+        assertThat(lines.get(lines.size() - 2)).contains(candidate).contains(before);
+        awaitHealthy();
+    }
+
+    @Test
+    @Order(5)
+    void restartOfAReplica() throws Exception {
+        String replica = aReplica();
+        Run run = pghactl("restart", LocalCluster.CLUSTER, replica, "--force");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).isEqualTo("Success: restart on member " + replica + "\n");
+        awaitHealthy();
+
+        Run dsn = pghactl("dsn", "--member", replica);
+        assertThat(dsn.code()).isZero();
+        assertThat(dsn.out()).matches("host=127\\.0\\.0\\.1 port=\\d+\\n");
+    }
+
+    @Test
+    @Order(6)
+    void aWrongTokenIsRefusedNamingWhereItCameFrom() throws Exception {
+        Run flag = pghactl("--token", "wrong", "pause");
+        assertThat(flag.code()).as(flag.toString()).isEqualTo(ExitCode.UNAUTHORIZED);
+        assertThat(flag.err()).contains("401 Unauthorized from http://").contains("(the token sent came from --token)");
+
+        Run env = pghactl(Map.of("PGHA_TOKEN", "wrong-too"), "restart", LocalCluster.CLUSTER, aReplica(), "--force");
+        assertThat(env.code()).as(env.toString()).isEqualTo(ExitCode.UNAUTHORIZED);
+        assertThat(env.err())
+                .contains("401 Unauthorized from http://")
+                .contains("(the token sent came from PGHA_TOKEN)");
+        assertThat(pghactl("list").out()).doesNotContain("Maintenance mode");
+    }
+
+    @Test
+    @Order(7)
+    void unknownMembersAndClustersAreNamedWithTheOnesThereAre() throws Exception {
+        Run member = pghactl("restart", LocalCluster.CLUSTER, "pg-9", "--force");
+        assertThat(member.code()).as(member.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(member.err()).contains("member pg-9 is not in cluster pgha; its members: pg-0, pg-1, pg-2");
+
+        Run candidate = pghactl("switchover", "--candidate", "pg-9", "--force");
+        assertThat(candidate.code()).isEqualTo(ExitCode.FAILED);
+        assertThat(candidate.err()).contains("pg-9").contains("pg-0, pg-1, pg-2");
+
+        Run cluster = pghactl("list", "nope");
+        assertThat(cluster.code()).as(cluster.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(cluster.err()).contains("cluster nope is not known").contains("the clusters there: pgha");
+    }
+
+    @Test
+    @Order(8)
+    void badInputIsAUsageErrorAndAnUnreachableCoordinatorIsNamed() throws Exception {
+        Run set = pghactl("edit-config", "-s", "ttl", "--force");
+        assertThat(set.code()).as(set.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(set.err()).contains("-s needs key=value");
+
+        Run scheduled = pghactl("switchover", "--candidate", aReplica(), "--scheduled", "yesterday", "--force");
+        assertThat(scheduled.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(scheduled.err()).contains("--scheduled 'yesterday' is not a time");
+
+        Run option = pghactl("list", "--colour");
+        assertThat(option.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(option.err()).contains("Unknown option: '--colour'");
+
+        Run unreachable = pghactl("-k", "http://127.0.0.1:1", "list");
+        assertThat(unreachable.code()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(unreachable.err())
+                .contains("cannot reach a coordinator")
+                .contains("http://127.0.0.1:1/api/v1/clusters");
+    }
+}
