@@ -2,8 +2,8 @@ package io.pgha.ctl;
 
 import java.util.List;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code pghactl dsn}: a libpq connection string for the leader, a replica or a member. */
 @Command(
@@ -13,12 +13,8 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  psql \"$(pghactl dsn) user=postgres\"", "  pghactl dsn --role replica"})
 class DsnCommand extends Verb {
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "CLUSTER",
-            description = "The cluster (default: the only one)")
-    String cluster;
+    @Mixin
+    ClusterArgument cluster;
 
     @Option(
             names = {"-r", "--role"},
@@ -37,7 +33,7 @@ class DsnCommand extends Verb {
         if (role != null && member != null) {
             throw CtlException.usage("--role and --member do not go together");
         }
-        String name = cluster(cluster);
+        String name = cluster(cluster.name);
         ClusterView view = view(name);
         List<ClusterView.Member> chosen = member != null
                 ? view.select(List.of(member), ClusterView.Role.ANY)

@@ -11,8 +11,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /**
  * {@code pghactl edit-config}: change the dynamic config; shows the diff and asks unless {@code --force};
@@ -31,12 +31,8 @@ import picocli.CommandLine.Parameters;
             "  pghactl edit-config --replace whole.yaml --force"
         })
 class EditConfigCommand extends Verb {
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "CLUSTER",
-            description = "The cluster (default: the only one)")
-    String cluster;
+    @Mixin
+    ClusterArgument cluster;
 
     @Option(
             names = {"-s", "--set"},
@@ -73,7 +69,7 @@ class EditConfigCommand extends Verb {
         List<ConfigEdit.Assignment> changes = new ArrayList<>();
         sets.forEach(s -> changes.add(ConfigEdit.setting(s)));
         params.forEach(p -> changes.add(ConfigEdit.parameter(p)));
-        String name = cluster(cluster);
+        String name = cluster(cluster.name);
         Api.Answer current = api().get(API + "/" + name + "/config");
         if (current.status() == 404) {
             view(name);

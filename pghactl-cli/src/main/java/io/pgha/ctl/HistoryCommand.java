@@ -5,8 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code pghactl history}: the failovers and switchovers, as patronictl's history. */
 @Command(
@@ -18,24 +17,16 @@ import picocli.CommandLine.Parameters;
 class HistoryCommand extends Verb {
     static final List<String> COLUMNS = List.of("TL", "LSN", "Reason", "Timestamp", "New Leader");
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "CLUSTER",
-            description = "The cluster (default: the only one)")
-    String cluster;
+    @Mixin
+    ClusterArgument cluster;
 
-    @Option(
-            names = {"-f", "--format"},
-            paramLabel = "FORMAT",
-            defaultValue = "pretty",
-            description = "pretty, tsv, json or yaml (default: ${DEFAULT-VALUE})")
-    String format;
+    @Mixin
+    OutputFormat output;
 
     @Override
     public Integer call() {
-        Table.Format f = Table.Format.parse(format);
-        String name = cluster(cluster);
+        Table.Format f = output.format();
+        String name = cluster(cluster.name);
         Api.Answer answer = api().get(API + "/" + name + "/history");
         if (answer.status() == 404) {
             view(name); // names the clusters there are

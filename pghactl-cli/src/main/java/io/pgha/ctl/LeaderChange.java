@@ -9,20 +9,16 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** switchover and failover: patronictl's flow (show the members, check, ask, send, show them again). */
 abstract class LeaderChange extends Verb {
     /** How long a switchover or failover may take to answer: the coordinator waits for the new routing. */
     static final Duration TIMEOUT = Duration.ofSeconds(120);
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "CLUSTER",
-            description = "The cluster (default: the only one)")
-    String cluster;
+    @Mixin
+    ClusterArgument cluster;
 
     @Option(names = "--candidate", paramLabel = "MEMBER", description = "The replica to promote (default: the best)")
     String candidate;
@@ -41,7 +37,7 @@ abstract class LeaderChange extends Verb {
 
     @Override
     public Integer call() {
-        String name = cluster(cluster);
+        String name = cluster(cluster.name);
         ClusterView view = view(name);
         out().println("Current cluster topology");
         printList(view);

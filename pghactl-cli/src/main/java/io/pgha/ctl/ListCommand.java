@@ -8,8 +8,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code pghactl list}: the members, as patronictl lists them. */
 @Command(
@@ -19,24 +19,16 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExamples:%n",
         footer = {"  pghactl list", "  pghactl list -e -f json pgha", "  pghactl list -W   # every 2 s until Ctrl-C"})
 class ListCommand extends Verb {
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "CLUSTER",
-            description = "The cluster (default: the only one)")
-    String cluster;
+    @Mixin
+    ClusterArgument cluster;
 
     @Option(
             names = {"-e", "--extended"},
             description = "Also Pending restart, Scheduled restart and Tags (asks each member's agent)")
     boolean extended;
 
-    @Option(
-            names = {"-f", "--format"},
-            paramLabel = "FORMAT",
-            defaultValue = "pretty",
-            description = "pretty, tsv, json or yaml (default: ${DEFAULT-VALUE})")
-    String format;
+    @Mixin
+    OutputFormat output;
 
     @Option(
             names = {"-t", "--timestamp"},
@@ -58,8 +50,8 @@ class ListCommand extends Verb {
 
     @Override
     public Integer call() throws InterruptedException {
-        Table.Format f = Table.Format.parse(format);
-        String name = cluster(cluster);
+        Table.Format f = output.format();
+        String name = cluster(cluster.name);
         boolean watching = watch || interval != null;
         Duration every = Duration.ofMillis(Math.round((interval == null ? 2.0 : interval) * 1000));
         if (every.toMillis() < 100) {

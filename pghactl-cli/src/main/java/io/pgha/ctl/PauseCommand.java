@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 /** {@code pghactl pause}: maintenance mode, no automatic failover until {@code resume}. */
 @Command(
@@ -21,12 +21,8 @@ class PauseCommand extends Verb {
     /** How long {@code --wait} waits for every member's agent. */
     static final Duration WAIT = Duration.ofSeconds(60);
 
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "CLUSTER",
-            description = "The cluster (default: the only one)")
-    String cluster;
+    @Mixin
+    ClusterArgument cluster;
 
     @Option(names = "--wait", description = "Wait until every member's agent has seen it")
     boolean await;
@@ -37,7 +33,7 @@ class PauseCommand extends Verb {
 
     @Override
     public Integer call() throws InterruptedException {
-        String name = cluster(cluster);
+        String name = cluster(cluster.name);
         ClusterView view = view(name);
         String what = pause() ? "paused" : "resumed";
         if (view.paused() == pause()) {

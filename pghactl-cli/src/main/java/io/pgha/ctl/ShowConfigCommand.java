@@ -1,7 +1,7 @@
 package io.pgha.ctl;
 
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Mixin;
 
 /** {@code pghactl show-config}: the dynamic config as YAML. */
 @Command(
@@ -11,16 +11,12 @@ import picocli.CommandLine.Parameters;
         footerHeading = "%nExample:%n",
         footer = {"  pghactl show-config pgha"})
 class ShowConfigCommand extends Verb {
-    @Parameters(
-            index = "0",
-            arity = "0..1",
-            paramLabel = "CLUSTER",
-            description = "The cluster (default: the only one)")
-    String cluster;
+    @Mixin
+    ClusterArgument cluster;
 
     @Override
     public Integer call() {
-        String name = cluster(cluster);
+        String name = cluster(cluster.name);
         Api.Answer answer = api().get(API + "/" + name + "/config");
         if (answer.status() == 404) {
             view(name);
