@@ -46,6 +46,10 @@ import java.util.TreeMap;
  * @param pause whether automatic failover is paused (maintenance)
  * @param checkTimeline whether a candidate on a timeline older than the last leader's is never promoted
  * @param postgresql the settings under {@code postgresql}
+ * @param fastFailover pgha's own setting (not Patroni's): in synchronous mode, after the loss of the
+ *     primary's node the coordinator detaches the synchronous standbys and promotes one without
+ *     waiting for the old leader key's lease to expire (failover-coordinator's DESIGN.md, "Fast
+ *     failover"); off by default
  */
 public record DynamicConfig(
         int ttl,
@@ -59,7 +63,8 @@ public record DynamicConfig(
         int synchronousNodeCount,
         boolean pause,
         boolean checkTimeline,
-        Postgresql postgresql) {
+        Postgresql postgresql,
+        boolean fastFailover) {
 
     /**
      * The settings under {@code postgresql}.
@@ -118,6 +123,7 @@ public record DynamicConfig(
             "synchronous_node_count",
             "pause",
             "check_timeline",
+            "fast_failover",
             "postgresql",
             "postgresql.use_pg_rewind",
             "postgresql.use_slots",
@@ -203,6 +209,36 @@ public record DynamicConfig(
                 pause,
                 false,
                 new Postgresql(usePgRewind, true, Map.of()));
+    }
+
+    /** Every setting but {@code fast_failover}, which is off. */
+    public DynamicConfig(
+            int ttl,
+            int loopWait,
+            int retryTimeout,
+            int primaryStartTimeout,
+            int primaryStopTimeout,
+            long maximumLagOnFailover,
+            boolean synchronousMode,
+            boolean synchronousModeStrict,
+            int synchronousNodeCount,
+            boolean pause,
+            boolean checkTimeline,
+            Postgresql postgresql) {
+        this(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                false);
     }
 
     public DynamicConfig {
@@ -377,7 +413,8 @@ public record DynamicConfig(
                 new Postgresql(
                         boolField(pgNode, "use_pg_rewind", "postgresql.use_pg_rewind", d.usePgRewind()),
                         boolField(pgNode, "use_slots", "postgresql.use_slots", true),
-                        PgParameters.read(pgNode.get("parameters"))));
+                        PgParameters.read(pgNode.get("parameters"))),
+                boolField(node, "fast_failover", "fast_failover", d.fastFailover));
     }
 
     private static ObjectNode object(String json) {
@@ -449,6 +486,7 @@ public record DynamicConfig(
         m.put("synchronous_node_count", synchronousNodeCount);
         m.put("pause", pause);
         m.put("check_timeline", checkTimeline);
+        m.put("fast_failover", fastFailover);
         m.put("postgresql", pg);
         return m;
     }

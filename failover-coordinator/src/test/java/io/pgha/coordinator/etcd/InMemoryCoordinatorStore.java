@@ -70,6 +70,7 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
                 Optional.ofNullable(plain.get("switchover")),
                 Optional.ofNullable(plain.get("history")),
                 Optional.ofNullable(plain.get("status")),
+                Optional.ofNullable(plain.get("detach")),
                 Map.copyOf(revisions));
     }
 
