@@ -168,6 +168,36 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
+    public synchronized boolean writeDetach(String cluster, String value, long leaderRevision, long electionRevision) {
+        Entry leader = keys.get(layout(cluster).leader());
+        if (keys.containsKey(layout(cluster).detach())
+                || leader == null
+                || leader.modRevision() != leaderRevision
+                || !mine(cluster, electionRevision)) {
+            return false;
+        }
+        put(layout(cluster).detach(), value, 0);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteLeaderAndDetach(
+            String cluster, long leaderRevision, long detachRevision, long electionRevision) {
+        Entry leader = keys.get(layout(cluster).leader());
+        Entry detach = keys.get(layout(cluster).detach());
+        if (leader == null
+                || detach == null
+                || leader.modRevision() != leaderRevision
+                || detach.modRevision() != detachRevision
+                || !mine(cluster, electionRevision)) {
+            return false;
+        }
+        delete(layout(cluster).leader());
+        delete(layout(cluster).detach());
+        return true;
+    }
+
+    @Override
     public synchronized boolean compareAndPut(
             String cluster, String key, String value, long expected, long electionRevision) {
         String k = layout(cluster).prefix() + key;
