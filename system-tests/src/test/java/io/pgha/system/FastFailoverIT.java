@@ -121,6 +121,7 @@ class FastFailoverIT {
     @Order(2)
     void aFrozenAgentBesideALivePostmasterKeepsTheLeasePath() throws Exception {
         String old = suite.leader();
+        int historyRows = suite.history().size();
         var agent = cluster.service(old).process();
         try (DetachWatch detach = new DetachWatch();
                 Writer writer = writer("frozen_agent")) {
@@ -141,6 +142,9 @@ class FastFailoverIT {
                 assertThat(promotedMillis)
                         .as("not promoted before the old lease expired")
                         .isGreaterThan(TTL.toMillis() - 2000);
+                // the history row is appended once the new leader runs as primary
+                Wait.until(Duration.ofSeconds(30), "the failover's history row", () -> suite.history().size()
+                        > historyRows);
                 assertThat(newestHistoryReason()).doesNotContain("fast failover");
                 writer.stop();
                 assertEveryAcknowledgedRowOn(writer, suite.leader());
