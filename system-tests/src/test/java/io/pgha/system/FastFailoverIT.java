@@ -143,8 +143,10 @@ class FastFailoverIT {
                         .as("not promoted before the old lease expired")
                         .isGreaterThan(TTL.toMillis() - 2000);
                 // the history row is appended once the new leader runs as primary
-                Wait.until(Duration.ofSeconds(30), "the failover's history row", () -> suite.history().size()
-                        > historyRows);
+                Wait.until(
+                        Duration.ofSeconds(30),
+                        "the failover's history row",
+                        () -> suite.history().size() > historyRows);
                 assertThat(newestHistoryReason()).doesNotContain("fast failover");
                 writer.stop();
                 assertEveryAcknowledgedRowOn(writer, suite.leader());

@@ -52,7 +52,8 @@ final class PghaBenchCluster implements BenchedCluster {
      * {@code -Dbench.pgha.config='{"synchronous_mode":true,"fast_failover":true}'}: a JSON merge patch of
      * the dynamic config applied once the cluster runs (empty: the defaults).
      */
-    private static final String CONFIG = System.getProperty("bench.pgha.config", "").strip();
+    private static final String CONFIG =
+            System.getProperty("bench.pgha.config", "").strip();
 
     @Override
     public String timings() {
@@ -75,8 +76,9 @@ final class PghaBenchCluster implements BenchedCluster {
     private void patchConfig(String patch) {
         try {
             HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(cluster.service(LocalCluster.coordinators().get(0))
-                                    .uri(API + "/config"))
+                    HttpRequest.newBuilder(
+                                    cluster.service(LocalCluster.coordinators().get(0))
+                                            .uri(API + "/config"))
                             .timeout(Duration.ofSeconds(30))
                             .header("Authorization", "Bearer " + token)
                             .header("Content-Type", "application/json")
