@@ -50,6 +50,10 @@ import java.util.TreeMap;
  * @param memberSlotsTtl seconds the primary keeps the replication slot of a member that left the
  *     cluster (no member key) before dropping it (Patroni 4's {@code member_slots_ttl}, default 30min;
  *     0 drops it as soon as the member key is gone)
+ * @param fastFailover pgha's own setting (not Patroni's): in synchronous mode, after the loss of the
+ *     primary's node the coordinator detaches the synchronous standbys and promotes one without
+ *     waiting for the old leader key's lease to expire (failover-coordinator's DESIGN.md, "Fast
+ *     failover"); off by default
  */
 public record DynamicConfig(
         int ttl,
@@ -64,7 +68,8 @@ public record DynamicConfig(
         boolean pause,
         boolean checkTimeline,
         Postgresql postgresql,
-        int memberSlotsTtl) {
+        int memberSlotsTtl,
+        boolean fastFailover) {
 
     /**
      * The settings under {@code postgresql}.
@@ -129,6 +134,7 @@ public record DynamicConfig(
             "synchronous_node_count",
             "pause",
             "check_timeline",
+            "fast_failover",
             "postgresql",
             "postgresql.use_pg_rewind",
             "postgresql.use_slots",
@@ -214,7 +220,39 @@ public record DynamicConfig(
                 pause,
                 false,
                 new Postgresql(usePgRewind, true, Map.of()),
-                DEFAULT_MEMBER_SLOTS_TTL);
+                DEFAULT_MEMBER_SLOTS_TTL,
+                false);
+    }
+
+    /** Every Patroni setting pgha had before {@code member_slots_ttl} (30min) and {@code fast_failover} (off). */
+    public DynamicConfig(
+            int ttl,
+            int loopWait,
+            int retryTimeout,
+            int primaryStartTimeout,
+            int primaryStopTimeout,
+            long maximumLagOnFailover,
+            boolean synchronousMode,
+            boolean synchronousModeStrict,
+            int synchronousNodeCount,
+            boolean pause,
+            boolean checkTimeline,
+            Postgresql postgresql) {
+        this(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                DEFAULT_MEMBER_SLOTS_TTL,
+                false);
     }
 
     public DynamicConfig {
@@ -391,7 +429,8 @@ public record DynamicConfig(
                         boolField(pgNode, "use_pg_rewind", "postgresql.use_pg_rewind", d.usePgRewind()),
                         boolField(pgNode, "use_slots", "postgresql.use_slots", true),
                         PgParameters.read(pgNode.get("parameters"))),
-                secondsField(node, "member_slots_ttl", d.memberSlotsTtl));
+                secondsField(node, "member_slots_ttl", d.memberSlotsTtl),
+                boolField(node, "fast_failover", "fast_failover", d.fastFailover));
     }
 
     /** Whole seconds, as a number or as Patroni writes them: {@code "30min"}, {@code "90s"}, {@code "1h"}, {@code "1d"}. */
@@ -491,6 +530,7 @@ public record DynamicConfig(
         m.put("synchronous_node_count", synchronousNodeCount);
         m.put("pause", pause);
         m.put("check_timeline", checkTimeline);
+        m.put("fast_failover", fastFailover);
         m.put("postgresql", pg);
         m.put("member_slots_ttl", memberSlotsTtl);
         return m;

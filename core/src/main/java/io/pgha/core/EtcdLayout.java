@@ -79,6 +79,14 @@ public record EtcdLayout(String namespace, String cluster) {
         return prefix() + "switchover";
     }
 
+    /**
+     * The fast failover's order to stop following the leader of one epoch ({@link Detach}), written and
+     * deleted only by the leading coordinator.
+     */
+    public String detach() {
+        return prefix() + "detach";
+    }
+
     /** Failover and switchover history. */
     public String history() {
         return prefix() + "history";

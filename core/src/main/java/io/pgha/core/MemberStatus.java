@@ -26,6 +26,8 @@ import java.util.Map;
  * @param lastError the clone or rewind that failed last and is being backed off; absent when none
  * @param archive the WAL archiver's state on a member that archives (the primary); absent without a
  *     backup repository
+ * @param detached the fast failover's report: this standby stopped following the leader of that
+ *     epoch and its WAL receiver is gone ({@link Detached}); absent otherwise
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record MemberStatus(
@@ -41,7 +43,66 @@ public record MemberStatus(
         @JsonProperty("sync_standby_names") String syncStandbyNames,
         @JsonProperty("version") String version,
         @JsonProperty("last_error") LastError lastError,
-        @JsonProperty("archive") ArchiveStatus archive) {
+        @JsonProperty("archive") ArchiveStatus archive,
+        @JsonProperty("detached") Detached detached) {
+
+    /** A status without a detached report. */
+    public MemberStatus(
+            String connUrl,
+            String apiUrl,
+            Role role,
+            String state,
+            long timeline,
+            Lsn xlogLocation,
+            Lsn receiveLsn,
+            Lsn replayLsn,
+            Map<String, Object> tags,
+            String syncStandbyNames,
+            String version,
+            LastError lastError,
+            ArchiveStatus archive) {
+        this(
+                connUrl,
+                apiUrl,
+                role,
+                state,
+                timeline,
+                xlogLocation,
+                receiveLsn,
+                replayLsn,
+                tags,
+                syncStandbyNames,
+                version,
+                lastError,
+                archive,
+                null);
+    }
+
+    /**
+     * A standby's answer to {@link Detach}: it no longer follows the leader of {@code epoch} (its
+     * primary_conninfo is empty and persisted, its WAL receiver is gone), and {@code flush} is the last
+     * position it received and flushed from it, which can no longer grow.
+     */
+    public record Detached(@JsonProperty("epoch") long epoch, @JsonProperty("flush") Lsn flush) {}
+
+    /** This status with {@code report} as its detached report (null: none). */
+    public MemberStatus withDetached(Detached report) {
+        return new MemberStatus(
+                connUrl,
+                apiUrl,
+                role,
+                state,
+                timeline,
+                xlogLocation,
+                receiveLsn,
+                replayLsn,
+                tags,
+                syncStandbyNames,
+                version,
+                lastError,
+                archive,
+                report);
+    }
 
     /** A status without the archiver's state. */
     public MemberStatus(

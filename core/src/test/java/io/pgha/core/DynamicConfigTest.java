@@ -301,6 +301,25 @@ class DynamicConfigTest {
     }
 
     @Test
+    void fastFailoverIsOffByDefaultABooleanAndKeptInTheStoredShape() {
+        assertThat(DynamicConfig.DEFAULTS.fastFailover()).isFalse();
+        assertThat(DynamicConfig.DEFAULTS.toJson()).contains("\"fast_failover\":false");
+        DynamicConfig on = DynamicConfig.fromJson("{\"fast_failover\":true,\"synchronous_mode\":true}");
+        assertThat(on.fastFailover()).isTrue();
+        assertThat(DynamicConfig.fromJson(on.toJson())).isEqualTo(on);
+        assertThat(DynamicConfig.problemsIn("{\"fast_failover\":true}")).isEmpty();
+        assertThat(DynamicConfig.problemsIn("{\"fast_failover\":\"on\"}"))
+                .singleElement()
+                .asString()
+                .contains("fast_failover must be true or false");
+        assertThat(DynamicConfig.problemsIn("{\"fastfailover\":true}"))
+                .singleElement()
+                .asString()
+                .contains("unknown setting(s) 'fastfailover'")
+                .contains("fast_failover");
+    }
+
+    @Test
     void postgresqlMustBeAnObjectAndItsFlagsBooleans() {
         assertThat(DynamicConfig.problemsIn("{\"postgresql\":\"x\"}"))
                 .singleElement()

@@ -31,6 +31,9 @@ final class ActionExecutor implements Action.Handler {
     /** The slots on this primary no member wants, and since when (member_slots_ttl). */
     private DepartedSlots departed = DepartedSlots.NONE;
 
+    /** How long a detach waits for the WAL receiver to go. */
+    static final Duration DETACH_WAIT = Duration.ofSeconds(5);
+
     private String lastHold;
     /** The mod revision of the switchover key this agent last handled (the same request again is a new write). */
     private volatile long handledSwitchover;
@@ -308,6 +311,49 @@ final class ActionExecutor implements Action.Handler {
                 taken
                         ? "paused: took the vacant leader key for this running primary"
                         : "paused: running as primary without the leader key (another agent took it first)");
+    }
+
+    /**
+     * Fast failover: empty primary_conninfo (written to pgha.conf, so a restart does not follow the
+     * leader again), reload, wait until the WAL receiver is gone, remember the report for the member key.
+     */
+    @Override
+    public void detach(Action.Detach a) {
+        synchronized (ctx.pgLock) {
+            stopFollowing(a.leader());
+            PgState gone = awaitWalReceiverGone(a.leader());
+            ctx.detached = new io.pgha.core.MemberStatus.Detached(a.epoch(), detachedFlush(gone));
+            LOG.warnf(
+                    "detached from %s for epoch %d (fast failover): WAL receiver gone, flushed up to %s",
+                    a.leader(), a.epoch(), ctx.detached.flush());
+        }
+    }
+
+    private void stopFollowing(String leader) {
+        ctx.configurePg(true, Optional.empty());
+        ctx.pg.reload();
+        ctx.following = Optional.empty();
+        LOG.infof("stopped following %s (primary_conninfo emptied, reloaded)", leader);
+    }
+
+    private PgState awaitWalReceiverGone(String leader) {
+        long deadline = ctx.clock.nanoTime() + DETACH_WAIT.toNanos();
+        while (true) {
+            PgState now = ctx.pg.probe();
+            if (now.accepting() && now.walReceiverStatus() == null) {
+                return now;
+            }
+            if (ctx.clock.nanoTime() - deadline > 0) {
+                throw new IllegalStateException("the WAL receiver from " + leader + " still runs "
+                        + DETACH_WAIT.toMillis() + " ms after primary_conninfo was emptied: not reported detached");
+            }
+            PgProcess.pause(Duration.ofMillis(20));
+        }
+    }
+
+    /** The last position received and flushed (replayed, when this standby never streamed). */
+    private static io.pgha.events.Lsn detachedFlush(PgState s) {
+        return s.receiveLsn() != null ? s.receiveLsn() : s.replayLsn();
     }
 
     /** Why PostgreSQL is left as it is (paused, or waiting for a promotion), logged once per reason. */

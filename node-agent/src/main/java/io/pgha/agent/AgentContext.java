@@ -48,6 +48,8 @@ final class AgentContext {
     volatile Optional<String> following = Optional.empty();
     /** This data directory ran as a primary and may hold WAL others lack. */
     volatile boolean mayHaveDiverged;
+    /** The fast failover's report: detached from the leader of that epoch (null: none). */
+    volatile io.pgha.core.MemberStatus.Detached detached;
     /** When a primary's PostgreSQL was first seen down (crash), null otherwise. */
     volatile Long primaryDownSinceNanos;
     /** The failed clone or rewind being backed off, null when none. */

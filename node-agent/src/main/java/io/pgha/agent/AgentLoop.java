@@ -98,7 +98,7 @@ final class AgentLoop {
         PgState state = observed(probed);
         checkTimelineFork(snapshot, state);
         Observation observation = observation(snapshot, state);
-        List<Action> actions = HaDecision.decide(observation);
+        List<Action> actions = HaDecision.decide(withDetach(observation, snapshot));
         execute(actions, snapshot, state);
         if (!actions.isEmpty()) {
             state = observePg();
@@ -298,6 +298,23 @@ final class AgentLoop {
                 pendingHandover(snapshot),
                 ctx.keeper.fenced(),
                 ctx.dynamic.pause());
+    }
+
+    /**
+     * The fast failover's {@code /detach} for the current leader key, and this agent's report; a report
+     * for an order that no longer applies is dropped (the member key loses it with the next publish).
+     */
+    private Observation withDetach(Observation o, ClusterSnapshot snapshot) {
+        if (snapshot == null) {
+            return o;
+        }
+        Optional<Long> ordered = snapshot.currentDetach().map(io.pgha.core.Detach::epoch);
+        MemberStatus.Detached reported = ctx.detached;
+        if (reported != null && !ordered.equals(Optional.of(reported.epoch()))) {
+            ctx.detached = null;
+            reported = null;
+        }
+        return o.withDetach(ordered, Optional.ofNullable(reported).map(MemberStatus.Detached::epoch));
     }
 
     private Optional<String> pendingHandover(ClusterSnapshot snapshot) {

@@ -53,7 +53,7 @@ final class Bootstrap {
             return true;
         }
         Optional<MemberEntry> leader = snapshot.leaderMember().filter(m -> m.status() != null);
-        if (leader.isEmpty()) {
+        if (leader.isEmpty() || snapshot.currentDetach().isPresent()) {
             LOG.info("waiting for a leader to clone from");
             publisher.publish(PgState.stopped());
             return false;

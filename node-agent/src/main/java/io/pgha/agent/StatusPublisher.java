@@ -125,7 +125,8 @@ final class StatusPublisher {
                 ctx.lastError()
                         .map(e -> new MemberStatus.LastError(e.action(), e.reason(), e.permanent(), e.failures()))
                         .orElse(null),
-                archiveStatus(state));
+                archiveStatus(state),
+                state.isStandby() ? ctx.detached : null);
     }
 
     /** The archiver's state on a primary, or on a member that has archived or failed to since it started. */

@@ -182,6 +182,37 @@ class ActionExecutorTest {
     }
 
     @Test
+    void aDetachEmptiesPrimaryConninfoWaitsForTheWalReceiverAndKeepsTheReport() {
+        asStandbyFollowing("pg-0");
+        pg.received = io.pgha.events.Lsn.parse("0/7000060");
+        pg.walReceiver = () -> pg.calls.contains("reload") ? null : "streaming";
+        executor.execute(new Action.Detach("pg-0", 42), ctx.lastSnapshot);
+        assertThat(pg.calls).containsSubsequence("configure standby of none", "reload");
+        assertThat(ctx.following).isEmpty();
+        assertThat(ctx.detached).isEqualTo(new MemberStatus.Detached(42, io.pgha.events.Lsn.parse("0/7000060")));
+    }
+
+    @Test
+    void aWalReceiverThatDoesNotGoIsNeverReportedDetached() {
+        asStandbyFollowing("pg-0");
+        pg.walReceiver = () -> {
+            now.addAndGet(Duration.ofSeconds(1).toNanos());
+            return "streaming";
+        };
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> executor.execute(new Action.Detach("pg-0", 42), ctx.lastSnapshot))
+                .hasMessageContaining("WAL receiver from pg-0 still runs");
+        assertThat(ctx.detached).isNull();
+        assertThat(pg.calls).contains("configure standby of none"); // it still never follows pg-0 again
+    }
+
+    private void asStandbyFollowing(String leader) {
+        ctx.role.transition(Role.PRIMARY, Role.STANDBY);
+        pg.standby = true;
+        ctx.following = Optional.of(leader);
+    }
+
+    @Test
     void releasingTheLeaderKeyIsAnEtcdCallOutsideThePostgresLockAndEndsActingAsPrimary() {
         executor.execute(new Action.ReleaseLeader("test"), ctx.lastSnapshot);
         assertThat(store.leaderCalls).containsExactly("release pg-1");

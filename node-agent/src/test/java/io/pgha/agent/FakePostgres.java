@@ -26,6 +26,10 @@ final class FakePostgres implements PostgresControl {
     volatile Supplier<Optional<Lsn>> shutdownWritten = () -> Optional.of(checkpoint);
     /** Runs after each start, on the starting thread. */
     volatile Runnable onStart = () -> {};
+    /** A standby's pg_stat_wal_receiver status (null: no WAL receiver) and last received position. */
+    volatile Supplier<String> walReceiver = () -> null;
+
+    volatile Lsn received;
 
     @Override
     public boolean initialized() {
@@ -89,9 +93,9 @@ final class FakePostgres implements PostgresControl {
                 standby,
                 1,
                 standby ? null : io.pgha.events.Lsn.parse("0/5000000"),
+                standby ? received : null,
                 null,
-                null,
-                null,
+                standby ? walReceiver.get() : null,
                 null,
                 0,
                 150004,

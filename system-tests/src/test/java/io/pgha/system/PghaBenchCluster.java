@@ -48,9 +48,16 @@ final class PghaBenchCluster implements BenchedCluster {
         return "pgha";
     }
 
+    /**
+     * {@code -Dbench.pgha.config='{"synchronous_mode":true,"fast_failover":true}'}: a JSON merge patch of
+     * the dynamic config applied once the cluster runs (empty: the defaults).
+     */
+    private static final String CONFIG =
+            System.getProperty("bench.pgha.config", "").strip();
+
     @Override
     public String timings() {
-        return "ttl 10 s (the default), 1-member etcd";
+        return "ttl 10 s (the default), 1-member etcd" + (CONFIG.isEmpty() ? "" : ", config " + CONFIG);
     }
 
     @Override
@@ -60,6 +67,47 @@ final class PghaBenchCluster implements BenchedCluster {
         token = cluster.apiToken();
         store = EtcdClusterStore.connect(
                 cluster.etcd().endpoints(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
+        if (!CONFIG.isEmpty()) {
+            patchConfig(CONFIG);
+        }
+    }
+
+    /** PATCHes the dynamic config; in synchronous mode waits until the leader applies a promotable standby. */
+    private void patchConfig(String patch) {
+        try {
+            HttpResponse<String> response = HTTP.send(
+                    HttpRequest.newBuilder(
+                                    cluster.service(LocalCluster.coordinators().get(0))
+                                            .uri(API + "/config"))
+                            .timeout(Duration.ofSeconds(30))
+                            .header("Authorization", "Bearer " + token)
+                            .header("Content-Type", "application/json")
+                            .method("PATCH", HttpRequest.BodyPublishers.ofString(patch))
+                            .build(),
+                    HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() != 200) {
+                throw new IllegalStateException(
+                        "bench.pgha.config " + patch + ": HTTP " + response.statusCode() + " " + response.body());
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("bench.pgha.config " + patch, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while patching the config", e);
+        }
+        if (io.pgha.core.DynamicConfig.fromJson(patch).synchronousMode()) {
+            io.pgha.local.Wait.until(Duration.ofSeconds(60), "a promotable sync standby applied by the leader", () -> {
+                var snapshot = store.read();
+                var promotable = snapshot.sync()
+                        .map(io.pgha.core.SyncSet::fromJson)
+                        .map(io.pgha.core.SyncSet::members)
+                        .orElse(List.of());
+                String applied = snapshot.leaderMember()
+                        .map(m -> m.status() == null ? null : m.status().syncStandbyNames())
+                        .orElse(null);
+                return !promotable.isEmpty() && applied != null && applied.contains(promotable.get(0));
+            });
+        }
     }
 
     @Override

@@ -16,6 +16,7 @@ import java.util.Optional;
  * @param switchover the switchover key's value, when present
  * @param history the history key's value (a JSON array), when present
  * @param status the status key's value (the leader's last known WAL position), when present
+ * @param detach the fast failover's detach key ({@link io.pgha.core.Detach}), when present
  * @param revisions the mod revision of every key read, by its name under the cluster's prefix
  *     ({@code config}, {@code sync}, {@code members/pg-0}, ...)
  */
@@ -29,7 +30,50 @@ public record ClusterSnapshot(
         Optional<String> switchover,
         Optional<String> history,
         Optional<String> status,
+        Optional<String> detach,
         Map<String, Long> revisions) {
+
+    /** A snapshot without a detach key. */
+    public ClusterSnapshot(
+            long revision,
+            Optional<LeaderKey> leader,
+            Map<String, MemberEntry> members,
+            Optional<String> config,
+            Optional<String> initialize,
+            Optional<String> sync,
+            Optional<String> switchover,
+            Optional<String> history,
+            Optional<String> status,
+            Map<String, Long> revisions) {
+        this(
+                revision,
+                leader,
+                members,
+                config,
+                initialize,
+                sync,
+                switchover,
+                history,
+                status,
+                Optional.empty(),
+                revisions);
+    }
+
+    /**
+     * The detach key when it is readable and applies to the current leader key (same member, its
+     * revision the key's epoch); empty otherwise.
+     */
+    public Optional<io.pgha.core.Detach> currentDetach() {
+        if (detach.isEmpty() || leader.isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            io.pgha.core.Detach d = io.pgha.core.Detach.fromJson(detach.get());
+            return d.appliesTo(leader.get().member(), leader.get().modRevision()) ? Optional.of(d) : Optional.empty();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
 
     /** The mod revision of the key {@code name} (under the cluster's prefix); 0 when it is absent. */
     public long revisionOf(String name) {

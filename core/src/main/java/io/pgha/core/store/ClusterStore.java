@@ -39,7 +39,7 @@ public interface ClusterStore extends LeaseStore, AutoCloseable {
     ClusterSnapshot read();
 
     /**
-     * Calls {@code onChange} on every change of the leader, config, sync or switchover key after {@code
+     * Calls {@code onChange} on every change of the leader, config, sync, switchover or detach key after {@code
      * fromRevision} (inclusive); close the result to stop.
      */
     AutoCloseable watch(long fromRevision, Runnable onChange);

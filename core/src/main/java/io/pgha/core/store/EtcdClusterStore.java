@@ -106,6 +106,7 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
         Optional<String> switchover = Optional.empty();
         Optional<String> history = Optional.empty();
         Optional<String> status = Optional.empty();
+        Optional<String> detach = Optional.empty();
         Map<String, Long> revisions = new LinkedHashMap<>();
         for (KeyValue kv : response.getKvs()) {
             String key = text(kv.getKey());
@@ -135,6 +136,8 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
                 history = Optional.of(value);
             } else if (key.equals(layout.status())) {
                 status = Optional.of(value);
+            } else if (key.equals(layout.detach())) {
+                detach = Optional.of(value);
             }
         }
         return new ClusterSnapshot(
@@ -147,12 +150,14 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
                 switchover,
                 history,
                 status,
+                detach,
                 Map.copyOf(revisions));
     }
 
     @Override
     public AutoCloseable watch(long fromRevision, Runnable onChange) {
-        List<String> interesting = List.of(layout.leader(), layout.config(), layout.sync(), layout.switchover());
+        List<String> interesting =
+                List.of(layout.leader(), layout.config(), layout.sync(), layout.switchover(), layout.detach());
         return connection.watch(
                 c -> c.getWatchClient()
                         .watch(

@@ -57,6 +57,8 @@ public final class ConfigChecks {
         atLeast("pgha.coordinator.routing-timeout", c.routingTimeout(), Duration.ZERO);
         atLeast("pgha.coordinator.pool-pause-timeout", c.poolPauseTimeout(), Duration.ZERO);
         atLeast("pgha.coordinator.cold-start-wait", c.coldStartWait(), Duration.ZERO);
+        atLeast("pgha.coordinator.fast-failover-timeout", c.fastFailoverTimeout(), Duration.ofMillis(100));
+        atLeast("pgha.coordinator.fast-failover-suspect-after", c.fastFailoverSuspectAfter(), Duration.ZERO);
         if (c.tick().compareTo(c.electionTtl().dividedBy(2)) > 0) {
             throw new IllegalArgumentException("invalid setting pgha.coordinator.tick: " + c.tick()
                     + " must be at most half of pgha.coordinator.election-ttl (" + c.electionTtl() + ")");

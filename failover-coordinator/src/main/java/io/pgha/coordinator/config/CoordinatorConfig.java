@@ -91,6 +91,24 @@ public interface CoordinatorConfig {
         Duration syncSettle();
 
         /**
+         * Fast failover (dynamic {@code fast_failover}, synchronous mode): how long the coordinator waits
+         * for a member of the synchronous set to report it detached from the lost leader before it deletes
+         * {@code /detach} and leaves the failover to the lease path.
+         */
+        @WithName("fast-failover-timeout")
+        @WithDefault("2s")
+        Duration fastFailoverTimeout();
+
+        /**
+         * Fast failover: how long the health monitor and the leader's silent agent must agree that its
+         * node is gone before the standbys are detached (availability only: a wrong suspicion costs an
+         * unneeded failover, never an acknowledged commit).
+         */
+        @WithName("fast-failover-suspect-after")
+        @WithDefault("500ms")
+        Duration fastFailoverSuspectAfter();
+
+        /**
          * How often the current topology is published again although it did not change ({@code
          * pgha.topology} is compacted, so this is cheap): a consumer that missed one converges.
          */

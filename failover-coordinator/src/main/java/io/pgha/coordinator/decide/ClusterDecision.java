@@ -14,6 +14,17 @@ public final class ClusterDecision {
         if (!facts.bootstrapped()) {
             return List.of(new ClusterStep.Nothing("not bootstrapped yet: the agents race for it"));
         }
+        if (facts.detach() == ClusterFacts.DetachKey.CURRENT) {
+            // nothing else while the standbys detach: above all no /sync change (the old leader's agent
+            // may still apply it) until the fast failover is finished or abandoned
+            return List.of(new ClusterStep.FinishFastFailover());
+        }
+        if (facts.detach() == ClusterFacts.DetachKey.STALE) {
+            List<ClusterStep> steps = new ArrayList<>();
+            steps.add(new ClusterStep.DeleteStaleDetach());
+            steps.addAll(next(withoutDetach(facts)));
+            return List.copyOf(steps);
+        }
         Switchover switchover = facts.switchover();
         if (switchover != null && switchover.scheduled()) {
             if (facts.leader() != null) {
@@ -51,6 +62,9 @@ public final class ClusterDecision {
         } else {
             steps.add(new ClusterStep.DeleteFinishedSwitchover(switchover));
         }
+        if (switchover == null && facts.fastFailover() && !facts.paused() && !facts.unpromotedOverdue()) {
+            steps.add(new ClusterStep.WatchLeaderLoss());
+        }
         if (facts.synchronousMode()) {
             steps.add(new ClusterStep.KeepSync());
         } else if (facts.syncPresent()) {
@@ -58,6 +72,21 @@ public final class ClusterDecision {
         }
         steps.add(new ClusterStep.WriteStatus());
         return List.copyOf(steps);
+    }
+
+    private static ClusterFacts withoutDetach(ClusterFacts f) {
+        return new ClusterFacts(
+                f.bootstrapped(),
+                f.leader(),
+                f.paused(),
+                f.synchronousMode(),
+                f.syncPresent(),
+                f.switchover(),
+                f.unpromotedOverdue(),
+                f.manualRequested(),
+                f.now(),
+                f.fastFailover(),
+                ClusterFacts.DetachKey.NONE);
     }
 
     private static ClusterStep scheduled(Switchover s, String leader, Instant now) {

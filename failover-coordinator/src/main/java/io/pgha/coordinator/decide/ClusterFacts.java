@@ -17,6 +17,8 @@ import java.time.Instant;
  *     UnpromotedLeader}); only asked for, and so only true, with a leader and not paused
  * @param manualRequested a manual failover asked through REST waits for its answer
  * @param now the wall clock, for a scheduled switchover
+ * @param fastFailover {@code fast_failover} and {@code synchronous_mode} are both on
+ * @param detach the {@code /detach} key: none, one for the current leader key, or a stale one
  */
 public record ClusterFacts(
         boolean bootstrapped,
@@ -27,4 +29,41 @@ public record ClusterFacts(
         Switchover switchover,
         boolean unpromotedOverdue,
         boolean manualRequested,
-        Instant now) {}
+        Instant now,
+        boolean fastFailover,
+        DetachKey detach) {
+
+    /** What the {@code /detach} key is to the current leader key. */
+    public enum DetachKey {
+        NONE,
+        /** It names the current leader key's member and revision: a fast failover is under way. */
+        CURRENT,
+        /** It names another epoch (or there is no leader key, or it cannot be read): delete it. */
+        STALE
+    }
+
+    /** Facts without the fast failover (off, no detach key). */
+    public ClusterFacts(
+            boolean bootstrapped,
+            String leader,
+            boolean paused,
+            boolean synchronousMode,
+            boolean syncPresent,
+            Switchover switchover,
+            boolean unpromotedOverdue,
+            boolean manualRequested,
+            Instant now) {
+        this(
+                bootstrapped,
+                leader,
+                paused,
+                synchronousMode,
+                syncPresent,
+                switchover,
+                unpromotedOverdue,
+                manualRequested,
+                now,
+                false,
+                DetachKey.NONE);
+    }
+}

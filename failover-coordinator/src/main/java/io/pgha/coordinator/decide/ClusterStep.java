@@ -42,6 +42,14 @@ public sealed interface ClusterStep {
         boolean switchover(Switchover switchover);
 
         boolean failover();
+
+        /** Fast failover: evaluate {@link Suspicion}; when it is ripe, detach, gate, promote or abandon. */
+        boolean watchLeaderLoss();
+
+        /** Fast failover under way (found at start, or left by a run that ended): finish or abandon it. */
+        boolean finishFastFailover();
+
+        boolean deleteStaleDetach();
     }
 
     /** Nothing to do now, and why. */
@@ -139,6 +147,27 @@ public sealed interface ClusterStep {
     record CompleteSwitchover(Switchover switchover) implements ClusterStep {
         public boolean runOn(Executor e) {
             return e.switchover(switchover);
+        }
+    }
+
+    /** Synchronous mode with fast_failover: watch for the loss of the leader's node. */
+    record WatchLeaderLoss() implements ClusterStep {
+        public boolean runOn(Executor e) {
+            return e.watchLeaderLoss();
+        }
+    }
+
+    /** A {@code /detach} for the current leader key: finish the fast failover (gate) or abandon it. */
+    record FinishFastFailover() implements ClusterStep {
+        public boolean runOn(Executor e) {
+            return e.finishFastFailover();
+        }
+    }
+
+    /** A {@code /detach} for another epoch: delete it (the agents then follow the leader key as ever). */
+    record DeleteStaleDetach() implements ClusterStep {
+        public boolean runOn(Executor e) {
+            return e.deleteStaleDetach();
         }
     }
 

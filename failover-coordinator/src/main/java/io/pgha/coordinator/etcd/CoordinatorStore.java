@@ -55,6 +55,19 @@ public interface CoordinatorStore extends LeaseStore, AutoCloseable {
     boolean takeBackLeader(String cluster, long leaderRevision, long electionRevision);
 
     /**
+     * Fast failover: writes {@code /detach} with {@code value} if it is absent, the leader key is still
+     * the one of {@code leaderRevision} and this replica still leads. False otherwise.
+     */
+    boolean writeDetach(String cluster, String value, long leaderRevision, long electionRevision);
+
+    /**
+     * Fast failover: deletes the leader key and {@code /detach} in one transaction, if the leader key
+     * is still the one of {@code leaderRevision}, {@code /detach} still the one of {@code
+     * detachRevision} and this replica still leads. False otherwise (nothing deleted).
+     */
+    boolean deleteLeaderAndDetach(String cluster, long leaderRevision, long detachRevision, long electionRevision);
+
+    /**
      * Writes {@code key} (a name under the cluster's prefix) if its mod revision is still {@code
      * expected} (0: absent) and, when {@code electionRevision} is not 0, this replica still leads.
      */

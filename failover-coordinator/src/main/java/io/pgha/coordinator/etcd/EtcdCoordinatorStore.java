@@ -144,6 +144,37 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
                 .isSucceeded();
     }
 
+    @Override
+    public boolean writeDetach(String cluster, String value, long leaderRevision, long electionRevision) {
+        ByteSequence detach = bytes(layout(cluster).detach());
+        ByteSequence leader = bytes(layout(cluster).leader());
+        return await("write the detach key", c -> c.getKVClient()
+                        .txn()
+                        .If(
+                                new Cmp(detach, Cmp.Op.EQUAL, CmpTarget.version(0)),
+                                new Cmp(leader, Cmp.Op.EQUAL, CmpTarget.modRevision(leaderRevision)),
+                                mine(cluster, electionRevision))
+                        .Then(Op.put(detach, bytes(value), PutOption.DEFAULT))
+                        .commit())
+                .isSucceeded();
+    }
+
+    @Override
+    public boolean deleteLeaderAndDetach(
+            String cluster, long leaderRevision, long detachRevision, long electionRevision) {
+        ByteSequence detach = bytes(layout(cluster).detach());
+        ByteSequence leader = bytes(layout(cluster).leader());
+        return await("delete the leader key and the detach key", c -> c.getKVClient()
+                        .txn()
+                        .If(
+                                new Cmp(leader, Cmp.Op.EQUAL, CmpTarget.modRevision(leaderRevision)),
+                                new Cmp(detach, Cmp.Op.EQUAL, CmpTarget.modRevision(detachRevision)),
+                                mine(cluster, electionRevision))
+                        .Then(Op.delete(leader, DeleteOption.DEFAULT), Op.delete(detach, DeleteOption.DEFAULT))
+                        .commit())
+                .isSucceeded();
+    }
+
     /**
      * Writes {@code key} (a name under the cluster's prefix) if its mod revision is still {@code
      * expected} (0: absent) and, when {@code electionRevision} is not 0, this replica still leads.

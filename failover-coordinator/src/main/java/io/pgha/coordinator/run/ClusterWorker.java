@@ -51,6 +51,7 @@ final class ClusterWorker implements ClusterStep.Executor {
     private final Promotion promotion;
     private final UnpromotedLeader unpromoted;
     private final ManualRequests manual;
+    private final FastFailover fast;
     private Observed observed;
 
     ClusterWorker(
@@ -74,6 +75,7 @@ final class ClusterWorker implements ClusterStep.Executor {
         this.switchovers = new SwitchoverSteps(ctx, memory);
         this.promotion = new Promotion(ctx, memory, status, sync, switchovers);
         this.unpromoted = new UnpromotedLeader(settings.promoteTimeout());
+        this.fast = new FastFailover(ctx, promotion);
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);
     }
@@ -212,7 +214,16 @@ final class ClusterWorker implements ClusterStep.Executor {
                 o.switchover().orElse(null),
                 asksUnpromoted(o) && unpromotedOverdue(snapshot),
                 manual.pending() != null,
-                ctx.clock.instant());
+                ctx.clock.instant(),
+                o.config().fastFailover() && o.config().synchronousMode(),
+                detachKey(snapshot));
+    }
+
+    private static ClusterFacts.DetachKey detachKey(ClusterSnapshot snapshot) {
+        if (snapshot.detach().isEmpty()) {
+            return ClusterFacts.DetachKey.NONE;
+        }
+        return snapshot.currentDetach().isPresent() ? ClusterFacts.DetachKey.CURRENT : ClusterFacts.DetachKey.STALE;
     }
 
     /**
@@ -337,6 +348,23 @@ final class ClusterWorker implements ClusterStep.Executor {
     @Override
     public boolean failover() {
         promote(new Promotion.Request(Promotion.Kind.FAILOVER, null, null, false));
+        return true;
+    }
+
+    @Override
+    public boolean watchLeaderLoss() {
+        return fast.watch(observed.snapshot(), observed.config(), observed.sync());
+    }
+
+    @Override
+    public boolean finishFastFailover() {
+        fast.finish(observed.config());
+        return false;
+    }
+
+    @Override
+    public boolean deleteStaleDetach() {
+        fast.deleteStale(observed.snapshot());
         return true;
     }
 

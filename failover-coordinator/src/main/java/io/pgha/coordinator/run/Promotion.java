@@ -39,7 +39,9 @@ final class Promotion {
     enum Kind {
         FAILOVER("failover"),
         SWITCHOVER("switchover"),
-        MANUAL("manual failover");
+        MANUAL("manual failover"),
+        /** Synchronous mode's fast failover: the old leader key was deleted after its standbys detached. */
+        FAST_FAILOVER("fast failover");
 
         final String what;
 
@@ -48,8 +50,15 @@ final class Promotion {
         }
     }
 
-    /** What is asked: the kind, a requested candidate (null: the best), the switchover, ignore_lag. */
-    record Request(Kind kind, String requested, Switchover switchover, boolean ignoreLag) {}
+    /**
+     * What is asked: the kind, a requested candidate (null: the best), the switchover, ignore_lag, and
+     * the only members that may win (null: any eligible one; the fast failover's detached members).
+     */
+    record Request(Kind kind, String requested, Switchover switchover, boolean ignoreLag, Set<String> only) {
+        Request(Kind kind, String requested, Switchover switchover, boolean ignoreLag) {
+            this(kind, requested, switchover, ignoreLag, null);
+        }
+    }
 
     private final ClusterContext ctx;
     private final LeaderMemory memory;
@@ -81,11 +90,10 @@ final class Promotion {
             return false; // a cold start waits for a member that may hold every commit
         }
         Ranking ranking = ranked.get();
-        List<MemberSnapshot> candidates = request.requested() == null
-                ? ranking.eligible()
-                : ranking.eligible().stream()
-                        .filter(m -> m.name().equals(request.requested()))
-                        .toList();
+        List<MemberSnapshot> candidates = ranking.eligible().stream()
+                .filter(m -> request.requested() == null || m.name().equals(request.requested()))
+                .filter(m -> request.only() == null || request.only().contains(m.name()))
+                .toList();
         List<Exclusion> excluded = ranking.exclusionsForEvent();
         String what = request.kind().what;
         if (candidates.isEmpty()) {
@@ -107,7 +115,10 @@ final class Promotion {
                     former,
                     request.kind() == Kind.MANUAL
                             ? "manual failover to " + request.requested()
-                            : "the leader key is gone",
+                            : request.kind() == Kind.FAST_FAILOVER
+                                    ? "fast failover: the leader's node is lost and " + request.only()
+                                            + " detached from it"
+                                    : "the leader key is gone",
                     candidates.get(0).name(),
                     excluded,
                     ctx.clock.instant()));

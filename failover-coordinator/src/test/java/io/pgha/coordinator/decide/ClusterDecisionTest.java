@@ -126,4 +126,38 @@ class ClusterDecisionTest {
         assertThat(kinds(new ClusterFacts(true, null, true, false, false, null, false, true, NOW)))
                 .containsExactly(ManualFailover.class);
     }
+
+    private static ClusterFacts fast(String leader, boolean on, ClusterFacts.DetachKey detach) {
+        return new ClusterFacts(true, leader, false, true, true, null, false, false, NOW, on, detach);
+    }
+
+    @Test
+    void fastFailoverWatchesTheLeaderOnlyWhenSwitchedOn() {
+        assertThat(kinds(fast("pg-0", true, ClusterFacts.DetachKey.NONE)))
+                .containsExactly(
+                        ForgetSwitchover.class, ClusterStep.WatchLeaderLoss.class, KeepSync.class, WriteStatus.class);
+        assertThat(kinds(fast("pg-0", false, ClusterFacts.DetachKey.NONE)))
+                .containsExactly(ForgetSwitchover.class, KeepSync.class, WriteStatus.class);
+        ClusterFacts paused = new ClusterFacts(
+                true, "pg-0", true, true, true, null, false, false, NOW, true, ClusterFacts.DetachKey.NONE);
+        assertThat(kinds(paused)).doesNotContain(ClusterStep.WatchLeaderLoss.class);
+    }
+
+    @Test
+    void aDetachForTheCurrentLeaderIsFinishedBeforeAnythingElseAndTheSyncKeyIsLeftAlone() {
+        assertThat(kinds(fast("pg-0", true, ClusterFacts.DetachKey.CURRENT)))
+                .containsExactly(ClusterStep.FinishFastFailover.class);
+        // also when fast_failover was switched off meanwhile: the order is finished or abandoned
+        assertThat(kinds(fast("pg-0", false, ClusterFacts.DetachKey.CURRENT)))
+                .containsExactly(ClusterStep.FinishFastFailover.class);
+    }
+
+    @Test
+    void aStaleDetachIsDeletedAndTheRunGoesOn() {
+        assertThat(kinds(fast(null, true, ClusterFacts.DetachKey.STALE)))
+                .containsExactly(ClusterStep.DeleteStaleDetach.class, Failover.class);
+        assertThat(kinds(fast("pg-1", true, ClusterFacts.DetachKey.STALE)))
+                .startsWith(ClusterStep.DeleteStaleDetach.class)
+                .contains(ClusterStep.WatchLeaderLoss.class);
+    }
 }

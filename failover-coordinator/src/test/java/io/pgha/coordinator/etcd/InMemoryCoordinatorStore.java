@@ -70,6 +70,7 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
                 Optional.ofNullable(plain.get("switchover")),
                 Optional.ofNullable(plain.get("history")),
                 Optional.ofNullable(plain.get("status")),
+                Optional.ofNullable(plain.get("detach")),
                 Map.copyOf(revisions));
     }
 
@@ -163,6 +164,36 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
             return false;
         }
         delete(key);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean writeDetach(String cluster, String value, long leaderRevision, long electionRevision) {
+        Entry leader = keys.get(layout(cluster).leader());
+        if (keys.containsKey(layout(cluster).detach())
+                || leader == null
+                || leader.modRevision() != leaderRevision
+                || !mine(cluster, electionRevision)) {
+            return false;
+        }
+        put(layout(cluster).detach(), value, 0);
+        return true;
+    }
+
+    @Override
+    public synchronized boolean deleteLeaderAndDetach(
+            String cluster, long leaderRevision, long detachRevision, long electionRevision) {
+        Entry leader = keys.get(layout(cluster).leader());
+        Entry detach = keys.get(layout(cluster).detach());
+        if (leader == null
+                || detach == null
+                || leader.modRevision() != leaderRevision
+                || detach.modRevision() != detachRevision
+                || !mine(cluster, electionRevision)) {
+            return false;
+        }
+        delete(layout(cluster).leader());
+        delete(layout(cluster).detach());
         return true;
     }
 

@@ -258,4 +258,171 @@ class ClusterWorkerTest {
                 .singleElement()
                 .satisfies(f -> assertThat(f.reason()).contains("kept running as a replica"));
     }
+
+    // --- fast failover (synchronous mode, fast_failover on) ---
+
+    /** pg-0 primary, pg-1 in P, pg-2 a replica; seen alive once (so both replicas followed pg-0). */
+    private ClusterWorker fastFailoverCluster() {
+        h.store.put(CLUSTER, "config", "{\"synchronous_mode\":true,\"fast_failover\":true}", 0);
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/5000000");
+        h.store.put(CLUSTER, "sync", new SyncSet("pg-0", "pg-1", null).toJson(), 0);
+        h.primaryApplied("pg-0", "FIRST 1 (\"pg-1\")", "0/5000000");
+        ClusterWorker worker = h.worker();
+        worker.step();
+        assertThat(sync()).isEqualTo(new SyncSet("pg-0", "pg-1", null));
+        return worker;
+    }
+
+    /** pg-0's agent is gone (connection refused) and the monitor's probe of its PostgreSQL fails. */
+    private void nodeLost() {
+        h.agents.reports.remove(WorkerHarness.apiUrl("pg-0"));
+        h.health.record(HealthViewTest.seen(CLUSTER, "pg-0", h.clock.instant(), false));
+    }
+
+    /** The agents act as they would: the named ones report detached on /detach; the new leader promotes. */
+    private void agentsObey(java.util.Set<String> detaching) {
+        h.store.watch(
+                (cluster, key) -> {
+                    if (key.equals("detach")) {
+                        h.store
+                                .value(CLUSTER, "detach")
+                                .map(io.pgha.core.Detach::fromJson)
+                                .ifPresent(d -> {
+                                    for (String m : detaching) {
+                                        long lease = h.store
+                                                .read(CLUSTER)
+                                                .member(m)
+                                                .orElseThrow()
+                                                .lease();
+                                        h.store.putMember(
+                                                CLUSTER,
+                                                WorkerHarness.status(m, "replica", "0/5000000")
+                                                        .withDetached(new io.pgha.core.MemberStatus.Detached(
+                                                                d.epoch(), io.pgha.events.Lsn.parse("0/5000000"))),
+                                                m,
+                                                lease);
+                                    }
+                                });
+                    }
+                    if (key.equals("leader")) {
+                        h.store
+                                .value(CLUSTER, "leader")
+                                .filter(m -> !m.equals("pg-0"))
+                                .ifPresent(m -> h.runsAs(m, "primary", "0/5000100"));
+                    }
+                },
+                () -> {});
+    }
+
+    @Test
+    void nodeLossDetachesTheSynchronousStandbyRevokesTheOldLeaseAndPromotesItBeforeTheLeaseExpires() {
+        ClusterWorker worker = fastFailoverCluster();
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        nodeLost();
+
+        worker.step(); // both observers agree: suspect-after starts
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+
+        h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        worker.step();
+
+        assertThat(h.store.value(CLUSTER, "leader"))
+                .as("pg-2 detached too, but only P may win")
+                .contains("pg-1");
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+        assertThat(h.store.read(CLUSTER).member("pg-0"))
+                .as("the old lease was revoked")
+                .isEmpty();
+        assertThat(h.store.value(CLUSTER, "history"))
+                .hasValueSatisfying(v -> assertThat(v).contains("fast failover"));
+        assertThat(h.events.acknowledged(ElectionEvent.FailoverStarted.class))
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("fast failover"));
+    }
+
+    @Test
+    void aLeaderWhoseMonitorProbeStillSucceedsOrWhoseAgentAnswersKeepsTheLeasePath() {
+        ClusterWorker worker = fastFailoverCluster();
+        agentsObey(java.util.Set.of("pg-1"));
+        // cut from etcd only, or a frozen agent beside a live postmaster: the monitor reaches PostgreSQL
+        h.agents.reports.remove(WorkerHarness.apiUrl("pg-0"));
+        h.health.record(HealthViewTest.seen(CLUSTER, "pg-0", h.clock.instant(), true));
+        for (int i = 0; i < 4; i++) {
+            worker.step();
+            h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        }
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+        // its PostgreSQL crashed but the agent answers: the agent restarts or releases it itself
+        h.agents.reports.put(WorkerHarness.apiUrl("pg-0"), WorkerHarness.report("primary", "0/5000000"));
+        h.health.record(HealthViewTest.seen(CLUSTER, "pg-0", h.clock.instant().plusMillis(1), false));
+        for (int i = 0; i < 4; i++) {
+            worker.step();
+            h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        }
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+    }
+
+    @Test
+    void withoutADetachedMemberOfTheSynchronousSetTheFastPathIsAbandonedAndNotRetried() throws Exception {
+        ClusterWorker worker = fastFailoverCluster();
+        agentsObey(java.util.Set.of("pg-2")); // pg-1 (P) is dead as well; pg-2 is not in P
+        nodeLost();
+        worker.step();
+        h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread clock = new Thread(() -> {
+            while (!done.get()) {
+                h.nanos.addAndGet(Duration.ofMillis(100).toNanos());
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        clock.start();
+        try {
+            worker.step();
+        } finally {
+            done.set(true);
+            clock.join();
+        }
+        assertThat(h.store.value(CLUSTER, "detach")).as("abandoned: deleted").isEmpty();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+        h.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        worker.step();
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "detach"))
+                .as("not tried again for this epoch")
+                .isEmpty();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+    }
+
+    @Test
+    void aCoordinatorThatFindsADetachForTheCurrentEpochFinishesIt() {
+        h.store.put(CLUSTER, "config", "{\"synchronous_mode\":true,\"fast_failover\":true}", 0);
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.store.put(CLUSTER, "sync", new SyncSet("pg-0", "pg-1", null).toJson(), 0);
+        long epoch = h.store.read(CLUSTER).leader().orElseThrow().modRevision();
+        h.store.put(CLUSTER, "detach", new io.pgha.core.Detach(epoch, "pg-0").toJson(), 0); // left by another replica
+        agentsObey(java.util.Set.of());
+        long lease = h.store.read(CLUSTER).member("pg-1").orElseThrow().lease();
+        h.store.putMember(
+                CLUSTER,
+                WorkerHarness.status("pg-1", "replica", "0/5000000")
+                        .withDetached(
+                                new io.pgha.core.MemberStatus.Detached(epoch, io.pgha.events.Lsn.parse("0/5000000"))),
+                "pg-1",
+                lease);
+
+        h.worker().step();
+
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-1");
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+    }
 }

@@ -86,6 +86,16 @@ final class WorkerHarness {
         public Duration healthViewMaxAge() {
             return Duration.ofSeconds(15);
         }
+
+        @Override
+        public Duration fastFailoverTimeout() {
+            return Duration.ofSeconds(2);
+        }
+
+        @Override
+        public Duration fastFailoverSuspectAfter() {
+            return Duration.ofMillis(500);
+        }
     }
 
     /** Kafka in memory: every event offered, and whether the broker acknowledged it. */

@@ -33,6 +33,8 @@ public sealed interface Action {
         void acquireLeader(AcquireLeader a);
 
         void hold(Hold a);
+
+        void detach(Detach a);
     }
 
     /** Start (again) as the primary: a crashed primary restarted in place. */
@@ -115,6 +117,17 @@ public sealed interface Action {
         @Override
         public void applyTo(Handler handler) {
             handler.acquireLeader(this);
+        }
+    }
+
+    /**
+     * Fast failover: stop following {@code leader} (primary_conninfo emptied in pgha.conf, reload), wait
+     * until the WAL receiver is gone, then report {@code "detached": {"epoch", "flush"}} in the member key.
+     */
+    record Detach(String leader, long epoch) implements Action {
+        @Override
+        public void applyTo(Handler handler) {
+            handler.detach(this);
         }
     }
 

@@ -60,6 +60,9 @@ public final class HaDecision {
             return List.of(new Action.EnsureSlots());
         }
         Optional<String> other = o.leader().filter(l -> !l.equals(o.me()));
+        if (other.isPresent() && o.detachEpoch().isPresent()) {
+            return DetachDecision.decide(o, other.get());
+        }
         if (other.isPresent() && o.leaderHasAddress()) {
             String leader = other.get();
             if (!o.pgRunning()) {
@@ -139,6 +142,9 @@ public final class HaDecision {
         }
         if (other.isEmpty() || !o.leaderHasAddress() || !o.pgRunning() || !o.pgAccepting()) {
             return List.of();
+        }
+        if (o.detachEpoch().isPresent()) {
+            return DetachDecision.decide(o, other.get());
         }
         String leader = other.get();
         if (o.following().equals(Optional.of(leader))) {

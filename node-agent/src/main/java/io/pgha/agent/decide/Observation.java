@@ -23,6 +23,10 @@ import java.util.Optional;
  * @param handoverTo a pending planned handover from this leader to that member
  * @param fenced the agent demoted itself for lack of lease renewal and has not renewed since
  * @param paused the dynamic config's {@code pause} (maintenance), as last read
+ * @param detachEpoch the epoch of a {@code /detach} key that applies to the current leader key (the
+ *     fast failover: stop following that leader); empty when there is none
+ * @param detachedEpoch the epoch this agent last detached for and reports in its member key; empty
+ *     when none
  */
 public record Observation(
         String me,
@@ -40,7 +44,71 @@ public record Observation(
         long primaryStartTimeoutNanos,
         Optional<String> handoverTo,
         boolean fenced,
-        boolean paused) {
+        boolean paused,
+        Optional<Long> detachEpoch,
+        Optional<Long> detachedEpoch) {
+
+    /** An observation without a detach key. */
+    public Observation(
+            String me,
+            boolean etcdReachable,
+            Optional<String> leader,
+            boolean leaderIsMine,
+            boolean leaderHasAddress,
+            boolean leaderIsPrimary,
+            boolean pgRunning,
+            boolean pgAccepting,
+            boolean inRecovery,
+            Optional<String> following,
+            boolean mayHaveDiverged,
+            Optional<Long> crashedPrimaryFor,
+            long primaryStartTimeoutNanos,
+            Optional<String> handoverTo,
+            boolean fenced,
+            boolean paused) {
+        this(
+                me,
+                etcdReachable,
+                leader,
+                leaderIsMine,
+                leaderHasAddress,
+                leaderIsPrimary,
+                pgRunning,
+                pgAccepting,
+                inRecovery,
+                following,
+                mayHaveDiverged,
+                crashedPrimaryFor,
+                primaryStartTimeoutNanos,
+                handoverTo,
+                fenced,
+                paused,
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** This observation with the detach key's epoch and this agent's detached report as given. */
+    public Observation withDetach(Optional<Long> ordered, Optional<Long> reported) {
+        return new Observation(
+                me,
+                etcdReachable,
+                leader,
+                leaderIsMine,
+                leaderHasAddress,
+                leaderIsPrimary,
+                pgRunning,
+                pgAccepting,
+                inRecovery,
+                following,
+                mayHaveDiverged,
+                crashedPrimaryFor,
+                primaryStartTimeoutNanos,
+                handoverTo,
+                fenced,
+                paused,
+                ordered,
+                reported);
+    }
 
     /** This observation with {@code pause} set as given. */
     public Observation withPaused(boolean p) {
@@ -60,6 +128,8 @@ public record Observation(
                 primaryStartTimeoutNanos,
                 handoverTo,
                 fenced,
-                p);
+                p,
+                detachEpoch,
+                detachedEpoch);
     }
 }
