@@ -197,6 +197,13 @@ final class RestActions {
         if (leader.get().equals(ctx.me) || role.actingPrimary() || role.steppingDown()) {
             return ActionAnswer.of(503, "I am the leader, can not reinitialize");
         }
+        if (last.currentDetach().isPresent()) {
+            // a fast failover is detaching the standbys from this leader: cloning from it would follow it again
+            return ActionAnswer.of(
+                    503,
+                    "a fast failover is detaching the standbys from " + leader.get()
+                            + ", can not reinitialize from it: try again once a new leader is elected");
+        }
         Optional<Upstream> up = ctx.upstream(leader.get());
         if (up.isEmpty()) {
             return ActionAnswer.of(503, "reinitialize failed: the leader " + leader.get() + " has no address yet");
