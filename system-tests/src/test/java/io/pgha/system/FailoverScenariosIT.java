@@ -24,18 +24,12 @@ import io.pgha.local.cli.LocalPorts;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.junit.jupiter.api.AfterAll;
@@ -198,7 +192,7 @@ class FailoverScenariosIT {
             cluster.service(leadingCoordinator).process().kill();
             System.out.println("killed " + old + " (agent and postmaster), then " + leadingCoordinator);
 
-            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME.plus(ELECTION_TTL));
+            Writer.Outage outage = writer.awaitOutageSince(fault, WRITES_RESUME.plus(ELECTION_TTL));
             String next = suite.leader();
             assertThat(next).isNotEqualTo(old);
             assertThat(outage.resumedOn()).isEqualTo(next);
@@ -225,7 +219,7 @@ class FailoverScenariosIT {
             cluster.kafka().stop();
             System.out.println("stopped Kafka");
             long fault = killNode(old);
-            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME);
+            Writer.Outage outage = writer.awaitOutageSince(fault, WRITES_RESUME);
             assertThat(cluster.kafka().process().isAlive())
                     .as("Kafka still stopped when writes resumed")
                     .isFalse();
@@ -314,7 +308,7 @@ class FailoverScenariosIT {
         Set<String> promotable = sync ? suite.promotable() : Set.of();
         try (Writer writer = writer(sync ? "s5_sync_node_loss" : "s1_node_loss")) {
             long fault = killNode(old);
-            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME);
+            Writer.Outage outage = writer.awaitOutageSince(fault, WRITES_RESUME);
             String next = suite.leader();
             assertThat(next).as("the new leader").isNotEqualTo(old);
             assertThat(outage.resumedOn())
@@ -337,7 +331,7 @@ class FailoverScenariosIT {
             long postmaster = cluster.postmasterPid(old);
             long fault = cluster.killPostmaster(old);
             System.out.println("killed the postmaster of " + old + " (pid " + postmaster + ")");
-            Writer.Outage outage = awaitWritesResumed(writer, fault, WRITES_RESUME.plus(PRIMARY_START_TIMEOUT));
+            Writer.Outage outage = writer.awaitOutageSince(fault, WRITES_RESUME.plus(PRIMARY_START_TIMEOUT));
             String next = suite.leader();
             assertThat(outage.resumedOn())
                     .as("the member that acknowledged again")
@@ -428,22 +422,7 @@ class FailoverScenariosIT {
     // --- observations ---
 
     private static Writer writer(String table) {
-        Writer writer = new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, password, table)
-                .start(Duration.ofSeconds(30));
-        Wait.until(
-                Duration.ofSeconds(15),
-                "50 writes acknowledged through :" + ports.readWrite(),
-                () -> writer.acknowledged().size() >= 50);
-        return writer;
-    }
-
-    private static Writer.Outage awaitWritesResumed(Writer writer, long fault, Duration deadline) {
-        Writer.Outage[] outage = new Writer.Outage[1];
-        Wait.until(deadline, "writes acknowledged again through :" + ports.readWrite() + " after they failed", () -> {
-            outage[0] = writer.outageSince(fault).orElse(null);
-            return outage[0] != null;
-        });
-        return outage[0];
+        return new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, password, table).startWarm(50);
     }
 
     /**
@@ -451,16 +430,7 @@ class FailoverScenariosIT {
      * may be missing. Returns a line for the report.
      */
     private static String checkAcknowledged(Writer writer, String primary, boolean sync) throws Exception {
-        Set<Long> present = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(suite.memberUrl(primary));
-                Statement st = c.createStatement();
-                ResultSet rows = st.executeQuery("SELECT id FROM " + writer.table())) {
-            while (rows.next()) {
-                present.add(rows.getLong(1));
-            }
-        }
-        TreeSet<Long> missing = new TreeSet<>(writer.acknowledged());
-        missing.removeAll(present);
+        Set<Long> missing = writer.missingAt(suite.memberUrl(primary));
         String line = writer.acknowledged().size() + " acknowledged, " + missing.size() + " missing on " + primary;
         if (sync) {
             assertThat(missing)

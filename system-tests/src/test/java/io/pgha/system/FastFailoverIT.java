@@ -17,15 +17,9 @@ import io.pgha.local.cli.LocalPorts;
 import java.io.PrintStream;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
-import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.BeforeAll;
@@ -97,7 +91,7 @@ class FastFailoverIT {
             long postmaster = cluster.postmasterPid(old);
             long fault = cluster.killNode(old);
             System.out.println("killed " + old + " (agent and postmaster pid " + postmaster + ")");
-            Writer.Outage outage = awaitWritesResumed(writer, fault, TTL);
+            Writer.Outage outage = writer.awaitOutageSince(fault, TTL);
             long gapMillis = TimeUnit.NANOSECONDS.toMillis(outage.firstSuccessNanos() - fault);
             String next = suite.leader();
             System.out.printf(
@@ -203,35 +197,11 @@ class FastFailoverIT {
     }
 
     private static Writer writer(String table) {
-        Writer writer = new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, password, table)
-                .start(Duration.ofSeconds(30));
-        Wait.until(
-                Duration.ofSeconds(15),
-                "50 writes acknowledged through :" + ports.readWrite(),
-                () -> writer.acknowledged().size() >= 50);
-        return writer;
-    }
-
-    private static Writer.Outage awaitWritesResumed(Writer writer, long fault, Duration deadline) {
-        Writer.Outage[] outage = new Writer.Outage[1];
-        Wait.until(deadline, "writes acknowledged again through :" + ports.readWrite() + " after they failed", () -> {
-            outage[0] = writer.outageSince(fault).orElse(null);
-            return outage[0] != null;
-        });
-        return outage[0];
+        return new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, password, table).startWarm(50);
     }
 
     private static void assertEveryAcknowledgedRowOn(Writer writer, String primary) throws Exception {
-        Set<Long> present = new HashSet<>();
-        try (Connection c = DriverManager.getConnection(suite.memberUrl(primary));
-                Statement st = c.createStatement();
-                ResultSet rows = st.executeQuery("SELECT id FROM " + writer.table())) {
-            while (rows.next()) {
-                present.add(rows.getLong(1));
-            }
-        }
-        TreeSet<Long> missing = new TreeSet<>(writer.acknowledged());
-        missing.removeAll(present);
+        Set<Long> missing = writer.missingAt(suite.memberUrl(primary));
         System.out.println(
                 writer.acknowledged().size() + " acknowledged, " + missing.size() + " missing on " + primary);
         assertThat(missing)

@@ -174,6 +174,42 @@ final class Writer implements AutoCloseable {
                 .count()));
     }
 
+    /** Creates the table, starts writing and waits until {@code count} inserts were acknowledged. */
+    Writer startWarm(int count) {
+        start(Duration.ofSeconds(30));
+        io.pgha.local.Wait.until(
+                Duration.ofSeconds(15),
+                count + " writes acknowledged through " + target.jdbcUrl(),
+                () -> acknowledged().size() >= count);
+        return this;
+    }
+
+    /** Waits up to {@code deadline} until writes failed after {@code nanos} and were acknowledged again. */
+    Outage awaitOutageSince(long nanos, Duration deadline) {
+        Outage[] outage = new Outage[1];
+        io.pgha.local.Wait.until(
+                deadline, "writes acknowledged again through " + target.jdbcUrl() + " after they failed", () -> {
+                    outage[0] = outageSince(nanos).orElse(null);
+                    return outage[0] != null;
+                });
+        return outage[0];
+    }
+
+    /** The acknowledged ids that are not in this writer's table on the server at {@code jdbcUrl}. */
+    java.util.TreeSet<Long> missingAt(String jdbcUrl) throws SQLException {
+        java.util.Set<Long> present = new java.util.HashSet<>();
+        try (Connection c = java.sql.DriverManager.getConnection(jdbcUrl);
+                java.sql.Statement st = c.createStatement();
+                java.sql.ResultSet rows = st.executeQuery("SELECT id FROM " + target.table())) {
+            while (rows.next()) {
+                present.add(rows.getLong(1));
+            }
+        }
+        java.util.TreeSet<Long> missing = new java.util.TreeSet<>(acknowledged());
+        missing.removeAll(present);
+        return missing;
+    }
+
     /** Stops writing and waits for the thread (an insert in flight ends within the socket timeout). */
     void stop() {
         stopping = true;
