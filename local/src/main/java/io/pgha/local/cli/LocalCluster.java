@@ -1161,6 +1161,9 @@ public final class LocalCluster {
                     "  %-24s http://127.0.0.1:%d/api/v1/clusters%n",
                     "failover-" + COORDINATORS.get(i) + ":", ports.coordinator(i));
         }
+        out.printf(
+                "  %-24s http://127.0.0.1:%d/  (live in a browser; the CLI: ./pghactl list)%n",
+                "status page:", ports.coordinator(0));
         out.printf("  %-24s http://127.0.0.1:%d/api/v1/clusters%n", "health-monitor:", ports.monitor());
         out.printf("  %-24s http://127.0.0.1:%d/api/v1/haproxy%n", "config-renderer:", ports.renderer());
         out.printf("  %-24s http://127.0.0.1:%d/stats%n", "HAProxy stats:", ports.haproxyStats());
