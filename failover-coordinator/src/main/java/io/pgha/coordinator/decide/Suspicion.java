@@ -68,4 +68,12 @@ public final class Suspicion {
     public static boolean ripe(long agreedSinceNanos, long nowNanos, Duration suspectAfter) {
         return agreedSinceNanos != 0 && nowNanos - agreedSinceNanos >= suspectAfter.toNanos();
     }
+
+    /** How long until the agreement is ripe (zero when it is, or when there is none). */
+    public static Duration leftUntilRipe(long agreedSinceNanos, long nowNanos, Duration suspectAfter) {
+        if (agreedSinceNanos == 0) {
+            return Duration.ZERO;
+        }
+        return Duration.ofNanos(Math.max(0, suspectAfter.toNanos() - (nowNanos - agreedSinceNanos)));
+    }
 }

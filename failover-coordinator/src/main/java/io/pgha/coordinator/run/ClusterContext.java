@@ -30,6 +30,8 @@ final class ClusterContext {
     private final Semaphore wake = new Semaphore(0);
     private volatile long electionRevision;
     private volatile boolean running = true;
+    /** When a step asked to run again sooner than the tick (monotonic nanos; 0: not asked). */
+    private volatile long dueNanos;
 
     ClusterContext(
             String cluster,
@@ -93,6 +95,26 @@ final class ClusterContext {
 
     void wake() {
         wake.release();
+    }
+
+    /** Asks the loop to run again {@code in} from now at the latest (sooner than the tick, when it is). */
+    void runAgainIn(java.time.Duration in) {
+        long at = nanos() + Math.max(0, in.toNanos());
+        long due = dueNanos;
+        if (due == 0 || at - due < 0) {
+            dueNanos = at;
+        }
+    }
+
+    /** How long the loop sleeps now: the tick, or less when a step asked to run again sooner. */
+    long pauseMillis(long tickMillis) {
+        long due = dueNanos;
+        dueNanos = 0;
+        if (due == 0) {
+            return tickMillis;
+        }
+        long left = TimeUnit.NANOSECONDS.toMillis(due - nanos());
+        return Math.max(1, Math.min(tickMillis, left));
     }
 
     /** Waits up to {@code millis} or until woken ({@code drain}: one wake-up for all changes meanwhile). */

@@ -140,7 +140,7 @@ final class ClusterWorker implements ClusterStep.Executor {
                 LOG.warnf("cluster %s: %s", ctx.cluster, e.getMessage());
                 LOG.debug("step failed", e);
             }
-            if (!ctx.sleep(ctx.settings.tick().toMillis(), true)) {
+            if (!ctx.sleep(ctx.pauseMillis(ctx.settings.tick().toMillis()), true)) {
                 return;
             }
         }

@@ -58,6 +58,7 @@ public class Coordinator implements ApiToken {
         lease = new ElectionLease(store, config.coordinator().electionTtl());
         lease.start();
         workers = new ClusterWorkers(this::newWorker, health);
+        health.onReachabilityChange(this::healthChanged);
         running = true;
         watch = store.watch(this::changed, () -> LOG.debug("etcd watch error; discovery continues"));
         discovery = ClusterDiscovery.start(Duration.ofSeconds(2), this::discover);
@@ -153,6 +154,14 @@ public class Coordinator implements ApiToken {
             worker.wake();
         } else if (running && !key.equals(CoordinatorStore.ELECTION_KEY)) {
             workers.ensure(cluster);
+        }
+    }
+
+    /** A member of {@code cluster} became unreachable (or reachable again): its worker looks now. */
+    private void healthChanged(String cluster) {
+        ClusterWorker worker = workers.get(cluster);
+        if (worker != null) {
+            worker.wake();
         }
     }
 

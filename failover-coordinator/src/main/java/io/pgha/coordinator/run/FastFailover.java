@@ -71,6 +71,7 @@ final class FastFailover {
                     ctx.settings.fastFailoverSuspectAfter().toMillis());
         }
         if (!Suspicion.ripe(agreedSince, ctx.nanos(), ctx.settings.fastFailoverSuspectAfter())) {
+            ctx.runAgainIn(Suspicion.leftUntilRipe(agreedSince, ctx.nanos(), ctx.settings.fastFailoverSuspectAfter()));
             return true;
         }
         agreedSince = 0;

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 import org.eclipse.microprofile.reactive.messaging.Message;
@@ -31,6 +32,8 @@ public class HealthView {
 
     private final Map<String, Seen> latest = new ConcurrentHashMap<>();
     private final Supplier<Instant> clock;
+    /** Told the cluster whose member's reachability just changed (the coordinator wakes its worker). */
+    private volatile Consumer<String> onFlip = cluster -> {};
 
     @Inject
     IncomingEvents incoming;
@@ -52,19 +55,31 @@ public class HealthView {
         });
     }
 
+    /** Sets who is told when a member's reachability changes (the cluster's name is passed). */
+    void onReachabilityChange(Consumer<String> listener) {
+        onFlip = listener;
+    }
+
     /**
      * Keeps {@code seen} unless a later observation of its member is known already. A time stamp later
      * than now plus {@link #MAX_SKEW} counts as that: one dated in the future must not hide the next ones.
+     * When the kept observation turns the member from reachable to unreachable or back, the listener is
+     * told at once: the fast failover's suspicion need not wait for the coordinator's next tick.
      */
     void record(NodeHealthObserved seen) {
         String error =
                 seen.reachable() ? null : (seen.errorClass() == null ? "" : seen.errorClass() + ": ") + seen.error();
         Instant latestAllowed = clock.get().plus(MAX_SKEW);
         Instant at = seen.observedAt().isAfter(latestAllowed) ? latestAllowed : seen.observedAt();
-        latest.merge(
-                key(seen.cluster(), seen.member()),
-                new Seen(seen.reachable(), error, at),
-                (old, now) -> now.observedAt().isBefore(old.observedAt()) ? old : now);
+        Seen fresh = new Seen(seen.reachable(), error, at);
+        Seen[] before = {null};
+        Seen kept = latest.compute(key(seen.cluster(), seen.member()), (k, old) -> {
+            before[0] = old;
+            return old != null && fresh.observedAt().isBefore(old.observedAt()) ? old : fresh;
+        });
+        if (kept == fresh && (before[0] == null ? !fresh.reachable() : before[0].reachable() != fresh.reachable())) {
+            onFlip.accept(seen.cluster());
+        }
     }
 
     /** The latest view of {@code member}, when one is younger than {@code maxAge}. */

@@ -45,6 +45,16 @@ class SuspicionTest {
     }
 
     @Test
+    void leftUntilRipeCountsDownToZero() {
+        Duration after = Duration.ofMillis(500);
+        assertThat(Suspicion.leftUntilRipe(0, 5_000_000_000L, after)).isZero();
+        assertThat(Suspicion.leftUntilRipe(1_000_000_000L, 1_200_000_000L, after))
+                .isEqualTo(Duration.ofMillis(300));
+        assertThat(Suspicion.leftUntilRipe(1_000_000_000L, 1_700_000_000L, after))
+                .isZero();
+    }
+
+    @Test
     void ripeOnlyOnceTheObserversAgreedForSuspectAfter() {
         Duration after = Duration.ofMillis(500);
         assertThat(Suspicion.ripe(0, 10_000_000_000L, after)).isFalse();

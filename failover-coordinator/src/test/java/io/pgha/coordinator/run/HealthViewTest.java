@@ -29,6 +29,27 @@ class HealthViewTest {
     }
 
     @Test
+    void theListenerHearsOnlyWhenAMembersReachabilityChanges() {
+        java.util.List<String> told = new java.util.ArrayList<>();
+        view.onReachabilityChange(told::add);
+
+        view.record(seen("c", "pg-1", NOW, true));
+        view.record(seen("c", "pg-1", NOW.plusSeconds(1), true));
+        assertThat(told).as("first seen reachable, then again").isEmpty();
+
+        view.record(seen("c", "pg-1", NOW.plusSeconds(2), false));
+        view.record(seen("c", "pg-1", NOW.plusSeconds(3), false));
+        view.record(seen("c", "pg-1", NOW, true));
+        assertThat(told)
+                .as("unreachable once; an older observation is not kept")
+                .containsExactly("c");
+
+        view.record(seen("c", "pg-1", NOW.plusSeconds(4), true));
+        view.record(seen("d", "pg-1", NOW, false));
+        assertThat(told).containsExactly("c", "c", "d");
+    }
+
+    @Test
     void anOlderObservationDoesNotReplaceALaterOne() {
         view.record(seen("c", "pg-1", NOW, true));
         view.record(seen("c", "pg-1", NOW.minusSeconds(2), false));
