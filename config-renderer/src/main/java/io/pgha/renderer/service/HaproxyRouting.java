@@ -277,6 +277,9 @@ public final class HaproxyRouting implements AutoCloseable {
                     && validateAndInstall(desired, accepted)
                     && runtimeOrReload(update, onDisk, accepted);
         } else {
+            // the leader change first here too: a failover that also removes the lost member from the
+            // configuration reloads, and haproxy -c plus a reload take seconds on a busy machine
+            steerLeaderChange(desired);
             done = validateAndInstall(desired, accepted)
                     && reload(((ApplyPlan.Reload) plan).reason(), onDisk, accepted);
             if (done && !reloadPending) {

@@ -193,6 +193,25 @@ class HaproxyRoutingTest {
     }
 
     @Test
+    void aFailoverThatAlsoRemovesTheLostLeaderMarksTheNewOneUpBeforeTheReload() {
+        firstApplied();
+        haproxy.journal.clear();
+
+        TopologyChanged lostPg0 = Topologies.withMembers(
+                topology(2, "pg-1", 3),
+                topology(2, "pg-1", 3).members().stream()
+                        .filter(m -> !m.name().equals("pg-0"))
+                        .toList());
+        routing.offer(lostPg0);
+        applied(2);
+
+        assertThat(haproxy.reloaded).as("a server is gone: reloaded").hasSize(2);
+        assertThat(haproxy.journal)
+                .as("the new leader is up in the running HAProxy before haproxy -c and the reload")
+                .startsWith("set server main_rw/pg-1 health up", "reload");
+    }
+
+    @Test
     void aRuntimeUpdateIsValidatedBeforeTheFileIsInstalledOrAnyStateButTheLeaderChanged() {
         String good = firstApplied();
         haproxy.runtimeCommands.clear();

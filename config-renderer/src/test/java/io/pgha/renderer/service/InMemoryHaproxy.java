@@ -14,6 +14,9 @@ final class InMemoryHaproxy implements HaproxyControl {
     volatile boolean reachable = true;
     final List<String> runtimeCommands = new CopyOnWriteArrayList<>();
     final List<String> reloaded = new CopyOnWriteArrayList<>();
+    /** Runtime commands and reloads ("reload") in the order they happened. */
+    final List<String> journal = new CopyOnWriteArrayList<>();
+
     volatile int writes;
 
     @Override
@@ -44,6 +47,7 @@ final class InMemoryHaproxy implements HaproxyControl {
             throw new HaproxyException("master socket missing", true, null);
         }
         reloaded.add(file);
+        journal.add("reload");
     }
 
     @Override
@@ -52,6 +56,7 @@ final class InMemoryHaproxy implements HaproxyControl {
             throw new HaproxyException("runtime socket missing", true, null);
         }
         runtimeCommands.add(command);
+        journal.add(command);
         return "";
     }
 }
