@@ -124,6 +124,12 @@ final class PatroniCluster implements BenchedCluster {
     private final String label;
     private final String scope;
     private final Timings timings;
+    /**
+     * {@code -Dbench.patroni.synchronous=true}: Patroni in synchronous_mode (as pgha with {@code
+     * -Dbench.pgha.config='{"synchronous_mode":true,...}'}), so both are measured in the same mode.
+     */
+    private static final boolean SYNCHRONOUS = Boolean.getBoolean("bench.patroni.synchronous");
+
     private final String superuserPassword = secret();
     private final String replicationPassword = secret();
     private final Map<String, Member> members = new LinkedHashMap<>();
@@ -222,7 +228,7 @@ final class PatroniCluster implements BenchedCluster {
 
     @Override
     public String timings() {
-        return timings + ", 1-member etcd";
+        return timings + ", 1-member etcd" + (SYNCHRONOUS ? ", synchronous_mode" : "");
     }
 
     @Override
@@ -425,6 +431,7 @@ final class PatroniCluster implements BenchedCluster {
                 "    loop_wait: " + timings.loopWait(),
                 "    retry_timeout: " + timings.retryTimeout(),
                 "    maximum_lag_on_failover: 1048576",
+                "    synchronous_mode: " + SYNCHRONOUS,
                 "    postgresql:",
                 "      use_pg_rewind: true",
                 "      use_slots: true",

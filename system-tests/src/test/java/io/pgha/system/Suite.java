@@ -191,6 +191,14 @@ public final class Suite {
     }
 
     /** Turns synchronous mode off (once) and waits until the leader names no synchronous standby. */
+    /** PATCHes the dynamic config with {@code patch} (a JSON merge patch); it must be accepted. */
+    public void patchConfig(String patch) throws Exception {
+        HttpResponse<String> patched = send(LocalCluster.coordinators().get(0), "PATCH", API + "/config", patch);
+        assertThat(patched.statusCode())
+                .as("PATCH " + patch + ": " + patched.body())
+                .isEqualTo(200);
+    }
+
     public void asynchronousMode() throws Exception {
         if (status().path("synchronous").path("mode").asBoolean()) {
             HttpResponse<String> patched =

@@ -128,6 +128,7 @@ class ChaosIT {
         int cores = Runtime.getRuntime().availableProcessors();
         suite.repairStoppedComponents();
         suite.awaitHealthy();
+        applyChaosConfig();
         suite.synchronousMode();
         String leader = suite.leader();
         int historyBefore = suite.history().size();
@@ -285,6 +286,18 @@ class ChaosIT {
         return found;
     }
 
+    /**
+     * {@code -Dchaos.config='{"fast_failover":true}'}: a JSON merge patch of the dynamic config applied
+     * before the run (the soak too), to run the suite with settings that are not the defaults yet.
+     */
+    private static void applyChaosConfig() throws Exception {
+        String patch = System.getProperty("chaos.config", "").strip();
+        if (!patch.isEmpty()) {
+            suite.patchConfig(patch);
+            System.out.println("chaos: dynamic config patched with " + patch);
+        }
+    }
+
     private static FaultPlan plan(int defaultFaults, int defaultMaxHoldSeconds) {
         long seed = Long.getLong("chaos.seed", ThreadLocalRandom.current().nextLong());
         int faults = Integer.getInteger("chaos.faults", defaultFaults);
@@ -300,6 +313,7 @@ class ChaosIT {
     private void run(Mode mode, FaultPlan plan) throws Exception {
         suite.repairStoppedComponents();
         suite.awaitHealthy();
+        applyChaosConfig();
         if (mode == Mode.SYNC) {
             suite.synchronousMode();
         } else {
