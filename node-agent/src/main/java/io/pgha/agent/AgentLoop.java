@@ -205,7 +205,7 @@ final class AgentLoop {
             try {
                 executor.execute(action, snapshot, state);
                 if (action instanceof Action.Promote && snapshot != null) {
-                    publishPromotion();
+                    publishPromotion(snapshot);
                 }
             } catch (RuntimeException e) {
                 // the view and the member key must still show what PostgreSQL is doing now
@@ -222,10 +222,15 @@ final class AgentLoop {
      * once this key says primary. Then a CHECKPOINT, off that path: PostgreSQL's own end-of-recovery
      * checkpoint is spread over up to {@code checkpoint_completion_target x checkpoint_timeout}, and
      * until a checkpoint ends the control file (pg_controldata, {@code pg_control_checkpoint()}) still
-     * names the old timeline.
+     * names the old timeline. The REST view is updated with the key, so {@code /primary} answers 200
+     * from then on: HAProxy's next check must not take back the renderer's {@code health up} (issue 17,
+     * FastFailoverIT: the view changed only at the end of the run, after the checkpoint and the sync
+     * standby's reload).
      */
-    private void publishPromotion() {
-        publisher.publish(observePg());
+    private void publishPromotion(ClusterSnapshot snapshot) {
+        PgState promoted = observePg();
+        publisher.publish(promoted);
+        publisher.updateView(snapshot, promoted);
         try {
             ctx.pg.checkpoint();
         } catch (RuntimeException e) {
