@@ -46,6 +46,14 @@ interface BenchedCluster extends AutoCloseable {
     /** kill -9 of {@code member}'s postmaster only. */
     void killPostmaster(String member);
 
+    /**
+     * The member a planned switchover from {@code primary} goes to: in synchronous mode a synchronous
+     * standby (Patroni refuses any other with 412), otherwise the first other member.
+     */
+    default String switchoverCandidate(String primary) {
+        return members().stream().filter(m -> !m.equals(primary)).findFirst().orElseThrow();
+    }
+
     /** A planned switchover from {@code leader} to {@code candidate}; returns once it has completed. */
     void switchover(String leader, String candidate);
 

@@ -290,11 +290,7 @@ class FailoverBenchIT {
                 case NODE_LOSS -> cluster.killNode(old);
                 case POSTMASTER_KILL -> cluster.killPostmaster(old);
                 case SWITCHOVER -> {
-                    String candidate = cluster.members().stream()
-                            .filter(m -> !m.equals(primary))
-                            .findFirst()
-                            .orElseThrow();
-                    cluster.switchover(old, candidate);
+                    cluster.switchover(old, cluster.switchoverCandidate(primary));
                 }
             }
             long done = System.nanoTime();

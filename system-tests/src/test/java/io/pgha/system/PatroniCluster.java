@@ -547,8 +547,27 @@ final class PatroniCluster implements BenchedCluster {
         }
     }
 
+    /** In synchronous mode the member {@code GET /cluster} names sync_standby (Patroni takes no other). */
+    @Override
+    public String switchoverCandidate(String primary) {
+        if (!SYNCHRONOUS) {
+            return BenchedCluster.super.switchoverCandidate(primary);
+        }
+        String[] found = {null};
+        Wait.until(Duration.ofSeconds(30), label + ": a sync_standby in GET /cluster", () -> {
+            found[0] = withRole("sync_standby").orElse(null);
+            return found[0] != null;
+        });
+        return found[0];
+    }
+
     /** The leader as the first member that answers {@code GET /cluster} sees it. */
     private Optional<String> currentLeader() {
+        return withRole("leader", "master", "primary");
+    }
+
+    /** The first member of one of {@code roles} as the first member that answers {@code GET /cluster} sees it. */
+    private Optional<String> withRole(String... roles) {
         for (Member member : members.values()) {
             try {
                 HttpResponse<String> response = HTTP.send(
@@ -561,8 +580,7 @@ final class PatroniCluster implements BenchedCluster {
                 }
                 JsonNode body = Json.MAPPER.readTree(response.body());
                 for (JsonNode m : body.path("members")) {
-                    String role = m.path("role").asText();
-                    if (role.equals("leader") || role.equals("master") || role.equals("primary")) {
+                    if (List.of(roles).contains(m.path("role").asText())) {
                         return Optional.of(m.path("name").asText());
                     }
                 }

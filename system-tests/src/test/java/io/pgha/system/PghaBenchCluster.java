@@ -110,6 +110,18 @@ final class PghaBenchCluster implements BenchedCluster {
         }
     }
 
+    /** In synchronous mode a member of the promotable set of {@code /sync} (as Patroni's sync_standby). */
+    @Override
+    public String switchoverCandidate(String primary) {
+        return store.read()
+                .sync()
+                .map(io.pgha.core.SyncSet::fromJson)
+                .filter(sync -> primary.equals(sync.leader()))
+                .flatMap(sync ->
+                        sync.members().stream().filter(m -> !m.equals(primary)).findFirst())
+                .orElseGet(() -> BenchedCluster.super.switchoverCandidate(primary));
+    }
+
     @Override
     public List<String> members() {
         return LocalCluster.members();
