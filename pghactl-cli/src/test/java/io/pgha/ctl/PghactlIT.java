@@ -476,7 +476,7 @@ class PghactlIT {
                 .containsPattern("Instances:\\s+3 \\(3 running or streaming\\)")
                 .contains("Continuous Backup")
                 .containsPattern("First point of recoverability:\\s+20\\d\\d-")
-                .containsPattern("Working WAL archiving:\\s+(OK|nothing archived yet)")
+                .containsPattern("Working WAL archiving:\\s+(OK|FAILING|nothing archived yet)")
                 .contains("Streaming Replication")
                 .containsPattern("\\| pg-\\d \\| streaming")
                 .contains("Active Alerts");
