@@ -168,6 +168,47 @@ function renderHistory(history) {
   }
 }
 
+function renderAlerts(alerts) {
+  const body = byId('alerts').tBodies[0];
+  body.replaceChildren();
+  for (const a of alerts) {
+    const tr = el('tr');
+    tr.dataset.alert = a.alert;
+    tr.appendChild(el('td', a.alert));
+    tr.appendChild(el('td', a.severity, a.severity === 'critical' ? 'state-bad' : ''));
+    tr.appendChild(el('td', a.member || ''));
+    tr.appendChild(el('td', when(a.starts_at)));
+    tr.appendChild(el('td', a.summary || '', 'small'));
+    body.appendChild(tr);
+  }
+  byId('alerts').hidden = alerts.length === 0;
+  byId('no-alerts').hidden = alerts.length > 0;
+}
+
+function seconds(value) {
+  return typeof value === 'number' ? value.toFixed(1) + ' s' : '–';
+}
+
+function renderBackup(backup) {
+  const last = backup.last_backup;
+  const target = byId('last-backup');
+  target.dataset.backup = last ? last.id : '';
+  target.textContent = last
+    ? last.id + ' from ' + last.member + ', completed ' + when(last.completed_at) + ' (' + mb(last.size_bytes) + ' MB, up to ' + last.stop_lsn + ')'
+    : 'none seen yet';
+  const drill = backup.last_drill;
+  const d = byId('last-drill');
+  d.dataset.drill = drill ? (drill.ok ? 'ok' : 'failed') : '';
+  d.className = 'value' + (drill && !drill.ok ? ' state-bad' : '');
+  d.textContent = !drill ? 'none seen yet'
+    : drill.ok ? 'passed ' + when(drill.at) + ': RTO ' + seconds(drill.rto_seconds) + ', RPO ' + seconds(drill.rpo_seconds) + ' (backup ' + drill.backup_id + ')'
+      : 'FAILED ' + when(drill.at) + ': ' + drill.reason;
+  const failure = backup.last_failure;
+  const f = byId('last-backup-failure');
+  f.className = 'value' + (failure ? ' state-bad' : '');
+  f.textContent = failure ? when(failure.at) + ' ' + (failure.id || '') + ': ' + failure.reason : 'none seen';
+}
+
 function render(frame) {
   const now = Date.now();
   remember(frame, now);
@@ -187,6 +228,8 @@ function render(frame) {
   renderNotices(status);
   renderLastFailover(status);
   renderHistory(frame.history || []);
+  renderAlerts(frame.alerts || []);
+  renderBackup(frame.backup || {});
   document.body.dataset.frames = String(Number(document.body.dataset.frames || 0) + 1);
 }
 

@@ -149,6 +149,28 @@ public final class Api {
     }
 
     /**
+     * A call to backup-service, alert-service or Alertmanager at {@code at}; one that does not answer is a
+     * failure (exit code 3) naming the service, its URL and where the URL came from.
+     */
+    public Answer service(ServiceUrls.Located at, String method, String path, String body, Duration timeout) {
+        URI uri = URI.create(at.uri() + path);
+        try {
+            return checked(send(method, uri, body, Map.of(), timeout));
+        } catch (HttpTimeoutException e) {
+            throw new CtlException(
+                    ExitCode.UNREACHABLE,
+                    at.service().title() + " at " + uri + " did not answer within " + timeout.toSeconds()
+                            + " s (URL from " + at.source() + ")");
+        } catch (IOException e) {
+            throw new CtlException(
+                    ExitCode.UNREACHABLE,
+                    "cannot reach " + at.service().title() + " at " + uri + ": " + why(e) + " (URL from " + at.source()
+                            + "; set it with " + at.service().flag() + " or "
+                            + at.service().env() + ")");
+        }
+    }
+
+    /**
      * A call to a member's agent (its Patroni-compatible REST API): {@code path} replaces the path of its
      * {@code api_url} ({@code http://host:8008/patroni}), as patronictl does.
      */

@@ -44,8 +44,16 @@ public record Connection(
      * @param cluster its cluster's name ({@code state.properties}: cluster)
      * @param coordinators its coordinators ({@code state.properties}: coordinator-N.address)
      * @param tokenFile {@code .pgha/api-token}
+     * @param services the addresses {@code state.properties} records of backup-service, alert-service and
+     *     Alertmanager ({@code <component>.address}), by component name
      */
-    public record LocalCheckout(Path home, String cluster, List<String> coordinators, Path tokenFile) {}
+    public record LocalCheckout(
+            Path home, String cluster, List<String> coordinators, Path tokenFile, Map<String, String> services) {
+        /** A checkout without recorded services. */
+        public LocalCheckout(Path home, String cluster, List<String> coordinators, Path tokenFile) {
+            this(home, cluster, coordinators, tokenFile, Map.of());
+        }
+    }
 
     /** Decides the connection; a usage error when no coordinator is configured anywhere. */
     public static Connection resolve(

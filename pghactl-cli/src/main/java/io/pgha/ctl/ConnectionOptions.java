@@ -31,6 +31,36 @@ public final class ConnectionOptions {
             description = "pghactl's config file (default: $PGHACTL_CONFIG_FILE or ~/.config/pgha/pghactl.yaml)")
     Path configFile;
 
+    @Option(
+            names = "--backup-url",
+            paramLabel = "URL",
+            description = "backup-service's URL (default: $PGHA_BACKUP_URL, the config file's backup_url,"
+                    + " the ./pgha up suite)")
+    String backupUrl;
+
+    @Option(
+            names = "--alert-url",
+            paramLabel = "URL",
+            description = "alert-service's URL (default: $PGHA_ALERT_URL, alert_url, the ./pgha up suite)")
+    String alertUrl;
+
+    @Option(
+            names = "--alertmanager-url",
+            paramLabel = "URL",
+            description =
+                    "Alertmanager's URL (default: $PGHA_ALERTMANAGER_URL, alertmanager_url, the ./pgha up" + " suite)")
+    String alertmanagerUrl;
+
+    /** The flag naming {@code service}'s URL, if given. */
+    java.util.Optional<String> serviceUrl(ServiceUrls.Service service) {
+        return java.util.Optional.ofNullable(
+                switch (service) {
+                    case BACKUP -> backupUrl;
+                    case ALERTS -> alertUrl;
+                    case ALERTMANAGER -> alertmanagerUrl;
+                });
+    }
+
     /** These options where given, else {@code outer}'s (the ones before the verb). */
     ConnectionOptions or(ConnectionOptions outer) {
         ConnectionOptions merged = new ConnectionOptions();
@@ -38,6 +68,9 @@ public final class ConnectionOptions {
         merged.token = token != null ? token : outer.token;
         merged.tokenFile = tokenFile != null ? tokenFile : outer.tokenFile;
         merged.configFile = configFile != null ? configFile : outer.configFile;
+        merged.backupUrl = backupUrl != null ? backupUrl : outer.backupUrl;
+        merged.alertUrl = alertUrl != null ? alertUrl : outer.alertUrl;
+        merged.alertmanagerUrl = alertmanagerUrl != null ? alertmanagerUrl : outer.alertmanagerUrl;
         return merged;
     }
 }

@@ -22,15 +22,37 @@ import java.util.Optional;
  *   staging:
  *     coordinators: [http://staging-coord:8020]
  *     token_file: ~/.config/pgha/staging-token
+ *     backup_url: http://staging-backup:8093      # also alert_url, alertmanager_url
  * </pre>
  *
  * @param file where it was read, for messages
  */
 public record CtlConfig(Path file, Optional<String> defaultCluster, Entry defaults, Map<String, Entry> clusters) {
+    /** The settings of a cluster's entry (and of the top level, which has these too). */
+    static final List<String> PER_CLUSTER =
+            List.of("coordinators", "token", "token_file", "backup_url", "alert_url", "alertmanager_url");
+
+    static final List<String> TOP_LEVEL = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of("default_cluster", "clusters"), PER_CLUSTER.stream())
+            .toList();
 
     /** One cluster's connection (or the top-level defaults); every part optional. */
-    public record Entry(List<String> coordinators, Optional<String> token, Optional<String> tokenFile) {
+    public record Entry(
+            List<String> coordinators,
+            Optional<String> token,
+            Optional<String> tokenFile,
+            Map<String, String> services) {
         static final Entry EMPTY = new Entry(List.of(), Optional.empty(), Optional.empty());
+
+        /** An entry without service URLs. */
+        public Entry(List<String> coordinators, Optional<String> token, Optional<String> tokenFile) {
+            this(coordinators, token, tokenFile, Map.of());
+        }
+
+        /** The URL of {@code service} ({@code backup_url}, {@code alert_url}, {@code alertmanager_url}), if set. */
+        public Optional<String> service(ServiceUrls.Service service) {
+            return Optional.ofNullable(services.get(service.setting()));
+        }
     }
 
     /** The config in {@code node} (the parsed YAML), or a usage error naming the file and the setting. */
@@ -42,7 +64,7 @@ public record CtlConfig(Path file, Optional<String> defaultCluster, Entry defaul
             throw CtlException.usage(
                     file + ": must be a YAML mapping (default_cluster, coordinators, token_file," + " clusters)");
         }
-        known(file, "", node, List.of("default_cluster", "coordinators", "token", "token_file", "clusters"));
+        known(file, "", node, TOP_LEVEL);
         Map<String, Entry> clusters = new LinkedHashMap<>();
         JsonNode list = node.path("clusters");
         if (!list.isMissingNode() && !list.isNull()) {
@@ -67,7 +89,7 @@ public record CtlConfig(Path file, Optional<String> defaultCluster, Entry defaul
             throw CtlException.usage(file + ": " + prefix + " must be a mapping (coordinators, token, token_file)");
         }
         if (!prefix.isEmpty()) {
-            known(file, prefix, node, List.of("coordinators", "token", "token_file"));
+            known(file, prefix, node, PER_CLUSTER);
         }
         List<String> coordinators = new ArrayList<>();
         JsonNode c = node.path("coordinators");
@@ -78,10 +100,16 @@ public record CtlConfig(Path file, Optional<String> defaultCluster, Entry defaul
         } else if (!c.isMissingNode() && !c.isNull()) {
             throw CtlException.usage(file + ": " + prefix + "coordinators must be a list of URLs");
         }
+        Map<String, String> services = new LinkedHashMap<>();
+        for (ServiceUrls.Service service : ServiceUrls.Service.values()) {
+            text(file, prefix + service.setting(), node.path(service.setting()))
+                    .ifPresent(url -> services.put(service.setting(), url));
+        }
         return new Entry(
                 List.copyOf(coordinators),
                 text(file, prefix + "token", node.path("token")),
-                text(file, prefix + "token_file", node.path("token_file")));
+                text(file, prefix + "token_file", node.path("token_file")),
+                Map.copyOf(services));
     }
 
     private static void known(Path file, String prefix, JsonNode node, List<String> names) {

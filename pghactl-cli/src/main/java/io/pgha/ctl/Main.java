@@ -32,6 +32,12 @@ import picocli.CommandLine.Mixin;
             ReinitCommand.class,
             DsnCommand.class,
             VersionCommand.class,
+            StatusCommand.class,
+            BackupCommand.class,
+            RestoreCommand.class,
+            AlertsCommand.class,
+            SilenceCommand.class,
+            ReportCommand.class,
             TrainCommand.class,
             AutoComplete.GenerateCompletion.class,
             CommandLine.HelpCommand.class

@@ -15,14 +15,13 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** What every verb shares: the connection, the cluster it acts on, its output. */
 abstract class Verb implements Callable<Integer> {
     static final String API = "/api/v1/clusters";
 
-    @ParentCommand
+    /** The root command (not picocli's @ParentCommand: a verb may sit in a group, e.g. {@code backup list}). */
     Main main;
 
     @Spec
@@ -34,13 +33,21 @@ abstract class Verb implements Callable<Integer> {
     private Api api;
     private Connection connection;
 
+    /** The root {@link Main} of this command line, which holds the options given before the verb. */
+    Main main() {
+        if (main == null) {
+            main = (Main) spec.root().userObject();
+        }
+        return main;
+    }
+
     PrintWriter out() {
         return spec.commandLine().getOut();
     }
 
     Connection connection() {
         if (connection == null) {
-            connection = connect(options.or(main.options), main.env, Optional.empty());
+            connection = connect(options.or(main().options), main().env, Optional.empty());
         }
         return connection;
     }
@@ -58,7 +65,7 @@ abstract class Verb implements Callable<Integer> {
      */
     String cluster(String given) {
         if (given != null && !given.isBlank()) {
-            connection = connect(options.or(main.options), main.env, Optional.of(given));
+            connection = connect(options.or(main().options), main().env, Optional.of(given));
             api = null;
             return given;
         }
@@ -119,8 +126,23 @@ abstract class Verb implements Callable<Integer> {
         }
     }
 
+    /**
+     * Where {@code service} is for {@code cluster} (flags, environment, config file, ./pgha up); a failure
+     * naming every way to configure it when none does.
+     */
+    ServiceUrls.Located service(ServiceUrls.Service service, String cluster) {
+        ConnectionOptions o = options.or(main().options);
+        return ServiceUrls.resolve(
+                service,
+                o.serviceUrl(service),
+                main().env,
+                configFile(o, main().env),
+                Optional.ofNullable(cluster),
+                localCheckout());
+    }
+
     Prompter prompter() {
-        return main.prompter(out());
+        return main().prompter(out());
     }
 
     // --- the settings' sources (files and the environment) ---
@@ -171,6 +193,13 @@ abstract class Verb implements Callable<Integer> {
         } catch (IOException e) {
             return Optional.empty();
         }
+        java.util.Map<String, String> services = new java.util.HashMap<>();
+        for (ServiceUrls.Service service : ServiceUrls.Service.values()) {
+            String address = p.getProperty(service.component() + ".address", "");
+            if (!address.isBlank()) {
+                services.put(service.component(), address);
+            }
+        }
         TreeMap<String, String> coordinators = new TreeMap<>();
         for (String key : p.stringPropertyNames()) {
             if (key.startsWith("coordinator-") && key.endsWith(".address")) {
@@ -181,7 +210,8 @@ abstract class Verb implements Callable<Integer> {
                 home.toAbsolutePath(),
                 p.getProperty("cluster", "pgha"),
                 List.copyOf(coordinators.values()),
-                home.toAbsolutePath().resolve("api-token")));
+                home.toAbsolutePath().resolve("api-token"),
+                Map.copyOf(services)));
     }
 
     static String readFile(Path file) {

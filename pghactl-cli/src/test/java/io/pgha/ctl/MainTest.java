@@ -34,9 +34,22 @@ class MainTest {
             "reload",
             "reinit",
             "dsn",
-            "version"
+            "version",
+            "status",
+            "backup",
+            "backup list",
+            "backup create",
+            "backup show",
+            "restore",
+            "restore status",
+            "alerts",
+            "silence",
+            "silence list",
+            "silence expire",
+            "report"
         }) {
-            Run r = run(verb, "--help");
+            String[] words = (verb + " --help").split(" ");
+            Run r = run(words);
             assertThat(r.code()).as(verb).isZero();
             assertThat(r.out())
                     .as(verb)

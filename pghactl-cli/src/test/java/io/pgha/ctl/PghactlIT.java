@@ -315,4 +315,208 @@ class PghactlIT {
                 .contains("cannot reach a coordinator")
                 .contains("http://127.0.0.1:1/api/v1/clusters");
     }
+
+    // ===================================================================================================
+    // Backup, restore, alerts, silences, report and status (helper h-ctlbak). One block, kept together.
+    // ===================================================================================================
+
+    private static final String CLOSED = "http://127.0.0.1:1";
+
+    @Test
+    @Order(100)
+    void backupListShowsTheSuitesFirstBackupAndCreateWaitsForANewOne() throws Exception {
+        Run list = pghactl("backup", "list", LocalCluster.CLUSTER, "-f", "json");
+        assertThat(list.code()).as(list.toString()).isZero();
+        List<JsonNode> before = new ArrayList<>();
+        Json.read(list.out(), "backup list").forEach(before::add);
+        assertThat(before).as(list.toString()).isNotEmpty();
+        assertThat(before).allSatisfy(b -> assertThat(b.path("State").asText()).isEqualTo("COMPLETE"));
+
+        Run pretty = pghactl("backup", "list", LocalCluster.CLUSTER);
+        assertThat(pretty.out())
+                .contains("| Backup")
+                .contains("| State")
+                .contains(before.get(0).path("Backup").asText());
+
+        Run create = pghactl("backup", "create", LocalCluster.CLUSTER, "--wait");
+        assertThat(create.code()).as(create.toString()).isZero();
+        assertThat(create.out()).contains("started").containsPattern("Backup \\S+ complete");
+        Run after = pghactl("backup", "list", LocalCluster.CLUSTER, "-f", "json");
+        assertThat(Json.read(after.out(), "backup list").size()).isEqualTo(before.size() + 1);
+
+        Run show = pghactl(
+                "backup",
+                "show",
+                LocalCluster.CLUSTER,
+                before.get(0).path("Backup").asText());
+        assertThat(show.code()).as(show.toString()).isZero();
+        assertThat(show.out()).contains("\"state\" : \"COMPLETE\"");
+    }
+
+    @Test
+    @Order(101)
+    void restoreRequestsANewClusterAndRefusesBadInput() throws Exception {
+        Run badTime = pghactl("restore", LocalCluster.CLUSTER, "--time", "yesterday", "--new-cluster", "copy1");
+        assertThat(badTime.code()).as(badTime.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(badTime.err()).contains("--time 'yesterday' is not a time");
+
+        Run two = pghactl("restore", LocalCluster.CLUSTER, "--latest", "--lsn", "0/1", "--new-cluster", "copy1");
+        assertThat(two.code()).as(two.toString()).isEqualTo(ExitCode.USAGE);
+
+        Run unknownBackup = pghactl(
+                "restore", LocalCluster.CLUSTER, "--latest", "--new-cluster", "copy1", "--backup", "20000101T000000Z");
+        assertThat(unknownBackup.code()).as(unknownBackup.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(unknownBackup.err()).contains("backup 20000101T000000Z of pgha does not exist");
+
+        Run unknownShow = pghactl("backup", "show", LocalCluster.CLUSTER, "20000101T000000Z");
+        assertThat(unknownShow.code()).as(unknownShow.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(unknownShow.err()).contains("404").contains("does not exist");
+
+        Run same = pghactl("restore", LocalCluster.CLUSTER, "--latest", "--new-cluster", LocalCluster.CLUSTER);
+        assertThat(same.code()).as(same.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(same.err()).contains("must differ from the source cluster");
+
+        Run restore = pghactl("restore", LocalCluster.CLUSTER, "--latest", "--new-cluster", "pghactl-copy");
+        assertThat(restore.code()).as(restore.toString()).isZero();
+        java.util.regex.Matcher id =
+                java.util.regex.Pattern.compile("Restore (r-\\S+) requested").matcher(restore.out());
+        assertThat(id.find()).as(restore.toString()).isTrue();
+        Run status = pghactl("restore", "status", LocalCluster.CLUSTER, id.group(1));
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.out()).contains("\"new_cluster\" : \"pghactl-copy\"").contains("\"state\" : \"requested\"");
+        Run again = pghactl("restore", LocalCluster.CLUSTER, "--latest", "--new-cluster", "pghactl-copy");
+        assertThat(again.code()).as(again.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(again.err()).contains("already has a restore request");
+    }
+
+    @Test
+    @Order(102)
+    void alertsListTheFiringAlertsOfTheCluster() throws Exception {
+        Wait.until(Duration.ofSeconds(60), Duration.ofSeconds(2), "alert-service knows cluster pgha", () -> {
+            Run alerts = pghactl("alerts", LocalCluster.CLUSTER, "-f", "json");
+            return alerts.code() == 0 && Json.read(alerts.out(), "alerts").isArray();
+        });
+        Run pretty = pghactl("alerts", LocalCluster.CLUSTER);
+        assertThat(pretty.code()).as(pretty.toString()).isZero();
+        assertThat(pretty.out()).contains("| Alert").contains("| Severity");
+
+        Run unknown = pghactl("alerts", "no-such-cluster");
+        assertThat(unknown.code()).as(unknown.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(unknown.err()).contains("no events of cluster 'no-such-cluster' seen");
+    }
+
+    @Test
+    @Order(103)
+    void silenceListAndExpireThroughAlertmanager() throws Exception {
+        Run silence = pghactl(
+                "silence", LocalCluster.CLUSTER, "--alert", "PghactlItAlert", "--duration", "30m", "--comment", "it");
+        assertThat(silence.code()).as(silence.toString()).isZero();
+        java.util.regex.Matcher id = java.util.regex.Pattern.compile("Silence (\\S+) of PghactlItAlert")
+                .matcher(silence.out());
+        assertThat(id.find()).as(silence.toString()).isTrue();
+
+        Run list = pghactl("silence", "list", LocalCluster.CLUSTER, "-f", "json");
+        assertThat(list.code()).as(list.toString()).isZero();
+        assertThat(list.out()).contains(id.group(1)).contains("alertname=PghactlItAlert");
+
+        Run expire = pghactl("silence", "expire", LocalCluster.CLUSTER, id.group(1));
+        assertThat(expire.code()).as(expire.toString()).isZero();
+        Run listed = pghactl("silence", "list", LocalCluster.CLUSTER);
+        assertThat(listed.out()).doesNotContain(id.group(1));
+        Run all = pghactl("silence", "list", LocalCluster.CLUSTER, "--all");
+        assertThat(all.out()).contains(id.group(1)).contains("expired");
+
+        Run badDuration = pghactl("silence", LocalCluster.CLUSTER, "--alert", "X", "--duration", "soon");
+        assertThat(badDuration.code()).as(badDuration.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(badDuration.err()).contains("--duration 'soon' is not a duration");
+        Run noAlert = pghactl("silence", LocalCluster.CLUSTER);
+        assertThat(noAlert.code()).isEqualTo(ExitCode.USAGE);
+        Run badId = pghactl("silence", "expire", LocalCluster.CLUSTER, "not/an/id");
+        assertThat(badId.code()).isEqualTo(ExitCode.USAGE);
+    }
+
+    @Test
+    @Order(104)
+    void reportIsAZipWithoutTheToken() throws Exception {
+        Path zip = userHome.resolve("report.zip");
+        Run report = pghactl("report", LocalCluster.CLUSTER, "-o", zip.toString());
+        assertThat(report.code()).as(report.toString()).isZero();
+        String token = Files.readString(cluster.home().resolve(LocalCluster.TOKEN_FILE))
+                .strip();
+        List<String> names = new ArrayList<>();
+        StringBuilder all = new StringBuilder();
+        try (java.util.zip.ZipInputStream in = new java.util.zip.ZipInputStream(Files.newInputStream(zip))) {
+            java.util.zip.ZipEntry e;
+            while ((e = in.getNextEntry()) != null) {
+                names.add(e.getName());
+                all.append(new String(in.readAllBytes(), StandardCharsets.UTF_8));
+            }
+        }
+        assertThat(names)
+                .contains(
+                        "pghactl.txt",
+                        "cluster.json",
+                        "config.json",
+                        "history.json",
+                        "members/pg-0.patroni.json",
+                        "backup-status.json",
+                        "backups.json",
+                        "alerts.json")
+                .doesNotContain("errors.txt");
+        assertThat(all.toString()).doesNotContain(token).contains("\"cluster\" : \"pgha\"");
+    }
+
+    @Test
+    @Order(105)
+    void statusShowsEverySection() throws Exception {
+        Run status = pghactl("status", LocalCluster.CLUSTER);
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.out())
+                .contains("Cluster Summary")
+                .containsPattern("Instances:\\s+3 \\(3 running or streaming\\)")
+                .contains("Continuous Backup")
+                .containsPattern("First point of recoverability:\\s+20\\d\\d-")
+                .containsPattern("Working WAL archiving:\\s+(OK|FAILING|nothing archived yet)")
+                .contains("Streaming Replication")
+                .containsPattern("\\| pg-\\d \\| streaming")
+                .contains("Active Alerts");
+    }
+
+    @Test
+    @Order(106)
+    void eachUnreachableServiceIsNamed() throws Exception {
+        Run backup = pghactl("backup", "list", LocalCluster.CLUSTER, "--backup-url", CLOSED);
+        assertThat(backup.code()).as(backup.toString()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(backup.err())
+                .contains("cannot reach backup-service at " + CLOSED)
+                .contains("--backup-url");
+
+        Run alerts = pghactl(Map.of("PGHA_ALERT_URL", CLOSED), "alerts", LocalCluster.CLUSTER);
+        assertThat(alerts.code()).as(alerts.toString()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(alerts.err())
+                .contains("cannot reach alert-service at " + CLOSED)
+                .contains("PGHA_ALERT_URL");
+
+        Run silences = pghactl("--alertmanager-url", CLOSED, "silence", "list", LocalCluster.CLUSTER);
+        assertThat(silences.code()).as(silences.toString()).isEqualTo(ExitCode.UNREACHABLE);
+        assertThat(silences.err()).contains("cannot reach Alertmanager at " + CLOSED);
+
+        Run status = pghactl("status", LocalCluster.CLUSTER, "--backup-url", CLOSED, "--alert-url", CLOSED);
+        assertThat(status.code()).as(status.toString()).isZero();
+        assertThat(status.out())
+                .contains("Continuous Backup\nbackup-service did not answer: cannot reach backup-service")
+                .contains("Active Alerts\nalert-service did not answer: cannot reach alert-service")
+                .contains("Streaming Replication");
+
+        Run coordinatorDown = pghactl("status", LocalCluster.CLUSTER, "-k", CLOSED);
+        assertThat(coordinatorDown.code()).as(coordinatorDown.toString()).isZero();
+        assertThat(coordinatorDown.out())
+                .contains("The coordinator did not answer: cannot reach a coordinator")
+                .contains("Working WAL archiving");
+
+        Path zip = userHome.resolve("report-partial.zip");
+        Run report = pghactl("report", LocalCluster.CLUSTER, "-o", zip.toString(), "--backup-url", CLOSED);
+        assertThat(report.code()).as(report.toString()).isZero();
+        assertThat(report.out()).contains("see errors.txt");
+    }
 }

@@ -158,6 +158,11 @@ final class PghaBenchCluster implements BenchedCluster {
         return cluster.service(LocalCluster.coordinators().get(0)).uri(path);
     }
 
+    /** backup-service's REST API. */
+    java.net.URI backupServiceUri(String path) {
+        return cluster.service("backup-service").uri(path);
+    }
+
     /** The pooled endpoint (PgBouncer, read-write database {@code postgres}). */
     int poolerPort() {
         return ports.pooler();

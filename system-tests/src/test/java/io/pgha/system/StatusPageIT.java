@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * Issue 20's status page, in a real browser (headless Chromium through the DevTools protocol) against
  * the whole suite as {@code ./pgha up} starts it: the coordinator's page at {@code /} shows the three
- * members and the leader, and follows a switchover live (server-sent events, no reload). A screenshot
+ * members and the leader, and follows a switchover live (server-sent events, no reload); its backup
+ * section shows the base backup the suite takes at start (from {@code pgha.backup}). A screenshot
  * is saved to {@code target/status-page.png} for the docs.
  */
 @Tag("failover")
@@ -25,6 +26,21 @@ class StatusPageIT {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String MEMBER_ROWS = "document.querySelectorAll('#members tbody tr[data-member]').length";
     private static final String LEADER_SHOWN = "document.getElementById('leader').dataset.leader";
+    private static final String LAST_BACKUP_SHOWN = "document.getElementById('last-backup').dataset.backup";
+
+    /** The newest complete backup backup-service lists: at this point the one ./pgha up takes at start. */
+    private static String newestBackupId(PghaBenchCluster cluster) throws Exception {
+        HttpResponse<String> list = HTTP.send(
+                HttpRequest.newBuilder(cluster.backupServiceUri("/api/v1/clusters/pgha/backups"))
+                        .timeout(Duration.ofSeconds(10))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
+        com.fasterxml.jackson.databind.JsonNode backups =
+                new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.body());
+        assertThat(backups.size()).as(list.body()).isGreaterThanOrEqualTo(1);
+        return backups.get(backups.size() - 1).path("id").asText();
+    }
 
     @Test
     void thePageShowsTheMembersAndFollowsASwitchoverLive() throws Exception {
@@ -52,6 +68,19 @@ class StatusPageIT {
                                         .equals(browser.evaluate(
                                                 "document.getElementById('connection').dataset.state")));
                 String frames = browser.evaluate("document.body.dataset.frames");
+
+                String backup = newestBackupId(cluster);
+                Wait.until(
+                        Duration.ofSeconds(30),
+                        "the page's backup section shows the suite's first base backup " + backup,
+                        () -> backup.equals(browser.evaluate(LAST_BACKUP_SHOWN))
+                                && browser.evaluate("document.getElementById('last-backup').textContent")
+                                        .contains(backup + " from pg-"));
+                assertThat(browser.evaluate("document.getElementById('no-alerts').hidden ? 'alerts' : 'none'")
+                                + " "
+                                + browser.evaluate("document.querySelectorAll('#alerts tbody tr').length"))
+                        .as("the alerts section is either 'none firing' or a table of alerts")
+                        .matches("none 0|alerts [1-9][0-9]*");
 
                 String candidate = cluster.members().stream()
                         .filter(m -> !m.equals(leader))

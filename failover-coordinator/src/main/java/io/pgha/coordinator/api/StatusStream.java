@@ -1,5 +1,6 @@
 package io.pgha.coordinator.api;
 
+import io.pgha.coordinator.facts.OpsFactsConsumer;
 import io.pgha.coordinator.run.Coordinator;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.subscription.MultiEmitter;
@@ -21,7 +22,8 @@ import org.jboss.logging.Logger;
  * The status page's live feed: one etcd watch, open only while some page listens, and per cluster one
  * read of its keys for every burst of changes ({@link #DEBOUNCE}), whatever the number of listeners —
  * browsers never poll. A frame goes out only when its text changed ({@link StatusFrame}); a new
- * listener gets the current frame at once.
+ * listener gets the current frame at once. A change of a cluster's backup or alert facts ({@link
+ * OpsFactsConsumer}) sends a frame too.
  */
 @ApplicationScoped
 public class StatusStream {
@@ -31,6 +33,12 @@ public class StatusStream {
 
     @Inject
     Coordinator coordinator;
+
+    /** The last backup, drill and the alerts firing, from pgha.backup and pgha.alerts. */
+    @Inject
+    OpsFactsConsumer facts;
+
+    private boolean listeningToFacts;
 
     private final Map<String, Set<MultiEmitter<? super String>>> listeners = new ConcurrentHashMap<>();
     private final Map<String, String> lastFrame = new ConcurrentHashMap<>();
@@ -53,6 +61,10 @@ public class StatusStream {
 
     private synchronized void listen(String cluster, MultiEmitter<? super String> emitter) {
         listeners.computeIfAbsent(cluster, c -> new CopyOnWriteArraySet<>()).add(emitter);
+        if (!listeningToFacts) {
+            facts.listen(c -> changed(c, "facts"));
+            listeningToFacts = true;
+        }
         if (watch == null) {
             watch = coordinator.store().watch(this::changed, () -> LOG.debug("status stream: etcd watch error"));
         }
@@ -95,7 +107,8 @@ public class StatusStream {
             frame = StatusFrame.of(
                     cluster,
                     coordinator.store().read(cluster),
-                    coordinator.store().coordinatorOf(cluster));
+                    coordinator.store().coordinatorOf(cluster),
+                    facts.of(cluster));
         } catch (RuntimeException e) {
             LOG.debugf("status stream: %s not read: %s", cluster, e.getMessage());
             return; // etcd unreachable for a moment: the next change (or reconnect) sends the frame

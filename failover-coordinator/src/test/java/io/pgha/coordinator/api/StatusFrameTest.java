@@ -80,4 +80,60 @@ class StatusFrameTest {
         assertThat(frame.get("history")).isEmpty();
         assertThat(frame.at("/status/problems/0").asText()).contains("c/history");
     }
+
+    @Test
+    void aFrameCarriesTheLastBackupTheDrillAndTheAlertsMostSevereFirst() {
+        java.time.Instant t0 = java.time.Instant.parse("2026-12-02T10:00:00Z");
+        io.pgha.coordinator.facts.OpsFacts facts = io.pgha.coordinator.facts.OpsFacts.NONE
+                .apply(new io.pgha.events.BackupEvent.BaseBackupCompleted(
+                        "c",
+                        "20261202T100000Z",
+                        "pg-1",
+                        1,
+                        Lsn.parse("0/2000000"),
+                        Lsn.parse("0/3000060"),
+                        1048576,
+                        t0,
+                        t0.plusSeconds(4)))
+                .apply(new io.pgha.events.BackupEvent.RestoreDrillCompleted(
+                        "c", "d1", "20261202T100000Z", t0, 12.5, 0.5, 3, t0.plusSeconds(60)))
+                .apply(new io.pgha.events.AlertEvent.AlertFired(
+                        "c",
+                        "ReplicaLagging",
+                        "f1",
+                        "pg-1",
+                        io.pgha.events.AlertEvent.Severity.WARNING,
+                        "lags",
+                        Map.of(),
+                        Map.of(),
+                        t0,
+                        t0))
+                .apply(new io.pgha.events.AlertEvent.AlertFired(
+                        "c",
+                        "PrimaryDown",
+                        "f2",
+                        null,
+                        io.pgha.events.AlertEvent.Severity.CRITICAL,
+                        "down",
+                        Map.of(),
+                        Map.of(),
+                        t0.plusSeconds(30),
+                        t0));
+        JsonNode frame = Json.read(
+                StatusFrame.of("c", snapshot("0/3000060", null), Optional.empty(), facts), JsonNode.class, "frame");
+        assertThat(frame.at("/backup/last_backup/id").asText()).isEqualTo("20261202T100000Z");
+        assertThat(frame.at("/backup/last_backup/completed_at").asText()).isEqualTo("2026-12-02T10:00:04Z");
+        assertThat(frame.at("/backup/last_drill/ok").asBoolean()).isTrue();
+        assertThat(frame.at("/backup/last_drill/rto_seconds").asDouble()).isEqualTo(12.5);
+        assertThat(frame.at("/backup/last_failure").isNull()).isTrue();
+        assertThat(frame.at("/alerts/0/alert").asText()).isEqualTo("PrimaryDown");
+        assertThat(frame.at("/alerts/1/alert").asText()).isEqualTo("ReplicaLagging");
+
+        JsonNode none =
+                Json.read(StatusFrame.of("c", snapshot("0/3000060", null), Optional.empty()), JsonNode.class, "f");
+        assertThat(none.at("/backup/last_backup").isNull()).isTrue();
+        assertThat(none.get("alerts")).isEmpty();
+        assertThat(StatusFrame.of("c", snapshot("0/3000060", null), Optional.empty(), facts))
+                .isEqualTo(StatusFrame.of("c", snapshot("0/3000060", null), Optional.empty(), facts));
+    }
 }
