@@ -248,8 +248,8 @@ final class ActionExecutor implements Action.Handler {
         advance.forEach((name, lsn) -> {
             String database = local.stream()
                     .filter(s -> s.name().equals(name))
-                    .map(PermanentSlots.Seen::database)
                     .findFirst()
+                    .map(PermanentSlots.Seen::database) // null for a physical slot
                     .orElse(null);
             try {
                 ctx.pg.advanceSlot(name, database, lsn);
