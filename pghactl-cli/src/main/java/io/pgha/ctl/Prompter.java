@@ -29,6 +29,35 @@ public final class Prompter {
         return answer.isBlank() ? fallback : answer.strip();
     }
 
+    /** {@code question:} and the line typed, as it is; a failure at the end of input. */
+    public String text(String question) {
+        String answer = line(question + ": ");
+        if (answer == null) {
+            throw CtlException.failed("Aborted! (no answer to '" + question + "')");
+        }
+        return answer;
+    }
+
+    /**
+     * A secret (a password): read without echo on a terminal, else a line of stdin; a failure at the end
+     * of input.
+     */
+    public String secret(String prompt) {
+        java.io.Console console = System.console();
+        if (console != null) {
+            char[] typed = console.readPassword("%s", prompt);
+            if (typed != null) {
+                return new String(typed);
+            }
+        } else {
+            String answer = line(prompt);
+            if (answer != null) {
+                return answer;
+            }
+        }
+        throw CtlException.failed("Aborted! (no password given)");
+    }
+
     private String line(String prompt) {
         out.print(prompt);
         out.flush();

@@ -33,6 +33,9 @@ class MainTest {
             "restart",
             "reload",
             "reinit",
+            "flush",
+            "query",
+            "remove",
             "dsn",
             "version",
             "status",
@@ -73,6 +76,12 @@ class MainTest {
         Run badRole = run("restart", "pgha", "--role", "boss");
         assertThat(badRole.code()).isEqualTo(ExitCode.USAGE);
         assertThat(badRole.err()).contains("--role");
+        Run noSql = run("query", "-k", "http://127.0.0.1:1");
+        assertThat(noSql.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(noSql.err()).contains("give the SQL with -c SQL or with -f FILE");
+        Run flushWhat = run("flush", "pgha", "pg-1", "-k", "http://127.0.0.1:1");
+        assertThat(flushWhat.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(flushWhat.err()).contains("restart or switchover (got 'pg-1')");
         Run noVerb = run();
         assertThat(noVerb.code()).isEqualTo(ExitCode.USAGE);
     }

@@ -519,4 +519,289 @@ class PghactlIT {
         assertThat(report.code()).as(report.toString()).isZero();
         assertThat(report.out()).contains("see errors.txt");
     }
+
+    // ===================================================================================================
+    // flush, query, remove, failover, reload, reinit, restart --pending, list -W (branch h-ctlops).
+    // Orders 200-299 (after the backup block). remove is tried on the suite's cluster only with wrong confirmations
+    // (nothing is
+    // removed); the real removal is of a cluster whose keys the test writes into etcd itself.
+    // ===================================================================================================
+
+    /** pghactl with {@code input} on stdin (the answers at its prompts). */
+    static Run pghactlAnswering(String input, String... args) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Duser.home=" + userHome,
+                "-Dpghactl.local=" + cluster.home(),
+                "-jar",
+                System.getProperty("pghactl.jar")));
+        command.addAll(Arrays.asList(args));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("PGHA"));
+        Path in = Files.writeString(Files.createTempFile(userHome, "in", ".txt"), input);
+        Path out = Files.createTempFile(userHome, "out", ".txt");
+        Path err = Files.createTempFile(userHome, "err", ".txt");
+        builder.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
+        long started = System.nanoTime();
+        Process process = builder.start();
+        if (!process.waitFor(180, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("pghactl " + String.join(" ", args) + " did not end within 180 s");
+        }
+        Run run = new Run(
+                process.exitValue(),
+                Files.readString(out),
+                Files.readString(err),
+                (System.nanoTime() - started) / 1_000_000);
+        System.out.println("$ pghactl " + String.join(" ", args) + " <<< " + input.replace("\n", "\\n") + "\n" + run);
+        return run;
+    }
+
+    /** {@code list -e -f json}'s Scheduled restart of {@code member} ("" for none). */
+    static String scheduledRestart(String member) throws Exception {
+        Run run = pghactl("list", "-e", "-f", "json");
+        assertThat(run.code()).as(run.toString()).isZero();
+        for (JsonNode m : Json.read(run.out(), "list -e -f json")) {
+            if (m.path("Member").asText().equals(member)) {
+                return m.path("Scheduled restart").asText("");
+            }
+        }
+        throw new AssertionError("no member " + member + " in " + run.out());
+    }
+
+    /** etcdctl against the suite's etcd. */
+    static String etcdctl(String... args) {
+        List<String> command = new ArrayList<>(List.of(
+                "etcdctl", "--endpoints=" + String.join(",", cluster.etcd().endpoints())));
+        command.addAll(Arrays.asList(args));
+        io.pgha.local.Commands.Result result =
+                io.pgha.local.Commands.run(command, Map.of("ETCDCTL_API", "3"), Duration.ofSeconds(15));
+        assertThat(result.ok()).as(result.toString()).isTrue();
+        return result.output();
+    }
+
+    @Test
+    @Order(200)
+    void flushRestartDiscardsAScheduledRestart() throws Exception {
+        String replica = aReplica();
+        String at = java.time.OffsetDateTime.now().plusHours(1).withNano(0).toString();
+        Run schedule = pghactl("restart", LocalCluster.CLUSTER, replica, "--scheduled", at, "--force");
+        assertThat(schedule.code()).as(schedule.toString()).isZero();
+        assertThat(schedule.out()).contains("Success: restart scheduled on member " + replica);
+        Wait.until(Duration.ofSeconds(15), "list -e shows the scheduled restart of " + replica, () -> !scheduledRestart(
+                        replica)
+                .isEmpty());
+
+        Run flush = pghactl("flush", LocalCluster.CLUSTER, replica, "restart", "--force");
+        assertThat(flush.code()).as(flush.toString()).isZero();
+        assertThat(flush.out()).isEqualTo("Success: flush scheduled restart for member " + replica + "\n");
+        Wait.until(Duration.ofSeconds(15), "list -e shows no scheduled restart of " + replica, () -> scheduledRestart(
+                        replica)
+                .isEmpty());
+
+        Run again = pghactl("flush", LocalCluster.CLUSTER, replica, "restart", "--force");
+        assertThat(again.code()).as(again.toString()).isZero();
+        assertThat(again.out()).isEqualTo("No scheduled restart for member " + replica + "\n");
+
+        Run bad = pghactl("flush", LocalCluster.CLUSTER, "reboot");
+        assertThat(bad.code()).as(bad.toString()).isEqualTo(ExitCode.USAGE);
+        assertThat(bad.err()).contains("restart or switchover (got 'reboot')");
+    }
+
+    @Test
+    @Order(210)
+    void flushSwitchoverDiscardsAScheduledSwitchover() throws Exception {
+        String leader = leader();
+        String candidate = aReplica();
+        String at = java.time.OffsetDateTime.now().plusHours(1).withNano(0).toString();
+        Run schedule = pghactl("switchover", "--candidate", candidate, "--scheduled", at, "--force");
+        assertThat(schedule.code()).as(schedule.toString()).isZero();
+        Wait.until(Duration.ofSeconds(15), "list shows the scheduled switchover", () -> pghactl("list")
+                .out()
+                .contains(" Switchover scheduled at: "));
+
+        Run flush = pghactl("flush", LocalCluster.CLUSTER, "switchover");
+        assertThat(flush.code()).as(flush.toString()).isZero();
+        assertThat(flush.out()).isEqualTo("Success: scheduled switchover deleted\n");
+        assertThat(pghactl("list").out()).doesNotContain("Switchover scheduled");
+        assertThat(leader()).isEqualTo(leader);
+
+        Run none = pghactl("flush", LocalCluster.CLUSTER, "switchover");
+        assertThat(none.code()).as(none.toString()).isZero();
+        assertThat(none.out()).isEqualTo("No pending scheduled switchover\n");
+    }
+
+    @Test
+    @Order(220)
+    void queryRunsSqlOnTheLeaderAndABadStatementFailsWithItsReason() throws Exception {
+        Map<String, String> password = Map.of("PGPASSWORD", cluster.superuserPassword());
+        Run one = pghactl(password, "query", LocalCluster.CLUSTER, "-c", "select 1 as one, pg_is_in_recovery() as r");
+        assertThat(one.code()).as(one.toString()).isZero();
+        assertThat(one.out()).isEqualTo("one\tr\n1\tfalse\n");
+
+        Run replica =
+                pghactl(password, "query", "-r", "replica", "-c", "select pg_is_in_recovery()", "--format", "json");
+        assertThat(replica.code()).as(replica.toString()).isZero();
+        assertThat(Json.read(replica.out(), "query --format json")
+                        .get(0)
+                        .path("pg_is_in_recovery")
+                        .asBoolean())
+                .isTrue();
+
+        Run bad = pghactl(password, "query", "-c", "select nothing from nowhere");
+        assertThat(bad.code()).as(bad.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(bad.err())
+                .contains("query on member " + leader() + " (postgres@127.0.0.1:")
+                .contains("SQLSTATE 42P01")
+                .contains("nowhere");
+
+        Run wrongPassword = pghactl(Map.of("PGPASSWORD", "wrong"), "query", "-c", "select 1");
+        assertThat(wrongPassword.code()).as(wrongPassword.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(wrongPassword.err()).contains("SQLSTATE 28P01").doesNotContain("wrong\n");
+
+        Run noSql = pghactl("query");
+        assertThat(noSql.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(noSql.err()).contains("give the SQL with -c SQL or with -f FILE");
+    }
+
+    @Test
+    @Order(230)
+    void removeWithAWrongConfirmationRemovesNothing() throws Exception {
+        Run wrongName = pghactlAnswering("pgh\n", "remove", LocalCluster.CLUSTER);
+        assertThat(wrongName.code()).as(wrongName.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(wrongName.out()).contains("Please confirm the cluster name to remove: ");
+        assertThat(wrongName.err()).contains("Cluster names specified do not match; nothing removed");
+
+        Run notAware = pghactlAnswering(LocalCluster.CLUSTER + "\nyes\n", "remove", LocalCluster.CLUSTER);
+        assertThat(notAware.code()).as(notAware.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(notAware.err()).contains("You did not exactly type \"Yes I am aware\"");
+
+        Run notLeader =
+                pghactlAnswering(LocalCluster.CLUSTER + "\nYes I am aware\npg-9\n", "remove", LocalCluster.CLUSTER);
+        assertThat(notLeader.code()).as(notLeader.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(notLeader.out()).contains("This cluster currently is healthy. Please specify the leader name");
+        assertThat(notLeader.err()).contains("You did not specify the current leader of the cluster");
+
+        Run noAnswer = pghactl("remove", LocalCluster.CLUSTER);
+        assertThat(noAnswer.code()).as(noAnswer.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(noAnswer.err()).contains("Aborted!");
+        awaitHealthy();
+    }
+
+    @Test
+    @Order(240)
+    void removeWipesAClustersKeysFromEtcd() throws Exception {
+        // a cluster of its own (no agent runs for it), so that the suite's cluster stays
+        etcdctl("put", "/pgha/doomed/config", "{\"ttl\": 30}");
+        etcdctl("put", "/pgha/doomed/initialize", "7301234567890123456");
+        Wait.until(
+                Duration.ofSeconds(15),
+                "the coordinator knows cluster doomed",
+                () -> pghactl("list", "doomed").code() == 0);
+
+        Run remove = pghactlAnswering("doomed\nYes I am aware\n", "remove", "doomed");
+        assertThat(remove.code()).as(remove.toString()).isZero();
+        assertThat(remove.out()).contains("Success: removed cluster doomed from etcd (");
+
+        Run gone = pghactl("list", "doomed");
+        assertThat(gone.code()).as(gone.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(gone.err()).contains("cluster doomed is not known").contains("the clusters there: pgha");
+        assertThat(etcdctl("get", "--prefix", "--keys-only", "/pgha/doomed/"))
+                .doesNotContain("/pgha/doomed/config")
+                .doesNotContain("/pgha/doomed/initialize");
+        assertThat(etcdctl("get", "--prefix", "--keys-only", "/pgha/pgha/members/"))
+                .contains("/pgha/pgha/members/");
+        awaitHealthy();
+    }
+
+    @Test
+    @Order(250)
+    void failoverToACandidateWithoutSynchronousMode() throws Exception {
+        assertThat(pghactl("show-config").out()).doesNotContain("synchronous_mode: true");
+        String before = leader();
+        String candidate = aReplica();
+        Run run = pghactl("failover", "--candidate", candidate, "--force");
+        assertThat(run.code()).as(run.toString()).isZero();
+        Wait.until(Duration.ofSeconds(30), candidate + " leads", () -> leader().equals(candidate));
+        assertThat(candidate).isNotEqualTo(before);
+        awaitHealthy();
+    }
+
+    @Test
+    @Order(260)
+    void reloadOnEveryMember() throws Exception {
+        Run run = pghactl("reload", LocalCluster.CLUSTER, "--force");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out().lines())
+                .hasSize(3)
+                .allMatch(l -> l.matches("(Success: reload on member|Reload request received for member) pg-\\d.*"));
+    }
+
+    @Test
+    @Order(270)
+    void reinitOfAReplicaWaitsUntilItRunsAgain() throws Exception {
+        String replica = aReplica();
+        Run run = pghactl("reinit", LocalCluster.CLUSTER, replica, "--force", "--wait");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out())
+                .contains("Success: reinitialize for member " + replica)
+                .contains("Reinitialize is completed on: " + replica);
+        awaitHealthy();
+
+        Run leader = pghactl("reinit", LocalCluster.CLUSTER, leader(), "--force");
+        assertThat(leader.code()).as(leader.toString()).isEqualTo(ExitCode.FAILED);
+        assertThat(leader.err()).contains("is the leader of cluster pgha");
+    }
+
+    @Test
+    @Order(280)
+    void restartPendingWithNothingPendingRestartsNothing() throws Exception {
+        Run run = pghactl("restart", LocalCluster.CLUSTER, "--pending", "--force");
+        assertThat(run.code()).as(run.toString()).isZero();
+        assertThat(run.out()).isEqualTo("No member of pgha has settings pending a restart\n");
+    }
+
+    @Test
+    @Order(290)
+    void listWatchPrintsTheTableAgainUntilStopped() throws Exception {
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Duser.home=" + userHome,
+                "-Dpghactl.local=" + cluster.home(),
+                "-jar",
+                System.getProperty("pghactl.jar"),
+                "list",
+                "-w",
+                "0.5"));
+        ProcessBuilder builder = new ProcessBuilder(command);
+        builder.environment().keySet().removeIf(k -> k.startsWith("PGHA"));
+        Path out = Files.createTempFile(userHome, "watch", ".txt");
+        builder.redirectOutput(out.toFile()).redirectErrorStream(true);
+        Process process = builder.start();
+        try {
+            Wait.until(
+                    Duration.ofSeconds(30),
+                    "list -w 0.5 printed two tables",
+                    () -> Files.readString(out)
+                                    .lines()
+                                    .filter(l -> l.startsWith("+ Cluster: " + LocalCluster.CLUSTER + " "))
+                                    .count()
+                            >= 2);
+            assertThat(process.isAlive()).as("watch goes on until stopped").isTrue();
+        } finally {
+            process.destroy();
+            if (!process.waitFor(10, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+        assertThat(process.isAlive()).isFalse();
+        String printed = Files.readString(out);
+        assertThat(printed.lines().filter(l -> l.matches("\\d{4}-\\d\\d-\\d\\dT.*")))
+                .as("each table is preceded by its time")
+                .hasSizeGreaterThanOrEqualTo(2);
+    }
 }

@@ -81,6 +81,34 @@ public class ClustersResource {
                 .build();
     }
 
+    /**
+     * {@code pghactl remove}: wipes the cluster's keys from etcd, as Patroni's {@code patronictl remove}
+     * does, whatever runs (the confirmations are the client's). Agents still running write their member
+     * keys again, and a primary whose leader key vanished fences itself: stop the nodes first to
+     * decommission a cluster; the answer says how many members were still registered.
+     */
+    @DELETE
+    @Path("/{cluster}")
+    @Operation(summary = "Removes the cluster's keys from etcd (patronictl remove); stop its nodes first")
+    public Response remove(@PathParam("cluster") String cluster) {
+        ClusterSnapshot snapshot = existing(cluster);
+        int registered = snapshot.members().size();
+        long deleted = coordinator.store().deleteCluster(cluster);
+        LOG.warnf(
+                "%s: removed from etcd by request (%d keys, %d members were registered, leader %s)",
+                cluster,
+                deleted,
+                registered,
+                snapshot.leader().map(l -> l.member()).orElse("none"));
+        return Bodies.message(
+                200,
+                "removed cluster " + cluster + " from etcd (" + deleted + " keys)"
+                        + (registered == 0
+                                ? ""
+                                : "; " + registered + " member(s) were registered: their agents write their keys"
+                                        + " again while they run"));
+    }
+
     @GET
     @Path("/{cluster}/stream")
     @Produces(MediaType.SERVER_SENT_EVENTS)

@@ -77,6 +77,12 @@ public interface CoordinatorStore extends LeaseStore, AutoCloseable {
     boolean compareAndDelete(String cluster, String key, long expected, long electionRevision);
 
     /**
+     * Deletes every key under {@code cluster}'s prefix ({@code pghactl remove}, Patroni's {@code
+     * delete_cluster}), the election keys included; the number of keys deleted.
+     */
+    long deleteCluster(String cluster);
+
+    /**
      * Calls {@code onChange} with the cluster name and the key under its prefix of every changed key
      * under the namespace.
      */

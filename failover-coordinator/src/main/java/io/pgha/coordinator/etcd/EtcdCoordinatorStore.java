@@ -202,6 +202,17 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
                 .isSucceeded();
     }
 
+    /** Deletes every key under {@code cluster}'s prefix (which ends with a slash: no other cluster's). */
+    @Override
+    public long deleteCluster(String cluster) {
+        String prefix = layout(cluster).prefix();
+        return await("delete " + prefix, c -> c.getKVClient()
+                        .delete(
+                                bytes(prefix),
+                                DeleteOption.builder().isPrefix(true).build()))
+                .getDeleted();
+    }
+
     /** Calls {@code onChange} with the cluster name of every changed key under the namespace. */
     @Override
     public AutoCloseable watch(BiConsumer<String, String> onChange, Runnable onError) {

@@ -219,6 +219,15 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
+    public synchronized long deleteCluster(String cluster) {
+        String prefix = layout(cluster).prefix();
+        List<String> under =
+                keys.keySet().stream().filter(k -> k.startsWith(prefix)).toList();
+        under.forEach(this::delete);
+        return under.size();
+    }
+
+    @Override
     public synchronized AutoCloseable watch(BiConsumer<String, String> onChange, Runnable onError) {
         watchers.add(onChange);
         return () -> {

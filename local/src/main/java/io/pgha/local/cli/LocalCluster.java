@@ -73,6 +73,9 @@ import java.util.stream.Collectors;
 public final class LocalCluster {
     static final String STATE_FILE = "state.properties";
 
+    /** pghactl's jar under the checkout ({@code ./pghactl} builds it): {@code ./pgha status} prints its list. */
+    static final String PGHACTL_JAR = "pghactl-cli/target/pghactl.jar";
+
     /** The cluster's name: its etcd keys are under {@code /pgha/pgha/}. */
     public static final String CLUSTER = "pgha";
 
@@ -1040,21 +1043,17 @@ public final class LocalCluster {
         }
     }
 
-    /** The members as {@code patronictl list} shows them (from etcd), then every process and its address. */
+    /**
+     * The members as {@code ./pghactl list} shows them (pghactl's jar, run against this cluster's
+     * coordinators), then every process and its address.
+     */
     public void status() {
         Properties state = readState();
         if (state.isEmpty()) {
             out.println("pgha is not running (no " + home.resolve(STATE_FILE) + "). Start it with './pgha up'.");
             return;
         }
-        String cluster = state.getProperty("cluster", CLUSTER);
-        String endpoint = state.getProperty("etcd.endpoint", etcdEndpoint());
-        try (EtcdClusterStore store =
-                EtcdClusterStore.connect(etcdEndpoints(state), EtcdLayout.of(cluster), Duration.ofSeconds(3))) {
-            out.print(MemberTable.render(cluster, endpoint, rows(store.read())));
-        } catch (RuntimeException e) {
-            out.println("cluster " + cluster + ": etcd at " + endpoint + " did not answer (" + e.getMessage() + ")");
-        }
+        out.print(members(state));
         out.println();
         out.printf("%-15s %-8s %-8s %s%n", "process", "pid", "state", "address");
         for (String component : startOrder()) {
@@ -1083,12 +1082,51 @@ public final class LocalCluster {
     }
 
     /**
-     * The member rows of {@code snapshot}, with each running replica's WAL receiver state and each
-     * member's pending restart (and its reason) from its agent's {@code /patroni}.
+     * {@code pghactl list CLUSTER} against the coordinators of {@code state} (pghactl's jar, {@value
+     * #PGHACTL_JAR} under the checkout, built by {@code ./pghactl}): its table, or why there is none.
      */
+    private String members(Properties state) {
+        String cluster = state.getProperty("cluster", CLUSTER);
+        List<String> coordinators = new ArrayList<>();
+        for (String name : COORDINATORS) {
+            String address = state.getProperty(name + ".address");
+            if (address != null) {
+                coordinators.add(address);
+            }
+        }
+        Path jar;
+        try {
+            jar = QuarkusService.projectRoot().resolve(PGHACTL_JAR);
+        } catch (IllegalStateException e) {
+            return "members: " + e.getMessage() + "\n";
+        }
+        if (!Files.isRegularFile(jar)) {
+            return "members: " + jar + " is not built yet: run ./pghactl once (it builds itself), then ./pgha status\n";
+        }
+        if (coordinators.isEmpty()) {
+            return "members: no coordinator address in " + home.resolve(STATE_FILE) + "\n";
+        }
+        List<String> command = List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "-XX:+UseSerialGC",
+                "-Dpghactl.local=" + home.toAbsolutePath(),
+                "-jar",
+                jar.toString(),
+                "list",
+                "-k",
+                String.join(",", coordinators),
+                cluster);
+        Commands.Result result = Commands.run(command, Duration.ofSeconds(30));
+        return result.ok()
+                ? result.output()
+                : "members: ./pghactl list " + cluster + " failed (exit " + result.exitCode() + "): " + result.output()
+                        + (result.output().endsWith("\n") ? "" : "\n");
+    }
+
+    /** The member rows of {@code snapshot}, with each running replica's WAL receiver state from its agent. */
     private static List<MemberTable.Row> rows(ClusterSnapshot snapshot) {
         Map<String, String> receivers = new HashMap<>();
-        Map<String, String> pending = new HashMap<>();
         for (MemberEntry member : snapshot.members().values()) {
             if (member.status() == null || member.status().apiUrl() == null) {
                 continue;
@@ -1100,19 +1138,6 @@ public final class LocalCluster {
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
                 JsonNode body = Json.MAPPER.readTree(response.body());
-                Map<String, Map<String, String>> reason = new java.util.TreeMap<>();
-                body.path("pending_restart_reason")
-                        .fields()
-                        .forEachRemaining(e -> reason.put(
-                                e.getKey(),
-                                Map.of(
-                                        "old_value",
-                                                e.getValue().path("old_value").asText("?"),
-                                        "new_value",
-                                                e.getValue().path("new_value").asText("?"))));
-                pending.put(
-                        member.name(),
-                        MemberTable.pendingRestart(body.path("pending_restart").asBoolean(false), reason));
                 boolean leader = snapshot.leader()
                         .filter(l -> l.member().equals(member.name()))
                         .isPresent();
@@ -1126,7 +1151,7 @@ public final class LocalCluster {
                 break;
             }
         }
-        return MemberTable.rows(snapshot.leader(), snapshot.members(), receivers, pending);
+        return MemberTable.rows(snapshot.leader(), snapshot.members(), receivers);
     }
 
     private void printEndpoints() {

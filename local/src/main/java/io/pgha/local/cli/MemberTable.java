@@ -12,8 +12,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The members of a cluster as {@code patronictl list} shows them, from one read of its etcd keys (member
- * keys and leader key) and each replica's WAL receiver state (from its agent). Pure: no I/O.
+ * What {@code ./pgha up} waits for: the members of a cluster from one read of its etcd keys (member keys
+ * and leader key) and each replica's WAL receiver state (from its agent), judged healthy or summed up in
+ * one progress line. Pure: no I/O. ({@code ./pgha status} prints {@code pghactl list}'s table instead.)
  */
 final class MemberTable {
     static final String LEADER = "Leader";
@@ -30,39 +31,11 @@ final class MemberTable {
      * @param state what PostgreSQL does; for a running replica, its WAL receiver's state ({@code streaming})
      * @param lagBytes the leader's write position minus this member's received (or replayed) position;
      *     empty for the leader and when either is unknown
-     * @param pendingRestart {@code *} and the settings waiting for a restart ({@code max_connections:
-     *     100->200}) when the member's agent reports {@code pending_restart}; empty otherwise
      */
-    record Row(
-            String member,
-            String address,
-            String role,
-            String state,
-            long timeline,
-            Optional<Long> lagBytes,
-            String pendingRestart) {
-        Row(String member, String address, String role, String state, long timeline, Optional<Long> lagBytes) {
-            this(member, address, role, state, timeline, lagBytes, "");
-        }
-
+    record Row(String member, String address, String role, String state, long timeline, Optional<Long> lagBytes) {
         boolean leader() {
             return role.equals(LEADER);
         }
-    }
-
-    /**
-     * What {@code /patroni} says of a pending restart, as the table shows it: {@code *}, then each
-     * setting of {@code pending_restart_reason} as {@code name: old->new}; empty without one.
-     */
-    static String pendingRestart(boolean pending, Map<String, Map<String, String>> reason) {
-        if (!pending) {
-            return "";
-        }
-        List<String> parts = new ArrayList<>();
-        new TreeMap<>(reason)
-                .forEach((name, values) -> parts.add(name + ": " + values.getOrDefault("old_value", "?") + "->"
-                        + values.getOrDefault("new_value", "?")));
-        return parts.isEmpty() ? "*" : "* " + String.join(", ", parts);
     }
 
     /**
@@ -71,15 +44,6 @@ final class MemberTable {
      */
     static List<Row> rows(
             Optional<LeaderKey> leaderKey, Map<String, MemberEntry> members, Map<String, String> receiverStates) {
-        return rows(leaderKey, members, receiverStates, Map.of());
-    }
-
-    /** As above, with each member's pending restart ({@link #pendingRestart}) by name. */
-    static List<Row> rows(
-            Optional<LeaderKey> leaderKey,
-            Map<String, MemberEntry> members,
-            Map<String, String> receiverStates,
-            Map<String, String> pendingRestarts) {
         Optional<String> leader = leaderKey.map(LeaderKey::member);
         Optional<Lsn> leaderLsn = leader.map(members::get)
                 .map(MemberEntry::status)
@@ -100,14 +64,7 @@ final class MemberTable {
                 state = receiver;
             }
             Optional<Long> lag = isLeader ? Optional.empty() : lag(leaderLsn, status);
-            rows.add(new Row(
-                    entry.name(),
-                    address(status.connUrl()),
-                    role,
-                    state,
-                    status.timeline(),
-                    lag,
-                    pendingRestarts.getOrDefault(entry.name(), "")));
+            rows.add(new Row(entry.name(), address(status.connUrl()), role, state, status.timeline(), lag));
         }
         return rows;
     }
@@ -146,66 +103,6 @@ final class MemberTable {
             return row.state().equals(STREAMING) ? STREAMING : "replica (" + row.state() + ")";
         }
         return row.role() + " (" + row.state() + ")";
-    }
-
-    /** The table, headed by the cluster's name and where its keys were read. */
-    static String render(String cluster, String etcd, List<Row> rows) {
-        List<String[]> lines = new ArrayList<>();
-        // as patronictl list: the column only while some member has a restart pending
-        boolean pending = rows.stream().anyMatch(r -> !r.pendingRestart().isEmpty());
-        lines.add(
-                pending
-                        ? new String[] {"Member", "Host", "Role", "State", "TL", "Lag in bytes", "Pending restart"}
-                        : new String[] {"Member", "Host", "Role", "State", "TL", "Lag in bytes"});
-        for (Row r : rows) {
-            String[] line = {
-                r.member(),
-                r.address(),
-                r.role(),
-                r.state(),
-                r.timeline() > 0 ? Long.toString(r.timeline()) : "",
-                r.lagBytes().map(String::valueOf).orElse(r.leader() ? "" : "unknown")
-            };
-            if (pending) {
-                line = java.util.Arrays.copyOf(line, 7);
-                line[6] = r.pendingRestart();
-            }
-            lines.add(line);
-        }
-        int[] widths = new int[lines.get(0).length];
-        for (String[] line : lines) {
-            for (int i = 0; i < line.length; i++) {
-                widths[i] = Math.max(widths[i], line[i].length());
-            }
-        }
-        StringBuilder rule = new StringBuilder("+");
-        for (int width : widths) {
-            rule.append("-".repeat(width + 2)).append('+');
-        }
-        String title = "+ Cluster: " + cluster + " (etcd " + etcd + ") ";
-        StringBuilder text = new StringBuilder(title)
-                .append("-".repeat(Math.max(1, rule.length() - title.length() - 1)))
-                .append("+\n");
-        for (int n = 0; n < lines.size(); n++) {
-            String[] line = lines.get(n);
-            text.append('|');
-            for (int i = 0; i < line.length; i++) {
-                boolean number = (i == 4 || i == 5) && n > 0;
-                String cell = number
-                        ? " ".repeat(widths[i] - line[i].length()) + line[i]
-                        : line[i] + " ".repeat(widths[i] - line[i].length());
-                text.append(' ').append(cell).append(" |");
-            }
-            text.append('\n');
-            if (n == 0) {
-                text.append(rule).append('\n');
-            }
-        }
-        text.append(rule).append('\n');
-        if (rows.isEmpty()) {
-            text.append("(no member keys under /pgha/").append(cluster).append("/members)\n");
-        }
-        return text.toString();
     }
 
     private static String roleOf(MemberStatus status) {

@@ -57,45 +57,6 @@ class MemberTableTest {
                         + " (no leader key yet)");
     }
 
-    @Test
-    void rendersAPatronictlLikeTable() {
-        List<MemberTable.Row> rows = MemberTable.rows(
-                PG0_LEADS,
-                members(primary("pg-0", 54320, "0/3000100"), replica("pg-1", 54321, "0/3000000", null)),
-                Map.of("pg-1", "streaming"));
-
-        String table = MemberTable.render("pgha", "http://127.0.0.1:23790", rows);
-
-        assertThat(table)
-                .startsWith("+ Cluster: pgha (etcd http://127.0.0.1:23790) ")
-                .contains("| Member | Host            | Role    | State     | TL | Lag in bytes |")
-                .contains("| pg-0   | 127.0.0.1:54320 | Leader  | running   |  1 |              |")
-                .contains("| pg-1   | 127.0.0.1:54321 | Replica | streaming |  1 |          256 |");
-        assertThat(table.lines().map(String::length).distinct()).hasSize(1);
-    }
-
-    @Test
-    void aPendingRestartAndItsReasonShowInAColumnOfTheirOwnWhileAnyMemberHasOne() {
-        assertThat(MemberTable.pendingRestart(false, Map.of())).isEmpty();
-        assertThat(MemberTable.pendingRestart(true, Map.of())).isEqualTo("*");
-        String pending = MemberTable.pendingRestart(
-                true, Map.of("max_connections", Map.of("old_value", "100", "new_value", "120")));
-        assertThat(pending).isEqualTo("* max_connections: 100->120");
-        List<MemberTable.Row> rows = MemberTable.rows(
-                PG0_LEADS,
-                members(primary("pg-0", 54320, "0/3000100"), replica("pg-1", 54321, "0/3000000", null)),
-                Map.of("pg-1", "streaming"),
-                Map.of("pg-0", pending, "pg-1", ""));
-
-        String table = MemberTable.render("pgha", "http://127.0.0.1:23790", rows);
-
-        assertThat(table)
-                .contains("| Lag in bytes | Pending restart             |")
-                .contains("| running   |  1 |              | * max_connections: 100->120 |")
-                .contains("| streaming |  1 |          256 |                             |");
-        assertThat(table.lines().map(String::length).distinct()).hasSize(1);
-    }
-
     private static Map<String, MemberEntry> members(MemberEntry... entries) {
         Map<String, MemberEntry> members = new LinkedHashMap<>();
         for (MemberEntry entry : entries) {
