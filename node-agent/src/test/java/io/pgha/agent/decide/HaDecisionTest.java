@@ -143,9 +143,7 @@ class HaDecisionTest {
         assertThat(HaDecision.decide(leaderNotPromoted(forked))).singleElement().isInstanceOf(Action.Hold.class);
         Observation following =
                 obs(Optional.of("b"), false, true, true, true, Optional.of("b"), false, Optional.empty());
-        // a standby in step with the leader keeps its permanent slots in step too
-        assertThat(HaDecision.decide(following)).containsExactly(new Action.SyncSlots("b"));
-        assertThat(HaDecision.decide(leaderNotPromoted(following))).isEmpty();
+        assertThat(HaDecision.decide(following)).isEmpty();
     }
 
     @Test
@@ -155,7 +153,7 @@ class HaDecisionTest {
                 .containsExactly(new Action.Follow("b"));
         assertThat(HaDecision.decide(
                         obs(Optional.of("b"), false, true, true, true, Optional.of("b"), false, Optional.empty())))
-                .containsExactly(new Action.SyncSlots("b"));
+                .isEmpty();
         assertThat(HaDecision.decide(
                         obs(Optional.of("b"), false, true, true, false, Optional.empty(), true, Optional.empty())))
                 .containsExactly(new Action.RewindAndFollow("b"));
