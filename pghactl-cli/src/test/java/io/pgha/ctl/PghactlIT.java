@@ -61,6 +61,15 @@ class PghactlIT {
 
     /** pghactl with {@code args}, no PGHA_* variables but {@code env}, the suite's home as the checkout's. */
     static Run pghactl(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return launch(env, null, args);
+    }
+
+    /**
+     * Runs pghactl's jar as a process and waits for it (at most 180 s): no PGHA_* variables but {@code
+     * env}; {@code input} on stdin (null: the end of input at once, no answers at prompts).
+     */
+    private static Run launch(Map<String, String> env, String input, String... args)
+            throws IOException, InterruptedException {
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1",
@@ -75,10 +84,18 @@ class PghactlIT {
         builder.environment().putAll(env);
         Path out = Files.createTempFile(userHome, "out", ".txt");
         Path err = Files.createTempFile(userHome, "err", ".txt");
-        builder.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.redirectOutput(out.toFile()).redirectError(err.toFile());
+        if (input == null) {
+            builder.redirectInput(ProcessBuilder.Redirect.PIPE);
+        } else {
+            builder.redirectInput(Files.writeString(Files.createTempFile(userHome, "in", ".txt"), input)
+                    .toFile());
+        }
         long started = System.nanoTime();
         Process process = builder.start();
-        process.getOutputStream().close(); // no answers at prompts: the end of input
+        if (input == null) {
+            process.getOutputStream().close(); // no answers at prompts: the end of input
+        }
         if (!process.waitFor(180, TimeUnit.SECONDS)) {
             process.destroyForcibly();
             throw new AssertionError("pghactl " + String.join(" ", args) + " did not end within 180 s");
@@ -88,7 +105,8 @@ class PghactlIT {
                 Files.readString(out),
                 Files.readString(err),
                 (System.nanoTime() - started) / 1_000_000);
-        System.out.println("$ pghactl " + String.join(" ", args) + "\n" + run);
+        System.out.println("$ pghactl " + String.join(" ", args)
+                + (input == null ? "" : " <<< " + input.replace("\n", "\\n")) + "\n" + run);
         return run;
     }
 
@@ -529,34 +547,7 @@ class PghactlIT {
 
     /** pghactl with {@code input} on stdin (the answers at its prompts). */
     static Run pghactlAnswering(String input, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-XX:TieredStopAtLevel=1",
-                "-XX:+UseSerialGC",
-                "-Duser.home=" + userHome,
-                "-Dpghactl.local=" + cluster.home(),
-                "-jar",
-                System.getProperty("pghactl.jar")));
-        command.addAll(Arrays.asList(args));
-        ProcessBuilder builder = new ProcessBuilder(command);
-        builder.environment().keySet().removeIf(k -> k.startsWith("PGHA"));
-        Path in = Files.writeString(Files.createTempFile(userHome, "in", ".txt"), input);
-        Path out = Files.createTempFile(userHome, "out", ".txt");
-        Path err = Files.createTempFile(userHome, "err", ".txt");
-        builder.redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
-        long started = System.nanoTime();
-        Process process = builder.start();
-        if (!process.waitFor(180, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new AssertionError("pghactl " + String.join(" ", args) + " did not end within 180 s");
-        }
-        Run run = new Run(
-                process.exitValue(),
-                Files.readString(out),
-                Files.readString(err),
-                (System.nanoTime() - started) / 1_000_000);
-        System.out.println("$ pghactl " + String.join(" ", args) + " <<< " + input.replace("\n", "\\n") + "\n" + run);
-        return run;
+        return launch(Map.of(), input, args);
     }
 
     /** {@code list -e -f json}'s Scheduled restart of {@code member} ("" for none). */
