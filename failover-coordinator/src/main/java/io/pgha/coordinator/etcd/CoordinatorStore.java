@@ -51,6 +51,16 @@ public interface CoordinatorStore extends LeaseStore, AutoCloseable {
      */
     long writeLeader(String cluster, String member, long memberLease, long electionRevision);
 
+    /**
+     * Synchronous mode: writes {@code /sync} with {@code sync} and the leader key naming {@code member}
+     * (bound to its {@code memberLease}) in one transaction, if the leader key is absent, {@code /sync}
+     * is still at {@code syncExpected} (0: absent) and this replica still leads. Returns the new epoch
+     * (the revision of both keys), or 0 with nothing written. One round trip instead of three, and no
+     * reader ever sees the leader key without its synchronous set.
+     */
+    long writeLeaderWithSync(
+            String cluster, String member, long memberLease, String sync, long syncExpected, long electionRevision);
+
     /** Deletes the leader key if it is still the one written at {@code leaderRevision} and we still lead. */
     boolean takeBackLeader(String cluster, long leaderRevision, long electionRevision);
 

@@ -130,6 +130,27 @@ public final class EtcdCoordinatorStore extends EtcdStore implements Coordinator
         return response.isSucceeded() ? response.getHeader().getRevision() : 0;
     }
 
+    @Override
+    public long writeLeaderWithSync(
+            String cluster, String member, long memberLease, String sync, long syncExpected, long electionRevision) {
+        ByteSequence leader = bytes(layout(cluster).leader());
+        ByteSequence syncKey = bytes(layout(cluster).sync());
+        Cmp syncUnchanged = syncExpected == 0
+                ? new Cmp(syncKey, Cmp.Op.EQUAL, CmpTarget.version(0))
+                : new Cmp(syncKey, Cmp.Op.EQUAL, CmpTarget.modRevision(syncExpected));
+        TxnResponse response = await("write /sync and the leader key for " + member, c -> c.getKVClient()
+                .txn()
+                .If(new Cmp(leader, Cmp.Op.EQUAL, CmpTarget.version(0)), syncUnchanged, mine(cluster, electionRevision))
+                .Then(
+                        Op.put(syncKey, bytes(sync), PutOption.DEFAULT),
+                        Op.put(
+                                leader,
+                                bytes(member),
+                                PutOption.builder().withLeaseId(memberLease).build()))
+                .commit());
+        return response.isSucceeded() ? response.getHeader().getRevision() : 0;
+    }
+
     /** Deletes the leader key if it is still the one written at {@code leaderRevision} and we still lead. */
     @Override
     public boolean takeBackLeader(String cluster, long leaderRevision, long electionRevision) {

@@ -131,14 +131,17 @@ final class Promotion {
             if (entry.isEmpty() || entry.get().lease() == 0) {
                 continue;
             }
-            if (config.synchronousMode()) {
-                if (!writeSyncFor(snapshot, config, promotable, candidate.name(), former, what)) {
-                    return false;
-                }
-                snapshot = ctx.store.read(ctx.cluster);
-            }
-            long epoch = ctx.store.writeLeader(
-                    ctx.cluster, candidate.name(), entry.get().lease(), ctx.electionRevision());
+            long epoch = config.synchronousMode()
+                    ? writeLeaderWithSync(
+                            snapshot,
+                            config,
+                            promotable,
+                            candidate.name(),
+                            entry.get().lease(),
+                            former,
+                            what)
+                    : ctx.store.writeLeader(
+                            ctx.cluster, candidate.name(), entry.get().lease(), ctx.electionRevision());
             if (epoch == 0) {
                 LOG.warnf(
                         "%s: the leader key could not be written (present again, or this replica lost %s)",
@@ -249,12 +252,17 @@ final class Promotion {
         }
     }
 
-    /** Synchronous mode: {@code /sync} for the winner before its leader key (see DESIGN.md). */
-    private boolean writeSyncFor(
+    /**
+     * Synchronous mode: {@code /sync} for the winner together with its leader key, in one transaction
+     * (see DESIGN.md): the winner's agent finds its synchronous set the moment it finds the key. The
+     * epoch, or 0 when either key changed meanwhile (the run decides again).
+     */
+    private long writeLeaderWithSync(
             ClusterSnapshot snapshot,
             DynamicConfig config,
             Set<String> promotable,
             String candidate,
+            long candidateLease,
             String former,
             String what) {
         SyncPlanner.Step.Write plan = SyncPlanner.forNewLeader(
@@ -264,12 +272,12 @@ final class Promotion {
                 config.synchronousNodeCount(),
                 config.synchronousModeStrict());
         String value = SyncSet.of(candidate, plan.promotable(), plan.target()).toJson();
-        if (!ctx.store.compareAndPut(ctx.cluster, "sync", value, snapshot.revisionOf("sync"), ctx.electionRevision())) {
-            LOG.warnf("%s: /sync changed meanwhile; deciding again", what);
-            return false;
+        long epoch = ctx.store.writeLeaderWithSync(
+                ctx.cluster, candidate, candidateLease, value, snapshot.revisionOf("sync"), ctx.electionRevision());
+        if (epoch != 0) {
+            LOG.infof("%s: /sync for %s written with its leader key: %s", what, candidate, value);
         }
-        LOG.infof("%s: /sync for %s written before its leader key: %s", what, candidate, value);
-        return true;
+        return epoch;
     }
 
     private void completed(

@@ -157,6 +157,18 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
     }
 
     @Override
+    public synchronized long writeLeaderWithSync(
+            String cluster, String member, long memberLease, String sync, long syncExpected, long electionRevision) {
+        String key = layout(cluster).leader();
+        String syncKey = layout(cluster).sync();
+        if (keys.containsKey(key) || !matches(cluster, syncKey, syncExpected, electionRevision)) {
+            return 0;
+        }
+        put(syncKey, sync, 0); // before the leader key: a watcher never sees the key without the set
+        return put(key, member, memberLease);
+    }
+
+    @Override
     public synchronized boolean takeBackLeader(String cluster, long leaderRevision, long electionRevision) {
         String key = layout(cluster).leader();
         Entry held = keys.get(key);

@@ -10,6 +10,7 @@ import io.pgha.core.store.RouterReport;
 import io.pgha.events.ElectionEvent;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -341,6 +342,23 @@ class ClusterWorkerTest {
         assertThat(h.events.acknowledged(ElectionEvent.FailoverStarted.class))
                 .singleElement()
                 .satisfies(f -> assertThat(f.reason()).contains("fast failover"));
+    }
+
+    @Test
+    void theWinnersSynchronousSetIsWrittenTogetherWithItsLeaderKey() {
+        ClusterWorker worker = fastFailoverCluster();
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        nodeLost();
+        worker.step();
+        h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        worker.step();
+
+        List<String> writes = h.store.writes();
+        int leader = writes.indexOf("put " + h.store.layout(CLUSTER).leader() + " pg-1");
+        assertThat(leader).as("the leader key for pg-1 in " + writes).isPositive();
+        assertThat(writes.get(leader - 1))
+                .as("the write just before it, in the same transaction")
+                .startsWith("put " + h.store.layout(CLUSTER).sync() + " {\"leader\":\"pg-1\"");
     }
 
     @Test

@@ -63,7 +63,9 @@ final class PgFiles {
         conf.put("wal_keep_size", "128MB");
         conf.put("wal_log_hints", "on");
         conf.put("hot_standby_feedback", "on");
-        conf.put("wal_retrieve_retry_interval", "1s");
+        // a standby that finds no WAL (its upstream gone, or a timeline switch raced its rescan) tries again
+        // after this; 1 s cost a switchover's new primary up to 1 s of blocked synchronous commits (DESIGN.md)
+        conf.put("wal_retrieve_retry_interval", "250ms");
         conf.put("recovery_target_timeline", "latest");
         if (!s.fsync()) {
             conf.put("fsync", "off");
