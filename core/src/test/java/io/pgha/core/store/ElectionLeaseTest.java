@@ -67,6 +67,21 @@ class ElectionLeaseTest {
         }
     }
 
+    @Test
+    void theNextRenewalIsAThirdOfTheTtlAfterTheLastWasSentNotAfterItReturned() {
+        Duration ttl = Duration.ofSeconds(3);
+        long sent = TimeUnit.SECONDS.toNanos(100);
+        assertThat(ElectionLease.untilNextRenewal(ttl, sent, sent + TimeUnit.MILLISECONDS.toNanos(20)))
+                .as("a quick renewal")
+                .isEqualTo(Duration.ofMillis(980));
+        assertThat(ElectionLease.untilNextRenewal(ttl, sent, sent + TimeUnit.MILLISECONDS.toNanos(700)))
+                .as("a renewal that took 0.7 s")
+                .isEqualTo(Duration.ofMillis(300));
+        assertThat(ElectionLease.untilNextRenewal(ttl, sent, sent + TimeUnit.MILLISECONDS.toNanos(1500)))
+                .as("a grant slower than a third of the TTL: renew almost at once")
+                .isEqualTo(Duration.ofMillis(100));
+    }
+
     /** Whether {@code condition} holds within 10 s (checked every 10 ms). */
     private static boolean until(BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
