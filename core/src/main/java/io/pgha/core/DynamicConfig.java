@@ -54,6 +54,9 @@ import java.util.TreeMap;
  *     primary's node the coordinator detaches the synchronous standbys and promotes one without
  *     waiting for the old leader key's lease to expire (failover-coordinator's DESIGN.md, "Fast
  *     failover"); off by default
+ * @param slots Patroni's {@code slots}: permanent replication slots by name, created on the primary and
+ *     kept on the replicas (node-agent's DESIGN.md, "Permanent slots")
+ * @param ignoreSlots Patroni's {@code ignore_slots}: slots matching one of these are never dropped
  */
 public record DynamicConfig(
         int ttl,
@@ -69,7 +72,70 @@ public record DynamicConfig(
         boolean checkTimeline,
         Postgresql postgresql,
         int memberSlotsTtl,
-        boolean fastFailover) {
+        boolean fastFailover,
+        Map<String, Slot> slots,
+        List<IgnoreSlot> ignoreSlots) {
+
+    /** PostgreSQL's replication slot names: 1-63 of a-z, 0-9 and _. */
+    public static final java.util.regex.Pattern SLOT_NAME = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
+
+    /** A database or output plugin name a permanent logical slot may use: a plain identifier. */
+    public static final java.util.regex.Pattern IDENTIFIER =
+            java.util.regex.Pattern.compile("[A-Za-z_][A-Za-z0-9_$-]{0,62}");
+
+    /**
+     * A permanent replication slot ({@code slots.<name>}, Patroni's shape): {@code {"type": "physical"}}
+     * (also {@code {}}), or {@code {"type": "logical", "database": d, "plugin": p}}.
+     *
+     * @param type {@code physical} or {@code logical}
+     * @param database the database of a logical slot (null for a physical one)
+     * @param plugin the output plugin of a logical slot (null for a physical one)
+     */
+    public record Slot(String type, String database, String plugin) {
+        public static final Slot PHYSICAL = new Slot("physical", null, null);
+
+        public boolean logical() {
+            return "logical".equals(type);
+        }
+
+        Map<String, Object> patroniShape() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("type", type);
+            if (logical()) {
+                m.put("database", database);
+                m.put("plugin", plugin);
+            }
+            return m;
+        }
+    }
+
+    /**
+     * One entry of {@code ignore_slots}: slots that match every property given here (null: any) are
+     * left alone (never created, advanced or dropped), as in Patroni.
+     */
+    public record IgnoreSlot(String name, String type, String database, String plugin) {
+        /** Whether a slot with these properties (database and plugin null for a physical one) matches. */
+        public boolean matches(String slotName, String slotType, String slotDatabase, String slotPlugin) {
+            return (name == null || name.equals(slotName))
+                    && (type == null || type.equals(slotType))
+                    && (database == null || database.equals(slotDatabase))
+                    && (plugin == null || plugin.equals(slotPlugin));
+        }
+
+        Map<String, Object> patroniShape() {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (name != null) m.put("name", name);
+            if (type != null) m.put("type", type);
+            if (database != null) m.put("database", database);
+            if (plugin != null) m.put("plugin", plugin);
+            return m;
+        }
+    }
+
+    /** Whether {@code ignore_slots} matches a slot with these properties. */
+    public boolean ignored(String slotName, String slotType, String slotDatabase, String slotPlugin) {
+        return ignoreSlots.stream().anyMatch(i -> i.matches(slotName, slotType, slotDatabase, slotPlugin));
+    }
 
     /**
      * The settings under {@code postgresql}.
@@ -139,7 +205,9 @@ public record DynamicConfig(
             "postgresql.use_pg_rewind",
             "postgresql.use_slots",
             "postgresql.parameters",
-            "member_slots_ttl");
+            "member_slots_ttl",
+            "slots",
+            "ignore_slots");
 
     /**
      * Patroni's dynamic settings pgha does not carry out yet: refused when the config is changed rather
@@ -157,8 +225,6 @@ public record DynamicConfig(
     private static Map<String, String> unsupported() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("standby_cluster", "");
-        m.put("slots", "");
-        m.put("ignore_slots", "");
         m.put("failsafe_mode", "");
         m.put("max_timelines_history", " (pgha keeps the whole history)");
         m.put("maximum_lag_on_syncnode", "");
@@ -221,7 +287,9 @@ public record DynamicConfig(
                 false,
                 new Postgresql(usePgRewind, true, Map.of()),
                 DEFAULT_MEMBER_SLOTS_TTL,
-                false);
+                false,
+                Map.of(),
+                List.of());
     }
 
     /** Every Patroni setting pgha had before {@code member_slots_ttl} (30min) and {@code fast_failover} (off). */
@@ -252,11 +320,15 @@ public record DynamicConfig(
                 checkTimeline,
                 postgresql,
                 DEFAULT_MEMBER_SLOTS_TTL,
-                false);
+                false,
+                Map.of(),
+                List.of());
     }
 
     public DynamicConfig {
         postgresql = postgresql == null ? Postgresql.DEFAULTS : postgresql;
+        slots = slots == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(slots));
+        ignoreSlots = ignoreSlots == null ? List.of() : List.copyOf(ignoreSlots);
     }
 
     /** {@code postgresql.use_pg_rewind}: whether a diverged former primary is rewound (else re-cloned). */
@@ -430,7 +502,159 @@ public record DynamicConfig(
                         boolField(pgNode, "use_slots", "postgresql.use_slots", true),
                         PgParameters.read(pgNode.get("parameters"))),
                 secondsField(node, "member_slots_ttl", d.memberSlotsTtl),
-                boolField(node, "fast_failover", "fast_failover", d.fastFailover));
+                boolField(node, "fast_failover", "fast_failover", d.fastFailover),
+                slotsField(node.get("slots")),
+                ignoreSlotsField(node.get("ignore_slots")));
+    }
+
+    /** {@code slots}: a JSON object of permanent slots by name; every problem names the key. */
+    private static Map<String, Slot> slotsField(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return Map.of();
+        }
+        if (!value.isObject()) {
+            throw new IllegalArgumentException("slots must be an object of permanent slots by name, e.g."
+                    + " {\"my_slot\": {\"type\": \"physical\"}}, got " + PgParameters.Printable.of(value.toString()));
+        }
+        List<String> problems = new ArrayList<>();
+        Map<String, Slot> slots = new TreeMap<>();
+        value.fields().forEachRemaining(e -> {
+            String key = "slots." + PgParameters.Printable.of(e.getKey());
+            if (!SLOT_NAME.matcher(e.getKey()).matches()) {
+                problems.add(key + ": a replication slot name is 1-63 of a-z, 0-9 and _");
+                return;
+            }
+            JsonNode slot = e.getValue();
+            if (slot == null || slot.isNull()) {
+                return; // removed by a merge patch
+            }
+            if (!slot.isObject()) {
+                problems.add(key + " must be an object, {\"type\": \"physical\"} or {\"type\": \"logical\","
+                        + " \"database\": ..., \"plugin\": ...}, got " + PgParameters.Printable.of(slot.toString()));
+                return;
+            }
+            List<String> unknown = new ArrayList<>();
+            slot.fieldNames().forEachRemaining(f -> {
+                if (!List.of("type", "database", "plugin").contains(f)) {
+                    unknown.add(key + "." + PgParameters.Printable.of(f));
+                }
+            });
+            if (!unknown.isEmpty()) {
+                problems.add("unknown setting(s) " + unknown + " (a slot has type, database and plugin)");
+                return;
+            }
+            String type = slot.path("type").isMissingNode() || slot.path("type").isNull()
+                    ? "physical"
+                    : slot.path("type").asText();
+            if (!slot.path("type").isMissingNode()
+                            && !slot.path("type").isNull()
+                            && !slot.path("type").isTextual()
+                    || !type.equals("physical") && !type.equals("logical")) {
+                problems.add(key + ".type must be physical or logical, got "
+                        + PgParameters.Printable.of(slot.path("type").toString()));
+                return;
+            }
+            if (type.equals("physical")) {
+                if (slot.has("database") || slot.has("plugin")) {
+                    problems.add(key + ": a physical slot has no database or plugin (set type logical for a logical"
+                            + " slot)");
+                    return;
+                }
+                slots.put(e.getKey(), Slot.PHYSICAL);
+                return;
+            }
+            String database = identifier(problems, key + ".database", slot.get("database"), true);
+            String plugin = identifier(problems, key + ".plugin", slot.get("plugin"), true);
+            if (database != null && plugin != null) {
+                slots.put(e.getKey(), new Slot("logical", database, plugin));
+            }
+        });
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return slots;
+    }
+
+    /** {@code ignore_slots}: a JSON array of matchers with name, type, database and plugin (each optional). */
+    private static List<IgnoreSlot> ignoreSlotsField(JsonNode value) {
+        if (value == null || value.isNull()) {
+            return List.of();
+        }
+        if (!value.isArray()) {
+            throw new IllegalArgumentException("ignore_slots must be a list of matchers, e.g. [{\"name\": \"my_slot\"},"
+                    + " {\"type\": \"logical\", \"database\": \"app\"}], got "
+                    + PgParameters.Printable.of(value.toString()));
+        }
+        List<String> problems = new ArrayList<>();
+        List<IgnoreSlot> matchers = new ArrayList<>();
+        for (int i = 0; i < value.size(); i++) {
+            String key = "ignore_slots[" + i + "]";
+            JsonNode m = value.get(i);
+            if (!m.isObject() || m.isEmpty()) {
+                problems.add(key + " must be an object with one or more of name, type, database, plugin, got "
+                        + PgParameters.Printable.of(m.toString()));
+                continue;
+            }
+            List<String> unknown = new ArrayList<>();
+            m.fieldNames().forEachRemaining(f -> {
+                if (!List.of("name", "type", "database", "plugin").contains(f)) {
+                    unknown.add(key + "." + PgParameters.Printable.of(f));
+                }
+            });
+            if (!unknown.isEmpty()) {
+                problems.add("unknown setting(s) " + unknown + " (a matcher has name, type, database and plugin)");
+                continue;
+            }
+            int before = problems.size();
+            String name = null;
+            JsonNode n = m.get("name");
+            if (n != null && !n.isNull()) {
+                if (!n.isTextual() || !SLOT_NAME.matcher(n.asText()).matches()) {
+                    problems.add(key + ".name: a replication slot name is 1-63 of a-z, 0-9 and _, got "
+                            + PgParameters.Printable.of(n.toString()));
+                } else {
+                    name = n.asText();
+                }
+            }
+            String type = null;
+            JsonNode t = m.get("type");
+            if (t != null && !t.isNull()) {
+                if (!t.isTextual()
+                        || !t.asText().equals("physical") && !t.asText().equals("logical")) {
+                    problems.add(
+                            key + ".type must be physical or logical, got " + PgParameters.Printable.of(t.toString()));
+                } else {
+                    type = t.asText();
+                }
+            }
+            String database = identifier(problems, key + ".database", m.get("database"), false);
+            String plugin = identifier(problems, key + ".plugin", m.get("plugin"), false);
+            if ("physical".equals(type) && (database != null || plugin != null)) {
+                problems.add(key + ": a physical slot has no database or plugin");
+            }
+            if (problems.size() == before) {
+                matchers.add(new IgnoreSlot(name, type, database, plugin));
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException(String.join("; ", problems));
+        }
+        return matchers;
+    }
+
+    private static String identifier(List<String> problems, String key, JsonNode value, boolean required) {
+        if (value == null || value.isNull()) {
+            if (required) {
+                problems.add(key + " is required for a logical slot");
+            }
+            return null;
+        }
+        if (!value.isTextual() || !IDENTIFIER.matcher(value.asText()).matches()) {
+            problems.add(key + " must be a name of 1-63 letters, digits, _, $ or - (not starting with a digit), got "
+                    + PgParameters.Printable.of(value.toString()));
+            return null;
+        }
+        return value.asText();
     }
 
     /** Whole seconds, as a number or as Patroni writes them: {@code "30min"}, {@code "90s"}, {@code "1h"}, {@code "1d"}. */
@@ -533,6 +757,16 @@ public record DynamicConfig(
         m.put("fast_failover", fastFailover);
         m.put("postgresql", pg);
         m.put("member_slots_ttl", memberSlotsTtl);
+        if (!slots.isEmpty()) {
+            Map<String, Object> permanent = new LinkedHashMap<>();
+            slots.forEach((name, slot) -> permanent.put(name, slot.patroniShape()));
+            m.put("slots", permanent);
+        }
+        if (!ignoreSlots.isEmpty()) {
+            m.put(
+                    "ignore_slots",
+                    ignoreSlots.stream().map(IgnoreSlot::patroniShape).toList());
+        }
         return m;
     }
 

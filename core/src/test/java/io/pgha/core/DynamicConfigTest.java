@@ -248,8 +248,6 @@ class DynamicConfigTest {
     void patroniSettingsPgHaDoesNotSupportAreRefusedSayingSo() {
         for (String json : new String[] {
             "{\"standby_cluster\":{\"host\":\"x\"}}",
-            "{\"slots\":{\"s\":{\"type\":\"physical\"}}}",
-            "{\"ignore_slots\":[]}",
             "{\"failsafe_mode\":true}",
             "{\"max_timelines_history\":0}",
             "{\"maximum_lag_on_syncnode\":-1}",
@@ -371,5 +369,91 @@ class DynamicConfigTest {
         DynamicConfig read = DynamicConfig.fromJson(
                 DynamicConfig.fromJson("{\"member_slots_ttl\":5}").toJson());
         assertThat(read.memberSlotsTtl()).isEqualTo(5);
+    }
+
+    @Test
+    void permanentSlotsAndIgnoreSlotsInPatronisShape() {
+        String json = "{\"slots\":{\"keep_wal\":{\"type\":\"physical\"},\"plain\":{},"
+                + "\"cdc\":{\"type\":\"logical\",\"database\":\"app\",\"plugin\":\"pgoutput\"}},"
+                + "\"ignore_slots\":[{\"name\":\"by_hand\"},{\"type\":\"logical\",\"plugin\":\"wal2json\"}]}";
+        assertThat(DynamicConfig.problemsIn(json)).isEmpty();
+        DynamicConfig d = DynamicConfig.fromJson(json);
+        assertThat(d.slots())
+                .containsEntry("keep_wal", DynamicConfig.Slot.PHYSICAL)
+                .containsEntry("plain", DynamicConfig.Slot.PHYSICAL)
+                .containsEntry("cdc", new DynamicConfig.Slot("logical", "app", "pgoutput"));
+        assertThat(d.slots().get("cdc").logical()).isTrue();
+        // Patroni's semantics: every property the matcher gives must match, the others match anything
+        assertThat(d.ignored("by_hand", "physical", null, null)).isTrue();
+        assertThat(d.ignored("by_hand", "logical", "app", "pgoutput")).isTrue();
+        assertThat(d.ignored("other", "logical", "app", "wal2json")).isTrue();
+        assertThat(d.ignored("other", "logical", "app", "pgoutput")).isFalse();
+        assertThat(d.ignored("other", "physical", null, null)).isFalse();
+        // stored and read back unchanged
+        assertThat(DynamicConfig.fromJson(d.toJson())).isEqualTo(d);
+        // absent: nothing written, nothing ignored
+        assertThat(DynamicConfig.DEFAULTS.toJson()).doesNotContain("\"slots\"", "ignore_slots");
+        assertThat(DynamicConfig.DEFAULTS.ignored("x", "physical", null, null)).isFalse();
+    }
+
+    @Test
+    void badSlotsAreRefusedNamingTheKey() {
+        assertThat(DynamicConfig.problemsIn("{\"slots\":{\"Bad-Name\":{\"type\":\"physical\"}}}"))
+                .singleElement()
+                .asString()
+                .contains("slots.Bad-Name: a replication slot name is 1-63 of a-z, 0-9 and _");
+        assertThat(DynamicConfig.problemsIn("{\"slots\":{\"" + "a".repeat(64) + "\":{}}}"))
+                .singleElement()
+                .asString()
+                .contains("a replication slot name is 1-63");
+        assertThat(DynamicConfig.problemsIn("{\"slots\":{\"cdc\":{\"type\":\"logical\",\"plugin\":\"pgoutput\"}}}"))
+                .singleElement()
+                .asString()
+                .contains("slots.cdc.database is required for a logical slot");
+        assertThat(DynamicConfig.problemsIn(
+                        "{\"slots\":{\"cdc\":{\"type\":\"logical\",\"database\":\"app; drop\",\"plugin\":\"p\"}}}"))
+                .singleElement()
+                .asString()
+                .contains("slots.cdc.database must be a name");
+        assertThat(DynamicConfig.problemsIn("{\"slots\":{\"s\":{\"type\":\"magic\"}}}"))
+                .singleElement()
+                .asString()
+                .contains("slots.s.type must be physical or logical");
+        assertThat(DynamicConfig.problemsIn("{\"slots\":{\"s\":{\"type\":\"physical\",\"plugin\":\"p\"}}}"))
+                .singleElement()
+                .asString()
+                .contains("slots.s: a physical slot has no database or plugin");
+        assertThat(DynamicConfig.problemsIn("{\"slots\":{\"s\":{\"cluster_type\":\"primary\"}}}"))
+                .singleElement()
+                .asString()
+                .contains("slots.s.cluster_type");
+        assertThat(DynamicConfig.problemsIn("{\"slots\":{\"s\":0}}"))
+                .singleElement()
+                .asString()
+                .contains("slots.s must be an object");
+        assertThat(DynamicConfig.problemsIn("{\"slots\":[\"s\"]}"))
+                .singleElement()
+                .asString()
+                .contains("slots must be an object");
+        assertThat(DynamicConfig.problemsIn("{\"ignore_slots\":{\"name\":\"s\"}}"))
+                .singleElement()
+                .asString()
+                .contains("ignore_slots must be a list");
+        assertThat(DynamicConfig.problemsIn("{\"ignore_slots\":[{}]}"))
+                .singleElement()
+                .asString()
+                .contains("ignore_slots[0] must be an object with one or more of name, type, database, plugin");
+        assertThat(DynamicConfig.problemsIn("{\"ignore_slots\":[{\"name\":\"ok\"},{\"name\":\"NO\"}]}"))
+                .singleElement()
+                .asString()
+                .contains("ignore_slots[1].name: a replication slot name");
+        assertThat(DynamicConfig.problemsIn("{\"ignore_slots\":[{\"type\":\"physical\",\"database\":\"d\"}]}"))
+                .singleElement()
+                .asString()
+                .contains("ignore_slots[0]: a physical slot has no database or plugin");
+        assertThat(DynamicConfig.problemsIn("{\"ignore_slots\":[{\"slot\":\"x\"}]}"))
+                .singleElement()
+                .asString()
+                .contains("ignore_slots[0].slot");
     }
 }

@@ -2,6 +2,7 @@ package io.pgha.agent;
 
 import io.pgha.agent.decide.Action;
 import io.pgha.agent.decide.DepartedSlots;
+import io.pgha.agent.decide.PermanentSlots;
 import io.pgha.agent.decide.SlotUpkeep;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.PostgresControl;
@@ -9,6 +10,8 @@ import io.pgha.agent.pg.Upstream;
 import io.pgha.core.store.ClusterSnapshot;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
@@ -30,6 +33,8 @@ final class ActionExecutor implements Action.Handler {
     private SlotUpkeep slotsEnsured;
     /** The slots on this primary no member wants, and since when (member_slots_ttl). */
     private DepartedSlots departed = DepartedSlots.NONE;
+    /** When this standby last synchronised its permanent slots (null: not yet). */
+    private Long slotsSyncedAt;
 
     /** How long a detach waits for the WAL receiver to go. */
     static final Duration DETACH_WAIT = Duration.ofSeconds(5);
@@ -51,7 +56,7 @@ final class ActionExecutor implements Action.Handler {
     /** Like the other, with what the probe before the actions saw of PostgreSQL (null: unknown). */
     void execute(Action action, ClusterSnapshot seen, PgState pg) {
         pgSeen = pg;
-        if (action instanceof Action.EnsureSlots) {
+        if (action instanceof Action.EnsureSlots || action instanceof Action.SyncSlots) {
             LOG.debugf("action: %s", action);
         } else {
             LOG.infof("action: %s", action);
@@ -135,19 +140,151 @@ final class ActionExecutor implements Action.Handler {
     public void ensureSlots(Action.EnsureSlots a) {
         synchronized (ctx.pgLock) {
             Set<String> wanted = wantedSlots(snapshot);
+            Set<String> upkeep = upkeepKey(wanted);
             Instant started = pgSeen == null ? null : pgSeen.postmasterStart();
             long timeline = pgSeen == null ? 0 : pgSeen.timeline();
             long now = ctx.clock.nanoTime();
-            if (SlotUpkeep.needed(slotsEnsured, wanted, started, timeline, now)) {
+            if (SlotUpkeep.needed(slotsEnsured, upkeep, started, timeline, now)) {
                 slotsEnsured = null;
                 ensure(wanted);
-                departed = departed.seen(ctx.pg.physicalSlots(), wanted, now);
+                List<PermanentSlots.Seen> existing = ctx.pg.slots();
+                createLogicalSlots(existing);
+                departed = departed.seen(PermanentSlots.droppable(ctx.dynamic, existing), wanted, now);
                 if (started != null) {
-                    slotsEnsured = SlotUpkeep.ensured(wanted, started, timeline, now);
+                    slotsEnsured = SlotUpkeep.ensured(upkeep, started, timeline, now);
                 }
             }
         }
         dropDepartedSlots();
+    }
+
+    /** What the slot SQL depends on: the physical slots wanted, the permanent logical ones, ignore_slots. */
+    private Set<String> upkeepKey(Set<String> wanted) {
+        Set<String> key = new TreeSet<>(wanted);
+        ctx.dynamic.slots().forEach((name, slot) -> key.add(name + " " + slot));
+        ctx.dynamic.ignoreSlots().forEach(i -> key.add(i.toString()));
+        return key;
+    }
+
+    /** The permanent logical slots missing here (a failure is logged; tried again at the next refresh). */
+    private void createLogicalSlots(List<PermanentSlots.Seen> existing) {
+        for (PermanentSlots.Seen s : existing) {
+            var slot = ctx.dynamic.slots().get(s.name());
+            if (slot != null && !s.is(slot)) {
+                LOG.warnf("replication slot %s is %s, the permanent slot in the config is %s: left as it is", s, slot);
+            }
+        }
+        PermanentSlots.logicalToCreate(ctx.dynamic, existing).forEach((name, slot) -> {
+            try {
+                ctx.pg.createLogicalSlot(name, slot.database(), slot.plugin());
+                LOG.infof("created the permanent logical slot %s (%s, %s)", name, slot.database(), slot.plugin());
+            } catch (RuntimeException e) {
+                LOG.errorf("%s", e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * As a standby following the leader: the permanent slots here in step with the leader's ({@link
+     * PermanentSlots#onReplica}), at most every {@link PermanentSlots#SYNC_INTERVAL}: drop, create,
+     * advance, then copy the missing logical slots (a stop and start of this PostgreSQL).
+     */
+    @Override
+    public void syncSlots(Action.SyncSlots a) {
+        long now = ctx.clock.nanoTime();
+        if (!PermanentSlots.syncDue(slotsSyncedAt, now)) {
+            return;
+        }
+        slotsSyncedAt = now;
+        Optional<Upstream> up = ctx.upstream(a.leader());
+        if (up.isEmpty()) {
+            return;
+        }
+        synchronized (ctx.pgLock) {
+            if (!ctx.pg.running()) {
+                return;
+            }
+            List<PermanentSlots.Seen> local = ctx.pg.slots();
+            List<PermanentSlots.Seen> onPrimary = primarySlots(up.get());
+            PermanentSlots.ReplicaPlan plan = PermanentSlots.onReplica(
+                    ctx.dynamic,
+                    PostgresControl.slotName(ctx.me),
+                    local,
+                    onPrimary,
+                    pgSeen == null ? null : pgSeen.replayLsn());
+            if (plan.isEmpty()) {
+                return;
+            }
+            dropHere(plan.drop());
+            if (!plan.create().isEmpty()) {
+                ctx.pg.ensureSlots(plan.create());
+                LOG.infof("created the permanent physical slot(s) %s on this standby", plan.create());
+            }
+            advanceHere(plan.advance(), local);
+            copyLogicalSlots(up.get(), plan.copy());
+        }
+    }
+
+    private List<PermanentSlots.Seen> primarySlots(Upstream up) {
+        if (ctx.dynamic.slots().isEmpty()) {
+            return List.of();
+        }
+        try {
+            return ctx.pg.slotsOn(up, ctx.dynamic.slots().keySet());
+        } catch (RuntimeException e) {
+            LOG.warnf("%s: the permanent slots here are not advanced this time", e.getMessage());
+            return List.of();
+        }
+    }
+
+    private void dropHere(Set<String> drop) {
+        if (!drop.isEmpty()) {
+            Set<String> dropped = ctx.pg.dropInactiveSlots(drop);
+            LOG.warnf("dropped replication slot(s) %s on this standby: neither permanent nor in ignore_slots", dropped);
+        }
+    }
+
+    private void advanceHere(Map<String, io.pgha.events.Lsn> advance, List<PermanentSlots.Seen> local) {
+        advance.forEach((name, lsn) -> {
+            String database = local.stream()
+                    .filter(s -> s.name().equals(name))
+                    .findFirst()
+                    .map(PermanentSlots.Seen::database) // null for a physical slot
+                    .orElse(null);
+            try {
+                ctx.pg.advanceSlot(name, database, lsn);
+                LOG.debugf("advanced slot %s to %s", name, lsn);
+            } catch (io.pgha.agent.pg.SlotGone e) {
+                LOG.warnf("%s: dropped, copied again from the leader", e.getMessage());
+                ctx.pg.dropInactiveSlots(Set.of(name));
+            } catch (RuntimeException e) {
+                LOG.warnf("%s", e.getMessage());
+            }
+        });
+    }
+
+    /**
+     * Patroni's copy on PostgreSQL before 17: read each slot's state file on the leader, stop this
+     * standby, write them into pg_replslot, start it again (PostgreSQL loads slots only when it starts).
+     */
+    private void copyLogicalSlots(Upstream up, Set<String> copy) {
+        if (copy.isEmpty()) {
+            return;
+        }
+        Map<String, byte[]> states = ctx.pg.slotStatesOn(up, copy);
+        if (states.isEmpty()) {
+            return;
+        }
+        LOG.infof(
+                "copying the permanent logical slot(s) %s from %s: restarting this standby",
+                states.keySet(), up.member());
+        ctx.stopPg(ctx.config.postgres().stopTimeout());
+        try {
+            ctx.pg.writeSlotStates(states);
+        } finally {
+            ctx.configurePg(true, Optional.of(up));
+            ctx.startPg();
+        }
     }
 
     /**
@@ -155,7 +292,8 @@ final class ActionExecutor implements Action.Handler {
      * still in use stays until a later run finds it idle.
      */
     private void dropDepartedSlots() {
-        Set<String> expired = departed.expired(ctx.dynamic.memberSlotsTtlDuration(), ctx.clock.nanoTime());
+        Set<String> expired = PermanentSlots.stillDroppable(
+                ctx.dynamic, departed.expired(ctx.dynamic.memberSlotsTtlDuration(), ctx.clock.nanoTime()));
         if (expired.isEmpty()) {
             return;
         }
@@ -176,8 +314,10 @@ final class ActionExecutor implements Action.Handler {
         ensure(wantedSlots(s));
     }
 
+    /** A slot for every other member, and the permanent physical slots. */
     private Set<String> wantedSlots(ClusterSnapshot s) {
-        Set<String> slots = new TreeSet<>();
+        Set<String> slots =
+                new TreeSet<>(PermanentSlots.physicalOnPrimary(ctx.dynamic, PostgresControl.slotName(ctx.me)));
         for (String member : s.members().keySet()) {
             if (!member.equals(ctx.me)) {
                 slots.add(PostgresControl.slotName(member));

@@ -67,7 +67,11 @@ class ClusterIT {
         store = AgentNodes.store(etcd.endpoints());
         startedNanos = System.nanoTime();
         nodes = AgentNodes.startAll(
-                infra, List.of("node0", "node1", "node2"), etcd.endpoints(), Map.of("pgha.tags.custom.rack", "r1"));
+                infra,
+                List.of("node0", "node1", "node2"),
+                etcd.endpoints(),
+                // logical decoding for the permanent logical slot (test_decoding is in postgresql-15's contrib)
+                Map.of("pgha.tags.custom.rack", "r1", "pgha.postgres.parameters.wal_level", "logical"));
     }
 
     @AfterAll
@@ -817,6 +821,124 @@ class ClusterIT {
                         .get(10, TimeUnit.SECONDS);
             }
         }
+    }
+
+    /**
+     * Patroni's features/permanent_slots.feature, the parts that apply: permanent physical and logical
+     * slots on the primary and on the replicas, the logical one kept in step on the replicas (copied once,
+     * then advanced), and a consumer that goes on reading from the new primary after a switchover (the
+     * new primary's slot is the one the agent kept; a failover promotes the same way: Promote, then
+     * EnsureSlots). ignore_slots keeps a hand-made slot that member_slots_ttl 0 would drop at once.
+     */
+    @Test
+    @Order(8)
+    void aPermanentLogicalSlotKeepsItsConsumerReadingAcrossASwitchover() throws Exception {
+        Node old = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        Node candidate = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        String original = store.read().config().orElseThrow();
+        ObjectNode changed = (ObjectNode) new ObjectMapper().readTree(original);
+        changed.put("member_slots_ttl", 0);
+        changed.with("slots").with("keep_wal").put("type", "physical");
+        changed.with("slots")
+                .with("cdc")
+                .put("type", "logical")
+                .put("database", "postgres")
+                .put("plugin", "test_decoding");
+        changed.withArray("ignore_slots").addObject().put("name", "by_hand");
+        old.execute("CREATE TABLE IF NOT EXISTS cdc_items (id int PRIMARY KEY)");
+        old.execute("SELECT pg_create_physical_replication_slot('by_hand')");
+        old.execute("SELECT pg_create_physical_replication_slot('stray')");
+        java.util.Set<Integer> consumed = new java.util.TreeSet<>();
+        try (Client client = client()) {
+            client.getKVClient()
+                    .put(bytes(layout.config()), bytes(changed.toString()))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                Wait.until(Duration.ofSeconds(20), "a hand-made slot not in ignore_slots dropped", () -> Long.valueOf(0)
+                        .equals(old.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'stray'")));
+                for (Node n : nodes) {
+                    Wait.until(
+                            Duration.ofSeconds(60),
+                            n.name() + ": the permanent physical slot and the logical slot (test_decoding)",
+                            () -> Long.valueOf(2)
+                                    .equals(n.query("SELECT count(*) FROM pg_replication_slots WHERE"
+                                            + " (slot_name = 'keep_wal' AND slot_type = 'physical') OR (slot_name = 'cdc'"
+                                            + " AND slot_type = 'logical' AND plugin = 'test_decoding')")));
+                }
+                old.execute("INSERT INTO cdc_items SELECT generate_series(1, 100)");
+                consumed.addAll(consume(old));
+                assertThat(consumed).as("the consumer read every row").hasSize(100);
+                String flushed = String.valueOf(old.query(
+                        "SELECT confirmed_flush_lsn::text FROM pg_replication_slots WHERE slot_name = 'cdc'"));
+                Wait.until(
+                        Duration.ofSeconds(30),
+                        candidate.name() + ": its copy of the slot advanced to the consumer's position " + flushed,
+                        () -> Boolean.TRUE.equals(candidate.query("SELECT confirmed_flush_lsn >= '" + flushed
+                                + "'::pg_lsn FROM pg_replication_slots WHERE slot_name = 'cdc'")));
+                // committed, not read yet
+                old.execute("INSERT INTO cdc_items SELECT generate_series(101, 200)");
+                assertThat(CoordinatorStandIn.switchover(client, layout, store, old.name(), candidate.name()))
+                        .isTrue();
+                Node primary = AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90));
+                assertThat(primary).isSameAs(candidate);
+                primary.execute("INSERT INTO cdc_items SELECT generate_series(201, 300)");
+                List<Integer> after = consume(primary);
+                assertThat(after)
+                        .as("the consumer reads on from the new primary: nothing it had not acknowledged is lost")
+                        .containsAll(java.util.stream.IntStream.rangeClosed(101, 300)
+                                .boxed()
+                                .toList());
+                assertThat(after)
+                        .as("and nothing it had acknowledged comes again")
+                        .allMatch(id -> id > 100);
+                for (Node n : nodes) {
+                    Wait.until(
+                            Duration.ofSeconds(60),
+                            n.name() + ": keep_wal and cdc after the switchover",
+                            () -> Long.valueOf(2)
+                                    .equals(n.query("SELECT count(*) FROM pg_replication_slots"
+                                            + " WHERE slot_name IN ('keep_wal', 'cdc')")));
+                }
+                assertThat(old.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'by_hand'"))
+                        .as("the slot in ignore_slots is kept, as primary and then as replica")
+                        .isEqualTo(1L);
+                assertThat(old.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name IN ('node0',"
+                                + " 'node1', 'node2')"))
+                        .as("the former primary's member slots are dropped on it as a replica")
+                        .isEqualTo(0L);
+            } finally {
+                client.getKVClient()
+                        .put(bytes(layout.config()), bytes(original))
+                        .get(10, TimeUnit.SECONDS);
+                for (Node n : nodes) {
+                    try {
+                        n.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                                + " WHERE slot_name IN ('cdc', 'keep_wal', 'by_hand', 'stray') AND NOT active");
+                    } catch (java.sql.SQLException e) {
+                        System.err.println(n.name() + ": " + e.getMessage());
+                    }
+                }
+            }
+        }
+    }
+
+    /** The ids of the rows inserted into cdc_items, read (and acknowledged) through the slot cdc. */
+    private static List<Integer> consume(Node node) throws java.sql.SQLException {
+        List<Integer> ids = new java.util.ArrayList<>();
+        java.util.regex.Pattern insert =
+                java.util.regex.Pattern.compile("table public\\.cdc_items: INSERT: id\\[integer\\]:(\\d+)");
+        try (var c = java.sql.DriverManager.getConnection(node.jdbcUrl());
+                var st = c.createStatement();
+                var r = st.executeQuery("SELECT data FROM pg_logical_slot_get_changes('cdc', NULL, NULL)")) {
+            while (r.next()) {
+                java.util.regex.Matcher m = insert.matcher(r.getString(1));
+                if (m.find()) {
+                    ids.add(Integer.parseInt(m.group(1)));
+                }
+            }
+        }
+        return ids;
     }
 
     /** {@code POST path} on {@code node}'s agent with {@code body} and the REST token. */

@@ -131,9 +131,28 @@ final class FakePostgres implements PostgresControl {
     public void ensureSlotOn(Upstream upstream, String slot) {}
 
     @Override
-    public java.util.Set<String> physicalSlots() {
-        return java.util.Set.of();
+    public List<io.pgha.agent.decide.PermanentSlots.Seen> slots() {
+        return List.of();
     }
+
+    @Override
+    public List<io.pgha.agent.decide.PermanentSlots.Seen> slotsOn(Upstream upstream, Collection<String> names) {
+        return List.of();
+    }
+
+    @Override
+    public java.util.Map<String, byte[]> slotStatesOn(Upstream upstream, Collection<String> names) {
+        return java.util.Map.of();
+    }
+
+    @Override
+    public void writeSlotStates(java.util.Map<String, byte[]> states) {}
+
+    @Override
+    public void createLogicalSlot(String name, String database, String plugin) {}
+
+    @Override
+    public void advanceSlot(String name, String database, io.pgha.events.Lsn lsn) {}
 
     @Override
     public java.util.Set<String> dropInactiveSlots(Collection<String> slotNames) {

@@ -20,6 +20,8 @@ public sealed interface Action {
 
         void ensureSlots(EnsureSlots a);
 
+        void syncSlots(SyncSlots a);
+
         void follow(Follow a);
 
         void rewindAndFollow(RewindAndFollow a);
@@ -66,6 +68,17 @@ public sealed interface Action {
         @Override
         public void applyTo(Handler handler) {
             handler.ensureSlots(this);
+        }
+    }
+
+    /**
+     * As a standby that follows {@code leader} (running as primary): keep the permanent slots here in
+     * step with the leader's ({@link PermanentSlots}).
+     */
+    record SyncSlots(String leader) implements Action {
+        @Override
+        public void applyTo(Handler handler) {
+            handler.syncSlots(this);
         }
     }
 

@@ -85,7 +85,10 @@ public final class HaDecision {
                 return List.of(rewindWhenPromoted(o, leader));
             }
             // following the leader, yet found past the fork of the leader's timeline: rewound
-            return o.mayHaveDiverged() ? List.of(rewindWhenPromoted(o, leader)) : List.of();
+            if (o.mayHaveDiverged()) {
+                return List.of(rewindWhenPromoted(o, leader));
+            }
+            return o.leaderIsPrimary() ? List.of(new Action.SyncSlots(leader)) : List.of();
         }
         // No usable leader: never run as a primary without the key.
         if (o.pgRunning() && o.pgAccepting() && !o.inRecovery()) {
@@ -148,7 +151,7 @@ public final class HaDecision {
         }
         String leader = other.get();
         if (o.following().equals(Optional.of(leader))) {
-            return List.of();
+            return o.leaderIsPrimary() && !o.mayHaveDiverged() ? List.of(new Action.SyncSlots(leader)) : List.of();
         }
         if (o.mayHaveDiverged()) {
             return List.of(new Action.Hold(

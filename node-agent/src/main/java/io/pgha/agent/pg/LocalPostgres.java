@@ -273,8 +273,79 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
-    public java.util.Set<String> physicalSlots() {
-        return sql.physicalSlots();
+    public List<io.pgha.agent.decide.PermanentSlots.Seen> slots() {
+        return sql.slots();
+    }
+
+    @Override
+    public List<io.pgha.agent.decide.PermanentSlots.Seen> slotsOn(Upstream upstream, Collection<String> names) {
+        return sql.slotsOn(upstream, names);
+    }
+
+    @Override
+    public Map<String, byte[]> slotStatesOn(Upstream upstream, Collection<String> names) {
+        return sql.slotStatesOn(upstream, names);
+    }
+
+    /**
+     * Each state into {@code pg_replslot/<name>/state} (directory 0700, file 0600, owned as the data
+     * directory), written to a temporary directory first, fsynced and renamed, as PostgreSQL itself does.
+     */
+    @Override
+    public void writeSlotStates(Map<String, byte[]> states) {
+        Path replslot = s.dataDir().resolve("pg_replslot");
+        try {
+            java.nio.file.attribute.UserPrincipal owner = Files.getOwner(s.dataDir());
+            for (Map.Entry<String, byte[]> e : states.entrySet()) {
+                if (!e.getKey().matches("[a-z0-9_]{1,63}")) {
+                    throw new IllegalArgumentException("not a replication slot name: " + e.getKey());
+                }
+                Path dir = replslot.resolve(e.getKey());
+                Path tmp = replslot.resolve(e.getKey() + ".tmp");
+                deleteTree(tmp);
+                Files.createDirectory(
+                        tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                Path state = tmp.resolve("state");
+                Files.write(
+                        state,
+                        e.getValue(),
+                        StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE,
+                        StandardOpenOption.SYNC);
+                Files.setPosixFilePermissions(state, PosixFilePermissions.fromString("rw-------"));
+                Files.setOwner(state, owner);
+                Files.setOwner(tmp, owner);
+                deleteTree(dir);
+                Files.move(tmp, dir, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            }
+            try (java.nio.channels.FileChannel ch =
+                    java.nio.channels.FileChannel.open(replslot, StandardOpenOption.READ)) {
+                ch.force(true);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not write the slot state files into " + replslot, e);
+        }
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
+    }
+
+    @Override
+    public void createLogicalSlot(String name, String database, String plugin) {
+        sql.createLogicalSlot(name, database, plugin);
+    }
+
+    @Override
+    public void advanceSlot(String name, String database, io.pgha.events.Lsn lsn) {
+        sql.advanceSlot(name, database, lsn);
     }
 
     @Override

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.locks.LockSupport;
@@ -397,21 +398,111 @@ final class PgSql {
         }
     }
 
-    java.util.Set<String> physicalSlots() {
+    /** The query of {@link #slots}: position is confirmed_flush_lsn for a logical slot, else restart_lsn. */
+    private static final String SLOTS = "SELECT slot_name, slot_type, database, plugin,"
+            + " CASE WHEN slot_type = 'logical' THEN confirmed_flush_lsn ELSE restart_lsn END::text, active"
+            + " FROM pg_replication_slots WHERE NOT temporary";
+
+    java.util.List<io.pgha.agent.decide.PermanentSlots.Seen> slots() {
         try {
-            return onLocal(s.sqlTimeout(), c -> {
-                java.util.Set<String> names = new java.util.TreeSet<>();
-                try (Statement st = c.createStatement();
-                        ResultSet r = st.executeQuery("SELECT slot_name FROM pg_replication_slots"
-                                + " WHERE slot_type = 'physical' AND NOT temporary")) {
-                    while (r.next()) {
-                        names.add(r.getString(1));
-                    }
-                }
-                return names;
-            });
+            return onLocal(s.sqlTimeout(), c -> slots(c, null));
         } catch (SQLException e) {
             throw new IllegalStateException("could not list the replication slots: " + e.getMessage(), e);
+        }
+    }
+
+    java.util.List<io.pgha.agent.decide.PermanentSlots.Seen> slotsOn(Upstream upstream, Collection<String> names) {
+        try (Connection c = connect(upstream.host(), upstream.port(), s.sqlTimeout())) {
+            return slots(c, names);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "could not list the replication slots on " + upstream.member() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static java.util.List<io.pgha.agent.decide.PermanentSlots.Seen> slots(
+            Connection c, Collection<String> names) throws SQLException {
+        java.util.List<io.pgha.agent.decide.PermanentSlots.Seen> seen = new ArrayList<>();
+        try (PreparedStatement st = c.prepareStatement(SLOTS + (names == null ? "" : " AND slot_name = ANY (?)"))) {
+            if (names != null) {
+                st.setArray(1, c.createArrayOf("text", names.toArray()));
+            }
+            try (ResultSet r = st.executeQuery()) {
+                while (r.next()) {
+                    seen.add(new io.pgha.agent.decide.PermanentSlots.Seen(
+                            r.getString(1),
+                            r.getString(2),
+                            r.getString(3),
+                            r.getString(4),
+                            io.pgha.events.Lsn.parseNullable(r.getString(5)),
+                            r.getBoolean(6)));
+                }
+            }
+        }
+        return seen;
+    }
+
+    /**
+     * The state file {@code pg_replslot/<name>/state} of each logical slot of {@code names} on {@code
+     * upstream} (read with pg_read_binary_file: the agent connects as the superuser).
+     */
+    Map<String, byte[]> slotStatesOn(Upstream upstream, Collection<String> names) {
+        Map<String, byte[]> states = new java.util.TreeMap<>();
+        try (Connection c = connect(upstream.host(), upstream.port(), s.sqlTimeout());
+                PreparedStatement st = c.prepareStatement("SELECT slot_name, pg_read_binary_file('pg_replslot/'"
+                        + " || slot_name || '/state') FROM pg_replication_slots WHERE slot_type = 'logical'"
+                        + " AND NOT temporary AND NOT pg_is_in_recovery() AND slot_name = ANY (?)")) {
+            st.setArray(1, c.createArrayOf("text", names.toArray()));
+            try (ResultSet r = st.executeQuery()) {
+                while (r.next()) {
+                    states.put(r.getString(1), r.getBytes(2));
+                }
+            }
+            return states;
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "could not read the logical slots " + names + " on " + upstream.member() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /** Creates the logical slot {@code name} in {@code database} with {@code plugin}, unless it exists. */
+    void createLogicalSlot(String name, String database, String plugin) {
+        if (!SLOT.matcher(name).matches()) {
+            throw new IllegalArgumentException("not a replication slot name: " + name);
+        }
+        try (Connection c = connect(s.listenHost(), s.port(), database, s.sqlTimeout());
+                PreparedStatement st = c.prepareStatement("SELECT pg_create_logical_replication_slot(?, ?) WHERE NOT"
+                        + " EXISTS (SELECT 1 FROM pg_replication_slots WHERE slot_name = ?)")) {
+            st.setString(1, name);
+            st.setString(2, plugin);
+            st.setString(3, name);
+            st.executeQuery().close();
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "could not create the logical slot " + name + " (database " + database + ", plugin " + plugin
+                            + "; it needs wal_level = logical): " + e.getMessage(),
+                    e);
+        }
+    }
+
+    /**
+     * pg_replication_slot_advance({@code name}, {@code lsn}) here; a logical slot is advanced on a
+     * connection to its own database. Throws {@link SlotGone} when the WAL it needs is gone (copy again).
+     */
+    void advanceSlot(String name, String database, io.pgha.events.Lsn lsn) {
+        try (Connection c =
+                        connect(s.listenHost(), s.port(), database == null ? "postgres" : database, s.sqlTimeout());
+                PreparedStatement st = c.prepareStatement("SELECT pg_replication_slot_advance(?, ?::pg_lsn)")) {
+            st.setString(1, name);
+            st.setString(2, lsn.toString());
+            st.executeQuery().close();
+        } catch (SQLException e) {
+            String message = "could not advance the slot " + name + " to " + lsn + ": " + e.getMessage();
+            if ("58P01".equals(e.getSQLState()) || "55000".equals(e.getSQLState())) {
+                throw new SlotGone(message, e);
+            }
+            throw new IllegalStateException(message, e);
         }
     }
 
@@ -421,8 +512,7 @@ final class PgSql {
                 java.util.Set<String> dropped = new java.util.TreeSet<>();
                 for (String slot : slotNames) {
                     try (PreparedStatement st = c.prepareStatement("SELECT pg_drop_replication_slot(slot_name)"
-                            + " FROM pg_replication_slots WHERE slot_name = ? AND slot_type = 'physical'"
-                            + " AND NOT active AND NOT temporary")) {
+                            + " FROM pg_replication_slots WHERE slot_name = ? AND NOT active AND NOT temporary")) {
                         st.setString(1, slot);
                         try (ResultSet r = st.executeQuery()) {
                             if (r.next()) {

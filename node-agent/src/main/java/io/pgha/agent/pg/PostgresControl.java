@@ -60,8 +60,23 @@ public interface PostgresControl {
     /** Creates the physical slots that are missing here (on the primary). */
     void ensureSlots(Collection<String> slotNames);
 
-    /** The names of the physical, not temporary, replication slots here. */
-    java.util.Set<String> physicalSlots();
+    /** The replication slots here (not temporary). */
+    java.util.List<io.pgha.agent.decide.PermanentSlots.Seen> slots();
+
+    /** The slots of {@code names} on {@code upstream}. */
+    java.util.List<io.pgha.agent.decide.PermanentSlots.Seen> slotsOn(Upstream upstream, Collection<String> names);
+
+    /** The state file ({@code pg_replslot/<name>/state}) of each logical slot of {@code names} on {@code upstream}. */
+    java.util.Map<String, byte[]> slotStatesOn(Upstream upstream, Collection<String> names);
+
+    /** Writes slot state files into the data directory (PostgreSQL stopped: it reads them when it starts). */
+    void writeSlotStates(java.util.Map<String, byte[]> states);
+
+    /** Creates the logical slot {@code name} here unless it exists (on the primary; wal_level = logical). */
+    void createLogicalSlot(String name, String database, String plugin);
+
+    /** pg_replication_slot_advance here; {@code database} null for a physical slot. */
+    void advanceSlot(String name, String database, io.pgha.events.Lsn lsn);
 
     /** Drops those of {@code slotNames} that exist here and are not in use; returns the ones dropped. */
     java.util.Set<String> dropInactiveSlots(Collection<String> slotNames);

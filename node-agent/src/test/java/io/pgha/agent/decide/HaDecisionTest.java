@@ -143,7 +143,9 @@ class HaDecisionTest {
         assertThat(HaDecision.decide(leaderNotPromoted(forked))).singleElement().isInstanceOf(Action.Hold.class);
         Observation following =
                 obs(Optional.of("b"), false, true, true, true, Optional.of("b"), false, Optional.empty());
-        assertThat(HaDecision.decide(following)).isEmpty();
+        // a standby in step with the leader keeps its permanent slots in step too
+        assertThat(HaDecision.decide(following)).containsExactly(new Action.SyncSlots("b"));
+        assertThat(HaDecision.decide(leaderNotPromoted(following))).isEmpty();
     }
 
     @Test
@@ -153,7 +155,7 @@ class HaDecisionTest {
                 .containsExactly(new Action.Follow("b"));
         assertThat(HaDecision.decide(
                         obs(Optional.of("b"), false, true, true, true, Optional.of("b"), false, Optional.empty())))
-                .isEmpty();
+                .containsExactly(new Action.SyncSlots("b"));
         assertThat(HaDecision.decide(
                         obs(Optional.of("b"), false, true, true, false, Optional.empty(), true, Optional.empty())))
                 .containsExactly(new Action.RewindAndFollow("b"));
