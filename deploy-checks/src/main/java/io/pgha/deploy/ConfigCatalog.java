@@ -189,9 +189,25 @@ public final class ConfigCatalog {
     private static String ownBody(String source, int start) {
         StringBuilder own = new StringBuilder();
         int depth = 1;
+        boolean inString = false;
         for (int i = start; i < source.length() && depth > 0; i++) {
             char c = source.charAt(i);
-            if (c == '{') {
+            if (inString || c == '"') {
+                // braces inside string literals (@WithDefault("${x}")) are not blocks
+                if (c == '\\') {
+                    if (depth == 1) {
+                        own.append(c).append(source.charAt(i + 1));
+                    }
+                    i++;
+                    continue;
+                }
+                if (c == '"') {
+                    inString = !inString;
+                }
+                if (depth == 1) {
+                    own.append(c);
+                }
+            } else if (c == '{') {
                 depth++;
             } else if (c == '}') {
                 depth--;
@@ -203,8 +219,40 @@ public final class ConfigCatalog {
         return own.toString().replaceAll("\\binterface\\s+\\w+[^;]*?(?=\\s|$)", " ");
     }
 
+    /** The source without comments; string and char literals (which may hold // or /*) are kept. */
     private static String stripComments(String source) {
-        return source.replaceAll("(?s)/\\*.*?\\*/", " ").replaceAll("(?m)//[^\n]*", " ");
+        StringBuilder out = new StringBuilder(source.length());
+        int i = 0;
+        int n = source.length();
+        while (i < n) {
+            char c = source.charAt(i);
+            if (source.startsWith("//", i)) {
+                while (i < n && source.charAt(i) != '\n') {
+                    i++;
+                }
+            } else if (source.startsWith("/*", i)) {
+                int end = source.indexOf("*/", i + 2);
+                i = end < 0 ? n : end + 2;
+                out.append(' ');
+            } else if (source.startsWith("\"\"\"", i)) {
+                int end = source.indexOf("\"\"\"", i + 3);
+                int stop = end < 0 ? n : end + 3;
+                out.append(source, i, stop);
+                i = stop;
+            } else if (c == '"' || c == '\'') {
+                int j = i + 1;
+                while (j < n && source.charAt(j) != c && source.charAt(j) != '\n') {
+                    j += source.charAt(j) == '\\' ? 2 : 1;
+                }
+                int stop = Math.min(n, j + 1);
+                out.append(source, i, stop);
+                i = stop;
+            } else {
+                out.append(c);
+                i++;
+            }
+        }
+        return out.toString();
     }
 
     private static String kebab(String camel) {

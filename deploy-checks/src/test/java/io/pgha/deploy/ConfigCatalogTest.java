@@ -22,6 +22,8 @@ class ConfigCatalogTest {
                     Path dataDir();
                     @WithDefault("5432")
                     int port();
+                    @WithDefault("http://${host:127.0.0.1}:1")
+                    String url();
                     Optional<String> password();
                     Map<String, String> parameters();
                     Map<String, Cluster> clusters();
@@ -47,6 +49,7 @@ class ConfigCatalogTest {
                         new ConfigCatalog.Property("pgha.etcd.endpoints", true),
                         new ConfigCatalog.Property("pgha.postgres.data-dir", true),
                         new ConfigCatalog.Property("pgha.postgres.port", false),
+                        new ConfigCatalog.Property("pgha.postgres.url", false),
                         new ConfigCatalog.Property("pgha.postgres.password", false),
                         new ConfigCatalog.Property("pgha.postgres.parameters.*", false),
                         new ConfigCatalog.Property("pgha.postgres.clusters.*.read-write-port", false),
