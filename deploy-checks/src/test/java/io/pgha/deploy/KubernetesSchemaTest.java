@@ -22,20 +22,29 @@ import org.junit.jupiter.params.provider.ValueSource;
  * Every rendered object against the Kubernetes API's types, through fabric8's kubernetes-model 8.0.0
  * (generated from the OpenAPI schema of Kubernetes 1.33): read strictly (an unknown or misplaced field, which
  * fabric8 would keep in {@code additionalProperties}, fails), plus the server-side rules that the schema
- * does not express and that a typo breaks (names, port names, quantities). Strimzi and Prometheus Operator
- * resources have no fabric8 types: their fields are checked by {@link CustomResourceShapeTest}.
+ * does not express and that a typo breaks (names, port names, quantities). Strimzi's resources the same way
+ * through Strimzi's own model ({@code io.strimzi:api} 0.49.0).
  */
 class KubernetesSchemaTest {
-    private static final Map<String, Class<?>> TYPES = Map.of(
-            "v1/Service", io.fabric8.kubernetes.api.model.Service.class,
-            "v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class,
-            "v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class,
-            "v1/Secret", io.fabric8.kubernetes.api.model.Secret.class,
-            "v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class,
-            "apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class,
-            "apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class,
-            "policy/v1/PodDisruptionBudget", io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class,
-            "networking.k8s.io/v1/NetworkPolicy", io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class);
+    private static final Map<String, Class<?>> TYPES = Map.ofEntries(
+            Map.entry("v1/Service", io.fabric8.kubernetes.api.model.Service.class),
+            Map.entry("v1/ServiceAccount", io.fabric8.kubernetes.api.model.ServiceAccount.class),
+            Map.entry("v1/ConfigMap", io.fabric8.kubernetes.api.model.ConfigMap.class),
+            Map.entry("v1/Secret", io.fabric8.kubernetes.api.model.Secret.class),
+            Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
+            Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
+            Map.entry("apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
+            Map.entry(
+                    "policy/v1/PodDisruptionBudget",
+                    io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),
+            Map.entry(
+                    "networking.k8s.io/v1/NetworkPolicy",
+                    io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            // Strimzi's own model (io.strimzi:api, the release the docs name)
+            Map.entry("kafka.strimzi.io/v1beta2/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
+            Map.entry(
+                    "kafka.strimzi.io/v1beta2/KafkaNodePool", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class));
 
     /** Custom resources this base uses; their operators must be installed (docs/kubernetes.md). */
     static final Set<String> CUSTOM = Set.of(
@@ -77,6 +86,11 @@ class KubernetesSchemaTest {
                           ports: [{name: much-too-long-port-name, containerPort: 2}]
                           resources: {requests: {memory: 12 GB}}
                 ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaTopic
+                metadata: {name: t}
+                spec: {partitions: 1, replicas: 1, cleanupPolicy: compact}
+                ---
                 apiVersion: v1
                 kind: Service
                 metadata: {name: Bad_Name}
@@ -87,7 +101,13 @@ class KubernetesSchemaTest {
                 metadata: {name: u}
                 """);
         assertThat(String.join("\n", problems(bad)))
-                .contains("[prots]", "much-too-long-port-name", "12 GB", "Service/Bad_Name", "example.com/v1/Unknown");
+                .contains(
+                        "[prots]",
+                        "much-too-long-port-name",
+                        "12 GB",
+                        "Service/Bad_Name",
+                        "example.com/v1/Unknown",
+                        "KafkaTopic/t.spec: unknown field(s) [cleanupPolicy]");
     }
 
     static List<String> problems(List<JsonNode> objects) {
@@ -132,7 +152,8 @@ class KubernetesSchemaTest {
             m.forEach((k, v) -> unknownFields(v, path + "." + k, problems, seen));
             return;
         }
-        if (!value.getClass().getName().startsWith("io.fabric8.")) {
+        if (!value.getClass().getName().startsWith("io.fabric8.")
+                && !value.getClass().getName().startsWith("io.strimzi.")) {
             return;
         }
         if (value instanceof Quantity q) {
@@ -143,7 +164,13 @@ class KubernetesSchemaTest {
             }
             return;
         }
-        for (Class<?> c = value.getClass(); c != null && c != Object.class; c = c.getSuperclass()) {
+        if (value instanceof Enum<?>) {
+            return;
+        }
+        for (Class<?> c = value.getClass();
+                c != null
+                        && (c.getName().startsWith("io.fabric8.") || c.getName().startsWith("io.strimzi."));
+                c = c.getSuperclass()) {
             for (Field f : c.getDeclaredFields()) {
                 if (Modifier.isStatic(f.getModifiers())) {
                     continue;
