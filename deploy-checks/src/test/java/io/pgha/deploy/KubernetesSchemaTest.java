@@ -40,6 +40,12 @@ class KubernetesSchemaTest {
             Map.entry(
                     "networking.k8s.io/v1/NetworkPolicy",
                     io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy.class),
+            Map.entry(
+                    "monitoring.coreos.com/v1/PodMonitor",
+                    io.fabric8.openshift.api.model.monitoring.v1.PodMonitor.class),
+            Map.entry(
+                    "monitoring.coreos.com/v1/PrometheusRule",
+                    io.fabric8.openshift.api.model.monitoring.v1.PrometheusRule.class),
             // Strimzi's own model (io.strimzi:api, the release the docs name)
             Map.entry("kafka.strimzi.io/v1beta2/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
             Map.entry(
