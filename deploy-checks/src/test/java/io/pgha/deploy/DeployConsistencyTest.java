@@ -367,6 +367,51 @@ class DeployConsistencyTest {
         return OPERATOR_SECRETS.getOrDefault(name, Set.of());
     }
 
+    @org.junit.jupiter.api.Test
+    void docsListEveryOperatorProvidedSecretWithItsKeys() throws IOException {
+        String docs = Files.readString(Repo.root().resolve("docs/kubernetes.md"));
+        OPERATOR_SECRETS.forEach((secret, keys) -> {
+            assertThat(docs).as("docs/kubernetes.md names Secret " + secret).contains("`" + secret + "`");
+            keys.forEach(k -> assertThat(docs)
+                    .as("docs/kubernetes.md names key " + k + " of " + secret)
+                    .contains("`" + k + "`"));
+        });
+        // prod leaves exactly these to the operator: it generates none of them
+        Rendered prod = Rendered.overlay("prod");
+        OPERATOR_SECRETS.keySet().forEach(secret -> assertThat(prod.find("Secret", secret))
+                .isEmpty());
+    }
+
+    @org.junit.jupiter.api.Test
+    void everyPodMonitorScrapesANamedPortPrometheusMayReach() {
+        Rendered r = Rendered.overlay("prod");
+        assertThat(r.ofKind("PodMonitor")).isNotEmpty();
+        for (JsonNode pm : r.ofKind("PodMonitor")) {
+            JsonNode selector = pm.path("spec").path("selector").path("matchLabels");
+            List<JsonNode> pods = r.workloads().stream()
+                    .filter(w -> matches(selector, Rendered.podLabels(w)))
+                    .toList();
+            assertThat(pods).as(Rendered.id(pm) + " selects pods").isNotEmpty();
+            for (JsonNode endpoint : pm.path("spec").path("podMetricsEndpoints")) {
+                for (JsonNode w : pods) {
+                    JsonNode port = Rendered.containers(w).stream()
+                            .flatMap(c -> stream(c.path("ports")))
+                            .filter(p -> p.path("name")
+                                    .asText()
+                                    .equals(endpoint.path("port").asText()))
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> new AssertionError(Rendered.id(pm) + ": no port " + endpoint.path("port")));
+                    String target =
+                            Rendered.podLabels(w).path("app.kubernetes.io/name").asText();
+                    assertThat(CONNECTIONS)
+                            .as(Rendered.id(pm) + ": Prometheus may reach " + target)
+                            .contains(target + ":" + port.path("containerPort").asText() + "<-prometheus");
+                }
+            }
+        }
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void everyServiceSelectsPodsAndTheirPorts(String overlay) {
