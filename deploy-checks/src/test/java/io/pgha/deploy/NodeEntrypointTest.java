@@ -114,8 +114,7 @@ class NodeEntrypointTest {
             p.destroyForcibly().waitFor(5, TimeUnit.SECONDS);
             throw new AssertionError("the entrypoint did not finish within 20 s");
         }
-        return new Result(
-                p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8), asIs && isRoot());
+        return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
     }
 
     private static boolean isRoot() throws IOException {
