@@ -368,6 +368,65 @@ class DeployConsistencyTest {
     }
 
     @org.junit.jupiter.api.Test
+    void everyTopicAServiceUsesIsAKafkaTopic() throws IOException {
+        // the broker does not create topics (auto.create.topics.enable=false): each one must be a KafkaTopic
+        Rendered r = Rendered.overlay("prod");
+        assertThat(r.find("Kafka", "pgha")
+                        .orElseThrow()
+                        .path("spec")
+                        .path("kafka")
+                        .path("config")
+                        .path("auto.create.topics.enable")
+                        .asBoolean(true))
+                .isFalse();
+        Set<String> declared = new TreeSet<>();
+        r.ofKind("KafkaTopic")
+                .forEach(t -> declared.add(t.path("spec").path("topicName").asText(Rendered.name(t))));
+        Set<String> used = new TreeSet<>();
+        for (Modules.Service s : Modules.SERVICES) {
+            Properties p = Modules.applicationProperties(s.module());
+            for (String key : p.stringPropertyNames()) {
+                if (key.startsWith("mp.messaging.") && (key.endsWith(".topic") || key.endsWith(".topics"))) {
+                    for (String topic : p.getProperty(key).split(",")) {
+                        used.add(topic.strip());
+                    }
+                }
+            }
+        }
+        Matcher published = Pattern.compile("new Topic\\(\\s*\"([^\"]+)\"")
+                .matcher(Files.readString(Repo.root().resolve("events/src/main/java/io/pgha/events/Topics.java")));
+        while (published.find()) {
+            used.add(published.group(1));
+            used.add(published.group(1) + ".dlq");
+        }
+        assertThat(used)
+                .as("topics the services consume, publish and dead-letter to")
+                .hasSizeGreaterThan(5);
+        assertThat(declared).containsAll(used);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void noDisruptionBudgetBlocksADrain(String overlay) {
+        Rendered r = Rendered.overlay(overlay);
+        for (JsonNode pdb : r.ofKind("PodDisruptionBudget")) {
+            for (JsonNode w : r.workloads()) {
+                if (matches(pdb.path("spec").path("selector").path("matchLabels"), Rendered.podLabels(w))) {
+                    int replicas = w.path("spec").path("replicas").asInt(1);
+                    JsonNode min = pdb.path("spec").path("minAvailable");
+                    JsonNode max = pdb.path("spec").path("maxUnavailable");
+                    boolean allowsOne = max.isInt() ? max.asInt() >= 1 : min.isInt() && min.asInt() < replicas;
+                    assertThat(allowsOne && replicas > 1)
+                            .as(Rendered.id(pdb) + " on " + Rendered.id(w) + " (" + replicas
+                                    + " replicas) must let a pod go;"
+                                    + " with 1 replica remove the PDB: it would block every drain")
+                            .isTrue();
+                }
+            }
+        }
+    }
+
+    @org.junit.jupiter.api.Test
     void docsListEveryOperatorProvidedSecretWithItsKeys() throws IOException {
         String docs = Files.readString(Repo.root().resolve("docs/kubernetes.md"));
         OPERATOR_SECRETS.forEach((secret, keys) -> {
