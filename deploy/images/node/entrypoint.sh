@@ -1,7 +1,8 @@
 #!/bin/sh
 # pgha node entrypoint: checks what the agent needs from its container, then becomes the agent (exec), which
-# starts PostgreSQL as its child. SIGTERM (from tini) reaches the agent, which hands over and stops
-# PostgreSQL cleanly.
+# starts PostgreSQL as its child. SIGTERM (from tini) reaches the agent, which stops its loop, stops
+# PostgreSQL (fast shutdown, bounded by pgha.postgres.stop-timeout), then releases its leader key and
+# revokes its lease, so that the coordinators fail over at once instead of after ttl.
 set -eu
 
 home=${PGHA_HOME:-/opt/pgha}
