@@ -134,7 +134,7 @@ final class PatroniCluster implements BenchedCluster {
     private final String replicationPassword = secret();
     private final Map<String, Member> members = new LinkedHashMap<>();
     private final int readWritePort = Ports.free();
-    private final Thread killLeftovers = new Thread(this::killPostmasters, "patroni-postmasters-killer");
+    private final Thread killLeftovers = new Thread(this::killEverything, "patroni-postmasters-killer");
     private EtcdCluster etcd;
     private Haproxy haproxy;
     private boolean closed;
@@ -524,6 +524,20 @@ final class PatroniCluster implements BenchedCluster {
                 workspace.log("patroni-" + member.name),
                 Map.of("HOME", member.dir.toString()),
                 false);
+    }
+
+    /**
+     * The JVM's shutdown (a SIGTERM'd bench): Patroni first, then its postmasters. Shutdown hooks run
+     * concurrently, so a postmaster killed while its Patroni still lived was started again by it, and
+     * that one outlived the run (seen 2026-12-02).
+     */
+    private void killEverything() {
+        for (Member member : members.values()) {
+            if (member.process != null && member.process.isAlive()) {
+                member.process.signalGroup(Signal.KILL);
+            }
+        }
+        killPostmasters();
     }
 
     /** kill -9 of every postmaster still running (with its process group, if it leads one). */
