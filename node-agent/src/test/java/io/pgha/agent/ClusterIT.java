@@ -334,6 +334,75 @@ class ClusterIT {
         }
     }
 
+    /**
+     * Issue 19: HAProxy configured as Patroni's documentation does (its haproxy.cfg: {@code option
+     * httpchk}, i.e. {@code OPTIONS /}, {@code http-check expect status 200}, {@code check port} on the
+     * REST API; and {@code OPTIONS /replica} for the replicas, as in its REST API docs), only with
+     * loopback addresses and this cluster's ports, routes to pgha's agents unchanged.
+     */
+    @Test
+    @Order(5)
+    void haproxyConfiguredAsInPatronisDocumentationRoutesToThePrimaryAndTheReplicas() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        int readWrite = io.pgha.local.Ports.free();
+        int readOnly = io.pgha.local.Ports.free();
+        StringBuilder servers = new StringBuilder();
+        for (Node n : nodes) {
+            servers.append("    server postgresql_%s_%d %s:%d maxconn 100 check port %d\n"
+                    .formatted(
+                            n.pgHost(),
+                            n.pgPort(),
+                            n.pgHost(),
+                            n.pgPort(),
+                            n.agent().uri("/").getPort()));
+        }
+        String config =
+                """
+                global
+                    maxconn 100
+
+                defaults
+                    mode tcp
+                    retries 2
+                    timeout client 30m
+                    timeout connect 4s
+                    timeout server 30m
+                    timeout check 5s
+
+                listen batman
+                    bind 127.0.0.1:%d
+                    option httpchk
+                    http-check expect status 200
+                    default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions
+                %s
+                listen batman_replicas
+                    bind 127.0.0.1:%d
+                    option httpchk OPTIONS /replica
+                    http-check expect status 200
+                    default-server inter 3s fall 3 rise 2 on-marked-down shutdown-sessions
+                %s"""
+                        .formatted(readWrite, servers, readOnly, servers);
+        infra.haproxy(config);
+        String sql = "SELECT current_setting('cluster_name') || ' ' || pg_is_in_recovery()";
+        Wait.until(
+                Duration.ofSeconds(30),
+                "the read-write port reaches the primary " + primary.name(),
+                () -> (primary.name() + " false").equals(viaPort(readWrite, primary.password(), sql)));
+        Wait.until(Duration.ofSeconds(30), "the read-only port reaches a replica", () -> String.valueOf(
+                        viaPort(readOnly, primary.password(), sql))
+                .endsWith(" true"));
+    }
+
+    /** One value from a new connection through {@code port} on loopback, or null when it fails. */
+    private static Object viaPort(int port, String password, String sql) {
+        String url = io.pgha.local.PostgresNode.jdbcUrl("127.0.0.1", port);
+        try {
+            return io.pgha.local.PostgresNode.queryValue(password == null ? url : url + "&password=" + password, sql);
+        } catch (java.sql.SQLException e) {
+            return null;
+        }
+    }
+
     @Test
     @Order(3)
     void invalidSettingStopsTheAgentNamingTheProperty() {
