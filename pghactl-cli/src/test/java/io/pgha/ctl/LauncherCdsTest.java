@@ -38,13 +38,19 @@ class LauncherCdsTest {
     @Test
     void theLauncherTrainsAnArchiveAndACallLoadsItsClassesFromIt(@TempDir Path dir) throws Exception {
         Path jar = jar(dir);
-        Path archive = dir.resolve("pghactl.jsa");
-
         Run first = launch(jar, List.of(), "-k", "http://127.0.0.1:1", "list", "pgha");
         assertThat(first.code()).as(first.err()).isEqualTo(ExitCode.UNREACHABLE);
         assertThat(first.err()).contains("cannot reach a coordinator (endpoints from --coordinator)");
-        assertThat(archive).as("the training run's archive").isRegularFile();
-        assertThat(Files.size(archive)).isGreaterThan(1_000_000);
+        // The training run's archive, named after this JDK's version.
+        List<Path> archives;
+        try (Stream<Path> files = Files.list(dir)) {
+            archives = files.filter(f -> f.getFileName().toString().matches("pghactl-jdk.+\\.jsa"))
+                    .toList();
+        }
+        assertThat(archives).hasSize(1);
+        assertThat(archives.get(0).getFileName().toString())
+                .contains(Runtime.version().feature() + ".");
+        assertThat(Files.size(archives.get(0))).isGreaterThan(1_000_000);
 
         // A call that reaches no coordinator: pghactl's classes and the HTTP client's.
         List<String> unreachable = classLoading(
