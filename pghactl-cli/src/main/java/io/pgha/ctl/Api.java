@@ -169,7 +169,10 @@ public final class Api {
     private Answer send(String method, URI uri, String body, Map<String, String> headers, Duration timeout)
             throws IOException {
         Map<String, String> all = new java.util.LinkedHashMap<>(headers);
-        if (body != null) {
+        // A POST or PUT always sends a body (maybe empty: Content-Length 0), typed JSON (HttpURLConnection
+        // would otherwise call it a form); a DELETE without one sends none.
+        boolean sendsBody = body != null || method.equals("POST") || method.equals("PUT");
+        if (sendsBody) {
             all.put("Content-Type", "application/json");
         }
         boolean mutating = !method.equals("GET") && !method.equals("HEAD");
@@ -189,13 +192,13 @@ public final class Api {
             http.setRequestProperty("Accept", "*/*");
             all.forEach(http::setRequestProperty);
             // Buffered, not streamed: a streamed request loses the body of a 401 answer (its reason).
-            http.setDoOutput(mutating);
+            http.setDoOutput(sendsBody);
             try {
                 http.connect();
             } catch (IOException e) {
                 throw new NotConnected(e);
             }
-            if (mutating) {
+            if (sendsBody) {
                 try (OutputStream o = http.getOutputStream()) {
                     if (body != null) {
                         o.write(body.getBytes(StandardCharsets.UTF_8));
