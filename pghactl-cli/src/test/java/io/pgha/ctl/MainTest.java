@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
+import java.util.List;
 import java.util.Map;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import picocli.CommandLine;
 
 /** The command line itself: help, usage errors and their exit codes (no server). */
 class MainTest {
@@ -101,5 +104,57 @@ class MainTest {
         Run r = run("generate-completion");
         assertThat(r.code()).isZero();
         assertThat(r.out()).contains("complete -F").contains("switchover");
+    }
+
+    @Test
+    void aCallThatNamesItsVerbGetsThatVerbAloneEveryOtherCallGetsThemAll() {
+        List<String> all = List.copyOf(Main.VERBS.keySet());
+        assertThat(Main.verbsFor(new String[] {"list"})).containsExactly("list");
+        assertThat(Main.verbsFor(new String[] {"-k", "http://c:8020", "--token", "t", "list", "pgha", "-e"}))
+                .containsExactly("list");
+        assertThat(Main.verbsFor(new String[] {"--coordinator=http://c:8020", "-khttp://d:1", "backup", "list"}))
+                .containsExactly("backup");
+        assertThat(Main.verbsFor(new String[] {"-c", "switchover", "status"})).containsExactly("status");
+        assertThat(Main.verbsFor(new String[] {"--version"})).isEmpty();
+        assertThat(Main.verbsFor(new String[] {"-V"})).isEmpty();
+        for (String[] args : new String[][] {
+            {},
+            {"--help"},
+            {"-h", "list"},
+            {"help", "list"},
+            {"generate-completion"},
+            {"lsit"},
+            {"--bogus", "list"},
+            {"-k", "http://c:8020"},
+            {"--version", "list"}
+        }) {
+            assertThat(Main.verbsFor(args)).as(String.join(" ", args)).isEqualTo(all);
+        }
+    }
+
+    @Test
+    void theVerbTableMatchesEachCommandsNameAndTheRootsOptions() {
+        Main.VERBS.forEach((name, type) ->
+                assertThat(type.getAnnotation(CommandLine.Command.class).name()).isEqualTo(name));
+        CommandLine root = new CommandLine(new Main());
+        assertThat(Main.OPTIONS_WITH_VALUE)
+                .isEqualTo(root.getCommandSpec().options().stream()
+                        .filter(o -> o.arity().max() > 0)
+                        .flatMap(o -> java.util.Arrays.stream(o.names()))
+                        .collect(Collectors.toSet()));
+    }
+
+    @Test
+    void theRootsHelpListsEveryVerbAndAVerbsErrorsNameIt() {
+        Run help = run("--help");
+        Main.VERBS.keySet().stream().filter(v -> !v.equals("cds-training")).forEach(v -> assertThat(help.out())
+                .contains("\n  " + v + " "));
+        assertThat(help.out()).doesNotContain("cds-training");
+        Run badOption = run("-k", "http://127.0.0.1:1", "list", "--bogus");
+        assertThat(badOption.code()).isEqualTo(ExitCode.USAGE);
+        assertThat(badOption.err()).contains("Unknown option: '--bogus'").contains("Try 'pghactl list --help'.");
+        Run version = run("--version");
+        assertThat(version.code()).isZero();
+        assertThat(version.out()).startsWith("pghactl version ");
     }
 }
