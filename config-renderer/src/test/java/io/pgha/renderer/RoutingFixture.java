@@ -61,7 +61,8 @@ final class RoutingFixture {
 
     private final KafkaProducer<String, byte[]> producer;
     private final EventCodec codec = new EventCodec();
-    private final EventSource source = new EventSource("renderer-it", "publisher");
+    /** Topology is published by the failover-coordinator kind (Producers); other sources are dead-lettered. */
+    private final EventSource source = new EventSource("failover-coordinator", "renderer-it");
 
     /** A member as the topology names it, with its stand-in agent. */
     record MemberEndpoint(String name, String host, int port, StandInAgent agent) {}

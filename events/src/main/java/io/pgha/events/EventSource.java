@@ -1,6 +1,8 @@
 package io.pgha.events;
 
 import java.net.URI;
+import java.util.Optional;
+import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -9,6 +11,7 @@ import java.util.regex.Pattern;
  */
 public record EventSource(String service, String instance) {
     private static final Pattern SAFE = Pattern.compile("[A-Za-z0-9._~-]+");
+    private static final Pattern URI_FORM = Pattern.compile("/pgha/([A-Za-z0-9._~-]+)/([A-Za-z0-9._~-]+)");
 
     /**
      * @throws IllegalArgumentException when a part is blank or has characters other than letters,
@@ -23,6 +26,18 @@ public record EventSource(String service, String instance) {
     public static String sanitize(String name) {
         String cleaned = name == null ? "" : name.replaceAll("[^A-Za-z0-9._~-]", "-");
         return cleaned.isEmpty() ? "unknown" : cleaned;
+    }
+
+    /**
+     * The source that {@code ceSource} names, when it is exactly {@code /pgha/<service>/<instance>}
+     * (the form {@link #uri()} writes); empty for anything else (null, another form, other characters).
+     */
+    public static Optional<EventSource> parse(String ceSource) {
+        if (ceSource == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = URI_FORM.matcher(ceSource);
+        return matcher.matches() ? Optional.of(new EventSource(matcher.group(1), matcher.group(2))) : Optional.empty();
     }
 
     /** {@code /pgha/<service>/<instance>}. */

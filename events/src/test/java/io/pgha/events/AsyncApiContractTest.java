@@ -72,6 +72,9 @@ class AsyncApiContractTest {
                 .isEqualTo(type.ceType());
         assertThat(message.at("/bindings/kafka/key/description").asText())
                 .isEqualTo(type.topic().keyForm());
+        assertThat(message.at("/headers/allOf/1/properties/ce_source/pattern").asText())
+                .as("the ce_source pattern of %s names its producer kind (Producers)", type.ceType())
+                .isEqualTo("^/pgha/" + Producers.of(type) + "/[A-Za-z0-9._~-]+$");
 
         String messageRef = "#/components/messages/" + message.path("title").asText();
         JsonNode channel = channelAt(type.topic().name());
@@ -89,6 +92,9 @@ class AsyncApiContractTest {
                 .isEqualTo(JSON.readTree(new EventCodec().encode(expected)));
         assertThat(example.at("/headers/ce_type").asText()).isEqualTo(type.ceType());
         assertThat(example.at("/headers/ce_subject").asText()).isEqualTo(expected.subject());
+        assertThat(Producers.problem(type, example.at("/headers/ce_source").asText()))
+                .as("the example's ce_source")
+                .isEmpty();
         assertThat(SchemaSupport.errors(
                         "asyncapi-headers", example.path("headers").toString(), headerSchema()))
                 .isEmpty();

@@ -26,8 +26,10 @@ import org.jboss.logging.Logger;
  * }
  * }</pre>
  *
- * A record that parses is handed over and acknowledged; a pgha type this version does not know is
- * acknowledged and skipped; a record that does not parse (or whose handler throws) is nacked, so
+ * A record that parses and comes from the kind of service that publishes its type
+ * ({@link io.pgha.events.Producers}, checked on the {@code ce_source} header) is handed over and
+ * acknowledged; a pgha type this version does not know is acknowledged and skipped; a record that does
+ * not parse, comes from another source, or whose handler throws is nacked, so
  * the channel's {@code dead-letter-queue} failure strategy writes it, with its original headers and
  * the reason, to {@code <topic>.dlq} (the record's own topic's, also when the channel reads several
  * topics), and the channel carries on. {@link ConsumerChannelCheck} makes
@@ -50,7 +52,8 @@ public class IncomingEvents {
      */
     public CompletionStage<Void> handle(Message<byte[]> message, EventHandler handler, DeadLetters deadLettered) {
         String ceType = ceType(message).orElse(null);
-        IncomingDecision decision = IncomingDecision.decide(ceType, message.getPayload(), codec);
+        IncomingDecision decision =
+                IncomingDecision.decide(ceType, ceSource(message).orElse(null), message.getPayload(), codec);
         if (decision instanceof IncomingDecision.Process process) {
             try {
                 handler.handle(process.event());
@@ -70,7 +73,7 @@ public class IncomingEvents {
             return message.ack();
         }
         IncomingDecision.DeadLetter dead = (IncomingDecision.DeadLetter) decision;
-        LOG.warnf("unparseable record from %s, sending it to the dead-letter topic: %s", where(message), dead.reason());
+        LOG.warnf("refused record from %s, sending it to the dead-letter topic: %s", where(message), dead.reason());
         deadLettered.sent(topic(message), dead.reason());
         return message.nack(dead.error(), deadLetterTopic(message));
     }
@@ -113,6 +116,20 @@ public class IncomingEvents {
             return fromHeader;
         }
         return message.getMetadata(IncomingCloudEventMetadata.class).map(IncomingCloudEventMetadata::getType);
+    }
+
+    /** The {@code ce_source} header, or the source SmallRye parsed when the channel reads CloudEvents itself. */
+    static Optional<String> ceSource(Message<?> message) {
+        Optional<String> fromHeader = message.getMetadata(IncomingKafkaRecordMetadata.class)
+                .map(kafka -> kafka.getHeaders().lastHeader(CloudEventHeaders.SOURCE))
+                .map(Header::value)
+                .map(value -> new String(value, StandardCharsets.UTF_8));
+        if (fromHeader.isPresent()) {
+            return fromHeader;
+        }
+        return message.getMetadata(IncomingCloudEventMetadata.class)
+                .map(IncomingCloudEventMetadata::getSource)
+                .map(Object::toString);
     }
 
     private static String where(Message<?> message) {

@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.pgha.events.AlertEvent.AlertFired;
 import io.pgha.events.AlertEvent.Severity;
+import io.pgha.events.EventCodec;
 import io.pgha.events.PghaEvent;
 import io.pgha.local.KafkaBroker;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -66,6 +67,17 @@ class DeadLetterIT {
                     "io.pgha.alert-escalated.v1");
         }
         Instant now = Instant.parse("2025-05-01T10:00:00Z");
+        AlertFired forged = new AlertFired(
+                CLUSTER, "Forged", "f-0", "pg-0", Severity.CRITICAL, "forged", Map.of(), Map.of(), now, now);
+        try (KafkaProducer<String, byte[]> producer = producer()) {
+            send(
+                    producer,
+                    CLUSTER + "/Forged",
+                    new EventCodec().encode(forged),
+                    "forged-1",
+                    "io.pgha.alert-fired.v1",
+                    "/pgha/health-monitor/hm-0");
+        }
         AlertFired valid = new AlertFired(
                 CLUSTER, "Valid", "f-1", "pg-0", Severity.CRITICAL, "valid", Map.of(), Map.of(), now, now);
         publisher.publish(valid).toCompletableFuture().get(30, TimeUnit.SECONDS);
@@ -79,11 +91,11 @@ class DeadLetterIT {
                 .until(() -> {
                     dead.clear();
                     dead.addAll(KafkaBroker.readToEnd(bootstrap, "pgha.alerts.dlq"));
-                    return dead.size() >= 2;
+                    return dead.size() >= 3;
                 });
 
         assertThat(handledOf(CLUSTER)).containsExactly(valid);
-        assertThat(dead).hasSize(2);
+        assertThat(dead).hasSize(3);
 
         ConsumerRecord<String, byte[]> garbage = dead.get(0);
         assertThat(garbage.key()).isEqualTo(CLUSTER + "/Garbage");
@@ -105,6 +117,13 @@ class DeadLetterIT {
                 .contains("fingerprint is missing");
         assertThat(header(incomplete, "ce_id")).isEqualTo("incomplete-1");
         assertThat(header(incomplete, "trace-id")).isEqualTo("trace-incomplete-1");
+
+        ConsumerRecord<String, byte[]> wrongSource = dead.get(2);
+        assertThat(wrongSource.key()).isEqualTo(CLUSTER + "/Forged");
+        assertThat(header(wrongSource, "dead-letter-reason"))
+                .contains("'/pgha/health-monitor/hm-0'")
+                .contains("of kind health-monitor, expected alert-service");
+        assertThat(header(wrongSource, "ce_id")).isEqualTo("forged-1");
 
         System.out.println("dead-letter headers of the garbage record:");
         garbage.headers()
@@ -128,10 +147,16 @@ class DeadLetterIT {
 
     private static void send(KafkaProducer<String, byte[]> producer, String key, byte[] value, String id, String type)
             throws Exception {
+        send(producer, key, value, id, type, "/test/dead-letter-it");
+    }
+
+    private static void send(
+            KafkaProducer<String, byte[]> producer, String key, byte[] value, String id, String type, String source)
+            throws Exception {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>("pgha.alerts", key, value);
         record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
         record.headers().add("ce_id", id.getBytes(StandardCharsets.UTF_8));
-        record.headers().add("ce_source", "/test/dead-letter-it".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_source", source.getBytes(StandardCharsets.UTF_8));
         record.headers().add("ce_type", type.getBytes(StandardCharsets.UTF_8));
         record.headers().add("trace-id", ("trace-" + id).getBytes(StandardCharsets.UTF_8));
         producer.send(record).get(30, TimeUnit.SECONDS);

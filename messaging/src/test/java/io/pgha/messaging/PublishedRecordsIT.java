@@ -102,7 +102,7 @@ class PublishedRecordsIT {
                     .isEqualTo(documented.get(2));
             assertThat(header(record, "ce_specversion")).isEqualTo("1.0");
             assertThat(header(record, "ce_id")).matches("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}");
-            assertThat(header(record, "ce_source")).isEqualTo("/pgha/messaging-it/it-0");
+            assertThat(header(record, "ce_source")).isEqualTo("/pgha/alert-service/it-0");
             assertThat(header(record, "content-type")).isEqualTo("application/json");
             String time = body.has("observed_at")
                     ? body.get("observed_at").asText()

@@ -32,6 +32,7 @@ import org.junit.jupiter.api.Test;
 /** The consumer's path for pool readings on pgha.node-health: folded, or dead-lettered to pgha.node-health.dlq. */
 class EventConsumerTest {
     private static final String TYPE = "io.pgha.pool-usage-observed.v1";
+    private static final String RENDERER = "/pgha/config-renderer/renderer-0";
     private final EventCodec codec = new EventCodec();
     private final EventConsumer consumer = new EventConsumer();
     private AlertEngine engine;
@@ -92,11 +93,28 @@ class EventConsumerTest {
         assertThat(engine.state("demo")).isEmpty();
     }
 
+    @Test
+    void aPoolReadingFromAnotherKindOfServiceGoesToTheNodeHealthDeadLetterTopic() {
+        PoolUsageObserved reading = EventExamples.poolUsageObserved();
+        Outcome fromMonitor = consume(reading.key(), codec.encode(reading), "/pgha/health-monitor/hm-0");
+        Outcome unsigned = consume(reading.key(), codec.encode(reading), null);
+        assertThat(fromMonitor.nackedTo.get()).isEqualTo("pgha.node-health.dlq");
+        assertThat(unsigned.nackedTo.get()).isEqualTo("pgha.node-health.dlq");
+        assertThat(engine.state("demo")).isEmpty();
+    }
+
     private record Outcome(AtomicReference<Boolean> acked, AtomicReference<String> nackedTo) {}
 
     private Outcome consume(String key, byte[] body) {
+        return consume(key, body, RENDERER);
+    }
+
+    private Outcome consume(String key, byte[] body, String source) {
         ConsumerRecord<String, byte[]> record = new ConsumerRecord<>(Topics.NODE_HEALTH.name(), 0, offset++, key, body);
         record.headers().add(CloudEventHeaders.TYPE, TYPE.getBytes(StandardCharsets.UTF_8));
+        if (source != null) {
+            record.headers().add(CloudEventHeaders.SOURCE, source.getBytes(StandardCharsets.UTF_8));
+        }
         Outcome outcome = new Outcome(new AtomicReference<>(false), new AtomicReference<>());
         Message<byte[]> message = Message.of(body, Metadata.of(new IncomingKafkaRecordMetadata<>(record, "pgha-in")))
                 .withAck(() -> {

@@ -87,7 +87,7 @@ final class KafkaTopics implements AutoCloseable {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, key, body);
         record.headers().add("ce_specversion", "1.0".getBytes(StandardCharsets.UTF_8));
         record.headers().add("ce_id", ("raw-" + key).getBytes(StandardCharsets.UTF_8));
-        record.headers().add("ce_source", "/test/it".getBytes(StandardCharsets.UTF_8));
+        record.headers().add("ce_source", "/pgha/failover-coordinator/it".getBytes(StandardCharsets.UTF_8));
         record.headers().add("ce_type", ceType.getBytes(StandardCharsets.UTF_8));
         producer.send(record).get(30, TimeUnit.SECONDS);
     }

@@ -8,7 +8,9 @@ import io.pgha.events.CloudEventEnvelope;
 import io.pgha.events.CloudEventHeaders;
 import io.pgha.events.EventCodec;
 import io.pgha.events.EventSource;
+import io.pgha.events.EventType;
 import io.pgha.events.PghaEvent;
+import io.pgha.events.Producers;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.Wait;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +33,11 @@ import org.apache.kafka.common.serialization.StringSerializer;
 /**
  * Hostile records for a consumed pgha topic, built from one valid event: garbage, missing or wrong
  * CloudEvent types, JSON of the wrong shape, every top-level field of the wrong type, huge and deeply
- * nested bodies. None of them parses, so a consumer must send each to {@code <topic>.dlq} with a
- * {@code dead-letter-reason} header and carry on. Semantic variants (a newline in a name, an unknown
+ * nested bodies, and the valid event with a missing, malformed or foreign CloudEvent source. None of
+ * them is accepted (the first do not parse; the last come from no source of the kind that publishes
+ * the type, see {@link Producers}), so a consumer must send each to {@code <topic>.dlq} with a
+ * {@code dead-letter-reason} header and carry on. Records that should be accepted carry the source
+ * {@code /pgha/<kind>/hostile-records} of their type's producer kind. Semantic variants (a newline in a name, an unknown
  * member, a future time) parse; {@link #of} wraps them for the service-specific test. Every record
  * carries a unique {@code ce_id} so the dead-letter topic can be matched against what was sent.
  */
@@ -42,7 +47,7 @@ public final class HostileRecords implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final EventCodec CODEC = new EventCodec();
-    private static final EventSource SOURCE = new EventSource("fuzz", "hostile-records");
+    private static final String INSTANCE = "hostile-records";
 
     private final KafkaProducer<String, byte[]> producer;
 
@@ -84,13 +89,13 @@ public final class HostileRecords implements AutoCloseable {
 
     /** A parsable event, sent with its real envelope under {@code name} (ids are unique per name). */
     public static Hostile of(String name, PghaEvent event) {
-        CloudEventEnvelope envelope = CloudEventEnvelope.of(event, SOURCE, slug(name), CODEC);
+        CloudEventEnvelope envelope = CloudEventEnvelope.of(event, source(event), slug(name), CODEC);
         return new Hostile(name, envelope.topic(), envelope.key(), envelope.data(), envelope.headers());
     }
 
     /** Records built from {@code valid} that must not parse (see the class comment). */
     public static List<Hostile> unparseable(PghaEvent valid) {
-        CloudEventEnvelope envelope = CloudEventEnvelope.of(valid, SOURCE, CODEC);
+        CloudEventEnvelope envelope = CloudEventEnvelope.of(valid, source(valid), CODEC);
         List<Hostile> records = new ArrayList<>();
         String type = envelope.type();
         records.add(raw(envelope, "garbage bytes", type, new byte[] {0, 1, 2, (byte) 0xff, 'n', 'o', 't', ' ', 'j'}));
@@ -122,7 +127,33 @@ public final class HostileRecords implements AutoCloseable {
             wrong.set(field, wrongType(body.get(field)));
             records.add(raw(envelope, "field " + field + " of the wrong type", type, bytes(wrong.toString())));
         }
+        String kind = Producers.of(EventType.of(valid));
+        String foreign = Producers.kinds().stream()
+                .filter(k -> !k.equals(kind))
+                .findFirst()
+                .orElseThrow();
+        records.add(sourced(envelope, "no ce_source header", null));
+        records.add(sourced(envelope, "a ce_source of another kind", "/pgha/" + foreign + "/" + INSTANCE));
+        records.add(sourced(envelope, "a ce_source outside pgha", "/fuzz/" + INSTANCE));
+        records.add(
+                sourced(envelope, "a ce_source that is no pgha source", "https://evil.example/pgha/" + kind + "/x"));
         return List.copyOf(records);
+    }
+
+    /** The source of the kind that publishes {@code event}'s type ({@link Producers}). */
+    private static EventSource source(PghaEvent event) {
+        return new EventSource(Producers.of(EventType.of(event)), INSTANCE);
+    }
+
+    /** The valid event under {@code name} with its {@code ce_source} replaced (removed when null). */
+    private static Hostile sourced(CloudEventEnvelope envelope, String name, String source) {
+        Hostile hostile = raw(envelope, name, envelope.type(), envelope.data());
+        if (source == null) {
+            hostile.headers().remove(CloudEventHeaders.SOURCE);
+        } else {
+            hostile.headers().put(CloudEventHeaders.SOURCE, source);
+        }
+        return hostile;
     }
 
     /** Every record on {@code <topic>.dlq} so far, by its {@code ce_id} (records without one are left out). */
@@ -208,8 +239,8 @@ public final class HostileRecords implements AutoCloseable {
     }
 
     private static String otherType(String type) {
-        return io.pgha.events.EventType.ALL.stream()
-                .map(io.pgha.events.EventType::ceType)
+        return EventType.ALL.stream()
+                .map(EventType::ceType)
                 .filter(t -> !t.equals(type))
                 .findFirst()
                 .orElseThrow();
