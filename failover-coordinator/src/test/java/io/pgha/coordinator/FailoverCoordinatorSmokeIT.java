@@ -3,6 +3,7 @@ package io.pgha.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.local.Commands;
+import io.pgha.local.EtcdCluster;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.ServiceSmokeChecks;
@@ -28,11 +29,21 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
     @RegisterExtension
     static final LocalInfra servers = LocalInfra.perClass();
 
+    /** One etcd for the class: a second one would start in the same folder. */
+    private static EtcdCluster etcd;
+
+    private static synchronized String etcdEndpoints() {
+        if (etcd == null) {
+            etcd = servers.etcd(1);
+        }
+        return String.join(",", etcd.endpoints());
+    }
+
     @Override
     protected Map<String, String> properties() {
         return Map.of(
                 "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
+                "pgha.etcd.endpoints", etcdEndpoints(),
                 "pgha.api.token", "smoke-token");
     }
 
@@ -65,7 +76,7 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
                 QuarkusService.ownJar(),
                 Map.of(
                         "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                        "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
+                        "pgha.etcd.endpoints", etcdEndpoints(),
                         "pgha.api.token-file", tokenFile.toString()));
         assertThat(pause(service, "first-token-value")).isNotEqualTo(401);
         assertThat(pause(service, "second-token-value")).isEqualTo(401);
