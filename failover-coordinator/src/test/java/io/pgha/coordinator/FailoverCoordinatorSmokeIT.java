@@ -3,7 +3,6 @@ package io.pgha.coordinator;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.local.Commands;
-import io.pgha.local.EtcdCluster;
 import io.pgha.local.LocalInfra;
 import io.pgha.local.QuarkusService;
 import io.pgha.local.ServiceSmokeChecks;
@@ -29,22 +28,27 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
     @RegisterExtension
     static final LocalInfra servers = LocalInfra.perClass();
 
-    /** One etcd for the class: a second one would start in the same folder. */
-    private static EtcdCluster etcd;
+    /** One etcd and one Kafka for the class: a second of either would start in the same folder. */
+    private static Map<String, String> started;
 
-    private static synchronized String etcdEndpoints() {
-        if (etcd == null) {
-            etcd = servers.etcd(1);
+    private static synchronized Map<String, String> serverProperties() {
+        if (started == null) {
+            started = Map.of(
+                    "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
+                    "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()));
         }
-        return String.join(",", etcd.endpoints());
+        return started;
     }
 
     @Override
     protected Map<String, String> properties() {
-        return Map.of(
-                "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                "pgha.etcd.endpoints", etcdEndpoints(),
-                "pgha.api.token", "smoke-token");
+        return withToken(serverProperties(), "pgha.api.token", "smoke-token");
+    }
+
+    private static Map<String, String> withToken(Map<String, String> base, String key, String value) {
+        Map<String, String> properties = new java.util.HashMap<>(base);
+        properties.put(key, value);
+        return properties;
     }
 
     @Test
@@ -74,10 +78,7 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
         QuarkusService service = infra.service(
                 "coordinator-rotation",
                 QuarkusService.ownJar(),
-                Map.of(
-                        "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                        "pgha.etcd.endpoints", etcdEndpoints(),
-                        "pgha.api.token-file", tokenFile.toString()));
+                withToken(serverProperties(), "pgha.api.token-file", tokenFile.toString()));
         assertThat(pause(service, "first-token-value")).isNotEqualTo(401);
         assertThat(pause(service, "second-token-value")).isEqualTo(401);
 
