@@ -403,7 +403,13 @@ public class NodeAgent {
                 bootstrapConfig.retryTimeoutDuration(),
                 p.pooler().username(),
                 Secrets.resolve(
-                        "pooler password", p.pooler().password(), p.pooler().passwordFile()));
+                        "pooler password", p.pooler().password(), p.pooler().passwordFile()),
+                Checks.postgresTls(
+                        p.tls(),
+                        java.util.stream.Stream.of(
+                                        p.listenHost(), p.connectHost().orElse(p.listenHost()))
+                                .distinct()
+                                .toList()));
     }
 
     private void registerMetrics() {
