@@ -166,6 +166,11 @@ public final class AgentNodes {
                 .properties(callbacks)
                 .properties(properties)
                 .asPostgresUser();
+        if (caDir != null) {
+            // libpq looks for a client certificate in ~/.postgresql and fails on an unreadable home
+            // (setpriv keeps root's HOME): give the agent, and the PostgreSQL it starts, its own
+            builder.env("HOME", nodeDir.toString());
+        }
         if (ns != null) {
             builder.inNamespace(ns);
         }
