@@ -2,6 +2,8 @@ package io.pgha.monitor;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -49,6 +51,13 @@ public interface MonitorConfig {
 
     /** The name this instance puts in the {@code observer} of its events; the messaging instance when absent. */
     Optional<String> observer();
+
+    /**
+     * The CA (PEM) that signed the PostgreSQL members' certificates: when set, every probe connects
+     * with {@code sslmode=verify-full} (the certificate must name the host in the member's conn_url).
+     */
+    @WithName("postgres-ca-file")
+    Optional<Path> postgresCaFile();
 
     /** Per-cluster credentials, overriding user and password: {@code clusters."<cluster>".password}. */
     Map<String, ClusterCredentials> clusters();

@@ -88,6 +88,7 @@ public class ProbeScheduler {
             throw new IllegalStateException(
                     "health-monitor: invalid timing settings:\n  " + String.join("\n  ", problems));
         }
+        io.pgha.monitor.probe.ProbeTls.check(config.postgresCaFile());
         observer = config.observer().orElseGet(() -> kafkaPublisher.source().instance());
         LOG.infof(
                 "health-monitor %s: probing every %d ms, heartbeat every %d ms",
