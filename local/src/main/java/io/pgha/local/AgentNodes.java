@@ -37,6 +37,14 @@ public final class AgentNodes {
      */
     public static final String SUPERUSER_PASSWORD = "test.superuser-password";
 
+    /**
+     * Not an agent property: when present in the extra properties of {@link #start}, its value is the
+     * folder of a local CA ({@link Certificates#authorityIn}); the agent gets a certificate of its own
+     * from it (naming its PostgreSQL address) through {@code pgha.postgres.tls.*}, so PostgreSQL serves
+     * TLS only and the agent connects with {@code sslmode=verify-full}. Without it, plaintext as before.
+     */
+    public static final String POSTGRES_TLS_CA_DIR = "test.postgres-tls-ca-dir";
+
     public static final String REPLICATION_PASSWORD = "repl-Secret:42";
     public static final String MONITORING_PASSWORD = "mon-Secret-42";
     private static final HttpClient HTTP =
@@ -148,18 +156,52 @@ public final class AgentNodes {
             // the agent refuses to trust TCP connections unless told to: these tests connect without passwords
             properties.putIfAbsent("pgha.postgres.allow-trust", "true");
         }
+        String caDir = properties.remove(POSTGRES_TLS_CA_DIR);
+        if (caDir != null) {
+            properties.putAll(postgresTls(Path.of(caDir), dir, host, nodeDir));
+        }
         QuarkusService.Builder builder = QuarkusService.builder(
                         infra.workspace(), "agent-" + dir, QuarkusService.moduleJar("node-agent"))
                 .properties(properties(name, etcd, host, port, dataDir))
                 .properties(callbacks)
                 .properties(properties)
                 .asPostgresUser();
+        if (caDir != null) {
+            // libpq looks for a client certificate in ~/.postgresql and fails on an unreadable home
+            // (setpriv keeps root's HOME): give the agent, and the PostgreSQL it starts, its own
+            builder.env("HOME", nodeDir.toString());
+        }
         if (ns != null) {
             builder.inNamespace(ns);
         }
         QuarkusService service = builder.start();
         infra.track(service);
         return new Node(name, service, host, port, dataDir, extra.get(SUPERUSER_PASSWORD));
+    }
+
+    /**
+     * The {@code pgha.postgres.tls.*} properties of an agent: a certificate for {@code name} naming
+     * {@code host}, issued by the CA in {@code caDir}, copied with its key and the CA's certificate into
+     * {@code nodeDir/certs} for the agent's OS user.
+     */
+    private static Map<String, String> postgresTls(Path caDir, String name, String host, Path nodeDir) {
+        Certificates.Issued issued;
+        synchronized (AgentNodes.class) { // agents start in parallel; one makes the CA
+            issued = Certificates.authorityIn(caDir).issue("pg-" + name, List.of(host));
+        }
+        OsUser user = OsUser.forPostgres();
+        Path certs = user.ownedDir(nodeDir.resolve("certs"));
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(
+                "pgha.postgres.tls.cert-file",
+                user.ownedCopy(issued.cert(), certs.resolve("server.crt")).toString());
+        p.put(
+                "pgha.postgres.tls.key-file",
+                user.ownedCopy(issued.key(), certs.resolve("server.key")).toString());
+        p.put(
+                "pgha.postgres.tls.ca-file",
+                user.ownedCopy(issued.ca(), certs.resolve("ca.crt")).toString());
+        return p;
     }
 
     /** A callback script that appends its arguments to {@code callbacks.log} in the node's folder. */

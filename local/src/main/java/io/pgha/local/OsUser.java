@@ -77,6 +77,24 @@ public final class OsUser {
         }
     }
 
+    /**
+     * Copies {@code source} to {@code target} readable by this user only (mode 600, owned by it): how a
+     * key made by this JVM reaches a process that runs as this user.
+     */
+    public Path ownedCopy(Path source, Path target) {
+        try {
+            Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+            if (switchUser) {
+                UserPrincipalLookupService lookup = target.getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(target, lookup.lookupPrincipalByName(name));
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not copy " + source + " to " + target + " for user " + name, e);
+        }
+    }
+
     private static void ensureExists(String user) {
         if (Commands.run(List.of("id", "-u", user), Duration.ofSeconds(5)).ok()) {
             return;

@@ -405,7 +405,13 @@ public class NodeAgent {
                 SecretSetting.resolve(
                         "pgha.postgres.pooler.password",
                         p.pooler().password(),
-                        p.pooler().passwordFile()));
+                        p.pooler().passwordFile()),
+                Checks.postgresTls(
+                        p.tls(),
+                        java.util.stream.Stream.of(
+                                        p.listenHost(), p.connectHost().orElse(p.listenHost()))
+                                .distinct()
+                                .toList()));
     }
 
     private void registerMetrics() {

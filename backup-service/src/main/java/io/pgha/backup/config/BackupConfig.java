@@ -148,10 +148,23 @@ public interface BackupConfig {
         /** The replication role pg_basebackup connects as. */
         Credentials replication();
 
+        /** PostgreSQL TLS of the members (the node-agent's {@code pgha.postgres.tls.*}). */
+        Tls tls();
+
         /** The OS user a drill's PostgreSQL runs as when backup-service runs as root. */
         @WithName("os-user")
         @WithDefault("postgres")
         String osUser();
+    }
+
+    /** The members' PostgreSQL TLS, as backup-service sees it. */
+    interface Tls {
+        /**
+         * The CA of the members' certificates: pg_basebackup, pg_dump and the SQL connections use
+         * {@code sslmode=verify-full} against it (the certificates must name the hosts in conn_url).
+         */
+        @WithName("ca-file")
+        Optional<Path> caFile();
     }
 
     /** A role and its password. */

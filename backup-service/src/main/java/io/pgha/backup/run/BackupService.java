@@ -79,6 +79,7 @@ public class BackupService implements ApiToken {
                         "pgha.postgres.replication.password",
                         pg.replication().password(),
                         pg.replication().passwordFile()));
+        ClientTls clientTls = ClientTls.checked(pg.tls().caFile());
         repository = Repository.open(config.repository()).orElseThrow();
         prepareSpool(config.backup().spool());
         store = new EtcdBackupStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
@@ -92,8 +93,8 @@ public class BackupService implements ApiToken {
                 repository,
                 config.repository().compression().strip().toLowerCase(java.util.Locale.ROOT),
                 config.repository().encryptionKeyFile().isPresent(),
-                new PgTools(pg.binDir()),
-                new PrimarySql(superuser, Duration.ofSeconds(5)),
+                new PgTools(pg.binDir(), clientTls),
+                new PrimarySql(superuser, Duration.ofSeconds(5), clientTls),
                 replication,
                 b.spool(),
                 b.maxRate(),

@@ -230,6 +230,28 @@ public interface AgentConfig {
          * bootstrap, may only execute {@code pgha_pooler.user_lookup}).
          */
         Pooler pooler();
+
+        /** TLS for PostgreSQL: off unless all three files are set. */
+        Tls tls();
+    }
+
+    /**
+     * PostgreSQL TLS from operator-provided PEM files. When set, PostgreSQL serves TLS ({@code ssl =
+     * on}), pg_hba.conf accepts TCP connections only over TLS, and every connection the agent makes
+     * (replication, pg_basebackup, pg_rewind, SQL) uses {@code sslmode=verify-full} against the CA.
+     */
+    interface Tls {
+        /** The server certificate (PEM); must name pgha.postgres.connect-host (else listen-host). */
+        @WithName("cert-file")
+        Optional<Path> certFile();
+
+        /** The certificate's unencrypted private key (PEM); copied with mode 600 for PostgreSQL. */
+        @WithName("key-file")
+        Optional<Path> keyFile();
+
+        /** The CA that signed every member's certificate: what the agent verifies the others against. */
+        @WithName("ca-file")
+        Optional<Path> caFile();
     }
 
     /** Pooler lookup credentials. */
