@@ -148,7 +148,9 @@ final class SecretScan {
         });
     }
 
+    /** The program of a command line (its first word): the rest could be the secret itself. */
     private static String head(String argv) {
-        return argv.length() <= 60 ? argv.strip() : argv.substring(0, 60).strip() + "…";
+        String first = argv.strip().split(" ", 2)[0];
+        return first.substring(first.lastIndexOf('/') + 1);
     }
 }
