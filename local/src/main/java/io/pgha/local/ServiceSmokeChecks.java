@@ -31,9 +31,19 @@ public abstract class ServiceSmokeChecks {
         return Map.of();
     }
 
+    /**
+     * Plain HTTP first, then the same service with a certificate (HTTPS only). One test: a subclass's
+     * {@link #properties} may start servers of its own at every call.
+     */
     @Test
-    void servesHealthAndMetricsAndStopsCleanly() throws Exception {
-        QuarkusService service = infra.service(getClass().getSimpleName(), QuarkusService.ownJar(), properties());
+    void servesHealthAndMetricsAndStopsCleanlyThenServesHttpsOnlyWithACertificate() throws Exception {
+        Map<String, String> properties = properties();
+        servesHealthAndMetricsAndStopsCleanly(properties);
+        servesHttpsOnlyWhenGivenACertificate(properties);
+    }
+
+    private void servesHealthAndMetricsAndStopsCleanly(Map<String, String> properties) throws Exception {
+        QuarkusService service = infra.service(getClass().getSimpleName(), QuarkusService.ownJar(), properties);
 
         HttpResponse<String> health = service.get("/q/health");
         assertEquals(200, health.statusCode(), health.body());
@@ -55,13 +65,12 @@ public abstract class ServiceSmokeChecks {
      * HTTPS that the issuing CA verifies, and nothing else on its port: plain HTTP gets no HTTP answer and
      * a client that does not trust the CA refuses the server.
      */
-    @Test
-    void servesHttpsOnlyWhenGivenACertificate() throws Exception {
+    private void servesHttpsOnlyWhenGivenACertificate(Map<String, String> properties) throws Exception {
         Certificates ca = Certificates.authorityIn(infra.workspace().dir("certificates"));
         Certificates.Issued certificate = ca.issue("service", List.of(Ports.LOOPBACK));
         QuarkusService service = infra.track(QuarkusService.builder(
                         infra.workspace(), getClass().getSimpleName() + "-https", QuarkusService.ownJar())
-                .properties(properties())
+                .properties(properties)
                 .https(certificate)
                 .start());
 
