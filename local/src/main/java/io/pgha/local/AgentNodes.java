@@ -5,7 +5,6 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -39,8 +38,6 @@ public final class AgentNodes {
 
     public static final String REPLICATION_PASSWORD = "repl-Secret:42";
     public static final String MONITORING_PASSWORD = "mon-Secret-42";
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One agent and the PostgreSQL it owns. */
     public record Node(String name, QuarkusService agent, String pgHost, int pgPort, Path dataDir, String password) {
@@ -79,7 +76,7 @@ public final class AgentNodes {
             if (bearer != null) {
                 b.header("Authorization", "Bearer " + bearer);
             }
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return agent.httpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         }
 
         public JsonNode patroni() throws Exception {
@@ -126,6 +123,30 @@ public final class AgentNodes {
             List<String> etcd,
             NetworkNamespace ns,
             Map<String, String> extra) {
+        return start(infra, name, dir, etcd, ns, extra, null);
+    }
+
+    /**
+     * An agent on loopback that serves HTTPS only with {@code certificate} (copied into its node folder,
+     * readable by the agent's user only) and trusts its CA as {@code pgha.agent-api.ca-file}.
+     */
+    public static Node startHttps(
+            LocalInfra infra,
+            String name,
+            List<String> etcd,
+            Map<String, String> extra,
+            Certificates.Issued certificate) {
+        return start(infra, name, name, etcd, null, extra, certificate);
+    }
+
+    private static Node start(
+            LocalInfra infra,
+            String name,
+            String dir,
+            List<String> etcd,
+            NetworkNamespace ns,
+            Map<String, String> extra,
+            Certificates.Issued certificate) {
         String host = ns == null ? Ports.LOOPBACK : ns.address();
         int port = Ports.free();
         Path nodeDir =
@@ -157,9 +178,27 @@ public final class AgentNodes {
         if (ns != null) {
             builder.inNamespace(ns);
         }
+        if (certificate != null) {
+            Certificates.Issued own = copyFor(OsUser.forPostgres(), certificate, nodeDir.resolve("tls"));
+            builder.https(own).property("pgha.agent-api.ca-file", own.ca().toString());
+        }
         QuarkusService service = builder.start();
         infra.track(service);
         return new Node(name, service, host, port, dataDir, extra.get(SUPERUSER_PASSWORD));
+    }
+
+    /** {@code certificate}'s files copied into {@code dir}, owned by {@code user} (the key mode 600). */
+    private static Certificates.Issued copyFor(OsUser user, Certificates.Issued certificate, Path dir) {
+        Path tls = user.ownedDir(dir);
+        try {
+            Path cert = user.own(Files.copy(certificate.cert(), tls.resolve("agent.crt")));
+            Path key = user.own(Files.copy(certificate.key(), tls.resolve("agent.key")));
+            Files.setPosixFilePermissions(key, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+            Path ca = user.own(Files.copy(certificate.ca(), tls.resolve("ca.crt")));
+            return new Certificates.Issued(certificate.name(), cert, key, ca);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("could not copy the certificate of " + certificate.name(), e);
+        }
     }
 
     /** A callback script that appends its arguments to {@code callbacks.log} in the node's folder. */

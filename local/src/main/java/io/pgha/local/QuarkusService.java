@@ -205,6 +205,11 @@ public final class QuarkusService implements AutoCloseable {
         return host;
     }
 
+    /** The HTTP client {@link #get} uses (it trusts the service's CA when it serves HTTPS). */
+    public HttpClient httpClient() {
+        return http;
+    }
+
     /** Whether the service serves HTTPS only ({@link Builder#https}). */
     public boolean https() {
         return https != null;
