@@ -28,12 +28,18 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
     @RegisterExtension
     static final LocalInfra servers = LocalInfra.perClass();
 
+    /** The class's etcd and Kafka, started once: a second broker in the same folder corrupts the first's log. */
+    private static Map<String, String> shared;
+
     @Override
-    protected Map<String, String> properties() {
-        return Map.of(
-                "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
-                "pgha.api.token", "smoke-token");
+    protected synchronized Map<String, String> properties() {
+        if (shared == null) {
+            shared = Map.of(
+                    "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
+                    "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
+                    "pgha.api.token", "smoke-token");
+        }
+        return shared;
     }
 
     @Test
@@ -75,8 +81,8 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
                 "coordinator-rotation",
                 QuarkusService.ownJar(),
                 Map.of(
-                        "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                        "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
+                        "kafka.bootstrap.servers", properties().get("kafka.bootstrap.servers"),
+                        "pgha.etcd.endpoints", properties().get("pgha.etcd.endpoints"),
                         "pgha.api.token-file", tokenFile.toString()));
         assertThat(pause(service, "first-token-value")).isNotEqualTo(401);
         assertThat(pause(service, "second-token-value")).isEqualTo(401);
