@@ -28,18 +28,27 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
     @RegisterExtension
     static final LocalInfra servers = LocalInfra.perClass();
 
-    /** The class's etcd and Kafka, started once: a second broker in the same folder corrupts the first's log. */
-    private static Map<String, String> shared;
+    /** One etcd and one Kafka for the class: a second of either would start in the same folder. */
+    private static Map<String, String> started;
+
+    private static synchronized Map<String, String> serverProperties() {
+        if (started == null) {
+            started = Map.of(
+                    "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
+                    "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()));
+        }
+        return started;
+    }
 
     @Override
-    protected synchronized Map<String, String> properties() {
-        if (shared == null) {
-            shared = Map.of(
-                    "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                    "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
-                    "pgha.api.token", "smoke-token");
-        }
-        return shared;
+    protected Map<String, String> properties() {
+        return withToken(serverProperties(), "pgha.api.token", "smoke-token");
+    }
+
+    private static Map<String, String> withToken(Map<String, String> base, String key, String value) {
+        Map<String, String> properties = new java.util.HashMap<>(base);
+        properties.put(key, value);
+        return properties;
     }
 
     @Test
@@ -80,10 +89,7 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
         QuarkusService service = infra.service(
                 "coordinator-rotation",
                 QuarkusService.ownJar(),
-                Map.of(
-                        "kafka.bootstrap.servers", properties().get("kafka.bootstrap.servers"),
-                        "pgha.etcd.endpoints", properties().get("pgha.etcd.endpoints"),
-                        "pgha.api.token-file", tokenFile.toString()));
+                withToken(serverProperties(), "pgha.api.token-file", tokenFile.toString()));
         assertThat(pause(service, "first-token-value")).isNotEqualTo(401);
         assertThat(pause(service, "second-token-value")).isEqualTo(401);
 
