@@ -59,6 +59,17 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
     }
 
     @Test
+    void aBadAgentCaFileStopsItNamingTheProperty() {
+        Commands.Result result = run(Map.of(
+                "pgha.etcd.endpoints", "http://127.0.0.1:1",
+                "pgha.api.token", "t",
+                "pgha.agent-api.ca-file", "/nonexistent/agents-ca.crt"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("pgha.agent-api.ca-file=/nonexistent/agents-ca.crt is not a readable file");
+    }
+
+    @Test
     void anElectionTtlTooShortStopsItNamingTheProperty() {
         Commands.Result result = run(Map.of(
                 "pgha.etcd.endpoints", "http://127.0.0.1:1",

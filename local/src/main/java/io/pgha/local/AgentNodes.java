@@ -5,7 +5,6 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -47,8 +46,6 @@ public final class AgentNodes {
 
     public static final String REPLICATION_PASSWORD = "repl-Secret:42";
     public static final String MONITORING_PASSWORD = "mon-Secret-42";
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One agent and the PostgreSQL it owns. */
     public record Node(String name, QuarkusService agent, String pgHost, int pgPort, Path dataDir, String password) {
@@ -87,7 +84,7 @@ public final class AgentNodes {
             if (bearer != null) {
                 b.header("Authorization", "Bearer " + bearer);
             }
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return agent.httpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         }
 
         public JsonNode patroni() throws Exception {
@@ -134,6 +131,30 @@ public final class AgentNodes {
             List<String> etcd,
             NetworkNamespace ns,
             Map<String, String> extra) {
+        return start(infra, name, dir, etcd, ns, extra, null);
+    }
+
+    /**
+     * An agent on loopback that serves HTTPS only with {@code certificate} (copied into its node folder,
+     * readable by the agent's user only) and trusts its CA as {@code pgha.agent-api.ca-file}.
+     */
+    public static Node startHttps(
+            LocalInfra infra,
+            String name,
+            List<String> etcd,
+            Map<String, String> extra,
+            Certificates.Issued certificate) {
+        return start(infra, name, name, etcd, null, extra, certificate);
+    }
+
+    private static Node start(
+            LocalInfra infra,
+            String name,
+            String dir,
+            List<String> etcd,
+            NetworkNamespace ns,
+            Map<String, String> extra,
+            Certificates.Issued certificate) {
         String host = ns == null ? Ports.LOOPBACK : ns.address();
         int port = Ports.free();
         Path nodeDir =
@@ -174,6 +195,10 @@ public final class AgentNodes {
         if (ns != null) {
             builder.inNamespace(ns);
         }
+        if (certificate != null) {
+            Certificates.Issued own = copyFor(OsUser.forPostgres(), certificate, nodeDir.resolve("tls"));
+            builder.https(own).property("pgha.agent-api.ca-file", own.ca().toString());
+        }
         QuarkusService service = builder.start();
         infra.track(service);
         return new Node(name, service, host, port, dataDir, extra.get(SUPERUSER_PASSWORD));
@@ -202,6 +227,16 @@ public final class AgentNodes {
                 "pgha.postgres.tls.ca-file",
                 user.ownedCopy(issued.ca(), certs.resolve("ca.crt")).toString());
         return p;
+    }
+
+    /** {@code certificate}'s files copied into {@code dir}, owned by {@code user} (mode 600). */
+    private static Certificates.Issued copyFor(OsUser user, Certificates.Issued certificate, Path dir) {
+        Path tls = user.ownedDir(dir);
+        return new Certificates.Issued(
+                certificate.name(),
+                user.ownedCopy(certificate.cert(), tls.resolve("agent.crt")),
+                user.ownedCopy(certificate.key(), tls.resolve("agent.key")),
+                user.ownedCopy(certificate.ca(), tls.resolve("ca.crt")));
     }
 
     /** A callback script that appends its arguments to {@code callbacks.log} in the node's folder. */

@@ -60,6 +60,22 @@ public final class OsUser {
                 "--init-groups");
     }
 
+    /** Makes {@code path} (an existing file or folder) owned by this user and its group; returns it. */
+    public Path own(Path path) {
+        if (!switchUser) {
+            return path;
+        }
+        try {
+            UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(path, lookup.lookupPrincipalByName(name));
+            Files.getFileAttributeView(path, PosixFileAttributeView.class)
+                    .setGroup(lookup.lookupPrincipalByGroupName(name));
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not give " + path + " to user " + name, e);
+        }
+    }
+
     /** Creates {@code dir} (mode 700) owned by this user. */
     public Path ownedDir(Path dir) {
         try {

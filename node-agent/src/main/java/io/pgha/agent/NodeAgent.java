@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.agent.api.ActionAnswer;
 import io.pgha.agent.api.AgentView;
+import io.pgha.agent.api.RestEndpoint;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Checks;
 import io.pgha.agent.decide.Fencing;
@@ -15,6 +16,7 @@ import io.pgha.agent.pg.PgSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.ProcessRunner;
 import io.pgha.agent.restore.RestoreKeys;
+import io.pgha.agent.wal.ArchiveCommands;
 import io.pgha.agent.wal.ArchiveMetrics;
 import io.pgha.agent.wal.ArchiveSettings;
 import io.pgha.agent.wal.WalService;
@@ -27,9 +29,11 @@ import io.pgha.core.store.ClusterStore;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.StoreException;
+import io.pgha.core.tls.AgentApiTrust;
 import io.pgha.repository.Repository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -72,6 +76,15 @@ public class NodeAgent {
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
+    @ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "8443")
+    int sslPort;
+
+    @ConfigProperty(name = "quarkus.http.tls-configuration-name")
+    Optional<String> httpTlsConfiguration;
+
+    @Inject
+    TlsConfigurationRegistry tlsRegistry;
+
     private final MonotonicClock clock = MonotonicClock.SYSTEM;
     private String me;
     private ClusterStore store;
@@ -84,6 +97,16 @@ public class NodeAgent {
     private volatile WalService wal;
     private volatile RestActions rest;
 
+    /** HTTPS when the TLS configuration the HTTP server uses has a key store ({@link RestEndpoint}). */
+    private RestEndpoint restEndpoint() {
+        boolean serverTls = httpTlsConfiguration
+                .map(tlsRegistry::get)
+                .orElseGet(tlsRegistry::getDefault)
+                .map(tls -> tls.getKeyStore() != null)
+                .orElse(false);
+        return RestEndpoint.decide(serverTls, httpPort, sslPort);
+    }
+
     void onStart(@Observes StartupEvent event) {
         me = EtcdLayout.requireName("member", config.name());
         EtcdLayout layout = EtcdLayout.of(config.cluster());
@@ -95,6 +118,10 @@ public class NodeAgent {
         ExtraSettings extra = new ExtraSettings();
         ArchiveSettings archiveSettings = Checks.archive(config.archive());
         Optional<Repository> repository = Repository.open(config.repository());
+        RestEndpoint endpoint = restEndpoint();
+        AgentApiTrust.sslContext(config.agentApi().caFile(), AgentApiTrust.PROPERTY); // a bad file stops the start
+        ArchiveCommands.Tls archiveTls =
+                new ArchiveCommands.Tls(endpoint.https(), config.agentApi().caFile());
         boolean fromRepository =
                 Checks.bootstrapFromRepository(config.bootstrap().method(), repository.isPresent());
         boolean replicasFromRepository =
@@ -106,12 +133,13 @@ public class NodeAgent {
                 archiveSettings,
                 config.postgres().dataDir().toAbsolutePath(),
                 httpHost,
-                httpPort,
+                endpoint.port(),
+                archiveTls,
                 extra,
                 this::mdc));
         String pgHost = config.postgres().connectHost().orElse(config.postgres().listenHost());
         String connUrl = "postgres://" + pgHost + ":" + config.postgres().port() + "/postgres";
-        String apiUrl = "http://" + config.restapi().connectHost().orElse(httpHost) + ":" + httpPort + "/patroni";
+        String apiUrl = endpoint.apiUrl(config.restapi().connectHost().orElse(httpHost));
         Map<String, Object> tags = new LinkedHashMap<>();
         tags.put("nofailover", config.tags().nofailover());
         tags.put("failover_priority", config.tags().failoverPriority());

@@ -24,6 +24,20 @@ public interface CoordinatorConfig {
 
     Api api();
 
+    /** How the coordinator calls the agents' REST APIs. */
+    @WithName("agent-api")
+    AgentApi agentApi();
+
+    /** Trust for agents' REST APIs over HTTPS (an {@code https} api_url). */
+    interface AgentApi {
+        /**
+         * PEM file of the CA that signed the agents' certificates ({@code pgha.agent-api.ca-file});
+         * absent: the JVM's default trust store. A bad file stops the coordinator at start.
+         */
+        @WithName("ca-file")
+        Optional<Path> caFile();
+    }
+
     /** How this replica decides. */
     interface Coordinator {
         /** This replica's name in the election keys and events; the host name when not set. */

@@ -36,6 +36,20 @@ public interface AgentConfig {
     /** Tags published in the member key and used by routing and failover. */
     Tags tags();
 
+    /** How this agent calls agents' REST APIs (its own, from archive_command and restore_command). */
+    @WithName("agent-api")
+    AgentApi agentApi();
+
+    /** Trust for agents' REST APIs over HTTPS. */
+    interface AgentApi {
+        /**
+         * PEM file of the CA that signed the agents' certificates ({@code pgha.agent-api.ca-file});
+         * absent: the system's CAs.
+         */
+        @WithName("ca-file")
+        Optional<Path> caFile();
+    }
+
     /** Dynamic settings written to {@code /pgha/<cluster>/config} when the cluster is bootstrapped. */
     Dcs dcs();
 
