@@ -11,6 +11,7 @@ import io.pgha.backup.etcd.EtcdBackupStore;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterDiscovery;
 import io.pgha.core.store.ElectionLease;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.events.PghaEvent;
 import io.pgha.messaging.EventPublisher;
 import io.pgha.messaging.rest.ApiToken;
@@ -79,7 +80,8 @@ public class BackupService implements ApiToken {
                         pg.replication().passwordFile()));
         repository = Repository.open(config.repository()).orElseThrow();
         prepareSpool(config.backup().spool());
-        store = new EtcdBackupStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
+        EtcdAccess etcd = EtcdAccess.of(config.etcdEndpoints(), config.etcdSecurity(), System.getenv());
+        store = new EtcdBackupStore(etcd, config.etcdNamespace(), Duration.ofSeconds(3));
         lease = new ElectionLease(store, config.backup().electionTtl());
         lease.start();
         BackupConfig.Backup b = config.backup();

@@ -7,6 +7,7 @@ import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
 import io.pgha.core.store.ClusterDiscovery;
 import io.pgha.core.store.ElectionLease;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.messaging.EventPublisher;
 import io.pgha.messaging.rest.ApiToken;
 import io.quarkus.runtime.ShutdownEvent;
@@ -53,7 +54,8 @@ public class Coordinator implements ApiToken {
         ConfigChecks.timings(config);
         name = ConfigChecks.name(config.coordinator());
         token = ConfigChecks.token(config.api());
-        store = new EtcdCoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
+        EtcdAccess etcd = EtcdAccess.of(config.etcdEndpoints(), config.etcdSecurity(), System.getenv());
+        store = new EtcdCoordinatorStore(etcd, config.etcdNamespace(), Duration.ofSeconds(3));
         agents = new AgentClient(config.coordinator().agentTimeout());
         lease = new ElectionLease(store, config.coordinator().electionTtl());
         lease.start();
