@@ -253,6 +253,22 @@ public final class AgentNodes {
         }
     }
 
+    /**
+     * The {@code pgha.etcd.*} properties that make an agent reach the TLS {@code etcd} as {@code principal}:
+     * its certificate, key and the CA copied into a folder of the PostgreSQL user the agent runs as
+     * ({@link Certificates} keeps them readable by their owner only).
+     */
+    public static Map<String, String> etcdTls(LocalInfra infra, EtcdCluster etcd, Certificates.Issued principal) {
+        OsUser user = OsUser.forPostgres();
+        Path dir = user.ownedDir(infra.workspace().dir("etcd-clients").resolve(principal.name()));
+        Certificates.Issued copy = new Certificates.Issued(
+                principal.name(),
+                user.ownedCopy(principal.cert(), dir),
+                user.ownedCopy(principal.key(), dir),
+                user.ownedCopy(principal.ca(), dir));
+        return etcd.clientProperties(copy);
+    }
+
     /** A store client of the test's own (the test acts as the coordinator would). */
     public static EtcdClusterStore store(List<String> etcd) {
         return EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));

@@ -77,6 +77,22 @@ public final class OsUser {
         }
     }
 
+    /** A copy of {@code file} in {@code dir} (an {@link #ownedDir}), mode 600, owned by this user. */
+    public Path ownedCopy(Path file, Path dir) {
+        Path copy = dir.resolve(file.getFileName());
+        try {
+            Files.copy(file, copy, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(copy, PosixFilePermissions.fromString("rw-------"));
+            if (switchUser) {
+                UserPrincipalLookupService lookup = copy.getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(copy, lookup.lookupPrincipalByName(name));
+            }
+            return copy;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not copy " + file + " to " + dir + " for user " + name, e);
+        }
+    }
+
     private static void ensureExists(String user) {
         if (Commands.run(List.of("id", "-u", user), Duration.ofSeconds(5)).ok()) {
             return;
