@@ -27,8 +27,8 @@ class EtcdTlsIT {
     @Test
     void onlyClientsWithACertificateOfItsAuthorityGetIn() {
         Certificates authority = Certificates.authorityIn(infra.workspace().dir("certs"));
-        EtcdCluster etcd = infra.etcdTls(1, authority);
-        assertThat(etcd.endpoints()).allMatch(e -> e.startsWith("https://127.0.0.1:"));
+        EtcdCluster etcd = infra.etcdTls(3, authority);
+        assertThat(etcd.endpoints()).hasSize(3).allMatch(e -> e.startsWith("https://127.0.0.1:"));
 
         try (Client good = EtcdCalls.client(etcd.access(authority.issue("some-service", List.of())), TIMEOUT)) {
             put(good, "/pgha/tls/k", "v");
