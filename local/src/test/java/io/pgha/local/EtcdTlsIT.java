@@ -86,6 +86,41 @@ class EtcdTlsIT {
         }
     }
 
+    @Test
+    void aUserWithAPasswordFromAFileGetsItsRoleAndAWrongPasswordGetsNothing() throws Exception {
+        Certificates authority = Certificates.authorityIn(infra.workspace().dir("certs"));
+        EtcdCluster etcd = infra.etcdTls(1, authority);
+        Certificates.Issued root =
+                etcd.enableAuth(new EtcdRoles.Deployment("/pgha", Map.of(CLUSTER, List.of("node0")), List.of("r0")));
+        etcd.etcdctl(
+                root, List.of("user", "add", "router-pw", "--new-user-password=pw-Secret-1", "--interactive=false"));
+        etcd.etcdctl(root, List.of("user", "grant-role", "router-pw", EtcdRoles.RENDERER));
+        EtcdLayout layout = EtcdLayout.of(CLUSTER);
+        // the TLS handshake still needs a certificate of the authority; its CN has no role of its own
+        Certificates.Issued nobody = authority.issue("nobody", List.of());
+        java.nio.file.Path passwordFile = infra.workspace().dir("secrets").resolve("etcd-password");
+        java.nio.file.Files.writeString(passwordFile, "pw-Secret-1\n");
+        EtcdAccess access = EtcdAccess.of(
+                etcd.endpoints(),
+                Optional.of(nobody.ca()),
+                Optional.of(nobody.cert()),
+                Optional.of(nobody.key()),
+                Optional.of("router-pw"),
+                Optional.of(passwordFile),
+                Map.of());
+        try (Client router = EtcdCalls.client(access, TIMEOUT)) {
+            put(router, layout.router("r0"), "{}");
+            assertDenied(() -> put(router, layout.leader(), "node0"));
+        }
+
+        java.nio.file.Files.writeString(passwordFile, "wrong\n");
+        try (Client wrong = EtcdCalls.client(access, TIMEOUT)) {
+            assertThatThrownBy(() -> put(wrong, layout.router("r0"), "{}"))
+                    .isInstanceOf(StoreException.class)
+                    .hasMessageContaining("UNAUTHENTICATED");
+        }
+    }
+
     private static void assertRefused(EtcdAccess access) {
         try (Client client = EtcdCalls.client(access, TIMEOUT)) {
             long start = System.nanoTime();
