@@ -330,6 +330,19 @@ public final class AgentNodes {
         }
     }
 
+    /**
+     * The {@code pgha.etcd.*} properties that make an agent reach the TLS {@code etcd} as {@code principal}:
+     * its certificate, key and the CA copied into a folder of the PostgreSQL user the agent runs as
+     * ({@link Certificates} keeps them readable by their owner only).
+     */
+    public static Map<String, String> etcdTls(LocalInfra infra, EtcdCluster etcd, Certificates.Issued principal) {
+        Certificates.Issued copy = copyFor(
+                OsUser.forPostgres(),
+                principal,
+                infra.workspace().dir("etcd-clients").resolve(principal.name()));
+        return etcd.clientProperties(copy);
+    }
+
     /** A store client of the test's own (the test acts as the coordinator would). */
     public static EtcdClusterStore store(List<String> etcd) {
         return EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));

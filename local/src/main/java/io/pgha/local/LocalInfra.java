@@ -59,6 +59,11 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
         return track(EtcdCluster.start(workspace(), members));
     }
 
+    /** An etcd cluster of {@code members} members serving TLS with client-certificate auth ({@link EtcdCluster#startTls}). */
+    public EtcdCluster etcdTls(int members, Certificates authority) {
+        return track(EtcdCluster.startTls(workspace(), members, authority));
+    }
+
     /** An etcd cluster whose members also listen on {@code namespace}'s host address. */
     public EtcdCluster etcd(int members, NetworkNamespace namespace) {
         return track(EtcdCluster.start(workspace(), members, List.of(namespace.hostAddress())));

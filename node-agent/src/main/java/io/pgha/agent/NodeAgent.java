@@ -26,6 +26,7 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.SecretSetting;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.ClusterStore;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.StoreException;
@@ -111,6 +112,7 @@ public class NodeAgent {
         me = EtcdLayout.requireName("member", config.name());
         EtcdLayout layout = EtcdLayout.of(config.cluster());
         mdc();
+        EtcdAccess etcd = EtcdAccess.of(config.etcdEndpoints(), config.etcdSecurity(), System.getenv());
         DynamicConfig bootstrapConfig = Checks.dynamicConfig(config.dcs());
         Duration safetyMargin = config.fencing().safetyMargin();
         new Fencing(bootstrapConfig.ttlDuration(), safetyMargin); // fails at start when the margin does not fit
@@ -147,7 +149,7 @@ public class NodeAgent {
         tags.put("nosync", config.tags().nosync());
         tags.putAll(Checks.customTags(config.tags().custom()));
 
-        store = EtcdClusterStore.connect(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration());
+        store = EtcdClusterStore.connect(etcd, layout, bootstrapConfig.retryTimeoutDuration());
         ClusterSnapshot snapshot = firstRead(config.etcdEndpoints());
         io.pgha.agent.decide.SlotNames.refuseCollision(me, snapshot.members().keySet());
         DynamicConfig dynamic =
@@ -178,7 +180,7 @@ public class NodeAgent {
                         ctx,
                         wal,
                         extra,
-                        () -> new RestoreKeys(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration()),
+                        () -> new RestoreKeys(etcd, layout, bootstrapConfig.retryTimeoutDuration()),
                         config.bootstrap().repository()))
                 : Optional.empty();
         Optional<ReplicaFromRepository> replicas =

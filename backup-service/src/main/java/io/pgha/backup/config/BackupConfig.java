@@ -1,5 +1,6 @@
 package io.pgha.backup.config;
 
+import io.pgha.core.store.EtcdSecurityConfig;
 import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,6 +16,10 @@ public interface BackupConfig {
     /** etcd client URLs, comma-separated (e.g. http://127.0.0.1:2379). */
     @WithName("etcd.endpoints")
     List<String> etcdEndpoints();
+
+    /** TLS files and user of the etcd client ({@code pgha.etcd.tls.*}, {@code pgha.etcd.user}, {@code pgha.etcd.password-file}). */
+    @WithName("etcd")
+    EtcdSecurityConfig etcdSecurity();
 
     /** The root of every key (the agents' {@code pgha.etcd.namespace}). */
     @WithName("etcd.namespace")

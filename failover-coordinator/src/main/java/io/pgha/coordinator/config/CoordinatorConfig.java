@@ -1,5 +1,6 @@
 package io.pgha.coordinator.config;
 
+import io.pgha.core.store.EtcdSecurityConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -14,6 +15,10 @@ public interface CoordinatorConfig {
     /** etcd client URLs, comma-separated (e.g. http://127.0.0.1:2379). */
     @WithName("etcd.endpoints")
     List<String> etcdEndpoints();
+
+    /** TLS files and user of the etcd client ({@code pgha.etcd.tls.*}, {@code pgha.etcd.user}, {@code pgha.etcd.password-file}). */
+    @WithName("etcd")
+    EtcdSecurityConfig etcdSecurity();
 
     /** The root of every key (the agents' {@code pgha.etcd.namespace}). */
     @WithName("etcd.namespace")

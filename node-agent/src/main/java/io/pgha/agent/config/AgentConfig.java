@@ -1,5 +1,6 @@
 package io.pgha.agent.config;
 
+import io.pgha.core.store.EtcdSecurityConfig;
 import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -26,6 +27,10 @@ public interface AgentConfig {
     /** etcd client URLs, comma-separated (e.g. {@code http://10.0.0.1:2379,http://10.0.0.2:2379}). */
     @WithName("etcd.endpoints")
     List<String> etcdEndpoints();
+
+    /** TLS files and user of the etcd client ({@code pgha.etcd.tls.*}, {@code pgha.etcd.user}, {@code pgha.etcd.password-file}). */
+    @WithName("etcd")
+    EtcdSecurityConfig etcdSecurity();
 
     /** The PostgreSQL instance this agent owns. */
     Postgres postgres();
