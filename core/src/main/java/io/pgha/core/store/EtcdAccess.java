@@ -1,6 +1,6 @@
 package io.pgha.core.store;
 
-import java.io.IOException;
+import io.pgha.core.SecretSetting;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -137,16 +137,8 @@ public record EtcdAccess(
      * @throws UncheckedIOException when the file cannot be read
      */
     public Optional<String> password() {
-        if (passwordFile.isPresent()) {
-            try {
-                List<String> lines = Files.readAllLines(passwordFile.get());
-                return Optional.of(lines.isEmpty() ? "" : lines.get(0).strip());
-            } catch (IOException e) {
-                throw new UncheckedIOException(
-                        "cannot read the etcd password file " + passwordFile.get() + " (" + PASSWORD_FILE + ")", e);
-            }
-        }
-        return passwordFromEnvironment;
+        return SecretSetting.resolve("pgha.etcd.password", Optional.empty(), passwordFile)
+                .or(() -> passwordFromEnvironment);
     }
 
     /** Never shows the password. */
