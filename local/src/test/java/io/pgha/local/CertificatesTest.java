@@ -27,15 +27,19 @@ class CertificatesTest {
         Certificates.Issued agent = ca.issue("node-1", List.of("127.0.0.1", "127.0.1.5"));
 
         assertThat(Commands.run(
-                                List.of("openssl", "verify", "-CAfile", ca.caCert().toString(), agent.cert().toString()),
+                                List.of(
+                                        "openssl",
+                                        "verify",
+                                        "-CAfile",
+                                        ca.caCert().toString(),
+                                        agent.cert().toString()),
                                 Duration.ofSeconds(30))
                         .orThrow()
                         .output())
                 .contains(": OK");
         X509Certificate cert = read(agent.cert());
         assertThat(cert.getSubjectX500Principal().getName()).isEqualTo("CN=node-1");
-        assertThat(cert.getSubjectAlternativeNames())
-                .extracting(name -> name.get(1))
+        assertThat(cert.getSubjectAlternativeNames().stream().map(name -> (String) name.get(1)))
                 .containsExactlyInAnyOrder("localhost", "127.0.0.1", "127.0.1.5");
         assertThat(cert.getExtendedKeyUsage()).contains("1.3.6.1.5.5.7.3.1", "1.3.6.1.5.5.7.3.2");
         assertThat(Files.getPosixFilePermissions(agent.key())).isEqualTo(PosixFilePermissions.fromString("rw-------"));
@@ -45,7 +49,9 @@ class CertificatesTest {
         assertThat(pem).startsWith("-----BEGIN PRIVATE KEY-----"); // PKCS#8, what Java and Kafka read
         byte[] der = Base64.getMimeDecoder()
                 .decode(pem.replaceAll("-----[A-Z ]+-----", "").strip());
-        assertThat(KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der)).getAlgorithm())
+        assertThat(KeyFactory.getInstance("EC")
+                        .generatePrivate(new PKCS8EncodedKeySpec(der))
+                        .getAlgorithm())
                 .isEqualTo("EC");
     }
 
