@@ -11,10 +11,12 @@ import io.pgha.events.KafkaAcls;
 import io.pgha.events.PghaEvent;
 import io.pgha.events.TopologyEvent;
 import io.pgha.local.KafkaBroker;
-import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +43,7 @@ import org.junit.jupiter.api.Test;
  * publish pgha.topology).
  */
 @QuarkusTest
-@QuarkusTestResource(SecuredKafkaResource.class)
+@TestProfile(SecuredKafkaResource.Profile.class)
 class SecuredMessagingIT {
     private static final String CLUSTER = "secured-it";
 
@@ -54,13 +56,22 @@ class SecuredMessagingIT {
     @ConfigProperty(name = "kafka.sasl.jaas.config")
     String jaas;
 
+    @ConfigProperty(name = "kafka.bootstrap.servers")
+    String bootstrap;
+
+    @ConfigProperty(name = "kafka.ssl.truststore.location")
+    String truststore;
+
+    @ConfigProperty(name = SecuredKafkaResource.ADMIN_PASSWORD_FILE)
+    String adminPasswordFile;
+
     @Test
     void publisherConsumerAndDeadLetterProducerLogInAndTheAclsHold() throws Exception {
         assertThat(jaas).contains("username=\"alert-service\"");
-        KafkaBroker kafka = SecuredKafkaResource.kafka;
+        Map<String, Object> adminClient = adminClient();
 
         // A record it cannot parse, written by an admin client, must be dead-lettered by the service.
-        Map<String, Object> admin = new HashMap<>(kafka.clientProperties(KafkaAcls.ADMIN));
+        Map<String, Object> admin = new HashMap<>(adminClient);
         admin.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class);
         admin.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(admin)) {
@@ -88,7 +99,7 @@ class SecuredMessagingIT {
                 .pollInterval(Duration.ofMillis(200))
                 .until(() -> {
                     dead.clear();
-                    dead.addAll(KafkaBroker.readToEnd(kafka.clientProperties(KafkaAcls.ADMIN), "pgha.alerts.dlq"));
+                    dead.addAll(KafkaBroker.readToEnd(adminClient, "pgha.alerts.dlq"));
                     return !dead.isEmpty();
                 });
         assertThat(dead).extracting(ConsumerRecord::key).containsExactly(CLUSTER + "/Garbage");
@@ -102,5 +113,24 @@ class SecuredMessagingIT {
                         () -> publisher.publish(topology).toCompletableFuture().get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+    }
+
+    /** Client settings of the broker's admin (the test's own clients only; the service is alert-service). */
+    private Map<String, Object> adminClient() throws Exception {
+        String password = Files.readString(Path.of(adminPasswordFile)).trim();
+        return Map.of(
+                "bootstrap.servers",
+                bootstrap,
+                "security.protocol",
+                "SASL_SSL",
+                "sasl.mechanism",
+                "SCRAM-SHA-512",
+                "sasl.jaas.config",
+                "org.apache.kafka.common.security.scram.ScramLoginModule required username=\"" + KafkaAcls.ADMIN
+                        + "\" password=\"" + password + "\";",
+                "ssl.truststore.type",
+                "PEM",
+                "ssl.truststore.location",
+                truststore);
     }
 }
