@@ -2,6 +2,8 @@ package io.pgha.monitor;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
@@ -40,8 +42,15 @@ public interface MonitorConfig {
     @WithDefault("pgha_monitor")
     String user();
 
-    /** Its password; none for trust or peer-less setups. Never logged. */
+    /**
+     * Its password; none for trust or peer-less setups. Never logged. Prefer {@link #passwordFile()} or
+     * the environment ({@code PGHA_HEALTH_MONITOR_PASSWORD}) over a value in a file others read.
+     */
     Optional<String> password();
+
+    /** A file whose first line is the password; re-read when it changes (rotation without a restart). */
+    @WithName("password-file")
+    Optional<Path> passwordFile();
 
     /** The database the probe connects to. */
     @WithDefault("postgres")
@@ -60,5 +69,9 @@ public interface MonitorConfig {
 
         /** Its password. */
         Optional<String> password();
+
+        /** A file whose first line is its password; re-read when it changes. */
+        @WithName("password-file")
+        Optional<Path> passwordFile();
     }
 }

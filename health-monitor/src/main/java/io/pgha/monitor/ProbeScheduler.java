@@ -1,5 +1,6 @@
 package io.pgha.monitor;
 
+import io.pgha.core.SecretSetting;
 import io.pgha.events.NodeHealthEvent.NodeHealthObserved;
 import io.pgha.events.TopologyEvent.Member;
 import io.pgha.events.TopologyEvent.TopologyChanged;
@@ -34,6 +35,7 @@ import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -75,6 +77,10 @@ public class ProbeScheduler {
 
     private String observer;
     private volatile boolean stopping;
+    /** The monitoring password (a file is followed: rotation without a restart); null: none. */
+    private Supplier<String> password;
+    /** Per-cluster passwords ({@code clusters."<c>".password} or {@code password-file}). */
+    private Map<String, Supplier<String>> clusterPasswords = Map.of();
 
     void onStart(@Observes StartupEvent start) {
         List<String> problems = TimingRules.problems(
@@ -88,6 +94,15 @@ public class ProbeScheduler {
             throw new IllegalStateException(
                     "health-monitor: invalid timing settings:\n  " + String.join("\n  ", problems));
         }
+        password = SecretSetting.following("pgha.health-monitor.password", config.password(), config.passwordFile())
+                .orElse(null);
+        Map<String, Supplier<String>> own = new HashMap<>();
+        config.clusters().forEach((cluster, credentials) -> SecretSetting.following(
+                        "pgha.health-monitor.clusters.\"" + cluster + "\".password",
+                        credentials.password(),
+                        credentials.passwordFile())
+                .ifPresent(secret -> own.put(cluster, secret)));
+        clusterPasswords = Map.copyOf(own);
         observer = config.observer().orElseGet(() -> kafkaPublisher.source().instance());
         LOG.infof(
                 "health-monitor %s: probing every %d ms, heartbeat every %d ms",
@@ -168,10 +183,15 @@ public class ProbeScheduler {
         Optional<MonitorConfig.ClusterCredentials> own =
                 Optional.ofNullable(config.clusters().get(cluster));
         String user = own.flatMap(MonitorConfig.ClusterCredentials::user).orElse(config.user());
-        String password = own.flatMap(MonitorConfig.ClusterCredentials::password)
-                .or(config::password)
-                .orElse(null);
-        return new Target(cluster, member.name(), member.host(), member.port(), config.database(), user, password);
+        Supplier<String> secret = clusterPasswords.getOrDefault(cluster, password);
+        return new Target(
+                cluster,
+                member.name(),
+                member.host(),
+                member.port(),
+                config.database(),
+                user,
+                secret == null ? null : secret.get());
     }
 
     /** The probe rounds of one cluster. */

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  */
 public abstract class ServiceSmokeChecks {
     @RegisterExtension
-    final LocalInfra infra = LocalInfra.perTest();
+    protected final LocalInfra infra = LocalInfra.perTest();
 
     /** The properties the service needs to start (none by default). */
     protected Map<String, String> properties() {

@@ -6,7 +6,6 @@ import io.pgha.agent.api.ActionAnswer;
 import io.pgha.agent.api.AgentView;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Checks;
-import io.pgha.agent.config.Secrets;
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.MonotonicClock;
 import io.pgha.agent.decide.Registration;
@@ -22,6 +21,7 @@ import io.pgha.agent.wal.WalService;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.MemberStatus;
+import io.pgha.core.SecretSetting;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.ClusterStore;
 import io.pgha.core.store.EtcdClusterStore;
@@ -384,26 +384,28 @@ public class NodeAgent {
                 p.fsync(),
                 p.parameters(),
                 p.superuser().username(),
-                Secrets.resolve(
-                        "superuser password",
+                SecretSetting.resolve(
+                        "pgha.postgres.superuser.password",
                         p.superuser().password(),
                         p.superuser().passwordFile()),
                 p.replication().username(),
-                Secrets.resolve(
-                        "replication password",
+                SecretSetting.resolve(
+                        "pgha.postgres.replication.password",
                         p.replication().password(),
                         p.replication().passwordFile()),
                 p.monitoring().username(),
-                Secrets.resolve(
-                        "monitoring password",
+                SecretSetting.resolve(
+                        "pgha.postgres.monitoring.password",
                         p.monitoring().password(),
                         p.monitoring().passwordFile()),
                 p.allowTrust(),
                 p.stopTimeout(),
                 bootstrapConfig.retryTimeoutDuration(),
                 p.pooler().username(),
-                Secrets.resolve(
-                        "pooler password", p.pooler().password(), p.pooler().passwordFile()));
+                SecretSetting.resolve(
+                        "pgha.postgres.pooler.password",
+                        p.pooler().password(),
+                        p.pooler().passwordFile()));
     }
 
     private void registerMetrics() {

@@ -159,6 +159,8 @@ class LocalClusterIT {
         assertMonitoringSeesTheCluster();
         assertAKilledReplicaIsAnAlertInAlertmanagerUntilItIsBack();
 
+        assertNoSecretLeaks(home);
+
         cluster.up();
         assertThat(output()).contains("pgha is already running");
 
@@ -359,6 +361,45 @@ class LocalClusterIT {
         ByteArrayOutputStream status = new ByteArrayOutputStream();
         new LocalCluster(home, LocalPorts.defaults(), new PrintStream(status, true, StandardCharsets.UTF_8)).status();
         return status.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * No secret of the cluster (the API token, every PostgreSQL password) is in a command line, a log, an
+     * event or a read endpoint's answer after a whole run with a failover of a replica (issue 21).
+     */
+    private void assertNoSecretLeaks(Path home) throws IOException {
+        Map<String, String> secrets = new java.util.TreeMap<>();
+        secrets.put(
+                "API token",
+                Files.readString(home.resolve(LocalCluster.TOKEN_FILE)).strip());
+        try (Stream<Path> files = Files.list(home.resolve("secrets"))) {
+            for (Path file : files.toList()) {
+                secrets.put(
+                        file.getFileName().toString(), Files.readString(file).strip());
+            }
+        }
+        assertThat(secrets)
+                .containsKeys("superuser-password", "replication-password", "monitoring-password", "pooler-password");
+        List<String> urls = new ArrayList<>();
+        for (int i = 0; i < LocalPorts.NODES; i++) {
+            String agent = "http://127.0.0.1:" + ports.agent(i);
+            urls.addAll(List.of(agent + "/patroni", agent + "/cluster", agent + "/config", agent + "/history"));
+            urls.add(agent + "/metrics");
+        }
+        String coordinator = "http://127.0.0.1:" + ports.coordinator(0) + "/api/v1/clusters/" + LocalCluster.CLUSTER;
+        urls.addAll(List.of(coordinator, coordinator + "/config", coordinator + "/history"));
+        urls.add("http://127.0.0.1:" + ports.backup() + "/api/v1/clusters/" + LocalCluster.CLUSTER + "/backups");
+        for (int port : List.of(
+                ports.coordinator(0), ports.monitor(), ports.renderer(), ports.backup(), ports.alertService())) {
+            urls.add("http://127.0.0.1:" + port + "/q/metrics");
+        }
+        List<String> findings = new SecretScan(secrets)
+                .commandLines()
+                .logsUnder(cluster.home())
+                .events(cluster.kafka().bootstrapServers())
+                .responses(urls)
+                .findings();
+        assertThat(findings).as("secrets that leaked").isEmpty();
     }
 
     private static List<Long> recordedPids(Path home) throws IOException {

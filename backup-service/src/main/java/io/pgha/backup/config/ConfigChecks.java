@@ -1,14 +1,15 @@
 package io.pgha.backup.config;
 
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.SecretSetting;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 
 /** The start-time checks of {@link BackupConfig}: a bad value stops the service, naming the property. */
@@ -17,11 +18,15 @@ public final class ConfigChecks {
 
     private ConfigChecks() {}
 
-    /** The bearer token, or an exception naming the properties to set. */
-    public static String token(BackupConfig.Api api) {
-        Optional<String> token = secret("pgha.api.token", api.token(), api.tokenFile());
-        return token.orElseThrow(() -> new IllegalArgumentException(
-                "missing setting pgha.api.token or pgha.api.token-file: mutating REST calls need a bearer token"));
+    /**
+     * The bearer token as it is now (a token file is re-read when it changes: rotation without a restart),
+     * or an exception naming the properties to set.
+     */
+    public static Supplier<String> token(BackupConfig.Api api) {
+        return SecretSetting.following("pgha.api.token", api.token(), api.tokenFile())
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "missing setting pgha.api.token or pgha.api.token-file: mutating REST calls need a bearer token"));
     }
 
     /** This instance's name: the configured one, else the host name. */
@@ -106,31 +111,6 @@ public final class ConfigChecks {
         if (type.equalsIgnoreCase("none")) {
             throw new IllegalArgumentException(
                     "invalid setting pgha.repository.type: backup-service needs a repository (posix or s3), not none");
-        }
-    }
-
-    /** A password: the value, else the first line of the file; empty when neither is set. */
-    public static Optional<String> secret(String property, Optional<String> value, Optional<Path> file) {
-        if (value.isPresent() && !value.get().isBlank()) {
-            return Optional.of(value.get().strip());
-        }
-        if (file.isEmpty()) {
-            return Optional.empty();
-        }
-        try {
-            String first = Files.readString(file.get(), StandardCharsets.UTF_8)
-                    .lines()
-                    .findFirst()
-                    .orElse("")
-                    .strip();
-            if (first.isEmpty()) {
-                throw new IllegalArgumentException(
-                        "invalid setting " + property + "-file: " + file.get() + " is empty");
-            }
-            return Optional.of(first);
-        } catch (IOException e) {
-            throw new IllegalArgumentException("invalid setting " + property + "-file: cannot read " + file.get() + " ("
-                    + e.getClass().getSimpleName() + ")");
         }
     }
 

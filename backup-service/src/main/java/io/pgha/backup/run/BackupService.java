@@ -9,6 +9,7 @@ import io.pgha.backup.decide.RetentionPolicy;
 import io.pgha.backup.etcd.BackupStore;
 import io.pgha.backup.etcd.EtcdBackupStore;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.SecretSetting;
 import io.pgha.core.store.ClusterDiscovery;
 import io.pgha.core.store.ElectionLease;
 import io.pgha.events.PghaEvent;
@@ -29,6 +30,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
@@ -51,7 +53,7 @@ public class BackupService implements ApiToken {
 
     private final Map<String, ClusterRunner> runners = new ConcurrentHashMap<>();
     private String name;
-    private String token;
+    private Supplier<String> token;
     private Optional<List<String>> configured;
     private BackupStore store;
     private Repository repository;
@@ -67,13 +69,13 @@ public class BackupService implements ApiToken {
         BackupConfig.Postgres pg = config.postgres();
         Credentials superuser = new Credentials(
                 pg.superuser().username().orElse("postgres"),
-                ConfigChecks.secret(
+                SecretSetting.resolve(
                         "pgha.postgres.superuser.password",
                         pg.superuser().password(),
                         pg.superuser().passwordFile()));
         Credentials replication = new Credentials(
                 pg.replication().username().orElse("replicator"),
-                ConfigChecks.secret(
+                SecretSetting.resolve(
                         "pgha.postgres.replication.password",
                         pg.replication().password(),
                         pg.replication().passwordFile()));
@@ -152,7 +154,7 @@ public class BackupService implements ApiToken {
     /** The bearer token mutating calls must carry. */
     @Override
     public String token() {
-        return token;
+        return token.get();
     }
 
     @Override

@@ -1,35 +1,25 @@
 package io.pgha.coordinator.config;
 
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.SecretSetting;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
 import java.time.Duration;
+import java.util.function.Supplier;
 
 /** The start-time checks of {@link CoordinatorConfig}: a bad value stops the service, naming the property. */
 public final class ConfigChecks {
     private ConfigChecks() {}
 
-    /** The bearer token, or an exception naming the properties to set. */
-    public static String token(CoordinatorConfig.Api api) {
-        if (api.token().isPresent() && !api.token().get().isBlank()) {
-            return api.token().get().strip();
-        }
-        if (api.tokenFile().isPresent()) {
-            try {
-                String token = Files.readString(api.tokenFile().get()).strip();
-                if (token.isEmpty()) {
-                    throw new IllegalArgumentException("invalid setting pgha.api.token-file: "
-                            + api.tokenFile().get() + " is empty");
-                }
-                return token;
-            } catch (IOException e) {
-                throw new IllegalArgumentException("invalid setting pgha.api.token-file: cannot read "
-                        + api.tokenFile().get() + " (" + e.getMessage() + ")");
-            }
-        }
-        throw new IllegalArgumentException(
-                "missing setting pgha.api.token or pgha.api.token-file: mutating REST" + " calls need a bearer token");
+    /**
+     * The bearer token as it is now (a token file is re-read when it changes: rotation without a restart),
+     * or an exception naming the properties to set.
+     */
+    public static Supplier<String> token(CoordinatorConfig.Api api) {
+        return SecretSetting.following("pgha.api.token", api.token(), api.tokenFile())
+                .orElseThrow(
+                        () -> new IllegalArgumentException(
+                                "missing setting pgha.api.token or pgha.api.token-file: mutating REST calls need a bearer token"));
     }
 
     /** This replica's name: the configured one, else the host name. */

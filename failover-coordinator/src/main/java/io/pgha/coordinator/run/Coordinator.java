@@ -20,6 +20,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
 import org.jboss.logging.Logger;
 
 /**
@@ -41,7 +42,7 @@ public class Coordinator implements ApiToken {
 
     private ClusterWorkers workers;
     private String name;
-    private String token;
+    private Supplier<String> token;
     private CoordinatorStore store;
     private ElectionLease lease;
     private AgentClient agents;
@@ -94,7 +95,7 @@ public class Coordinator implements ApiToken {
     /** The bearer token mutating calls must carry. */
     @Override
     public String token() {
-        return token;
+        return token.get();
     }
 
     @Override

@@ -16,22 +16,26 @@ class ConfigChecksTest {
 
     @Test
     void theTokenComesFromItsValue() {
-        assertThat(ConfigChecks.token(api(Optional.of("  s3cret \n"), Optional.empty())))
+        assertThat(ConfigChecks.token(api(Optional.of("  s3cret \n"), Optional.empty()))
+                        .get())
                 .isEqualTo("s3cret");
     }
 
     @Test
     void theValueWinsOverTheFile() throws IOException {
         Path file = Files.writeString(dir.resolve("token"), "from-file");
-        assertThat(ConfigChecks.token(api(Optional.of("from-value"), Optional.of(file))))
+        assertThat(ConfigChecks.token(api(Optional.of("from-value"), Optional.of(file)))
+                        .get())
                 .isEqualTo("from-value");
     }
 
     @Test
     void theTokenComesFromAFileWithoutItsTrailingNewline() throws IOException {
         Path file = Files.writeString(dir.resolve("token"), "from-file\n");
-        assertThat(ConfigChecks.token(api(Optional.empty(), Optional.of(file)))).isEqualTo("from-file");
-        assertThat(ConfigChecks.token(api(Optional.of("   "), Optional.of(file))))
+        assertThat(ConfigChecks.token(api(Optional.empty(), Optional.of(file))).get())
+                .isEqualTo("from-file");
+        assertThat(ConfigChecks.token(api(Optional.of("   "), Optional.of(file)))
+                        .get())
                 .as("a blank value counts as none")
                 .isEqualTo("from-file");
     }

@@ -4,8 +4,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.composite.CompositeMeterRegistry;
 import io.pgha.agent.NodeAgent;
 import io.pgha.agent.config.AgentConfig;
-import io.pgha.agent.config.Secrets;
 import io.pgha.core.Json;
+import io.pgha.core.SecretSetting;
 import io.pgha.core.store.ClusterSnapshot;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.ext.web.Router;
@@ -147,8 +147,8 @@ public class PatroniApi {
                 .blockingHandler(
                         ctx -> {
                             mdc();
-                            Optional<String> token = Secrets.resolve(
-                                    "REST token",
+                            Optional<String> token = SecretSetting.resolve(
+                                    "pgha.restapi.token",
                                     config.restapi().token(),
                                     config.restapi().tokenFile());
                             if (!authorized(ctx.request().getHeader("Authorization"), token)) {

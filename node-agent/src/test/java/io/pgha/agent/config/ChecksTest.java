@@ -4,11 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgha.core.DynamicConfig;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.util.Optional;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 class ChecksTest {
     private static AgentConfig.Dcs dcs(int ttl, int loopWait, int retryTimeout, String lag) {
@@ -58,22 +54,6 @@ class ChecksTest {
         assertThatThrownBy(() -> Checks.dynamicConfig(dcs(10, 1, 3, "lots")))
                 .hasMessageContaining("pgha.dcs.maximum-lag-on-failover")
                 .hasMessageContaining("'lots'");
-    }
-
-    @Test
-    void secretsComeFromTheValueOrTheFirstLineOfAFileAndErrorsNeverShowThem(@TempDir Path dir) throws Exception {
-        Path file = dir.resolve("pw");
-        Files.writeString(file, "from-file\nignored\n");
-        assertThat(Secrets.resolve("password", Optional.of("direct"), Optional.of(file)))
-                .contains("direct");
-        assertThat(Secrets.resolve("password", Optional.empty(), Optional.of(file)))
-                .contains("from-file");
-        assertThat(Secrets.resolve("password", Optional.empty(), Optional.empty()))
-                .isEmpty();
-        Files.writeString(file, "\n");
-        assertThatThrownBy(() -> Secrets.resolve("password", Optional.empty(), Optional.of(file)))
-                .hasMessageContaining(file.toString())
-                .hasMessageContaining("empty");
     }
 
     @Test
