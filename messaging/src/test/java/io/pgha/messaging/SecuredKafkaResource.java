@@ -35,6 +35,10 @@ public class SecuredKafkaResource implements QuarkusTestResourceLifecycleManager
         kafka.createTopics(Topics.ALL);
         Map<String, String> config = new HashMap<>(kafka.serviceProperties(PRINCIPAL));
         config.put("mp.messaging.incoming.test-alerts.group.id", "pgha-alert-messaging-it");
+        // A send the broker refuses is retried until delivery.timeout.ms (120 s by default) before the
+        // publisher's caller hears of it: shortened so the test sees the refusal within its deadline.
+        config.put("mp.messaging.outgoing.pgha-events.delivery.timeout.ms", "15000");
+        config.put("mp.messaging.outgoing.pgha-events.request.timeout.ms", "5000");
         // For the test's own admin clients (writing a bad record, reading the dead-letter topic).
         config.put(ADMIN_PASSWORD_FILE, kafka.passwordFile(KafkaAcls.ADMIN).toString());
         return config;

@@ -113,6 +113,7 @@ class SecuredMessagingIT {
                         () -> publisher.publish(topology).toCompletableFuture().get(60, TimeUnit.SECONDS))
                 .isInstanceOf(ExecutionException.class)
                 .hasRootCauseInstanceOf(TopicAuthorizationException.class);
+        assertThat(KafkaBroker.readToEnd(adminClient, "pgha.topology")).isEmpty();
     }
 
     /** Client settings of the broker's admin (the test's own clients only; the service is alert-service). */
