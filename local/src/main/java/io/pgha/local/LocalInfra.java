@@ -74,6 +74,12 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
         return track(KafkaBroker.start(workspace()));
     }
 
+    /** A Kafka broker (KRaft) in secured mode (SASL_SSL, ACLs), certificates from a CA in the workspace. */
+    public KafkaBroker securedKafka() {
+        return track(KafkaBroker.startSecured(
+                workspace(), Certificates.authorityIn(workspace().dir("tls"))));
+    }
+
     /** An S3-compatible server (s3proxy on the filesystem) in its own JVM, answering. */
     public S3Server s3() {
         return track(S3Server.start(workspace()));
