@@ -5,7 +5,7 @@ package io.pgha.messaging.rest;
  * calls must carry. A service turns {@link BearerTokenFilter} on by having one bean of this type.
  */
 public interface ApiToken {
-    /** The token, read and checked when the service started. */
+    /** The token as it is now (checked at start; a token file is followed: {@code core/SecretSetting#following}). */
     String token();
 
     /** What the service's mutating calls change, for the reason of a 401: "backups", "the cluster". */
