@@ -1,11 +1,7 @@
 package io.pgha.backup.run;
 
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
+import io.pgha.core.tls.AgentApiTrust;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -26,22 +22,7 @@ public record ClientTls(Optional<Path> caFile) {
 
     /** The CA, checked at start: a missing, unreadable or non-PEM file is refused naming the property. */
     public static ClientTls checked(Optional<Path> caFile) {
-        caFile.ifPresent(file -> {
-            if (!Files.isRegularFile(file)) {
-                throw new IllegalArgumentException(
-                        PROPERTY + " " + file
-                                + " does not exist or is not a file: point it at the CA of the members' PostgreSQL certificates");
-            }
-            try (InputStream in = Files.newInputStream(file)) {
-                CertificateFactory.getInstance("X.509").generateCertificate(in);
-            } catch (IOException e) {
-                throw new IllegalArgumentException(PROPERTY + " " + file + " cannot be read ("
-                        + e.getClass().getSimpleName() + "): make it readable by backup-service's user");
-            } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException(
-                        PROPERTY + " " + file + " is not a PEM X.509 certificate: give the CA certificate in PEM");
-            }
-        });
+        caFile.ifPresent(file -> AgentApiTrust.requireCaFile(file, PROPERTY));
         return new ClientTls(caFile);
     }
 

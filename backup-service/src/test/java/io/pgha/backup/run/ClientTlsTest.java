@@ -37,10 +37,10 @@ class ClientTlsTest {
     void aMissingOrBrokenCaIsRefusedNamingTheProperty() throws Exception {
         assertThatThrownBy(() -> ClientTls.checked(Optional.of(temp.resolve("none.crt"))))
                 .hasMessageContaining("pgha.postgres.tls.ca-file")
-                .hasMessageContaining("does not exist");
+                .hasMessageContaining("is not a readable file");
         Path junk = Files.writeString(temp.resolve("junk.crt"), "junk\n");
         assertThatThrownBy(() -> ClientTls.checked(Optional.of(junk)))
                 .hasMessageContaining("pgha.postgres.tls.ca-file")
-                .hasMessageContaining("not a PEM X.509 certificate");
+                .hasMessageContaining("is not a PEM certificate file");
     }
 }

@@ -65,10 +65,18 @@ public final class AgentApiTrust {
         }
     }
 
+    /**
+     * Fails naming {@code property} when {@code caFile} is missing, unreadable or holds no PEM certificate:
+     * the start-time check of every CA file setting (agents' REST, PostgreSQL members).
+     */
+    public static void requireCaFile(Path caFile, String property) {
+        read(caFile, property);
+    }
+
     private static Collection<? extends Certificate> read(Path caFile, String property) {
         if (!Files.isRegularFile(caFile) || !Files.isReadable(caFile)) {
             throw new IllegalArgumentException(property + "=" + caFile
-                    + " is not a readable file: give the PEM file of the CA that signed the agents' certificates");
+                    + " is not a readable file: give the PEM file of the CA that signed the servers' certificates");
         }
         try (InputStream in = Files.newInputStream(caFile)) {
             Collection<? extends Certificate> certificates =
@@ -82,7 +90,7 @@ public final class AgentApiTrust {
             throw new IllegalArgumentException(
                     property + "=" + caFile
                             + " is not a PEM certificate file (" + e.getMessage()
-                            + "): give the PEM file of the CA that signed the agents' certificates",
+                            + "): give the PEM file of the CA that signed the servers' certificates",
                     e);
         }
     }

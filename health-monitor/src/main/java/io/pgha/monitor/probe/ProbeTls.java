@@ -1,14 +1,10 @@
 package io.pgha.monitor.probe;
 
+import io.pgha.core.tls.AgentApiTrust;
 import io.vertx.core.net.PemTrustOptions;
 import io.vertx.pgclient.PgConnectOptions;
 import io.vertx.pgclient.SslMode;
-import java.io.IOException;
-import java.io.InputStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.GeneralSecurityException;
-import java.security.cert.CertificateFactory;
 import java.util.Optional;
 
 /**
@@ -35,23 +31,6 @@ public final class ProbeTls {
 
     /** Fails at start, naming the property, when the CA file is set but missing, unreadable or not PEM. */
     public static void check(Optional<Path> caFile) {
-        if (caFile.isEmpty()) {
-            return;
-        }
-        Path file = caFile.get();
-        if (!Files.isRegularFile(file)) {
-            throw new IllegalStateException(
-                    PROPERTY + " " + file + " does not exist or is not a file: point it at the CA that signed"
-                            + " the PostgreSQL members' certificates (PEM)");
-        }
-        try (InputStream in = Files.newInputStream(file)) {
-            CertificateFactory.getInstance("X.509").generateCertificate(in);
-        } catch (IOException e) {
-            throw new IllegalStateException(PROPERTY + " " + file + " cannot be read ("
-                    + e.getClass().getSimpleName() + "): make it readable by the health-monitor's user");
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(
-                    PROPERTY + " " + file + " is not a PEM X.509 certificate: give the CA certificate in PEM");
-        }
+        caFile.ifPresent(file -> AgentApiTrust.requireCaFile(file, PROPERTY));
     }
 }

@@ -34,11 +34,11 @@ class ProbeTlsTest {
     void aMissingOrBrokenCaStopsTheStartNamingTheProperty() throws Exception {
         assertThatThrownBy(() -> ProbeTls.check(Optional.of(temp.resolve("none.crt"))))
                 .hasMessageContaining("pgha.health-monitor.postgres-ca-file")
-                .hasMessageContaining("does not exist");
+                .hasMessageContaining("is not a readable file");
         Path junk = Files.writeString(temp.resolve("junk.crt"), "junk\n");
         assertThatThrownBy(() -> ProbeTls.check(Optional.of(junk)))
                 .hasMessageContaining("pgha.health-monitor.postgres-ca-file")
-                .hasMessageContaining("not a PEM X.509 certificate");
+                .hasMessageContaining("is not a PEM certificate file");
         ProbeTls.check(Optional.empty());
     }
 }
