@@ -140,6 +140,8 @@ class LocalClusterIT {
             }
         });
 
+        assertPostgresServesTlsOnly(home, password, up);
+
         // the pooled endpoint: an ordinary role (looked up with auth_query), postgres on the primary,
         // postgres_ro on a replica
         PostgresNode.execute(rw, "CREATE ROLE pooled_it LOGIN PASSWORD 'pooled-it-secret'");
@@ -194,6 +196,64 @@ class LocalClusterIT {
         PostgresNode.execute(rw, "INSERT INTO system_it VALUES (8)");
         cluster.down(false);
         passed = true;
+    }
+
+    /**
+     * {@code up} secures PostgreSQL by default (issue 21): the CA and certificates under {@code tls/} with
+     * keys of mode 600, printed; a plaintext connection to a member is refused by pg_hba; a client that
+     * verifies the server against the CA gets in through HAProxy on TLS; both replicas stream over TLS.
+     */
+    private void assertPostgresServesTlsOnly(Path home, String password, String up) throws Exception {
+        Path tls = home.resolve("tls");
+        Path ca = tls.resolve("ca.crt");
+        assertThat(cluster.caCert()).contains(ca);
+        assertThat(up)
+                .contains("TLS: CA certificate " + ca)
+                .contains("PGSSLMODE=verify-full PGSSLROOTCERT=" + ca + " psql -h 127.0.0.1 -p " + ports.readWrite());
+        assertThat(readState(home)).containsEntry("tls", "on");
+        List<Path> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.list(tls)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".key")).forEach(keys::add);
+        }
+        assertThat(keys).hasSize(1 + LocalPorts.NODES); // the CA's and each member's
+        for (String member : LocalCluster.members()) {
+            keys.add(home.resolve("nodes").resolve(member).resolve("certs/server.key")); // the agent's copy
+        }
+        for (Path key : keys) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                    .as("mode of %s", key)
+                    .isEqualTo("rw-------");
+        }
+
+        String plaintext =
+                PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.postgres(0)) + "&sslmode=disable&password=" + password;
+        java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class, () -> PostgresNode.queryValue(plaintext, "SELECT 1"));
+        assertThat(refused.getMessage()).contains("no encryption");
+
+        String verified = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&sslmode=verify-full&sslrootcert="
+                + ca + "&password=" + password;
+        assertThat(PostgresNode.queryValue(verified, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                .isEqualTo(Boolean.TRUE);
+        Wait.until(
+                Duration.ofSeconds(15),
+                "both replicas stream over TLS (pg_stat_replication joined with pg_stat_ssl on the primary)",
+                () -> ((Number) PostgresNode.queryValue(
+                                        verified,
+                                        "SELECT count(*) FROM pg_stat_replication r JOIN pg_stat_ssl s"
+                                                + " ON s.pid = r.pid WHERE s.ssl AND r.state = 'streaming'"))
+                                .longValue()
+                        == LocalPorts.NODES - 1);
+    }
+
+    private static Map<String, String> readState(Path home) throws IOException {
+        Properties state = new Properties();
+        try (Reader reader = Files.newBufferedReader(home.resolve("state.properties"))) {
+            state.load(reader);
+        }
+        Map<String, String> map = new java.util.TreeMap<>();
+        state.stringPropertyNames().forEach(k -> map.put(k, state.getProperty(k)));
+        return map;
     }
 
     /**

@@ -138,6 +138,11 @@ public final class LocalCluster {
     /** Each node's tmpfs disk, by member, when {@link #nodeDisks(long)}. */
     private final Map<String, Tmpfs> disks = new LinkedHashMap<>();
 
+    /** {@code --insecure}: no CA, everything in plaintext (the default secures PostgreSQL, see {@link LocalTls}). */
+    private boolean insecure;
+    /** The local CA of the last {@link #up()} (or of the state file, for hints). */
+    private LocalTls tls;
+
     private EtcdCluster etcdCluster;
     private KafkaBroker kafkaBroker;
     private Prometheus prometheus;
@@ -209,6 +214,21 @@ public final class LocalCluster {
         }
         this.nodeDiskBytes = bytes;
         return this;
+    }
+
+    /**
+     * {@code ./pgha up --insecure}: no local CA, every connection in plaintext on 127.0.0.1 as before issue
+     * 21, for quick experiments. Without it, {@link #up()} makes a CA and certificates under {@code
+     * <home>/tls} and PostgreSQL serves TLS only ({@link LocalTls}).
+     */
+    public LocalCluster insecure() {
+        this.insecure = true;
+        return this;
+    }
+
+    /** The local CA's certificate while TLS is on (after {@link #up()}; empty with {@link #insecure()}). */
+    public Optional<Path> caCert() {
+        return tls == null ? Optional.empty() : tls.caCert();
     }
 
     /** Member {@code member}'s tmpfs disk (only with {@link #nodeDisks(long)}). */
@@ -473,6 +493,11 @@ public final class LocalCluster {
 
     private void start(Workspace ws, Properties state) {
         OsUser pgUser = OsUser.forPostgres();
+        tls = LocalTls.in(home, insecure);
+        state.setProperty("tls", tls.on() ? "on" : "off");
+        tls.caCert().ifPresent(ca -> state.setProperty("tls.ca", ca.toString()));
+        writeState(state);
+        out.println(LocalTls.summary(tls.dir()));
         String token = Secrets.loadOrCreate(home.resolve(TOKEN_FILE));
         String superuser = Secrets.loadOrCreate(home.resolve(SUPERUSER_PASSWORD_FILE));
         String replication = Secrets.loadOrCreate(home.resolve(REPLICATION_PASSWORD_FILE));
@@ -568,7 +593,13 @@ public final class LocalCluster {
                             "pgha.postgres.pooler.password-file",
                             Secrets.write(nodeDir.resolve("pooler.secret"), pooler, pgUser)
                                     .toString()))
+                    .properties(tls.agent(name, host(name), nodeDir))
                     .asPostgresUser();
+            if (tls.on()) {
+                // libpq looks for a client certificate in ~/.postgresql and fails on an unreadable home
+                // (setpriv keeps root's HOME): the agent, and the PostgreSQL it starts, get their node folder
+                builder.env("HOME", nodeDir.toString());
+            }
             if (nodesInNamespaces) {
                 builder.inNamespace(namespace(name));
             }
@@ -591,6 +622,7 @@ public final class LocalCluster {
         QuarkusService monitor = QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor"))
                 .httpPort(ports.monitor())
                 .properties(ServiceSettings.monitor(kafka.bootstrapServers()))
+                .properties(tls.monitor())
                 .env(ServiceSettings.MONITOR_PASSWORD_ENV, monitoring)
                 .start();
         services.put(MONITOR, monitor);
@@ -628,6 +660,7 @@ public final class LocalCluster {
                         ports.readOnly(),
                         ports.haproxyStats()))
                 .properties(ServiceSettings.rendererPool(CLUSTER, poolerFiles, ports.pooler()))
+                .properties(tls.pooler(PgBouncer.directory(ws)))
                 .env(ServiceSettings.POOLER_ADMIN_PASSWORD_ENV, poolerAdmin)
                 .start();
         services.put(RENDERER, renderer);
@@ -661,7 +694,10 @@ public final class LocalCluster {
         PoolerFiles files = PoolerFiles.in(PgBouncer.directory(ws));
         PgBouncer bouncer = PgBouncer.start(
                 ws,
-                ServiceSettings.initialPgBouncerConfig(files, ports.pooler()),
+                ServiceSettings.initialPgBouncerConfig(
+                        files,
+                        ports.pooler(),
+                        Optional.ofNullable(tls.pooler(PgBouncer.directory(ws)).get(LocalTls.POOLER_CA))),
                 ports.pooler(),
                 new PgBouncer.AdminLogin(ServiceSettings.POOLER_ADMIN, poolerAdmin));
         record(state, PGBOUNCER, bouncer.process(), Signal.TERM, SERVICE_GRACE, Ports.LOOPBACK + ":" + ports.pooler());
@@ -725,7 +761,7 @@ public final class LocalCluster {
         OsUser pgUser = OsUser.forPostgres();
         Path dir = pgUser.ownedDir(ws.dirReachableBy(pgUser, BACKUP));
         Path spool = pgUser.ownedDir(dir.resolve("spool"));
-        QuarkusService backup = QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP))
+        QuarkusService.Builder builder = QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP))
                 .httpPort(ports.backup())
                 .properties(ServiceSettings.backup(
                         CLUSTER,
@@ -736,8 +772,12 @@ public final class LocalCluster {
                         Secrets.write(dir.resolve("api-token"), token, pgUser),
                         Secrets.write(dir.resolve("superuser.secret"), superuser, pgUser),
                         Secrets.write(dir.resolve("replication.secret"), replication, pgUser)))
-                .asPostgresUser()
-                .start();
+                .properties(tls.backup(dir))
+                .asPostgresUser();
+        if (tls.on()) {
+            builder.env("HOME", dir.toString()); // libpq and ~/.postgresql, as for the agents
+        }
+        QuarkusService backup = builder.start();
         services.put(BACKUP, backup);
         record(
                 state,
@@ -1155,15 +1195,25 @@ public final class LocalCluster {
     }
 
     private void printEndpoints() {
-        String passfile = "PGPASSFILE=" + home.resolve("pgpass");
+        String passfile = "PGPASSFILE=" + home.resolve("pgpass") + " "
+                + LocalTls.psqlEnvironment(tls == null ? Optional.empty() : tls.caCert());
+        passfile = passfile.strip();
         String bearer = "-H \"Authorization: Bearer $(cat " + home.resolve(TOKEN_FILE) + ")\"";
         out.println();
         out.println("pgha is up: cluster '" + CLUSTER + "' (3 PostgreSQL nodes with their node-agents, "
                 + COORDINATORS.size() + " failover-coordinators, a health-monitor, config-renderer + HAProxy,"
                 + " backup-service, alert-service, Alertmanager and Prometheus).");
         out.println();
+        out.println(
+                tls != null && tls.on()
+                        ? "TLS: CA certificate " + tls.caCert().get() + "; certificates and keys (mode 600) in "
+                                + tls.dir().get() + " (./pgha up --insecure runs plaintext)"
+                        : "TLS: off (--insecure): every connection is plaintext on 127.0.0.1");
+        out.println();
         out.println("PostgreSQL (superuser postgres; its password is in " + home.resolve(SUPERUSER_PASSWORD_FILE)
-                + ", and in the passfile below):");
+                + ", and in the passfile below"
+                + (tls != null && tls.on() ? "; the members accept TLS only, verified against the CA" : "")
+                + "):");
         out.println("  read-write (primary):    " + passfile + " psql -h 127.0.0.1 -p " + ports.readWrite()
                 + " -U postgres");
         out.println("  read-only (replicas):    " + passfile + " psql -h 127.0.0.1 -p " + ports.readOnly()
