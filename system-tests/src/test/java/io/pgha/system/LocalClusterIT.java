@@ -141,6 +141,7 @@ class LocalClusterIT {
         });
 
         assertPostgresServesTlsOnly(home, password, up);
+        assertEtcdRefusesClientsWithoutACertificate(home);
 
         // the pooled endpoint: an ordinary role (looked up with auth_query), postgres on the primary,
         // postgres_ro on a replica
@@ -215,7 +216,8 @@ class LocalClusterIT {
         try (Stream<Path> files = Files.list(tls)) {
             files.filter(f -> f.getFileName().toString().endsWith(".key")).forEach(keys::add);
         }
-        assertThat(keys).hasSize(1 + LocalPorts.NODES); // the CA's and each member's
+        assertThat(keys) // the CA's, each member's PostgreSQL and each etcd principal's
+                .contains(tls.resolve("ca.key"), tls.resolve("pg-0.key"), tls.resolve("etcd-server.key"));
         for (String member : LocalCluster.members()) {
             keys.add(home.resolve("nodes").resolve(member).resolve("certs/server.key")); // the agent's copy
         }
@@ -244,6 +246,27 @@ class LocalClusterIT {
                                                 + " ON s.pid = r.pid WHERE s.ssl AND r.state = 'streaming'"))
                                 .longValue()
                         == LocalPorts.NODES - 1);
+    }
+
+    /** etcd serves https only and refuses a client that trusts its CA but shows no certificate (issue 21). */
+    private void assertEtcdRefusesClientsWithoutACertificate(Path home) {
+        List<String> endpoints = cluster.etcd().endpoints();
+        assertThat(endpoints).allMatch(e -> e.startsWith("https://127.0.0.1:"));
+        io.pgha.core.store.EtcdAccess noCertificate = new io.pgha.core.store.EtcdAccess(
+                endpoints,
+                java.util.Optional.of(new io.pgha.core.store.EtcdAccess.Tls(
+                        home.resolve("tls/ca.crt"), java.util.Optional.empty(), java.util.Optional.empty())),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.empty());
+        long start = System.nanoTime();
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> {
+            try (var store = io.pgha.core.store.EtcdClusterStore.connect(
+                    noCertificate, io.pgha.core.EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(3))) {
+                store.read();
+            }
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
     }
 
     private static Map<String, String> readState(Path home) throws IOException {

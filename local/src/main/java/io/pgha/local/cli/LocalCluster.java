@@ -2,8 +2,10 @@ package io.pgha.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.EtcdRoles;
 import io.pgha.core.Json;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.Topic;
@@ -439,6 +441,7 @@ public final class LocalCluster {
                         etcdEndpoints(state),
                         ws.dirReachableBy(pgUser, REPOSITORY),
                         readToken(),
+                        tlsOf(state),
                         Map.of(
                                 "superuser", readSecret(SUPERUSER_PASSWORD_FILE),
                                 "replication", readSecret(REPLICATION_PASSWORD_FILE),
@@ -520,10 +523,19 @@ public final class LocalCluster {
             }
             etcdHosts = List.of(bridge.serviceAddress());
         }
-        etcdCluster = EtcdCluster.start(ws, etcdClientPorts, etcdPeerPorts, etcdHosts);
+        etcdCluster = tls.on()
+                ? EtcdCluster.startTls(
+                        ws,
+                        etcdClientPorts,
+                        etcdPeerPorts,
+                        etcdHosts,
+                        tls.authority().orElseThrow())
+                : EtcdCluster.start(ws, etcdClientPorts, etcdPeerPorts, etcdHosts);
+        state.setProperty("etcd.tls", tls.on() ? "on" : "off");
         List<String> etcd = etcdCluster.endpoints();
         List<String> nodesEtcd = nodesInNamespaces ? etcdCluster.endpoints(bridge.serviceAddress()) : etcd;
         state.setProperty("etcd.endpoints", String.join(",", etcd));
+        state.setProperty("etcd.endpoint", etcd.get(0));
         for (int i = 0; i < etcdMembers; i++) {
             EtcdCluster.Member member = etcdCluster.member(i);
             record(
@@ -552,6 +564,7 @@ public final class LocalCluster {
                     .httpPort(ports.coordinator(i))
                     .properties(
                             ServiceSettings.coordinator(name, etcd, home.resolve(TOKEN_FILE), kafka.bootstrapServers()))
+                    .properties(tls.etcd(etcd, EtcdRoles.COORDINATOR, null))
                     .start();
             services.put(name, coordinator);
             record(
@@ -594,6 +607,7 @@ public final class LocalCluster {
                             Secrets.write(nodeDir.resolve("pooler.secret"), pooler, pgUser)
                                     .toString()))
                     .properties(tls.agent(name, host(name), nodeDir))
+                    .properties(tls.etcd(nodesEtcd, EtcdRoles.agent(CLUSTER, name), nodeDir.resolve("etcd-tls")))
                     .asPostgresUser();
             if (tls.on()) {
                 // libpq looks for a client certificate in ~/.postgresql and fails on an unreadable home
@@ -617,7 +631,7 @@ public final class LocalCluster {
             out.println("node-agent " + name + " ready: " + agent.uri("") + " (PostgreSQL " + host(name) + ":"
                     + ports.postgres(i) + ")");
         }
-        awaitAgents(etcd);
+        awaitAgents(tls.etcdAccess(etcd));
 
         QuarkusService monitor = QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor"))
                 .httpPort(ports.monitor())
@@ -661,6 +675,7 @@ public final class LocalCluster {
                         ports.haproxyStats()))
                 .properties(ServiceSettings.rendererPool(CLUSTER, poolerFiles, ports.pooler()))
                 .properties(tls.pooler(PgBouncer.directory(ws)))
+                .properties(tls.etcd(etcd, EtcdRoles.RENDERER, null))
                 .env(ServiceSettings.POOLER_ADMIN_PASSWORD_ENV, poolerAdmin)
                 .start();
         services.put(RENDERER, renderer);
@@ -773,6 +788,7 @@ public final class LocalCluster {
                         Secrets.write(dir.resolve("superuser.secret"), superuser, pgUser),
                         Secrets.write(dir.resolve("replication.secret"), replication, pgUser)))
                 .properties(tls.backup(dir))
+                .properties(tls.etcd(etcd, EtcdRoles.BACKUP, dir.resolve("etcd-tls")))
                 .asPostgresUser();
         if (tls.on()) {
             builder.env("HOME", dir.toString()); // libpq and ~/.postgresql, as for the agents
@@ -823,7 +839,7 @@ public final class LocalCluster {
     }
 
     /** Waits until one agent leads and the others stream from it, printing each change of the picture. */
-    private void awaitAgents(List<String> etcd) {
+    private void awaitAgents(EtcdAccess etcd) {
         List<String> agents = new ArrayList<>(NODES);
         try (EtcdClusterStore store = EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(3))) {
             String[] last = {""};
@@ -1076,11 +1092,18 @@ public final class LocalCluster {
             return Optional.empty();
         }
         try (EtcdClusterStore store = EtcdClusterStore.connect(
-                etcdEndpoints(state), EtcdLayout.of(state.getProperty("cluster", CLUSTER)), Duration.ofSeconds(2))) {
+                tlsOf(state).etcdAccess(etcdEndpoints(state)),
+                EtcdLayout.of(state.getProperty("cluster", CLUSTER)),
+                Duration.ofSeconds(2))) {
             return store.read().leader().map(l -> l.member());
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The TLS of the running cluster: this JVM's, or (another launcher's) as its state file records it. */
+    private LocalTls tlsOf(Properties state) {
+        return tls != null ? tls : LocalTls.in(home, !"on".equals(state.getProperty("etcd.tls")));
     }
 
     /**
@@ -1266,6 +1289,11 @@ public final class LocalCluster {
                 "Alertmanager:", LocalMonitoring.url(ports.alertmanager()));
         out.println();
         out.println("etcd:                      " + etcdEndpoint() + "  (keys under /pgha/" + CLUSTER + "/)");
+        tls.dir()
+                .ifPresent(dir -> out.println("  with a client certificate: etcdctl --cacert " + dir.resolve("ca.crt")
+                        + " --cert " + dir.resolve(LocalTls.LAUNCHER + ".crt") + " --key "
+                        + dir.resolve(LocalTls.LAUNCHER + ".key") + " --endpoints " + etcdEndpoint()
+                        + " get --prefix /pgha/" + CLUSTER + "/"));
         out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka());
         out.println("  topics: " + Topics.ALL.stream().map(Topic::name).collect(Collectors.joining(", "))
                 + " (dead letters: <topic>.dlq)");
@@ -1289,7 +1317,7 @@ public final class LocalCluster {
     }
 
     private String etcdEndpoint() {
-        return "http://" + Ports.LOOPBACK + ":" + ports.etcdClient();
+        return (tls != null && tls.on() ? "https://" : "http://") + Ports.LOOPBACK + ":" + ports.etcdClient();
     }
 
     /** Creates the contract's topics (and their dead-letter topics); existing ones are kept. */

@@ -1,20 +1,23 @@
 package io.pgha.local.cli;
 
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.local.AgentNodes;
 import io.pgha.local.Certificates;
 import io.pgha.local.OsUser;
 import io.pgha.local.Ports;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * What {@code ./pgha up} secures with its local CA ({@link Certificates} in {@code <home>/tls}, keys
- * mode 600), or nothing with {@code --insecure}. So far PostgreSQL: every member serves TLS only (the
- * agents' pg_hba refuses plaintext TCP) and the agents, health-monitor, backup-service and PgBouncer's
- * server connections verify it against the CA ({@code verify-full}). etcd, Kafka and the REST APIs are
- * not switched yet (see docs/security.md).
+ * mode 600), or nothing with {@code --insecure}. PostgreSQL: every member serves TLS only (the agents'
+ * pg_hba refuses plaintext TCP) and the agents, health-monitor, backup-service and PgBouncer's server
+ * connections verify it against the CA ({@code verify-full}). etcd: https only, every client shows a
+ * certificate of the CA whose common name is its {@code EtcdRoles} principal. Kafka and the REST APIs
+ * are not switched yet (see docs/security.md).
  */
 final class LocalTls {
     /** The folder of the CA and the certificates, under the home folder. */
@@ -58,6 +61,56 @@ final class LocalTls {
         return AgentNodes.postgresTls(authority.issue(member, ips), nodeDir);
     }
 
+    /** The certificate this launcher uses for its own etcd reads (etcd's {@code root} user). */
+    static final String LAUNCHER = "root";
+
+    /**
+     * The {@code pgha.etcd.*} properties of a service reaching etcd at {@code endpoints} as {@code
+     * principal} (its certificate's common name, an {@code EtcdRoles} role). With {@code copyFor} the CA,
+     * certificate and key are copied there for the user PostgreSQL runs as (agents, backup-service).
+     * Off: the endpoints only.
+     */
+    Map<String, String> etcd(List<String> endpoints, String principal, Path copyFor) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(EtcdAccess.ENDPOINTS, String.join(",", endpoints));
+        if (!on()) {
+            return p;
+        }
+        Certificates.Issued issued = authority.issue(principal, List.of(Ports.LOOPBACK));
+        if (copyFor != null) {
+            OsUser user = OsUser.forPostgres();
+            Path dir = user.ownedDir(copyFor);
+            issued = new Certificates.Issued(
+                    issued.name(),
+                    user.ownedCopy(issued.cert(), dir.resolve("etcd-client.crt")),
+                    user.ownedCopy(issued.key(), dir.resolve("etcd-client.key")),
+                    user.ownedCopy(issued.ca(), dir.resolve("ca.crt")));
+        }
+        p.put(EtcdAccess.CA_FILE, issued.ca().toString());
+        p.put(EtcdAccess.CERT_FILE, issued.cert().toString());
+        p.put(EtcdAccess.KEY_FILE, issued.key().toString());
+        return p;
+    }
+
+    /** How this launcher reads etcd at {@code endpoints} (as {@value #LAUNCHER} with TLS on). */
+    EtcdAccess etcdAccess(List<String> endpoints) {
+        if (!on()) {
+            return EtcdAccess.plain(endpoints);
+        }
+        Certificates.Issued root = authority.issue(LAUNCHER, List.of(Ports.LOOPBACK));
+        return new EtcdAccess(
+                endpoints,
+                Optional.of(new EtcdAccess.Tls(root.ca(), Optional.of(root.cert()), Optional.of(root.key()))),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /** The authority, when TLS is on. */
+    Optional<Certificates> authority() {
+        return Optional.ofNullable(authority);
+    }
+
     /** health-monitor's probes verify the members against the CA. */
     Map<String, String> monitor() {
         return caCert().map(ca -> Map.of("pgha.health-monitor.postgres-ca-file", ca.toString()))
@@ -96,7 +149,8 @@ final class LocalTls {
     static String summary(Optional<Path> dir) {
         return dir.map(d -> "tls: local CA and certificates in " + d
                         + " (keys mode 600); PostgreSQL serves TLS only (sslmode=verify-full against "
-                        + d.resolve("ca.crt") + "); etcd, Kafka and the REST APIs are still plaintext")
+                        + d.resolve("ca.crt") + "); etcd https with client certificates;"
+                        + " Kafka and the REST APIs are still plaintext")
                 .orElse("tls: off (--insecure): everything in plaintext on 127.0.0.1");
     }
 }
