@@ -211,7 +211,10 @@ class LocalClusterIT {
         assertThat(up)
                 .contains("TLS: CA certificate " + ca)
                 .contains("PGSSLMODE=verify-full PGSSLROOTCERT=" + ca + " psql -h 127.0.0.1 -p " + ports.readWrite());
-        assertThat(readState(home)).containsEntry("tls", "on");
+        assertThat(readState(home))
+                .containsEntry("tls", "on")
+                .containsEntry("etcd.tls", "on")
+                .containsEntry("kafka.security", "SASL_SSL");
         List<Path> keys = new ArrayList<>();
         try (Stream<Path> files = Files.list(tls)) {
             files.filter(f -> f.getFileName().toString().endsWith(".key")).forEach(keys::add);
@@ -463,6 +466,15 @@ class LocalClusterIT {
         }
         assertThat(secrets)
                 .containsKeys("superuser-password", "replication-password", "monitoring-password", "pooler-password");
+        // the Kafka SCRAM passwords of the admin and of every service (issue 21: ./pgha up runs SASL_SSL)
+        try (Stream<Path> files = Files.list(home.resolve("kafka/secrets"))) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".password")).toList()) {
+                secrets.put(
+                        "Kafka " + file.getFileName(), Files.readString(file).strip());
+            }
+        }
+        assertThat(secrets).containsKeys("Kafka admin.password", "Kafka failover-coordinator.password");
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < LocalPorts.NODES; i++) {
             String agent = "http://127.0.0.1:" + ports.agent(i);
@@ -479,7 +491,7 @@ class LocalClusterIT {
         List<String> findings = new SecretScan(secrets)
                 .commandLines()
                 .logsUnder(cluster.home())
-                .events(cluster.kafka().bootstrapServers())
+                .events(cluster.kafka().clientProperties(io.pgha.events.KafkaAcls.ADMIN))
                 .responses(urls)
                 .findings();
         assertThat(findings).as("secrets that leaked").isEmpty();

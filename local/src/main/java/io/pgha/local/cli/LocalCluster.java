@@ -8,6 +8,7 @@ import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.events.Producers;
 import io.pgha.events.Topic;
 import io.pgha.events.Topics;
 import io.pgha.local.Commands;
@@ -548,10 +549,13 @@ public final class LocalCluster {
         }
         out.println("etcd ready: " + String.join(",", etcd));
 
-        KafkaBroker kafka = KafkaBroker.start(ws, ports.kafka(), ports.kafkaController());
+        KafkaBroker kafka = tls.on()
+                ? KafkaBroker.startSecured(ws, tls.authority().orElseThrow(), ports.kafka(), ports.kafkaController())
+                : KafkaBroker.start(ws, ports.kafka(), ports.kafkaController());
+        state.setProperty("kafka.security", kafka.secured() ? "SASL_SSL" : "PLAINTEXT");
         kafkaBroker = kafka;
         record(state, KAFKA, kafka.process(), Signal.TERM, SERVICE_GRACE, kafka.bootstrapServers());
-        createTopics(kafka.bootstrapServers());
+        kafka.createTopics(Topics.ALL);
         out.println("kafka ready: " + kafka.bootstrapServers() + " (topics "
                 + Topics.ALL.stream().map(Topic::name).collect(Collectors.joining(", ")) + ")");
 
@@ -559,8 +563,11 @@ public final class LocalCluster {
         // coordinator names its primary.
         for (int i = 0; i < COORDINATORS.size(); i++) {
             String name = COORDINATORS.get(i);
-            QuarkusService coordinator = QuarkusService.builder(
-                            ws, name, QuarkusService.moduleJar("failover-coordinator"))
+            QuarkusService coordinator = LocalTls.kafka(
+                            QuarkusService.builder(ws, name, QuarkusService.moduleJar("failover-coordinator")),
+                            kafka,
+                            Producers.FAILOVER_COORDINATOR,
+                            null)
                     .httpPort(ports.coordinator(i))
                     .properties(
                             ServiceSettings.coordinator(name, etcd, home.resolve(TOKEN_FILE), kafka.bootstrapServers()))
@@ -633,7 +640,11 @@ public final class LocalCluster {
         }
         awaitAgents(tls.etcdAccess(etcd));
 
-        QuarkusService monitor = QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor"))
+        QuarkusService monitor = LocalTls.kafka(
+                        QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor")),
+                        kafka,
+                        Producers.HEALTH_MONITOR,
+                        null)
                 .httpPort(ports.monitor())
                 .properties(ServiceSettings.monitor(kafka.bootstrapServers()))
                 .properties(tls.monitor())
@@ -663,7 +674,11 @@ public final class LocalCluster {
 
         PoolerFiles poolerFiles = startPgBouncer(ws, state, pooler, poolerAdmin);
 
-        QuarkusService renderer = QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer"))
+        QuarkusService renderer = LocalTls.kafka(
+                        QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer")),
+                        kafka,
+                        Producers.CONFIG_RENDERER,
+                        null)
                 .httpPort(ports.renderer())
                 .properties(ServiceSettings.renderer(
                         CLUSTER,
@@ -692,7 +707,7 @@ public final class LocalCluster {
         writeState(state);
 
         startBackupService(ws, state, etcd, kafka.bootstrapServers(), repository, token, superuser, replication);
-        startMonitoring(ws, state, kafka.bootstrapServers());
+        startMonitoring(ws, state, kafka);
     }
 
     /**
@@ -725,7 +740,7 @@ public final class LocalCluster {
      * Starts Alertmanager (deploy/monitoring's configuration), alert-service posting to it, and
      * Prometheus scraping everything that runs, with deploy/monitoring's rules, alerting to Alertmanager.
      */
-    private void startMonitoring(Workspace ws, Properties state, String kafka) {
+    private void startMonitoring(Workspace ws, Properties state, KafkaBroker kafka) {
         MonitoringFiles files = MonitoringFiles.shipped();
         String alertmanagerUrl = LocalMonitoring.url(ports.alertmanager());
         LocalProcess alertmanager =
@@ -733,9 +748,14 @@ public final class LocalCluster {
         record(state, ALERTMANAGER, alertmanager, Signal.TERM, SERVICE_GRACE, alertmanagerUrl);
         out.println("alertmanager ready: " + alertmanagerUrl);
 
-        QuarkusService alerts = QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE))
+        QuarkusService alerts = LocalTls.kafka(
+                        QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE)),
+                        kafka,
+                        Producers.ALERT_SERVICE,
+                        null)
                 .httpPort(ports.alertService())
-                .properties(ServiceSettings.alertService(kafka, List.of(alertmanagerUrl), ws.dir(ALERT_OUTBOX)))
+                .properties(ServiceSettings.alertService(
+                        kafka.bootstrapServers(), List.of(alertmanagerUrl), ws.dir(ALERT_OUTBOX)))
                 .start();
         services.put(ALERT_SERVICE, alerts);
         record(
@@ -776,7 +796,11 @@ public final class LocalCluster {
         OsUser pgUser = OsUser.forPostgres();
         Path dir = pgUser.ownedDir(ws.dirReachableBy(pgUser, BACKUP));
         Path spool = pgUser.ownedDir(dir.resolve("spool"));
-        QuarkusService.Builder builder = QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP))
+        QuarkusService.Builder builder = LocalTls.kafka(
+                        QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP)),
+                        kafkaBroker,
+                        Producers.BACKUP_SERVICE,
+                        dir.resolve("kafka-tls"))
                 .httpPort(ports.backup())
                 .properties(ServiceSettings.backup(
                         CLUSTER,
@@ -1294,7 +1318,11 @@ public final class LocalCluster {
                         + " --cert " + dir.resolve(LocalTls.LAUNCHER + ".crt") + " --key "
                         + dir.resolve(LocalTls.LAUNCHER + ".key") + " --endpoints " + etcdEndpoint()
                         + " get --prefix /pgha/" + CLUSTER + "/"));
-        out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka());
+        out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka()
+                + (kafkaBroker != null && kafkaBroker.secured()
+                        ? "  (SASL_SSL, SCRAM-SHA-512: a user per service, ACLs of events/KafkaAcls; passwords" + " in "
+                                + home.resolve("kafka/secrets") + ", mode 600)"
+                        : ""));
         out.println("  topics: " + Topics.ALL.stream().map(Topic::name).collect(Collectors.joining(", "))
                 + " (dead letters: <topic>.dlq)");
         out.println("Logs:                      " + home.resolve("logs") + "  (PostgreSQL: "
@@ -1318,11 +1346,6 @@ public final class LocalCluster {
 
     private String etcdEndpoint() {
         return (tls != null && tls.on() ? "https://" : "http://") + Ports.LOOPBACK + ":" + ports.etcdClient();
-    }
-
-    /** Creates the contract's topics (and their dead-letter topics); existing ones are kept. */
-    private static void createTopics(String bootstrap) {
-        KafkaBroker.createTopics(bootstrap, Topics.ALL);
     }
 
     private void record(

@@ -3,8 +3,10 @@ package io.pgha.local.cli;
 import io.pgha.core.store.EtcdAccess;
 import io.pgha.local.AgentNodes;
 import io.pgha.local.Certificates;
+import io.pgha.local.KafkaBroker;
 import io.pgha.local.OsUser;
 import io.pgha.local.Ports;
+import io.pgha.local.QuarkusService;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,8 +18,9 @@ import java.util.Optional;
  * mode 600), or nothing with {@code --insecure}. PostgreSQL: every member serves TLS only (the agents'
  * pg_hba refuses plaintext TCP) and the agents, health-monitor, backup-service and PgBouncer's server
  * connections verify it against the CA ({@code verify-full}). etcd: https only, every client shows a
- * certificate of the CA whose common name is its {@code EtcdRoles} principal. Kafka and the REST APIs
- * are not switched yet (see docs/security.md).
+ * certificate of the CA whose common name is its {@code EtcdRoles} principal. Kafka: SASL_SSL with a
+ * SCRAM user per service kind and the ACLs of {@code KafkaAcls}. The REST APIs are not switched yet (see
+ * docs/security.md).
  */
 final class LocalTls {
     /** The folder of the CA and the certificates, under the home folder. */
@@ -106,6 +109,40 @@ final class LocalTls {
                 Optional.empty());
     }
 
+    /**
+     * Gives {@code builder} the Kafka settings of a service logging in to {@code broker} as {@code
+     * principal} (its SCRAM user: the service kind), when the broker is secured: SASL_SSL and the CA as
+     * PEM trust store as properties; the user and its password file as the environment ({@code
+     * PGHA_KAFKA_USERNAME}, {@code PGHA_KAFKA_PASSWORD_FILE}), because services whose configuration root
+     * is {@code pgha} refuse {@code pgha.kafka.*} system properties they do not map (SRCFG00050), while
+     * pgha-messaging reads them from any source. With {@code copyFor} the password file and the CA are
+     * copied there for the user PostgreSQL runs as (backup-service). Plaintext broker: nothing (the
+     * bootstrap servers are in ServiceSettings).
+     */
+    static QuarkusService.Builder kafka(
+            QuarkusService.Builder builder, KafkaBroker broker, String principal, Path copyFor) {
+        if (!broker.secured()) {
+            return builder;
+        }
+        Map<String, String> p = new LinkedHashMap<>(broker.serviceProperties(principal));
+        String user = p.remove(USERNAME);
+        String passwordFile = p.remove(PASSWORD_FILE);
+        if (copyFor != null) {
+            OsUser pgUser = OsUser.forPostgres();
+            Path dir = pgUser.ownedDir(copyFor);
+            passwordFile = pgUser.ownedCopy(Path.of(passwordFile), dir.resolve("kafka.password"))
+                    .toString();
+            p.put(
+                    "kafka.ssl.truststore.location",
+                    pgUser.ownedCopy(broker.truststore(), dir.resolve("kafka-ca.crt"))
+                            .toString());
+        }
+        return builder.properties(p).env("PGHA_KAFKA_USERNAME", user).env("PGHA_KAFKA_PASSWORD_FILE", passwordFile);
+    }
+
+    private static final String USERNAME = "pgha.kafka.username";
+    private static final String PASSWORD_FILE = "pgha.kafka.password-file";
+
     /** The authority, when TLS is on. */
     Optional<Certificates> authority() {
         return Optional.ofNullable(authority);
@@ -150,7 +187,8 @@ final class LocalTls {
         return dir.map(d -> "tls: local CA and certificates in " + d
                         + " (keys mode 600); PostgreSQL serves TLS only (sslmode=verify-full against "
                         + d.resolve("ca.crt") + "); etcd https with client certificates;"
-                        + " Kafka and the REST APIs are still plaintext")
+                        + " Kafka SASL_SSL with a SCRAM user per service and ACLs; the REST APIs are still plain"
+                        + " http")
                 .orElse("tls: off (--insecure): everything in plaintext on 127.0.0.1");
     }
 }
