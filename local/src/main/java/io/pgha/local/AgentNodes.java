@@ -214,6 +214,16 @@ public final class AgentNodes {
         synchronized (AgentNodes.class) { // agents start in parallel; one makes the CA
             issued = Certificates.authorityIn(caDir).issue("pg-" + name, List.of(host));
         }
+        return postgresTls(issued, nodeDir);
+    }
+
+    /**
+     * The {@code pgha.postgres.tls.*} properties of an agent whose PostgreSQL serves {@code issued}: the
+     * certificate, its key and the CA's certificate copied into {@code nodeDir/certs}, owned by the user
+     * PostgreSQL runs as (mode 600). Give the agent {@code HOME=nodeDir} too: libpq looks for a client
+     * certificate in {@code ~/.postgresql} and fails on an unreadable home.
+     */
+    public static Map<String, String> postgresTls(Certificates.Issued issued, Path nodeDir) {
         OsUser user = OsUser.forPostgres();
         Path certs = user.ownedDir(nodeDir.resolve("certs"));
         Map<String, String> p = new LinkedHashMap<>();

@@ -228,6 +228,23 @@ public final class EtcdCluster implements AutoCloseable {
         return start(workspace, clientPorts, peerPorts, List.of(), Optional.of(tls));
     }
 
+    /**
+     * Starts members on the given ports with TLS (for {@code ./pgha up}): a server certificate of {@code
+     * authority} naming loopback and {@code extraClientHosts}; clients and peers must show a certificate
+     * of it.
+     */
+    public static EtcdCluster startTls(
+            Workspace workspace,
+            List<Integer> clientPorts,
+            List<Integer> peerPorts,
+            List<String> extraClientHosts,
+            Certificates authority) {
+        List<String> ips = new ArrayList<>(List.of(Ports.LOOPBACK));
+        extraClientHosts.stream().filter(h -> !ips.contains(h)).forEach(ips::add);
+        Tls tls = new Tls(authority, authority.issue("etcd-server", ips));
+        return start(workspace, clientPorts, peerPorts, extraClientHosts, Optional.of(tls));
+    }
+
     /** Starts members on the given ports (for {@code ./pgha up}, whose ports are fixed). */
     public static EtcdCluster start(
             Workspace workspace, List<Integer> clientPorts, List<Integer> peerPorts, List<String> extraClientHosts) {

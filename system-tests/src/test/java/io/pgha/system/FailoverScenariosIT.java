@@ -91,7 +91,8 @@ class FailoverScenariosIT {
         infra.track(() -> Suite.copyLogs(workspace.root(), "failover-scenarios-logs"));
         ports = LocalPorts.free();
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .etcdMembers(3);
+                .etcdMembers(3)
+                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
         infra.track(() -> cluster.down(false));
         cluster.up();
         password = cluster.superuserPassword();

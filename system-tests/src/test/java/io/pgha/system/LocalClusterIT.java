@@ -140,6 +140,9 @@ class LocalClusterIT {
             }
         });
 
+        assertPostgresServesTlsOnly(home, password, up);
+        assertEtcdRefusesClientsWithoutACertificate(home);
+
         // the pooled endpoint: an ordinary role (looked up with auth_query), postgres on the primary,
         // postgres_ro on a replica
         PostgresNode.execute(rw, "CREATE ROLE pooled_it LOGIN PASSWORD 'pooled-it-secret'");
@@ -194,6 +197,89 @@ class LocalClusterIT {
         PostgresNode.execute(rw, "INSERT INTO system_it VALUES (8)");
         cluster.down(false);
         passed = true;
+    }
+
+    /**
+     * {@code up} secures PostgreSQL by default (issue 21): the CA and certificates under {@code tls/} with
+     * keys of mode 600, printed; a plaintext connection to a member is refused by pg_hba; a client that
+     * verifies the server against the CA gets in through HAProxy on TLS; both replicas stream over TLS.
+     */
+    private void assertPostgresServesTlsOnly(Path home, String password, String up) throws Exception {
+        Path tls = home.resolve("tls");
+        Path ca = tls.resolve("ca.crt");
+        assertThat(cluster.caCert()).contains(ca);
+        assertThat(up)
+                .contains("TLS: CA certificate " + ca)
+                .contains("PGSSLMODE=verify-full PGSSLROOTCERT=" + ca + " psql -h 127.0.0.1 -p " + ports.readWrite());
+        assertThat(readState(home))
+                .containsEntry("tls", "on")
+                .containsEntry("etcd.tls", "on")
+                .containsEntry("kafka.security", "SASL_SSL");
+        List<Path> keys = new ArrayList<>();
+        try (Stream<Path> files = Files.list(tls)) {
+            files.filter(f -> f.getFileName().toString().endsWith(".key")).forEach(keys::add);
+        }
+        assertThat(keys) // the CA's, each member's PostgreSQL and each etcd principal's
+                .contains(tls.resolve("ca.key"), tls.resolve("pg-0.key"), tls.resolve("etcd-server.key"));
+        for (String member : LocalCluster.members()) {
+            keys.add(home.resolve("nodes").resolve(member).resolve("certs/server.key")); // the agent's copy
+        }
+        for (Path key : keys) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                    .as("mode of %s", key)
+                    .isEqualTo("rw-------");
+        }
+
+        String plaintext =
+                PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.postgres(0)) + "&sslmode=disable&password=" + password;
+        java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class, () -> PostgresNode.queryValue(plaintext, "SELECT 1"));
+        assertThat(refused.getMessage()).contains("no encryption");
+
+        String verified = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&sslmode=verify-full&sslrootcert="
+                + ca + "&password=" + password;
+        assertThat(PostgresNode.queryValue(verified, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                .isEqualTo(Boolean.TRUE);
+        Wait.until(
+                Duration.ofSeconds(15),
+                "both replicas stream over TLS (pg_stat_replication joined with pg_stat_ssl on the primary)",
+                () -> ((Number) PostgresNode.queryValue(
+                                        verified,
+                                        "SELECT count(*) FROM pg_stat_replication r JOIN pg_stat_ssl s"
+                                                + " ON s.pid = r.pid WHERE s.ssl AND r.state = 'streaming'"))
+                                .longValue()
+                        == LocalPorts.NODES - 1);
+    }
+
+    /** etcd serves https only and refuses a client that trusts its CA but shows no certificate (issue 21). */
+    private void assertEtcdRefusesClientsWithoutACertificate(Path home) {
+        List<String> endpoints = cluster.etcd().endpoints();
+        assertThat(endpoints).allMatch(e -> e.startsWith("https://127.0.0.1:"));
+        io.pgha.core.store.EtcdAccess noCertificate = new io.pgha.core.store.EtcdAccess(
+                endpoints,
+                java.util.Optional.of(new io.pgha.core.store.EtcdAccess.Tls(
+                        home.resolve("tls/ca.crt"), java.util.Optional.empty(), java.util.Optional.empty())),
+                java.util.Optional.empty(),
+                java.util.Optional.empty(),
+                java.util.Optional.empty());
+        long start = System.nanoTime();
+        org.junit.jupiter.api.Assertions.assertThrows(RuntimeException.class, () -> {
+            try (var store = io.pgha.core.store.EtcdClusterStore.connect(
+                    noCertificate, io.pgha.core.EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(3))) {
+                store.read();
+            }
+        });
+        assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    private static Map<String, String> readState(Path home) throws IOException {
+        Properties state = new Properties();
+        try (Reader reader = Files.newBufferedReader(home.resolve("state.properties"))) {
+            state.load(reader);
+        }
+        Map<String, String> map = new java.util.TreeMap<>();
+        state.stringPropertyNames().forEach(k -> map.put(k, state.getProperty(k)));
+        return map;
     }
 
     /**
@@ -380,6 +466,15 @@ class LocalClusterIT {
         }
         assertThat(secrets)
                 .containsKeys("superuser-password", "replication-password", "monitoring-password", "pooler-password");
+        // the Kafka SCRAM passwords of the admin and of every service (issue 21: ./pgha up runs SASL_SSL)
+        try (Stream<Path> files = Files.list(home.resolve("kafka/secrets"))) {
+            for (Path file :
+                    files.filter(f -> f.toString().endsWith(".password")).toList()) {
+                secrets.put(
+                        "Kafka " + file.getFileName(), Files.readString(file).strip());
+            }
+        }
+        assertThat(secrets).containsKeys("Kafka admin.password", "Kafka failover-coordinator.password");
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < LocalPorts.NODES; i++) {
             String agent = "http://127.0.0.1:" + ports.agent(i);
@@ -396,7 +491,7 @@ class LocalClusterIT {
         List<String> findings = new SecretScan(secrets)
                 .commandLines()
                 .logsUnder(cluster.home())
-                .events(cluster.kafka().bootstrapServers())
+                .events(cluster.kafka().clientProperties(io.pgha.events.KafkaAcls.ADMIN))
                 .responses(urls)
                 .findings();
         assertThat(findings).as("secrets that leaked").isEmpty();

@@ -91,9 +91,14 @@ final class SecretScan {
 
     /** Every record (key, value, headers) on every pgha topic and its dead-letter topic. */
     SecretScan events(String bootstrapServers) {
+        return events(Map.of("bootstrap.servers", bootstrapServers));
+    }
+
+    /** Every record on every pgha topic and dead-letter topic, read with {@code clientProperties} (a secured broker's admin). */
+    SecretScan events(Map<String, Object> clientProperties) {
         for (Topic topic : Topics.ALL) {
             for (String name : List.of(topic.name(), topic.deadLetterTopic())) {
-                for (ConsumerRecord<String, byte[]> r : KafkaBroker.readToEnd(bootstrapServers, name)) {
+                for (ConsumerRecord<String, byte[]> r : KafkaBroker.readToEnd(clientProperties, name)) {
                     StringBuilder text = new StringBuilder();
                     text.append(r.key()).append('\n');
                     if (r.value() != null) {

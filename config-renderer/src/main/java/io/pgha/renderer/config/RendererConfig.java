@@ -193,6 +193,13 @@ public interface RendererConfig {
         /** Its password (for {@code psql} to the admin console). */
         Optional<String> adminPassword();
 
+        /**
+         * The CA of the members' PostgreSQL server certificates. Set it when PostgreSQL runs with TLS (which
+         * refuses plaintext TCP): PgBouncer's server connections then use {@code server_tls_sslmode =
+         * verify-full} with this file as {@code server_tls_ca_file}. Absent: plaintext server connections.
+         */
+        Optional<Path> serverCaFile();
+
         /** The {@code psql} used for the admin console. */
         @WithDefault("/usr/lib/postgresql/15/bin/psql")
         String psql();

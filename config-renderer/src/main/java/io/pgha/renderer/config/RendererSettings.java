@@ -230,7 +230,8 @@ public final class RendererSettings {
                 pool.maxFailoverPause(),
                 pool.queryWaitTimeout(),
                 pool.serverLoginRetry(),
-                pool.serverConnectTimeout()));
+                pool.serverConnectTimeout(),
+                pool.serverCaFile().map(java.nio.file.Path::toAbsolutePath).orElse(null)));
     }
 
     /**

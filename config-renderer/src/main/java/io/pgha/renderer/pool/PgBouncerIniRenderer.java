@@ -24,7 +24,7 @@ public final class PgBouncerIniRenderer {
             out.append(entry(PoolSettings.readOnlyName(db), s.readOnlyTarget(), s.readOnlyPort(), db));
         }
         out.append("\n[pgbouncer]\n");
-        List<String[]> settings = List.of(
+        List<String[]> settings = new java.util.ArrayList<>(List.of(
                 kv("listen_addr", s.listenAddress()),
                 kv("listen_port", Integer.toString(s.port())),
                 kv("unix_socket_dir", ""),
@@ -52,7 +52,13 @@ public final class PgBouncerIniRenderer {
                 kv("server_check_delay", "1"),
                 kv("server_reset_query", "DISCARD ALL"),
                 kv("log_connections", "0"),
-                kv("log_disconnections", "0"));
+                kv("log_disconnections", "0")));
+        if (s.serverCaFile() != null) {
+            // the members refuse plaintext TCP when their PostgreSQL runs with TLS (hostnossl ... reject)
+            settings.add(kv("server_tls_sslmode", "verify-full"));
+            settings.add(
+                    kv("server_tls_ca_file", s.serverCaFile().toAbsolutePath().toString()));
+        }
         for (String[] setting : settings) {
             out.append(setting[0]).append(" = ").append(setting[1]).append('\n');
         }

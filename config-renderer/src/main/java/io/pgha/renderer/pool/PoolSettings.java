@@ -33,6 +33,8 @@ import java.util.List;
  *     ({@code query_wait_timeout}): during an unplanned failover, the bound clients wait for the new primary
  * @param serverLoginRetry how long PgBouncer waits after a failed server login before trying again
  * @param serverConnectTimeout {@code server_connect_timeout}
+ * @param serverCaFile the CA of the members' PostgreSQL certificates: with it, PgBouncer's server
+ *     connections use TLS and verify the server ({@code server_tls_sslmode = verify-full}); null: plaintext
  */
 public record PoolSettings(
         String cluster,
@@ -58,7 +60,8 @@ public record PoolSettings(
         Duration maxFailoverPause,
         Duration queryWaitTimeout,
         Duration serverLoginRetry,
-        Duration serverConnectTimeout) {
+        Duration serverConnectTimeout,
+        Path serverCaFile) {
     public PoolSettings {
         databases = List.copyOf(databases);
     }

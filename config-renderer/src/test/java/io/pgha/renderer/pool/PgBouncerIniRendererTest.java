@@ -33,7 +33,8 @@ class PgBouncerIniRendererTest {
                 Duration.ofSeconds(20),
                 Duration.ofSeconds(30),
                 Duration.ofSeconds(1),
-                Duration.ofSeconds(3));
+                Duration.ofSeconds(3),
+                null);
     }
 
     @Test
@@ -78,5 +79,39 @@ class PgBouncerIniRendererTest {
     void theSameSettingsGiveTheSameBytes() {
         assertThat(PgBouncerIniRenderer.render(settings("transaction")))
                 .isEqualTo(PgBouncerIniRenderer.render(settings("transaction")));
+    }
+
+    @Test
+    void serverConnectionsUseVerifiedTlsOnlyWhenAServerCaIsGiven() {
+        assertThat(PgBouncerIniRenderer.render(settings("transaction"))).doesNotContain("server_tls");
+        PoolSettings s = settings("transaction");
+        PoolSettings tls = new PoolSettings(
+                s.cluster(),
+                s.listenAddress(),
+                s.port(),
+                s.readWriteTarget(),
+                s.readWritePort(),
+                s.readOnlyTarget(),
+                s.readOnlyPort(),
+                s.databases(),
+                s.mode(),
+                s.configPath(),
+                s.authFile(),
+                s.authUser(),
+                s.adminUser(),
+                s.adminPassword(),
+                s.psql(),
+                s.defaultPoolSize(),
+                s.reservePoolSize(),
+                s.maxDbConnections(),
+                s.maxClientConn(),
+                s.maxPause(),
+                s.maxFailoverPause(),
+                s.queryWaitTimeout(),
+                s.serverLoginRetry(),
+                s.serverConnectTimeout(),
+                Path.of("/run/pgbouncer/ca.crt"));
+        assertThat(PgBouncerIniRenderer.render(tls))
+                .contains("server_tls_sslmode = verify-full\n", "server_tls_ca_file = /run/pgbouncer/ca.crt\n");
     }
 }

@@ -2,10 +2,13 @@ package io.pgha.local.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.EtcdRoles;
 import io.pgha.core.Json;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.events.Producers;
 import io.pgha.events.Topic;
 import io.pgha.events.Topics;
 import io.pgha.local.Commands;
@@ -138,6 +141,11 @@ public final class LocalCluster {
     /** Each node's tmpfs disk, by member, when {@link #nodeDisks(long)}. */
     private final Map<String, Tmpfs> disks = new LinkedHashMap<>();
 
+    /** {@code --insecure}: no CA, everything in plaintext (the default secures PostgreSQL, see {@link LocalTls}). */
+    private boolean insecure;
+    /** The local CA of the last {@link #up()} (or of the state file, for hints). */
+    private LocalTls tls;
+
     private EtcdCluster etcdCluster;
     private KafkaBroker kafkaBroker;
     private Prometheus prometheus;
@@ -209,6 +217,21 @@ public final class LocalCluster {
         }
         this.nodeDiskBytes = bytes;
         return this;
+    }
+
+    /**
+     * {@code ./pgha up --insecure}: no local CA, every connection in plaintext on 127.0.0.1 as before issue
+     * 21, for quick experiments. Without it, {@link #up()} makes a CA and certificates under {@code
+     * <home>/tls} and PostgreSQL serves TLS only ({@link LocalTls}).
+     */
+    public LocalCluster insecure() {
+        this.insecure = true;
+        return this;
+    }
+
+    /** The local CA's certificate while TLS is on (after {@link #up()}; empty with {@link #insecure()}). */
+    public Optional<Path> caCert() {
+        return tls == null ? Optional.empty() : tls.caCert();
     }
 
     /** Member {@code member}'s tmpfs disk (only with {@link #nodeDisks(long)}). */
@@ -419,6 +442,7 @@ public final class LocalCluster {
                         etcdEndpoints(state),
                         ws.dirReachableBy(pgUser, REPOSITORY),
                         readToken(),
+                        tlsOf(state),
                         Map.of(
                                 "superuser", readSecret(SUPERUSER_PASSWORD_FILE),
                                 "replication", readSecret(REPLICATION_PASSWORD_FILE),
@@ -473,6 +497,11 @@ public final class LocalCluster {
 
     private void start(Workspace ws, Properties state) {
         OsUser pgUser = OsUser.forPostgres();
+        tls = LocalTls.in(home, insecure);
+        state.setProperty("tls", tls.on() ? "on" : "off");
+        tls.caCert().ifPresent(ca -> state.setProperty("tls.ca", ca.toString()));
+        writeState(state);
+        out.println(LocalTls.summary(tls.dir()));
         String token = Secrets.loadOrCreate(home.resolve(TOKEN_FILE));
         String superuser = Secrets.loadOrCreate(home.resolve(SUPERUSER_PASSWORD_FILE));
         String replication = Secrets.loadOrCreate(home.resolve(REPLICATION_PASSWORD_FILE));
@@ -495,10 +524,19 @@ public final class LocalCluster {
             }
             etcdHosts = List.of(bridge.serviceAddress());
         }
-        etcdCluster = EtcdCluster.start(ws, etcdClientPorts, etcdPeerPorts, etcdHosts);
+        etcdCluster = tls.on()
+                ? EtcdCluster.startTls(
+                        ws,
+                        etcdClientPorts,
+                        etcdPeerPorts,
+                        etcdHosts,
+                        tls.authority().orElseThrow())
+                : EtcdCluster.start(ws, etcdClientPorts, etcdPeerPorts, etcdHosts);
+        state.setProperty("etcd.tls", tls.on() ? "on" : "off");
         List<String> etcd = etcdCluster.endpoints();
         List<String> nodesEtcd = nodesInNamespaces ? etcdCluster.endpoints(bridge.serviceAddress()) : etcd;
         state.setProperty("etcd.endpoints", String.join(",", etcd));
+        state.setProperty("etcd.endpoint", etcd.get(0));
         for (int i = 0; i < etcdMembers; i++) {
             EtcdCluster.Member member = etcdCluster.member(i);
             record(
@@ -511,10 +549,13 @@ public final class LocalCluster {
         }
         out.println("etcd ready: " + String.join(",", etcd));
 
-        KafkaBroker kafka = KafkaBroker.start(ws, ports.kafka(), ports.kafkaController());
+        KafkaBroker kafka = tls.on()
+                ? KafkaBroker.startSecured(ws, tls.authority().orElseThrow(), ports.kafka(), ports.kafkaController())
+                : KafkaBroker.start(ws, ports.kafka(), ports.kafkaController());
+        state.setProperty("kafka.security", kafka.secured() ? "SASL_SSL" : "PLAINTEXT");
         kafkaBroker = kafka;
         record(state, KAFKA, kafka.process(), Signal.TERM, SERVICE_GRACE, kafka.bootstrapServers());
-        createTopics(kafka.bootstrapServers());
+        kafka.createTopics(Topics.ALL);
         out.println("kafka ready: " + kafka.bootstrapServers() + " (topics "
                 + Topics.ALL.stream().map(Topic::name).collect(Collectors.joining(", ")) + ")");
 
@@ -522,11 +563,15 @@ public final class LocalCluster {
         // coordinator names its primary.
         for (int i = 0; i < COORDINATORS.size(); i++) {
             String name = COORDINATORS.get(i);
-            QuarkusService coordinator = QuarkusService.builder(
-                            ws, name, QuarkusService.moduleJar("failover-coordinator"))
+            QuarkusService coordinator = LocalTls.kafka(
+                            QuarkusService.builder(ws, name, QuarkusService.moduleJar("failover-coordinator")),
+                            kafka,
+                            Producers.FAILOVER_COORDINATOR,
+                            null)
                     .httpPort(ports.coordinator(i))
                     .properties(
                             ServiceSettings.coordinator(name, etcd, home.resolve(TOKEN_FILE), kafka.bootstrapServers()))
+                    .properties(tls.etcd(etcd, EtcdRoles.COORDINATOR, null))
                     .start();
             services.put(name, coordinator);
             record(
@@ -568,7 +613,14 @@ public final class LocalCluster {
                             "pgha.postgres.pooler.password-file",
                             Secrets.write(nodeDir.resolve("pooler.secret"), pooler, pgUser)
                                     .toString()))
+                    .properties(tls.agent(name, host(name), nodeDir))
+                    .properties(tls.etcd(nodesEtcd, EtcdRoles.agent(CLUSTER, name), nodeDir.resolve("etcd-tls")))
                     .asPostgresUser();
+            if (tls.on()) {
+                // libpq looks for a client certificate in ~/.postgresql and fails on an unreadable home
+                // (setpriv keeps root's HOME): the agent, and the PostgreSQL it starts, get their node folder
+                builder.env("HOME", nodeDir.toString());
+            }
             if (nodesInNamespaces) {
                 builder.inNamespace(namespace(name));
             }
@@ -586,11 +638,16 @@ public final class LocalCluster {
             out.println("node-agent " + name + " ready: " + agent.uri("") + " (PostgreSQL " + host(name) + ":"
                     + ports.postgres(i) + ")");
         }
-        awaitAgents(etcd);
+        awaitAgents(tls.etcdAccess(etcd));
 
-        QuarkusService monitor = QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor"))
+        QuarkusService monitor = LocalTls.kafka(
+                        QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor")),
+                        kafka,
+                        Producers.HEALTH_MONITOR,
+                        null)
                 .httpPort(ports.monitor())
                 .properties(ServiceSettings.monitor(kafka.bootstrapServers()))
+                .properties(tls.monitor())
                 .env(ServiceSettings.MONITOR_PASSWORD_ENV, monitoring)
                 .start();
         services.put(MONITOR, monitor);
@@ -617,7 +674,11 @@ public final class LocalCluster {
 
         PoolerFiles poolerFiles = startPgBouncer(ws, state, pooler, poolerAdmin);
 
-        QuarkusService renderer = QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer"))
+        QuarkusService renderer = LocalTls.kafka(
+                        QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer")),
+                        kafka,
+                        Producers.CONFIG_RENDERER,
+                        null)
                 .httpPort(ports.renderer())
                 .properties(ServiceSettings.renderer(
                         CLUSTER,
@@ -628,6 +689,8 @@ public final class LocalCluster {
                         ports.readOnly(),
                         ports.haproxyStats()))
                 .properties(ServiceSettings.rendererPool(CLUSTER, poolerFiles, ports.pooler()))
+                .properties(tls.pooler(PgBouncer.directory(ws)))
+                .properties(tls.etcd(etcd, EtcdRoles.RENDERER, null))
                 .env(ServiceSettings.POOLER_ADMIN_PASSWORD_ENV, poolerAdmin)
                 .start();
         services.put(RENDERER, renderer);
@@ -644,7 +707,7 @@ public final class LocalCluster {
         writeState(state);
 
         startBackupService(ws, state, etcd, kafka.bootstrapServers(), repository, token, superuser, replication);
-        startMonitoring(ws, state, kafka.bootstrapServers());
+        startMonitoring(ws, state, kafka);
     }
 
     /**
@@ -661,7 +724,10 @@ public final class LocalCluster {
         PoolerFiles files = PoolerFiles.in(PgBouncer.directory(ws));
         PgBouncer bouncer = PgBouncer.start(
                 ws,
-                ServiceSettings.initialPgBouncerConfig(files, ports.pooler()),
+                ServiceSettings.initialPgBouncerConfig(
+                        files,
+                        ports.pooler(),
+                        Optional.ofNullable(tls.pooler(PgBouncer.directory(ws)).get(LocalTls.POOLER_CA))),
                 ports.pooler(),
                 new PgBouncer.AdminLogin(ServiceSettings.POOLER_ADMIN, poolerAdmin));
         record(state, PGBOUNCER, bouncer.process(), Signal.TERM, SERVICE_GRACE, Ports.LOOPBACK + ":" + ports.pooler());
@@ -674,7 +740,7 @@ public final class LocalCluster {
      * Starts Alertmanager (deploy/monitoring's configuration), alert-service posting to it, and
      * Prometheus scraping everything that runs, with deploy/monitoring's rules, alerting to Alertmanager.
      */
-    private void startMonitoring(Workspace ws, Properties state, String kafka) {
+    private void startMonitoring(Workspace ws, Properties state, KafkaBroker kafka) {
         MonitoringFiles files = MonitoringFiles.shipped();
         String alertmanagerUrl = LocalMonitoring.url(ports.alertmanager());
         LocalProcess alertmanager =
@@ -682,9 +748,14 @@ public final class LocalCluster {
         record(state, ALERTMANAGER, alertmanager, Signal.TERM, SERVICE_GRACE, alertmanagerUrl);
         out.println("alertmanager ready: " + alertmanagerUrl);
 
-        QuarkusService alerts = QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE))
+        QuarkusService alerts = LocalTls.kafka(
+                        QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE)),
+                        kafka,
+                        Producers.ALERT_SERVICE,
+                        null)
                 .httpPort(ports.alertService())
-                .properties(ServiceSettings.alertService(kafka, List.of(alertmanagerUrl), ws.dir(ALERT_OUTBOX)))
+                .properties(ServiceSettings.alertService(
+                        kafka.bootstrapServers(), List.of(alertmanagerUrl), ws.dir(ALERT_OUTBOX)))
                 .start();
         services.put(ALERT_SERVICE, alerts);
         record(
@@ -725,7 +796,11 @@ public final class LocalCluster {
         OsUser pgUser = OsUser.forPostgres();
         Path dir = pgUser.ownedDir(ws.dirReachableBy(pgUser, BACKUP));
         Path spool = pgUser.ownedDir(dir.resolve("spool"));
-        QuarkusService backup = QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP))
+        QuarkusService.Builder builder = LocalTls.kafka(
+                        QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP)),
+                        kafkaBroker,
+                        Producers.BACKUP_SERVICE,
+                        dir.resolve("kafka-tls"))
                 .httpPort(ports.backup())
                 .properties(ServiceSettings.backup(
                         CLUSTER,
@@ -736,8 +811,13 @@ public final class LocalCluster {
                         Secrets.write(dir.resolve("api-token"), token, pgUser),
                         Secrets.write(dir.resolve("superuser.secret"), superuser, pgUser),
                         Secrets.write(dir.resolve("replication.secret"), replication, pgUser)))
-                .asPostgresUser()
-                .start();
+                .properties(tls.backup(dir))
+                .properties(tls.etcd(etcd, EtcdRoles.BACKUP, dir.resolve("etcd-tls")))
+                .asPostgresUser();
+        if (tls.on()) {
+            builder.env("HOME", dir.toString()); // libpq and ~/.postgresql, as for the agents
+        }
+        QuarkusService backup = builder.start();
         services.put(BACKUP, backup);
         record(
                 state,
@@ -783,7 +863,7 @@ public final class LocalCluster {
     }
 
     /** Waits until one agent leads and the others stream from it, printing each change of the picture. */
-    private void awaitAgents(List<String> etcd) {
+    private void awaitAgents(EtcdAccess etcd) {
         List<String> agents = new ArrayList<>(NODES);
         try (EtcdClusterStore store = EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(3))) {
             String[] last = {""};
@@ -1036,11 +1116,18 @@ public final class LocalCluster {
             return Optional.empty();
         }
         try (EtcdClusterStore store = EtcdClusterStore.connect(
-                etcdEndpoints(state), EtcdLayout.of(state.getProperty("cluster", CLUSTER)), Duration.ofSeconds(2))) {
+                tlsOf(state).etcdAccess(etcdEndpoints(state)),
+                EtcdLayout.of(state.getProperty("cluster", CLUSTER)),
+                Duration.ofSeconds(2))) {
             return store.read().leader().map(l -> l.member());
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /** The TLS of the running cluster: this JVM's, or (another launcher's) as its state file records it. */
+    private LocalTls tlsOf(Properties state) {
+        return tls != null ? tls : LocalTls.in(home, !"on".equals(state.getProperty("etcd.tls")));
     }
 
     /**
@@ -1155,15 +1242,25 @@ public final class LocalCluster {
     }
 
     private void printEndpoints() {
-        String passfile = "PGPASSFILE=" + home.resolve("pgpass");
+        String passfile = "PGPASSFILE=" + home.resolve("pgpass") + " "
+                + LocalTls.psqlEnvironment(tls == null ? Optional.empty() : tls.caCert());
+        passfile = passfile.strip();
         String bearer = "-H \"Authorization: Bearer $(cat " + home.resolve(TOKEN_FILE) + ")\"";
         out.println();
         out.println("pgha is up: cluster '" + CLUSTER + "' (3 PostgreSQL nodes with their node-agents, "
                 + COORDINATORS.size() + " failover-coordinators, a health-monitor, config-renderer + HAProxy,"
                 + " backup-service, alert-service, Alertmanager and Prometheus).");
         out.println();
+        out.println(
+                tls != null && tls.on()
+                        ? "TLS: CA certificate " + tls.caCert().get() + "; certificates and keys (mode 600) in "
+                                + tls.dir().get() + " (./pgha up --insecure runs plaintext)"
+                        : "TLS: off (--insecure): every connection is plaintext on 127.0.0.1");
+        out.println();
         out.println("PostgreSQL (superuser postgres; its password is in " + home.resolve(SUPERUSER_PASSWORD_FILE)
-                + ", and in the passfile below):");
+                + ", and in the passfile below"
+                + (tls != null && tls.on() ? "; the members accept TLS only, verified against the CA" : "")
+                + "):");
         out.println("  read-write (primary):    " + passfile + " psql -h 127.0.0.1 -p " + ports.readWrite()
                 + " -U postgres");
         out.println("  read-only (replicas):    " + passfile + " psql -h 127.0.0.1 -p " + ports.readOnly()
@@ -1216,7 +1313,16 @@ public final class LocalCluster {
                 "Alertmanager:", LocalMonitoring.url(ports.alertmanager()));
         out.println();
         out.println("etcd:                      " + etcdEndpoint() + "  (keys under /pgha/" + CLUSTER + "/)");
-        out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka());
+        tls.dir()
+                .ifPresent(dir -> out.println("  with a client certificate: etcdctl --cacert " + dir.resolve("ca.crt")
+                        + " --cert " + dir.resolve(LocalTls.LAUNCHER + ".crt") + " --key "
+                        + dir.resolve(LocalTls.LAUNCHER + ".key") + " --endpoints " + etcdEndpoint()
+                        + " get --prefix /pgha/" + CLUSTER + "/"));
+        out.println("Kafka bootstrap:           " + Ports.LOOPBACK + ":" + ports.kafka()
+                + (kafkaBroker != null && kafkaBroker.secured()
+                        ? "  (SASL_SSL, SCRAM-SHA-512: a user per service, ACLs of events/KafkaAcls; passwords" + " in "
+                                + home.resolve("kafka/secrets") + ", mode 600)"
+                        : ""));
         out.println("  topics: " + Topics.ALL.stream().map(Topic::name).collect(Collectors.joining(", "))
                 + " (dead letters: <topic>.dlq)");
         out.println("Logs:                      " + home.resolve("logs") + "  (PostgreSQL: "
@@ -1239,12 +1345,7 @@ public final class LocalCluster {
     }
 
     private String etcdEndpoint() {
-        return "http://" + Ports.LOOPBACK + ":" + ports.etcdClient();
-    }
-
-    /** Creates the contract's topics (and their dead-letter topics); existing ones are kept. */
-    private static void createTopics(String bootstrap) {
-        KafkaBroker.createTopics(bootstrap, Topics.ALL);
+        return (tls != null && tls.on() ? "https://" : "http://") + Ports.LOOPBACK + ":" + ports.etcdClient();
     }
 
     private void record(

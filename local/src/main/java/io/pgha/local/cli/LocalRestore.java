@@ -90,6 +90,7 @@ final class LocalRestore {
             List<String> etcd,
             Path repository,
             String token,
+            LocalTls tls,
             Map<String, String> passwords) {
         EtcdLayout.requireName("cluster", newCluster);
         OsUser pgUser = OsUser.forPostgres();
@@ -132,12 +133,19 @@ final class LocalRestore {
                 secrets,
                 repository);
         properties.put("pgha.bootstrap.method", "repository");
-        QuarkusService agent = QuarkusService.builder(
+        // the restored cluster's PostgreSQL and etcd client are secured like the others' (LocalTls)
+        properties.putAll(tls.agent(member(newCluster), Ports.LOOPBACK, nodeDir));
+        properties.putAll(tls.etcd(
+                etcd, io.pgha.core.EtcdRoles.agent(newCluster, member(newCluster)), nodeDir.resolve("etcd-tls")));
+        QuarkusService.Builder builder = QuarkusService.builder(
                         ws, "agent-" + member(newCluster), QuarkusService.moduleJar("node-agent"))
                 .httpPort(ports.restoredAgent())
                 .properties(properties)
-                .asPostgresUser()
-                .start();
+                .asPostgresUser();
+        if (tls.on()) {
+            builder.env("HOME", nodeDir.toString()); // libpq and ~/.postgresql (see LocalCluster)
+        }
+        QuarkusService agent = builder.start();
         out.println("node-agent " + member(newCluster) + " started: " + agent.uri("") + " (PostgreSQL " + Ports.LOOPBACK
                 + ":" + ports.restoredPostgres() + ")");
         long started = System.nanoTime();

@@ -7,7 +7,7 @@ import java.util.List;
 /** {@code ./pgha up | down [--purge] | status | restore ...}, run by the {@code pgha} script with {@code --home}. */
 public final class Main {
     static final String USAGE =
-            "usage: ./pgha up | down [--purge] | status | restore (--time T | --lsn L | --xid X | --name N | --latest | --immediate) [--cluster NAME]";
+            "usage: ./pgha up [--insecure] | down [--purge] | status | restore (--time T | --lsn L | --xid X | --name N | --latest | --immediate) [--cluster NAME]";
 
     private Main() {}
 
@@ -35,7 +35,12 @@ public final class Main {
         LocalCluster cluster = new LocalCluster(home, LocalPorts.defaults(), System.out);
         try {
             switch (command) {
-                case "up" -> cluster.up();
+                case "up" -> {
+                    if (words.contains("--insecure")) {
+                        cluster.insecure();
+                    }
+                    cluster.up();
+                }
                 case "down" -> cluster.down(words.contains("--purge"));
                 case "status" -> cluster.status();
                 case "restore" -> cluster.restore(words.subList(0, homeAt >= 0 ? homeAt : words.size()));

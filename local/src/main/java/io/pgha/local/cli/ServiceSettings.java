@@ -196,23 +196,27 @@ final class ServiceSettings {
     /**
      * The configuration PgBouncer starts with, before config-renderer renders its own: the same listener,
      * auth file and admin user (those need a restart to change), no database yet. The renderer replaces it
-     * and sends RELOAD.
+     * and sends RELOAD. With {@code serverCa} (PostgreSQL runs with TLS), server connections use TLS
+     * verified against it from the start, as config-renderer renders them.
      */
-    static String initialPgBouncerConfig(PoolerFiles files, int port) {
+    static String initialPgBouncerConfig(PoolerFiles files, int port, java.util.Optional<String> serverCa) {
+        String tls = serverCa.map(ca -> "server_tls_sslmode = verify-full\nserver_tls_ca_file = " + ca + "\n")
+                .orElse("");
         return String.join(
-                "\n",
-                "; Started by ./pgha up; config-renderer replaces this file and sends RELOAD.",
-                "[databases]",
-                "",
-                "[pgbouncer]",
-                "listen_addr = " + Ports.LOOPBACK,
-                "listen_port = " + port,
-                "unix_socket_dir = ",
-                "auth_type = scram-sha-256",
-                "auth_file = " + files.authFile(),
-                "admin_users = " + POOLER_ADMIN,
-                "ignore_startup_parameters = extra_float_digits",
-                "");
+                        "\n",
+                        "; Started by ./pgha up; config-renderer replaces this file and sends RELOAD.",
+                        "[databases]",
+                        "",
+                        "[pgbouncer]",
+                        "listen_addr = " + Ports.LOOPBACK,
+                        "listen_port = " + port,
+                        "unix_socket_dir = ",
+                        "auth_type = scram-sha-256",
+                        "auth_file = " + files.authFile(),
+                        "admin_users = " + POOLER_ADMIN,
+                        "ignore_startup_parameters = extra_float_digits",
+                        "")
+                + tls; // still in [pgbouncer]
     }
 
     /**

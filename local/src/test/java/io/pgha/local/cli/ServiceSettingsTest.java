@@ -86,4 +86,14 @@ class ServiceSettingsTest {
                 .containsEntry("pgha.alert.alertmanagers", "http://127.0.0.1:9093,http://127.0.0.1:9193")
                 .containsEntry("pgha.alert.outbox-dir", "/h/alert-outbox");
     }
+
+    @Test
+    void pgBouncersFirstConfigurationVerifiesItsServerConnectionsWhenPostgresRunsWithTls() {
+        ServiceSettings.PoolerFiles files = ServiceSettings.PoolerFiles.in(Path.of("/p"));
+        String tls = ServiceSettings.initialPgBouncerConfig(files, 6432, java.util.Optional.of("/p/ca.crt"));
+        assertThat(tls.substring(tls.indexOf("[pgbouncer]")))
+                .contains("server_tls_sslmode = verify-full\n", "server_tls_ca_file = /p/ca.crt\n");
+        assertThat(ServiceSettings.initialPgBouncerConfig(files, 6432, java.util.Optional.empty()))
+                .doesNotContain("server_tls");
+    }
 }

@@ -82,7 +82,8 @@ class ChaosIT {
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
                 .etcdMembers(3)
                 .nodesInNamespaces()
-                .nodeDisks(NODE_DISK_BYTES);
+                .nodeDisks(NODE_DISK_BYTES)
+                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
         infra.track(() -> cluster.down(false));
         cluster.up();
         EtcdClusterStore store = EtcdClusterStore.connect(

@@ -1,0 +1,194 @@
+package io.pgha.local.cli;
+
+import io.pgha.core.store.EtcdAccess;
+import io.pgha.local.AgentNodes;
+import io.pgha.local.Certificates;
+import io.pgha.local.KafkaBroker;
+import io.pgha.local.OsUser;
+import io.pgha.local.Ports;
+import io.pgha.local.QuarkusService;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * What {@code ./pgha up} secures with its local CA ({@link Certificates} in {@code <home>/tls}, keys
+ * mode 600), or nothing with {@code --insecure}. PostgreSQL: every member serves TLS only (the agents'
+ * pg_hba refuses plaintext TCP) and the agents, health-monitor, backup-service and PgBouncer's server
+ * connections verify it against the CA ({@code verify-full}). etcd: https only, every client shows a
+ * certificate of the CA whose common name is its {@code EtcdRoles} principal. Kafka: SASL_SSL with a
+ * SCRAM user per service kind and the ACLs of {@code KafkaAcls}. The REST APIs are not switched yet (see
+ * docs/security.md).
+ */
+final class LocalTls {
+    /** The folder of the CA and the certificates, under the home folder. */
+    static final String DIR = "tls";
+
+    private final Certificates authority; // null: --insecure
+
+    private LocalTls(Certificates authority) {
+        this.authority = authority;
+    }
+
+    /** The CA in {@code home}/{@value #DIR} (made on the first secured {@code up}), or none when {@code insecure}. */
+    static LocalTls in(Path home, boolean insecure) {
+        return new LocalTls(insecure ? null : Certificates.authorityIn(home.resolve(DIR)));
+    }
+
+    boolean on() {
+        return authority != null;
+    }
+
+    /** The CA's certificate (what clients trust), when TLS is on. */
+    Optional<Path> caCert() {
+        return on() ? Optional.of(authority.caCert()) : Optional.empty();
+    }
+
+    /** The folder of the CA and every certificate, when TLS is on. */
+    Optional<Path> dir() {
+        return on() ? Optional.of(authority.dir()) : Optional.empty();
+    }
+
+    /**
+     * An agent's {@code pgha.postgres.tls.*} properties: a certificate of member {@code member} naming
+     * {@code host} (where its PostgreSQL listens) and loopback (HAProxy's address, for clients that verify
+     * through it), copied for the user PostgreSQL runs as into {@code nodeDir/certs}. None when off.
+     */
+    Map<String, String> agent(String member, String host, Path nodeDir) {
+        if (!on()) {
+            return Map.of();
+        }
+        List<String> ips = host.equals(Ports.LOOPBACK) ? List.of(host) : List.of(host, Ports.LOOPBACK);
+        return AgentNodes.postgresTls(authority.issue(member, ips), nodeDir);
+    }
+
+    /** The certificate this launcher uses for its own etcd reads (etcd's {@code root} user). */
+    static final String LAUNCHER = "root";
+
+    /**
+     * The {@code pgha.etcd.*} properties of a service reaching etcd at {@code endpoints} as {@code
+     * principal} (its certificate's common name, an {@code EtcdRoles} role). With {@code copyFor} the CA,
+     * certificate and key are copied there for the user PostgreSQL runs as (agents, backup-service).
+     * Off: the endpoints only.
+     */
+    Map<String, String> etcd(List<String> endpoints, String principal, Path copyFor) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(EtcdAccess.ENDPOINTS, String.join(",", endpoints));
+        if (!on()) {
+            return p;
+        }
+        Certificates.Issued issued = authority.issue(principal, List.of(Ports.LOOPBACK));
+        if (copyFor != null) {
+            OsUser user = OsUser.forPostgres();
+            Path dir = user.ownedDir(copyFor);
+            issued = new Certificates.Issued(
+                    issued.name(),
+                    user.ownedCopy(issued.cert(), dir.resolve("etcd-client.crt")),
+                    user.ownedCopy(issued.key(), dir.resolve("etcd-client.key")),
+                    user.ownedCopy(issued.ca(), dir.resolve("ca.crt")));
+        }
+        p.put(EtcdAccess.CA_FILE, issued.ca().toString());
+        p.put(EtcdAccess.CERT_FILE, issued.cert().toString());
+        p.put(EtcdAccess.KEY_FILE, issued.key().toString());
+        return p;
+    }
+
+    /** How this launcher reads etcd at {@code endpoints} (as {@value #LAUNCHER} with TLS on). */
+    EtcdAccess etcdAccess(List<String> endpoints) {
+        if (!on()) {
+            return EtcdAccess.plain(endpoints);
+        }
+        Certificates.Issued root = authority.issue(LAUNCHER, List.of(Ports.LOOPBACK));
+        return new EtcdAccess(
+                endpoints,
+                Optional.of(new EtcdAccess.Tls(root.ca(), Optional.of(root.cert()), Optional.of(root.key()))),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /**
+     * Gives {@code builder} the Kafka settings of a service logging in to {@code broker} as {@code
+     * principal} (its SCRAM user: the service kind), when the broker is secured: SASL_SSL and the CA as
+     * PEM trust store as properties; the user and its password file as the environment ({@code
+     * PGHA_KAFKA_USERNAME}, {@code PGHA_KAFKA_PASSWORD_FILE}), because services whose configuration root
+     * is {@code pgha} refuse {@code pgha.kafka.*} system properties they do not map (SRCFG00050), while
+     * pgha-messaging reads them from any source. With {@code copyFor} the password file and the CA are
+     * copied there for the user PostgreSQL runs as (backup-service). Plaintext broker: nothing (the
+     * bootstrap servers are in ServiceSettings).
+     */
+    static QuarkusService.Builder kafka(
+            QuarkusService.Builder builder, KafkaBroker broker, String principal, Path copyFor) {
+        if (!broker.secured()) {
+            return builder;
+        }
+        Map<String, String> p = new LinkedHashMap<>(broker.serviceProperties(principal));
+        String user = p.remove(USERNAME);
+        String passwordFile = p.remove(PASSWORD_FILE);
+        if (copyFor != null) {
+            OsUser pgUser = OsUser.forPostgres();
+            Path dir = pgUser.ownedDir(copyFor);
+            passwordFile = pgUser.ownedCopy(Path.of(passwordFile), dir.resolve("kafka.password"))
+                    .toString();
+            p.put(
+                    "kafka.ssl.truststore.location",
+                    pgUser.ownedCopy(broker.truststore(), dir.resolve("kafka-ca.crt"))
+                            .toString());
+        }
+        return builder.properties(p).env("PGHA_KAFKA_USERNAME", user).env("PGHA_KAFKA_PASSWORD_FILE", passwordFile);
+    }
+
+    private static final String USERNAME = "pgha.kafka.username";
+    private static final String PASSWORD_FILE = "pgha.kafka.password-file";
+
+    /** The authority, when TLS is on. */
+    Optional<Certificates> authority() {
+        return Optional.ofNullable(authority);
+    }
+
+    /** health-monitor's probes verify the members against the CA. */
+    Map<String, String> monitor() {
+        return caCert().map(ca -> Map.of("pgha.health-monitor.postgres-ca-file", ca.toString()))
+                .orElse(Map.of());
+    }
+
+    /** backup-service (running as PostgreSQL's user) verifies the members with a copy of the CA in {@code dir}. */
+    Map<String, String> backup(Path dir) {
+        return caCert().map(ca -> Map.of("pgha.postgres.tls.ca-file", copyForPostgres(ca, dir)))
+                .orElse(Map.of());
+    }
+
+    /** config-renderer's property of the CA PgBouncer verifies its server connections with. */
+    static final String POOLER_CA = "pgha.renderer.pool.server-ca-file";
+
+    /** PgBouncer (running as PostgreSQL's user) verifies its server connections with a copy of the CA in {@code dir}. */
+    Map<String, String> pooler(Path dir) {
+        return caCert().map(ca -> Map.of(POOLER_CA, copyForPostgres(ca, dir))).orElse(Map.of());
+    }
+
+    private static String copyForPostgres(Path ca, Path dir) {
+        return OsUser.forPostgres().ownedCopy(ca, dir.resolve("ca.crt")).toString();
+    }
+
+    /**
+     * What goes before {@code psql} in the hints {@code up} prints: with a CA, libpq's {@code
+     * PGSSLMODE=verify-full PGSSLROOTCERT=<ca>} (the members serve only TLS; every certificate names
+     * 127.0.0.1, so this holds through HAProxy too); without, nothing.
+     */
+    static String psqlEnvironment(Optional<Path> ca) {
+        return ca.map(path -> "PGSSLMODE=verify-full PGSSLROOTCERT=" + path + " ")
+                .orElse("");
+    }
+
+    /** A line for {@code up}'s progress: where the certificates are, or that everything is plaintext. */
+    static String summary(Optional<Path> dir) {
+        return dir.map(d -> "tls: local CA and certificates in " + d
+                        + " (keys mode 600); PostgreSQL serves TLS only (sslmode=verify-full against "
+                        + d.resolve("ca.crt") + "); etcd https with client certificates;"
+                        + " Kafka SASL_SSL with a SCRAM user per service and ACLs; the REST APIs are still plain"
+                        + " http")
+                .orElse("tls: off (--insecure): everything in plaintext on 127.0.0.1");
+    }
+}
