@@ -135,6 +135,12 @@ public class NodeAgent {
                 () -> ctx.dynamic.ttlDuration(),
                 () -> Duration.ofSeconds(ctx.dynamic.loopWait()),
                 new KeeperHolder());
+        ctx.failsafe = new Failsafe(
+                ctx,
+                () -> SecretSetting.resolve(
+                        "pgha.restapi.token",
+                        config.restapi().token(),
+                        config.restapi().tokenFile()));
         Handover handover =
                 new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(20));
         executor = new ActionExecutor(ctx, handover);
@@ -318,6 +324,12 @@ public class NodeAgent {
         return rest.reload();
     }
 
+    /** {@code POST /failsafe} with {@code body}: a primary that cannot reach etcd asks this member to confirm it. */
+    public ActionAnswer failsafe(String body) {
+        io.pgha.agent.decide.FailsafeRules.Reply reply = ctx.failsafe.answer(body);
+        return ActionAnswer.of(reply.status(), reply.text());
+    }
+
     /** {@code POST /reinitialize} with {@code body}: re-clones this replica from the leader. */
     public ActionAnswer reinitialize(String body) {
         return rest.reinitialize(body);
@@ -345,6 +357,17 @@ public class NodeAgent {
         @Override
         public void leaseReplaced(long lease) {
             store.putMember(me, publisher.status(ctx.pg.probe()), lease);
+        }
+
+        @Override
+        public Optional<Long> failsafeRound() {
+            if (!ctx.dynamic.failsafeMode()) {
+                return Optional.empty();
+            }
+            PgState last = publisher.view().pg();
+            return ctx.failsafe.round(
+                    last.timeline(),
+                    last.writeLsn() == null ? null : last.writeLsn().toString());
         }
 
         @Override
