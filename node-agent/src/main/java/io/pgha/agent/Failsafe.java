@@ -46,14 +46,21 @@ final class Failsafe {
         Optional<io.pgha.core.Failsafe> members = snapshot == null ? Optional.empty() : snapshot.failsafeMembers();
         long started = ctx.clock.nanoTime();
         String body = new FailsafeRules.Call(ctx.me, timeline, lsn).toJson();
-        Map<String, CompletableFuture<FailsafeRules.Answer>> pending = new LinkedHashMap<>();
-        for (String name : FailsafeRules.toAsk(members, ctx.me)) {
-            pending.put(name, post(members.get().members().get(name), body));
+        Map<String, String> keys = new LinkedHashMap<>();
+        if (snapshot != null) {
+            snapshot.members()
+                    .forEach((name, entry) -> keys.put(
+                            name,
+                            entry.status() == null || entry.status().apiUrl() == null
+                                    ? ""
+                                    : entry.status().apiUrl()));
         }
+        Map<String, CompletableFuture<FailsafeRules.Answer>> pending = new LinkedHashMap<>();
+        FailsafeRules.toAsk(members, keys, ctx.me).forEach((name, url) -> pending.put(name, post(url, body)));
         Map<String, FailsafeRules.Answer> answers = new LinkedHashMap<>();
         pending.forEach((name, answer) -> answers.put(name, answer.join()));
         FailsafeRules.Verdict verdict = FailsafeRules.judge(
-                ctx.dynamic.failsafeMode(), ctx.me, new FailsafeRules.Round(started, members, answers));
+                ctx.dynamic.failsafeMode(), ctx.me, new FailsafeRules.Round(started, members, keys, answers));
         if (verdict.confirmed()) {
             LOG.infof(
                     "failsafe: etcd unreachable, the primary keeps running: %s %s", verdict.reason(), answers.keySet());

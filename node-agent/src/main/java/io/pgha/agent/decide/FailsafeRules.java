@@ -2,7 +2,6 @@ package io.pgha.agent.decide;
 
 import io.pgha.core.Failsafe;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -26,9 +25,11 @@ public final class FailsafeRules {
      *
      * @param startedNanos the monotonic instant read before the first request was sent
      * @param failsafe the last {@code /failsafe} the agent read; empty when it never read one
+     * @param members the member keys of the last snapshot read: api_url by name
      * @param answers what each other member of it answered, by name
      */
-    public record Round(long startedNanos, Optional<Failsafe> failsafe, Map<String, Answer> answers) {}
+    public record Round(
+            long startedNanos, Optional<Failsafe> failsafe, Map<String, String> members, Map<String, Answer> answers) {}
 
     /** The verdict of a round: the instant to count as a renewal sent, or why nothing moves. */
     public record Verdict(Optional<Long> renewalSentNanos, String reason) {
@@ -37,17 +38,28 @@ public final class FailsafeRules {
         }
     }
 
-    /** The members of {@code failsafe} a primary named {@code me} must hear from: every one but itself. */
-    public static List<String> toAsk(Optional<Failsafe> failsafe, String me) {
-        return failsafe.map(f -> f.members().keySet().stream()
-                        .filter(name -> !name.equals(me))
-                        .toList())
-                .orElse(List.of());
+    /**
+     * Whom a primary named {@code me} must hear from, with the api_url to ask: every member of {@code
+     * failsafe} and every member key of its last snapshot ({@code members}: name to api_url), but itself.
+     * The member keys count too because the coordinator writes {@code /failsafe}: a member it added just
+     * before this primary lost etcd may be missing from the copy the primary read, yet be promotable.
+     */
+    public static Map<String, String> toAsk(Optional<Failsafe> failsafe, Map<String, String> members, String me) {
+        Map<String, String> ask = new java.util.TreeMap<>();
+        failsafe.ifPresent(f -> ask.putAll(f.members()));
+        members.forEach((name, url) -> {
+            if (!ask.containsKey(name) || ask.get(name).isBlank()) {
+                ask.put(name, url == null ? "" : url);
+            }
+        });
+        ask.remove(me);
+        return ask;
     }
 
     /**
      * A round counts as a renewal sent at its start only when failsafe mode is on, {@code me} is listed
-     * in the last {@code /failsafe} read, and every other member listed there answered 200.
+     * in the last {@code /failsafe} read, and every other member listed there or holding a member key in
+     * the last snapshot answered 200 ({@link #toAsk}).
      */
     public static Verdict judge(boolean failsafeMode, String me, Round round) {
         if (!failsafeMode) {
@@ -60,7 +72,7 @@ public final class FailsafeRules {
             return new Verdict(Optional.empty(), "this member is not in /failsafe");
         }
         StringBuilder missing = new StringBuilder();
-        for (String name : toAsk(round.failsafe(), me)) {
+        for (String name : toAsk(round.failsafe(), round.members(), me).keySet()) {
             Answer a = round.answers().get(name);
             if (a == null || !a.confirmed()) {
                 missing.append(missing.length() == 0 ? "" : ", ")

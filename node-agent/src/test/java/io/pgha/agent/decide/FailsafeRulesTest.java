@@ -18,14 +18,18 @@ class FailsafeRulesTest {
 
     @Test
     void aPrimaryAsksEveryOtherMemberOfFailsafe() {
-        assertThat(FailsafeRules.toAsk(THREE, "pg-0")).containsExactly("pg-1", "pg-2");
-        assertThat(FailsafeRules.toAsk(Optional.empty(), "pg-0")).isEmpty();
+        assertThat(FailsafeRules.toAsk(THREE, Map.of(), "pg-0").keySet()).containsExactly("pg-1", "pg-2");
+        assertThat(FailsafeRules.toAsk(Optional.empty(), Map.of(), "pg-0")).isEmpty();
+        // a member key the copy of /failsafe lacks is asked too: the coordinator may have added it since
+        assertThat(FailsafeRules.toAsk(THREE, Map.of("pg-3", "http://127.0.0.1:8011/patroni"), "pg-0"))
+                .containsEntry("pg-3", "http://127.0.0.1:8011/patroni")
+                .containsOnlyKeys("pg-1", "pg-2", "pg-3");
     }
 
     @Test
     void aRoundCountsAsARenewalAtItsStartOnlyWhenEveryOtherMemberConfirmed() {
-        FailsafeRules.Verdict all =
-                FailsafeRules.judge(true, "pg-0", new FailsafeRules.Round(42, THREE, Map.of("pg-1", OK, "pg-2", OK)));
+        FailsafeRules.Verdict all = FailsafeRules.judge(
+                true, "pg-0", new FailsafeRules.Round(42, THREE, Map.of(), Map.of("pg-1", OK, "pg-2", OK)));
         assertThat(all.renewalSentNanos()).hasValue(42L);
 
         FailsafeRules.Verdict one = FailsafeRules.judge(
@@ -34,6 +38,7 @@ class FailsafeRulesTest {
                 new FailsafeRules.Round(
                         42,
                         THREE,
+                        Map.of(),
                         Map.of("pg-1", OK, "pg-2", new FailsafeRules.Answer(0, "no answer within 1500 ms"))));
         assertThat(one.confirmed()).isFalse();
         assertThat(one.reason()).isEqualTo("not confirmed by pg-2 (no answer within 1500 ms)");
@@ -42,24 +47,34 @@ class FailsafeRulesTest {
                 true,
                 "pg-0",
                 new FailsafeRules.Round(
-                        42, THREE, Map.of("pg-1", new FailsafeRules.Answer(409, "the leader is pg-2"), "pg-2", OK)));
+                        42,
+                        THREE,
+                        Map.of(),
+                        Map.of("pg-1", new FailsafeRules.Answer(409, "the leader is pg-2"), "pg-2", OK)));
         assertThat(refused.reason()).isEqualTo("not confirmed by pg-1 (HTTP 409: the leader is pg-2)");
 
-        assertThat(FailsafeRules.judge(true, "pg-0", new FailsafeRules.Round(42, THREE, Map.of("pg-1", OK)))
+        assertThat(FailsafeRules.judge(true, "pg-0", new FailsafeRules.Round(42, THREE, Map.of(), Map.of("pg-1", OK)))
                         .reason())
                 .isEqualTo("not confirmed by pg-2 (not asked)");
+        assertThat(FailsafeRules.judge(
+                                true,
+                                "pg-0",
+                                new FailsafeRules.Round(42, THREE, Map.of("pg-3", ""), Map.of("pg-1", OK, "pg-2", OK)))
+                        .reason())
+                .as("a member key missing from /failsafe must confirm too")
+                .isEqualTo("not confirmed by pg-3 (not asked)");
     }
 
     @Test
     void noRoundCountsWithFailsafeModeOffWithoutAFailsafeKeyOrForAMemberNotInIt() {
         Map<String, FailsafeRules.Answer> all = Map.of("pg-1", OK, "pg-2", OK);
-        assertThat(FailsafeRules.judge(false, "pg-0", new FailsafeRules.Round(1, THREE, all))
+        assertThat(FailsafeRules.judge(false, "pg-0", new FailsafeRules.Round(1, THREE, Map.of(), all))
                         .reason())
                 .isEqualTo("failsafe_mode is off");
-        assertThat(FailsafeRules.judge(true, "pg-0", new FailsafeRules.Round(1, Optional.empty(), all))
+        assertThat(FailsafeRules.judge(true, "pg-0", new FailsafeRules.Round(1, Optional.empty(), Map.of(), all))
                         .reason())
                 .isEqualTo("no /failsafe key was read from etcd");
-        assertThat(FailsafeRules.judge(true, "pg-9", new FailsafeRules.Round(1, THREE, all))
+        assertThat(FailsafeRules.judge(true, "pg-9", new FailsafeRules.Round(1, THREE, Map.of(), all))
                         .reason())
                 .isEqualTo("this member is not in /failsafe");
     }
