@@ -40,22 +40,37 @@ public final class FailsafeGate {
     /**
      * {@code /failsafe} equal to the current members while failsafe mode is on (left as it is while
      * there are none: a cluster that lost every member key keeps its last list); deleted when it is off.
+     * A leader whose key is gone ({@code lostLeader}) stays listed with its stored api_url: it may be a
+     * primary cut off from etcd that runs on failsafe rounds, and its members must still confirm it
+     * (as in Patroni, where that leader itself keeps the key).
      *
      * @param stored the key's value, when present
+     * @param lostLeader the last leader when the leader key is gone; empty while there is a leader key
      */
-    public static KeyChange keep(boolean failsafeMode, Collection<MemberEntry> members, Optional<String> stored) {
+    public static KeyChange keep(
+            boolean failsafeMode,
+            Collection<MemberEntry> members,
+            Optional<String> stored,
+            Optional<String> lostLeader) {
         if (!failsafeMode) {
             return stored.isPresent() ? new KeyChange.Delete() : new KeyChange.None();
         }
         if (members.isEmpty()) {
             return new KeyChange.None();
         }
-        Failsafe wanted = members(members);
         Optional<Failsafe> current;
         try {
             current = stored.map(Failsafe::fromJson);
         } catch (IllegalArgumentException e) {
             current = Optional.empty();
+        }
+        Failsafe wanted = members(members);
+        if (lostLeader.isPresent()
+                && !wanted.contains(lostLeader.get())
+                && current.filter(f -> f.contains(lostLeader.get())).isPresent()) {
+            Map<String, String> m = new TreeMap<>(wanted.members());
+            m.put(lostLeader.get(), current.get().members().get(lostLeader.get()));
+            wanted = new Failsafe(m);
         }
         return current.equals(Optional.of(wanted)) ? new KeyChange.None() : new KeyChange.Put(wanted.toJson());
     }

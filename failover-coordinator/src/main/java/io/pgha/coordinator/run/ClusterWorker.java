@@ -203,7 +203,8 @@ final class ClusterWorker implements ClusterStep.Executor {
         FailsafeGate.KeyChange change = FailsafeGate.keep(
                 o.config().failsafeMode(),
                 o.snapshot().members().values(),
-                o.snapshot().failsafe());
+                o.snapshot().failsafe(),
+                o.snapshot().leader().isPresent() ? Optional.empty() : Optional.ofNullable(memory.lastLeader));
         long expected = o.snapshot().revisionOf(FAILSAFE_KEY);
         if (change instanceof FailsafeGate.KeyChange.Put put
                 && ctx.store.compareAndPut(ctx.cluster, FAILSAFE_KEY, put.json(), expected, ctx.electionRevision())) {

@@ -37,17 +37,36 @@ class FailsafeGateTest {
 
     @Test
     void theKeyFollowsTheMembersWhileOnAndIsDeletedWhenOff() {
-        assertThat(FailsafeGate.keep(true, TWO, Optional.empty())).isEqualTo(new FailsafeGate.KeyChange.Put(TWO_JSON));
-        assertThat(FailsafeGate.keep(true, TWO, Optional.of(TWO_JSON))).isEqualTo(new FailsafeGate.KeyChange.None());
-        assertThat(FailsafeGate.keep(true, TWO.subList(0, 1), Optional.of(TWO_JSON)))
+        assertThat(FailsafeGate.keep(true, TWO, Optional.empty(), Optional.empty()))
+                .isEqualTo(new FailsafeGate.KeyChange.Put(TWO_JSON));
+        assertThat(FailsafeGate.keep(true, TWO, Optional.of(TWO_JSON), Optional.empty()))
+                .isEqualTo(new FailsafeGate.KeyChange.None());
+        assertThat(FailsafeGate.keep(true, TWO.subList(0, 1), Optional.of(TWO_JSON), Optional.empty()))
                 .isEqualTo(new FailsafeGate.KeyChange.Put("{\"pg-0\":\"http://127.0.0.1:8008/patroni\"}"));
-        assertThat(FailsafeGate.keep(true, List.of(), Optional.of(TWO_JSON)))
+        assertThat(FailsafeGate.keep(true, List.of(), Optional.of(TWO_JSON), Optional.empty()))
                 .as("no member key at all: the last list stays")
                 .isEqualTo(new FailsafeGate.KeyChange.None());
-        assertThat(FailsafeGate.keep(true, TWO, Optional.of("not json")))
+        assertThat(FailsafeGate.keep(true, TWO, Optional.of("not json"), Optional.empty()))
                 .isEqualTo(new FailsafeGate.KeyChange.Put(TWO_JSON));
-        assertThat(FailsafeGate.keep(false, TWO, Optional.of(TWO_JSON))).isEqualTo(new FailsafeGate.KeyChange.Delete());
-        assertThat(FailsafeGate.keep(false, TWO, Optional.empty())).isEqualTo(new FailsafeGate.KeyChange.None());
+        assertThat(FailsafeGate.keep(false, TWO, Optional.of(TWO_JSON), Optional.empty()))
+                .isEqualTo(new FailsafeGate.KeyChange.Delete());
+        assertThat(FailsafeGate.keep(false, TWO, Optional.empty(), Optional.empty()))
+                .isEqualTo(new FailsafeGate.KeyChange.None());
+    }
+
+    @Test
+    void aLeaderWhoseKeyIsGoneStaysListedItMayRunOnFailsafeRounds() {
+        assertThat(FailsafeGate.keep(true, TWO.subList(1, 2), Optional.of(TWO_JSON), Optional.of("pg-0")))
+                .isEqualTo(new FailsafeGate.KeyChange.None());
+        assertThat(FailsafeGate.keep(true, TWO.subList(1, 2), Optional.of(TWO_JSON), Optional.empty()))
+                .isEqualTo(new FailsafeGate.KeyChange.Put("{\"pg-1\":\"http://127.0.0.1:8009/patroni\"}"));
+        assertThat(FailsafeGate.keep(
+                        true,
+                        TWO.subList(1, 2),
+                        Optional.of("{\"pg-1\":\"http://127.0.0.1:8009/patroni\"}"),
+                        Optional.of("pg-0")))
+                .as("a lost leader that was not listed is not added")
+                .isEqualTo(new FailsafeGate.KeyChange.None());
     }
 
     private static MemberSnapshot active(MemberSnapshot m, boolean answered) {
