@@ -326,7 +326,11 @@ public class NodeAgent {
 
     /** {@code POST /failsafe} with {@code body}: a primary that cannot reach etcd asks this member to confirm it. */
     public ActionAnswer failsafe(String body) {
-        io.pgha.agent.decide.FailsafeRules.Reply reply = ctx.failsafe.answer(body);
+        AgentContext c = ctx;
+        if (c == null || c.failsafe == null) {
+            return ActionAnswer.of(503, "POST /failsafe: the agent is still starting");
+        }
+        io.pgha.agent.decide.FailsafeRules.Reply reply = c.failsafe.answer(body);
         return ActionAnswer.of(reply.status(), reply.text());
     }
 
@@ -364,7 +368,8 @@ public class NodeAgent {
             if (!ctx.dynamic.failsafeMode()) {
                 return Optional.empty();
             }
-            PgState last = publisher.view().pg();
+            StatusPublisher p = publisher;
+            PgState last = p == null ? PgState.stopped() : p.view().pg();
             return ctx.failsafe.round(
                     last.timeline(),
                     last.writeLsn() == null ? null : last.writeLsn().toString());

@@ -113,13 +113,21 @@ class FailsafeIT {
                 etcd.members().forEach(EtcdCluster.Member::stop);
                 Wait.until(TTL, "the primary runs on failsafe rounds again", () -> isActive(primary));
                 Node lost = replicas.get(0);
+                // its agent stops (its shutdown waits for etcd calls that fail): once its REST API no longer
+                // answers, the primary's next round fails and it demotes at the last round's start + ttl - margin
+                java.util.concurrent.CompletableFuture<Void> stopping = java.util.concurrent.CompletableFuture.runAsync(
+                        () -> lost.agent().stop());
+                Wait.until(
+                        Duration.ofSeconds(60),
+                        lost.name() + "'s agent no longer answers",
+                        () -> lost.status("/patroni") < 0);
                 long lostAt = System.nanoTime();
-                lost.agent().stop();
                 Wait.until(TTL, "writes on the primary fail", () -> !writer.committedWithin(Duration.ofMillis(500)));
                 Duration fenced = Duration.ofNanos(System.nanoTime() - lostAt);
                 System.out.println("FailsafeIT: the primary stopped writing " + fenced.toMillis() + " ms after "
-                        + lost.name() + "'s agent stopped");
+                        + lost.name() + "'s agent stopped answering");
                 assertThat(fenced).isLessThan(TTL);
+                stopping.get(60, TimeUnit.SECONDS);
                 Wait.until(
                         Duration.ofSeconds(30),
                         "the primary restarts read-only",
