@@ -34,7 +34,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * it over {@code POST /failsafe}), no replica promotes, and once etcd is back the same primary renews its
  * lease as before. Then, etcd stopped again and one replica's agent stopped, the primary no longer hears
  * from every member and demotes within ttl. The test writes {@code /failsafe} itself, as the leading
- * coordinator does (no coordinator runs here).
+ * coordinator does (no coordinator runs here). With failsafe_mode off, an etcd outage demotes the
+ * primary within ttl, as before.
  */
 class FailsafeIT {
     private static final Duration TTL = Duration.ofSeconds(10);
@@ -142,6 +143,45 @@ class FailsafeIT {
                         // running already
                     }
                 });
+            }
+        } catch (AssertionError | RuntimeException e) {
+            AgentNodes.printPostgresLogs(nodes);
+            throw e;
+        }
+    }
+
+    @Test
+    void withFailsafeModeOffThePrimaryDemotesWithinTtlOfAnEtcdOutageAsBefore() throws Exception {
+        EtcdCluster etcd = infra.etcd(1);
+        List<Node> nodes = AgentNodes.startAll(infra, List.of("node0", "node1"), etcd.endpoints());
+        try (EtcdClusterStore store = AgentNodes.store(etcd.endpoints())) {
+            Node primary = AgentNodes.awaitHealthy(nodes, store, Duration.ofSeconds(90));
+            Node replica = nodes.stream().filter(n -> n != primary).findFirst().orElseThrow();
+            assertThat(store.read()
+                            .config()
+                            .map(DynamicConfig::fromJson)
+                            .orElseThrow()
+                            .failsafeMode())
+                    .isFalse();
+            assertThat(store.read().failsafe())
+                    .as("no /failsafe key while the mode is off")
+                    .isEmpty();
+            primary.execute("CREATE TABLE failsafe_writes (id bigserial PRIMARY KEY, at timestamptz DEFAULT now())");
+            try (Writer writer = new Writer(primary)) {
+                Wait.until(Duration.ofSeconds(10), "the writer commits", () -> writer.commits.size() > 5);
+                etcd.members().forEach(EtcdCluster.Member::stop);
+                long stopped = System.nanoTime();
+                Wait.until(TTL, "writes on the primary fail", () -> !writer.committedWithin(Duration.ofMillis(500)));
+                System.out.println("FailsafeIT: failsafe_mode off, the primary stopped writing "
+                        + Duration.ofNanos(System.nanoTime() - stopped).toMillis() + " ms after etcd stopped");
+                assertThat(isActive(primary)).isFalse();
+                assertThat(replica.query("SELECT pg_is_in_recovery()")).isEqualTo(Boolean.TRUE);
+                Wait.until(
+                        Duration.ofSeconds(30),
+                        "the primary restarts read-only",
+                        () -> Boolean.TRUE.equals(primary.query("SELECT pg_is_in_recovery()")));
+            } finally {
+                etcd.members().forEach(EtcdCluster.Member::start);
             }
         } catch (AssertionError | RuntimeException e) {
             AgentNodes.printPostgresLogs(nodes);
