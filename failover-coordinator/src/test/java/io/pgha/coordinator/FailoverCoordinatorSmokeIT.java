@@ -28,12 +28,27 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
     @RegisterExtension
     static final LocalInfra servers = LocalInfra.perClass();
 
+    /** One etcd and one Kafka for the class: a second of either would start in the same folder. */
+    private static Map<String, String> started;
+
+    private static synchronized Map<String, String> serverProperties() {
+        if (started == null) {
+            started = Map.of(
+                    "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
+                    "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()));
+        }
+        return started;
+    }
+
     @Override
     protected Map<String, String> properties() {
-        return Map.of(
-                "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
-                "pgha.api.token", "smoke-token");
+        return withToken(serverProperties(), "pgha.api.token", "smoke-token");
+    }
+
+    private static Map<String, String> withToken(Map<String, String> base, String key, String value) {
+        Map<String, String> properties = new java.util.HashMap<>(base);
+        properties.put(key, value);
+        return properties;
     }
 
     @Test
@@ -41,6 +56,17 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
         Commands.Result result = run(Map.of("pgha.etcd.endpoints", "http://127.0.0.1:1"));
         assertThat(result.exitCode()).isNotZero();
         assertThat(result.output()).contains("pgha.api.token or pgha.api.token-file");
+    }
+
+    @Test
+    void aBadAgentCaFileStopsItNamingTheProperty() {
+        Commands.Result result = run(Map.of(
+                "pgha.etcd.endpoints", "http://127.0.0.1:1",
+                "pgha.api.token", "t",
+                "pgha.agent-api.ca-file", "/nonexistent/agents-ca.crt"));
+        assertThat(result.exitCode()).isNotZero();
+        assertThat(result.output())
+                .contains("pgha.agent-api.ca-file=/nonexistent/agents-ca.crt is not a readable file");
     }
 
     @Test
@@ -63,10 +89,7 @@ class FailoverCoordinatorSmokeIT extends ServiceSmokeChecks {
         QuarkusService service = infra.service(
                 "coordinator-rotation",
                 QuarkusService.ownJar(),
-                Map.of(
-                        "kafka.bootstrap.servers", servers.kafka().bootstrapServers(),
-                        "pgha.etcd.endpoints", String.join(",", servers.etcd(1).endpoints()),
-                        "pgha.api.token-file", tokenFile.toString()));
+                withToken(serverProperties(), "pgha.api.token-file", tokenFile.toString()));
         assertThat(pause(service, "first-token-value")).isNotEqualTo(401);
         assertThat(pause(service, "second-token-value")).isEqualTo(401);
 

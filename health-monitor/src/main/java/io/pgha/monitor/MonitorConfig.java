@@ -59,6 +59,13 @@ public interface MonitorConfig {
     /** The name this instance puts in the {@code observer} of its events; the messaging instance when absent. */
     Optional<String> observer();
 
+    /**
+     * The CA (PEM) that signed the PostgreSQL members' certificates: when set, every probe connects
+     * with {@code sslmode=verify-full} (the certificate must name the host in the member's conn_url).
+     */
+    @WithName("postgres-ca-file")
+    Optional<Path> postgresCaFile();
+
     /** Per-cluster credentials, overriding user and password: {@code clusters."<cluster>".password}. */
     Map<String, ClusterCredentials> clusters();
 

@@ -103,6 +103,7 @@ public class ProbeScheduler {
                         credentials.passwordFile())
                 .ifPresent(secret -> own.put(cluster, secret)));
         clusterPasswords = Map.copyOf(own);
+        io.pgha.monitor.probe.ProbeTls.check(config.postgresCaFile());
         observer = config.observer().orElseGet(() -> kafkaPublisher.source().instance());
         LOG.infof(
                 "health-monitor %s: probing every %d ms, heartbeat every %d ms",

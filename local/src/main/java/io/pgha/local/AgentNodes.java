@@ -5,7 +5,6 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.EtcdClusterStore;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -37,10 +36,16 @@ public final class AgentNodes {
      */
     public static final String SUPERUSER_PASSWORD = "test.superuser-password";
 
+    /**
+     * Not an agent property: when present in the extra properties of {@link #start}, its value is the
+     * folder of a local CA ({@link Certificates#authorityIn}); the agent gets a certificate of its own
+     * from it (naming its PostgreSQL address) through {@code pgha.postgres.tls.*}, so PostgreSQL serves
+     * TLS only and the agent connects with {@code sslmode=verify-full}. Without it, plaintext as before.
+     */
+    public static final String POSTGRES_TLS_CA_DIR = "test.postgres-tls-ca-dir";
+
     public static final String REPLICATION_PASSWORD = "repl-Secret:42";
     public static final String MONITORING_PASSWORD = "mon-Secret-42";
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     /** One agent and the PostgreSQL it owns. */
     public record Node(String name, QuarkusService agent, String pgHost, int pgPort, Path dataDir, String password) {
@@ -79,7 +84,7 @@ public final class AgentNodes {
             if (bearer != null) {
                 b.header("Authorization", "Bearer " + bearer);
             }
-            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+            return agent.httpClient().send(b.build(), HttpResponse.BodyHandlers.ofString());
         }
 
         public JsonNode patroni() throws Exception {
@@ -126,6 +131,30 @@ public final class AgentNodes {
             List<String> etcd,
             NetworkNamespace ns,
             Map<String, String> extra) {
+        return start(infra, name, dir, etcd, ns, extra, null);
+    }
+
+    /**
+     * An agent on loopback that serves HTTPS only with {@code certificate} (copied into its node folder,
+     * readable by the agent's user only) and trusts its CA as {@code pgha.agent-api.ca-file}.
+     */
+    public static Node startHttps(
+            LocalInfra infra,
+            String name,
+            List<String> etcd,
+            Map<String, String> extra,
+            Certificates.Issued certificate) {
+        return start(infra, name, name, etcd, null, extra, certificate);
+    }
+
+    private static Node start(
+            LocalInfra infra,
+            String name,
+            String dir,
+            List<String> etcd,
+            NetworkNamespace ns,
+            Map<String, String> extra,
+            Certificates.Issued certificate) {
         String host = ns == null ? Ports.LOOPBACK : ns.address();
         int port = Ports.free();
         Path nodeDir =
@@ -148,18 +177,66 @@ public final class AgentNodes {
             // the agent refuses to trust TCP connections unless told to: these tests connect without passwords
             properties.putIfAbsent("pgha.postgres.allow-trust", "true");
         }
+        String caDir = properties.remove(POSTGRES_TLS_CA_DIR);
+        if (caDir != null) {
+            properties.putAll(postgresTls(Path.of(caDir), dir, host, nodeDir));
+        }
         QuarkusService.Builder builder = QuarkusService.builder(
                         infra.workspace(), "agent-" + dir, QuarkusService.moduleJar("node-agent"))
                 .properties(properties(name, etcd, host, port, dataDir))
                 .properties(callbacks)
                 .properties(properties)
                 .asPostgresUser();
+        if (caDir != null) {
+            // libpq looks for a client certificate in ~/.postgresql and fails on an unreadable home
+            // (setpriv keeps root's HOME): give the agent, and the PostgreSQL it starts, its own
+            builder.env("HOME", nodeDir.toString());
+        }
         if (ns != null) {
             builder.inNamespace(ns);
+        }
+        if (certificate != null) {
+            Certificates.Issued own = copyFor(OsUser.forPostgres(), certificate, nodeDir.resolve("tls"));
+            builder.https(own).property("pgha.agent-api.ca-file", own.ca().toString());
         }
         QuarkusService service = builder.start();
         infra.track(service);
         return new Node(name, service, host, port, dataDir, extra.get(SUPERUSER_PASSWORD));
+    }
+
+    /**
+     * The {@code pgha.postgres.tls.*} properties of an agent: a certificate for {@code name} naming
+     * {@code host}, issued by the CA in {@code caDir}, copied with its key and the CA's certificate into
+     * {@code nodeDir/certs} for the agent's OS user.
+     */
+    private static Map<String, String> postgresTls(Path caDir, String name, String host, Path nodeDir) {
+        Certificates.Issued issued;
+        synchronized (AgentNodes.class) { // agents start in parallel; one makes the CA
+            issued = Certificates.authorityIn(caDir).issue("pg-" + name, List.of(host));
+        }
+        OsUser user = OsUser.forPostgres();
+        Path certs = user.ownedDir(nodeDir.resolve("certs"));
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(
+                "pgha.postgres.tls.cert-file",
+                user.ownedCopy(issued.cert(), certs.resolve("server.crt")).toString());
+        p.put(
+                "pgha.postgres.tls.key-file",
+                user.ownedCopy(issued.key(), certs.resolve("server.key")).toString());
+        p.put(
+                "pgha.postgres.tls.ca-file",
+                user.ownedCopy(issued.ca(), certs.resolve("ca.crt")).toString());
+        return p;
+    }
+
+    /** {@code certificate}'s files copied into {@code dir}, owned by {@code user} (mode 600). */
+    private static Certificates.Issued copyFor(OsUser user, Certificates.Issued certificate, Path dir) {
+        Path tls = user.ownedDir(dir);
+        return new Certificates.Issued(
+                certificate.name(),
+                user.ownedCopy(certificate.cert(), tls.resolve("agent.crt")),
+                user.ownedCopy(certificate.key(), tls.resolve("agent.key")),
+                user.ownedCopy(certificate.ca(), tls.resolve("ca.crt")));
     }
 
     /** A callback script that appends its arguments to {@code callbacks.log} in the node's folder. */
@@ -251,6 +328,19 @@ public final class AgentNodes {
         } finally {
             pool.shutdownNow();
         }
+    }
+
+    /**
+     * The {@code pgha.etcd.*} properties that make an agent reach the TLS {@code etcd} as {@code principal}:
+     * its certificate, key and the CA copied into a folder of the PostgreSQL user the agent runs as
+     * ({@link Certificates} keeps them readable by their owner only).
+     */
+    public static Map<String, String> etcdTls(LocalInfra infra, EtcdCluster etcd, Certificates.Issued principal) {
+        Certificates.Issued copy = copyFor(
+                OsUser.forPostgres(),
+                principal,
+                infra.workspace().dir("etcd-clients").resolve(principal.name()));
+        return etcd.clientProperties(copy);
     }
 
     /** A store client of the test's own (the test acts as the coordinator would). */

@@ -1,5 +1,7 @@
 package io.pgha.local;
 
+import io.pgha.core.EtcdRoles;
+import io.pgha.core.store.EtcdAccess;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -8,24 +10,39 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.stream.Collectors;
 
 /**
  * A real etcd cluster (Debian's {@code etcd-server}) of one or more members on loopback ports. Each
  * member can be stopped, killed, paused and started again, with its data kept.
+ *
+ * <p>With {@link #startTls} the members serve clients on {@code https://127.0.0.1} only to clients with a
+ * certificate of the given authority ({@code --client-cert-auth}); peers talk TLS with client
+ * certificates too; {@code /health} is served on a separate plain-http metrics port on 127.0.0.1.
+ * {@link #clientProperties} gives a service the {@code pgha.etcd.*} properties of one principal, and
+ * {@link #enableAuth} turns on etcd's RBAC with pgha's role set ({@link EtcdRoles}).
  */
 public final class EtcdCluster implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
-    private final List<Member> members;
+    private static final Duration ETCDCTL_TIMEOUT = Duration.ofSeconds(20);
 
-    private EtcdCluster(List<Member> members) {
+    private final List<Member> members;
+    private final Optional<Tls> tls;
+
+    private EtcdCluster(List<Member> members, Optional<Tls> tls) {
         this.members = members;
+        this.tls = tls;
     }
+
+    /** TLS of a cluster: the authority every party trusts and the members' server certificate. */
+    public record Tls(Certificates authority, Certificates.Issued server) {}
 
     /** One member of the cluster. */
     public static final class Member {
@@ -35,6 +52,8 @@ public final class EtcdCluster implements AutoCloseable {
         private final int peerPort;
         private final List<String> extraClientHosts;
         private final String initialCluster;
+        private final Optional<Tls> tls;
+        private final int metricsPort;
         private LocalProcess process;
 
         private Member(
@@ -43,8 +62,11 @@ public final class EtcdCluster implements AutoCloseable {
                 int clientPort,
                 int peerPort,
                 List<String> extraClientHosts,
-                String initialCluster) {
+                String initialCluster,
+                Optional<Tls> tls) {
             this.workspace = workspace;
+            this.tls = tls;
+            this.metricsPort = Ports.free();
             this.name = name;
             this.clientPort = clientPort;
             this.peerPort = peerPort;
@@ -60,14 +82,14 @@ public final class EtcdCluster implements AutoCloseable {
             return clientPort;
         }
 
-        /** {@code http://127.0.0.1:<client port>}. */
+        /** {@code http://127.0.0.1:<client port>} ({@code https://} with TLS). */
         public String endpoint() {
-            return "http://" + Ports.LOOPBACK + ":" + clientPort;
+            return endpoint(Ports.LOOPBACK);
         }
 
         /** This member's client URL on another of its listen addresses (a network namespace's host side). */
         public String endpoint(String host) {
-            return "http://" + host + ":" + clientPort;
+            return scheme(tls) + "://" + host + ":" + clientPort;
         }
 
         public LocalProcess process() {
@@ -84,8 +106,8 @@ public final class EtcdCluster implements AutoCloseable {
             List<String> clientUrls = new ArrayList<>();
             clientUrls.add(endpoint());
             extraClientHosts.forEach(host -> clientUrls.add(endpoint(host)));
-            String peerUrl = "http://" + Ports.LOOPBACK + ":" + peerPort;
-            List<String> command = List.of(
+            String peerUrl = scheme(tls) + "://" + Ports.LOOPBACK + ":" + peerPort;
+            List<String> command = new ArrayList<>(List.of(
                     Commands.require("etcd", "etcd-server").toString(),
                     "--name",
                     name,
@@ -109,8 +131,25 @@ public final class EtcdCluster implements AutoCloseable {
                     "100",
                     "--election-timeout",
                     "1000",
+                    "--listen-metrics-urls",
+                    "http://" + Ports.LOOPBACK + ":" + metricsPort,
                     "--logger",
-                    "zap");
+                    "zap"));
+            tls.ifPresent(t -> command.addAll(List.of(
+                    "--cert-file",
+                    t.server().cert().toString(),
+                    "--key-file",
+                    t.server().key().toString(),
+                    "--client-cert-auth",
+                    "--trusted-ca-file",
+                    t.server().ca().toString(),
+                    "--peer-cert-file",
+                    t.server().cert().toString(),
+                    "--peer-key-file",
+                    t.server().key().toString(),
+                    "--peer-client-cert-auth",
+                    "--peer-trusted-ca-file",
+                    t.server().ca().toString())));
             process = LocalProcess.start(
                     "etcd-" + name,
                     command,
@@ -122,11 +161,11 @@ public final class EtcdCluster implements AutoCloseable {
                     workspace.persistent());
         }
 
-        /** True when {@code GET /health} on this member answers {@code "health":"true"}. */
+        /** True when {@code GET /health} (on the plain-http metrics port) answers {@code "health":"true"}. */
         public boolean healthy() {
             try {
                 HttpResponse<String> response = HTTP.send(
-                        HttpRequest.newBuilder(URI.create(endpoint() + "/health"))
+                        HttpRequest.newBuilder(URI.create("http://" + Ports.LOOPBACK + ":" + metricsPort + "/health"))
                                 .timeout(Duration.ofSeconds(2))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString());
@@ -174,21 +213,51 @@ public final class EtcdCluster implements AutoCloseable {
         return start(workspace, clientPorts, peerPorts, extraClientHosts);
     }
 
+    /**
+     * Starts {@code size} members with TLS: server certificates issued by {@code authority}, clients
+     * (and peers) must show a certificate of it; waits until every one is healthy.
+     */
+    public static EtcdCluster startTls(Workspace workspace, int size, Certificates authority) {
+        List<Integer> clientPorts = new ArrayList<>();
+        List<Integer> peerPorts = new ArrayList<>();
+        for (int i = 0; i < size; i++) {
+            clientPorts.add(Ports.free());
+            peerPorts.add(Ports.free());
+        }
+        Tls tls = new Tls(authority, authority.issue("etcd-server", List.of(Ports.LOOPBACK)));
+        return start(workspace, clientPorts, peerPorts, List.of(), Optional.of(tls));
+    }
+
     /** Starts members on the given ports (for {@code ./pgha up}, whose ports are fixed). */
     public static EtcdCluster start(
             Workspace workspace, List<Integer> clientPorts, List<Integer> peerPorts, List<String> extraClientHosts) {
+        return start(workspace, clientPorts, peerPorts, extraClientHosts, Optional.empty());
+    }
+
+    private static EtcdCluster start(
+            Workspace workspace,
+            List<Integer> clientPorts,
+            List<Integer> peerPorts,
+            List<String> extraClientHosts,
+            Optional<Tls> tls) {
         if (clientPorts.isEmpty() || clientPorts.size() != peerPorts.size()) {
             throw new IllegalArgumentException("an etcd cluster needs one client and one peer port per member");
         }
         String initialCluster = java.util.stream.IntStream.range(0, clientPorts.size())
-                .mapToObj(i -> "etcd" + i + "=http://" + Ports.LOOPBACK + ":" + peerPorts.get(i))
+                .mapToObj(i -> "etcd" + i + "=" + scheme(tls) + "://" + Ports.LOOPBACK + ":" + peerPorts.get(i))
                 .collect(Collectors.joining(","));
         List<Member> members = new ArrayList<>();
         for (int i = 0; i < clientPorts.size(); i++) {
             members.add(new Member(
-                    workspace, "etcd" + i, clientPorts.get(i), peerPorts.get(i), extraClientHosts, initialCluster));
+                    workspace,
+                    "etcd" + i,
+                    clientPorts.get(i),
+                    peerPorts.get(i),
+                    extraClientHosts,
+                    initialCluster,
+                    tls));
         }
-        EtcdCluster cluster = new EtcdCluster(members);
+        EtcdCluster cluster = new EtcdCluster(members, tls);
         try {
             members.forEach(Member::start);
             members.forEach(member -> member.awaitHealthy(READY_TIMEOUT));
@@ -215,6 +284,85 @@ public final class EtcdCluster implements AutoCloseable {
     /** Client URLs of all members on another of their listen addresses. */
     public List<String> endpoints(String host) {
         return members.stream().map(member -> member.endpoint(host)).toList();
+    }
+
+    /** The cluster's TLS (its authority and server certificate), when it runs with TLS. */
+    public Optional<Tls> tls() {
+        return tls;
+    }
+
+    /** How {@code principal} (a certificate of this cluster's authority) reaches this cluster. */
+    public EtcdAccess access(Certificates.Issued principal) {
+        requireTls();
+        return new EtcdAccess(
+                endpoints(),
+                Optional.of(new EtcdAccess.Tls(
+                        principal.ca(), Optional.of(principal.cert()), Optional.of(principal.key()))),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty());
+    }
+
+    /**
+     * The {@code pgha.etcd.*} properties that make a service reach this cluster as {@code principal}: the
+     * endpoints and, with TLS, the CA, certificate and key files (no secret is among them: a client
+     * certificate's common name is its etcd user).
+     */
+    public Map<String, String> clientProperties(Certificates.Issued principal) {
+        requireTls();
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put(EtcdAccess.ENDPOINTS, String.join(",", endpoints()));
+        p.put(EtcdAccess.CA_FILE, principal.ca().toString());
+        p.put(EtcdAccess.CERT_FILE, principal.cert().toString());
+        p.put(EtcdAccess.KEY_FILE, principal.key().toString());
+        return p;
+    }
+
+    /**
+     * Turns on etcd's authentication with pgha's role set for {@code deployment} ({@link EtcdRoles}): a
+     * {@code root} user (with a client certificate issued here), every role with a user of the same name,
+     * then {@code auth enable}. A principal's certificate must carry its role name as common name ({@link
+     * Certificates#issue}). Returns root's certificate.
+     */
+    public Certificates.Issued enableAuth(EtcdRoles.Deployment deployment) {
+        Tls t = requireTls();
+        Certificates.Issued root = t.authority().issue("root", List.of(Ports.LOOPBACK));
+        List<List<String>> commands = new ArrayList<>();
+        commands.add(List.of("user", "add", "root", "--no-password"));
+        commands.add(List.of("user", "grant-role", "root", "root"));
+        commands.addAll(EtcdRoles.commands(EtcdRoles.of(deployment)));
+        commands.add(List.of("auth", "enable"));
+        for (List<String> command : commands) {
+            etcdctl(root, command);
+        }
+        return root;
+    }
+
+    /** Runs {@code etcdctl} as {@code principal} against every member; throws with its output when it fails. */
+    public Commands.Result etcdctl(Certificates.Issued principal, List<String> args) {
+        requireTls();
+        List<String> command = new ArrayList<>(List.of(
+                Commands.require("etcdctl", "etcd-client").toString(),
+                "--endpoints",
+                String.join(",", endpoints()),
+                "--cacert",
+                principal.ca().toString(),
+                "--cert",
+                principal.cert().toString(),
+                "--key",
+                principal.key().toString()));
+        command.addAll(args);
+        return Commands.run(command, Map.of("ETCDCTL_API", "3"), ETCDCTL_TIMEOUT)
+                .orThrow();
+    }
+
+    private Tls requireTls() {
+        return tls.orElseThrow(
+                () -> new IllegalStateException("this etcd cluster runs without TLS (start it with startTls)"));
+    }
+
+    private static String scheme(Optional<Tls> tls) {
+        return tls.isPresent() ? "https" : "http";
     }
 
     /** The processes of the running members. */

@@ -59,6 +59,11 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
         return track(EtcdCluster.start(workspace(), members));
     }
 
+    /** An etcd cluster of {@code members} members serving TLS with client-certificate auth ({@link EtcdCluster#startTls}). */
+    public EtcdCluster etcdTls(int members, Certificates authority) {
+        return track(EtcdCluster.startTls(workspace(), members, authority));
+    }
+
     /** An etcd cluster whose members also listen on {@code namespace}'s host address. */
     public EtcdCluster etcd(int members, NetworkNamespace namespace) {
         return track(EtcdCluster.start(workspace(), members, List.of(namespace.hostAddress())));
@@ -67,6 +72,12 @@ public final class LocalInfra implements AfterEachCallback, AfterAllCallback, Te
     /** A Kafka broker (KRaft), serving. */
     public KafkaBroker kafka() {
         return track(KafkaBroker.start(workspace()));
+    }
+
+    /** A Kafka broker (KRaft) in secured mode (SASL_SSL, ACLs), certificates from a CA in the workspace. */
+    public KafkaBroker securedKafka() {
+        return track(KafkaBroker.startSecured(
+                workspace(), Certificates.authorityIn(workspace().dir("tls"))));
     }
 
     /** An S3-compatible server (s3proxy on the filesystem) in its own JVM, answering. */

@@ -60,6 +60,22 @@ public final class OsUser {
                 "--init-groups");
     }
 
+    /** Makes {@code path} (an existing file or folder) owned by this user and its group; returns it. */
+    public Path own(Path path) {
+        if (!switchUser) {
+            return path;
+        }
+        try {
+            UserPrincipalLookupService lookup = path.getFileSystem().getUserPrincipalLookupService();
+            Files.setOwner(path, lookup.lookupPrincipalByName(name));
+            Files.getFileAttributeView(path, PosixFileAttributeView.class)
+                    .setGroup(lookup.lookupPrincipalByGroupName(name));
+            return path;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not give " + path + " to user " + name, e);
+        }
+    }
+
     /** Creates {@code dir} (mode 700) owned by this user. */
     public Path ownedDir(Path dir) {
         try {
@@ -74,6 +90,24 @@ public final class OsUser {
             return dir;
         } catch (IOException e) {
             throw new UncheckedIOException("could not create " + dir + " for user " + name, e);
+        }
+    }
+
+    /**
+     * Copies {@code source} to {@code target} readable by this user only (mode 600, owned by it): how a
+     * key made by this JVM reaches a process that runs as this user.
+     */
+    public Path ownedCopy(Path source, Path target) {
+        try {
+            Files.copy(source, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            Files.setPosixFilePermissions(target, PosixFilePermissions.fromString("rw-------"));
+            if (switchUser) {
+                UserPrincipalLookupService lookup = target.getFileSystem().getUserPrincipalLookupService();
+                Files.setOwner(target, lookup.lookupPrincipalByName(name));
+            }
+            return target;
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not copy " + source + " to " + target + " for user " + name, e);
         }
     }
 

@@ -1,5 +1,6 @@
 package io.pgha.local;
 
+import io.pgha.core.tls.AgentApiTrust;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /** A built pgha service ({@code target/quarkus-app/quarkus-run.jar}) running in its own JVM. */
 public final class QuarkusService implements AutoCloseable {
@@ -30,6 +32,8 @@ public final class QuarkusService implements AutoCloseable {
     private final NetworkNamespace namespace;
     private final boolean asPostgresUser;
     private final Map<String, String> env;
+    private final Certificates.Issued https;
+    private final HttpClient http;
     private LocalProcess process;
 
     private QuarkusService(Builder builder) {
@@ -42,6 +46,13 @@ public final class QuarkusService implements AutoCloseable {
         this.namespace = builder.namespace;
         this.asPostgresUser = builder.asPostgresUser;
         this.env = Map.copyOf(builder.env);
+        this.https = builder.https;
+        this.http = https == null
+                ? HTTP
+                : HttpClient.newBuilder()
+                        .connectTimeout(Duration.ofSeconds(1))
+                        .sslContext(AgentApiTrust.sslContext(Optional.of(https.ca()), "the test CA"))
+                        .build();
     }
 
     /** How to start a service: its properties, port, network namespace and OS user. */
@@ -54,6 +65,7 @@ public final class QuarkusService implements AutoCloseable {
         private int httpPort;
         private NetworkNamespace namespace;
         private boolean asPostgresUser;
+        private Certificates.Issued https;
 
         private Builder(Workspace workspace, String name, Path jar) {
             this.workspace = workspace;
@@ -84,6 +96,17 @@ public final class QuarkusService implements AutoCloseable {
         /** A fixed HTTP port (default: a free one). */
         public Builder httpPort(int port) {
             this.httpPort = port;
+            return this;
+        }
+
+        /**
+         * Serves HTTPS only, with {@code certificate} (its certificate and key through Quarkus' TLS
+         * registry, {@code quarkus.tls.key-store.pem.0.cert/key}): the service's port ({@link #httpPort})
+         * becomes {@code quarkus.http.ssl-port}, plain HTTP is off ({@code
+         * quarkus.http.insecure-requests=disabled}), and {@link #get} trusts {@code certificate.ca()}.
+         */
+        public Builder https(Certificates.Issued certificate) {
+            this.https = certificate;
             return this;
         }
 
@@ -182,14 +205,37 @@ public final class QuarkusService implements AutoCloseable {
         return host;
     }
 
-    /** {@code http://<host>:<port><path>}. */
+    /** The HTTP client {@link #get} uses (it trusts the service's CA when it serves HTTPS). */
+    public HttpClient httpClient() {
+        return http;
+    }
+
+    /** Whether the service serves HTTPS only ({@link Builder#https}). */
+    public boolean https() {
+        return https != null;
+    }
+
+    /** {@code http(s)://<host>:<port><path>}. */
     public URI uri(String path) {
-        return URI.create("http://" + host + ":" + httpPort + path);
+        return URI.create((https == null ? "http" : "https") + "://" + host + ":" + httpPort + path);
+    }
+
+    /**
+     * The properties that make a service serve HTTPS only on {@code port} with {@code certificate}: the
+     * Quarkus TLS registry's default key store, {@code quarkus.http.ssl-port} and plain HTTP disabled.
+     */
+    public static Map<String, String> httpsProperties(Certificates.Issued certificate, int port) {
+        Map<String, String> p = new LinkedHashMap<>();
+        p.put("quarkus.tls.key-store.pem.0.cert", certificate.cert().toString());
+        p.put("quarkus.tls.key-store.pem.0.key", certificate.key().toString());
+        p.put("quarkus.http.ssl-port", Integer.toString(port));
+        p.put("quarkus.http.insecure-requests", "disabled");
+        return p;
     }
 
     /** GET {@code path}; the response with its body as text. */
     public HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(
+        return http.send(
                 HttpRequest.newBuilder(uri(path)).timeout(Duration.ofSeconds(5)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
@@ -202,6 +248,9 @@ public final class QuarkusService implements AutoCloseable {
         Map<String, String> all = new LinkedHashMap<>();
         all.put("quarkus.http.host", host);
         all.put("quarkus.http.port", Integer.toString(httpPort));
+        if (https != null) {
+            all.putAll(httpsProperties(https, httpPort));
+        }
         all.putAll(properties);
         List<String> command = new ArrayList<>();
         if (namespace != null) {

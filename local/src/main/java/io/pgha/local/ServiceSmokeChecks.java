@@ -2,11 +2,18 @@ package io.pgha.local;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
+import javax.net.ssl.SSLHandshakeException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -24,9 +31,19 @@ public abstract class ServiceSmokeChecks {
         return Map.of();
     }
 
+    /**
+     * Plain HTTP first, then the same service with a certificate (HTTPS only). One test: a subclass's
+     * {@link #properties} may start servers of its own at every call.
+     */
     @Test
-    void servesHealthAndMetricsAndStopsCleanly() throws Exception {
-        QuarkusService service = infra.service(getClass().getSimpleName(), QuarkusService.ownJar(), properties());
+    void servesHealthAndMetricsAndStopsCleanlyThenServesHttpsOnlyWithACertificate() throws Exception {
+        Map<String, String> properties = properties();
+        servesHealthAndMetricsAndStopsCleanly(properties);
+        servesHttpsOnlyWhenGivenACertificate(properties);
+    }
+
+    private void servesHealthAndMetricsAndStopsCleanly(Map<String, String> properties) throws Exception {
+        QuarkusService service = infra.service(getClass().getSimpleName(), QuarkusService.ownJar(), properties);
 
         HttpResponse<String> health = service.get("/q/health");
         assertEquals(200, health.statusCode(), health.body());
@@ -41,5 +58,45 @@ public abstract class ServiceSmokeChecks {
         service.stop();
         Wait.until(Duration.ofSeconds(5), "port " + port + " free", () -> Ports.isFree(Ports.LOOPBACK, port));
         assertFalse(LocalProcess.groupAlive(pid), "no process of the service left");
+    }
+
+    /**
+     * With a certificate and key in Quarkus' TLS registry and plain HTTP disabled, the service answers
+     * HTTPS that the issuing CA verifies, and nothing else on its port: plain HTTP gets no HTTP answer and
+     * a client that does not trust the CA refuses the server.
+     */
+    private void servesHttpsOnlyWhenGivenACertificate(Map<String, String> properties) throws Exception {
+        Certificates ca = Certificates.authorityIn(infra.workspace().dir("certificates"));
+        Certificates.Issued certificate = ca.issue("service", List.of(Ports.LOOPBACK));
+        QuarkusService service = infra.track(QuarkusService.builder(
+                        infra.workspace(), getClass().getSimpleName() + "-https", QuarkusService.ownJar())
+                .properties(properties)
+                .https(certificate)
+                .start());
+
+        assertTrue(service.https());
+        assertEquals("https", service.uri("/").getScheme());
+        HttpResponse<String> health = service.get("/q/health/ready");
+        assertEquals(200, health.statusCode(), health.body());
+
+        URI plain = URI.create("http://" + service.host() + ":" + service.httpPort() + "/q/health/ready");
+        HttpClient client =
+                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        assertThrows(
+                IOException.class,
+                () -> client.send(
+                        HttpRequest.newBuilder(plain)
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                "plain HTTP on the HTTPS port must get no HTTP answer");
+        assertThrows(
+                SSLHandshakeException.class,
+                () -> client.send(
+                        HttpRequest.newBuilder(service.uri("/q/health/ready"))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString()),
+                "a client that does not trust the pgha CA must refuse the server");
     }
 }

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.agent.api.ActionAnswer;
 import io.pgha.agent.api.AgentView;
+import io.pgha.agent.api.RestEndpoint;
 import io.pgha.agent.config.AgentConfig;
 import io.pgha.agent.config.Checks;
 import io.pgha.agent.decide.Fencing;
@@ -15,6 +16,7 @@ import io.pgha.agent.pg.PgSettings;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.ProcessRunner;
 import io.pgha.agent.restore.RestoreKeys;
+import io.pgha.agent.wal.ArchiveCommands;
 import io.pgha.agent.wal.ArchiveMetrics;
 import io.pgha.agent.wal.ArchiveSettings;
 import io.pgha.agent.wal.WalService;
@@ -24,12 +26,15 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.SecretSetting;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.ClusterStore;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.StoreException;
+import io.pgha.core.tls.AgentApiTrust;
 import io.pgha.repository.Repository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
+import io.quarkus.tls.TlsConfigurationRegistry;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
@@ -72,6 +77,15 @@ public class NodeAgent {
     @ConfigProperty(name = "quarkus.http.port")
     int httpPort;
 
+    @ConfigProperty(name = "quarkus.http.ssl-port", defaultValue = "8443")
+    int sslPort;
+
+    @ConfigProperty(name = "quarkus.http.tls-configuration-name")
+    Optional<String> httpTlsConfiguration;
+
+    @Inject
+    TlsConfigurationRegistry tlsRegistry;
+
     private final MonotonicClock clock = MonotonicClock.SYSTEM;
     private String me;
     private ClusterStore store;
@@ -84,10 +98,21 @@ public class NodeAgent {
     private volatile WalService wal;
     private volatile RestActions rest;
 
+    /** HTTPS when the TLS configuration the HTTP server uses has a key store ({@link RestEndpoint}). */
+    private RestEndpoint restEndpoint() {
+        boolean serverTls = httpTlsConfiguration
+                .map(tlsRegistry::get)
+                .orElseGet(tlsRegistry::getDefault)
+                .map(tls -> tls.getKeyStore() != null)
+                .orElse(false);
+        return RestEndpoint.decide(serverTls, httpPort, sslPort);
+    }
+
     void onStart(@Observes StartupEvent event) {
         me = EtcdLayout.requireName("member", config.name());
         EtcdLayout layout = EtcdLayout.of(config.cluster());
         mdc();
+        EtcdAccess etcd = EtcdAccess.of(config.etcdEndpoints(), config.etcdSecurity(), System.getenv());
         DynamicConfig bootstrapConfig = Checks.dynamicConfig(config.dcs());
         Duration safetyMargin = config.fencing().safetyMargin();
         new Fencing(bootstrapConfig.ttlDuration(), safetyMargin); // fails at start when the margin does not fit
@@ -95,6 +120,10 @@ public class NodeAgent {
         ExtraSettings extra = new ExtraSettings();
         ArchiveSettings archiveSettings = Checks.archive(config.archive());
         Optional<Repository> repository = Repository.open(config.repository());
+        RestEndpoint endpoint = restEndpoint();
+        AgentApiTrust.sslContext(config.agentApi().caFile(), AgentApiTrust.PROPERTY); // a bad file stops the start
+        ArchiveCommands.Tls archiveTls =
+                new ArchiveCommands.Tls(endpoint.https(), config.agentApi().caFile());
         boolean fromRepository =
                 Checks.bootstrapFromRepository(config.bootstrap().method(), repository.isPresent());
         boolean replicasFromRepository =
@@ -106,12 +135,13 @@ public class NodeAgent {
                 archiveSettings,
                 config.postgres().dataDir().toAbsolutePath(),
                 httpHost,
-                httpPort,
+                endpoint.port(),
+                archiveTls,
                 extra,
                 this::mdc));
         String pgHost = config.postgres().connectHost().orElse(config.postgres().listenHost());
         String connUrl = "postgres://" + pgHost + ":" + config.postgres().port() + "/postgres";
-        String apiUrl = "http://" + config.restapi().connectHost().orElse(httpHost) + ":" + httpPort + "/patroni";
+        String apiUrl = endpoint.apiUrl(config.restapi().connectHost().orElse(httpHost));
         Map<String, Object> tags = new LinkedHashMap<>();
         tags.put("nofailover", config.tags().nofailover());
         tags.put("failover_priority", config.tags().failoverPriority());
@@ -119,7 +149,7 @@ public class NodeAgent {
         tags.put("nosync", config.tags().nosync());
         tags.putAll(Checks.customTags(config.tags().custom()));
 
-        store = EtcdClusterStore.connect(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration());
+        store = EtcdClusterStore.connect(etcd, layout, bootstrapConfig.retryTimeoutDuration());
         ClusterSnapshot snapshot = firstRead(config.etcdEndpoints());
         io.pgha.agent.decide.SlotNames.refuseCollision(me, snapshot.members().keySet());
         DynamicConfig dynamic =
@@ -156,7 +186,7 @@ public class NodeAgent {
                         ctx,
                         wal,
                         extra,
-                        () -> new RestoreKeys(config.etcdEndpoints(), layout, bootstrapConfig.retryTimeoutDuration()),
+                        () -> new RestoreKeys(etcd, layout, bootstrapConfig.retryTimeoutDuration()),
                         config.bootstrap().repository()))
                 : Optional.empty();
         Optional<ReplicaFromRepository> replicas =
@@ -433,7 +463,13 @@ public class NodeAgent {
                 SecretSetting.resolve(
                         "pgha.postgres.pooler.password",
                         p.pooler().password(),
-                        p.pooler().passwordFile()));
+                        p.pooler().passwordFile()),
+                Checks.postgresTls(
+                        p.tls(),
+                        java.util.stream.Stream.of(
+                                        p.listenHost(), p.connectHost().orElse(p.listenHost()))
+                                .distinct()
+                                .toList()));
     }
 
     private void registerMetrics() {

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.HttpsURLConnection;
+import javax.net.ssl.SSLContext;
 
 /**
  * Every HTTP call pghactl makes: to the coordinators (tried in order until one answers) and to a member's
@@ -65,10 +67,17 @@ public final class Api {
     }
 
     private final Connection connection;
+    private final Optional<SSLContext> tls;
     private HttpClient patchClient;
 
     public Api(Connection connection) {
+        this(connection, Optional.empty());
+    }
+
+    /** Calls that verify {@code https} URLs with {@code tls} (the {@code --cacert} CA), else the JVM's trust store. */
+    public Api(Connection connection, Optional<SSLContext> tls) {
         this.connection = connection;
+        this.tls = tls;
     }
 
     public Connection connection() {
@@ -183,6 +192,9 @@ public final class Api {
             return patch(uri, body, all, timeout);
         }
         HttpURLConnection http = (HttpURLConnection) uri.toURL().openConnection();
+        if (http instanceof HttpsURLConnection https && tls.isPresent()) {
+            https.setSSLSocketFactory(tls.get().getSocketFactory());
+        }
         try {
             http.setRequestMethod(method);
             http.setInstanceFollowRedirects(false);
@@ -222,8 +234,9 @@ public final class Api {
     /** {@code PATCH} (edit-config), which {@link HttpURLConnection} does not send: java.net.http's client. */
     private Answer patch(URI uri, String body, Map<String, String> headers, Duration timeout) throws IOException {
         if (patchClient == null) {
-            patchClient = HttpClient.newBuilder()
-                    .connectTimeout(CONNECT)
+            HttpClient.Builder builder = HttpClient.newBuilder();
+            tls.ifPresent(builder::sslContext);
+            patchClient = builder.connectTimeout(CONNECT)
                     .version(HttpClient.Version.HTTP_1_1)
                     .build();
         }

@@ -26,6 +26,13 @@ public final class ConnectionOptions {
     Path tokenFile;
 
     @Option(
+            names = "--cacert",
+            paramLabel = "FILE",
+            description = "PEM file of the CA that verifies https URLs: coordinators, agents, backup-service,"
+                    + " alert-service (default: $PGHA_CACERT, the config file's cacert, the JVM's trust store)")
+    Path cacert;
+
+    @Option(
             names = {"-c", "--config-file"},
             paramLabel = "FILE",
             description = "pghactl's config file (default: $PGHACTL_CONFIG_FILE or ~/.config/pgha/pghactl.yaml)")
@@ -68,6 +75,7 @@ public final class ConnectionOptions {
         merged.token = token != null ? token : outer.token;
         merged.tokenFile = tokenFile != null ? tokenFile : outer.tokenFile;
         merged.configFile = configFile != null ? configFile : outer.configFile;
+        merged.cacert = cacert != null ? cacert : outer.cacert;
         merged.backupUrl = backupUrl != null ? backupUrl : outer.backupUrl;
         merged.alertUrl = alertUrl != null ? alertUrl : outer.alertUrl;
         merged.alertmanagerUrl = alertmanagerUrl != null ? alertmanagerUrl : outer.alertmanagerUrl;

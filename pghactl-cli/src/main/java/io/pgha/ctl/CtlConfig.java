@@ -17,6 +17,7 @@ import java.util.Optional;
  * default_cluster: prod
  * coordinators: [http://coord-0:8020, http://coord-1:8020]
  * token_file: /etc/pgha/api-token
+ * cacert: /etc/pgha/ca.crt          # the CA of https URLs (also --cacert, $PGHA_CACERT)
  * clusters:
  *   prod: {}
  *   staging:
@@ -26,14 +27,25 @@ import java.util.Optional;
  * </pre>
  *
  * @param file where it was read, for messages
+ * @param cacert the PEM file of the CA that verifies {@code https} URLs, if set
  */
-public record CtlConfig(Path file, Optional<String> defaultCluster, Entry defaults, Map<String, Entry> clusters) {
+public record CtlConfig(
+        Path file,
+        Optional<String> defaultCluster,
+        Entry defaults,
+        Map<String, Entry> clusters,
+        Optional<String> cacert) {
+    /** A config without {@code cacert}. */
+    public CtlConfig(Path file, Optional<String> defaultCluster, Entry defaults, Map<String, Entry> clusters) {
+        this(file, defaultCluster, defaults, clusters, Optional.empty());
+    }
+
     /** The settings of a cluster's entry (and of the top level, which has these too). */
     static final List<String> PER_CLUSTER =
             List.of("coordinators", "token", "token_file", "backup_url", "alert_url", "alertmanager_url");
 
     static final List<String> TOP_LEVEL = java.util.stream.Stream.concat(
-                    java.util.stream.Stream.of("default_cluster", "clusters"), PER_CLUSTER.stream())
+                    java.util.stream.Stream.of("default_cluster", "clusters", "cacert"), PER_CLUSTER.stream())
             .toList();
 
     /** One cluster's connection (or the top-level defaults); every part optional. */
@@ -78,7 +90,11 @@ public record CtlConfig(Path file, Optional<String> defaultCluster, Entry defaul
             }
         }
         return new CtlConfig(
-                file, text(file, "default_cluster", node.path("default_cluster")), entry(file, "", node), clusters);
+                file,
+                text(file, "default_cluster", node.path("default_cluster")),
+                entry(file, "", node),
+                clusters,
+                text(file, "cacert", node.path("cacert")));
     }
 
     private static Entry entry(Path file, String prefix, JsonNode node) {

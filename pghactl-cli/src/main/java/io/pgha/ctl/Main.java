@@ -51,6 +51,7 @@ public final class Main implements Runnable {
             "--coordinator",
             "--token",
             "--token-file",
+            "--cacert",
             "-c",
             "--config-file",
             "--backup-url",

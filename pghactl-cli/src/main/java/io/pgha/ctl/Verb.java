@@ -54,7 +54,11 @@ abstract class Verb implements Callable<Integer> {
 
     Api api() {
         if (api == null) {
-            api = new Api(connection());
+            ConnectionOptions o = options.or(main().options);
+            api = new Api(
+                    connection(),
+                    CaCert.resolve(Optional.ofNullable(o.cacert), main().env, configFile(o, main().env))
+                            .map(CaCert::sslContext));
         }
         return api;
     }

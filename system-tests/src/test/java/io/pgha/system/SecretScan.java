@@ -113,8 +113,11 @@ final class SecretScan {
 
     /** The bodies of GET {@code urls}, fetched without a token (as anyone on the network may). */
     SecretScan responses(List<String> urls) {
-        HttpClient http =
-                HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        // HTTP/1.1: the JDK client's h2c upgrade is answered with a body it reads as an HTTP/2 frame
+        HttpClient http = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(Duration.ofSeconds(5))
+                .build();
         for (String url : urls) {
             try {
                 HttpResponse<String> response = http.send(
@@ -145,7 +148,9 @@ final class SecretScan {
         });
     }
 
+    /** The program of a command line (its first word): the rest could be the secret itself. */
     private static String head(String argv) {
-        return argv.length() <= 60 ? argv.strip() : argv.substring(0, 60).strip() + "…";
+        String first = argv.strip().split(" ", 2)[0];
+        return first.substring(first.lastIndexOf('/') + 1);
     }
 }

@@ -1,5 +1,6 @@
 package io.pgha.backup.config;
 
+import io.pgha.core.store.EtcdSecurityConfig;
 import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -15,6 +16,10 @@ public interface BackupConfig {
     /** etcd client URLs, comma-separated (e.g. http://127.0.0.1:2379). */
     @WithName("etcd.endpoints")
     List<String> etcdEndpoints();
+
+    /** TLS files and user of the etcd client ({@code pgha.etcd.tls.*}, {@code pgha.etcd.user}, {@code pgha.etcd.password-file}). */
+    @WithName("etcd")
+    EtcdSecurityConfig etcdSecurity();
 
     /** The root of every key (the agents' {@code pgha.etcd.namespace}). */
     @WithName("etcd.namespace")
@@ -148,10 +153,23 @@ public interface BackupConfig {
         /** The replication role pg_basebackup connects as. */
         Credentials replication();
 
+        /** PostgreSQL TLS of the members (the node-agent's {@code pgha.postgres.tls.*}). */
+        Tls tls();
+
         /** The OS user a drill's PostgreSQL runs as when backup-service runs as root. */
         @WithName("os-user")
         @WithDefault("postgres")
         String osUser();
+    }
+
+    /** The members' PostgreSQL TLS, as backup-service sees it. */
+    interface Tls {
+        /**
+         * The CA of the members' certificates: pg_basebackup, pg_dump and the SQL connections use
+         * {@code sslmode=verify-full} against it (the certificates must name the hosts in conn_url).
+         */
+        @WithName("ca-file")
+        Optional<Path> caFile();
     }
 
     /** A role and its password. */

@@ -12,6 +12,7 @@ import io.etcd.jetcd.options.GetOption;
 import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.EtcdConnection;
@@ -24,8 +25,8 @@ import java.util.Optional;
 public final class EtcdBackupStore extends EtcdStore implements BackupStore {
     private final String namespace;
 
-    public EtcdBackupStore(List<String> endpoints, String namespace, Duration timeout) {
-        super(EtcdConnection.to(endpoints, timeout));
+    public EtcdBackupStore(EtcdAccess etcd, String namespace, Duration timeout) {
+        super(EtcdConnection.to(etcd, timeout));
         this.namespace = namespace;
     }
 

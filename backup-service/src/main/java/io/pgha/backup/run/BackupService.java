@@ -12,6 +12,7 @@ import io.pgha.core.EtcdLayout;
 import io.pgha.core.SecretSetting;
 import io.pgha.core.store.ClusterDiscovery;
 import io.pgha.core.store.ElectionLease;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.events.PghaEvent;
 import io.pgha.messaging.EventPublisher;
 import io.pgha.messaging.rest.ApiToken;
@@ -79,9 +80,11 @@ public class BackupService implements ApiToken {
                         "pgha.postgres.replication.password",
                         pg.replication().password(),
                         pg.replication().passwordFile()));
+        ClientTls clientTls = ClientTls.checked(pg.tls().caFile());
         repository = Repository.open(config.repository()).orElseThrow();
         prepareSpool(config.backup().spool());
-        store = new EtcdBackupStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
+        EtcdAccess etcd = EtcdAccess.of(config.etcdEndpoints(), config.etcdSecurity(), System.getenv());
+        store = new EtcdBackupStore(etcd, config.etcdNamespace(), Duration.ofSeconds(3));
         lease = new ElectionLease(store, config.backup().electionTtl());
         lease.start();
         BackupConfig.Backup b = config.backup();
@@ -92,8 +95,8 @@ public class BackupService implements ApiToken {
                 repository,
                 config.repository().compression().strip().toLowerCase(java.util.Locale.ROOT),
                 config.repository().encryptionKeyFile().isPresent(),
-                new PgTools(pg.binDir()),
-                new PrimarySql(superuser, Duration.ofSeconds(5)),
+                new PgTools(pg.binDir(), clientTls),
+                new PrimarySql(superuser, Duration.ofSeconds(5), clientTls),
                 replication,
                 b.spool(),
                 b.maxRate(),

@@ -97,6 +97,9 @@ final class DrillInstance implements AutoCloseable {
                 "port=" + PORT,
                 "-c",
                 "listen_addresses=",
+                // the backup's pgha.conf may turn TLS on with certificate paths of the member it came from
+                "-c",
+                "ssl=off",
                 "-c",
                 "unix_socket_directories=" + socket,
                 "-c",

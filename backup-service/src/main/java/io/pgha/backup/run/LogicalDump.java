@@ -163,7 +163,7 @@ final class LogicalDump {
     }
 
     private void run(String what, List<String> command, Path dir) throws IOException {
-        Map<String, String> env = new HashMap<>();
+        Map<String, String> env = new HashMap<>(ctx.sql().tls().env());
         env.put("PGCONNECT_TIMEOUT", "10");
         Path pgpass = dir.resolve(".pgpass");
         ctx.superuser().writePgpass(pgpass).ifPresent(f -> env.put("PGPASSFILE", f.toString()));

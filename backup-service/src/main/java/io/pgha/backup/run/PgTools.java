@@ -16,9 +16,11 @@ import java.util.Optional;
  */
 final class PgTools {
     private final Path binDir;
+    private final ClientTls tls;
 
-    PgTools(Path binDir) {
+    PgTools(Path binDir, ClientTls tls) {
         this.binDir = binDir;
+        this.tls = tls;
     }
 
     /** {@code pg_basebackup -D target -Fp -X none -c fast} from {@code source} as the replication role. */
@@ -75,9 +77,8 @@ final class PgTools {
                 .orElseThrow(() -> new IOException("pg_controldata printed no system identifier"));
     }
 
-    private static void run(String what, List<String> command, Optional<Path> pgpass, Duration timeout)
-            throws IOException {
-        Map<String, String> env = new HashMap<>();
+    private void run(String what, List<String> command, Optional<Path> pgpass, Duration timeout) throws IOException {
+        Map<String, String> env = new HashMap<>(tls.env());
         env.put("PGCONNECT_TIMEOUT", "10");
         pgpass.ifPresent(file -> env.put("PGPASSFILE", file.toString()));
         BoundedCommand.Result result = BoundedCommand.run(command, env, timeout);

@@ -18,10 +18,17 @@ final class PrimarySql {
     private final org.postgresql.Driver driver = new org.postgresql.Driver();
     private final Credentials superuser;
     private final Duration timeout;
+    private final ClientTls tls;
 
-    PrimarySql(Credentials superuser, Duration timeout) {
+    PrimarySql(Credentials superuser, Duration timeout, ClientTls tls) {
         this.superuser = superuser;
         this.timeout = timeout;
+        this.tls = tls;
+    }
+
+    /** How this and the tools that go with it connect ({@code sslmode}). */
+    ClientTls tls() {
+        return tls;
     }
 
     /** {@code SELECT pg_switch_wal()}: the segment being written is closed and handed to the archiver. */
@@ -51,6 +58,7 @@ final class PrimarySql {
         p.setProperty("connectTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
         p.setProperty("socketTimeout", Long.toString(Math.max(1, timeout.toSeconds())));
         p.setProperty("ApplicationName", "pgha-backup-service");
+        tls.addTo(p);
         Connection c = driver.connect(endpoint.jdbcUrl("postgres"), p);
         if (c == null) {
             throw new SQLException("no connection to " + endpoint);

@@ -118,6 +118,14 @@ public interface RendererConfig {
         /** How long one check may take ({@code timeout check}). */
         @WithDefault("2s")
         Duration timeout();
+
+        /**
+         * PEM file of the CA that signed the agents' certificates: HAProxy verifies an agent whose api_url
+         * is {@code https} with it ({@code check-ssl verify required ca-file}); absent: the system's CAs
+         * ({@code @system-ca}). Give the same file as {@code pgha.agent-api.ca-file} elsewhere.
+         */
+        @WithName("ca-file")
+        Optional<Path> caFile();
     }
 
     interface Timeouts {

@@ -42,6 +42,8 @@ public final class RendererSettings {
      *
      * @throws IllegalArgumentException naming every property that is wrong and the rule it breaks
      */
+    private static final java.util.regex.Pattern CA_PATH = java.util.regex.Pattern.compile("/[A-Za-z0-9_./+-]+");
+
     public static RenderSettings from(RendererConfig config) {
         List<String> problems = new ArrayList<>();
         Map<Integer, String> ports = new HashMap<>();
@@ -87,6 +89,7 @@ public final class RendererSettings {
                     + HARD_STOP_AFTER_MAX + ": an old HAProxy worker runs no health check, so its sessions must end"
                     + " well before another member can be promoted (ttl)");
         }
+        String caFile = agentCaFile(problems, config.checks().caFile());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(
                     "config-renderer cannot start with these settings:\n  " + String.join("\n  ", problems));
@@ -108,7 +111,27 @@ public final class RendererSettings {
                 config.readOnly().maxLag(),
                 config.readOnly().balance(),
                 config.readOnly().fallbackToPrimary(),
-                clusters);
+                clusters,
+                caFile);
+    }
+
+    /**
+     * HAProxy's {@code ca-file} for HTTPS agent checks: {@code pgha.renderer.checks.ca-file} when it is a
+     * readable file whose path HAProxy's config can hold, else {@code @system-ca}.
+     */
+    static String agentCaFile(List<String> problems, java.util.Optional<java.nio.file.Path> caFile) {
+        if (caFile.isEmpty()) {
+            return RenderSettings.SYSTEM_CA;
+        }
+        String path = caFile.get().toAbsolutePath().toString();
+        if (!CA_PATH.matcher(path).matches()) {
+            problems.add("pgha.renderer.checks.ca-file=" + path.replaceAll("\\p{Cntrl}", "?")
+                    + " cannot be written into HAProxy's config: use a path of letters, digits and ./_+-");
+        } else if (!java.nio.file.Files.isRegularFile(caFile.get()) || !java.nio.file.Files.isReadable(caFile.get())) {
+            problems.add("pgha.renderer.checks.ca-file=" + path
+                    + " is not a readable file: give the PEM file of the CA that signed the agents' certificates");
+        }
+        return path;
     }
 
     /**

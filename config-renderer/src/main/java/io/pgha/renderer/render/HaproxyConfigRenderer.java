@@ -81,7 +81,7 @@ public final class HaproxyConfigRenderer {
                         address(member.host(), member.port()),
                         agent.host(),
                         agent.port(),
-                        agent.tls() ? " check-ssl verify none" : "",
+                        checkSsl(agent, settings.agentCaFile()),
                         readOnly == AdminState.MAINT));
                 states.put(new ServerRef(readWriteBackend(topology.cluster()), member.name()), AdminState.READY);
                 states.put(new ServerRef(readOnlyBackend(topology.cluster()), member.name()), readOnly);
@@ -100,6 +100,26 @@ public final class HaproxyConfigRenderer {
         }
         return new RenderedConfig(
                 render(clusters, settings, false), render(clusters, settings, true), states, epochs, leaders);
+    }
+
+    /**
+     * The TLS part of a server's health check (pure): nothing for a plain {@code http} api_url; for
+     * {@code https}, {@code check-ssl verify required ca-file <caFile>}, and when the agent is reached by
+     * a host name also {@code check-sni} and {@code verifyhost} with that name. HAProxy 2.6 matches
+     * {@code verifyhost} against DNS names and the common name only, never an IP address in the
+     * certificate, so an agent reached by address gets its chain verified against {@code caFile} and no
+     * name check (see config-renderer's DESIGN.md, "HTTPS health checks").
+     */
+    public static String checkSsl(TopologyCheck.AgentEndpoint agent, String caFile) {
+        if (!agent.tls()) {
+            return "";
+        }
+        String check = " check-ssl verify required ca-file " + caFile;
+        return isIpAddress(agent.host()) ? check : check + " check-sni " + agent.host() + " verifyhost " + agent.host();
+    }
+
+    private static boolean isIpAddress(String host) {
+        return host.contains(":") || host.matches("[0-9]{1,3}(\\.[0-9]{1,3}){3}");
     }
 
     /** The read-write backend of {@code cluster}. */

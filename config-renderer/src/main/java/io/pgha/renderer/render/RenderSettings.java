@@ -28,6 +28,8 @@ import java.util.Map;
  * @param readOnlyBalance the {@code balance} algorithm of the read-only backend
  * @param readOnlyFallbackToPrimary send read-only clients to the primary when no replica is up
  * @param clusters the ports of each cluster this HAProxy serves
+ * @param agentCaFile HAProxy's {@code ca-file} for the health checks of agents whose api_url is {@code
+ *     https}: the CA's PEM file ({@code pgha.renderer.checks.ca-file}), or {@code @system-ca}
  */
 public record RenderSettings(
         String bindAddress,
@@ -46,8 +48,75 @@ public record RenderSettings(
         String maxReplicaLag,
         String readOnlyBalance,
         boolean readOnlyFallbackToPrimary,
-        Map<String, ClusterPorts> clusters) {
+        Map<String, ClusterPorts> clusters,
+        String agentCaFile) {
+    /** HAProxy's {@code ca-file} value for the system's CAs. */
+    public static final String SYSTEM_CA = "@system-ca";
+
     public RenderSettings {
         clusters = Map.copyOf(clusters);
+    }
+
+    /** Settings whose HTTPS checks trust the system's CAs. */
+    public RenderSettings(
+            String bindAddress,
+            int statsPort,
+            String runtimeSocket,
+            String serverStateFile,
+            int maxconn,
+            Duration hardStopAfter,
+            Duration timeoutConnect,
+            Duration timeoutClient,
+            Duration timeoutServer,
+            Duration timeoutCheck,
+            Duration inter,
+            int fall,
+            int rise,
+            String maxReplicaLag,
+            String readOnlyBalance,
+            boolean readOnlyFallbackToPrimary,
+            Map<String, ClusterPorts> clusters) {
+        this(
+                bindAddress,
+                statsPort,
+                runtimeSocket,
+                serverStateFile,
+                maxconn,
+                hardStopAfter,
+                timeoutConnect,
+                timeoutClient,
+                timeoutServer,
+                timeoutCheck,
+                inter,
+                fall,
+                rise,
+                maxReplicaLag,
+                readOnlyBalance,
+                readOnlyFallbackToPrimary,
+                clusters,
+                SYSTEM_CA);
+    }
+
+    /** The same settings with HTTPS checks verified by {@code caFile}. */
+    public RenderSettings withAgentCaFile(String caFile) {
+        return new RenderSettings(
+                bindAddress,
+                statsPort,
+                runtimeSocket,
+                serverStateFile,
+                maxconn,
+                hardStopAfter,
+                timeoutConnect,
+                timeoutClient,
+                timeoutServer,
+                timeoutCheck,
+                inter,
+                fall,
+                rise,
+                maxReplicaLag,
+                readOnlyBalance,
+                readOnlyFallbackToPrimary,
+                clusters,
+                caFile);
     }
 }

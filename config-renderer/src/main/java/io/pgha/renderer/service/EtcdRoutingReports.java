@@ -4,6 +4,7 @@ import static io.pgha.core.store.EtcdCalls.bytes;
 
 import io.etcd.jetcd.options.PutOption;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdConnection;
 import io.pgha.core.store.RouterReport;
@@ -12,7 +13,6 @@ import io.pgha.renderer.pool.PoolRouting;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -48,8 +48,8 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
     private long lease;
 
     public EtcdRoutingReports(
-            List<String> endpoints, String namespace, String name, Duration ttl, Duration timeout, Clock clock) {
-        this.etcd = EtcdConnection.to(endpoints, timeout);
+            EtcdAccess access, String namespace, String name, Duration ttl, Duration timeout, Clock clock) {
+        this.etcd = EtcdConnection.to(access, timeout);
         this.namespace = namespace;
         this.name = EtcdLayout.requireName("router", name);
         this.ttl = ttl;

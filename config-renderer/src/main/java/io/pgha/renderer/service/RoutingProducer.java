@@ -2,6 +2,7 @@ package io.pgha.renderer.service;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import io.pgha.core.EtcdLayout;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.renderer.config.RendererConfig;
 import io.pgha.renderer.config.RendererSettings;
 import io.pgha.renderer.haproxy.ProcessHaproxyControl;
@@ -14,6 +15,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
@@ -29,6 +31,22 @@ public class RoutingProducer {
 
     @ConfigProperty(name = "pgha.etcd.namespace", defaultValue = "/pgha")
     String etcdNamespace;
+
+    /** The etcd client's TLS and user (the same pgha.etcd.* as every service's; see EtcdSecurityConfig). */
+    @ConfigProperty(name = "pgha.etcd.tls.ca-file")
+    Optional<Path> etcdCaFile;
+
+    @ConfigProperty(name = "pgha.etcd.tls.cert-file")
+    Optional<Path> etcdCertFile;
+
+    @ConfigProperty(name = "pgha.etcd.tls.key-file")
+    Optional<Path> etcdKeyFile;
+
+    @ConfigProperty(name = "pgha.etcd.user")
+    Optional<String> etcdUser;
+
+    @ConfigProperty(name = "pgha.etcd.password-file")
+    Optional<Path> etcdPasswordFile;
 
     @Produces
     @ApplicationScoped
@@ -50,8 +68,15 @@ public class RoutingProducer {
             throw new IllegalArgumentException(
                     "invalid setting pgha.renderer.name (default: pgha.renderer.group-id): " + e.getMessage());
         }
-        return new EtcdRoutingReports(
-                etcdEndpoints.get(), etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
+        EtcdAccess etcd = EtcdAccess.of(
+                etcdEndpoints.get(),
+                etcdCaFile,
+                etcdCertFile,
+                etcdKeyFile,
+                etcdUser,
+                etcdPasswordFile,
+                System.getenv());
+        return new EtcdRoutingReports(etcd, etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
     }
 
     /** The pooler beside HAProxy, when {@code pgha.renderer.pool.enabled}; its settings fail the start when wrong. */

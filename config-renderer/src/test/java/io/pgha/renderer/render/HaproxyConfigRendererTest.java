@@ -127,7 +127,40 @@ class HaproxyConfigRendererTest {
         RenderedConfig config =
                 renderer.render(Map.of("main", Topologies.withMembers(topology, List.of(member))), settings());
 
-        assertThat(config.text()).contains("server pg-0 [::1]:5432 check addr ::1 port 8008 check-ssl verify none");
+        assertThat(config.text())
+                .contains(
+                        "server pg-0 [::1]:5432 check addr ::1 port 8008 check-ssl verify required ca-file @system-ca\n");
+    }
+
+    @Test
+    void httpsChecksVerifyTheAgentWithTheConfiguredCaAndNameHostsByName() {
+        String ca = "/etc/pgha/ca.crt";
+        assertThat(HaproxyConfigRenderer.checkSsl(new TopologyCheck.AgentEndpoint("10.0.0.5", 8008, false), ca))
+                .as("plain http: no TLS at all")
+                .isEmpty();
+        assertThat(HaproxyConfigRenderer.checkSsl(new TopologyCheck.AgentEndpoint("10.0.0.5", 8008, true), ca))
+                .as("an address: the chain is verified, HAProxy 2.6 cannot match an IP to the certificate")
+                .isEqualTo(" check-ssl verify required ca-file /etc/pgha/ca.crt");
+        assertThat(HaproxyConfigRenderer.checkSsl(new TopologyCheck.AgentEndpoint("pg-0.db", 8008, true), ca))
+                .isEqualTo(" check-ssl verify required ca-file /etc/pgha/ca.crt check-sni pg-0.db verifyhost pg-0.db");
+
+        Member member = new Member(
+                "pg-0",
+                MemberRole.LEADER,
+                "running",
+                "10.0.0.5",
+                5432,
+                "https://10.0.0.5:8009/patroni",
+                1,
+                0L,
+                Map.of());
+        RenderedConfig config = renderer.render(
+                Map.of("main", Topologies.withMembers(topology(7, "pg-0", 1), List.of(member))),
+                settings().withAgentCaFile(ca));
+        assertThat(config.text())
+                .contains("server pg-0 10.0.0.5:5432 check addr 10.0.0.5 port 8009 check-ssl verify required"
+                        + " ca-file /etc/pgha/ca.crt\n")
+                .doesNotContain("verify none");
     }
 
     @Test

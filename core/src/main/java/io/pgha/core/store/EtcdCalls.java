@@ -2,6 +2,7 @@ package io.pgha.core.store;
 
 import io.etcd.jetcd.ByteSequence;
 import io.etcd.jetcd.Client;
+import io.etcd.jetcd.ClientBuilder;
 import io.etcd.jetcd.KeyValue;
 import io.etcd.jetcd.kv.TxnResponse;
 import io.etcd.jetcd.op.Cmp;
@@ -18,6 +19,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import javax.net.ssl.SSLException;
 
 /**
  * What every etcd adapter of pgha shares: the client settings, waiting for a jetcd call within a timeout
@@ -27,15 +29,49 @@ import java.util.concurrent.TimeoutException;
 public final class EtcdCalls {
     private EtcdCalls() {}
 
-    /** A client for {@code endpoints} that gives up connecting and retrying after {@code operationTimeout}. */
+    /** A client for {@code endpoints} (plain http, no credentials); see {@link #client(EtcdAccess, Duration)}. */
     public static Client client(List<String> endpoints, Duration operationTimeout) {
-        return Client.builder()
-                .endpoints(endpoints.toArray(String[]::new))
+        return client(EtcdAccess.plain(endpoints), operationTimeout);
+    }
+
+    /**
+     * A client for {@code access} that gives up connecting and retrying after {@code operationTimeout}: TLS
+     * with the access' CA and client certificate when it has them, the etcd user and password (read now)
+     * when it has one. Certificate and password files are read each time, so rotated files take effect with
+     * the next client ({@link EtcdConnection} builds one after calls keep failing).
+     *
+     * @throws StoreException when a TLS file cannot be loaded (not PEM, a key that does not match)
+     */
+    public static Client client(EtcdAccess access, Duration operationTimeout) {
+        ClientBuilder builder = Client.builder()
+                .endpoints(access.endpoints().toArray(String[]::new))
                 .connectTimeout(operationTimeout)
                 .retryMaxDuration(operationTimeout)
                 .keepaliveTime(Duration.ofSeconds(5))
-                .keepaliveTimeout(operationTimeout)
-                .build();
+                .keepaliveTimeout(operationTimeout);
+        if (access.tls().isPresent()) {
+            EtcdAccess.Tls tls = access.tls().get();
+            try {
+                builder.sslContext(ssl -> {
+                    ssl.trustManager(tls.caFile().toFile());
+                    if (tls.certFile().isPresent() && tls.keyFile().isPresent()) {
+                        ssl.keyManager(
+                                tls.certFile().get().toFile(),
+                                tls.keyFile().get().toFile());
+                    }
+                });
+            } catch (SSLException | RuntimeException e) {
+                throw new StoreException(
+                        "cannot load the etcd TLS files (" + EtcdAccess.CA_FILE + ", " + EtcdAccess.CERT_FILE + ", "
+                                + EtcdAccess.KEY_FILE + "; PEM certificates and a PKCS#8 PEM key): " + e.getMessage(),
+                        e);
+            }
+        }
+        if (access.user().isPresent()) {
+            builder.user(bytes(access.user().get()))
+                    .password(bytes(access.password().orElse("")));
+        }
+        return builder.build();
     }
 
     public static ByteSequence bytes(String text) {

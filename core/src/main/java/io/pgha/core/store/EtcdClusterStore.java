@@ -36,7 +36,12 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
 
     /** A store over a new connection to {@code endpoints}, every call bounded by {@code operationTimeout}. */
     public static EtcdClusterStore connect(List<String> endpoints, EtcdLayout layout, Duration operationTimeout) {
-        return new EtcdClusterStore(EtcdConnection.to(endpoints, operationTimeout), layout);
+        return connect(EtcdAccess.plain(endpoints), layout, operationTimeout);
+    }
+
+    /** A store over a new connection by {@code access}, every call bounded by {@code operationTimeout}. */
+    public static EtcdClusterStore connect(EtcdAccess access, EtcdLayout layout, Duration operationTimeout) {
+        return new EtcdClusterStore(EtcdConnection.to(access, operationTimeout), layout);
     }
 
     public EtcdLayout layout() {

@@ -44,9 +44,14 @@ public final class EtcdConnection implements AutoCloseable {
         this.client = clients.get();
     }
 
-    /** A connection to {@code endpoints} (see {@link EtcdCalls#client}). */
+    /** A connection to {@code endpoints} over plain http (see {@link EtcdCalls#client}). */
     public static EtcdConnection to(List<String> endpoints, Duration timeout) {
-        return new EtcdConnection(() -> EtcdCalls.client(endpoints, timeout), timeout);
+        return to(EtcdAccess.plain(endpoints), timeout);
+    }
+
+    /** A connection by {@code access} (TLS, client certificate, user; see {@link EtcdCalls#client(EtcdAccess, Duration)}). */
+    public static EtcdConnection to(EtcdAccess access, Duration timeout) {
+        return new EtcdConnection(() -> EtcdCalls.client(access, timeout), timeout);
     }
 
     public Duration timeout() {

@@ -12,15 +12,21 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import javax.net.ssl.SSLContext;
 
-/** Fetches {@code GET /patroni} from members' agents, each within the decision-time timeout. */
+/**
+ * Fetches {@code GET /patroni} from members' agents, each within the decision-time timeout; an {@code
+ * https} api_url is verified with the given SSL context (the CA of {@code pgha.agent-api.ca-file}),
+ * host name included.
+ */
 public final class AgentClient implements Agents {
     private final HttpClient http;
     private final Duration timeout;
 
-    public AgentClient(Duration timeout) {
+    public AgentClient(Duration timeout, SSLContext ssl) {
         this.timeout = timeout;
-        this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+        this.http =
+                HttpClient.newBuilder().connectTimeout(timeout).sslContext(ssl).build();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.pgha.coordinator.config;
 
+import io.pgha.core.store.EtcdSecurityConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
@@ -15,6 +16,10 @@ public interface CoordinatorConfig {
     @WithName("etcd.endpoints")
     List<String> etcdEndpoints();
 
+    /** TLS files and user of the etcd client ({@code pgha.etcd.tls.*}, {@code pgha.etcd.user}, {@code pgha.etcd.password-file}). */
+    @WithName("etcd")
+    EtcdSecurityConfig etcdSecurity();
+
     /** The root of every key (the agents' {@code pgha.etcd.namespace}). */
     @WithName("etcd.namespace")
     @WithDefault("/pgha")
@@ -23,6 +28,20 @@ public interface CoordinatorConfig {
     Coordinator coordinator();
 
     Api api();
+
+    /** How the coordinator calls the agents' REST APIs. */
+    @WithName("agent-api")
+    AgentApi agentApi();
+
+    /** Trust for agents' REST APIs over HTTPS (an {@code https} api_url). */
+    interface AgentApi {
+        /**
+         * PEM file of the CA that signed the agents' certificates ({@code pgha.agent-api.ca-file});
+         * absent: the JVM's default trust store. A bad file stops the coordinator at start.
+         */
+        @WithName("ca-file")
+        Optional<Path> caFile();
+    }
 
     /** How this replica decides. */
     interface Coordinator {

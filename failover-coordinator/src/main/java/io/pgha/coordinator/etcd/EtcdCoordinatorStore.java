@@ -15,6 +15,7 @@ import io.etcd.jetcd.options.PutOption;
 import io.etcd.jetcd.options.WatchOption;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdCalls;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.EtcdConnection;
@@ -31,8 +32,8 @@ import java.util.function.BiConsumer;
 public final class EtcdCoordinatorStore extends EtcdStore implements CoordinatorStore {
     private final String namespace;
 
-    public EtcdCoordinatorStore(List<String> endpoints, String namespace, Duration timeout) {
-        super(EtcdConnection.to(endpoints, timeout));
+    public EtcdCoordinatorStore(EtcdAccess etcd, String namespace, Duration timeout) {
+        super(EtcdConnection.to(etcd, timeout));
         this.namespace = namespace;
     }
 

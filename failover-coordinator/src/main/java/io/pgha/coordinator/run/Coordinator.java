@@ -7,6 +7,8 @@ import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.coordinator.etcd.EtcdCoordinatorStore;
 import io.pgha.core.store.ClusterDiscovery;
 import io.pgha.core.store.ElectionLease;
+import io.pgha.core.store.EtcdAccess;
+import io.pgha.core.tls.AgentApiTrust;
 import io.pgha.messaging.EventPublisher;
 import io.pgha.messaging.rest.ApiToken;
 import io.quarkus.runtime.ShutdownEvent;
@@ -54,8 +56,11 @@ public class Coordinator implements ApiToken {
         ConfigChecks.timings(config);
         name = ConfigChecks.name(config.coordinator());
         token = ConfigChecks.token(config.api());
-        store = new EtcdCoordinatorStore(config.etcdEndpoints(), config.etcdNamespace(), Duration.ofSeconds(3));
-        agents = new AgentClient(config.coordinator().agentTimeout());
+        EtcdAccess etcd = EtcdAccess.of(config.etcdEndpoints(), config.etcdSecurity(), System.getenv());
+        agents = new AgentClient(
+                config.coordinator().agentTimeout(),
+                AgentApiTrust.sslContext(config.agentApi().caFile(), AgentApiTrust.PROPERTY));
+        store = new EtcdCoordinatorStore(etcd, config.etcdNamespace(), Duration.ofSeconds(3));
         lease = new ElectionLease(store, config.coordinator().electionTtl());
         lease.start();
         workers = new ClusterWorkers(this::newWorker, health);

@@ -151,6 +151,7 @@ public class PgProber implements MemberProber {
             if (target.password() != null) {
                 options.setPassword(target.password());
             }
+            ProbeTls.apply(options, config.postgresCaFile());
         }
 
         Future<ProbeResult> probe() {

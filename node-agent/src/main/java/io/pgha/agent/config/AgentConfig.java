@@ -1,5 +1,6 @@
 package io.pgha.agent.config;
 
+import io.pgha.core.store.EtcdSecurityConfig;
 import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -27,6 +28,10 @@ public interface AgentConfig {
     @WithName("etcd.endpoints")
     List<String> etcdEndpoints();
 
+    /** TLS files and user of the etcd client ({@code pgha.etcd.tls.*}, {@code pgha.etcd.user}, {@code pgha.etcd.password-file}). */
+    @WithName("etcd")
+    EtcdSecurityConfig etcdSecurity();
+
     /** The PostgreSQL instance this agent owns. */
     Postgres postgres();
 
@@ -35,6 +40,20 @@ public interface AgentConfig {
 
     /** Tags published in the member key and used by routing and failover. */
     Tags tags();
+
+    /** How this agent calls agents' REST APIs (its own, from archive_command and restore_command). */
+    @WithName("agent-api")
+    AgentApi agentApi();
+
+    /** Trust for agents' REST APIs over HTTPS. */
+    interface AgentApi {
+        /**
+         * PEM file of the CA that signed the agents' certificates ({@code pgha.agent-api.ca-file});
+         * absent: the system's CAs.
+         */
+        @WithName("ca-file")
+        Optional<Path> caFile();
+    }
 
     /** Dynamic settings written to {@code /pgha/<cluster>/config} when the cluster is bootstrapped. */
     Dcs dcs();
@@ -230,6 +249,28 @@ public interface AgentConfig {
          * bootstrap, may only execute {@code pgha_pooler.user_lookup}).
          */
         Pooler pooler();
+
+        /** TLS for PostgreSQL: off unless all three files are set. */
+        Tls tls();
+    }
+
+    /**
+     * PostgreSQL TLS from operator-provided PEM files. When set, PostgreSQL serves TLS ({@code ssl =
+     * on}), pg_hba.conf accepts TCP connections only over TLS, and every connection the agent makes
+     * (replication, pg_basebackup, pg_rewind, SQL) uses {@code sslmode=verify-full} against the CA.
+     */
+    interface Tls {
+        /** The server certificate (PEM); must name pgha.postgres.connect-host (else listen-host). */
+        @WithName("cert-file")
+        Optional<Path> certFile();
+
+        /** The certificate's unencrypted private key (PEM); copied with mode 600 for PostgreSQL. */
+        @WithName("key-file")
+        Optional<Path> keyFile();
+
+        /** The CA that signed every member's certificate: what the agent verifies the others against. */
+        @WithName("ca-file")
+        Optional<Path> caFile();
     }
 
     /** Pooler lookup credentials. */

@@ -1,5 +1,6 @@
 package io.pgha.agent.config;
 
+import io.pgha.agent.pg.PgTls;
 import io.pgha.agent.wal.ArchiveSettings;
 import io.pgha.core.ByteSize;
 import io.pgha.core.DynamicConfig;
@@ -7,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -75,6 +77,31 @@ public final class Checks {
                     + " set pgha.repository.type (posix or s3) and its settings");
         }
         return true;
+    }
+
+    /**
+     * {@code pgha.postgres.tls.*}: empty when none of the three files is set, else the checked files
+     * ({@link PgTls#checked}); some but not all set is refused, naming the missing ones.
+     */
+    public static Optional<PgTls> postgresTls(AgentConfig.Tls tls, List<String> hosts) {
+        Map<String, Optional<java.nio.file.Path>> files = new LinkedHashMap<>();
+        files.put("pgha.postgres.tls.cert-file", tls.certFile());
+        files.put("pgha.postgres.tls.key-file", tls.keyFile());
+        files.put("pgha.postgres.tls.ca-file", tls.caFile());
+        List<String> missing = files.entrySet().stream()
+                .filter(e -> e.getValue().isEmpty())
+                .map(Map.Entry::getKey)
+                .toList();
+        if (missing.size() == files.size()) {
+            return Optional.empty();
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("PostgreSQL TLS needs all of pgha.postgres.tls.cert-file, key-file"
+                    + " and ca-file; missing: " + String.join(", ", missing) + ": set them, or unset all three"
+                    + " for plaintext");
+        }
+        return Optional.of(PgTls.checked(
+                tls.certFile().get(), tls.keyFile().get(), tls.caFile().get(), hosts));
     }
 
     /** The tags pgha itself sets and acts on ({@code pgha.tags.*}); a custom tag may not reuse their names. */

@@ -6,13 +6,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * The files of one PostgreSQL instance that the agent writes: pgha.conf (included by postgresql.conf),
- * pg_hba.conf, standby.signal, pgpass, the private socket directory; every value through
+ * pg_hba.conf, standby.signal, pgpass, the private socket directory, the TLS files; every value through
  * {@link PgConfigFiles}, every file replaced atomically and only when it changes.
  */
 final class PgFiles {
@@ -73,6 +75,9 @@ final class PgFiles {
         if (s.passwords()) {
             conf.put("password_encryption", "scram-sha-256");
         }
+        if (s.tls().isPresent()) {
+            conf.putAll(PgTls.serverSettings(tlsDir()));
+        }
         conf.putAll(extra.dynamic()); // the cluster-wide postgresql.parameters; this member's own win
         conf.putAll(s.parameters());
         conf.putAll(extra.all());
@@ -92,6 +97,9 @@ final class PgFiles {
                 s.replicationPassword().map(password -> PgConfigFiles.pgpassLine(s.replicationUser(), password));
         try {
             privateSocketDir();
+            if (s.tls().isPresent()) {
+                provisionTls(s.tls().get());
+            }
             write(s.dataDir().resolve(CONF), text);
             written = Map.copyOf(conf);
             write(s.dataDir().resolve("pg_hba.conf"), hba);
@@ -123,22 +131,60 @@ final class PgFiles {
 
     /**
      * pg_hba.conf: over the Unix socket (its directory is private to PostgreSQL's OS user) every role
-     * may connect; over TCP, from {@code allowed-cidr}, with the method {@link PgSettings#hostAuthMethod}.
+     * may connect; over TCP, from {@code allowed-cidr}, with the method {@link PgSettings#hostAuthMethod};
+     * with TLS only over TLS ({@code hostssl}), any TCP connection without it rejected ({@link
+     * PgTls#hostLines}).
      */
     String hba() {
         String method = s.hostAuthMethod();
         String cidr = PgConfigFiles.hbaAddress(s.allowedCidr());
         String replication = PgConfigFiles.hbaRole("pgha.postgres.replication.username", s.replicationUser());
         String superuser = PgConfigFiles.hbaRole("pgha.postgres.superuser.username", s.superuser());
-        return String.join(
-                "\n",
-                "# written by the pgha node-agent",
-                "local all all trust",
-                "local replication all trust",
-                "host replication " + replication + " " + cidr + " " + method,
-                "host replication " + superuser + " " + cidr + " " + method,
-                "host all all " + cidr + " " + method,
-                "");
+        List<String> lines = new ArrayList<>(
+                List.of("# written by the pgha node-agent", "local all all trust", "local replication all trust"));
+        lines.addAll(PgTls.hostLines(
+                List.of(
+                        "host replication " + replication + " " + cidr + " " + method,
+                        "host replication " + superuser + " " + cidr + " " + method,
+                        "host all all " + cidr + " " + method),
+                s.tls().isPresent()));
+        lines.add("");
+        return String.join("\n", lines);
+    }
+
+    /** Where PostgreSQL reads its TLS files from: beside the data directory, private to its OS user. */
+    Path tlsDir() {
+        return nodeDir().resolve(PgTls.DIR);
+    }
+
+    /**
+     * Copies the operator's certificate, key and CA into {@link #tlsDir} (mode 700, files 600, owned by
+     * this process' user: the one PostgreSQL runs as), each replaced atomically and only when it
+     * changed: a reload after the operator replaced them (POST /reload) serves the new ones.
+     */
+    private void provisionTls(PgTls tls) throws IOException {
+        Path dir = tlsDir();
+        Files.createDirectories(dir);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
+        writePrivate(dir.resolve(PgTls.CERT), Files.readAllBytes(tls.certFile()));
+        writePrivate(dir.resolve(PgTls.KEY), Files.readAllBytes(tls.keyFile()));
+        writePrivate(dir.resolve(PgTls.CA), Files.readAllBytes(tls.caFile()));
+    }
+
+    /** Like {@link #write}, with the file readable by its owner only from the moment it exists. */
+    private static void writePrivate(Path file, byte[] content) throws IOException {
+        if (Files.exists(file) && java.util.Arrays.equals(Files.readAllBytes(file), content)) {
+            return;
+        }
+        Path temp = file.resolveSibling(file.getFileName() + ".pgha-tmp");
+        Files.deleteIfExists(temp);
+        Files.createFile(temp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(temp, content);
+        Files.move(
+                temp,
+                file,
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                java.nio.file.StandardCopyOption.ATOMIC_MOVE);
     }
 
     /** Creates the socket directory (mode 0700) or makes an existing one private again. */
@@ -165,6 +211,7 @@ final class PgFiles {
         if (withPassfile && s.replicationPassword().isPresent()) {
             values.put("passfile", nodeDir().resolve("pgpass").toString());
         }
+        s.tls().ifPresent(tls -> values.putAll(tls.clientOptions(upstream.host())));
         for (int i = 0; i + 1 < more.length; i += 2) {
             values.put(more[i], more[i + 1]);
         }

@@ -9,7 +9,9 @@ import java.util.Optional;
 
 /**
  * Everything LocalPostgres needs to know; secrets are never logged. The three passwords are
- * required unless {@code allowTrust} ({@code pgha.postgres.allow-trust}) is set.
+ * required unless {@code allowTrust} ({@code pgha.postgres.allow-trust}) is set. With {@code tls},
+ * PostgreSQL serves TLS and refuses TCP connections without it, and the agent connects with
+ * {@code sslmode=verify-full}.
  */
 public record PgSettings(
         String member,
@@ -30,7 +32,52 @@ public record PgSettings(
         Duration stopTimeout,
         Duration sqlTimeout,
         String poolerUser,
-        Optional<String> poolerPassword) {
+        Optional<String> poolerPassword,
+        Optional<PgTls> tls) {
+    /** Settings without TLS ({@code pgha.postgres.tls.*} not set). */
+    public PgSettings(
+            String member,
+            Path dataDir,
+            Path binDir,
+            String listenHost,
+            int port,
+            String allowedCidr,
+            boolean fsync,
+            Map<String, String> parameters,
+            String superuser,
+            Optional<String> superuserPassword,
+            String replicationUser,
+            Optional<String> replicationPassword,
+            String monitoringUser,
+            Optional<String> monitoringPassword,
+            boolean allowTrust,
+            Duration stopTimeout,
+            Duration sqlTimeout,
+            String poolerUser,
+            Optional<String> poolerPassword) {
+        this(
+                member,
+                dataDir,
+                binDir,
+                listenHost,
+                port,
+                allowedCidr,
+                fsync,
+                parameters,
+                superuser,
+                superuserPassword,
+                replicationUser,
+                replicationPassword,
+                monitoringUser,
+                monitoringPassword,
+                allowTrust,
+                stopTimeout,
+                sqlTimeout,
+                poolerUser,
+                poolerPassword,
+                Optional.empty());
+    }
+
     /** Whether all three passwords are set (then every TCP connection authenticates with SCRAM). */
     boolean passwords() {
         return missingPasswords().isEmpty();

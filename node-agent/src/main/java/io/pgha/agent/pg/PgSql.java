@@ -602,6 +602,7 @@ final class PgSql {
                 "connectTimeout", Long.toString(Math.max(1, s.sqlTimeout().toSeconds())));
         props.setProperty("socketTimeout", Long.toString(timeoutMillis(socketTimeout) / 1000));
         props.setProperty("ApplicationName", "pgha-agent");
+        s.tls().ifPresent(tls -> tls.clientOptions(host).forEach(props::setProperty));
         Connection c = driver.connect("jdbc:postgresql://" + host + ":" + port + "/" + database, props);
         if (c == null) {
             throw new SQLException("the PostgreSQL driver refused the URL");

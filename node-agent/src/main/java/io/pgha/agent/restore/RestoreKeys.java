@@ -5,9 +5,10 @@ import io.etcd.jetcd.Client;
 import io.etcd.jetcd.kv.GetResponse;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.Json;
+import io.pgha.core.store.EtcdAccess;
+import io.pgha.core.store.EtcdCalls;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -19,9 +20,8 @@ public final class RestoreKeys implements AutoCloseable {
     private final EtcdLayout layout;
     private final Duration timeout;
 
-    public RestoreKeys(List<String> endpoints, EtcdLayout layout, Duration timeout) {
-        this.client =
-                Client.builder().endpoints(endpoints.toArray(String[]::new)).build();
+    public RestoreKeys(EtcdAccess etcd, EtcdLayout layout, Duration timeout) {
+        this.client = EtcdCalls.client(etcd, timeout);
         this.layout = layout;
         this.timeout = timeout;
     }

@@ -25,6 +25,14 @@ public final class ArchiveCommands {
     private ArchiveCommands() {}
 
     /**
+     * How curl reaches the agent: plain HTTP, or HTTPS verified by the system's CAs or by {@code
+     * caFile} ({@code pgha.agent-api.ca-file}, passed as {@code --cacert}).
+     */
+    public record Tls(boolean https, Optional<Path> caFile) {
+        public static final Tls PLAIN = new Tls(false, Optional.empty());
+    }
+
+    /**
      * The settings for pgha.conf.
      *
      * @param settings the archiver's settings
@@ -34,19 +42,26 @@ public final class ArchiveCommands {
      */
     public static Map<String, String> parameters(
             ArchiveSettings settings, Path headerFile, String agentHost, int agentPort) {
+        return parameters(settings, headerFile, agentHost, agentPort, Tls.PLAIN);
+    }
+
+    /** The settings for pgha.conf when the agent's API speaks {@code tls}. */
+    public static Map<String, String> parameters(
+            ArchiveSettings settings, Path headerFile, String agentHost, int agentPort, Tls tls) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("archive_mode", "on");
-        p.put("archive_command", archiveCommand(settings, headerFile, agentHost, agentPort));
-        p.put("restore_command", restoreCommand(settings, headerFile, agentHost, agentPort, Optional.empty()));
+        p.put("archive_command", archiveCommand(settings, headerFile, agentHost, agentPort, tls));
+        p.put("restore_command", restoreCommand(settings, headerFile, agentHost, agentPort, Optional.empty(), tls));
         p.put("archive_timeout", settings.timeout().toSeconds() + "s");
         return p;
     }
 
     /** {@code curl -fsS -X POST ... /wal/archive/%f}: the agent reads {@code pg_wal/%f} itself. */
-    public static String archiveCommand(ArchiveSettings settings, Path headerFile, String agentHost, int agentPort) {
+    public static String archiveCommand(
+            ArchiveSettings settings, Path headerFile, String agentHost, int agentPort, Tls tls) {
         return settings.curl() + " -fsS --max-time " + settings.commandTimeout().toSeconds()
-                + " -o /dev/null -X POST -H @" + quoted(headerFile) + " " + base(agentHost, agentPort)
-                + "/wal/archive/%f";
+                + " -o /dev/null -X POST -H @" + quoted(headerFile) + cacert(tls) + " "
+                + base(agentHost, agentPort, tls.https()) + "/wal/archive/%f";
     }
 
     /**
@@ -59,15 +74,31 @@ public final class ArchiveCommands {
             String agentHost,
             int agentPort,
             Optional<String> sourceCluster) {
+        return restoreCommand(settings, headerFile, agentHost, agentPort, sourceCluster, Tls.PLAIN);
+    }
+
+    /** {@link #restoreCommand(ArchiveSettings, Path, String, int, Optional)} over {@code tls}. */
+    public static String restoreCommand(
+            ArchiveSettings settings,
+            Path headerFile,
+            String agentHost,
+            int agentPort,
+            Optional<String> sourceCluster,
+            Tls tls) {
         String query = sourceCluster
                 .map(c -> "?cluster=" + EtcdLayout.requireName("source cluster", c))
                 .orElse("");
         return settings.curl() + " -fsS --max-time " + settings.commandTimeout().toSeconds() + " -H @"
-                + quoted(headerFile) + " -o %p " + base(agentHost, agentPort) + "/wal/restore/%f" + query;
+                + quoted(headerFile) + cacert(tls) + " -o %p " + base(agentHost, agentPort, tls.https())
+                + "/wal/restore/%f" + query;
     }
 
     /** Where curl reaches the agent: its own address, or loopback when it listens on every address. */
     static String base(String agentHost, int agentPort) {
+        return base(agentHost, agentPort, false);
+    }
+
+    static String base(String agentHost, int agentPort, boolean https) {
         String host = agentHost == null || agentHost.isBlank() ? "127.0.0.1" : agentHost.strip();
         if (host.equals("0.0.0.0")) {
             host = "127.0.0.1";
@@ -82,7 +113,19 @@ public final class ArchiveCommands {
         if (agentPort < 1 || agentPort > 65535) {
             throw new IllegalArgumentException("quarkus.http.port " + agentPort + " is not a port");
         }
-        return "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + agentPort;
+        return (https ? "https://" : "http://") + (host.contains(":") ? "[" + host + "]" : host) + ":" + agentPort;
+    }
+
+    private static String cacert(Tls tls) {
+        if (!tls.https() || tls.caFile().isEmpty()) {
+            return "";
+        }
+        String text = tls.caFile().get().toAbsolutePath().toString();
+        if (!SAFE_PATH.matcher(text).matches()) {
+            throw new IllegalArgumentException("pgha.agent-api.ca-file " + text.replaceAll("\\p{Cntrl}", "?")
+                    + " cannot be written into archive_command: use a path of letters, digits, blanks and ./_+-");
+        }
+        return " --cacert '" + text + "'";
     }
 
     private static String quoted(Path file) {

@@ -24,6 +24,7 @@ public final class WalService implements AutoCloseable {
     private final WalFetcher fetcher;
     private final String agentHost;
     private final int agentPort;
+    private final ArchiveCommands.Tls tls;
     private final Set<String> readable = ConcurrentHashMap.newKeySet();
 
     /**
@@ -38,6 +39,7 @@ public final class WalService implements AutoCloseable {
             Path dataDir,
             String agentHost,
             int agentPort,
+            ArchiveCommands.Tls tls,
             ExtraSettings extra,
             Runnable logContext) {
         this.cluster = cluster;
@@ -45,6 +47,7 @@ public final class WalService implements AutoCloseable {
         this.settings = settings;
         this.agentHost = agentHost;
         this.agentPort = agentPort;
+        this.tls = tls;
         Path nodeDir = dataDir.toAbsolutePath().getParent();
         this.token = ArchiveToken.create(nodeDir.resolve("wal-auth.header"), nodeDir);
         this.pusher =
@@ -56,7 +59,7 @@ public final class WalService implements AutoCloseable {
                 settings.prefetch(),
                 logContext);
         readable.add(cluster);
-        extra.archive(ArchiveCommands.parameters(settings, token.headerFile(), agentHost, agentPort));
+        extra.archive(ArchiveCommands.parameters(settings, token.headerFile(), agentHost, agentPort, tls));
     }
 
     public String cluster() {
@@ -91,7 +94,7 @@ public final class WalService implements AutoCloseable {
     public String restoreCommandFrom(String sourceCluster) {
         readable.add(sourceCluster);
         return ArchiveCommands.restoreCommand(
-                settings, token.headerFile(), agentHost, agentPort, Optional.of(sourceCluster));
+                settings, token.headerFile(), agentHost, agentPort, Optional.of(sourceCluster), tls);
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgha.core.DynamicConfig;
+import java.nio.file.Path;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ChecksTest {
@@ -104,5 +106,33 @@ class ChecksTest {
         assertThatThrownBy(() -> Checks.customTags(java.util.Map.of("rack", "r1\nbackend x")))
                 .hasMessageContaining("pgha.tags.custom.rack")
                 .hasMessageContaining("control characters");
+    }
+
+    private static AgentConfig.Tls tls(Optional<Path> cert, Optional<Path> key, Optional<Path> ca) {
+        return new AgentConfig.Tls() {
+            public Optional<Path> certFile() {
+                return cert;
+            }
+
+            public Optional<Path> keyFile() {
+                return key;
+            }
+
+            public Optional<Path> caFile() {
+                return ca;
+            }
+        };
+    }
+
+    @Test
+    void postgresTlsIsOffWithoutFilesAndRefusedWithOnlySomeOfThem() {
+        assertThat(Checks.postgresTls(
+                        tls(Optional.empty(), Optional.empty(), Optional.empty()), java.util.List.of("127.0.0.1")))
+                .isEmpty();
+        assertThatThrownBy(() -> Checks.postgresTls(
+                        tls(Optional.of(Path.of("/x.crt")), Optional.empty(), Optional.empty()),
+                        java.util.List.of("127.0.0.1")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("missing: pgha.postgres.tls.key-file, pgha.postgres.tls.ca-file");
     }
 }

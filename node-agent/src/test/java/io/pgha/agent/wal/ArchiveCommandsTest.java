@@ -61,4 +61,32 @@ class ArchiveCommandsTest {
                         .prefetch())
                 .isZero();
     }
+
+    @Test
+    void overHttpsCurlVerifiesTheAgentWithTheConfiguredCa() {
+        ArchiveCommands.Tls tls = new ArchiveCommands.Tls(true, Optional.of(Path.of("/etc/pgha/ca.crt")));
+        Map<String, String> p = ArchiveCommands.parameters(SETTINGS, Path.of("/n/h"), "127.0.0.1", 8009, tls);
+        assertThat(p.get("archive_command"))
+                .isEqualTo("curl -fsS --max-time 300 -o /dev/null -X POST -H @'/n/h' --cacert '/etc/pgha/ca.crt'"
+                        + " https://127.0.0.1:8009/wal/archive/%f");
+        assertThat(p.get("restore_command"))
+                .isEqualTo("curl -fsS --max-time 300 -H @'/n/h' --cacert '/etc/pgha/ca.crt' -o %p"
+                        + " https://127.0.0.1:8009/wal/restore/%f");
+        assertThat(ArchiveCommands.parameters(
+                                SETTINGS,
+                                Path.of("/n/h"),
+                                "127.0.0.1",
+                                8009,
+                                new ArchiveCommands.Tls(true, Optional.empty()))
+                        .get("archive_command"))
+                .doesNotContain("--cacert")
+                .endsWith(" https://127.0.0.1:8009/wal/archive/%f");
+        assertThatThrownBy(() -> ArchiveCommands.parameters(
+                        SETTINGS,
+                        Path.of("/n/h"),
+                        "127.0.0.1",
+                        8009,
+                        new ArchiveCommands.Tls(true, Optional.of(Path.of("/a'b")))))
+                .hasMessageContaining("pgha.agent-api.ca-file");
+    }
 }
