@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import javax.net.ssl.SSLContext;
 import org.jboss.logging.Logger;
 
 /**
@@ -27,14 +28,19 @@ final class Failsafe {
 
     private final AgentContext ctx;
     private final Supplier<Optional<String>> token;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(ROUND_TIMEOUT).build();
+    /** Trusts {@code pgha.agent-api.ca-file} for members whose api_url is https (as every agent caller does). */
+    private final HttpClient http;
+
     private volatile long answeredNanos;
     private volatile String ackedLeader;
 
-    Failsafe(AgentContext ctx, Supplier<Optional<String>> token) {
+    Failsafe(AgentContext ctx, Supplier<Optional<String>> token, SSLContext agentApiTrust) {
         this.ctx = ctx;
         this.token = token;
+        this.http = HttpClient.newBuilder()
+                .connectTimeout(ROUND_TIMEOUT)
+                .sslContext(agentApiTrust)
+                .build();
     }
 
     /**

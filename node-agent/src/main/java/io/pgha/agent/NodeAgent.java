@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -121,7 +122,8 @@ public class NodeAgent {
         ArchiveSettings archiveSettings = Checks.archive(config.archive());
         Optional<Repository> repository = Repository.open(config.repository());
         RestEndpoint endpoint = restEndpoint();
-        AgentApiTrust.sslContext(config.agentApi().caFile(), AgentApiTrust.PROPERTY); // a bad file stops the start
+        SSLContext agentApiTrust = // a bad file stops the start
+                AgentApiTrust.sslContext(config.agentApi().caFile(), AgentApiTrust.PROPERTY);
         ArchiveCommands.Tls archiveTls =
                 new ArchiveCommands.Tls(endpoint.https(), config.agentApi().caFile());
         boolean fromRepository =
@@ -170,7 +172,8 @@ public class NodeAgent {
                 () -> SecretSetting.resolve(
                         "pgha.restapi.token",
                         config.restapi().token(),
-                        config.restapi().tokenFile()));
+                        config.restapi().tokenFile()),
+                agentApiTrust);
         Handover handover =
                 new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(20));
         executor = new ActionExecutor(ctx, handover);
