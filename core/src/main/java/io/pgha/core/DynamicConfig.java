@@ -57,6 +57,9 @@ import java.util.TreeMap;
  * @param slots Patroni's {@code slots}: permanent replication slots by name, created on the primary and
  *     kept on the replicas (node-agent's DESIGN.md, "Permanent slots")
  * @param ignoreSlots Patroni's {@code ignore_slots}: slots matching one of these are never dropped
+ * @param failsafeMode Patroni's {@code failsafe_mode}: a primary that cannot reach etcd keeps running
+ *     while every other member of {@code /failsafe} confirms it over REST (node-agent's DESIGN.md,
+ *     "Failsafe mode"); off by default
  */
 public record DynamicConfig(
         int ttl,
@@ -74,7 +77,8 @@ public record DynamicConfig(
         int memberSlotsTtl,
         boolean fastFailover,
         Map<String, Slot> slots,
-        List<IgnoreSlot> ignoreSlots) {
+        List<IgnoreSlot> ignoreSlots,
+        boolean failsafeMode) {
 
     /** PostgreSQL's replication slot names: 1-63 of a-z, 0-9 and _. */
     public static final java.util.regex.Pattern SLOT_NAME = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
@@ -207,7 +211,8 @@ public record DynamicConfig(
             "postgresql.parameters",
             "member_slots_ttl",
             "slots",
-            "ignore_slots");
+            "ignore_slots",
+            "failsafe_mode");
 
     /**
      * Patroni's dynamic settings pgha does not carry out yet: refused when the config is changed rather
@@ -225,7 +230,6 @@ public record DynamicConfig(
     private static Map<String, String> unsupported() {
         Map<String, String> m = new LinkedHashMap<>();
         m.put("standby_cluster", "");
-        m.put("failsafe_mode", "");
         m.put("max_timelines_history", " (pgha keeps the whole history)");
         m.put("maximum_lag_on_syncnode", "");
         m.put("primary_race_backoff", "");
@@ -323,6 +327,66 @@ public record DynamicConfig(
                 false,
                 Map.of(),
                 List.of());
+    }
+
+    /** Every setting but {@code failsafe_mode} (off). */
+    public DynamicConfig(
+            int ttl,
+            int loopWait,
+            int retryTimeout,
+            int primaryStartTimeout,
+            int primaryStopTimeout,
+            long maximumLagOnFailover,
+            boolean synchronousMode,
+            boolean synchronousModeStrict,
+            int synchronousNodeCount,
+            boolean pause,
+            boolean checkTimeline,
+            Postgresql postgresql,
+            int memberSlotsTtl,
+            boolean fastFailover,
+            Map<String, Slot> slots,
+            List<IgnoreSlot> ignoreSlots) {
+        this(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                memberSlotsTtl,
+                fastFailover,
+                slots,
+                ignoreSlots,
+                false);
+    }
+
+    /** This config with {@code failsafe_mode} set to {@code on}. */
+    public DynamicConfig withFailsafeMode(boolean on) {
+        return new DynamicConfig(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                memberSlotsTtl,
+                fastFailover,
+                slots,
+                ignoreSlots,
+                on);
     }
 
     public DynamicConfig {
@@ -504,7 +568,8 @@ public record DynamicConfig(
                 secondsField(node, "member_slots_ttl", d.memberSlotsTtl),
                 boolField(node, "fast_failover", "fast_failover", d.fastFailover),
                 slotsField(node.get("slots")),
-                ignoreSlotsField(node.get("ignore_slots")));
+                ignoreSlotsField(node.get("ignore_slots")),
+                boolField(node, "failsafe_mode", "failsafe_mode", d.failsafeMode));
     }
 
     /** {@code slots}: a JSON object of permanent slots by name; every problem names the key. */
@@ -755,6 +820,7 @@ public record DynamicConfig(
         m.put("pause", pause);
         m.put("check_timeline", checkTimeline);
         m.put("fast_failover", fastFailover);
+        m.put("failsafe_mode", failsafeMode);
         m.put("postgresql", pg);
         m.put("member_slots_ttl", memberSlotsTtl);
         if (!slots.isEmpty()) {

@@ -87,6 +87,15 @@ public record EtcdLayout(String namespace, String cluster) {
         return prefix() + "detach";
     }
 
+    /**
+     * Failsafe mode's member list ({@link Failsafe}): the members (name, api_url) a primary that cannot
+     * reach etcd must hear from, and the only ones that may be promoted; kept by the leading coordinator
+     * while {@code failsafe_mode} is on, deleted when it is off.
+     */
+    public String failsafe() {
+        return prefix() + "failsafe";
+    }
+
     /** Failover and switchover history. */
     public String history() {
         return prefix() + "history";

@@ -248,7 +248,6 @@ class DynamicConfigTest {
     void patroniSettingsPgHaDoesNotSupportAreRefusedSayingSo() {
         for (String json : new String[] {
             "{\"standby_cluster\":{\"host\":\"x\"}}",
-            "{\"failsafe_mode\":true}",
             "{\"max_timelines_history\":0}",
             "{\"maximum_lag_on_syncnode\":-1}",
             "{\"postgresql\":{\"recovery_conf\":{}}}",
@@ -273,9 +272,26 @@ class DynamicConfigTest {
                 .asString()
                 .startsWith("postgresql.use_slots false is a Patroni setting pgha does not support yet");
         // removing one that is stored is fine, and readers ignore them
-        assertThat(DynamicConfig.problemsIn("{\"failsafe_mode\":null}")).isEmpty();
-        assertThat(DynamicConfig.fromJson("{\"failsafe_mode\":true,\"ttl\":20}").ttl())
+        assertThat(DynamicConfig.problemsIn("{\"standby_cluster\":null}")).isEmpty();
+        assertThat(DynamicConfig.fromJson("{\"standby_cluster\":{\"host\":\"x\"},\"ttl\":20}")
+                        .ttl())
                 .isEqualTo(20);
+    }
+
+    @Test
+    void failsafeModeIsABooleanOffByDefaultAndRoundTrips() {
+        assertThat(DynamicConfig.DEFAULTS.failsafeMode()).isFalse();
+        assertThat(DynamicConfig.problemsIn("{\"failsafe_mode\":true}")).isEmpty();
+        assertThat(DynamicConfig.problemsIn("{\"failsafe_mode\":null}")).isEmpty();
+        assertThat(DynamicConfig.problemsIn("{\"failsafe_mode\":\"yes\"}"))
+                .singleElement()
+                .asString()
+                .startsWith("failsafe_mode must be true or false");
+        DynamicConfig on = DynamicConfig.fromJson("{\"failsafe_mode\":true}");
+        assertThat(on.failsafeMode()).isTrue();
+        assertThat(DynamicConfig.fromJson(on.toJson())).isEqualTo(on);
+        assertThat(on.patroniShape()).containsEntry("failsafe_mode", true);
+        assertThat(on.withFailsafeMode(false)).isEqualTo(DynamicConfig.DEFAULTS);
     }
 
     @Test

@@ -37,6 +37,8 @@ final class AgentContext {
     final Role.Machine role = new Role.Machine(Role.BOOTSTRAPPING);
     /** Set once at start, before any thread but the starting one uses the context. */
     LeaseKeeper keeper;
+    /** Failsafe mode's REST side: the primary's rounds, a replica's answers (set at start). */
+    volatile Failsafe failsafe;
     /** The REST restart, reload and reinitialize; the loop carries out a scheduled restart (set at start). */
     volatile RestActions rest;
     /** Where the dynamic config's postgresql.parameters are kept for pgha.conf (set at start). */

@@ -98,7 +98,8 @@ final class AgentLoop {
         PgState state = observed(probed);
         checkTimelineFork(snapshot, state);
         Observation observation = observation(snapshot, state);
-        List<Action> actions = HaDecision.decide(withDetach(observation, snapshot));
+        List<Action> actions = HaDecision.decide(withDetach(observation, snapshot)
+                .withFailsafeRefusal(ctx.role.current().actingPrimary() ? Optional.empty() : ctx.failsafe.refusal()));
         execute(actions, snapshot, state);
         if (!actions.isEmpty()) {
             state = observePg();

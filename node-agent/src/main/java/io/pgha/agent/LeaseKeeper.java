@@ -5,6 +5,7 @@ import io.pgha.agent.decide.MonotonicClock;
 import io.pgha.core.store.ClusterStore;
 import io.pgha.core.store.StoreException;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -38,6 +39,14 @@ public final class LeaseKeeper {
         /** The lease expired and {@code lease} replaces it: register the member key again. */
         void leaseReplaced(long lease);
 
+        /**
+         * Failsafe mode: one round of {@code POST /failsafe} after a renewal failed for want of etcd; the
+         * monotonic instant to count as a renewal sent when every member confirmed, else empty.
+         */
+        default Optional<Long> failsafeRound() {
+            return Optional.empty();
+        }
+
         /** Sets the log context (cluster, member) of a keeper thread. */
         default void logContext() {}
     }
@@ -52,6 +61,7 @@ public final class LeaseKeeper {
     private volatile Fencing fencing;
     private volatile long lease;
     private volatile long lastRenewalSentNanos;
+    private volatile boolean onFailsafe;
     private volatile boolean running;
     private ScheduledExecutorService renewer;
     private ScheduledExecutorService watchdog;
@@ -134,16 +144,22 @@ public final class LeaseKeeper {
             LOG.warnf(
                     "could not renew the lease: %s (a primary demotes in %d ms)",
                     e.getMessage(), remaining().toMillis());
+            failsafeRound();
             return;
         }
         if (left > 0) {
             lastRenewalSentNanos = sent;
+            if (onFailsafe) {
+                onFailsafe = false;
+                LOG.info("lease renewed in etcd again: failsafe mode is no longer active");
+            }
             if (!demoting && fenced.compareAndSet(true, false)) {
                 LOG.info("lease renewed again after self-fencing");
             }
             return;
         }
         LOG.errorf("lease %x expired in etcd: this member's keys are gone", lease);
+        onFailsafe = false;
         if (holder.actingPrimary() && !holder.paused()) {
             fence("the lease expired before it could be renewed");
         }
@@ -152,6 +168,33 @@ public final class LeaseKeeper {
         lastRenewalSentNanos = again;
         fenced.set(false);
         holder.leaseReplaced(lease);
+    }
+
+    /**
+     * etcd did not answer (the lease was not found lost): a primary not fenced asks every member of
+     * {@code /failsafe}; when all confirm, the round's start counts as a renewal sent (never earlier
+     * than the last one). A fenced primary stays fenced until etcd renews its lease.
+     */
+    private void failsafeRound() {
+        if (!holder.actingPrimary() || holder.paused() || fenced.get()) {
+            return;
+        }
+        Optional<Long> confirmed;
+        try {
+            confirmed = holder.failsafeRound();
+        } catch (RuntimeException e) {
+            LOG.errorf("failsafe round failed: %s", e.getMessage());
+            return;
+        }
+        if (confirmed.isPresent() && !fenced.get() && confirmed.get() - lastRenewalSentNanos > 0) {
+            lastRenewalSentNanos = confirmed.get();
+            onFailsafe = true;
+        }
+    }
+
+    /** True while a primary runs on failsafe rounds (its last deadline move came from one). */
+    public boolean onFailsafe() {
+        return onFailsafe && !fenced.get() && holder.actingPrimary();
     }
 
     /** The watchdog's check: a primary demotes at last renewal sent + ttl - margin (not while paused). */

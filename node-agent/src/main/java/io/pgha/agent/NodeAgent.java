@@ -43,6 +43,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import javax.net.ssl.SSLContext;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
@@ -121,7 +122,8 @@ public class NodeAgent {
         ArchiveSettings archiveSettings = Checks.archive(config.archive());
         Optional<Repository> repository = Repository.open(config.repository());
         RestEndpoint endpoint = restEndpoint();
-        AgentApiTrust.sslContext(config.agentApi().caFile(), AgentApiTrust.PROPERTY); // a bad file stops the start
+        SSLContext agentApiTrust = // a bad file stops the start
+                AgentApiTrust.sslContext(config.agentApi().caFile(), AgentApiTrust.PROPERTY);
         ArchiveCommands.Tls archiveTls =
                 new ArchiveCommands.Tls(endpoint.https(), config.agentApi().caFile());
         boolean fromRepository =
@@ -165,6 +167,13 @@ public class NodeAgent {
                 () -> ctx.dynamic.ttlDuration(),
                 () -> Duration.ofSeconds(ctx.dynamic.loopWait()),
                 new KeeperHolder());
+        ctx.failsafe = new Failsafe(
+                ctx,
+                () -> SecretSetting.resolve(
+                        "pgha.restapi.token",
+                        config.restapi().token(),
+                        config.restapi().tokenFile()),
+                agentApiTrust);
         Handover handover =
                 new Handover(process, ctx.pgLock, clock, ctx.keeper, new HandoverAgent(), Duration.ofMillis(20));
         executor = new ActionExecutor(ctx, handover);
@@ -348,6 +357,16 @@ public class NodeAgent {
         return rest.reload();
     }
 
+    /** {@code POST /failsafe} with {@code body}: a primary that cannot reach etcd asks this member to confirm it. */
+    public ActionAnswer failsafe(String body) {
+        AgentContext c = ctx;
+        if (c == null || c.failsafe == null) {
+            return ActionAnswer.of(503, "POST /failsafe: the agent is still starting");
+        }
+        io.pgha.agent.decide.FailsafeRules.Reply reply = c.failsafe.answer(body);
+        return ActionAnswer.of(reply.status(), reply.text());
+    }
+
     /** {@code POST /reinitialize} with {@code body}: re-clones this replica from the leader. */
     public ActionAnswer reinitialize(String body) {
         return rest.reinitialize(body);
@@ -375,6 +394,18 @@ public class NodeAgent {
         @Override
         public void leaseReplaced(long lease) {
             store.putMember(me, publisher.status(ctx.pg.probe()), lease);
+        }
+
+        @Override
+        public Optional<Long> failsafeRound() {
+            if (!ctx.dynamic.failsafeMode()) {
+                return Optional.empty();
+            }
+            StatusPublisher p = publisher;
+            PgState last = p == null ? PgState.stopped() : p.view().pg();
+            return ctx.failsafe.round(
+                    last.timeline(),
+                    last.writeLsn() == null ? null : last.writeLsn().toString());
         }
 
         @Override

@@ -168,7 +168,17 @@ final class StatusPublisher {
                 version,
                 ctx.dynamic.pause(),
                 ctx.lastError(),
-                snapshot == null ? old.cluster() : Optional.of(snapshot));
+                snapshot == null ? old.cluster() : Optional.of(snapshot),
+                failsafeView());
+    }
+
+    /** Failsafe mode as this agent stands now (DESIGN.md, "Failsafe mode"). */
+    private AgentView.FailsafeView failsafeView() {
+        ClusterSnapshot last = ctx.lastSnapshot;
+        boolean member = last != null
+                && last.failsafeMembers().map(f -> f.contains(ctx.me)).orElse(false);
+        boolean active = ctx.keeper.onFailsafe() || (ctx.failsafe != null && ctx.failsafe.confirmedRecently());
+        return new AgentView.FailsafeView(ctx.dynamic.failsafeMode(), active, member);
     }
 
     private static Set<String> syncMembers(ClusterSnapshot snapshot) {

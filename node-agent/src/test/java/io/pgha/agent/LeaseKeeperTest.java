@@ -23,6 +23,9 @@ class LeaseKeeperTest {
     private final List<Long> replaced = new CopyOnWriteArrayList<>();
     private volatile boolean primary = true;
     private volatile boolean paused;
+    /** What the next failsafe round answers (empty: not confirmed); null: failsafe mode off. */
+    private volatile java.util.function.LongFunction<java.util.Optional<Long>> failsafe;
+
     private LeaseKeeper keeper;
 
     private final LeaseKeeper.Holder holder = new LeaseKeeper.Holder() {
@@ -47,6 +50,11 @@ class LeaseKeeperTest {
         @Override
         public void leaseReplaced(long lease) {
             replaced.add(lease);
+        }
+
+        @Override
+        public java.util.Optional<Long> failsafeRound() {
+            return failsafe == null ? java.util.Optional.empty() : failsafe.apply(0);
         }
     };
 
@@ -141,6 +149,60 @@ class LeaseKeeperTest {
         assertThat(replaced)
                 .as("the member key is registered again under a new lease")
                 .hasSize(1);
+    }
+
+    @Test
+    void aConfirmedFailsafeRoundCountsAsARenewalSentAtItsStartAndARefusedOneMovesNothing() {
+        AtomicLong now = new AtomicLong(Long.MAX_VALUE - Duration.ofSeconds(30).toNanos());
+        LeaseKeeper k = keeper(now::get);
+        store.unreachable = true;
+        long roundStart = now.get() + TTL.minus(MARGIN).toNanos() / 2;
+        failsafe = ignored -> java.util.Optional.of(roundStart);
+        now.set(roundStart);
+        k.renewOnce();
+        assertThat(k.onFailsafe()).isTrue();
+        assertThat(k.remaining()).isEqualTo(TTL.minus(MARGIN));
+        // past the first deadline, before the round's: still primary
+        now.addAndGet(TTL.minus(MARGIN).toNanos() - 1);
+        k.checkFencing();
+        assertThat(demotions).isEmpty();
+        // a member does not confirm: nothing moves, it demotes at round start + ttl - margin
+        failsafe = ignored -> java.util.Optional.empty();
+        k.renewOnce();
+        k.checkFencing();
+        assertThat(demotions).isEmpty();
+        now.addAndGet(1);
+        k.checkFencing();
+        assertThat(demotions).containsExactly("self-fencing");
+        // fenced: a confirmed round no longer revives it; only etcd does
+        failsafe = ignored -> java.util.Optional.of(now.get());
+        primary = true;
+        k.renewOnce();
+        assertThat(k.fenced()).isTrue();
+        assertThat(k.onFailsafe()).isFalse();
+        store.unreachable = false;
+        k.renewOnce();
+        assertThat(k.fenced()).isFalse();
+        assertThat(k.onFailsafe()).isFalse();
+    }
+
+    @Test
+    void aRenewalThatSucceedsEndsFailsafeAndALostLeaseIsNeverSavedByARound() {
+        AtomicLong now = new AtomicLong();
+        LeaseKeeper k = keeper(now::get);
+        failsafe = ignored -> java.util.Optional.of(now.get());
+        store.unreachable = true;
+        now.addAndGet(1_000_000);
+        k.renewOnce();
+        assertThat(k.onFailsafe()).isTrue();
+        store.unreachable = false;
+        k.renewOnce();
+        assertThat(k.onFailsafe()).isFalse();
+        store.leaseLost = true;
+        k.renewOnce();
+        assertThat(demotions)
+                .as("a lost lease demotes as without failsafe mode")
+                .containsExactly("self-fencing");
     }
 
     static void awaitTrue(Duration timeout, BooleanSupplier condition) {

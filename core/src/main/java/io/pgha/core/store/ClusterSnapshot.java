@@ -19,6 +19,7 @@ import java.util.Optional;
  * @param detach the fast failover's detach key ({@link io.pgha.core.Detach}), when present
  * @param revisions the mod revision of every key read, by its name under the cluster's prefix
  *     ({@code config}, {@code sync}, {@code members/pg-0}, ...)
+ * @param failsafe failsafe mode's member list ({@link io.pgha.core.Failsafe}), when present
  */
 public record ClusterSnapshot(
         long revision,
@@ -31,7 +32,49 @@ public record ClusterSnapshot(
         Optional<String> history,
         Optional<String> status,
         Optional<String> detach,
-        Map<String, Long> revisions) {
+        Map<String, Long> revisions,
+        Optional<String> failsafe) {
+
+    public ClusterSnapshot {
+        failsafe = failsafe == null ? Optional.empty() : failsafe;
+    }
+
+    /** A snapshot without a failsafe key. */
+    public ClusterSnapshot(
+            long revision,
+            Optional<LeaderKey> leader,
+            Map<String, MemberEntry> members,
+            Optional<String> config,
+            Optional<String> initialize,
+            Optional<String> sync,
+            Optional<String> switchover,
+            Optional<String> history,
+            Optional<String> status,
+            Optional<String> detach,
+            Map<String, Long> revisions) {
+        this(
+                revision,
+                leader,
+                members,
+                config,
+                initialize,
+                sync,
+                switchover,
+                history,
+                status,
+                detach,
+                revisions,
+                Optional.empty());
+    }
+
+    /** Failsafe mode's member list when the key is present and readable; empty otherwise. */
+    public Optional<io.pgha.core.Failsafe> failsafeMembers() {
+        try {
+            return failsafe.map(io.pgha.core.Failsafe::fromJson);
+        } catch (IllegalArgumentException e) {
+            return Optional.empty();
+        }
+    }
 
     /** A snapshot without a detach key. */
     public ClusterSnapshot(

@@ -112,6 +112,7 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
         Optional<String> history = Optional.empty();
         Optional<String> status = Optional.empty();
         Optional<String> detach = Optional.empty();
+        Optional<String> failsafe = Optional.empty();
         Map<String, Long> revisions = new LinkedHashMap<>();
         for (KeyValue kv : response.getKvs()) {
             String key = text(kv.getKey());
@@ -143,6 +144,8 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
                 status = Optional.of(value);
             } else if (key.equals(layout.detach())) {
                 detach = Optional.of(value);
+            } else if (key.equals(layout.failsafe())) {
+                failsafe = Optional.of(value);
             }
         }
         return new ClusterSnapshot(
@@ -156,7 +159,8 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
                 history,
                 status,
                 detach,
-                Map.copyOf(revisions));
+                Map.copyOf(revisions),
+                failsafe);
     }
 
     @Override

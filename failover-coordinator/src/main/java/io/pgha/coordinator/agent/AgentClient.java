@@ -78,7 +78,8 @@ public final class AgentClient implements Agents {
                 lsn(xlog.path("replayed_location")),
                 lsn(xlog.path("location")),
                 node.path("timeline").asLong(0),
-                tags);
+                tags,
+                node.path("failsafe_mode_is_active").asBoolean(false));
     }
 
     private static Lsn lsn(JsonNode value) {

@@ -16,6 +16,8 @@ import java.util.Map;
  * @param location a primary's write position
  * @param timeline the timeline PostgreSQL runs on
  * @param tags the member's tags
+ * @param failsafeActive its {@code failsafe_mode_is_active}: a primary running on failsafe rounds, or a
+ *     replica that confirmed one within ttl
  */
 public record AgentReport(
         boolean answered,
@@ -27,7 +29,23 @@ public record AgentReport(
         Lsn replayLsn,
         Lsn location,
         long timeline,
-        Map<String, Object> tags) {
+        Map<String, Object> tags,
+        boolean failsafeActive) {
+
+    /** A report without failsafe mode. */
+    public AgentReport(
+            boolean answered,
+            String error,
+            String state,
+            String role,
+            boolean streaming,
+            Lsn receiveLsn,
+            Lsn replayLsn,
+            Lsn location,
+            long timeline,
+            Map<String, Object> tags) {
+        this(answered, error, state, role, streaming, receiveLsn, replayLsn, location, timeline, tags, false);
+    }
 
     public static AgentReport unanswered(String error) {
         return new AgentReport(false, error, "unknown", "unknown", false, null, null, null, 0, Map.of());

@@ -96,6 +96,13 @@ public final class CandidateRanking {
                                     : "it is on timeline " + member.timeline() + ", older than")
                             + " the last leader's timeline " + policy.minimumTimeline() + " (check_timeline is on)");
         }
+        if (policy.failsafeMembers() != null && !policy.failsafeMembers().contains(name)) {
+            return exclude(
+                    name,
+                    ExclusionReason.NOT_IN_FAILSAFE,
+                    "failsafe_mode is on and it is not in /failsafe "
+                            + policy.failsafeMembers().stream().sorted().toList());
+        }
         if (!policy.ignoreLag() && policy.lastLeaderLsn() != null) {
             Lsn position = member.walPosition();
             if (position == null) {

@@ -21,5 +21,7 @@ public enum ExclusionReason {
     /** {@code check_timeline} is on and it runs on a timeline older than the last leader's. */
     TIMELINE,
     /** Further behind the last leader position than {@code maximum_lag_on_failover}. */
-    LAG
+    LAG,
+    /** {@code failsafe_mode} is on and it is not in {@code /failsafe}. */
+    NOT_IN_FAILSAFE
 }

@@ -19,6 +19,8 @@ import java.util.Set;
  *     {@code /status} or the last {@code /history} row); null when unknown. Used only in a cold start
  * @param minimumTimeline with {@code check_timeline}: the last leader's timeline ({@link
  *     LastTimeline}); a candidate on an older one never wins. 0: no timeline check
+ * @param failsafeMembers with {@code failsafe_mode}: the members of {@code /failsafe}, the only ones
+ *     that may win; null: no such rule
  */
 public record FailoverPolicy(
         long maximumLagOnFailover,
@@ -28,9 +30,46 @@ public record FailoverPolicy(
         boolean ignoreLag,
         boolean coldStart,
         String lastLeader,
-        long minimumTimeline) {
+        long minimumTimeline,
+        Set<String> failsafeMembers) {
+
+    public FailoverPolicy(
+            long maximumLagOnFailover,
+            Lsn lastLeaderLsn,
+            boolean synchronousMode,
+            Set<String> syncSet,
+            boolean ignoreLag,
+            boolean coldStart,
+            String lastLeader,
+            long minimumTimeline) {
+        this(
+                maximumLagOnFailover,
+                lastLeaderLsn,
+                synchronousMode,
+                syncSet,
+                ignoreLag,
+                coldStart,
+                lastLeader,
+                minimumTimeline,
+                null);
+    }
+
+    /** The same rules with failsafe mode: only the members of {@code /failsafe} may win. */
+    public FailoverPolicy onlyFailsafeMembers(Set<String> members) {
+        return new FailoverPolicy(
+                maximumLagOnFailover,
+                lastLeaderLsn,
+                synchronousMode,
+                syncSet,
+                ignoreLag,
+                coldStart,
+                lastLeader,
+                minimumTimeline,
+                Set.copyOf(members));
+    }
 
     public FailoverPolicy {
+        failsafeMembers = failsafeMembers == null ? null : Set.copyOf(failsafeMembers);
         if (maximumLagOnFailover < 0) {
             throw new IllegalArgumentException(
                     "maximum_lag_on_failover must be >= 0 bytes, got " + maximumLagOnFailover);
@@ -71,7 +110,8 @@ public record FailoverPolicy(
                 ignoreLag,
                 true,
                 lastLeader,
-                minimumTimeline);
+                minimumTimeline,
+                failsafeMembers);
     }
 
     /** The same rules with {@code check_timeline}: no candidate on a timeline older than {@code timeline}. */
@@ -84,7 +124,8 @@ public record FailoverPolicy(
                 ignoreLag,
                 coldStart,
                 lastLeader,
-                Math.max(0, timeline));
+                Math.max(0, timeline),
+                failsafeMembers);
     }
 
     /**
@@ -116,6 +157,7 @@ public record FailoverPolicy(
                 true,
                 coldStart,
                 lastLeader,
-                minimumTimeline);
+                minimumTimeline,
+                failsafeMembers);
     }
 }

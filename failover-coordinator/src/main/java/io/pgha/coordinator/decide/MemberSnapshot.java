@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param failoverPriority the {@code failover_priority} tag (default 1; {@code <= 0} never promoted)
  * @param monitorReachable the latest health-monitor view: empty when the monitor has not seen it yet
  * @param monitorError the error class of that view when it was unreachable
+ * @param failsafeActive its agent's {@code failsafe_mode_is_active} (failsafe mode: it confirmed a
+ *     primary that cannot reach etcd within ttl, or it is that primary)
  */
 public record MemberSnapshot(
         String name,
@@ -34,7 +36,40 @@ public record MemberSnapshot(
         boolean nofailover,
         int failoverPriority,
         Optional<Boolean> monitorReachable,
-        String monitorError) {
+        String monitorError,
+        boolean failsafeActive) {
+
+    /** A snapshot without failsafe mode. */
+    public MemberSnapshot(
+            String name,
+            boolean agentAnswered,
+            String agentError,
+            String role,
+            String state,
+            boolean streaming,
+            Lsn receiveLsn,
+            Lsn replayLsn,
+            long timeline,
+            boolean nofailover,
+            int failoverPriority,
+            Optional<Boolean> monitorReachable,
+            String monitorError) {
+        this(
+                name,
+                agentAnswered,
+                agentError,
+                role,
+                state,
+                streaming,
+                receiveLsn,
+                replayLsn,
+                timeline,
+                nofailover,
+                failoverPriority,
+                monitorReachable,
+                monitorError,
+                false);
+    }
 
     public MemberSnapshot {
         if (name == null || name.isBlank()) {

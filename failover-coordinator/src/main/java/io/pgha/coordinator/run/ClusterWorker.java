@@ -5,6 +5,7 @@ import io.pgha.coordinator.config.CoordinatorConfig;
 import io.pgha.coordinator.decide.ClusterDecision;
 import io.pgha.coordinator.decide.ClusterFacts;
 import io.pgha.coordinator.decide.ClusterStep;
+import io.pgha.coordinator.decide.FailsafeGate;
 import io.pgha.coordinator.decide.UnpromotedLeader;
 import io.pgha.coordinator.etcd.CoordinatorStore;
 import io.pgha.core.DynamicConfig;
@@ -35,6 +36,8 @@ import org.jboss.logging.MDC;
  */
 final class ClusterWorker implements ClusterStep.Executor {
     private static final Logger LOG = Logger.getLogger(ClusterWorker.class);
+    /** The failsafe key's name under the cluster's prefix ({@code EtcdLayout.failsafe()}). */
+    private static final String FAILSAFE_KEY = "failsafe";
 
     /** What one run read: the snapshot and its parsed keys. */
     private record Observed(
@@ -162,6 +165,7 @@ final class ClusterWorker implements ClusterStep.Executor {
         memory.track(o.snapshot());
         ctx.health.retain(ctx.cluster, o.snapshot().members().keySet());
         topology.publish(o.snapshot(), o.config(), o.sync(), memory.lastEpoch);
+        keepFailsafe(o);
         for (ClusterStep step : ClusterDecision.next(facts(o))) {
             if (!step.runOn(this)) {
                 return;
@@ -192,6 +196,23 @@ final class ClusterWorker implements ClusterStep.Executor {
         LOG.infof("this replica (%s) now leads %s", ctx.me, ctx.cluster);
         ctx.publish(new ElectionEvent.CoordinatorElected(ctx.cluster, memory.lastEpoch, ctx.me, ctx.clock.instant()));
         return true;
+    }
+
+    /** Failsafe mode: {@code /failsafe} equal to the current members while it is on, deleted when off. */
+    private void keepFailsafe(Observed o) {
+        FailsafeGate.KeyChange change = FailsafeGate.keep(
+                o.config().failsafeMode(),
+                o.snapshot().members().values(),
+                o.snapshot().failsafe(),
+                o.snapshot().leader().isPresent() ? Optional.empty() : Optional.ofNullable(memory.lastLeader));
+        long expected = o.snapshot().revisionOf(FAILSAFE_KEY);
+        if (change instanceof FailsafeGate.KeyChange.Put put
+                && ctx.store.compareAndPut(ctx.cluster, FAILSAFE_KEY, put.json(), expected, ctx.electionRevision())) {
+            LOG.infof("/failsafe of %s is now %s", ctx.cluster, put.json());
+        } else if (change instanceof FailsafeGate.KeyChange.Delete
+                && ctx.store.compareAndDelete(ctx.cluster, FAILSAFE_KEY, expected, ctx.electionRevision())) {
+            LOG.infof("failsafe_mode is off: /failsafe of %s deleted", ctx.cluster);
+        }
     }
 
     private Observed observe(ClusterSnapshot snapshot) {

@@ -60,7 +60,8 @@ public final class MemberSnapshots {
                     truthy(tags.get("nofailover")),
                     priority(tags.get("failover_priority")),
                     seen.map(HealthView.Seen::reachable),
-                    seen.map(HealthView.Seen::error).orElse(null)));
+                    seen.map(HealthView.Seen::error).orElse(null),
+                    r.answered() && r.failsafeActive()));
         }
         return snapshots;
     }

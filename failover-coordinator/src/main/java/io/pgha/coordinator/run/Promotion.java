@@ -3,6 +3,7 @@ package io.pgha.coordinator.run;
 import io.pgha.coordinator.decide.CandidateRanking;
 import io.pgha.coordinator.decide.ColdStart;
 import io.pgha.coordinator.decide.FailoverPolicy;
+import io.pgha.coordinator.decide.FailsafeGate;
 import io.pgha.coordinator.decide.LastTimeline;
 import io.pgha.coordinator.decide.MemberSnapshot;
 import io.pgha.coordinator.decide.Ranking;
@@ -199,6 +200,15 @@ final class Promotion {
                 request.ignoreLag() || request.kind() == Kind.SWITCHOVER);
         if (config.checkTimeline()) {
             policy = policy.checkingTimeline(LastTimeline.of(memory.lastLeaderTimeline, snapshot.history()));
+        }
+        if (config.failsafeMode()) {
+            Optional<String> hold = FailsafeGate.hold(true, former, snapshots);
+            if (hold.isPresent()) {
+                status.report(request.kind().what, null, hold.get(), List.of(), "failed");
+                return Optional.empty();
+            }
+            policy = policy.onlyFailsafeMembers(
+                    snapshot.failsafeMembers().map(f -> f.members().keySet()).orElse(Set.of()));
         }
         if (former == null) {
             // no leader seen alive: every node was stopped, or this replica took over a leaderless cluster

@@ -71,7 +71,8 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
                 Optional.ofNullable(plain.get("history")),
                 Optional.ofNullable(plain.get("status")),
                 Optional.ofNullable(plain.get("detach")),
-                Map.copyOf(revisions));
+                Map.copyOf(revisions),
+                Optional.ofNullable(plain.get("failsafe")));
     }
 
     @Override

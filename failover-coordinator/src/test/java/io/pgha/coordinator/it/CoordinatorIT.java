@@ -207,9 +207,10 @@ class CoordinatorIT {
         HttpResponse<String> nestedUnknown = send(c, "PATCH", path + "/config", "{\"postgresql\":{\"foo\":1}}", TOKEN);
         assertThat(nestedUnknown.statusCode()).isEqualTo(400);
         assertThat(nestedUnknown.body()).contains("'postgresql.foo'");
-        HttpResponse<String> failsafe = send(c, "PATCH", path + "/config", "{\"failsafe_mode\":true}", TOKEN);
-        assertThat(failsafe.statusCode()).isEqualTo(400);
-        assertThat(failsafe.body()).contains("failsafe_mode is a Patroni setting pgha does not support yet");
+        HttpResponse<String> standby =
+                send(c, "PATCH", path + "/config", "{\"standby_cluster\":{\"host\":\"x\"}}", TOKEN);
+        assertThat(standby.statusCode()).isEqualTo(400);
+        assertThat(standby.body()).contains("standby_cluster is a Patroni setting pgha does not support yet");
         HttpResponse<String> managed =
                 send(c, "PATCH", path + "/config", "{\"postgresql\":{\"parameters\":{\"port\":5433}}}", TOKEN);
         assertThat(managed.statusCode()).isEqualTo(400);

@@ -80,7 +80,7 @@ public final class HostileInputs {
                         + " \"x = 1 #\": \"y\", \"port\": 1, \"shared_buffers\": {\"a\": [1]}}}}"));
         bodies.add(new Body(
                 "dynamic config: wrong shapes and unsupported Patroni settings",
-                "{\"postgresql\": \"on\", \"use_pg_rewind\": \"no\", \"failsafe_mode\": true,"
+                "{\"postgresql\": \"on\", \"use_pg_rewind\": \"no\", \"standby_cluster\": {},"
                         + " \"synchronous_mode\": \"quorum\", \"slots\": [null]}"));
         bodies.add(new Body(
                 "unicode oddities",

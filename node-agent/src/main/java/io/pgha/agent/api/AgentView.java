@@ -44,7 +44,63 @@ public record AgentView(
         String version,
         boolean paused,
         Optional<LastError> lastError,
-        Optional<ClusterSnapshot> cluster) {
+        Optional<ClusterSnapshot> cluster,
+        FailsafeView failsafe) {
+
+    /**
+     * Failsafe mode as this agent stands (Patroni's {@code failsafe_mode_is_active}, {@code
+     * patroni_failsafe_mode_enabled}, {@code patroni_failsafe_member}).
+     *
+     * @param enabled the dynamic config's {@code failsafe_mode}
+     * @param active a primary running on failsafe rounds (etcd unreachable, every member confirmed it),
+     *     or a replica that confirmed a primary over {@code POST /failsafe} within ttl
+     * @param member this member is in the last {@code /failsafe} read
+     */
+    public record FailsafeView(boolean enabled, boolean active, boolean member) {
+        public static final FailsafeView OFF = new FailsafeView(false, false, false);
+    }
+
+    public AgentView {
+        failsafe = failsafe == null ? FailsafeView.OFF : failsafe;
+    }
+
+    /** A view without failsafe mode. */
+    public AgentView(
+            String scope,
+            String name,
+            PgState pg,
+            Optional<String> leader,
+            boolean leaderIsMine,
+            boolean fenced,
+            Optional<Lsn> leaderLsn,
+            long maximumLagOnFailover,
+            Set<String> syncStandbys,
+            Map<String, Object> tags,
+            long dcsLastSeenEpochSeconds,
+            boolean loopAlive,
+            String version,
+            boolean paused,
+            Optional<LastError> lastError,
+            Optional<ClusterSnapshot> cluster) {
+        this(
+                scope,
+                name,
+                pg,
+                leader,
+                leaderIsMine,
+                fenced,
+                leaderLsn,
+                maximumLagOnFailover,
+                syncStandbys,
+                tags,
+                dcsLastSeenEpochSeconds,
+                loopAlive,
+                version,
+                paused,
+                lastError,
+                cluster,
+                FailsafeView.OFF);
+    }
 
     /**
      * This view as the agent stands now. The view is refreshed at the end of each loop run, so while a
@@ -79,7 +135,8 @@ public record AgentView(
                 version,
                 paused,
                 lastError,
-                cluster);
+                cluster,
+                failsafe);
     }
 
     /** Running as the primary that holds the leader key, and not fenced. */

@@ -56,6 +56,7 @@ public class PatroniApi {
         action(router, HttpMethod.DELETE, "/restart", body -> agent.cancelScheduledRestart());
         action(router, HttpMethod.POST, "/reload", agent::reload);
         action(router, HttpMethod.POST, "/reinitialize", agent::reinitialize);
+        action(router, HttpMethod.POST, "/failsafe", agent::failsafe);
         router.route("/metrics").method(HttpMethod.GET).order(-100).handler(this::metrics);
         // after every other route: an unknown path is answered with a reason, not an empty 404
         router.route()
@@ -68,7 +69,7 @@ public class PatroniApi {
                                 + shown(ctx.request().path())
                                 + ": the agent serves Patroni's health checks (GET /primary, /replica, /health, ...), GET /patroni,"
                                 + " GET /cluster, /history, /config,"
-                                + " GET /metrics, POST /restart, /reload, /reinitialize, DELETE /restart, and (for PostgreSQL's"
+                                + " GET /metrics, POST /restart, /reload, /reinitialize, /failsafe, DELETE /restart, and (for PostgreSQL's"
                                 + " archive and restore commands) POST /wal/archive/{name}, GET /wal/restore/{name}"));
     }
 
@@ -163,7 +164,7 @@ public class PatroniApi {
                                 return;
                             }
                             String body = ctx.body().asString();
-                            if (method == HttpMethod.POST && !path.equals("/restart")) {
+                            if (method == HttpMethod.POST && !path.equals("/restart") && !path.equals("/failsafe")) {
                                 Optional<String> problem = ActionBody.problem(path, body);
                                 if (problem.isPresent()) {
                                     refuse(ctx, 400, problem.get());

@@ -14,8 +14,8 @@ import java.util.Optional;
  * from the same derivations as {@code GET /patroni} ({@link PatroniStatus}).
  *
  * <p>What pgha does not have reads as Patroni reads it when off: no standby cluster
- * ({@code patroni_standby_leader} 0), no quorum commit ({@code patroni_quorum_standby} 0), no failsafe
- * mode ({@code patroni_failsafe_*} 0).
+ * ({@code patroni_standby_leader} 0), no quorum commit ({@code patroni_quorum_standby} 0); {@code
+ * patroni_failsafe_*} from the view's failsafe state.
  */
 public final class PatroniMetrics {
     /** Patroni's {@code PostgresqlState} indexes that pgha's states map to. */
@@ -87,9 +87,18 @@ public final class PatroniMetrics {
                 "patroni_cluster_unlocked",
                 "Value is 1 if the cluster is unlocked, 0 if locked.",
                 flag(v.leader().isEmpty()));
-        t.gauge("patroni_failsafe_mode_is_active", "Value is 1 if failsafe mode is active, 0 otherwise.", "0");
-        t.gauge("patroni_failsafe_mode_enabled", "Value is 1 if failsafe_mode is enabled, 0 otherwise.", "0");
-        t.gauge("patroni_failsafe_member", "Value is 1 if this node is a member of failsafe, 0 otherwise.", "0");
+        t.gauge(
+                "patroni_failsafe_mode_is_active",
+                "Value is 1 if failsafe mode is active, 0 otherwise.",
+                flag(v.failsafe().active()));
+        t.gauge(
+                "patroni_failsafe_mode_enabled",
+                "Value is 1 if failsafe_mode is enabled, 0 otherwise.",
+                flag(v.failsafe().enabled()));
+        t.gauge(
+                "patroni_failsafe_member",
+                "Value is 1 if this node is a member of failsafe, 0 otherwise.",
+                flag(v.failsafe().member()));
         t.gauge(
                 "patroni_postgres_timeline",
                 "Postgres timeline of this node (if running), 0 otherwise.",

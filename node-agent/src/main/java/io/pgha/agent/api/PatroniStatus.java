@@ -11,7 +11,7 @@ import java.util.Optional;
 /**
  * The body of {@code GET /patroni} (and of every health check), with Patroni's field names; a field is
  * only reported with what is true of this member ({@code sync_standby} on a synchronous standby,
- * {@code pending_restart} while PostgreSQL says so, {@code failsafe_mode_is_active} always false).
+ * {@code pending_restart} while PostgreSQL says so, {@code failsafe_mode_is_active} while failsafe mode carries the primary).
  */
 public final class PatroniStatus {
     private PatroniStatus() {}
@@ -101,8 +101,8 @@ public final class PatroniStatus {
             body.put("last_error", error);
         });
         body.put("cluster_unlocked", v.leader().isEmpty());
-        // pgha has no failsafe mode: it is never active
-        body.put("failsafe_mode_is_active", false);
+        // a primary on failsafe rounds, or a replica that confirmed one within ttl
+        body.put("failsafe_mode_is_active", v.failsafe().active());
         body.put("dcs_last_seen", v.dcsLastSeenEpochSeconds());
         body.put("tags", v.tags());
         body.put("database_system_identifier", pg.systemIdentifier());

@@ -14,6 +14,9 @@ import java.util.Optional;
  * only warned about. It still promotes when the leader key names it: while paused the coordinator writes
  * the key only for a manual failover or switchover, never automatically. The fencing watchdog does not
  * demote while paused either ({@code LeaseKeeper}).
+ *
+ * <p>Failsafe mode: a member that confirmed another as the running primary over {@code POST /failsafe}
+ * within ttl releases a leader key written for it without promoting ({@link Observation#failsafeRefusal}).
  */
 public final class HaDecision {
     private HaDecision() {}
@@ -29,6 +32,9 @@ public final class HaDecision {
                 return List.of(new Action.StartStandby(o.following().orElse(null)));
             }
             return List.of();
+        }
+        if (o.leaderIsMine() && o.failsafeRefusal().isPresent()) {
+            return List.of(new Action.ReleaseLeader(o.failsafeRefusal().get()));
         }
         if (o.leaderIsMine()) {
             if (!o.pgRunning()) {
@@ -117,6 +123,9 @@ public final class HaDecision {
             return List.of();
         }
         boolean primary = o.pgRunning() && o.pgAccepting() && !o.inRecovery();
+        if (o.leaderIsMine() && o.failsafeRefusal().isPresent()) {
+            return List.of(new Action.ReleaseLeader(o.failsafeRefusal().get()));
+        }
         if (o.leaderIsMine()) {
             if (!o.pgRunning()) {
                 return List.of(new Action.ReleaseLeader("paused and PostgreSQL is not running (it is not restarted)"));

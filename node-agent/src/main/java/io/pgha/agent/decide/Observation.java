@@ -27,6 +27,9 @@ import java.util.Optional;
  *     fast failover: stop following that leader); empty when there is none
  * @param detachedEpoch the epoch this agent last detached for and reports in its member key; empty
  *     when none
+ * @param failsafeRefusal why this member must not promote now: it confirmed another member as the
+ *     running primary over {@code POST /failsafe} within ttl ({@link FailsafeRules#refusal}); empty
+ *     when it may
  */
 public record Observation(
         String me,
@@ -46,7 +49,54 @@ public record Observation(
         boolean fenced,
         boolean paused,
         Optional<Long> detachEpoch,
-        Optional<Long> detachedEpoch) {
+        Optional<Long> detachedEpoch,
+        Optional<String> failsafeRefusal) {
+
+    public Observation {
+        failsafeRefusal = failsafeRefusal == null ? Optional.empty() : failsafeRefusal;
+    }
+
+    /** An observation without a failsafe refusal. */
+    public Observation(
+            String me,
+            boolean etcdReachable,
+            Optional<String> leader,
+            boolean leaderIsMine,
+            boolean leaderHasAddress,
+            boolean leaderIsPrimary,
+            boolean pgRunning,
+            boolean pgAccepting,
+            boolean inRecovery,
+            Optional<String> following,
+            boolean mayHaveDiverged,
+            Optional<Long> crashedPrimaryFor,
+            long primaryStartTimeoutNanos,
+            Optional<String> handoverTo,
+            boolean fenced,
+            boolean paused,
+            Optional<Long> detachEpoch,
+            Optional<Long> detachedEpoch) {
+        this(
+                me,
+                etcdReachable,
+                leader,
+                leaderIsMine,
+                leaderHasAddress,
+                leaderIsPrimary,
+                pgRunning,
+                pgAccepting,
+                inRecovery,
+                following,
+                mayHaveDiverged,
+                crashedPrimaryFor,
+                primaryStartTimeoutNanos,
+                handoverTo,
+                fenced,
+                paused,
+                detachEpoch,
+                detachedEpoch,
+                Optional.empty());
+    }
 
     /** An observation without a detach key. */
     public Observation(
@@ -107,7 +157,8 @@ public record Observation(
                 fenced,
                 paused,
                 ordered,
-                reported);
+                reported,
+                failsafeRefusal);
     }
 
     /** This observation with {@code pause} set as given. */
@@ -130,6 +181,31 @@ public record Observation(
                 fenced,
                 p,
                 detachEpoch,
-                detachedEpoch);
+                detachedEpoch,
+                failsafeRefusal);
+    }
+
+    /** This observation with the failsafe refusal as given. */
+    public Observation withFailsafeRefusal(Optional<String> refusal) {
+        return new Observation(
+                me,
+                etcdReachable,
+                leader,
+                leaderIsMine,
+                leaderHasAddress,
+                leaderIsPrimary,
+                pgRunning,
+                pgAccepting,
+                inRecovery,
+                following,
+                mayHaveDiverged,
+                crashedPrimaryFor,
+                primaryStartTimeoutNanos,
+                handoverTo,
+                fenced,
+                paused,
+                detachEpoch,
+                detachedEpoch,
+                refusal);
     }
 }

@@ -329,4 +329,21 @@ class HaDecisionTest {
                         obs(Optional.of("a"), true, true, true, false, Optional.empty(), true, Optional.empty()))))
                 .containsExactly(new Action.EnsureSlots());
     }
+
+    @Test
+    void aStandbyThatConfirmedAnotherPrimaryWithinTtlReleasesTheKeyWrittenForItWithoutPromoting() {
+        Observation named = obs(Optional.of("a"), true, true, true, true, Optional.of("b"), false, Optional.empty());
+        String why = "failsafe: b was confirmed as the running primary 500 ms ago";
+        assertThat(HaDecision.decide(named.withFailsafeRefusal(Optional.of(why))))
+                .containsExactly(new Action.ReleaseLeader(why));
+        assertThat(HaDecision.decide(named.withPaused(true).withFailsafeRefusal(Optional.of(why))))
+                .containsExactly(new Action.ReleaseLeader(why));
+        assertThat(HaDecision.decide(named.withFailsafeRefusal(Optional.empty())))
+                .containsExactly(new Action.Promote(), new Action.EnsureSlots());
+        // not named: the refusal changes nothing
+        Observation following =
+                obs(Optional.of("b"), false, true, true, true, Optional.of("b"), false, Optional.empty());
+        assertThat(HaDecision.decide(following.withFailsafeRefusal(Optional.of(why))))
+                .isEqualTo(HaDecision.decide(following));
+    }
 }
