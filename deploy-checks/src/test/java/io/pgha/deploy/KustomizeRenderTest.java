@@ -20,6 +20,8 @@ class KustomizeRenderTest {
             "Kafka/pgha",
             "KafkaNodePool/dual",
             "KafkaTopic/pgha.topology",
+            "KafkaUser/failover-coordinator",
+            "KafkaUser/health-monitor",
             "Deployment/failover-coordinator",
             "Deployment/health-monitor",
             "Deployment/alert-service",
