@@ -3,6 +3,7 @@ package io.pgha.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.events.KafkaAcls;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -19,7 +20,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import io.pgha.events.KafkaAcls;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -57,8 +57,6 @@ class DeployConsistencyTest {
             Map.entry("pgha-etcd-client-pg-0", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-1", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-2", TLS_KEYS));
-
-
 
     /**
      * Every connection into a pgha pod: target component, port, from whom. Peers: a component's name,
@@ -362,30 +360,37 @@ class DeployConsistencyTest {
         Set<String> files = new TreeSet<>();
         boolean fromSecret = true;
         if (volume.has("secret")) {
-            files.addAll(volumeFiles(r, "Secret", volume.path("secret").path("secretName").asText(), volume.path("secret")));
+            files.addAll(volumeFiles(
+                    r, "Secret", volume.path("secret").path("secretName").asText(), volume.path("secret")));
         } else if (volume.has("projected")) {
             for (JsonNode source : volume.path("projected").path("sources")) {
                 if (source.has("secret")) {
-                    files.addAll(volumeFiles(r, "Secret", source.path("secret").path("name").asText(), source.path("secret")));
+                    files.addAll(volumeFiles(
+                            r, "Secret", source.path("secret").path("name").asText(), source.path("secret")));
                 } else if (source.has("configMap")) {
                     fromSecret = false;
                     files.addAll(volumeFiles(
-                            r, "ConfigMap", source.path("configMap").path("name").asText(), source.path("configMap")));
+                            r,
+                            "ConfigMap",
+                            source.path("configMap").path("name").asText(),
+                            source.path("configMap")));
                 }
             }
         } else if (volume.has("configMap")) {
             fromSecret = false;
-            files.addAll(volumeFiles(r, "ConfigMap", volume.path("configMap").path("name").asText(), volume.path("configMap")));
+            files.addAll(volumeFiles(
+                    r, "ConfigMap", volume.path("configMap").path("name").asText(), volume.path("configMap")));
         } else {
-            problems.add(what + ": " + file + " is in volume " + volume.path("name").asText()
-                    + ", neither a Secret nor a ConfigMap: nothing puts the file there");
+            problems.add(what + ": " + file + " is in volume "
+                    + volume.path("name").asText() + ", neither a Secret nor a ConfigMap: nothing puts the file there");
             return;
         }
         if (secretOnly && !fromSecret) {
             problems.add(what + ": " + file + " is a secret but comes from a ConfigMap");
         }
         if (!files.contains(name)) {
-            problems.add(what + ": " + file + " is no file of volume " + volume.path("name").asText() + " " + files);
+            problems.add(what + ": " + file + " is no file of volume "
+                    + volume.path("name").asText() + " " + files);
         }
     }
 
@@ -858,7 +863,8 @@ class DeployConsistencyTest {
             problems.add("Kafka " + Rendered.name(kafka) + " needs authorization: simple (the KafkaUsers' ACLs)");
         }
         if (!kafka.path("spec").path("entityOperator").has("userOperator")) {
-            problems.add("Kafka " + Rendered.name(kafka) + " needs entityOperator.userOperator (it applies the KafkaUsers)");
+            problems.add(
+                    "Kafka " + Rendered.name(kafka) + " needs entityOperator.userOperator (it applies the KafkaUsers)");
         }
         // every KafkaUser: a pgha service's has exactly KafkaAcls.forServices()'s bindings of its principal,
         // any other is a read-only principal with exactly KafkaAcls.readOnly(name)
@@ -880,8 +886,8 @@ class DeployConsistencyTest {
                 Set<KafkaAcls.Binding> missing = new TreeSet<>(java.util.Comparator.comparing(Object::toString));
                 missing.addAll(expected);
                 missing.removeAll(actual);
-                problems.add("KafkaUser " + name + " differs from events/KafkaAcls: extra " + extra + ", missing " + missing
-                        + " (regenerate: KafkaUsersGeneratorTest)");
+                problems.add("KafkaUser " + name + " differs from events/KafkaAcls: extra " + extra + ", missing "
+                        + missing + " (regenerate: KafkaUsersGeneratorTest)");
             }
             if (!user.path("spec").path("authentication").path("type").asText().equals("scram-sha-512")) {
                 problems.add("KafkaUser " + name + " must authenticate with scram-sha-512");
@@ -894,20 +900,30 @@ class DeployConsistencyTest {
         for (JsonNode w : r.workloads()) {
             for (JsonNode c : Rendered.podSpec(w).path("containers")) {
                 Map<String, String> env = new LinkedHashMap<>();
-                c.path("env").forEach(e -> env.put(e.path("name").asText(), e.path("value").asText()));
+                c.path("env")
+                        .forEach(e ->
+                                env.put(e.path("name").asText(), e.path("value").asText()));
                 if (!env.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
                     continue;
                 }
                 String where = Rendered.id(w) + " container " + c.path("name").asText();
-                String module = Modules.byImage(c.path("image").asText()).orElseThrow().module();
+                String module =
+                        Modules.byImage(c.path("image").asText()).orElseThrow().module();
                 if (!"SASL_SSL".equals(env.get("KAFKA_SECURITY_PROTOCOL"))
                         || !"SCRAM-SHA-512".equals(env.get("KAFKA_SASL_MECHANISM"))) {
-                    problems.add(where + ": KAFKA_SECURITY_PROTOCOL must be SASL_SSL, KAFKA_SASL_MECHANISM SCRAM-SHA-512");
+                    problems.add(
+                            where + ": KAFKA_SECURITY_PROTOCOL must be SASL_SSL, KAFKA_SASL_MECHANISM SCRAM-SHA-512");
                 }
                 if (!module.equals(env.get("PGHA_KAFKA_USERNAME"))) {
                     problems.add(where + ": PGHA_KAFKA_USERNAME must be " + module + " (its principal in KafkaAcls)");
                 }
-                secretOf(w, c, env.get("PGHA_KAFKA_PASSWORD_FILE"), module, where + ": PGHA_KAFKA_PASSWORD_FILE", problems);
+                secretOf(
+                        w,
+                        c,
+                        env.get("PGHA_KAFKA_PASSWORD_FILE"),
+                        module,
+                        where + ": PGHA_KAFKA_PASSWORD_FILE",
+                        problems);
                 secretOf(
                         w,
                         c,
@@ -925,17 +941,20 @@ class DeployConsistencyTest {
         Set<KafkaAcls.Binding> bindings = new HashSet<>();
         for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
             JsonNode resource = acl.path("resource");
-            KafkaAcls.Match match = resource.path("patternType").asText("literal").equals("prefix")
-                    ? KafkaAcls.Match.PREFIXED
-                    : KafkaAcls.Match.LITERAL;
-            if (!acl.path("host").asText("*").equals("*") || acl.path("type").asText("allow").equals("deny")) {
+            KafkaAcls.Match match =
+                    resource.path("patternType").asText("literal").equals("prefix")
+                            ? KafkaAcls.Match.PREFIXED
+                            : KafkaAcls.Match.LITERAL;
+            if (!acl.path("host").asText("*").equals("*")
+                    || acl.path("type").asText("allow").equals("deny")) {
                 throw new AssertionError("KafkaUser " + Rendered.name(user) + ": only allow rules from any host are"
                         + " generated, not " + acl);
             }
             for (JsonNode op : acl.path("operations")) {
                 bindings.add(new KafkaAcls.Binding(
                         KafkaAcls.principal(Rendered.name(user)),
-                        KafkaAcls.Resource.valueOf(resource.path("type").asText().toUpperCase(java.util.Locale.ROOT)),
+                        KafkaAcls.Resource.valueOf(
+                                resource.path("type").asText().toUpperCase(java.util.Locale.ROOT)),
                         resource.path("name").asText(),
                         match,
                         KafkaAcls.Operation.valueOf(op.asText().toUpperCase(java.util.Locale.ROOT))));
@@ -994,13 +1013,19 @@ class DeployConsistencyTest {
             }
         }
         for (String a : args) {
-            if (a.matches("--(listen-client|advertise-client|listen-peer|initial-advertise-peer|initial-cluster)(-urls)?=.*")
+            if (a.matches(
+                            "--(listen-client|advertise-client|listen-peer|initial-advertise-peer|initial-cluster)(-urls)?=.*")
                     && a.contains("http://")) {
                 problems.add("etcd: " + a + " is not https");
             }
         }
-        for (String flag : List.of("--trusted-ca-file", "--cert-file", "--key-file", "--peer-trusted-ca-file",
-                "--peer-cert-file", "--peer-key-file")) {
+        for (String flag : List.of(
+                "--trusted-ca-file",
+                "--cert-file",
+                "--key-file",
+                "--peer-trusted-ca-file",
+                "--peer-cert-file",
+                "--peer-key-file")) {
             Optional<String> value = args.stream()
                     .filter(a -> a.startsWith(flag + "="))
                     .map(a -> a.substring(flag.length() + 1))
@@ -1008,8 +1033,14 @@ class DeployConsistencyTest {
             if (value.isEmpty()) {
                 problems.add("etcd: " + flag + " is missing");
             } else {
-                mountedFile(r, r.find("StatefulSet", "etcd").orElseThrow(), etcd, value.get(), flag.endsWith("key-file"),
-                        "etcd " + flag, problems);
+                mountedFile(
+                        r,
+                        r.find("StatefulSet", "etcd").orElseThrow(),
+                        etcd,
+                        value.get(),
+                        flag.endsWith("key-file"),
+                        "etcd " + flag,
+                        problems);
             }
         }
         for (JsonNode w : r.workloads()) {
@@ -1027,7 +1058,8 @@ class DeployConsistencyTest {
 
     /** Who verifies PostgreSQL's certificates, with which property (env var). */
     static final Map<String, List<String>> POSTGRES_TLS_ENV = Map.of(
-            "node-agent", List.of("PGHA_POSTGRES_TLS_CERT_FILE", "PGHA_POSTGRES_TLS_KEY_FILE", "PGHA_POSTGRES_TLS_CA_FILE"),
+            "node-agent",
+                    List.of("PGHA_POSTGRES_TLS_CERT_FILE", "PGHA_POSTGRES_TLS_KEY_FILE", "PGHA_POSTGRES_TLS_CA_FILE"),
             "health-monitor", List.of("PGHA_HEALTH_MONITOR_POSTGRES_CA_FILE"),
             "backup-service", List.of("PGHA_POSTGRES_TLS_CA_FILE"));
 
@@ -1040,7 +1072,9 @@ class DeployConsistencyTest {
         for (JsonNode w : r.workloads()) {
             for (JsonNode c : Rendered.podSpec(w).path("containers")) {
                 Optional<Modules.Service> s = Modules.byImage(c.path("image").asText());
-                if (s.isEmpty() || c.has("command") || !POSTGRES_TLS_ENV.containsKey(s.get().module())) {
+                if (s.isEmpty()
+                        || c.has("command")
+                        || !POSTGRES_TLS_ENV.containsKey(s.get().module())) {
                     continue;
                 }
                 seen.add(s.get().module());

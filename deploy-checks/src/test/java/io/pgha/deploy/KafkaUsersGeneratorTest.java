@@ -48,11 +48,14 @@ class KafkaUsersGeneratorTest {
                         Map.entry(
                                 "a",
                                 List.of(
-                                        new KafkaUsersGenerator.Rule("topic", "t", "literal", List.of("Write", "Describe")),
+                                        new KafkaUsersGenerator.Rule(
+                                                "topic", "t", "literal", List.of("Write", "Describe")),
                                         new KafkaUsersGenerator.Rule("group", "g-", "prefix", List.of("Read")))),
-                        Map.entry("b", List.of(new KafkaUsersGenerator.Rule("topic", "t", "literal", List.of("Read")))));
+                        Map.entry(
+                                "b", List.of(new KafkaUsersGenerator.Rule("topic", "t", "literal", List.of("Read")))));
         assertThat(KafkaUsersGenerator.render(KafkaUsersGenerator.rules(bindings), ""))
-                .contains("kind: KafkaUser\n", "  name: a\n", "patternType: prefix\n", "operations: [Write, Describe]\n");
+                .contains(
+                        "kind: KafkaUser\n", "  name: a\n", "patternType: prefix\n", "operations: [Write, Describe]\n");
     }
 
     @Test
