@@ -682,7 +682,7 @@ class DeployConsistencyTest {
     @ValueSource(strings = {"dev", "prod"})
     void haproxyAndConfigRendererAgreeOnFilesPortsAndServices(String overlay) {
         Rendered r = Rendered.overlay(overlay);
-        JsonNode router = r.find("Deployment", "router").orElseThrow();
+        JsonNode router = r.find("StatefulSet", "router").orElseThrow();
         JsonNode haproxy = container(router, "haproxy");
         JsonNode renderer = container(router, "config-renderer");
         Map<String, String> env = new LinkedHashMap<>();

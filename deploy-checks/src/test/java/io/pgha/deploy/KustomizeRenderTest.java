@@ -26,7 +26,7 @@ class KustomizeRenderTest {
             "Deployment/health-monitor",
             "Deployment/alert-service",
             "Deployment/backup-service",
-            "Deployment/router",
+            "StatefulSet/router",
             "Service/main-rw",
             "Service/main-ro");
 
