@@ -3,8 +3,9 @@
 # Deployment: etcd namespace /pgha, members (main: pg-0 pg-1 pg-2), routers (router-0 router-1).
 # Regenerate after changing EtcdRoles or the number of pg / router pods (EtcdRolesScriptGeneratorTest says how).
 #
-# Run once as etcd's root, from a place that reaches etcd's client port:
-#   ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://etcd-0.etcd:2379,... ETCDCTL_CACERT=ca.crt \
+# Run once as etcd's root (docs/kubernetes.md, "Transport security"), e.g.
+#   kubectl -n pgha port-forward pod/etcd-0 2379 &
+#   ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=ca.crt \
 #   ETCDCTL_CERT=root.crt ETCDCTL_KEY=root.key sh apply-roles.sh
 # (a client certificate of the etcd CA with CN root). Existing roles and users are kept;
 # the last step turns authentication on: from then on a client certificate whose CN has no

@@ -39,8 +39,9 @@ public final class EtcdRolesScriptGenerator {
                 .append("# Regenerate after changing EtcdRoles or the number of pg / router pods"
                         + " (EtcdRolesScriptGeneratorTest says how).\n")
                 .append("#\n")
-                .append("# Run once as etcd's root, from a place that reaches etcd's client port:\n")
-                .append("#   ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://etcd-0.etcd:2379,... ETCDCTL_CACERT=ca.crt \\\n")
+                .append("# Run once as etcd's root (docs/kubernetes.md, \"Transport security\"), e.g.\n")
+                .append("#   kubectl -n pgha port-forward pod/etcd-0 2379 &\n")
+                .append("#   ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=ca.crt \\\n")
                 .append("#   ETCDCTL_CERT=root.crt ETCDCTL_KEY=root.key sh apply-roles.sh\n")
                 .append("# (a client certificate of the etcd CA with CN root). Existing roles and users are kept;\n")
                 .append("# the last step turns authentication on: from then on a client certificate whose CN has no\n")
