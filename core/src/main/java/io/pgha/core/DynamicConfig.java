@@ -945,6 +945,9 @@ public record DynamicConfig(
             throw new IllegalArgumentException(
                     name + " must be a whole number of bytes or a size like 16MB, got " + value);
         }
+        if (value.asText().strip().matches("-\\d{1,18}")) {
+            return Long.parseLong(value.asText().strip()); // "-1" as a string (bounds: problems())
+        }
         try {
             return ByteSize.parse(value.asText());
         } catch (IllegalArgumentException e) {
