@@ -255,7 +255,8 @@ class DynamicConfigTest {
                 .isEqualTo(1000);
         assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":-1}")).isEmpty();
         assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":0}")).isEmpty();
-        assertThat(DynamicConfig.fromJson("{\"maximum_lag_on_syncnode\":\"-1\"}").maximumLagOnSyncnode())
+        assertThat(DynamicConfig.fromJson("{\"maximum_lag_on_syncnode\":\"-1\"}")
+                        .maximumLagOnSyncnode())
                 .isEqualTo(-1);
         assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":-2}"))
                 .singleElement()
