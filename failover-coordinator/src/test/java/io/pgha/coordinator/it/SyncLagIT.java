@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.Json;
+import io.pgha.core.SyncSet;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.local.AgentNodes;
 import io.pgha.local.AgentNodes.Node;
@@ -163,7 +164,7 @@ class SyncLagIT {
             }
             sync[0] = name;
             String applied = String.valueOf(primary.query("SHOW synchronous_standby_names"));
-            return applied.equals("FIRST 1 (\"" + name + "\")");
+            return SyncSet.namesIn(applied).equals(java.util.Set.of(name));
         });
         return sync[0];
     }
