@@ -236,6 +236,29 @@ public final class LocalCluster {
         return tls == null ? Optional.empty() : tls.caCert();
     }
 
+    /**
+     * The JDBC URL parameters of a client that verifies the members against the local CA while TLS is on
+     * ({@code &sslmode=verify-full&sslrootcert=<ca>}; every member's certificate names its address and
+     * 127.0.0.1, so this holds through HAProxy too); empty with {@link #insecure()}.
+     */
+    public String jdbcTlsParameters() {
+        return caCert().map(ca -> "&sslmode=verify-full&sslrootcert=" + ca).orElse("");
+    }
+
+    /** How a test reaches this JVM's etcd (after {@link #up()}): as {@code root}'s certificate while TLS is on. */
+    public EtcdAccess etcdAccess() {
+        return tls == null ? EtcdAccess.plain(etcdCluster.endpoints()) : tls.etcdAccess(etcdCluster.endpoints());
+    }
+
+    /**
+     * {@code builder} with the Kafka settings of a service logging in as {@code principal} (its SCRAM user,
+     * a {@code Producers} name) to this JVM's broker, as {@link #up()} gives its own services; plaintext:
+     * nothing (the caller sets {@code kafka.bootstrap.servers}).
+     */
+    public QuarkusService.Builder kafkaClient(QuarkusService.Builder builder, String principal) {
+        return LocalTls.kafka(builder, kafkaBroker, principal, null);
+    }
+
     /** Member {@code member}'s tmpfs disk (only with {@link #nodeDisks(long)}). */
     public Tmpfs disk(String member) {
         Tmpfs disk = disks.get(member);

@@ -179,8 +179,9 @@ final class LocalRestore {
         }
         out.printf(
                 Locale.ROOT,
-                "restored in %.1f s: PGPASSFILE=%s psql -h 127.0.0.1 -p %d -U postgres%n",
+                "restored in %.1f s: %sPGPASSFILE=%s psql -h 127.0.0.1 -p %d -U postgres%n",
                 (System.nanoTime() - started) / 1e9,
+                LocalTls.psqlEnvironment(tls.caCert()),
                 ws.root().resolve("pgpass"),
                 ports.restoredPostgres());
         return agent;
