@@ -63,9 +63,7 @@ etcdctl role grant-permission pgha-renderer readwrite /pgha/main/routers/router-
 create user add pgha-renderer --no-password
 etcdctl user grant-role pgha-renderer pgha-renderer
 create role add pgha-backup
-etcdctl role grant-permission --prefix=true pgha-backup read /pgha/
-etcdctl role grant-permission pgha-backup readwrite /pgha/main/backup
-etcdctl role grant-permission pgha-backup readwrite /pgha/main/restore/request
+etcdctl role grant-permission --prefix=true pgha-backup readwrite /pgha/
 create user add pgha-backup --no-password
 etcdctl user grant-role pgha-backup pgha-backup
 etcdctl auth enable
