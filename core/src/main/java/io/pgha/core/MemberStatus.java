@@ -1,6 +1,7 @@
 package io.pgha.core;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonValue;
@@ -203,21 +204,25 @@ public record MemberStatus(
     }
 
     /** PostgreSQL accepts connections. */
+    @JsonIgnore // derived: not part of the member key (it cost ~80 bytes on every write)
     public boolean isRunning() {
         return "running".equals(state);
     }
 
     /** Runs as the primary and accepts connections. */
+    @JsonIgnore // derived: not part of the member key (it cost ~80 bytes on every write)
     public boolean isRunningPrimary() {
         return role == Role.PRIMARY && isRunning();
     }
 
     /** Runs as a replica and accepts connections. */
+    @JsonIgnore // derived: not part of the member key (it cost ~80 bytes on every write)
     public boolean isRunningReplica() {
         return role == Role.REPLICA && isRunning();
     }
 
     /** A running replica that has received WAL from an upstream. */
+    @JsonIgnore // derived: not part of the member key (it cost ~80 bytes on every write)
     public boolean isStreamingReplica() {
         return isRunningReplica() && receiveLsn != null;
     }
