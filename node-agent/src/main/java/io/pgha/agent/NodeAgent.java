@@ -111,7 +111,7 @@ public class NodeAgent {
 
     void onStart(@Observes StartupEvent event) {
         me = EtcdLayout.requireName("member", config.name());
-        EtcdLayout layout = EtcdLayout.of(config.cluster());
+        EtcdLayout layout = Checks.layout(config.etcdNamespace(), config.cluster());
         mdc();
         EtcdAccess etcd = EtcdAccess.of(config.etcdEndpoints(), config.etcdSecurity(), System.getenv());
         DynamicConfig bootstrapConfig = Checks.dynamicConfig(config.dcs());

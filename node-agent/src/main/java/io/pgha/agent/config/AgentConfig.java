@@ -1,5 +1,6 @@
 package io.pgha.agent.config;
 
+import io.pgha.core.EtcdLayout;
 import io.pgha.core.store.EtcdSecurityConfig;
 import io.pgha.repository.RepositoryConfig;
 import io.smallrye.config.ConfigMapping;
@@ -18,7 +19,7 @@ import java.util.Optional;
  */
 @ConfigMapping(prefix = "pgha")
 public interface AgentConfig {
-    /** The cluster's name (Patroni's scope); its keys live under {@code /pgha/<cluster>/}. */
+    /** The cluster's name (Patroni's scope); its keys live under {@code <pgha.etcd.namespace>/<cluster>/}. */
     String cluster();
 
     /** This member's name, unique within the cluster; also its replication slot and application_name. */
@@ -31,6 +32,14 @@ public interface AgentConfig {
     /** TLS files and user of the etcd client ({@code pgha.etcd.tls.*}, {@code pgha.etcd.user}, {@code pgha.etcd.password-file}). */
     @WithName("etcd")
     EtcdSecurityConfig etcdSecurity();
+
+    /**
+     * The root of every key ({@code <namespace>/<cluster>/...}); the coordinator, config-renderer and
+     * backup-service must use the same {@code pgha.etcd.namespace}.
+     */
+    @WithName("etcd.namespace")
+    @WithDefault(EtcdLayout.DEFAULT_NAMESPACE)
+    String etcdNamespace();
 
     /** The PostgreSQL instance this agent owns. */
     Postgres postgres();

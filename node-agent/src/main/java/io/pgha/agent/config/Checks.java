@@ -4,6 +4,7 @@ import io.pgha.agent.pg.PgTls;
 import io.pgha.agent.wal.ArchiveSettings;
 import io.pgha.core.ByteSize;
 import io.pgha.core.DynamicConfig;
+import io.pgha.core.EtcdLayout;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -17,6 +18,16 @@ public final class Checks {
     private Checks() {}
 
     /** The bootstrap dynamic config from {@code pgha.dcs.*}, or an exception naming the bad properties. */
+    /** The cluster's etcd layout, failing at start with the property named when a part is not valid. */
+    public static EtcdLayout layout(String namespace, String cluster) {
+        EtcdLayout.requireName("cluster (pgha.cluster)", cluster);
+        try {
+            return new EtcdLayout(namespace, cluster);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("invalid setting pgha.etcd.namespace: " + e.getMessage());
+        }
+    }
+
     public static DynamicConfig dynamicConfig(AgentConfig.Dcs dcs) {
         long lag;
         try {

@@ -38,6 +38,20 @@ class ChecksTest {
     }
 
     @Test
+    void theEtcdNamespaceIsTheRootOfTheClustersKeysAndABadOneNamesTheProperty() {
+        assertThat(Checks.layout("/tenant-a", "main").prefix()).isEqualTo("/tenant-a/main/");
+        assertThat(Checks.layout("/pgha", "main").leader()).isEqualTo("/pgha/main/leader");
+
+        assertThatThrownBy(() -> Checks.layout("pgha/", "main"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pgha.etcd.namespace")
+                .hasMessageContaining("must start with '/'");
+        assertThatThrownBy(() -> Checks.layout("/pgha", "main/other"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("pgha.cluster");
+    }
+
+    @Test
     void defaultsGiveTheDocumentedDynamicConfig() {
         assertThat(Checks.dynamicConfig(dcs(10, 1, 3, "1MB"))).isEqualTo(DynamicConfig.DEFAULTS);
     }
