@@ -195,11 +195,11 @@ class FailsafeSuiteIT {
                         old, TimeUnit.NANOSECONDS.toMillis(keyGone - cut));
                 // the coordinator holds the failover while the replicas confirm the old primary
                 String[] reason = {""};
-                Wait.until(Duration.ofSeconds(30), "the coordinator reports a failsafe hold", () -> {
-                    reason[0] = suite.status().toString();
-                    return reason[0].contains("failsafe");
+                Wait.until(Duration.ofSeconds(30), "the coordinator reports its failover held by failsafe", () -> {
+                    reason[0] = suite.status().path("last_failover").path("outcome").asText();
+                    return reason[0].contains("is alive: failsafe");
                 });
-                System.out.println("failsafe: coordinator status " + reason[0]);
+                System.out.println("failsafe: the coordinator's last failover outcome: " + reason[0]);
                 long hold = TTL.multipliedBy(2).toNanos();
                 Wait.until(Duration.ofNanos(hold).plusSeconds(5), "2 x ttl without a leader key", () -> {
                     ClusterSnapshot s = store.read();
