@@ -184,7 +184,7 @@ class FailsafeSuiteIT {
             System.out.println("cut " + old + " off from etcd (" + etcdAddress + ")");
             long healed;
             try {
-                Wait.until(TTL, old + " runs on failsafe rounds", () -> failsafeActive(old));
+                Wait.until(TTL.multipliedBy(2), old + " runs on failsafe rounds", () -> failsafeActive(old));
                 Wait.until(
                         TTL.plusSeconds(10),
                         "the lease of " + old + " expires (its leader key is gone)",
@@ -196,7 +196,8 @@ class FailsafeSuiteIT {
                 // the coordinator holds the failover while the replicas confirm the old primary
                 String[] reason = {""};
                 Wait.until(Duration.ofSeconds(30), "the coordinator reports its failover held by failsafe", () -> {
-                    reason[0] = suite.status().path("last_failover").path("outcome").asText();
+                    reason[0] =
+                            suite.status().path("last_failover").path("outcome").asText();
                     return reason[0].contains("is alive: failsafe");
                 });
                 System.out.println("failsafe: the coordinator's last failover outcome: " + reason[0]);
