@@ -21,7 +21,8 @@ import java.util.TreeMap;
  * 1-{@value #MAX_RETRY_TIMEOUT} s, and Patroni's rule {@code loop_wait + 2 x retry_timeout <= ttl};
  * {@code primary_start_timeout} and {@code primary_stop_timeout} 0-{@value #MAX_PRIMARY_START_TIMEOUT}
  * s; {@code member_slots_ttl} 0-{@value #MAX_MEMBER_SLOTS_TTL} s (or {@code 30min}, {@code 1h}, {@code 1d});
- * {@code maximum_lag_on_failover} 0-1 TiB; {@code synchronous_node_count} 1-{@value
+ * {@code maximum_lag_on_failover} 0-1 TiB; {@code maximum_lag_on_syncnode} -1-1 TiB (0 or below: off);
+ * {@code synchronous_node_count} 1-{@value
  * #MAX_SYNCHRONOUS_NODE_COUNT}. The upper bounds are far beyond any sensible cluster (Patroni's
  * defaults are 30, 10, 10, 300, 0, 1 MiB, 1): they catch typos and hostile values, such as a loop_wait
  * that would stop an agent's loop for decades. {@code postgresql.parameters} follow {@link
@@ -60,6 +61,9 @@ import java.util.TreeMap;
  * @param failsafeMode Patroni's {@code failsafe_mode}: a primary that cannot reach etcd keeps running
  *     while every other member of {@code /failsafe} confirms it over REST (node-agent's DESIGN.md,
  *     "Failsafe mode"); off by default
+ * @param maximumLagOnSyncnode Patroni's {@code maximum_lag_on_syncnode}: bytes a synchronous standby may
+ *     be behind (the most advanced standby, or the primary when there is only one standby) before a
+ *     healthy standby that is not behind takes its place; 0 or below (Patroni's default -1) never swaps
  */
 public record DynamicConfig(
         int ttl,
@@ -78,7 +82,8 @@ public record DynamicConfig(
         boolean fastFailover,
         Map<String, Slot> slots,
         List<IgnoreSlot> ignoreSlots,
-        boolean failsafeMode) {
+        boolean failsafeMode,
+        long maximumLagOnSyncnode) {
 
     /** PostgreSQL's replication slot names: 1-63 of a-z, 0-9 and _. */
     public static final java.util.regex.Pattern SLOT_NAME = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
@@ -182,6 +187,9 @@ public record DynamicConfig(
     /** The largest maximum_lag_on_failover: 1 TiB (more is "any lag"). */
     public static final long MAX_LAG = 1L << 40;
 
+    /** Patroni's default maximum_lag_on_syncnode: -1 (a synchronous standby is never swapped for lag). */
+    public static final long DEFAULT_MAXIMUM_LAG_ON_SYNCNODE = -1;
+
     /** Patroni 4's default member_slots_ttl: 30 minutes. */
     public static final int DEFAULT_MEMBER_SLOTS_TTL = 1800;
 
@@ -199,6 +207,7 @@ public record DynamicConfig(
             "primary_start_timeout",
             "primary_stop_timeout",
             "maximum_lag_on_failover",
+            "maximum_lag_on_syncnode",
             "synchronous_mode",
             "synchronous_mode_strict",
             "synchronous_node_count",
@@ -231,7 +240,6 @@ public record DynamicConfig(
         Map<String, String> m = new LinkedHashMap<>();
         m.put("standby_cluster", "");
         m.put("max_timelines_history", " (pgha keeps the whole history)");
-        m.put("maximum_lag_on_syncnode", "");
         m.put("primary_race_backoff", "");
         m.put("master_start_timeout", " (Patroni's old name: use primary_start_timeout)");
         m.put("master_stop_timeout", " (Patroni's old name: use primary_stop_timeout)");
@@ -367,6 +375,69 @@ public record DynamicConfig(
                 false);
     }
 
+    /** Every setting but {@code maximum_lag_on_syncnode} (-1: never swaps a synchronous standby). */
+    public DynamicConfig(
+            int ttl,
+            int loopWait,
+            int retryTimeout,
+            int primaryStartTimeout,
+            int primaryStopTimeout,
+            long maximumLagOnFailover,
+            boolean synchronousMode,
+            boolean synchronousModeStrict,
+            int synchronousNodeCount,
+            boolean pause,
+            boolean checkTimeline,
+            Postgresql postgresql,
+            int memberSlotsTtl,
+            boolean fastFailover,
+            Map<String, Slot> slots,
+            List<IgnoreSlot> ignoreSlots,
+            boolean failsafeMode) {
+        this(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                memberSlotsTtl,
+                fastFailover,
+                slots,
+                ignoreSlots,
+                failsafeMode,
+                DEFAULT_MAXIMUM_LAG_ON_SYNCNODE);
+    }
+
+    /** This config with {@code maximum_lag_on_syncnode} set to {@code bytes}. */
+    public DynamicConfig withMaximumLagOnSyncnode(long bytes) {
+        return new DynamicConfig(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                memberSlotsTtl,
+                fastFailover,
+                slots,
+                ignoreSlots,
+                failsafeMode,
+                bytes);
+    }
+
     /** This config with {@code failsafe_mode} set to {@code on}. */
     public DynamicConfig withFailsafeMode(boolean on) {
         return new DynamicConfig(
@@ -386,7 +457,8 @@ public record DynamicConfig(
                 fastFailover,
                 slots,
                 ignoreSlots,
-                on);
+                on,
+                maximumLagOnSyncnode);
     }
 
     public DynamicConfig {
@@ -417,6 +489,10 @@ public record DynamicConfig(
         if (maximumLagOnFailover < 0 || maximumLagOnFailover > MAX_LAG) {
             problems.add(
                     "maximum_lag_on_failover must be 0 to " + MAX_LAG + " bytes (1TB), got " + maximumLagOnFailover);
+        }
+        if (maximumLagOnSyncnode < -1 || maximumLagOnSyncnode > MAX_LAG) {
+            problems.add("maximum_lag_on_syncnode must be -1 (never swap a synchronous standby for lag) to " + MAX_LAG
+                    + " bytes (1TB), got " + maximumLagOnSyncnode);
         }
         if (synchronousNodeCount < 1 || synchronousNodeCount > MAX_SYNCHRONOUS_NODE_COUNT) {
             problems.add("synchronous_node_count must be 1 to " + MAX_SYNCHRONOUS_NODE_COUNT + ", got "
@@ -554,7 +630,7 @@ public record DynamicConfig(
                 intField(node, "primary_stop_timeout", "primary_stop_timeout", d.primaryStopTimeout),
                 node.has("maximum_lag_on_failover")
                                 && !node.get("maximum_lag_on_failover").isNull()
-                        ? sizeField(node.get("maximum_lag_on_failover"))
+                        ? sizeField("maximum_lag_on_failover", node.get("maximum_lag_on_failover"))
                         : d.maximumLagOnFailover,
                 boolField(node, "synchronous_mode", "synchronous_mode", d.synchronousMode),
                 boolField(node, "synchronous_mode_strict", "synchronous_mode_strict", d.synchronousModeStrict),
@@ -569,7 +645,11 @@ public record DynamicConfig(
                 boolField(node, "fast_failover", "fast_failover", d.fastFailover),
                 slotsField(node.get("slots")),
                 ignoreSlotsField(node.get("ignore_slots")),
-                boolField(node, "failsafe_mode", "failsafe_mode", d.failsafeMode));
+                boolField(node, "failsafe_mode", "failsafe_mode", d.failsafeMode),
+                node.has("maximum_lag_on_syncnode")
+                                && !node.get("maximum_lag_on_syncnode").isNull()
+                        ? sizeField("maximum_lag_on_syncnode", node.get("maximum_lag_on_syncnode"))
+                        : d.maximumLagOnSyncnode);
     }
 
     /** {@code slots}: a JSON object of permanent slots by name; every problem names the key. */
@@ -814,6 +894,7 @@ public record DynamicConfig(
         m.put("primary_start_timeout", primaryStartTimeout);
         m.put("primary_stop_timeout", primaryStopTimeout);
         m.put("maximum_lag_on_failover", maximumLagOnFailover);
+        m.put("maximum_lag_on_syncnode", maximumLagOnSyncnode);
         m.put("synchronous_mode", synchronousMode);
         m.put("synchronous_mode_strict", synchronousModeStrict);
         m.put("synchronous_node_count", synchronousNodeCount);
@@ -852,22 +933,25 @@ public record DynamicConfig(
         return value.asInt();
     }
 
-    private static long sizeField(JsonNode value) {
+    private static long sizeField(String name, JsonNode value) {
         if (value.isNumber()) {
             if (!value.isIntegralNumber() || !value.canConvertToLong()) {
                 throw new IllegalArgumentException(
-                        "maximum_lag_on_failover must be a whole number of bytes or a size like 16MB, got " + value);
+                        name + " must be a whole number of bytes or a size like 16MB, got " + value);
             }
             return value.asLong();
         }
         if (!value.isTextual()) {
             throw new IllegalArgumentException(
-                    "maximum_lag_on_failover must be a whole number of bytes or a size like 16MB, got " + value);
+                    name + " must be a whole number of bytes or a size like 16MB, got " + value);
+        }
+        if (value.asText().strip().matches("-\\d{1,18}")) {
+            return Long.parseLong(value.asText().strip()); // "-1" as a string (bounds: problems())
         }
         try {
             return ByteSize.parse(value.asText());
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("maximum_lag_on_failover: " + e.getMessage());
+            throw new IllegalArgumentException(name + ": " + e.getMessage());
         }
     }
 

@@ -19,8 +19,10 @@ import java.util.Map;
  *   <li>{@code pgha-coordinator}: reads and writes the whole namespace (it writes leader, sync, config,
  *       switchover, history, detach and its election key, and removes whole clusters).
  *   <li>{@code pgha-renderer}: writes its own {@code routers/<name>} report in each cluster.
- *   <li>{@code pgha-backup}: reads the namespace (it discovers clusters and reads their members); writes
- *       each cluster's {@code backup} election key and {@code restore/request}.
+ *   <li>{@code pgha-backup}: reads and writes the whole namespace. It discovers clusters and reads their
+ *       members, writes each cluster's {@code backup} election key, and writes {@code restore/request} of
+ *       a cluster that does not exist yet (a restore into a new name), which a grant per named cluster
+ *       cannot cover.
  * </ul>
  *
  * <p>What etcd 3.4 RBAC cannot express: a grant is a key or a prefix, never "only with its own lease"
@@ -89,14 +91,13 @@ public final class EtcdRoles {
         String namespace = deployment.namespace() + "/";
         roles.add(new Role(COORDINATOR, List.of(new Grant(namespace, true, Access.READWRITE))));
         List<Grant> renderer = new ArrayList<>();
-        List<Grant> backup = new ArrayList<>(List.of(new Grant(namespace, true, Access.READ)));
+        // a restore creates a cluster: its restore request goes under a name no role set has seen yet
+        List<Grant> backup = List.of(new Grant(namespace, true, Access.READWRITE));
         for (String cluster : clusters) {
             EtcdLayout layout = new EtcdLayout(deployment.namespace(), cluster);
             deployment
                     .routers()
                     .forEach(router -> renderer.add(new Grant(layout.router(router), false, Access.READWRITE)));
-            backup.add(new Grant(layout.backup(), false, Access.READWRITE));
-            backup.add(new Grant(layout.restoreRequest(), false, Access.READWRITE));
         }
         roles.add(new Role(RENDERER, renderer));
         roles.add(new Role(BACKUP, backup));

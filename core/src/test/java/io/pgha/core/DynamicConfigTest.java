@@ -245,11 +245,41 @@ class DynamicConfigTest {
     }
 
     @Test
+    void maximumLagOnSyncnodeIsPatronisBytesWithMinusOneMeaningNever() {
+        assertThat(DynamicConfig.DEFAULTS.maximumLagOnSyncnode()).isEqualTo(-1);
+        assertThat(DynamicConfig.fromJson("{}").maximumLagOnSyncnode()).isEqualTo(-1);
+        assertThat(DynamicConfig.fromJson("{\"maximum_lag_on_syncnode\":\"16MB\"}")
+                        .maximumLagOnSyncnode())
+                .isEqualTo(16L << 20);
+        assertThat(DynamicConfig.fromJson("{\"maximum_lag_on_syncnode\":1000}").maximumLagOnSyncnode())
+                .isEqualTo(1000);
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":-1}")).isEmpty();
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":0}")).isEmpty();
+        assertThat(DynamicConfig.fromJson("{\"maximum_lag_on_syncnode\":\"-1\"}")
+                        .maximumLagOnSyncnode())
+                .isEqualTo(-1);
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":-2}"))
+                .singleElement()
+                .asString()
+                .startsWith("maximum_lag_on_syncnode must be -1");
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":\"2TB\"}"))
+                .singleElement()
+                .asString()
+                .contains("maximum_lag_on_syncnode");
+        assertThat(DynamicConfig.problemsIn("{\"maximum_lag_on_syncnode\":1.5}"))
+                .singleElement()
+                .asString()
+                .startsWith("maximum_lag_on_syncnode must be a whole number of bytes");
+        DynamicConfig set = DynamicConfig.DEFAULTS.withMaximumLagOnSyncnode(1 << 20);
+        assertThat(set.patroniShape()).containsEntry("maximum_lag_on_syncnode", 1L << 20);
+        assertThat(DynamicConfig.fromJson(set.toJson())).isEqualTo(set);
+    }
+
+    @Test
     void patroniSettingsPgHaDoesNotSupportAreRefusedSayingSo() {
         for (String json : new String[] {
             "{\"standby_cluster\":{\"host\":\"x\"}}",
             "{\"max_timelines_history\":0}",
-            "{\"maximum_lag_on_syncnode\":-1}",
             "{\"postgresql\":{\"recovery_conf\":{}}}",
             "{\"postgresql\":{\"pg_ident\":[]}}",
             "{\"postgresql\":{\"pg_hba\":[\"host all all 0.0.0.0/0 trust\"]}}"

@@ -47,7 +47,15 @@ public final class ConfigCatalog {
     }
 
     /** Properties every Quarkus service here reads besides its own (Quarkus' HTTP server, the Kafka client). */
-    static final List<String> PLATFORM = List.of("quarkus.http.host", "quarkus.http.port", "kafka.bootstrap.servers");
+    static final List<String> PLATFORM = List.of(
+            "quarkus.http.host",
+            "quarkus.http.port",
+            "kafka.bootstrap.servers",
+            // the Kafka client's transport security, which SmallRye hands every client from kafka.*
+            "kafka.security.protocol",
+            "kafka.sasl.mechanism",
+            "kafka.ssl.truststore.type",
+            "kafka.ssl.truststore.location");
 
     private static final Pattern MAPPING = Pattern.compile("@ConfigMapping\\s*\\(\\s*prefix\\s*=\\s*\"([^\"]+)\"");
     private static final Pattern CONFIG_PROPERTY =
@@ -55,6 +63,13 @@ public final class ConfigCatalog {
     private static final Pattern INTERFACE = Pattern.compile("\\binterface\\s+(\\w+)[^{]*\\{");
     private static final Pattern METHOD = Pattern.compile(
             "((?:@\\w+(?:\\s*\\([^)]*\\))?\\s*)*)([\\w.]+(?:<[\\w.<>, ?]+>)?)\\s+(\\w+)\\s*\\(\\s*\\)\\s*;");
+    /** A property read by name through code (e.g. messaging's KafkaCredentials): a {@code pgha.*} constant. */
+    private static final Pattern NAME_CONSTANT =
+            Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*\"(pgha\\.[a-z0-9-]+\\.[a-z0-9.-]+)\"\\s*;");
+    /** A constant made of another plus a suffix ({@code PASSWORD + "-file"}). */
+    private static final Pattern SUFFIX_CONSTANT =
+            Pattern.compile("static\\s+final\\s+String\\s+(\\w+)\\s*=\\s*(\\w+)\\s*\\+\\s*\"(-[a-z0-9-]+)\"\\s*;");
+
     private static final Pattern WITH_NAME = Pattern.compile("@WithName\\s*\\(\\s*\"([^\"]+)\"");
 
     private final List<Property> properties;
@@ -79,6 +94,19 @@ public final class ConfigCatalog {
                 Matcher first = INTERFACE.matcher(source);
                 if (first.find(m.end())) {
                     roots.add(new String[] {m.group(1), first.group(1)});
+                }
+            }
+            Map<String, String> constants = new HashMap<>();
+            Matcher c = NAME_CONSTANT.matcher(source);
+            while (c.find()) {
+                constants.put(c.group(1), c.group(2));
+                found.putIfAbsent(c.group(2), new Property(c.group(2), false));
+            }
+            Matcher suffix = SUFFIX_CONSTANT.matcher(source);
+            while (suffix.find()) {
+                String base = constants.get(suffix.group(2));
+                if (base != null) {
+                    found.putIfAbsent(base + suffix.group(3), new Property(base + suffix.group(3), false));
                 }
             }
             Matcher p = CONFIG_PROPERTY.matcher(source);

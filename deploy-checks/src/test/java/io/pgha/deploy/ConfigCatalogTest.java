@@ -73,4 +73,24 @@ class ConfigCatalogTest {
         assertThat(catalog.forKey("pgha.postgres.parameters.shared_buffers")).isPresent();
         assertThat(catalog.forKey("pgha.postgres.clusters.main.read-write")).isEmpty();
     }
+
+    @Test
+    void propertyNameConstantsReadByCodeArePropertiesToo() {
+        ConfigCatalog c = ConfigCatalog.of(
+                List.of(
+                        """
+                        public final class KafkaCredentials {
+                            public static final String USERNAME = "pgha.kafka.username";
+                            public static final String PASSWORD = "pgha.kafka.password";
+                            public static final String PASSWORD_FILE = PASSWORD + "-file";
+                            static final String NOT_A_PROPERTY = "hello";
+                        }
+                        """),
+                "");
+        assertThat(c.forEnv("PGHA_KAFKA_USERNAME")).isPresent();
+        assertThat(c.forEnv("PGHA_KAFKA_PASSWORD_FILE")).isPresent();
+        assertThat(c.forEnv("KAFKA_SSL_TRUSTSTORE_LOCATION")).isPresent();
+        assertThat(c.forEnv("PGHA_KAFKA_USER")).isEmpty();
+        assertThat(c.properties()).extracting(ConfigCatalog.Property::name).doesNotContain("hello");
+    }
 }

@@ -3,6 +3,7 @@ package io.pgha.deploy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.events.KafkaAcls;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.UncheckedIOException;
@@ -33,17 +34,29 @@ class DeployConsistencyTest {
     private static final Map<String, String> NOT_PROPERTIES =
             Map.of("POD_NAMESPACE", "the downward API's namespace, used in $(...) references of other env vars");
 
+    /** The keys of a certificate's Secret (cert-manager's and kubernetes.io/tls layout plus the CA). */
+    static final Set<String> TLS_KEYS = Set.of("tls.crt", "tls.key", "ca.crt");
+
     /**
      * Secrets an operator provides in prod (the dev overlay generates placeholders), with their keys;
      * docs/kubernetes.md must list each.
      */
-    static final Map<String, Set<String>> OPERATOR_SECRETS = Map.of(
-            "pgha-postgres-credentials",
-            Set.of("superuser-password", "replication-password", "monitoring-password", "pooler-password"),
-            "pgha-api-token",
-            Set.of("token"),
-            "pgha-s3",
-            Set.of("access-key", "secret-key"));
+    static final Map<String, Set<String>> OPERATOR_SECRETS = Map.ofEntries(
+            Map.entry(
+                    "pgha-postgres-credentials",
+                    Set.of("superuser-password", "replication-password", "monitoring-password", "pooler-password")),
+            Map.entry("pgha-api-token", Set.of("token")),
+            Map.entry("pgha-s3", Set.of("access-key", "secret-key")),
+            // certificates, in cert-manager's Secret layout (a Certificate's Secret has these three keys)
+            Map.entry("pgha-postgres-tls", TLS_KEYS),
+            Map.entry("pgha-etcd-server-tls", TLS_KEYS),
+            Map.entry("pgha-etcd-peer-tls", TLS_KEYS),
+            Map.entry("pgha-etcd-client-coordinator", TLS_KEYS),
+            Map.entry("pgha-etcd-client-renderer", TLS_KEYS),
+            Map.entry("pgha-etcd-client-backup", TLS_KEYS),
+            Map.entry("pgha-etcd-client-pg-0", TLS_KEYS),
+            Map.entry("pgha-etcd-client-pg-1", TLS_KEYS),
+            Map.entry("pgha-etcd-client-pg-2", TLS_KEYS));
 
     /**
      * Every connection into a pgha pod: target component, port, from whom. Peers: a component's name,
@@ -68,12 +81,12 @@ class DeployConsistencyTest {
             "etcd:2379<-backup-service",
             "etcd:2380<-etcd",
             // Kafka (Strimzi's listener policy): every service that publishes or consumes, and operators
-            "kafka:9092<-failover-coordinator",
-            "kafka:9092<-health-monitor",
-            "kafka:9092<-alert-service",
-            "kafka:9092<-backup-service",
-            "kafka:9092<-router",
-            "kafka:9092<-operator",
+            "kafka:9093<-failover-coordinator",
+            "kafka:9093<-health-monitor",
+            "kafka:9093<-alert-service",
+            "kafka:9093<-backup-service",
+            "kafka:9093<-router",
+            "kafka:9093<-operator",
             // the services' REST APIs and metrics
             "failover-coordinator:8090<-operator",
             "failover-coordinator:8090<-prometheus",
@@ -89,6 +102,10 @@ class DeployConsistencyTest {
             "router:8092<-operator",
             "router:8092<-prometheus",
             "router:7000<-prometheus");
+
+    /** *_FILE settings that name a file the service writes (not one it reads), and what it is. */
+    static final Map<String, String> OUTPUT_FILES = Map.of(
+            "PGHA_RENDERER_HAPROXY_STATE_FILE", "HAProxy's server state, written by config-renderer before a reload");
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
@@ -201,12 +218,79 @@ class DeployConsistencyTest {
                         + ConfigCatalog.envName(p.name()));
             }
         }
-        // *_FILE env vars: a file of a mounted Secret that has that key
-        for (Map.Entry<String, String> e : env.entrySet()) {
-            if (e.getKey().matches(".*_(PASSWORD|TOKEN|KEY)_FILE")) {
-                secretFile(r, w, c, e.getValue(), where + ": " + e.getKey(), problems);
+        // every *-file property (and the Kafka client's truststore): a file of a mounted Secret or ConfigMap
+        // that has that key; secrets (passwords, tokens, keys) only from a Secret
+        for (JsonNode e : c.path("env")) {
+            String name = e.path("name").asText();
+            if (!e.has("value") || !(name.endsWith("_FILE") || name.equals("KAFKA_SSL_TRUSTSTORE_LOCATION"))) {
+                continue;
+            }
+            if (OUTPUT_FILES.containsKey(name)) {
+                String file = e.path("value").asText();
+                boolean writable = stream(c.path("volumeMounts"))
+                        .anyMatch(m -> file.startsWith(m.path("mountPath").asText() + "/")
+                                && !m.path("readOnly").asBoolean(false)
+                                && volume(w, m.path("name").asText())
+                                        .map(v -> v.has("emptyDir") || v.size() == 1)
+                                        .orElse(false));
+                if (!writable) {
+                    problems.add(where + ": " + name + " (" + OUTPUT_FILES.get(name) + ") " + file
+                            + " must be in a writable emptyDir or volume claim");
+                }
+                continue;
+            }
+            boolean secret = name.matches(".*_(PASSWORD|TOKEN|KEY)_FILE");
+            for (String file : expand(w, c, e.path("value").asText(), where + ": " + name, problems)) {
+                mountedFile(r, w, c, file, secret, where + ": " + name, problems);
             }
         }
+        fileProperties.forEach((key, value) -> {
+            if (key.endsWith("-file")) {
+                mountedFile(r, w, c, value, key.matches(".*(password|token|key)-file"), where + ": " + key, problems);
+            }
+        });
+    }
+
+    /**
+     * The values {@code value} takes in the pods of {@code w}: {@code $(VAR)} references replaced by VAR's
+     * value, or, for the pod's name (fieldRef metadata.name) in a StatefulSet, by each pod's name.
+     */
+    static List<String> expand(JsonNode w, JsonNode c, String value, String what, List<String> problems) {
+        List<String> values = new ArrayList<>(List.of(value));
+        Matcher ref = REFERENCE.matcher(value);
+        while (ref.find()) {
+            String var = ref.group(1);
+            JsonNode def = stream(c.path("env"))
+                    .filter(e -> e.path("name").asText().equals(var))
+                    .findFirst()
+                    .orElse(null);
+            List<String> options;
+            if (def != null && def.has("value")) {
+                options = List.of(def.path("value").asText());
+            } else if (def != null
+                    && "metadata.name"
+                            .equals(def.path("valueFrom")
+                                    .path("fieldRef")
+                                    .path("fieldPath")
+                                    .asText())
+                    && w.path("kind").asText().equals("StatefulSet")) {
+                options = new ArrayList<>();
+                for (int i = 0; i < w.path("spec").path("replicas").asInt(1); i++) {
+                    options.add(Rendered.name(w) + "-" + i);
+                }
+            } else {
+                problems.add(what + ": $(" + var + ") in " + value + " has no value the check can follow");
+                return List.of();
+            }
+            List<String> next = new ArrayList<>();
+            for (String v : values) {
+                for (String o : options) {
+                    next.add(v.replace("$(" + var + ")", o));
+                }
+            }
+            values = next;
+        }
+        return values;
     }
 
     private static void probe(
@@ -251,33 +335,76 @@ class DeployConsistencyTest {
         }
     }
 
-    private static void secretFile(
-            Rendered r, JsonNode w, JsonNode c, String file, String what, List<String> problems) {
+    /** {@code file} is a file of a volume mounted into {@code c}: a Secret, ConfigMap or projected volume. */
+    static void mountedFile(
+            Rendered r, JsonNode w, JsonNode c, String file, boolean secretOnly, String what, List<String> problems) {
+        JsonNode mount = null;
         for (JsonNode m : c.path("volumeMounts")) {
             String dir = m.path("mountPath").asText();
-            if (!file.startsWith(dir + "/")) {
-                continue;
+            if (file.startsWith(dir + "/")
+                    && (mount == null
+                            || dir.length() > mount.path("mountPath").asText().length())) {
+                mount = m;
             }
-            String name = file.substring(dir.length() + 1);
-            JsonNode volume = volume(w, m.path("name").asText()).orElseThrow();
-            JsonNode secret = volume.path("secret");
-            if (secret.isMissingNode()) {
-                problems.add(what + ": " + file + " is not in a Secret volume");
-                return;
-            }
-            Set<String> files = new TreeSet<>();
-            if (secret.has("items")) {
-                secret.path("items").forEach(i -> files.add(i.path("path").asText()));
-            } else {
-                files.addAll(secretKeys(r, secret.path("secretName").asText()));
-            }
-            if (!files.contains(name)) {
-                problems.add(what + ": " + file + " is not a file of Secret "
-                        + secret.path("secretName").asText() + " " + files);
-            }
+        }
+        if (mount == null) {
+            problems.add(what + ": " + file + " is under no volume mount");
             return;
         }
-        problems.add(what + ": " + file + " is under no volume mount");
+        String name = file.substring(mount.path("mountPath").asText().length() + 1);
+        JsonNode volume = volume(w, mount.path("name").asText()).orElse(null);
+        if (volume == null) {
+            problems.add(what + ": volume " + mount.path("name").asText() + " does not exist");
+            return;
+        }
+        Set<String> files = new TreeSet<>();
+        boolean fromSecret = true;
+        if (volume.has("secret")) {
+            files.addAll(volumeFiles(
+                    r, "Secret", volume.path("secret").path("secretName").asText(), volume.path("secret")));
+        } else if (volume.has("projected")) {
+            for (JsonNode source : volume.path("projected").path("sources")) {
+                if (source.has("secret")) {
+                    files.addAll(volumeFiles(
+                            r, "Secret", source.path("secret").path("name").asText(), source.path("secret")));
+                } else if (source.has("configMap")) {
+                    fromSecret = false;
+                    files.addAll(volumeFiles(
+                            r,
+                            "ConfigMap",
+                            source.path("configMap").path("name").asText(),
+                            source.path("configMap")));
+                }
+            }
+        } else if (volume.has("configMap")) {
+            fromSecret = false;
+            files.addAll(volumeFiles(
+                    r, "ConfigMap", volume.path("configMap").path("name").asText(), volume.path("configMap")));
+        } else {
+            problems.add(what + ": " + file + " is in volume "
+                    + volume.path("name").asText() + ", neither a Secret nor a ConfigMap: nothing puts the file there");
+            return;
+        }
+        if (secretOnly && !fromSecret) {
+            problems.add(what + ": " + file + " is a secret but comes from a ConfigMap");
+        }
+        if (!files.contains(name)) {
+            problems.add(what + ": " + file + " is no file of volume "
+                    + volume.path("name").asText() + " " + files);
+        }
+    }
+
+    /** The files a Secret or ConfigMap volume (or projected source) gives: its items' paths, else every key. */
+    private static Set<String> volumeFiles(Rendered r, String kind, String name, JsonNode source) {
+        Set<String> files = new TreeSet<>();
+        if (source.has("items")) {
+            source.path("items").forEach(i -> files.add(i.path("path").asText()));
+        } else if (kind.equals("Secret")) {
+            files.addAll(secretKeys(r, name));
+        } else {
+            r.find("ConfigMap", name).ifPresent(o -> files.addAll(fieldNames(o.path("data"))));
+        }
+        return files;
     }
 
     @ParameterizedTest
@@ -288,6 +415,17 @@ class DeployConsistencyTest {
         for (JsonNode w : r.workloads()) {
             JsonNode spec = Rendered.podSpec(w);
             for (JsonNode v : spec.path("volumes")) {
+                for (JsonNode source : v.path("projected").path("sources")) {
+                    if (source.has("secret")) {
+                        keys(
+                                r,
+                                "Secret",
+                                source.path("secret").path("name").asText(),
+                                source.path("secret").path("items"),
+                                Rendered.id(w),
+                                problems);
+                    }
+                }
                 if (v.has("secret")) {
                     keys(
                             r,
@@ -356,7 +494,11 @@ class DeployConsistencyTest {
         }
     }
 
-    /** A Secret's keys: rendered (dev) or, when the overlay leaves it to the operator (prod), the documented ones. */
+    /**
+     * A Secret's keys: rendered (dev); made by Strimzi for a rendered resource (the cluster CA certificate
+     * of a Kafka, the credentials of a SCRAM KafkaUser); or, when the overlay leaves it to the operator
+     * (prod, and every certificate), the documented ones. Empty: nothing makes it.
+     */
     static Set<String> secretKeys(Rendered r, String name) {
         Optional<JsonNode> rendered = r.find("Secret", name);
         if (rendered.isPresent()) {
@@ -364,8 +506,29 @@ class DeployConsistencyTest {
             keys.addAll(fieldNames(rendered.get().path("stringData")));
             return keys;
         }
+        for (JsonNode kafka : r.ofKind("Kafka")) {
+            if (name.equals(Rendered.name(kafka) + "-cluster-ca-cert")) {
+                return STRIMZI_CA_KEYS;
+            }
+        }
+        Optional<JsonNode> user = r.find("KafkaUser", name);
+        if (user.isPresent()
+                && user.get()
+                        .path("spec")
+                        .path("authentication")
+                        .path("type")
+                        .asText()
+                        .equals("scram-sha-512")) {
+            return STRIMZI_SCRAM_KEYS;
+        }
         return OPERATOR_SECRETS.getOrDefault(name, Set.of());
     }
+
+    /** The keys of Strimzi's Secret {@code <kafka>-cluster-ca-cert}. */
+    static final Set<String> STRIMZI_CA_KEYS = Set.of("ca.crt", "ca.p12", "ca.password");
+
+    /** The keys of the Secret Strimzi's user operator makes for a SCRAM-SHA-512 KafkaUser (named after it). */
+    static final Set<String> STRIMZI_SCRAM_KEYS = Set.of("password", "sasl.jaas.config");
 
     @org.junit.jupiter.api.Test
     void everyTopicAServiceUsesIsAKafkaTopic() throws IOException {
@@ -519,7 +682,7 @@ class DeployConsistencyTest {
     @ValueSource(strings = {"dev", "prod"})
     void haproxyAndConfigRendererAgreeOnFilesPortsAndServices(String overlay) {
         Rendered r = Rendered.overlay(overlay);
-        JsonNode router = r.find("Deployment", "router").orElseThrow();
+        JsonNode router = r.find("StatefulSet", "router").orElseThrow();
         JsonNode haproxy = container(router, "haproxy");
         JsonNode renderer = container(router, "config-renderer");
         Map<String, String> env = new LinkedHashMap<>();
@@ -680,6 +843,264 @@ class DeployConsistencyTest {
         }
         problems.add(where + ": peer " + peer + " is none of the table's");
         return peer.toString();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void kafkaTakesOnlyTlsAndScramAndEveryUserHasExactlyTheAclsOfKafkaAcls(String overlay) {
+        Rendered r = Rendered.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        JsonNode kafka = r.find("Kafka", KafkaTopicsGenerator.KAFKA_CLUSTER).orElseThrow();
+        JsonNode spec = kafka.path("spec").path("kafka");
+        for (JsonNode listener : spec.path("listeners")) {
+            if (!listener.path("tls").asBoolean(false)
+                    || !listener.path("authentication").path("type").asText().equals("scram-sha-512")) {
+                problems.add("Kafka listener " + listener.path("name").asText() + " must have tls: true and"
+                        + " authentication scram-sha-512");
+            }
+        }
+        if (!spec.path("authorization").path("type").asText().equals("simple")) {
+            problems.add("Kafka " + Rendered.name(kafka) + " needs authorization: simple (the KafkaUsers' ACLs)");
+        }
+        if (!kafka.path("spec").path("entityOperator").has("userOperator")) {
+            problems.add(
+                    "Kafka " + Rendered.name(kafka) + " needs entityOperator.userOperator (it applies the KafkaUsers)");
+        }
+        // every KafkaUser: a pgha service's has exactly KafkaAcls.forServices()'s bindings of its principal,
+        // any other is a read-only principal with exactly KafkaAcls.readOnly(name)
+        Set<String> users = new TreeSet<>();
+        for (JsonNode user : r.ofKind("KafkaUser")) {
+            String name = Rendered.name(user);
+            users.add(name);
+            Set<KafkaAcls.Binding> expected = new HashSet<>(
+                    KafkaAcls.services().contains(name)
+                            ? KafkaAcls.forServices().stream()
+                                    .filter(b -> b.principal().equals(KafkaAcls.principal(name)))
+                                    .toList()
+                            : KafkaAcls.readOnly(name));
+            Set<KafkaAcls.Binding> actual = bindings(user);
+            if (!actual.equals(expected)) {
+                Set<KafkaAcls.Binding> extra = new TreeSet<>(java.util.Comparator.comparing(Object::toString));
+                extra.addAll(actual);
+                extra.removeAll(expected);
+                Set<KafkaAcls.Binding> missing = new TreeSet<>(java.util.Comparator.comparing(Object::toString));
+                missing.addAll(expected);
+                missing.removeAll(actual);
+                problems.add("KafkaUser " + name + " differs from events/KafkaAcls: extra " + extra + ", missing "
+                        + missing + " (regenerate: KafkaUsersGeneratorTest)");
+            }
+            if (!user.path("spec").path("authentication").path("type").asText().equals("scram-sha-512")) {
+                problems.add("KafkaUser " + name + " must authenticate with scram-sha-512");
+            }
+        }
+        if (!users.containsAll(KafkaAcls.services())) {
+            problems.add("KafkaUsers " + users + " lack some of the services of KafkaAcls " + KafkaAcls.services());
+        }
+        // every Kafka client container: SASL_SSL, SCRAM, its own user, that user's password and the cluster CA
+        for (JsonNode w : r.workloads()) {
+            for (JsonNode c : Rendered.podSpec(w).path("containers")) {
+                Map<String, String> env = new LinkedHashMap<>();
+                c.path("env")
+                        .forEach(e ->
+                                env.put(e.path("name").asText(), e.path("value").asText()));
+                if (!env.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+                    continue;
+                }
+                String where = Rendered.id(w) + " container " + c.path("name").asText();
+                String module =
+                        Modules.byImage(c.path("image").asText()).orElseThrow().module();
+                if (!"SASL_SSL".equals(env.get("KAFKA_SECURITY_PROTOCOL"))
+                        || !"SCRAM-SHA-512".equals(env.get("KAFKA_SASL_MECHANISM"))) {
+                    problems.add(
+                            where + ": KAFKA_SECURITY_PROTOCOL must be SASL_SSL, KAFKA_SASL_MECHANISM SCRAM-SHA-512");
+                }
+                if (!module.equals(env.get("PGHA_KAFKA_USERNAME"))) {
+                    problems.add(where + ": PGHA_KAFKA_USERNAME must be " + module + " (its principal in KafkaAcls)");
+                }
+                secretOf(
+                        w,
+                        c,
+                        env.get("PGHA_KAFKA_PASSWORD_FILE"),
+                        module,
+                        where + ": PGHA_KAFKA_PASSWORD_FILE",
+                        problems);
+                secretOf(
+                        w,
+                        c,
+                        env.get("KAFKA_SSL_TRUSTSTORE_LOCATION"),
+                        Rendered.name(kafka) + "-cluster-ca-cert",
+                        where + ": KAFKA_SSL_TRUSTSTORE_LOCATION",
+                        problems);
+            }
+        }
+        assertThat(problems).as("overlay " + overlay).isEmpty();
+    }
+
+    /** A KafkaUser's ACL rules as KafkaAcls bindings (one per operation). */
+    static Set<KafkaAcls.Binding> bindings(JsonNode user) {
+        Set<KafkaAcls.Binding> bindings = new HashSet<>();
+        for (JsonNode acl : user.path("spec").path("authorization").path("acls")) {
+            JsonNode resource = acl.path("resource");
+            KafkaAcls.Match match =
+                    resource.path("patternType").asText("literal").equals("prefix")
+                            ? KafkaAcls.Match.PREFIXED
+                            : KafkaAcls.Match.LITERAL;
+            if (!acl.path("host").asText("*").equals("*")
+                    || acl.path("type").asText("allow").equals("deny")) {
+                throw new AssertionError("KafkaUser " + Rendered.name(user) + ": only allow rules from any host are"
+                        + " generated, not " + acl);
+            }
+            for (JsonNode op : acl.path("operations")) {
+                bindings.add(new KafkaAcls.Binding(
+                        KafkaAcls.principal(Rendered.name(user)),
+                        KafkaAcls.Resource.valueOf(
+                                resource.path("type").asText().toUpperCase(java.util.Locale.ROOT)),
+                        resource.path("name").asText(),
+                        match,
+                        KafkaAcls.Operation.valueOf(op.asText().toUpperCase(java.util.Locale.ROOT))));
+            }
+        }
+        return bindings;
+    }
+
+    /** {@code file} is mounted from Secret {@code secret} (a secret volume or a projected source). */
+    private static void secretOf(
+            JsonNode w, JsonNode c, String file, String secret, String what, List<String> problems) {
+        if (file == null) {
+            problems.add(what + " is not set");
+            return;
+        }
+        Set<String> from = new TreeSet<>();
+        for (JsonNode m : c.path("volumeMounts")) {
+            if (file.startsWith(m.path("mountPath").asText() + "/")) {
+                volume(w, m.path("name").asText()).ifPresent(v -> {
+                    if (v.has("secret")) {
+                        from.add(v.path("secret").path("secretName").asText());
+                    }
+                    v.path("projected").path("sources").forEach(src -> {
+                        if (src.has("secret")) {
+                            from.add(src.path("secret").path("name").asText());
+                        }
+                    });
+                });
+            }
+        }
+        if (!from.contains(secret)) {
+            problems.add(what + ": " + file + " must come from Secret " + secret + ", not " + from);
+        }
+    }
+
+    /** The etcd properties every etcd client container sets (TLS with a client certificate). */
+    static final List<String> ETCD_TLS_ENV =
+            List.of("PGHA_ETCD_TLS_CA_FILE", "PGHA_ETCD_TLS_CERT_FILE", "PGHA_ETCD_TLS_KEY_FILE");
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void etcdTakesOnlyTlsWithClientCertificatesAndEveryClientHasOne(String overlay) {
+        Rendered r = Rendered.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        String endpoints = settings(r).path("etcd-endpoints").asText();
+        for (String endpoint : endpoints.split(",")) {
+            if (!endpoint.strip().startsWith("https://")) {
+                problems.add("pgha-settings etcd-endpoints: " + endpoint + " is not https");
+            }
+        }
+        JsonNode etcd = container(r.find("StatefulSet", "etcd").orElseThrow(), "etcd");
+        List<String> args = stream(etcd.path("command")).map(JsonNode::asText).toList();
+        for (String flag : List.of("--client-cert-auth=true", "--peer-client-cert-auth=true")) {
+            if (!args.contains(flag)) {
+                problems.add("etcd: " + flag + " is missing");
+            }
+        }
+        for (String a : args) {
+            if (a.matches(
+                            "--(listen-client|advertise-client|listen-peer|initial-advertise-peer|initial-cluster)(-urls)?=.*")
+                    && a.contains("http://")) {
+                problems.add("etcd: " + a + " is not https");
+            }
+        }
+        for (String flag : List.of(
+                "--trusted-ca-file",
+                "--cert-file",
+                "--key-file",
+                "--peer-trusted-ca-file",
+                "--peer-cert-file",
+                "--peer-key-file")) {
+            Optional<String> value = args.stream()
+                    .filter(a -> a.startsWith(flag + "="))
+                    .map(a -> a.substring(flag.length() + 1))
+                    .findFirst();
+            if (value.isEmpty()) {
+                problems.add("etcd: " + flag + " is missing");
+            } else {
+                mountedFile(
+                        r,
+                        r.find("StatefulSet", "etcd").orElseThrow(),
+                        etcd,
+                        value.get(),
+                        flag.endsWith("key-file"),
+                        "etcd " + flag,
+                        problems);
+            }
+        }
+        for (JsonNode w : r.workloads()) {
+            for (JsonNode c : Rendered.podSpec(w).path("containers")) {
+                Set<String> names = new TreeSet<>();
+                c.path("env").forEach(e -> names.add(e.path("name").asText()));
+                if (names.contains("PGHA_ETCD_ENDPOINTS") && !names.containsAll(ETCD_TLS_ENV)) {
+                    problems.add(Rendered.id(w) + " container " + c.path("name").asText() + " talks to etcd without "
+                            + ETCD_TLS_ENV);
+                }
+            }
+        }
+        assertThat(problems).as("overlay " + overlay).isEmpty();
+    }
+
+    /** Who verifies PostgreSQL's certificates, with which property (env var). */
+    static final Map<String, List<String>> POSTGRES_TLS_ENV = Map.of(
+            "node-agent",
+                    List.of("PGHA_POSTGRES_TLS_CERT_FILE", "PGHA_POSTGRES_TLS_KEY_FILE", "PGHA_POSTGRES_TLS_CA_FILE"),
+            "health-monitor", List.of("PGHA_HEALTH_MONITOR_POSTGRES_CA_FILE"),
+            "backup-service", List.of("PGHA_POSTGRES_TLS_CA_FILE"));
+
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void postgresServesTlsAndEveryClientServiceVerifiesIt(String overlay) {
+        Rendered r = Rendered.overlay(overlay);
+        List<String> problems = new ArrayList<>();
+        Set<String> seen = new TreeSet<>();
+        for (JsonNode w : r.workloads()) {
+            for (JsonNode c : Rendered.podSpec(w).path("containers")) {
+                Optional<Modules.Service> s = Modules.byImage(c.path("image").asText());
+                if (s.isEmpty()
+                        || c.has("command")
+                        || !POSTGRES_TLS_ENV.containsKey(s.get().module())) {
+                    continue;
+                }
+                seen.add(s.get().module());
+                Set<String> names = new TreeSet<>();
+                c.path("env").forEach(e -> names.add(e.path("name").asText()));
+                List<String> wanted = POSTGRES_TLS_ENV.get(s.get().module());
+                if (!names.containsAll(wanted)) {
+                    problems.add(Rendered.id(w) + ": " + s.get().module() + " must set " + wanted);
+                }
+                wanted.forEach(name -> {
+                    if (Modules.catalog(s.get().module()).forEnv(name).isEmpty()) {
+                        problems.add(name + " is no property of " + s.get().module());
+                    }
+                });
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(POSTGRES_TLS_ENV.keySet());
+        assertThat(problems).as("overlay " + overlay).isEmpty();
+    }
+
+    private static JsonNode settings(Rendered r) {
+        return r.ofKind("ConfigMap").stream()
+                .filter(o -> Rendered.name(o).startsWith("pgha-settings"))
+                .findFirst()
+                .orElseThrow()
+                .path("data");
     }
 
     private static boolean matches(JsonNode selector, JsonNode labels) {

@@ -50,13 +50,15 @@ class KubernetesSchemaTest {
             Map.entry("kafka.strimzi.io/v1beta2/Kafka", io.strimzi.api.kafka.model.kafka.Kafka.class),
             Map.entry(
                     "kafka.strimzi.io/v1beta2/KafkaNodePool", io.strimzi.api.kafka.model.nodepool.KafkaNodePool.class),
-            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class));
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaTopic", io.strimzi.api.kafka.model.topic.KafkaTopic.class),
+            Map.entry("kafka.strimzi.io/v1beta2/KafkaUser", io.strimzi.api.kafka.model.user.KafkaUser.class));
 
     /** Custom resources this base uses; their operators must be installed (docs/kubernetes.md). */
     static final Set<String> CUSTOM = Set.of(
             "kafka.strimzi.io/v1beta2/Kafka",
             "kafka.strimzi.io/v1beta2/KafkaNodePool",
-            "kafka.strimzi.io/v1beta2/KafkaTopic");
+            "kafka.strimzi.io/v1beta2/KafkaTopic",
+            "kafka.strimzi.io/v1beta2/KafkaUser");
 
     private static final ObjectMapper STRICT =
             new ObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
@@ -97,6 +99,15 @@ class KubernetesSchemaTest {
                 metadata: {name: t}
                 spec: {partitions: 1, replicas: 1, cleanupPolicy: compact}
                 ---
+                apiVersion: kafka.strimzi.io/v1beta2
+                kind: KafkaUser
+                metadata: {name: ku}
+                spec:
+                  authentication: {type: scram-sha-512}
+                  authorization:
+                    type: simple
+                    acls: [{resource: {type: topic, name: t, patternType: literal}, operations: [Read], hots: "*"}]
+                ---
                 apiVersion: v1
                 kind: Service
                 metadata: {name: Bad_Name}
@@ -113,7 +124,8 @@ class KubernetesSchemaTest {
                         "12 GB",
                         "Service/Bad_Name",
                         "example.com/v1/Unknown",
-                        "KafkaTopic/t.spec: unknown field(s) [cleanupPolicy]");
+                        "KafkaTopic/t.spec: unknown field(s) [cleanupPolicy]",
+                        "[hots]");
     }
 
     static List<String> problems(List<JsonNode> objects) {

@@ -20,11 +20,13 @@ class KustomizeRenderTest {
             "Kafka/pgha",
             "KafkaNodePool/dual",
             "KafkaTopic/pgha.topology",
+            "KafkaUser/failover-coordinator",
+            "KafkaUser/health-monitor",
             "Deployment/failover-coordinator",
             "Deployment/health-monitor",
             "Deployment/alert-service",
             "Deployment/backup-service",
-            "Deployment/router",
+            "StatefulSet/router",
             "Service/main-rw",
             "Service/main-ro");
 

@@ -344,24 +344,49 @@ public final class EtcdCluster implements AutoCloseable {
     public Certificates.Issued enableAuth(EtcdRoles.Deployment deployment) {
         Tls t = requireTls();
         Certificates.Issued root = t.authority().issue("root", List.of(Ports.LOOPBACK));
+        enableAuth(endpoints(), root, deployment);
+        return root;
+    }
+
+    /**
+     * Turns on (or extends) etcd's authentication at {@code endpoints} as {@code root} (a certificate
+     * whose common name is {@code root}) with pgha's role set for {@code deployment}. Safe to run again,
+     * also once auth is on and with a larger deployment (a cluster added): a role or user that exists is
+     * kept, grants are added.
+     */
+    public static void enableAuth(List<String> endpoints, Certificates.Issued root, EtcdRoles.Deployment deployment) {
         List<List<String>> commands = new ArrayList<>();
         commands.add(List.of("user", "add", "root", "--no-password"));
         commands.add(List.of("user", "grant-role", "root", "root"));
         commands.addAll(EtcdRoles.commands(EtcdRoles.of(deployment)));
         commands.add(List.of("auth", "enable"));
         for (List<String> command : commands) {
-            etcdctl(root, command);
+            Commands.Result result = etcdctl(endpoints, root, command);
+            if (!result.ok() && !alreadyExists(command, result.output())) {
+                result.orThrow();
+            }
         }
-        return root;
+    }
+
+    /** Whether {@code output} says that the role or user {@code command} adds is there already. */
+    static boolean alreadyExists(List<String> command, String output) {
+        return command.size() > 1
+                && command.get(1).equals("add")
+                && (output.contains("role name already exists") || output.contains("user name already exists"));
     }
 
     /** Runs {@code etcdctl} as {@code principal} against every member; throws with its output when it fails. */
     public Commands.Result etcdctl(Certificates.Issued principal, List<String> args) {
         requireTls();
+        return etcdctl(endpoints(), principal, args).orThrow();
+    }
+
+    /** Runs {@code etcdctl} as {@code principal} against {@code endpoints}; the result, failed or not. */
+    static Commands.Result etcdctl(List<String> endpoints, Certificates.Issued principal, List<String> args) {
         List<String> command = new ArrayList<>(List.of(
                 Commands.require("etcdctl", "etcd-client").toString(),
                 "--endpoints",
-                String.join(",", endpoints()),
+                String.join(",", endpoints),
                 "--cacert",
                 principal.ca().toString(),
                 "--cert",
@@ -369,8 +394,7 @@ public final class EtcdCluster implements AutoCloseable {
                 "--key",
                 principal.key().toString()));
         command.addAll(args);
-        return Commands.run(command, Map.of("ETCDCTL_API", "3"), ETCDCTL_TIMEOUT)
-                .orThrow();
+        return Commands.run(command, Map.of("ETCDCTL_API", "3"), ETCDCTL_TIMEOUT);
     }
 
     private Tls requireTls() {

@@ -51,8 +51,7 @@ class PghactlIT {
     static void startTheSuite() throws IOException {
         Workspace workspace = infra.workspace();
         cluster = new LocalCluster(
-                        workspace, LocalPorts.free(), new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
+                workspace, LocalPorts.free(), new PrintStream(System.out, true, StandardCharsets.UTF_8));
         infra.track(() -> cluster.down(false));
         cluster.up();
         // no ~/.config/pgha/pghactl.yaml of whoever runs the test
@@ -563,10 +562,16 @@ class PghactlIT {
         throw new AssertionError("no member " + member + " in " + run.out());
     }
 
-    /** etcdctl against the suite's etcd. */
+    /** etcdctl against the suite's etcd (with the suite's root certificate while TLS is on). */
     static String etcdctl(String... args) {
-        List<String> command = new ArrayList<>(List.of(
-                "etcdctl", "--endpoints=" + String.join(",", cluster.etcd().endpoints())));
+        io.pgha.core.store.EtcdAccess access = cluster.etcdAccess();
+        List<String> command =
+                new ArrayList<>(List.of("etcdctl", "--endpoints=" + String.join(",", access.endpoints())));
+        access.tls().ifPresent(tls -> {
+            command.add("--cacert=" + tls.caFile());
+            tls.certFile().ifPresent(cert -> command.add("--cert=" + cert));
+            tls.keyFile().ifPresent(key -> command.add("--key=" + key));
+        });
         command.addAll(Arrays.asList(args));
         io.pgha.local.Commands.Result result =
                 io.pgha.local.Commands.run(command, Map.of("ETCDCTL_API", "3"), Duration.ofSeconds(15));

@@ -71,13 +71,12 @@ class BackupScenariosIT {
     static void startTheSuite() {
         Workspace workspace = infra.workspace();
         ports = LocalPorts.free();
-        cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
+        cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8));
         infra.track(() -> cluster.down(false));
         cluster.up();
         password = cluster.superuserPassword();
         token = cluster.apiToken();
-        store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
+        store = EtcdClusterStore.connect(cluster.etcdAccess(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
     }
 
@@ -138,8 +137,8 @@ class BackupScenariosIT {
         Path walFolder = cluster.home().resolve("backups").resolve(CLUSTER).resolve("wal");
         assertThat(walFolder).isDirectory();
         String target;
-        try (KafkaConsumer<String, byte[]> backupEvents =
-                KafkaBroker.fromBeginning(cluster.kafka().bootstrapServers(), List.of(Topics.BACKUP.name()))) {
+        try (KafkaConsumer<String, byte[]> backupEvents = KafkaBroker.fromBeginning(
+                cluster.kafka().clientProperties(io.pgha.events.KafkaAcls.ADMIN), List.of(Topics.BACKUP.name()))) {
             Files.setPosixFilePermissions(walFolder, PosixFilePermissions.fromString("---------"));
             try {
                 insert(201, 300, "during the outage");
@@ -177,7 +176,7 @@ class BackupScenariosIT {
 
         cluster.restore(List.of("restore", "--time", target));
 
-        String restored = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.restoredPostgres()) + "&password=" + password;
+        String restored = restored();
         assertThat(rows(restored))
                 .as("the restored cluster has exactly the rows committed before T")
                 .isEqualTo(expectedIds(1, 400));
@@ -205,10 +204,20 @@ class BackupScenariosIT {
 
         cluster.restore(List.of("restore", "--time", target, "--cluster", "undrop"));
 
-        String restored = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.restoredPostgres()) + "&password=" + password;
+        String restored = restored();
         assertThat(PostgresNode.queryValue(restored, "SELECT count(*) FROM orders"))
                 .as("the dropped table is back with every row")
                 .isEqualTo(1000L);
+        // the restored member is secured like the others (issue 21): TLS verified against the CA, plaintext refused
+        assertThat(PostgresNode.queryValue(restored, "SELECT ssl FROM pg_stat_ssl WHERE pid = pg_backend_pid()"))
+                .isEqualTo(Boolean.TRUE);
+        java.sql.SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(
+                java.sql.SQLException.class,
+                () -> PostgresNode.queryValue(
+                        PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.restoredPostgres()) + "&sslmode=disable&password="
+                                + password,
+                        "SELECT 1"));
+        assertThat(refused.getMessage()).contains("no encryption");
     }
 
     private static List<Integer> expectedIds(int from, int to) {
@@ -243,7 +252,14 @@ class BackupScenariosIT {
     }
 
     private static String readWrite() {
-        return PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + password;
+        return PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + cluster.jdbcTlsParameters() + "&password="
+                + password;
+    }
+
+    /** The restored cluster's primary, verified against the CA like the others' (the restore secures it too). */
+    private static String restored() {
+        return PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.restoredPostgres()) + cluster.jdbcTlsParameters()
+                + "&password=" + password;
     }
 
     private static String leader() {

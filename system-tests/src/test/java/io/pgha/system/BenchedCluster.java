@@ -25,6 +25,14 @@ interface BenchedCluster extends AutoCloseable {
     /** HAProxy's read-write port on 127.0.0.1. */
     int readWritePort();
 
+    /**
+     * More JDBC URL parameters for its PostgreSQL ({@code &sslmode=verify-full&sslrootcert=...} when it
+     * runs TLS); empty by default.
+     */
+    default String jdbcParameters() {
+        return "";
+    }
+
     /** The PostgreSQL superuser's ({@code postgres}) password. */
     String superuserPassword();
 

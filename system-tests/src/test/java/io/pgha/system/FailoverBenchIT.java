@@ -48,15 +48,27 @@ import org.junit.jupiter.api.Test;
  * on this machine and take turns, run by run. The results replace the "Failover: pgha vs Patroni" section of docs/benchmarks.md
  * (after every run, so that an interrupted benchmark still leaves what it measured) and go to
  * {@code target/bench-failover.md}; {@code bench.until} (an instant) ends the benchmark early.
+ *
+ * <p>{@code pgha} runs secured as {@code ./pgha up} runs it by default (PostgreSQL TLS with verify-full
+ * clients, etcd TLS with client certificates, Kafka SASL_SSL); {@code pgha-insecure} runs it as {@code
+ * ./pgha up --insecure}. With {@code -Dbench.systems=pgha,pgha-insecure} (both, no Patroni) the results go
+ * to the section "Failover with TLS on (issue 21)" of docs/benchmarks.md instead ({@link
+ * FailoverBenchReport#TLS_HEADING}), which leaves the Patroni comparison as it is.
  */
 @Tag("bench")
 class FailoverBenchIT {
     static final String COMMAND = "./mvnw -o -pl system-tests verify -Dgroups=bench -Dpgha.excluded.groups=none "
             + "-Dit.test=FailoverBenchIT -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false";
     private static final int RUNS = Integer.getInteger("bench.runs", 5);
-    private static final List<String> SYSTEMS =
-            List.of(System.getProperty("bench.systems", "pgha,patroni-defaults,patroni-fast,patroni-ttl5")
-                    .split(","));
+    private static final List<String> SYSTEMS = List.of(
+                    System.getProperty("bench.systems", "pgha,patroni-defaults,patroni-fast,patroni-ttl5")
+                            .split(","))
+            .stream()
+            .map(String::strip)
+            .toList();
+    /** TLS against plaintext: pgha's two variants and no Patroni, reported in their own section. */
+    private static final boolean TLS_COMPARISON =
+            SYSTEMS.contains("pgha") && SYSTEMS.contains("pgha-insecure") && SYSTEMS.size() == 2;
     /** The scenarios to run ({@code -Dbench.scenarios=3}: the switchover only), by number. */
     private static final List<Scenario> SCENARIOS = scenarios(System.getProperty("bench.scenarios", "1,2,3"));
     /** Patroni's timings with the smallest ttl its documentation allows (20 s). */
@@ -187,12 +199,13 @@ class FailoverBenchIT {
     private static BenchedCluster create(String system, Workspace workspace) {
         return switch (system) {
             case "pgha" -> new PghaBenchCluster(workspace);
+            case "pgha-insecure" -> new PghaBenchCluster(workspace, true);
             case "patroni-defaults" -> new PatroniCluster(
                     workspace, "Patroni defaults", "bench-defaults", PatroniCluster.Timings.DEFAULTS);
             case "patroni-fast" -> new PatroniCluster(workspace, "Patroni fast", "bench-fast", FAST);
             case "patroni-ttl5" -> new PatroniCluster(workspace, "Patroni ttl 5", "bench-ttl5", TTL5);
             default -> throw new IllegalArgumentException("bench.systems: unknown system " + system
-                    + " (pgha, patroni-defaults, patroni-fast, patroni-ttl5)");
+                    + " (pgha, pgha-insecure, patroni-defaults, patroni-fast, patroni-ttl5)");
         };
     }
 
@@ -269,14 +282,16 @@ class FailoverBenchIT {
                             cluster.readWritePort(),
                             PostgresNode.SUPERUSER,
                             cluster.superuserPassword(),
-                            table)
+                            table,
+                            cluster.jdbcParameters())
                     .start(Duration.ofSeconds(30));
             open = new OpenLoopWriter(
                             Ports.LOOPBACK,
                             cluster.readWritePort(),
                             PostgresNode.SUPERUSER,
                             cluster.superuserPassword(),
-                            table + "_open")
+                            table + "_open",
+                            cluster.jdbcParameters())
                     .start(Duration.ofSeconds(30));
             Writer w = writer;
             OpenLoopWriter o = open;
@@ -402,7 +417,8 @@ class FailoverBenchIT {
                                 return false;
                             }
                         }
-                        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, cluster.readWritePort()) + "&password="
+                        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, cluster.readWritePort())
+                                + cluster.jdbcParameters() + "&password="
                                 + cluster.superuserPassword();
                         Object port = PostgresNode.queryValue(rw, "SELECT inet_server_port()");
                         if (!(port instanceof Number n) || n.intValue() != cluster.postgresPort(leader)) {
@@ -442,7 +458,8 @@ class FailoverBenchIT {
     }
 
     private static String memberUrl(BenchedCluster cluster, String member) {
-        return PostgresNode.jdbcUrl(Ports.LOOPBACK, cluster.postgresPort(member)) + "&password="
+        return PostgresNode.jdbcUrl(Ports.LOOPBACK, cluster.postgresPort(member)) + cluster.jdbcParameters()
+                + "&password="
                 + cluster.superuserPassword();
     }
 
@@ -469,15 +486,27 @@ class FailoverBenchIT {
     // --- the report ---
 
     private synchronized void writeReport() {
+        String heading = TLS_COMPARISON ? FailoverBenchReport.TLS_HEADING : FailoverBenchReport.HEADING;
         String section = FailoverBenchReport.render(
+                heading,
                 systems,
                 SCENARIOS,
                 samples,
                 footprint,
-                machine.describe(software, started, finished, COMMAND),
+                machine.describe(software, started, finished, command()),
                 RUNS,
                 notes);
-        BenchMachine.publish("bench-failover.md", FailoverBenchReport.HEADING, section);
+        BenchMachine.publish(TLS_COMPARISON ? "bench-failover-tls.md" : "bench-failover.md", heading, section);
+    }
+
+    /** {@link #COMMAND} with the {@code bench.*} properties of this run. */
+    private static String command() {
+        StringBuilder command = new StringBuilder(COMMAND);
+        System.getProperties().stringPropertyNames().stream()
+                .filter(name -> name.startsWith("bench."))
+                .sorted()
+                .forEach(name -> command.append(" -D").append(name).append('=').append(System.getProperty(name)));
+        return command.toString();
     }
 
     private void summary() {

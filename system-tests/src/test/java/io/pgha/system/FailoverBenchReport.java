@@ -16,6 +16,9 @@ import java.util.OptionalDouble;
 final class FailoverBenchReport {
     static final String HEADING = "## Failover: pgha vs Patroni";
 
+    /** The section of {@code -Dbench.systems=pgha,pgha-insecure}: pgha with TLS on against plaintext. */
+    static final String TLS_HEADING = "## Failover with TLS on (issue 21)";
+
     /** The scenarios measured, as FailoverScenariosIT numbers them. */
     enum Scenario {
         NODE_LOSS(
@@ -190,8 +193,21 @@ final class FailoverBenchReport {
             Machine machine,
             int planned,
             List<String> notes) {
+        return render(HEADING, systems, scenarios, samples, footprint, machine, planned, notes);
+    }
+
+    /** Like {@link #render(List, List, List, List, Machine, int, List)} under {@code heading}. */
+    static String render(
+            String heading,
+            List<SystemUnderTest> systems,
+            List<Scenario> scenarios,
+            List<Sample> samples,
+            List<Footprint.Usage> footprint,
+            Machine machine,
+            int planned,
+            List<String> notes) {
         StringBuilder md = new StringBuilder();
-        md.append(HEADING).append("\n\n");
+        md.append(heading).append("\n\n");
         int expected = systems.size() * scenarios.size() * planned;
         if (samples.size() < expected) {
             md.append("**Partial results**: ")

@@ -61,6 +61,38 @@ class FailoverBenchReportTest {
     }
 
     @Test
+    void tlsAgainstPlaintextHasItsOwnSectionAndTheRatioOfPghaToPghaInsecure() {
+        List<SystemUnderTest> systems =
+                List.of(new SystemUnderTest("pgha", "TLS on"), new SystemUnderTest("pgha --insecure", "plaintext"));
+        List<Sample> samples = List.of(sample("pgha", 1, 11_000, 0), sample("pgha --insecure", 1, 10_000, 0));
+
+        String section = FailoverBenchReport.render(
+                FailoverBenchReport.TLS_HEADING,
+                systems,
+                List.of(Scenario.NODE_LOSS),
+                samples,
+                List.of(),
+                MACHINE,
+                1,
+                List.of());
+
+        assertThat(section)
+                .startsWith("## Failover with TLS on (issue 21)\n")
+                .doesNotContain(FailoverBenchReport.HEADING)
+                .contains("| pgha | 1 | 11.0 s | 11.0 s | 0 | 0 |")
+                .contains("| pgha --insecure | 1 | 10.0 s | 10.0 s | 0 | 0 |")
+                .contains("| **pgha / pgha --insecure** | | 1.10 | 1.10 | – | – |");
+        assertThat(BenchMachine.replaceSection(
+                        "# B\n\n" + FailoverBenchReport.HEADING + "\n\nPatroni\n\n" + FailoverBenchReport.TLS_HEADING
+                                + "\n\nstale numbers\n",
+                        FailoverBenchReport.TLS_HEADING,
+                        section))
+                .as("the Patroni comparison stays")
+                .contains(FailoverBenchReport.HEADING + "\n\nPatroni\n")
+                .doesNotContain("stale numbers");
+    }
+
+    @Test
     void theOpenLoopTableShowsGapFailuresAndLatencyOfEachSystem() {
         List<SystemUnderTest> systems =
                 List.of(new SystemUnderTest("pgha", "ttl 10 s"), new SystemUnderTest("Patroni ttl 5", "ttl 5 s"));

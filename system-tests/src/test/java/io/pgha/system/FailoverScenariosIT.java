@@ -8,7 +8,9 @@ import io.pgha.core.Json;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.events.AlertEvent;
 import io.pgha.events.EventCodec;
+import io.pgha.events.KafkaAcls;
 import io.pgha.events.PghaEvent;
+import io.pgha.events.Producers;
 import io.pgha.events.Topic;
 import io.pgha.events.Topics;
 import io.pgha.events.TopologyEvent.TopologyChanged;
@@ -91,21 +93,22 @@ class FailoverScenariosIT {
         infra.track(() -> Suite.copyLogs(workspace.root(), "failover-scenarios-logs"));
         ports = LocalPorts.free();
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .etcdMembers(3)
-                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
+                .etcdMembers(3);
         infra.track(() -> cluster.down(false));
         cluster.up();
         password = cluster.superuserPassword();
         // watches the switchovers: a normal one must never raise PghaTwoPrimaries. A short happened-hold
         // makes every switchover fire its own PghaSwitchoverHappened (the proof that it was seen).
-        alertService = infra.service(
-                "alert-service",
-                QuarkusService.moduleJar("alert-service"),
-                java.util.Map.of(
+        // it logs in to Kafka as the suite's alert-service does (SASL_SSL with its SCRAM user)
+        alertService = infra.track(cluster.kafkaClient(
+                        QuarkusService.builder(workspace, "alert-service", QuarkusService.moduleJar("alert-service")),
+                        Producers.ALERT_SERVICE)
+                .properties(java.util.Map.of(
                         "kafka.bootstrap.servers", cluster.kafka().bootstrapServers(),
                         "pgha.alert.name", "scenarios",
-                        "pgha.alert.happened-hold", "1s"));
-        store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
+                        "pgha.alert.happened-hold", "1s"))
+                .start());
+        store = EtcdClusterStore.connect(cluster.etcdAccess(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
         suite = new Suite(cluster, store, HEALTHY);
         SUMMARY.add(String.format("suite started in %d s", elapsedSeconds(classStarted)));
@@ -423,7 +426,14 @@ class FailoverScenariosIT {
     // --- observations ---
 
     private static Writer writer(String table) {
-        return new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, password, table).startWarm(50);
+        return new Writer(
+                        Ports.LOOPBACK,
+                        ports.readWrite(),
+                        PostgresNode.SUPERUSER,
+                        password,
+                        table,
+                        cluster.jdbcTlsParameters())
+                .startWarm(50);
     }
 
     /**
@@ -458,7 +468,7 @@ class FailoverScenariosIT {
         EventCodec codec = new EventCodec();
         List<T> events = new ArrayList<>();
         for (ConsumerRecord<String, byte[]> r :
-                io.pgha.local.KafkaBroker.readToEnd(cluster.kafka().bootstrapServers(), topic.name())) {
+                io.pgha.local.KafkaBroker.readToEnd(cluster.kafka().clientProperties(KafkaAcls.ADMIN), topic.name())) {
             Header ceType = r.headers().lastHeader("ce_type");
             if (ceType != null) {
                 PghaEvent event = codec.decode(new String(ceType.value(), StandardCharsets.UTF_8), r.value());

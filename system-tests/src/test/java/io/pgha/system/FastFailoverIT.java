@@ -61,12 +61,11 @@ class FastFailoverIT {
         Workspace workspace = infra.workspace();
         infra.track(() -> Suite.copyLogs(workspace.root(), "fast-failover-logs"));
         ports = LocalPorts.free();
-        cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
+        cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8));
         infra.track(() -> cluster.down(false));
         cluster.up();
         password = cluster.superuserPassword();
-        store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
+        store = EtcdClusterStore.connect(cluster.etcdAccess(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
         suite = new Suite(cluster, store, Duration.ofSeconds(150));
     }
@@ -198,7 +197,14 @@ class FastFailoverIT {
     }
 
     private static Writer writer(String table) {
-        return new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, password, table).startWarm(50);
+        return new Writer(
+                        Ports.LOOPBACK,
+                        ports.readWrite(),
+                        PostgresNode.SUPERUSER,
+                        password,
+                        table,
+                        cluster.jdbcTlsParameters())
+                .startWarm(50);
     }
 
     private static void assertEveryAcknowledgedRowOn(Writer writer, String primary) throws Exception {

@@ -142,6 +142,7 @@ class LocalClusterIT {
 
         assertPostgresServesTlsOnly(home, password, up);
         assertEtcdRefusesClientsWithoutACertificate(home);
+        assertEtcdRolesAreOn(home);
 
         // the pooled endpoint: an ordinary role (looked up with auth_query), postgres on the primary,
         // postgres_ro on a replica
@@ -270,6 +271,30 @@ class LocalClusterIT {
             }
         });
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(30));
+    }
+
+    /**
+     * etcd's RBAC is on with pgha's role set (issue 21): an agent's principal reads its cluster and writes
+     * its own member key, but may not write a coordinator's key; a certificate of the CA naming no role
+     * reads nothing.
+     */
+    private void assertEtcdRolesAreOn(Path home) {
+        io.pgha.local.Certificates authority = io.pgha.local.Certificates.authorityIn(home.resolve("tls"));
+        io.pgha.core.EtcdLayout layout = io.pgha.core.EtcdLayout.of(LocalCluster.CLUSTER);
+        String member = LocalCluster.NODES.get(1);
+        io.pgha.local.Certificates.Issued agent =
+                authority.issue(io.pgha.core.EtcdRoles.agent(LocalCluster.CLUSTER, member), List.of(Ports.LOOPBACK));
+        assertThat(cluster.etcd()
+                        .etcdctl(agent, List.of("get", "--print-value-only", layout.member(member)))
+                        .output())
+                .contains("\"api_url\"");
+        var denied = org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException.class, () -> cluster.etcd().etcdctl(agent, List.of("put", layout.sync(), "{}")));
+        assertThat(denied.getMessage()).contains("permission denied");
+        io.pgha.local.Certificates.Issued nobody = authority.issue("nobody", List.of(Ports.LOOPBACK));
+        var unknown = org.junit.jupiter.api.Assertions.assertThrows(
+                RuntimeException.class, () -> cluster.etcd().etcdctl(nobody, List.of("get", layout.leader())));
+        assertThat(unknown.getMessage()).containsAnyOf("permission denied", "user name not found");
     }
 
     private static Map<String, String> readState(Path home) throws IOException {

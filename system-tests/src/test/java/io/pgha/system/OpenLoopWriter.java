@@ -56,6 +56,11 @@ final class OpenLoopWriter implements AutoCloseable {
 
     /** A writer into {@code table} (created when missing) on {@code host:port} as {@code user}. */
     OpenLoopWriter(String host, int port, String user, String password, String table) {
+        this(host, port, user, password, table, "");
+    }
+
+    /** Like {@link #OpenLoopWriter(String, int, String, String, String)}, with more JDBC URL parameters (TLS). */
+    OpenLoopWriter(String host, int port, String user, String password, String table, String moreParameters) {
         long seconds = TIMEOUT.toSeconds();
         // the driver's own timeouts only free the threads; the 3 s deadline is this class's
         this.target = new WriteTarget(
@@ -65,7 +70,7 @@ final class OpenLoopWriter implements AutoCloseable {
                 password,
                 table,
                 "connectTimeout=" + seconds + "&loginTimeout=" + (seconds + 1) + "&socketTimeout=" + (seconds + 1)
-                        + "&tcpKeepAlive=false&ApplicationName=pgha-open-loop-writer");
+                        + "&tcpKeepAlive=false&ApplicationName=pgha-open-loop-writer" + moreParameters);
         this.clock = new ScheduledThreadPoolExecutor(1, daemons("open-loop-clock-" + table));
         this.pool = new ThreadPoolExecutor(
                 0,

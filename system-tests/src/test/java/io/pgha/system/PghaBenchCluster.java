@@ -23,7 +23,8 @@ import java.util.Map;
 /**
  * The whole pgha suite as {@code ./pgha up} starts it (1-member etcd, Kafka, three agents, two
  * coordinators, health-monitor, config-renderer + HAProxy) on free ports in {@code workspace}, with its
- * default timings (ttl 10 s).
+ * default timings (ttl 10 s): secured as {@code up} secures it by default (PostgreSQL TLS, etcd TLS with
+ * client certificates, Kafka SASL_SSL), or in plaintext as {@code ./pgha up --insecure}.
  */
 final class PghaBenchCluster implements BenchedCluster {
     private static final String API = "/api/v1/clusters/" + LocalCluster.CLUSTER;
@@ -33,20 +34,29 @@ final class PghaBenchCluster implements BenchedCluster {
     private final Workspace workspace;
     private final LocalPorts ports = LocalPorts.free();
     private final LocalCluster cluster;
+    private final boolean insecure;
     private EtcdClusterStore store;
     private String password;
     private String token;
     private boolean closed;
 
+    /** The suite as {@code ./pgha up} runs it by default: TLS on. */
     PghaBenchCluster(Workspace workspace) {
+        this(workspace, false);
+    }
+
+    /** With {@code insecure}, as {@code ./pgha up --insecure} runs it: everything in plaintext. */
+    PghaBenchCluster(Workspace workspace, boolean insecure) {
         this.workspace = workspace;
-        this.cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
-                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
+        this.insecure = insecure;
+        LocalCluster local =
+                new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8));
+        this.cluster = insecure ? local.insecure() : local;
     }
 
     @Override
     public String label() {
-        return "pgha";
+        return insecure ? "pgha --insecure" : "pgha";
     }
 
     /**
@@ -58,7 +68,9 @@ final class PghaBenchCluster implements BenchedCluster {
 
     @Override
     public String timings() {
-        return "ttl 10 s (the default), 1-member etcd" + (CONFIG.isEmpty() ? "" : ", config " + CONFIG);
+        return "ttl 10 s (the default), 1-member etcd, "
+                + (insecure ? "plaintext (--insecure)" : "TLS on (PostgreSQL, etcd, Kafka; REST plain)")
+                + (CONFIG.isEmpty() ? "" : ", config " + CONFIG);
     }
 
     @Override
@@ -67,7 +79,7 @@ final class PghaBenchCluster implements BenchedCluster {
         password = cluster.superuserPassword();
         token = cluster.apiToken();
         store = EtcdClusterStore.connect(
-                cluster.etcd().endpoints(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
+                cluster.etcdAccess(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
         if (!CONFIG.isEmpty()) {
             patchConfig(CONFIG);
         }
@@ -167,6 +179,12 @@ final class PghaBenchCluster implements BenchedCluster {
     /** The pooled endpoint (PgBouncer, read-write database {@code postgres}). */
     int poolerPort() {
         return ports.pooler();
+    }
+
+    /** verify-full against the local CA while TLS is on. */
+    @Override
+    public String jdbcParameters() {
+        return cluster.jdbcTlsParameters();
     }
 
     @Override

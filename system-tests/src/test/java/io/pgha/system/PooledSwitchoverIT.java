@@ -34,7 +34,8 @@ class PooledSwitchoverIT {
         try (Workspace workspace = Workspace.temporary("pooled-switchover");
                 PghaBenchCluster cluster = new PghaBenchCluster(workspace)) {
             cluster.start();
-            String superuser = PostgresNode.jdbcUrl(Ports.LOOPBACK, cluster.readWritePort()) + "&password="
+            String superuser = PostgresNode.jdbcUrl(Ports.LOOPBACK, cluster.readWritePort())
+                    + cluster.jdbcParameters() + "&password="
                     + cluster.superuserPassword();
             PostgresNode.execute(superuser, "CREATE ROLE " + ROLE + " LOGIN PASSWORD '" + ROLE_PASSWORD + "'");
             PostgresNode.execute(superuser, "GRANT CREATE ON SCHEMA public TO " + ROLE);
@@ -51,7 +52,12 @@ class PooledSwitchoverIT {
                                     "&prepareThreshold=0&socketTimeout=20")
                             .start(START);
                     Writer direct = new Writer(
-                                    Ports.LOOPBACK, cluster.readWritePort(), ROLE, ROLE_PASSWORD, "direct_writes")
+                                    Ports.LOOPBACK,
+                                    cluster.readWritePort(),
+                                    ROLE,
+                                    ROLE_PASSWORD,
+                                    "direct_writes",
+                                    cluster.jdbcParameters())
                             .start(START)) {
                 long warm = System.nanoTime();
                 Wait.until(

@@ -6,8 +6,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.pgha.core.Json;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
+import io.pgha.core.store.EtcdAccess;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.local.Commands;
 import io.pgha.local.EtcdCluster;
 import io.pgha.local.Ports;
 import io.pgha.local.PostgresNode;
@@ -17,7 +19,6 @@ import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
 import io.pgha.local.cli.LocalPorts;
 import java.io.IOException;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -100,7 +101,7 @@ public final class Suite {
      * reaches the leader.
      */
     public void awaitHealthy() {
-        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + password;
+        String rw = readWriteUrl();
         String[] last = {""};
         try {
             Wait.until(healthy, "one leader and two streaming replicas, the read-write port on the leader", () -> {
@@ -147,9 +148,17 @@ public final class Suite {
         }
     }
 
+    /** The superuser's URL of {@code member}'s PostgreSQL, verified against the cluster's CA while TLS is on. */
     public String memberUrl(String member) {
         int index = LocalCluster.members().indexOf(member);
-        return PostgresNode.jdbcUrl(cluster.host(member), ports.postgres(index)) + "&password=" + password;
+        return PostgresNode.jdbcUrl(cluster.host(member), ports.postgres(index)) + cluster.jdbcTlsParameters()
+                + "&password=" + password;
+    }
+
+    /** The superuser's URL of HAProxy's read-write port, verified against the cluster's CA while TLS is on. */
+    public String readWriteUrl() {
+        return PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + cluster.jdbcTlsParameters() + "&password="
+                + password;
     }
 
     public Object query(String url, String sql) throws Exception {
@@ -256,20 +265,37 @@ public final class Suite {
         return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
-    /** The index of the member that is etcd's raft leader ({@code /v3/maintenance/status}). */
+    /**
+     * The index of the member that is etcd's raft leader ({@code etcdctl endpoint status}, with the
+     * cluster's client certificate while TLS is on).
+     */
     public int etcdLeaderIndex(EtcdCluster etcd) throws Exception {
+        EtcdAccess access = cluster.etcdAccess();
         for (int i = 0; i < etcd.members().size(); i++) {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(URI.create(etcd.member(i).endpoint() + "/v3/maintenance/status"))
-                            .timeout(Duration.ofSeconds(5))
-                            .POST(HttpRequest.BodyPublishers.ofString("{}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-            JsonNode status = Json.MAPPER.readTree(response.body());
-            if (status.path("leader")
-                    .asText()
-                    .equals(status.path("header").path("member_id").asText())) {
-                return i;
+            List<String> command = new ArrayList<>(List.of(
+                    Commands.require("etcdctl", "etcd-client").toString(),
+                    "--endpoints",
+                    etcd.member(i).endpoint(),
+                    "--command-timeout=5s"));
+            access.tls().ifPresent(tls -> {
+                command.addAll(List.of("--cacert", tls.caFile().toString()));
+                tls.certFile().ifPresent(cert -> command.addAll(List.of("--cert", cert.toString())));
+                tls.keyFile().ifPresent(key -> command.addAll(List.of("--key", key.toString())));
+            });
+            command.addAll(List.of("endpoint", "status", "-w", "json"));
+            Commands.Result result =
+                    Commands.run(command, java.util.Map.of("ETCDCTL_API", "3"), Duration.ofSeconds(10));
+            int json = result.output().indexOf('[');
+            if (!result.ok() || json < 0) {
+                continue; // a stopped member answers nothing
+            }
+            for (JsonNode endpoint : Json.MAPPER.readTree(result.output().substring(json))) {
+                JsonNode status = endpoint.path("Status");
+                if (status.path("leader")
+                        .asText()
+                        .equals(status.path("header").path("member_id").asText())) {
+                    return i;
+                }
             }
         }
         throw new AssertionError("no etcd member says it leads");

@@ -79,7 +79,13 @@ public class RestoresResource {
         json.put("backup_id", backupId);
         json.set("target", Json.MAPPER.valueToTree(request.target()));
         json.put("requested_at", now.toString());
-        if (!service.store().createRestoreRequest(request.newCluster(), Json.write(json))) {
+        boolean created;
+        try {
+            created = service.store().createRestoreRequest(request.newCluster(), Json.write(json));
+        } catch (RuntimeException e) {
+            throw notWritten(request.newCluster(), e);
+        }
+        if (!created) {
             throw new ApiException(409, "cluster " + request.newCluster() + " already has a restore request");
         }
         events.publish(new BackupEvent.RestoreRequested(
@@ -94,6 +100,18 @@ public class RestoresResource {
                 "start the new cluster's agents with pgha.bootstrap.method=repository and" + " pgha.cluster="
                         + request.newCluster());
         return Response.accepted(answer).build();
+    }
+
+    /**
+     * The answer when etcd did not take the restore request of {@code newCluster}: 503 with etcd's reason
+     * (unreachable, or refused by its RBAC: the {@code pgha-backup} role must be able to write the new
+     * cluster's {@code restore/request}).
+     */
+    static ApiException notWritten(String newCluster, RuntimeException cause) {
+        return new ApiException(
+                503,
+                "could not write the restore request of cluster " + newCluster + " to etcd: " + cause.getMessage()
+                        + " (is etcd reachable, and may the pgha-backup role write it? see docs/security.md)");
     }
 
     @GET

@@ -95,9 +95,19 @@ public final class SyncPlanner {
      * qualifying standby the target is kept, so that commits block rather than go unprotected.
      */
     public static Step next(SyncState state, List<Standby> standbys, int count, boolean strict) {
+        return next(state, standbys, count, strict, Set.of());
+    }
+
+    /**
+     * {@link #next(SyncState, List, int, boolean)} where the standbys in {@code lagging} ({@link
+     * #lagging}) are chosen only when too few others qualify: a lagging synchronous standby is
+     * replaced by a qualifying one that is not lagging, through the same safe steps as any other
+     * replacement.
+     */
+    public static Step next(SyncState state, List<Standby> standbys, int count, boolean strict, Set<String> lagging) {
         Set<String> current = new TreeSet<>(state.promotable());
         current.addAll(state.target());
-        Set<String> desired = choose(current, standbys, count);
+        Set<String> desired = choose(current, standbys, count, lagging);
         if (strict && desired.isEmpty() && !state.target().isEmpty()) {
             desired = state.target();
         }
@@ -176,14 +186,55 @@ public final class SyncPlanner {
     }
 
     /**
+     * Patroni's {@code maximum_lag_on_syncnode}: the qualifying standbys (healthy, streaming, without
+     * {@code nosync}) that have flushed more than {@code maxLagBytes} less than the most advanced
+     * qualifying standby, or than the primary's position {@code primaryLsn} when only one standby
+     * qualifies. Empty when {@code maxLagBytes} is 0 or below (Patroni's default -1: off).
+     */
+    public static Set<String> lagging(List<Standby> standbys, Lsn primaryLsn, long maxLagBytes) {
+        if (maxLagBytes <= 0) {
+            return Set.of();
+        }
+        List<Standby> qualifying = standbys.stream()
+                .filter(s -> s.healthy() && s.streaming() && !s.nosync())
+                .toList();
+        Lsn reference = qualifying.size() > 1
+                ? qualifying.stream()
+                        .map(s -> s.flushLsn() == null ? Lsn.ZERO : s.flushLsn())
+                        .max(Comparator.naturalOrder())
+                        .orElse(Lsn.ZERO)
+                : primaryLsn;
+        if (reference == null) {
+            return Set.of();
+        }
+        Set<String> lagging = new TreeSet<>();
+        for (Standby s : qualifying) {
+            Lsn flushed = s.flushLsn() == null ? Lsn.ZERO : s.flushLsn();
+            if (reference.minus(flushed) > maxLagBytes) {
+                lagging.add(s.name());
+            }
+        }
+        return Set.copyOf(lagging);
+    }
+
+    /**
      * The standbys the primary should wait for: current qualifying ones first, then the most advanced
      * (the returned set iterates in that order).
      */
     static Set<String> choose(Set<String> current, List<Standby> standbys, int count) {
+        return choose(current, standbys, count, Set.of());
+    }
+
+    /**
+     * As {@link #choose(Set, List, int)}, with the standbys in {@code lagging} after every other
+     * qualifying one (still before none at all).
+     */
+    static Set<String> choose(Set<String> current, List<Standby> standbys, int count, Set<String> lagging) {
         List<Standby> qualifying = new ArrayList<>(standbys.stream()
                 .filter(s -> s.healthy() && s.streaming() && !s.nosync())
                 .toList());
-        qualifying.sort(Comparator.comparing((Standby s) -> !current.contains(s.name()))
+        qualifying.sort(Comparator.comparing((Standby s) -> lagging.contains(s.name()))
+                .thenComparing((Standby s) -> !current.contains(s.name()))
                 .thenComparing(s -> s.flushLsn() == null ? Lsn.ZERO : s.flushLsn(), Comparator.reverseOrder())
                 .thenComparing(Standby::name));
         Set<String> chosen = new LinkedHashSet<>();

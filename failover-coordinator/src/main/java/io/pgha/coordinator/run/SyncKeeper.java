@@ -45,17 +45,25 @@ final class SyncKeeper {
                 primary.get().bestLsn(),
                 ctx.nanos(),
                 ctx.settings.syncSettle().toNanos());
+        List<SyncPlanner.Standby> standbys = standbys(snapshot, leader);
+        Set<String> lagging = SyncPlanner.lagging(standbys, primary.get().bestLsn(), config.maximumLagOnSyncnode());
         SyncPlanner.Step step = SyncPlanner.next(
                 new SyncPlanner.SyncState(target, promotable, applied, settle.appliedAtLsn()),
-                standbys(snapshot, leader),
+                standbys,
                 config.synchronousNodeCount(),
-                config.synchronousModeStrict());
+                config.synchronousModeStrict(),
+                lagging);
         if (step instanceof SyncPlanner.Step.Write write) {
             String value =
                     SyncSet.of(leader, write.promotable(), write.target()).toJson();
             if (ctx.store.compareAndPut(
                     ctx.cluster, "sync", value, snapshot.revisionOf("sync"), ctx.electionRevision())) {
-                LOG.infof("/sync of %s: %s (%s)", ctx.cluster, value, write.why());
+                LOG.infof(
+                        "/sync of %s: %s (%s)%s",
+                        ctx.cluster,
+                        value,
+                        write.why(),
+                        lagging.isEmpty() ? "" : "; behind by more than maximum_lag_on_syncnode: " + lagging);
             }
         } else if (step instanceof SyncPlanner.Step.Wait wait) {
             LOG.debugf("/sync of %s: %s", ctx.cluster, wait.why());

@@ -387,6 +387,70 @@ class SyncPlannerTest {
         cluster.drain();
     }
 
+    // --- maximum_lag_on_syncnode ---
+
+    @Test
+    void laggingIsMeasuredFromTheMostAdvancedStandbyOrFromThePrimaryWhenThereIsOnlyOne() {
+        List<Standby> three = List.of(standby("a", "0/1000"), standby("b", "0/1800"), standby("c", "0/1000"));
+        assertThat(SyncPlanner.lagging(three, Lsn.parse("0/9000"), 0x800)).isEmpty();
+        assertThat(SyncPlanner.lagging(three, Lsn.parse("0/9000"), 0x7ff)).containsExactlyInAnyOrder("a", "c");
+        List<Standby> one = List.of(standby("a", "0/1000"), down("b", "0/9000"));
+        assertThat(SyncPlanner.lagging(one, Lsn.parse("0/1800"), 0x800)).isEmpty();
+        assertThat(SyncPlanner.lagging(one, Lsn.parse("0/1801"), 0x800)).containsExactly("a");
+    }
+
+    @Test
+    void laggingIsOffAtZeroOrBelowAndIgnoresStandbysThatDoNotQualify() {
+        List<Standby> standbys = List.of(
+                standby("a", "0/1000"),
+                standby("b", "0/90000"),
+                new Standby("nosync", true, true, true, Lsn.parse("0/99000")),
+                down("down", "0/99000"));
+        assertThat(SyncPlanner.lagging(standbys, Lsn.parse("0/99000"), -1)).isEmpty();
+        assertThat(SyncPlanner.lagging(standbys, Lsn.parse("0/99000"), 0)).isEmpty();
+        // b, not the nosync or the down member, is the reference
+        assertThat(SyncPlanner.lagging(standbys, Lsn.parse("0/99000"), 1)).containsExactly("a");
+    }
+
+    @Test
+    void aLaggingSynchronousStandbyIsSwappedForOneThatIsNotThroughTheSafeSteps() {
+        List<Standby> standbys = List.of(standby("a", "0/1000"), standby("b", "0/90000"));
+        Set<String> lagging = SyncPlanner.lagging(standbys, Lsn.parse("0/90000"), 1024);
+        assertThat(lagging).containsExactly("a");
+        SyncState aSync = state(Set.of("a"), Set.of("a"), Set.of("a"), "0/800");
+        assertThat(SyncPlanner.next(aSync, standbys, 1, false))
+                .as("without the limit the current one is kept")
+                .isInstanceOf(Step.Done.class);
+
+        Step shrink = SyncPlanner.next(aSync, standbys, 1, false, lagging);
+        assertThat(shrink).isEqualTo(new Step.Write(Set.of("a"), Set.of(), "remove [a] from the promotable set"));
+        Step retarget =
+                SyncPlanner.next(state(Set.of("a"), Set.of(), Set.of("a"), "0/800"), standbys, 1, false, lagging);
+        assertThat(retarget)
+                .isEqualTo(new Step.Write(Set.of("b"), Set.of(), "the primary should wait for [b] instead of [a]"));
+        Step grow = SyncPlanner.next(state(Set.of("b"), Set.of(), Set.of("b"), "0/90000"), standbys, 1, false, lagging);
+        assertThat(grow).isInstanceOf(Step.Write.class);
+        assertThat(write(grow).promotable()).containsExactly("b");
+    }
+
+    @Test
+    void aLaggingSynchronousStandbyIsKeptWhenNoOtherQualifies() {
+        List<Standby> standbys = List.of(standby("a", "0/1000"), down("b", "0/90000"));
+        Set<String> lagging = SyncPlanner.lagging(standbys, Lsn.parse("0/90000"), 1024);
+        assertThat(lagging).containsExactly("a");
+        assertThat(SyncPlanner.next(state(Set.of("a"), Set.of("a"), Set.of("a"), "0/800"), standbys, 1, false, lagging))
+                .isInstanceOf(Step.Done.class);
+        assertThat(SyncPlanner.choose(Set.of(), standbys, 1, lagging)).containsExactly("a");
+    }
+
+    @Test
+    void withTwoSynchronousStandbysOnlyTheLaggingOneIsSwapped() {
+        List<Standby> standbys = List.of(standby("a", "0/1000"), standby("b", "0/90000"), standby("c", "0/80000"));
+        Set<String> lagging = SyncPlanner.lagging(standbys, Lsn.parse("0/90000"), 0x20000);
+        assertThat(lagging).containsExactly("a");
+        assertThat(SyncPlanner.choose(Set.of("a", "b"), standbys, 2, lagging)).containsExactlyInAnyOrder("b", "c");
+    }
+
     // --- helpers ---
 
     private static Standby standby(String name, String flush) {

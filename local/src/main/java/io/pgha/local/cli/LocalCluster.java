@@ -88,7 +88,9 @@ public final class LocalCluster {
     /** The superuser's password, under the home folder. */
     public static final String SUPERUSER_PASSWORD_FILE = "secrets/superuser-password";
 
-    static final List<String> NODES = List.of("pg-0", "pg-1", "pg-2");
+    /** The members' names (and so their etcd principals, {@code EtcdRoles.agent(CLUSTER, name)}). */
+    public static final List<String> NODES = List.of("pg-0", "pg-1", "pg-2");
+
     static final List<String> COORDINATORS = List.of("coordinator-0", "coordinator-1");
     static final String ETCD = "etcd";
     static final String KAFKA = "kafka";
@@ -232,6 +234,29 @@ public final class LocalCluster {
     /** The local CA's certificate while TLS is on (after {@link #up()}; empty with {@link #insecure()}). */
     public Optional<Path> caCert() {
         return tls == null ? Optional.empty() : tls.caCert();
+    }
+
+    /**
+     * The JDBC URL parameters of a client that verifies the members against the local CA while TLS is on
+     * ({@code &sslmode=verify-full&sslrootcert=<ca>}; every member's certificate names its address and
+     * 127.0.0.1, so this holds through HAProxy too); empty with {@link #insecure()}.
+     */
+    public String jdbcTlsParameters() {
+        return caCert().map(ca -> "&sslmode=verify-full&sslrootcert=" + ca).orElse("");
+    }
+
+    /** How a test reaches this JVM's etcd (after {@link #up()}): as {@code root}'s certificate while TLS is on. */
+    public EtcdAccess etcdAccess() {
+        return tls == null ? EtcdAccess.plain(etcdCluster.endpoints()) : tls.etcdAccess(etcdCluster.endpoints());
+    }
+
+    /**
+     * {@code builder} with the Kafka settings of a service logging in as {@code principal} (its SCRAM user,
+     * a {@code Producers} name) to this JVM's broker, as {@link #up()} gives its own services; plaintext:
+     * nothing (the caller sets {@code kafka.bootstrap.servers}).
+     */
+    public QuarkusService.Builder kafkaClient(QuarkusService.Builder builder, String principal) {
+        return LocalTls.kafka(builder, kafkaBroker, principal, null);
     }
 
     /** Member {@code member}'s tmpfs disk (only with {@link #nodeDisks(long)}). */
@@ -547,7 +572,8 @@ public final class LocalCluster {
                     SERVICE_GRACE,
                     member.endpoint());
         }
-        out.println("etcd ready: " + String.join(",", etcd));
+        tls.etcdRoles(etcd, etcdDeployment(Map.of()));
+        out.println("etcd ready: " + String.join(",", etcd) + (tls.on() ? " (RBAC on)" : ""));
 
         KafkaBroker kafka = tls.on()
                 ? KafkaBroker.startSecured(ws, tls.authority().orElseThrow(), ports.kafka(), ports.kafkaController())
@@ -1123,6 +1149,16 @@ public final class LocalCluster {
         } catch (RuntimeException e) {
             return Optional.empty();
         }
+    }
+
+    /**
+     * What etcd's role set is made for: this cluster's members, the restored clusters in {@code
+     * restored} (cluster to its members), and the one config-renderer.
+     */
+    static EtcdRoles.Deployment etcdDeployment(Map<String, List<String>> restored) {
+        Map<String, List<String>> members = new LinkedHashMap<>(restored);
+        members.put(CLUSTER, NODES);
+        return new EtcdRoles.Deployment(EtcdLayout.DEFAULT_NAMESPACE, members, List.of(ServiceSettings.RENDERER_NAME));
     }
 
     /** The TLS of the running cluster: this JVM's, or (another launcher's) as its state file records it. */

@@ -100,6 +100,8 @@ final class LocalRestore {
                     + " pgha (./pgha down), delete that folder, and start again, or restore under another"
                     + " name with --cluster <name>");
         }
+        // etcd's role set gains the new cluster before backup-service writes its restore request there
+        tls.etcdRoles(etcd, LocalCluster.etcdDeployment(Map.of(newCluster, List.of(member(newCluster)))));
         String api = "http://" + Ports.LOOPBACK + ":" + ports.backup() + "/api/v1/clusters/" + source + "/restores";
         // backup-service first waits (bounded by its pgha.backup.wal-wait) until the WAL up to now is archived
         HttpResponse<String> requested = send(HttpRequest.newBuilder(URI.create(api))
@@ -177,8 +179,9 @@ final class LocalRestore {
         }
         out.printf(
                 Locale.ROOT,
-                "restored in %.1f s: PGPASSFILE=%s psql -h 127.0.0.1 -p %d -U postgres%n",
+                "restored in %.1f s: %sPGPASSFILE=%s psql -h 127.0.0.1 -p %d -U postgres%n",
                 (System.nanoTime() - started) / 1e9,
+                LocalTls.psqlEnvironment(tls.caCert()),
                 ws.root().resolve("pgpass"),
                 ports.restoredPostgres());
         return agent;

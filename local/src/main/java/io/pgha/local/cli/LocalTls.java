@@ -1,8 +1,10 @@
 package io.pgha.local.cli;
 
+import io.pgha.core.EtcdRoles;
 import io.pgha.core.store.EtcdAccess;
 import io.pgha.local.AgentNodes;
 import io.pgha.local.Certificates;
+import io.pgha.local.EtcdCluster;
 import io.pgha.local.KafkaBroker;
 import io.pgha.local.OsUser;
 import io.pgha.local.Ports;
@@ -19,7 +21,8 @@ import java.util.Optional;
  * pg_hba refuses plaintext TCP) and the agents, health-monitor, backup-service and PgBouncer's server
  * connections verify it against the CA ({@code verify-full}). etcd: https only, every client shows a
  * certificate of the CA whose common name is its {@code EtcdRoles} principal. Kafka: SASL_SSL with a
- * SCRAM user per service kind and the ACLs of {@code KafkaAcls}. The REST APIs are not switched yet (see
+ * SCRAM user per service kind and the ACLs of {@code KafkaAcls}; etcd's RBAC is on with the role set of
+ * {@code EtcdRoles} ({@link #etcdRoles}). The REST APIs are not switched yet (see
  * docs/security.md).
  */
 final class LocalTls {
@@ -93,6 +96,18 @@ final class LocalTls {
         p.put(EtcdAccess.CERT_FILE, issued.cert().toString());
         p.put(EtcdAccess.KEY_FILE, issued.key().toString());
         return p;
+    }
+
+    /**
+     * Turns on etcd's RBAC at {@code endpoints} with pgha's role set ({@code EtcdRoles}) for {@code
+     * deployment}, as this launcher's {@value #LAUNCHER} certificate; again after a restart or with a
+     * cluster added (roles and users that exist are kept). Nothing when off: plaintext etcd has no
+     * client certificates to name a principal.
+     */
+    void etcdRoles(List<String> endpoints, EtcdRoles.Deployment deployment) {
+        if (on()) {
+            EtcdCluster.enableAuth(endpoints, authority.issue(LAUNCHER, List.of(Ports.LOOPBACK)), deployment);
+        }
     }
 
     /** How this launcher reads etcd at {@code endpoints} (as {@value #LAUNCHER} with TLS on). */
@@ -186,7 +201,7 @@ final class LocalTls {
     static String summary(Optional<Path> dir) {
         return dir.map(d -> "tls: local CA and certificates in " + d
                         + " (keys mode 600); PostgreSQL serves TLS only (sslmode=verify-full against "
-                        + d.resolve("ca.crt") + "); etcd https with client certificates;"
+                        + d.resolve("ca.crt") + "); etcd https with client certificates and RBAC roles;"
                         + " Kafka SASL_SSL with a SCRAM user per service and ACLs; the REST APIs are still plain"
                         + " http")
                 .orElse("tls: off (--insecure): everything in plaintext on 127.0.0.1");

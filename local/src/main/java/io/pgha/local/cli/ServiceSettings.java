@@ -12,6 +12,9 @@ import java.util.Map;
  * secret files, so that nothing secret appears in a command line or a log).
  */
 final class ServiceSettings {
+    /** config-renderer's group id, and so its name in etcd ({@code routers/<name>}, its RBAC grant). */
+    static final String RENDERER_NAME = "config-renderer-local";
+
     private ServiceSettings() {}
 
     /** Where a node's agent finds its secrets (copies readable by the user PostgreSQL runs as). */
@@ -145,7 +148,7 @@ final class ServiceSettings {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("pgha.etcd.endpoints", String.join(",", etcd));
         p.put("kafka.bootstrap.servers", kafka);
-        p.put("pgha.renderer.group-id", "config-renderer-local");
+        p.put("pgha.renderer.group-id", RENDERER_NAME);
         p.put("pgha.messaging.instance", "config-renderer-0");
         p.put("pgha.renderer.haproxy.config-path", haproxy.config().toString());
         p.put("pgha.renderer.haproxy.master-socket", haproxy.masterSocket().toString());

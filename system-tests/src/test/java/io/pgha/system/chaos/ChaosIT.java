@@ -82,12 +82,11 @@ class ChaosIT {
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
                 .etcdMembers(3)
                 .nodesInNamespaces()
-                .nodeDisks(NODE_DISK_BYTES)
-                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
+                .nodeDisks(NODE_DISK_BYTES);
         infra.track(() -> cluster.down(false));
         cluster.up();
         EtcdClusterStore store = EtcdClusterStore.connect(
-                cluster.etcd().endpoints(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
+                cluster.etcdAccess(), EtcdLayout.of(LocalCluster.CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
         suite = new Suite(cluster, store, HEALTHY);
     }
@@ -349,7 +348,8 @@ class ChaosIT {
                         ports.readOnly(),
                         PostgresNode.SUPERUSER,
                         suite.password(),
-                        CLIENTS)
+                        CLIENTS,
+                        cluster.jdbcTlsParameters())
                 .ballast(ballastKbPerSecond)
                 .start(Duration.ofSeconds(30));
     }
@@ -638,7 +638,7 @@ class ChaosIT {
      */
     private static List<MemberState> readMembers() throws Exception {
         long marker = System.nanoTime();
-        String rw = PostgresNode.jdbcUrl(Ports.LOOPBACK, ports.readWrite()) + "&password=" + suite.password();
+        String rw = suite.readWriteUrl();
         Wait.until(Duration.ofSeconds(30), "the check's marker written through :" + ports.readWrite(), () -> {
             try (Connection c = DriverManager.getConnection(rw);
                     Statement st = c.createStatement()) {

@@ -71,8 +71,20 @@ public final class Workload implements AutoCloseable {
     private volatile boolean held;
     private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
 
-    public Workload(String host, int readWritePort, int readOnlyPort, String user, String password, int clients) {
-        String options = "/postgres?connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-chaos";
+    /**
+     * {@code clients} list-append clients through HAProxy's ports on {@code host}; {@code tlsParameters} are
+     * more JDBC URL parameters ({@code &sslmode=verify-full&sslrootcert=...} while the cluster runs TLS).
+     */
+    public Workload(
+            String host,
+            int readWritePort,
+            int readOnlyPort,
+            String user,
+            String password,
+            int clients,
+            String tlsParameters) {
+        String options =
+                "/postgres?connectTimeout=2&socketTimeout=5&loginTimeout=3&ApplicationName=pgha-chaos" + tlsParameters;
         this.readWriteUrl = "jdbc:postgresql://" + host + ":" + readWritePort + options;
         this.readOnlyUrl = "jdbc:postgresql://" + host + ":" + readOnlyPort + options;
         login.setProperty("user", user);
