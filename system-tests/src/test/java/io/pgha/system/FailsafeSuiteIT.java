@@ -71,11 +71,10 @@ class FailsafeSuiteIT {
         ports = LocalPorts.free();
         cluster = new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8))
                 .etcdMembers(3)
-                .nodesInNamespaces()
-                .insecure(); // issue 21: not yet run with TLS on; drop .insecure() once it has passed with the default
+                .nodesInNamespaces();
         infra.track(() -> cluster.down(false));
         cluster.up();
-        store = EtcdClusterStore.connect(cluster.etcd().endpoints(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
+        store = EtcdClusterStore.connect(cluster.etcdAccess(), EtcdLayout.of(CLUSTER), Duration.ofSeconds(5));
         infra.track(store);
         suite = new Suite(cluster, store, Duration.ofSeconds(150));
     }
@@ -359,14 +358,26 @@ class FailsafeSuiteIT {
     }
 
     private static Writer writer(String table) {
-        return new Writer(Ports.LOOPBACK, ports.readWrite(), PostgresNode.SUPERUSER, suite.password(), table)
+        return new Writer(
+                        Ports.LOOPBACK,
+                        ports.readWrite(),
+                        PostgresNode.SUPERUSER,
+                        suite.password(),
+                        table,
+                        cluster.jdbcTlsParameters())
                 .startWarm(50);
     }
 
     /** A writer straight to {@code member}'s PostgreSQL (not through HAProxy). */
     private static Writer directWriter(String member, String table) {
         int index = LocalCluster.members().indexOf(member);
-        return new Writer(cluster.host(member), ports.postgres(index), PostgresNode.SUPERUSER, suite.password(), table)
+        return new Writer(
+                        cluster.host(member),
+                        ports.postgres(index),
+                        PostgresNode.SUPERUSER,
+                        suite.password(),
+                        table,
+                        cluster.jdbcTlsParameters())
                 .startWarm(50);
     }
 
