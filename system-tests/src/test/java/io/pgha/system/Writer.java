@@ -148,6 +148,19 @@ final class Writer implements AutoCloseable {
                 .toList();
     }
 
+    /** The longest time without an acknowledged insert since {@code nanos} (up to now). */
+    synchronized Duration longestGapSince(long nanos) {
+        long last = nanos;
+        long longest = 0;
+        for (Ack a : acks) {
+            if (a.atNanos() - nanos > 0) {
+                longest = Math.max(longest, a.atNanos() - last);
+                last = a.atNanos();
+            }
+        }
+        return Duration.ofNanos(Math.max(longest, System.nanoTime() - last));
+    }
+
     /** The member that acknowledged the latest insert, if any. */
     synchronized Optional<String> lastMember() {
         return acks.isEmpty()
