@@ -6,6 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -73,6 +74,38 @@ public final class FailsafeGate {
             wanted = new Failsafe(m);
         }
         return current.equals(Optional.of(wanted)) ? new KeyChange.None() : new KeyChange.Put(wanted.toJson());
+    }
+
+    /**
+     * Whether the last published topology must stand (no new one published) this run: failsafe mode is
+     * on, the leader key is gone, the last leader's member key is gone too but it is still listed in
+     * {@code /failsafe} (it may be a primary cut off from etcd, running on failsafe rounds that every
+     * member confirms), and the last failover attempt did not find the hold released. A topology without
+     * it would make config-renderer drop its server, so clients writing through HAProxy would lose a
+     * primary that still acknowledges writes; Patroni's HAProxy keeps routing to it. Routing then follows
+     * HAProxy's checks of the agents as always: no member can be promoted while the hold lasts.
+     *
+     * @param lostLeader the last leader when the leader key is gone; empty while there is a leader key
+     * @param members the names of the current member keys
+     * @param stored {@code /failsafe}'s value, when present
+     * @param released the last failover attempt since the key went found no hold (the failover goes on)
+     */
+    public static boolean keepsRouting(
+            boolean failsafeMode,
+            Optional<String> lostLeader,
+            Set<String> members,
+            Optional<String> stored,
+            boolean released) {
+        if (!failsafeMode || released || lostLeader.isEmpty() || members.contains(lostLeader.get())) {
+            return false;
+        }
+        try {
+            return stored.map(Failsafe::fromJson)
+                    .filter(f -> f.contains(lostLeader.get()))
+                    .isPresent();
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /**

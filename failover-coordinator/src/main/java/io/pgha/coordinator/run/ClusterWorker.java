@@ -164,7 +164,9 @@ final class ClusterWorker implements ClusterStep.Executor {
         observed = o;
         memory.track(o.snapshot());
         ctx.health.retain(ctx.cluster, o.snapshot().members().keySet());
-        topology.publish(o.snapshot(), o.config(), o.sync(), memory.lastEpoch);
+        if (!keepsFailsafeRouting(o)) {
+            topology.publish(o.snapshot(), o.config(), o.sync(), memory.lastEpoch);
+        }
         keepFailsafe(o);
         for (ClusterStep step : ClusterDecision.next(facts(o))) {
             if (!step.runOn(this)) {
@@ -196,6 +198,22 @@ final class ClusterWorker implements ClusterStep.Executor {
         LOG.infof("this replica (%s) now leads %s", ctx.me, ctx.cluster);
         ctx.publish(new ElectionEvent.CoordinatorElected(ctx.cluster, memory.lastEpoch, ctx.me, ctx.clock.instant()));
         return true;
+    }
+
+    /** Failsafe mode: the last topology stands while a primary cut off from etcd may run on ({@link FailsafeGate#keepsRouting}). */
+    private boolean keepsFailsafeRouting(Observed o) {
+        boolean keeps = FailsafeGate.keepsRouting(
+                o.config().failsafeMode(),
+                o.snapshot().leader().isPresent() ? Optional.empty() : Optional.ofNullable(memory.lastLeader),
+                o.snapshot().members().keySet(),
+                o.snapshot().failsafe(),
+                memory.failsafeReleased);
+        if (keeps) {
+            LOG.debugf(
+                    "%s: leader key gone, %s still in /failsafe: the last topology stands",
+                    ctx.cluster, memory.lastLeader);
+        }
+        return keeps;
     }
 
     /** Failsafe mode: {@code /failsafe} equal to the current members while it is on, deleted when off. */

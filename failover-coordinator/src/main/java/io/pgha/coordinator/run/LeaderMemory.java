@@ -26,6 +26,11 @@ final class LeaderMemory {
     final Set<String> followingLeader = new HashSet<>();
     /** When this replica first had to choose a leader with none seen alive (0: not in a cold start). */
     long coldStartSinceNanos;
+    /**
+     * Failsafe mode: a failover attempt since the leader key went found no member holding it (so the
+     * topology without the lost leader may be published); cleared while there is a leader key.
+     */
+    boolean failsafeReleased;
 
     LeaderMemory(String cluster) {
         this.cluster = cluster;
@@ -35,6 +40,7 @@ final class LeaderMemory {
     void track(ClusterSnapshot snapshot) {
         if (snapshot.leader().isPresent()) {
             coldStartSinceNanos = 0;
+            failsafeReleased = false;
         } else if (snapshot.members().isEmpty() && lastLeader != null) {
             // every node is gone (stopped, or lost power): their next start is a cold start
             LOG.infof("%s: no member is registered any more; the next leader is chosen as after a full stop", cluster);

@@ -203,6 +203,7 @@ final class Promotion {
         }
         if (config.failsafeMode()) {
             Optional<String> hold = FailsafeGate.hold(true, former, snapshots);
+            memory.failsafeReleased = hold.isEmpty();
             if (hold.isPresent()) {
                 status.report(request.kind().what, null, hold.get(), List.of(), "failed");
                 return Optional.empty();

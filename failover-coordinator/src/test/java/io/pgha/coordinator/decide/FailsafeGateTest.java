@@ -55,6 +55,41 @@ class FailsafeGateTest {
     }
 
     @Test
+    void theLastTopologyStandsWhileALeaderCutOffFromEtcdMayRunOnFailsafeRounds() {
+        Set<String> onlyPg1 = Set.of("pg-1");
+        Optional<String> listed = Optional.of(TWO_JSON);
+
+        assertThat(FailsafeGate.keepsRouting(true, Optional.of("pg-0"), onlyPg1, listed, false))
+                .as("leader and member key gone, still in /failsafe, no failover found the hold released")
+                .isTrue();
+
+        assertThat(FailsafeGate.keepsRouting(false, Optional.of("pg-0"), onlyPg1, listed, false))
+                .as("failsafe mode off")
+                .isFalse();
+        assertThat(FailsafeGate.keepsRouting(true, Optional.empty(), onlyPg1, listed, false))
+                .as("a leader key exists")
+                .isFalse();
+        assertThat(FailsafeGate.keepsRouting(true, Optional.of("pg-0"), Set.of("pg-0", "pg-1"), listed, false))
+                .as("its member key is still there (it released the leader key itself)")
+                .isFalse();
+        assertThat(FailsafeGate.keepsRouting(
+                        true,
+                        Optional.of("pg-0"),
+                        onlyPg1,
+                        Optional.of("{\"pg-1\":\"http://127.0.0.1:8009/patroni\"}"),
+                        false))
+                .as("not in /failsafe")
+                .isFalse();
+        assertThat(FailsafeGate.keepsRouting(true, Optional.of("pg-0"), onlyPg1, Optional.empty(), false))
+                .isFalse();
+        assertThat(FailsafeGate.keepsRouting(true, Optional.of("pg-0"), onlyPg1, Optional.of("not json"), false))
+                .isFalse();
+        assertThat(FailsafeGate.keepsRouting(true, Optional.of("pg-0"), onlyPg1, listed, true))
+                .as("a failover attempt found no member confirming it: the failover goes on, so does routing")
+                .isFalse();
+    }
+
+    @Test
     void aLeaderWhoseKeyIsGoneStaysListedItMayRunOnFailsafeRounds() {
         assertThat(FailsafeGate.keep(true, TWO.subList(1, 2), Optional.of(TWO_JSON), Optional.of("pg-0")))
                 .isEqualTo(new FailsafeGate.KeyChange.None());
