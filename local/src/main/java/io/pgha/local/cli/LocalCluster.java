@@ -225,7 +225,8 @@ public final class LocalCluster {
     /**
      * {@code ./pgha up --insecure}: no local CA, every connection in plaintext on 127.0.0.1 as before issue
      * 21, for quick experiments. Without it, {@link #up()} makes a CA and certificates under {@code
-     * <home>/tls} and PostgreSQL serves TLS only ({@link LocalTls}).
+     * <home>/tls}: PostgreSQL serves TLS only, etcd and Kafka are secured, and every service's REST API
+     * serves HTTPS only ({@link LocalTls}).
      */
     public LocalCluster insecure() {
         this.insecure = true;
