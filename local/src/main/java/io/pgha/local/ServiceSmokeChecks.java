@@ -76,27 +76,41 @@ public abstract class ServiceSmokeChecks {
 
         assertTrue(service.https());
         assertEquals("https", service.uri("/").getScheme());
-        HttpResponse<String> health = service.get("/q/health/ready");
-        assertEquals(200, health.statusCode(), health.body());
+        assertServesHttpsOnly(service.host(), service.httpPort(), service.httpClient());
+    }
 
-        URI plain = URI.create("http://" + service.host() + ":" + service.httpPort() + "/q/health/ready");
+    /**
+     * The service on {@code host:port} answers HTTPS only: {@code trusting} (a client that trusts the CA
+     * that issued its certificate) gets 200 on {@code /q/health/ready}; plain HTTP on the port gets no
+     * HTTP answer; a client with the JVM's CAs only refuses the server (handshake failure). Shared by every
+     * service's smoke check and by the system test of {@code ./pgha up}.
+     */
+    public static void assertServesHttpsOnly(String host, int port, HttpClient trusting) throws Exception {
+        String base = host + ":" + port + "/q/health/ready";
+        HttpResponse<String> health = trusting.send(
+                HttpRequest.newBuilder(URI.create("https://" + base))
+                        .timeout(Duration.ofSeconds(5))
+                        .build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, health.statusCode(), "https://" + base + ": " + health.body());
+
         HttpClient client =
                 HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
         assertThrows(
                 IOException.class,
                 () -> client.send(
-                        HttpRequest.newBuilder(plain)
+                        HttpRequest.newBuilder(URI.create("http://" + base))
                                 .timeout(Duration.ofSeconds(5))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()),
-                "plain HTTP on the HTTPS port must get no HTTP answer");
+                "plain HTTP on the HTTPS port " + port + " must get no HTTP answer");
         assertThrows(
                 SSLHandshakeException.class,
                 () -> client.send(
-                        HttpRequest.newBuilder(service.uri("/q/health/ready"))
+                        HttpRequest.newBuilder(URI.create("https://" + base))
                                 .timeout(Duration.ofSeconds(5))
                                 .build(),
                         HttpResponse.BodyHandlers.ofString()),
-                "a client that does not trust the pgha CA must refuse the server");
+                "a client that does not trust the pgha CA must refuse the server on port " + port);
     }
 }

@@ -16,8 +16,8 @@ import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The CA pghactl trusts for {@code https} URLs (coordinators, agents, backup-service, alert-service):
- * {@code --cacert}, else {@code $PGHA_CACERT}, else the config file's {@code cacert}; none: the JVM's
- * trust store. (The services use {@code io.pgha.core.tls.AgentApiTrust}; pghactl does not depend on
+ * {@code --cacert}, else {@code $PGHA_CACERT}, else the config file's {@code cacert}, else (no config
+ * file) the checkout's {@code ./pgha up} CA; none: the JVM's trust store. (The services use {@code io.pgha.core.tls.AgentApiTrust}; pghactl does not depend on
  * core, to stay a small, fast-starting jar.)
  *
  * @param file the PEM file of CA certificates
@@ -26,8 +26,26 @@ import javax.net.ssl.TrustManagerFactory;
 public record CaCert(Path file, String source) {
     public static final String ENV = "PGHA_CACERT";
 
-    /** The CA to trust, from the first place that names one (pure). */
+    /** The CA to trust, from the first place that names one (pure); no checkout. */
     public static Optional<CaCert> resolve(Optional<Path> flag, Map<String, String> env, Optional<CtlConfig> config) {
+        return resolve(flag, env, config, Optional.empty());
+    }
+
+    /**
+     * The CA to trust, from the first place that names one (pure): {@code --cacert}, {@code $PGHA_CACERT},
+     * the config file's {@code cacert}, else, when there is no config file, the CA of the checkout's
+     * {@code ./pgha up} suite ({@code .pgha/state.properties}: {@code tls.ca}), so that {@code pghactl list}
+     * needs no flag against it (as the cluster and the token come from there too).
+     */
+    public static Optional<CaCert> resolve(
+            Optional<Path> flag,
+            Map<String, String> env,
+            Optional<CtlConfig> config,
+            Optional<Connection.LocalCheckout> local) {
+        if (config.isEmpty() && flag.isEmpty() && isBlank(env.get(ENV))) {
+            return local.flatMap(
+                    l -> l.caFile().map(ca -> new CaCert(ca, l.home().resolve("state.properties") + " (./pgha up)")));
+        }
         if (flag.isPresent()) {
             return Optional.of(new CaCert(flag.get(), "--cacert"));
         }
@@ -36,6 +54,10 @@ public record CaCert(Path file, String source) {
             return Optional.of(new CaCert(Path.of(fromEnv.strip()), ENV));
         }
         return config.flatMap(c -> c.cacert().map(p -> new CaCert(Path.of(p), c.file() + " (cacert)")));
+    }
+
+    private static boolean isBlank(String value) {
+        return value == null || value.isBlank();
     }
 
     /** An SSL context trusting exactly the certificates in {@link #file}; a usage error naming the source. */

@@ -46,12 +46,25 @@ public record Connection(
      * @param tokenFile {@code .pgha/api-token}
      * @param services the addresses {@code state.properties} records of backup-service, alert-service and
      *     Alertmanager ({@code <component>.address}), by component name
+     * @param caFile the local CA that verifies the suite's https services ({@code state.properties}:
+     *     {@code tls.ca}), when {@code ./pgha up} ran with TLS
      */
     public record LocalCheckout(
-            Path home, String cluster, List<String> coordinators, Path tokenFile, Map<String, String> services) {
+            Path home,
+            String cluster,
+            List<String> coordinators,
+            Path tokenFile,
+            Map<String, String> services,
+            Optional<Path> caFile) {
         /** A checkout without recorded services. */
         public LocalCheckout(Path home, String cluster, List<String> coordinators, Path tokenFile) {
             this(home, cluster, coordinators, tokenFile, Map.of());
+        }
+
+        /** A checkout whose suite runs without TLS. */
+        public LocalCheckout(
+                Path home, String cluster, List<String> coordinators, Path tokenFile, Map<String, String> services) {
+            this(home, cluster, coordinators, tokenFile, services, Optional.empty());
         }
     }
 

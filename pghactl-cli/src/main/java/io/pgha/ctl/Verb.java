@@ -57,7 +57,11 @@ abstract class Verb implements Callable<Integer> {
             ConnectionOptions o = options.or(main().options);
             api = new Api(
                     connection(),
-                    CaCert.resolve(Optional.ofNullable(o.cacert), main().env, configFile(o, main().env))
+                    CaCert.resolve(
+                                    Optional.ofNullable(o.cacert),
+                                    main().env,
+                                    configFile(o, main().env),
+                                    localCheckout())
                             .map(CaCert::sslContext));
         }
         return api;
@@ -215,7 +219,10 @@ abstract class Verb implements Callable<Integer> {
                 p.getProperty("cluster", "pgha"),
                 List.copyOf(coordinators.values()),
                 home.toAbsolutePath().resolve("api-token"),
-                Map.copyOf(services)));
+                Map.copyOf(services),
+                Optional.ofNullable(p.getProperty("tls.ca"))
+                        .filter(ca -> !ca.isBlank())
+                        .map(Path::of)));
     }
 
     static String readFile(Path file) {

@@ -36,6 +36,34 @@ class CaCertTest {
     }
 
     @Test
+    void withoutAConfigFileTheCheckoutsLocalCaIsTrusted() throws Exception {
+        Optional<Connection.LocalCheckout> local = Optional.of(new Connection.LocalCheckout(
+                Path.of("/repo/.pgha"),
+                "pgha",
+                java.util.List.of("https://127.0.0.1:8020"),
+                Path.of("/repo/.pgha/api-token"),
+                Map.of(),
+                Optional.of(Path.of("/repo/.pgha/tls/ca.crt"))));
+        assertThat(CaCert.resolve(Optional.empty(), Map.of(), Optional.empty(), local))
+                .contains(new CaCert(Path.of("/repo/.pgha/tls/ca.crt"), "/repo/.pgha/state.properties (./pgha up)"));
+        // anything named explicitly wins; a config file (maybe of other clusters) keeps the checkout's CA out
+        assertThat(CaCert.resolve(Optional.of(Path.of("/flag.crt")), Map.of(), Optional.empty(), local))
+                .contains(new CaCert(Path.of("/flag.crt"), "--cacert"));
+        assertThat(CaCert.resolve(Optional.empty(), Map.of(CaCert.ENV, "/env.crt"), Optional.empty(), local))
+                .contains(new CaCert(Path.of("/env.crt"), "PGHA_CACERT"));
+        assertThat(CaCert.resolve(Optional.empty(), Map.of(), Optional.of(config("token: t\n")), local))
+                .isEmpty();
+        // a suite started with --insecure records no CA
+        assertThat(CaCert.resolve(
+                        Optional.empty(),
+                        Map.of(),
+                        Optional.empty(),
+                        Optional.of(new Connection.LocalCheckout(
+                                Path.of("/repo/.pgha"), "pgha", java.util.List.of(), Path.of("/t"), Map.of()))))
+                .isEmpty();
+    }
+
+    @Test
     void aBadFileIsAUsageErrorNamingWhereItCameFrom() throws Exception {
         Path junk = Files.writeString(dir.resolve("junk.crt"), "no certificate here\n");
         assertThatThrownBy(() -> new CaCert(junk, "--cacert").sslContext())

@@ -157,6 +157,32 @@ class PghactlIT {
                 .orElseThrow();
     }
 
+    /**
+     * The suite serves every REST API over https with the checkout's local CA (issue 21): pghactl trusts
+     * that CA by itself (from {@code state.properties}, no flag), and refuses the coordinators when told
+     * to trust another CA.
+     */
+    @Test
+    @Order(0)
+    void listTrustsTheCheckoutsCaWithoutAFlagAndRefusesAnotherCa() throws Exception {
+        java.util.Properties state = new java.util.Properties();
+        try (var reader = Files.newBufferedReader(cluster.home().resolve("state.properties"))) {
+            state.load(reader);
+        }
+        assertThat(state.getProperty("coordinator-0.address")).startsWith("https://127.0.0.1:");
+        assertThat(state.getProperty("tls.ca"))
+                .isEqualTo(cluster.caCert().orElseThrow().toString());
+
+        Run run = pghactl("list");
+        assertThat(run.code()).as(run.toString()).isZero();
+
+        Path otherCa = io.pgha.local.Certificates.authorityIn(infra.workspace().dir("other-ca"))
+                .caCert();
+        Run refused = pghactl("--cacert", otherCa.toString(), "list");
+        assertThat(refused.code()).as(refused.toString()).isNotZero();
+        assertThat(refused.err()).contains(state.getProperty("coordinator-0.address"));
+    }
+
     @Test
     @Order(1)
     void listPrintsPatronictlsColumnsForEveryMember() throws Exception {
@@ -286,12 +312,14 @@ class PghactlIT {
     void aWrongTokenIsRefusedNamingWhereItCameFrom() throws Exception {
         Run flag = pghactl("--token", "wrong", "pause");
         assertThat(flag.code()).as(flag.toString()).isEqualTo(ExitCode.UNAUTHORIZED);
-        assertThat(flag.err()).contains("401 Unauthorized from http://").contains("(the token sent came from --token)");
+        assertThat(flag.err())
+                .contains("401 Unauthorized from https://")
+                .contains("(the token sent came from --token)");
 
         Run env = pghactl(Map.of("PGHA_TOKEN", "wrong-too"), "restart", LocalCluster.CLUSTER, aReplica(), "--force");
         assertThat(env.code()).as(env.toString()).isEqualTo(ExitCode.UNAUTHORIZED);
         assertThat(env.err())
-                .contains("401 Unauthorized from http://")
+                .contains("401 Unauthorized from https://")
                 .contains("(the token sent came from PGHA_TOKEN)");
         assertThat(pghactl("list").out()).doesNotContain("Maintenance mode");
     }

@@ -20,7 +20,6 @@ import io.pgha.local.Workspace;
 import io.pgha.local.cli.LocalCluster;
 import io.pgha.local.cli.LocalPorts;
 import java.io.PrintStream;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
@@ -58,8 +57,6 @@ class BackupScenariosIT {
 
     private static final String CLUSTER = LocalCluster.CLUSTER;
     private static final Duration HEALTHY = Duration.ofSeconds(150);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private static LocalCluster cluster;
     private static LocalPorts ports;
@@ -115,16 +112,17 @@ class BackupScenariosIT {
                 .filter(m -> !m.equals(old))
                 .findFirst()
                 .orElseThrow();
-        HttpResponse<String> switched = HTTP.send(
-                HttpRequest.newBuilder(
-                                cluster.service(LocalCluster.coordinators().get(0))
+        HttpResponse<String> switched = cluster.httpClient()
+                .send(
+                        HttpRequest.newBuilder(cluster.service(
+                                                LocalCluster.coordinators().get(0))
                                         .uri("/api/v1/clusters/" + CLUSTER + "/switchover"))
-                        .header("Authorization", "Bearer " + token)
-                        .timeout(Duration.ofSeconds(90))
-                        .POST(HttpRequest.BodyPublishers.ofString(
-                                "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}"))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+                                .header("Authorization", "Bearer " + token)
+                                .timeout(Duration.ofSeconds(90))
+                                .POST(HttpRequest.BodyPublishers.ofString(
+                                        "{\"leader\":\"" + old + "\",\"candidate\":\"" + candidate + "\"}"))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(switched.statusCode()).as(switched.body()).isEqualTo(200);
         Wait.until(
                 HEALTHY,
@@ -292,11 +290,12 @@ class BackupScenariosIT {
     }
 
     private static HttpResponse<String> get(String path) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(cluster.service("backup-service").uri(path))
-                        .timeout(Duration.ofSeconds(10))
-                        .GET()
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        return cluster.httpClient()
+                .send(
+                        HttpRequest.newBuilder(cluster.service("backup-service").uri(path))
+                                .timeout(Duration.ofSeconds(10))
+                                .GET()
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
     }
 }

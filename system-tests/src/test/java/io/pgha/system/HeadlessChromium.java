@@ -46,13 +46,29 @@ final class HeadlessChromium implements AutoCloseable {
 
     /** Starts Chromium with one blank page, {@code width} × {@code height} pixels. */
     static HeadlessChromium start(Workspace workspace, int width, int height) throws Exception {
+        return start(workspace, width, height, List.of());
+    }
+
+    /**
+     * Starts Chromium with one blank page, {@code width} × {@code height} pixels, accepting https servers
+     * whose chain holds a certificate of {@code trusted} (PEM files: a local CA and the certificates it
+     * issued). Chromium reads its CAs from an NSS database this machine has no tool to fill ({@code
+     * certutil}); its {@code --ignore-certificate-errors-spki-list} accepts exactly the servers whose chain
+     * has one of these public keys (SHA-256 of the SubjectPublicKeyInfo, base64), and still refuses any
+     * other certificate.
+     */
+    static HeadlessChromium start(Workspace workspace, int width, int height, List<Path> trusted) throws Exception {
         Path binary = Commands.require("chromium", "chromium");
         Path profile = workspace.dir("chromium-profile");
         int port = Ports.free();
+        List<String> command = new java.util.ArrayList<>(List.of(binary.toString()));
+        if (!trusted.isEmpty()) {
+            command.add("--ignore-certificate-errors-spki-list=" + String.join(",", spkiHashes(trusted)));
+        }
         LocalProcess process = LocalProcess.start(
                 "chromium",
-                List.of(
-                        binary.toString(),
+                concat(
+                        command,
                         "--headless=new",
                         "--no-sandbox", // runs as root here; the page is pgha's own, on loopback
                         "--disable-gpu",
@@ -95,6 +111,29 @@ final class HeadlessChromium implements AutoCloseable {
             process.close();
             throw e;
         }
+    }
+
+    private static List<String> concat(List<String> first, String... rest) {
+        List<String> all = new java.util.ArrayList<>(first);
+        all.addAll(List.of(rest));
+        return all;
+    }
+
+    /** base64(SHA-256(SubjectPublicKeyInfo)) of each certificate in the PEM files {@code certificates}. */
+    static List<String> spkiHashes(List<Path> certificates) throws Exception {
+        List<String> hashes = new java.util.ArrayList<>();
+        java.security.cert.CertificateFactory x509 = java.security.cert.CertificateFactory.getInstance("X.509");
+        for (Path file : certificates) {
+            try (java.io.InputStream in = java.nio.file.Files.newInputStream(file)) {
+                for (java.security.cert.Certificate certificate : x509.generateCertificates(in)) {
+                    byte[] spki = certificate.getPublicKey().getEncoded(); // X.509 SubjectPublicKeyInfo, DER
+                    hashes.add(Base64.getEncoder()
+                            .encodeToString(java.security.MessageDigest.getInstance("SHA-256")
+                                    .digest(spki)));
+                }
+            }
+        }
+        return hashes;
     }
 
     /** Opens {@code url} in the page and waits until its load event. */

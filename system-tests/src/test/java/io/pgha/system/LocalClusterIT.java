@@ -83,21 +83,28 @@ class LocalClusterIT {
                 .contains("psql -h 127.0.0.1 -p " + ports.pooler() + " -U <role> postgres_ro")
                 .contains("127.0.0.1:" + ports.kafka())
                 .contains(Topics.TOPOLOGY.name(), Topics.NODE_HEALTH.name(), Topics.ELECTION.name());
+        // every pgha service's REST API is printed as https (issue 21); Prometheus and Alertmanager stay http
         for (int i = 0; i < LocalPorts.NODES; i++) {
-            assertThat(up).contains("http://127.0.0.1:" + ports.agent(i) + "/patroni");
+            assertThat(up).contains("https://127.0.0.1:" + ports.agent(i) + "/patroni");
         }
         for (int i = 0; i < LocalPorts.COORDINATORS; i++) {
-            assertThat(up).contains("http://127.0.0.1:" + ports.coordinator(i));
+            assertThat(up).contains("https://127.0.0.1:" + ports.coordinator(i));
         }
-        assertThat(up).contains("http://127.0.0.1:" + ports.monitor()).contains("http://127.0.0.1:" + ports.renderer());
+        assertThat(up)
+                .contains("https://127.0.0.1:" + ports.monitor())
+                .contains("https://127.0.0.1:" + ports.renderer());
         assertThat(up)
                 .contains("first base backup complete")
-                .contains("http://127.0.0.1:" + ports.backup() + "/api/v1/clusters/pgha/backups")
+                .contains("https://127.0.0.1:" + ports.backup() + "/api/v1/clusters/pgha/backups")
                 .contains("./pgha restore --time");
         assertThat(up)
                 .contains("http://127.0.0.1:" + ports.prometheus())
                 .contains("http://127.0.0.1:" + ports.alertmanager())
-                .contains("http://127.0.0.1:" + ports.alertService());
+                .contains("https://127.0.0.1:" + ports.alertService());
+        assertThat(up)
+                .doesNotContainPattern("http://127\\.0\\.0\\.1:("
+                        + restPorts().stream().map(String::valueOf).collect(java.util.stream.Collectors.joining("|"))
+                        + ")\\b");
         Path tokenFile = home.resolve(LocalCluster.TOKEN_FILE);
         String token = Files.readString(tokenFile).strip();
         assertThat(up).contains(token);
@@ -123,7 +130,8 @@ class LocalClusterIT {
         String status = statusFromAnotherLauncher(home);
         assertThat(status)
                 .containsPattern("alertmanager +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.alertmanager())
-                .containsPattern("alert-service +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.alertService())
+                .containsPattern("alert-service +\\d+ +running +https://127\\.0\\.0\\.1:" + ports.alertService())
+                .containsPattern("coordinator-0 +\\d+ +running +https://127\\.0\\.0\\.1:" + ports.coordinator(0))
                 .containsPattern("prometheus +\\d+ +running +http://127\\.0\\.0\\.1:" + ports.prometheus());
 
         String password = Files.readString(home.resolve(LocalCluster.SUPERUSER_PASSWORD_FILE))
@@ -141,6 +149,7 @@ class LocalClusterIT {
         });
 
         assertPostgresServesTlsOnly(home, password, up);
+        assertEveryRestApiServesHttpsOnly(home);
         assertEtcdRefusesClientsWithoutACertificate(home);
         assertEtcdRolesAreOn(home);
 
@@ -252,6 +261,55 @@ class LocalClusterIT {
                         == LocalPorts.NODES - 1);
     }
 
+    /** The REST ports of every pgha service: agents, coordinators, monitor, renderer, backup and alert services. */
+    private List<Integer> restPorts() {
+        List<Integer> rest = new ArrayList<>();
+        for (int i = 0; i < LocalPorts.NODES; i++) {
+            rest.add(ports.agent(i));
+        }
+        for (int i = 0; i < LocalPorts.COORDINATORS; i++) {
+            rest.add(ports.coordinator(i));
+        }
+        rest.addAll(List.of(ports.monitor(), ports.renderer(), ports.backup(), ports.alertService()));
+        return rest;
+    }
+
+    /**
+     * Every service's REST API is https only by default (issue 21): plain http to its port gets no HTTP
+     * answer, a client that does not trust the local CA fails the handshake, {@link
+     * LocalCluster#httpClient()} (which trusts it) gets 200; each REST certificate's key is mode 600; the
+     * agents publish https api_urls, so the coordinator reads them through the CA.
+     */
+    private void assertEveryRestApiServesHttpsOnly(Path home) throws Exception {
+        for (int port : restPorts()) {
+            io.pgha.local.ServiceSmokeChecks.assertServesHttpsOnly(Ports.LOOPBACK, port, cluster.httpClient());
+        }
+        List<String> components = new ArrayList<>(LocalCluster.members());
+        components.addAll(LocalCluster.coordinators());
+        components.addAll(List.of("health-monitor", "config-renderer", "backup-service", "alert-service"));
+        for (String component : components) {
+            Path cert = cluster.restCertificate(component).orElseThrow();
+            Path key = cert.resolveSibling(cert.getFileName().toString().replace(".crt", ".key"));
+            assertThat(cert).exists();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key)))
+                    .as("mode of %s", key)
+                    .isEqualTo("rw-------");
+        }
+        HttpResponse<String> view = cluster.httpClient()
+                .send(
+                        HttpRequest.newBuilder(URI.create("https://127.0.0.1:" + ports.coordinator(0)
+                                        + "/api/v1/clusters/" + LocalCluster.CLUSTER))
+                                .timeout(Duration.ofSeconds(5))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        assertThat(view.statusCode()).as(view.body()).isEqualTo(200);
+        JsonNode members = Json.MAPPER.readTree(view.body()).path("members");
+        assertThat(members).hasSize(LocalPorts.NODES);
+        for (JsonNode member : members) {
+            assertThat(member.path("api_url").asText()).as(member.toString()).startsWith("https://127.0.0.1:");
+        }
+    }
+
     /** etcd serves https only and refuses a client that trusts its CA but shows no certificate (issue 21). */
     private void assertEtcdRefusesClientsWithoutACertificate(Path home) {
         List<String> endpoints = cluster.etcd().endpoints();
@@ -328,6 +386,19 @@ class LocalClusterIT {
         } catch (IllegalStateException e) {
             throw new AssertionError("targets not up: " + down + " (of " + prometheus.targets() + ")", e);
         }
+        java.util.Set<String> services = Set.of(
+                "node-agent",
+                "failover-coordinator",
+                "health-monitor",
+                "config-renderer",
+                "backup-service",
+                "alert-service");
+        assertThat(prometheus.targets())
+                .as("every pgha service is scraped over https (verified against the local CA) and up")
+                .filteredOn(t -> services.contains(t.job()))
+                .hasSize(LocalPorts.NODES + LocalPorts.COORDINATORS + 4)
+                .allMatch(t -> t.scrapeUrl().startsWith("https://127.0.0.1:")
+                        && t.health().equals("up"));
         assertThat(prometheus.targets())
                 .extracting(Prometheus.Target::job)
                 .containsOnly(
@@ -401,7 +472,7 @@ class LocalClusterIT {
                 cluster.prometheus().query("max by (member) (pgha_member_role{cluster=\"pgha\"}) == 0");
         assertThat(replicas.seriesCount()).isEqualTo(LocalPorts.NODES - 1);
         String replica = replicas.series().get(0).path("metric").path("member").asText();
-        String alertService = "http://127.0.0.1:" + ports.alertService() + "/api/v1/clusters/pgha/alerts";
+        String alertService = "https://127.0.0.1:" + ports.alertService() + "/api/v1/clusters/pgha/alerts";
 
         long killed = cluster.killNode(replica);
         Wait.until(
@@ -502,22 +573,22 @@ class LocalClusterIT {
         assertThat(secrets).containsKeys("Kafka admin.password", "Kafka failover-coordinator.password");
         List<String> urls = new ArrayList<>();
         for (int i = 0; i < LocalPorts.NODES; i++) {
-            String agent = "http://127.0.0.1:" + ports.agent(i);
+            String agent = "https://127.0.0.1:" + ports.agent(i);
             urls.addAll(List.of(agent + "/patroni", agent + "/cluster", agent + "/config", agent + "/history"));
             urls.add(agent + "/metrics");
         }
-        String coordinator = "http://127.0.0.1:" + ports.coordinator(0) + "/api/v1/clusters/" + LocalCluster.CLUSTER;
+        String coordinator = "https://127.0.0.1:" + ports.coordinator(0) + "/api/v1/clusters/" + LocalCluster.CLUSTER;
         urls.addAll(List.of(coordinator, coordinator + "/config", coordinator + "/history"));
-        urls.add("http://127.0.0.1:" + ports.backup() + "/api/v1/clusters/" + LocalCluster.CLUSTER + "/backups");
+        urls.add("https://127.0.0.1:" + ports.backup() + "/api/v1/clusters/" + LocalCluster.CLUSTER + "/backups");
         for (int port : List.of(
                 ports.coordinator(0), ports.monitor(), ports.renderer(), ports.backup(), ports.alertService())) {
-            urls.add("http://127.0.0.1:" + port + "/q/metrics");
+            urls.add("https://127.0.0.1:" + port + "/q/metrics");
         }
         List<String> findings = new SecretScan(secrets)
                 .commandLines()
                 .logsUnder(cluster.home())
                 .events(cluster.kafka().clientProperties(io.pgha.events.KafkaAcls.ADMIN))
-                .responses(urls)
+                .responses(cluster.httpClient(), urls)
                 .findings();
         assertThat(findings).as("secrets that leaked").isEmpty();
     }

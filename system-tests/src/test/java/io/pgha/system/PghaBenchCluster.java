@@ -24,12 +24,10 @@ import java.util.Map;
  * The whole pgha suite as {@code ./pgha up} starts it (1-member etcd, Kafka, three agents, two
  * coordinators, health-monitor, config-renderer + HAProxy) on free ports in {@code workspace}, with its
  * default timings (ttl 10 s): secured as {@code up} secures it by default (PostgreSQL TLS, etcd TLS with
- * client certificates, Kafka SASL_SSL), or in plaintext as {@code ./pgha up --insecure}.
+ * client certificates, Kafka SASL_SSL, every REST API https), or in plaintext as {@code ./pgha up --insecure}.
  */
 final class PghaBenchCluster implements BenchedCluster {
     private static final String API = "/api/v1/clusters/" + LocalCluster.CLUSTER;
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Workspace workspace;
     private final LocalPorts ports = LocalPorts.free();
@@ -69,7 +67,7 @@ final class PghaBenchCluster implements BenchedCluster {
     @Override
     public String timings() {
         return "ttl 10 s (the default), 1-member etcd, "
-                + (insecure ? "plaintext (--insecure)" : "TLS on (PostgreSQL, etcd, Kafka; REST plain)")
+                + (insecure ? "plaintext (--insecure)" : "TLS on (PostgreSQL, etcd, Kafka, REST)")
                 + (CONFIG.isEmpty() ? "" : ", config " + CONFIG);
     }
 
@@ -88,16 +86,17 @@ final class PghaBenchCluster implements BenchedCluster {
     /** PATCHes the dynamic config; in synchronous mode waits until the leader applies a promotable standby. */
     private void patchConfig(String patch) {
         try {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(
-                                    cluster.service(LocalCluster.coordinators().get(0))
+            HttpResponse<String> response = httpClient()
+                    .send(
+                            HttpRequest.newBuilder(cluster.service(
+                                                    LocalCluster.coordinators().get(0))
                                             .uri(API + "/config"))
-                            .timeout(Duration.ofSeconds(30))
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json")
-                            .method("PATCH", HttpRequest.BodyPublishers.ofString(patch))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+                                    .timeout(Duration.ofSeconds(30))
+                                    .header("Authorization", "Bearer " + token)
+                                    .header("Content-Type", "application/json")
+                                    .method("PATCH", HttpRequest.BodyPublishers.ofString(patch))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException(
                         "bench.pgha.config " + patch + ": HTTP " + response.statusCode() + " " + response.body());
@@ -166,6 +165,22 @@ final class PghaBenchCluster implements BenchedCluster {
         return pids;
     }
 
+    /** The cluster's REST client ({@link LocalCluster#httpClient()}: trusts the local CA while TLS is on). */
+    HttpClient httpClient() {
+        return cluster.httpClient();
+    }
+
+    /**
+     * What a browser must trust to open the status page while TLS is on: the local CA and the first
+     * coordinator's certificate (empty with {@code --insecure}).
+     */
+    List<Path> statusPageTrust() {
+        List<Path> trust = new ArrayList<>();
+        cluster.caCert().ifPresent(trust::add);
+        cluster.restCertificate(LocalCluster.coordinators().get(0)).ifPresent(trust::add);
+        return trust;
+    }
+
     /** {@code path} on the first coordinator (its REST API and the status page). */
     java.net.URI coordinatorUri(String path) {
         return cluster.service(LocalCluster.coordinators().get(0)).uri(path);
@@ -223,17 +238,18 @@ final class PghaBenchCluster implements BenchedCluster {
     @Override
     public void switchover(String leader, String candidate) {
         try {
-            HttpResponse<String> response = HTTP.send(
-                    HttpRequest.newBuilder(
-                                    cluster.service(LocalCluster.coordinators().get(0))
+            HttpResponse<String> response = httpClient()
+                    .send(
+                            HttpRequest.newBuilder(cluster.service(
+                                                    LocalCluster.coordinators().get(0))
                                             .uri(API + "/switchover"))
-                            .timeout(Duration.ofSeconds(90))
-                            .header("Authorization", "Bearer " + token)
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(
-                                    "{\"leader\":\"" + leader + "\",\"candidate\":\"" + candidate + "\"}"))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+                                    .timeout(Duration.ofSeconds(90))
+                                    .header("Authorization", "Bearer " + token)
+                                    .header("Content-Type", "application/json")
+                                    .POST(HttpRequest.BodyPublishers.ofString(
+                                            "{\"leader\":\"" + leader + "\",\"candidate\":\"" + candidate + "\"}"))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             if (response.statusCode() != 200) {
                 throw new IllegalStateException("switchover " + leader + " -> " + candidate + ": HTTP "
                         + response.statusCode() + " " + response.body());

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.local.Wait;
 import io.pgha.local.Workspace;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -23,18 +22,18 @@ import org.junit.jupiter.api.Test;
  */
 @Tag("failover")
 class StatusPageIT {
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
     private static final String MEMBER_ROWS = "document.querySelectorAll('#members tbody tr[data-member]').length";
     private static final String LEADER_SHOWN = "document.getElementById('leader').dataset.leader";
     private static final String LAST_BACKUP_SHOWN = "document.getElementById('last-backup').dataset.backup";
 
     /** The newest complete backup backup-service lists: at this point the one ./pgha up takes at start. */
     private static String newestBackupId(PghaBenchCluster cluster) throws Exception {
-        HttpResponse<String> list = HTTP.send(
-                HttpRequest.newBuilder(cluster.backupServiceUri("/api/v1/clusters/pgha/backups"))
-                        .timeout(Duration.ofSeconds(10))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> list = cluster.httpClient()
+                .send(
+                        HttpRequest.newBuilder(cluster.backupServiceUri("/api/v1/clusters/pgha/backups"))
+                                .timeout(Duration.ofSeconds(10))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(list.statusCode()).as(list.body()).isEqualTo(200);
         com.fasterxml.jackson.databind.JsonNode backups =
                 new com.fasterxml.jackson.databind.ObjectMapper().readTree(list.body());
@@ -48,15 +47,19 @@ class StatusPageIT {
                 PghaBenchCluster cluster = new PghaBenchCluster(workspace)) {
             cluster.start();
 
-            HttpResponse<String> unknown = HTTP.send(
-                    HttpRequest.newBuilder(cluster.coordinatorUri("/api/v1/clusters/nosuch/stream"))
-                            .timeout(Duration.ofSeconds(10))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            assertThat(cluster.coordinatorUri("/").getScheme())
+                    .as("the status page is served over https (./pgha up's default)")
+                    .isEqualTo("https");
+            HttpResponse<String> unknown = cluster.httpClient()
+                    .send(
+                            HttpRequest.newBuilder(cluster.coordinatorUri("/api/v1/clusters/nosuch/stream"))
+                                    .timeout(Duration.ofSeconds(10))
+                                    .build(),
+                            HttpResponse.BodyHandlers.ofString());
             assertThat(unknown.statusCode()).isEqualTo(404);
             assertThat(unknown.body()).contains("no cluster nosuch", "pgha");
 
-            try (HeadlessChromium browser = HeadlessChromium.start(workspace, 1280, 900)) {
+            try (HeadlessChromium browser = HeadlessChromium.start(workspace, 1280, 900, cluster.statusPageTrust())) {
                 browser.open(cluster.coordinatorUri("/").toString());
                 String leader = cluster.leader();
                 Wait.until(

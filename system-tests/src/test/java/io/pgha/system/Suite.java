@@ -40,8 +40,6 @@ import java.util.stream.Stream;
 public final class Suite {
     private static final String CLUSTER = LocalCluster.CLUSTER;
     private static final String API = "/api/v1/clusters/" + CLUSTER;
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final LocalCluster cluster;
     private final LocalPorts ports;
@@ -49,6 +47,7 @@ public final class Suite {
     private final String password;
     private final String token;
     private final Duration healthy;
+    private final HttpClient http;
 
     /** A view of {@code cluster} (up already); {@code healthy} bounds {@link #awaitHealthy()}. */
     public Suite(LocalCluster cluster, EtcdClusterStore store, Duration healthy) {
@@ -58,6 +57,7 @@ public final class Suite {
         this.password = cluster.superuserPassword();
         this.token = cluster.apiToken();
         this.healthy = healthy;
+        this.http = cluster.httpClient(); // trusts the cluster's CA: the services serve https
     }
 
     public String api() {
@@ -262,7 +262,7 @@ public final class Suite {
         if (body != null) {
             request.header("Content-Type", "application/json");
         }
-        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     /**

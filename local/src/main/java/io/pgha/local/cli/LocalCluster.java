@@ -109,6 +109,9 @@ public final class LocalCluster {
     /** The default name of the cluster {@code ./pgha restore} makes. */
     static final String RESTORED = "restored";
 
+    /** The folder of a service's REST certificate copied for PostgreSQL's user (agents, backup-service). */
+    private static final String REST_TLS = "rest-tls";
+
     private static final Duration FIRST_BACKUP_TIMEOUT = Duration.ofMinutes(3);
 
     private static final String REPLICATION_PASSWORD_FILE = "secrets/replication-password";
@@ -120,8 +123,6 @@ public final class LocalCluster {
     private static final Duration ROUTING_TIMEOUT = Duration.ofSeconds(90);
     private static final Duration SERVICE_GRACE = Duration.ofSeconds(20);
     private static final Duration AGENT_GRACE = Duration.ofSeconds(45);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
 
     private final Path home;
     private final Workspace workspace;
@@ -224,7 +225,8 @@ public final class LocalCluster {
     /**
      * {@code ./pgha up --insecure}: no local CA, every connection in plaintext on 127.0.0.1 as before issue
      * 21, for quick experiments. Without it, {@link #up()} makes a CA and certificates under {@code
-     * <home>/tls} and PostgreSQL serves TLS only ({@link LocalTls}).
+     * <home>/tls}: PostgreSQL serves TLS only, etcd and Kafka are secured, and every service's REST API
+     * serves HTTPS only ({@link LocalTls}).
      */
     public LocalCluster insecure() {
         this.insecure = true;
@@ -243,6 +245,26 @@ public final class LocalCluster {
      */
     public String jdbcTlsParameters() {
         return caCert().map(ca -> "&sslmode=verify-full&sslrootcert=" + ca).orElse("");
+    }
+
+    /**
+     * The one HTTP client for the services' REST APIs of this cluster (after {@link #up()}): it trusts the
+     * local CA while TLS is on (every service serves HTTPS only, with a certificate naming 127.0.0.1 and
+     * its address), the JVM's CAs with {@link #insecure()}. The launcher and the system tests use it.
+     */
+    public HttpClient httpClient() {
+        if (tls == null) {
+            throw new IllegalStateException("no TLS settings yet: call up() first");
+        }
+        return tls.httpClient();
+    }
+
+    /**
+     * The certificate {@code component} (a member's agent {@code pg-0}, {@code coordinator-0}, {@code
+     * health-monitor}, ...) serves its REST API with while TLS is on; empty with {@link #insecure()}.
+     */
+    public Optional<Path> restCertificate(String component) {
+        return tls == null ? Optional.empty() : tls.restCertificate(component);
     }
 
     /** How a test reaches this JVM's etcd (after {@link #up()}): as {@code root}'s certificate while TLS is on. */
@@ -467,6 +489,7 @@ public final class LocalCluster {
                         etcdEndpoints(state),
                         ws.dirReachableBy(pgUser, REPOSITORY),
                         readToken(),
+                        state.getProperty(BACKUP + ".address"),
                         tlsOf(state),
                         Map.of(
                                 "superuser", readSecret(SUPERUSER_PASSWORD_FILE),
@@ -589,15 +612,20 @@ public final class LocalCluster {
         // coordinator names its primary.
         for (int i = 0; i < COORDINATORS.size(); i++) {
             String name = COORDINATORS.get(i);
-            QuarkusService coordinator = LocalTls.kafka(
-                            QuarkusService.builder(ws, name, QuarkusService.moduleJar("failover-coordinator")),
-                            kafka,
-                            Producers.FAILOVER_COORDINATOR,
+            QuarkusService coordinator = tls.rest(
+                            LocalTls.kafka(
+                                    QuarkusService.builder(ws, name, QuarkusService.moduleJar("failover-coordinator")),
+                                    kafka,
+                                    Producers.FAILOVER_COORDINATOR,
+                                    null),
+                            name,
+                            Ports.LOOPBACK,
                             null)
                     .httpPort(ports.coordinator(i))
                     .properties(
                             ServiceSettings.coordinator(name, etcd, home.resolve(TOKEN_FILE), kafka.bootstrapServers()))
                     .properties(tls.etcd(etcd, EtcdRoles.COORDINATOR, null))
+                    .properties(tls.agentApiTrust(null))
                     .start();
             services.put(name, coordinator);
             record(
@@ -641,7 +669,9 @@ public final class LocalCluster {
                                     .toString()))
                     .properties(tls.agent(name, host(name), nodeDir))
                     .properties(tls.etcd(nodesEtcd, EtcdRoles.agent(CLUSTER, name), nodeDir.resolve("etcd-tls")))
+                    .properties(tls.agentApiTrust(nodeDir.resolve(REST_TLS)))
                     .asPostgresUser();
+            builder = tls.rest(builder, name, host(name), nodeDir.resolve(REST_TLS));
             if (tls.on()) {
                 // libpq looks for a client certificate in ~/.postgresql and fails on an unreadable home
                 // (setpriv keeps root's HOME): the agent, and the PostgreSQL it starts, get their node folder
@@ -666,10 +696,14 @@ public final class LocalCluster {
         }
         awaitAgents(tls.etcdAccess(etcd));
 
-        QuarkusService monitor = LocalTls.kafka(
-                        QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor")),
-                        kafka,
-                        Producers.HEALTH_MONITOR,
+        QuarkusService monitor = tls.rest(
+                        LocalTls.kafka(
+                                QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor")),
+                                kafka,
+                                Producers.HEALTH_MONITOR,
+                                null),
+                        MONITOR,
+                        Ports.LOOPBACK,
                         null)
                 .httpPort(ports.monitor())
                 .properties(ServiceSettings.monitor(kafka.bootstrapServers()))
@@ -700,10 +734,14 @@ public final class LocalCluster {
 
         PoolerFiles poolerFiles = startPgBouncer(ws, state, pooler, poolerAdmin);
 
-        QuarkusService renderer = LocalTls.kafka(
-                        QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer")),
-                        kafka,
-                        Producers.CONFIG_RENDERER,
+        QuarkusService renderer = tls.rest(
+                        LocalTls.kafka(
+                                QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer")),
+                                kafka,
+                                Producers.CONFIG_RENDERER,
+                                null),
+                        RENDERER,
+                        Ports.LOOPBACK,
                         null)
                 .httpPort(ports.renderer())
                 .properties(ServiceSettings.renderer(
@@ -717,6 +755,7 @@ public final class LocalCluster {
                 .properties(ServiceSettings.rendererPool(CLUSTER, poolerFiles, ports.pooler()))
                 .properties(tls.pooler(PgBouncer.directory(ws)))
                 .properties(tls.etcd(etcd, EtcdRoles.RENDERER, null))
+                .properties(tls.rendererChecks())
                 .env(ServiceSettings.POOLER_ADMIN_PASSWORD_ENV, poolerAdmin)
                 .start();
         services.put(RENDERER, renderer);
@@ -774,14 +813,20 @@ public final class LocalCluster {
         record(state, ALERTMANAGER, alertmanager, Signal.TERM, SERVICE_GRACE, alertmanagerUrl);
         out.println("alertmanager ready: " + alertmanagerUrl);
 
-        QuarkusService alerts = LocalTls.kafka(
-                        QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE)),
-                        kafka,
-                        Producers.ALERT_SERVICE,
+        QuarkusService alerts = tls.rest(
+                        LocalTls.kafka(
+                                QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE)),
+                                kafka,
+                                Producers.ALERT_SERVICE,
+                                null),
+                        ALERT_SERVICE,
+                        Ports.LOOPBACK,
                         null)
                 .httpPort(ports.alertService())
                 .properties(ServiceSettings.alertService(
                         kafka.bootstrapServers(), List.of(alertmanagerUrl), ws.dir(ALERT_OUTBOX)))
+                // the link in each alert: its own REST URL, https while TLS is on
+                .property("pgha.alert.generator-url", restUrl(ports.alertService()))
                 .start();
         services.put(ALERT_SERVICE, alerts);
         record(
@@ -797,6 +842,9 @@ public final class LocalCluster {
         try {
             config = LocalMonitoring.prometheusConfig(
                     Files.readString(files.prometheusConfig()), LocalPorts.defaults(), ports);
+            if (tls.on()) {
+                config = LocalMonitoring.httpsScrapes(config, tls.caCert().orElseThrow());
+            }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + files.prometheusConfig(), e);
         }
@@ -822,11 +870,15 @@ public final class LocalCluster {
         OsUser pgUser = OsUser.forPostgres();
         Path dir = pgUser.ownedDir(ws.dirReachableBy(pgUser, BACKUP));
         Path spool = pgUser.ownedDir(dir.resolve("spool"));
-        QuarkusService.Builder builder = LocalTls.kafka(
-                        QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP)),
-                        kafkaBroker,
-                        Producers.BACKUP_SERVICE,
-                        dir.resolve("kafka-tls"))
+        QuarkusService.Builder builder = tls.rest(
+                        LocalTls.kafka(
+                                QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP)),
+                                kafkaBroker,
+                                Producers.BACKUP_SERVICE,
+                                dir.resolve("kafka-tls")),
+                        BACKUP,
+                        Ports.LOOPBACK,
+                        dir.resolve(REST_TLS))
                 .httpPort(ports.backup())
                 .properties(ServiceSettings.backup(
                         CLUSTER,
@@ -894,6 +946,7 @@ public final class LocalCluster {
         try (EtcdClusterStore store = EtcdClusterStore.connect(etcd, EtcdLayout.of(CLUSTER), Duration.ofSeconds(3))) {
             String[] last = {""};
             Every quarterSecond = new Every(Duration.ofMillis(250));
+            HttpClient http = httpClient();
             try {
                 Wait.until(
                         AGENTS_TIMEOUT,
@@ -902,7 +955,7 @@ public final class LocalCluster {
                             if (!quarterSecond.due()) {
                                 return false;
                             }
-                            List<MemberTable.Row> rows = rows(store.read());
+                            List<MemberTable.Row> rows = rows(store.read(), http);
                             String summary = MemberTable.summary(rows, agents);
                             if (!summary.equals(last[0])) {
                                 out.println("agents: " + summary);
@@ -1248,14 +1301,14 @@ public final class LocalCluster {
     }
 
     /** The member rows of {@code snapshot}, with each running replica's WAL receiver state from its agent. */
-    private static List<MemberTable.Row> rows(ClusterSnapshot snapshot) {
+    private List<MemberTable.Row> rows(ClusterSnapshot snapshot, HttpClient http) {
         Map<String, String> receivers = new HashMap<>();
         for (MemberEntry member : snapshot.members().values()) {
             if (member.status() == null || member.status().apiUrl() == null) {
                 continue;
             }
             try {
-                HttpResponse<String> response = HTTP.send(
+                HttpResponse<String> response = http.send(
                         HttpRequest.newBuilder(URI.create(member.status().apiUrl()))
                                 .timeout(Duration.ofSeconds(2))
                                 .build(),
@@ -1310,32 +1363,38 @@ public final class LocalCluster {
                     NODES.get(i) + ":", passfile, ports.postgres(i));
         }
         out.println();
-        out.println("REST:");
+        out.println(
+                tls.on()
+                        ? "REST (https only, certificates of the CA above; curl --cacert "
+                                + tls.caCert().get() + ", ./pghactl trusts it by itself):"
+                        : "REST:");
         for (int i = 0; i < NODES.size(); i++) {
-            out.printf("  %-24s http://127.0.0.1:%d/patroni%n", "node-agent " + NODES.get(i) + ":", ports.agent(i));
+            out.printf("  %-24s %s/patroni%n", "node-agent " + NODES.get(i) + ":", restUrl(ports.agent(i)));
         }
         for (int i = 0; i < COORDINATORS.size(); i++) {
             out.printf(
-                    "  %-24s http://127.0.0.1:%d/api/v1/clusters%n",
-                    "failover-" + COORDINATORS.get(i) + ":", ports.coordinator(i));
+                    "  %-24s %s/api/v1/clusters%n",
+                    "failover-" + COORDINATORS.get(i) + ":", restUrl(ports.coordinator(i)));
         }
         out.printf(
-                "  %-24s http://127.0.0.1:%d/  (live in a browser; the CLI: ./pghactl list)%n",
-                "status page:", ports.coordinator(0));
-        out.printf("  %-24s http://127.0.0.1:%d/api/v1/clusters%n", "health-monitor:", ports.monitor());
-        out.printf("  %-24s http://127.0.0.1:%d/api/v1/haproxy%n", "config-renderer:", ports.renderer());
+                "  %-24s %s/  (live in a browser%s; the CLI: ./pghactl list)%n",
+                "status page:",
+                restUrl(ports.coordinator(0)),
+                tls.on() ? ", which must trust " + tls.caCert().get() : "");
+        out.printf("  %-24s %s/api/v1/clusters%n", "health-monitor:", restUrl(ports.monitor()));
+        out.printf("  %-24s %s/api/v1/haproxy%n", "config-renderer:", restUrl(ports.renderer()));
         out.printf("  %-24s http://127.0.0.1:%d/stats%n", "HAProxy stats:", ports.haproxyStats());
         out.printf(
-                "  %-24s http://127.0.0.1:%d/api/v1/clusters/%s/backups  (and /status; OpenAPI at /q/openapi)%n",
-                "backup-service:", ports.backup(), CLUSTER);
-        out.printf("  %-24s http://127.0.0.1:%d/q/health%n", "alert-service:", ports.alertService());
+                "  %-24s %s/api/v1/clusters/%s/backups  (and /status; OpenAPI at /q/openapi)%n",
+                "backup-service:", restUrl(ports.backup()), CLUSTER);
+        out.printf("  %-24s %s/q/health%n", "alert-service:", restUrl(ports.alertService()));
         out.println("  API token (mutating calls, e.g. curl -X POST " + bearer + " ...):");
         out.println(
                 "                           " + readToken() + "  (kept in " + home.resolve(TOKEN_FILE) + ", mode 600)");
         out.println();
         out.println("Backups: WAL archive and base backups in " + home.resolve(REPOSITORY) + ". A base backup now:");
-        out.println("  curl -s -X POST " + bearer + " http://127.0.0.1:" + ports.backup() + "/api/v1/clusters/"
-                + CLUSTER + "/backups");
+        out.println("  curl -s" + tls.caCert().map(ca -> " --cacert " + ca).orElse("") + " -X POST " + bearer + " "
+                + restUrl(ports.backup()) + "/api/v1/clusters/" + CLUSTER + "/backups");
         out.println("Point-in-time restore into a new cluster next to this one (PostgreSQL on :"
                 + ports.restoredPostgres() + "):");
         out.println("  ./pgha restore --time \"$(date -u +%Y-%m-%dT%H:%M:%SZ)\"   (or --lsn, --xid, --name, --latest)");
@@ -1366,6 +1425,11 @@ public final class LocalCluster {
         out.println();
         out.println(
                 "'./pgha status' shows the members; './pgha down' stops everything ('--purge' also deletes the data).");
+    }
+
+    /** {@code http(s)://127.0.0.1:<port>}: a service's REST base URL, https while TLS is on. */
+    private String restUrl(int port) {
+        return tls.scheme() + "://" + Ports.LOOPBACK + ":" + port;
     }
 
     private String readToken() {

@@ -8,7 +8,9 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -54,6 +56,44 @@ final class LocalMonitoring {
         }
         return out.toString();
     }
+
+    /** The scrape jobs of pgha's own services: their REST ports serve HTTPS only while TLS is on. */
+    static final List<String> SERVICE_JOBS = List.of(
+            "node-agent",
+            "failover-coordinator",
+            "health-monitor",
+            "config-renderer",
+            "backup-service",
+            "alert-service");
+
+    /**
+     * {@code config} (a scrape configuration) with {@code scheme: https} and {@code tls_config.ca_file:
+     * <ca>} added to each job of {@link #SERVICE_JOBS} (Prometheus then verifies each target's certificate
+     * against the CA, 127.0.0.1 included); HAProxy, Prometheus and Alertmanager stay http.
+     *
+     * @throws IllegalArgumentException naming the jobs of {@link #SERVICE_JOBS} that {@code config} lacks
+     */
+    static String httpsScrapes(String config, Path ca) {
+        List<String> missing = new ArrayList<>(SERVICE_JOBS);
+        StringBuilder out = new StringBuilder();
+        for (String line : config.split("\n", -1)) {
+            out.append(line).append('\n');
+            Matcher job = JOB.matcher(line);
+            if (job.matches() && missing.remove(job.group(2))) {
+                String indent = " ".repeat(job.group(1).length() + 2);
+                out.append(indent).append("scheme: https\n");
+                out.append(indent).append("tls_config:\n");
+                out.append(indent).append("  ca_file: '").append(ca).append("'\n");
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalArgumentException("the scrape configuration has no job " + missing
+                    + ": ./pgha up cannot switch their scrapes to https");
+        }
+        return out.substring(0, out.length() - 1);
+    }
+
+    private static final Pattern JOB = Pattern.compile("(\\s*)- job_name:\\s*['\"]?([\\w-]+)['\"]?\\s*");
 
     /**
      * Starts Debian's {@code prometheus-alertmanager} with the configuration file {@code config} (checked

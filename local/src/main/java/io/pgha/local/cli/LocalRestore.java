@@ -31,8 +31,6 @@ import java.util.Map;
  */
 final class LocalRestore {
     private static final Duration RESTORE_TIMEOUT = Duration.ofMinutes(10);
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Workspace ws;
     private final LocalPorts ports;
@@ -90,6 +88,7 @@ final class LocalRestore {
             List<String> etcd,
             Path repository,
             String token,
+            String backupService,
             LocalTls tls,
             Map<String, String> passwords) {
         EtcdLayout.requireName("cluster", newCluster);
@@ -102,13 +101,17 @@ final class LocalRestore {
         }
         // etcd's role set gains the new cluster before backup-service writes its restore request there
         tls.etcdRoles(etcd, LocalCluster.etcdDeployment(Map.of(newCluster, List.of(member(newCluster)))));
-        String api = "http://" + Ports.LOOPBACK + ":" + ports.backup() + "/api/v1/clusters/" + source + "/restores";
+        // backup-service's address as up recorded it (https while TLS is on), through a client trusting the CA
+        String api = backupService + "/api/v1/clusters/" + source + "/restores";
+        HttpClient http = tls.httpClient();
         // backup-service first waits (bounded by its pgha.backup.wal-wait) until the WAL up to now is archived
-        HttpResponse<String> requested = send(HttpRequest.newBuilder(URI.create(api))
-                .timeout(Duration.ofMinutes(6))
-                .header("Authorization", "Bearer " + token)
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
+        HttpResponse<String> requested = send(
+                http,
+                HttpRequest.newBuilder(URI.create(api))
+                        .timeout(Duration.ofMinutes(6))
+                        .header("Authorization", "Bearer " + token)
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(Json.write(body))));
         if (requested.statusCode() != 202) {
             throw new IllegalStateException("backup-service refused the restore (HTTP " + requested.statusCode() + "): "
                     + requested.body().strip());
@@ -139,8 +142,13 @@ final class LocalRestore {
         properties.putAll(tls.agent(member(newCluster), Ports.LOOPBACK, nodeDir));
         properties.putAll(tls.etcd(
                 etcd, io.pgha.core.EtcdRoles.agent(newCluster, member(newCluster)), nodeDir.resolve("etcd-tls")));
-        QuarkusService.Builder builder = QuarkusService.builder(
-                        ws, "agent-" + member(newCluster), QuarkusService.moduleJar("node-agent"))
+        properties.putAll(tls.agentApiTrust(nodeDir.resolve("rest-tls")));
+        QuarkusService.Builder builder = tls.rest(
+                        QuarkusService.builder(
+                                ws, "agent-" + member(newCluster), QuarkusService.moduleJar("node-agent")),
+                        member(newCluster),
+                        Ports.LOOPBACK,
+                        nodeDir.resolve("rest-tls"))
                 .httpPort(ports.restoredAgent())
                 .properties(properties)
                 .asPostgresUser();
@@ -157,9 +165,11 @@ final class LocalRestore {
                     RESTORE_TIMEOUT,
                     "restore " + id + " completed (GET " + api + "/" + id + ")",
                     () -> {
-                        HttpResponse<String> status = send(HttpRequest.newBuilder(URI.create(api + "/" + id))
-                                .timeout(Duration.ofSeconds(10))
-                                .GET());
+                        HttpResponse<String> status = send(
+                                http,
+                                HttpRequest.newBuilder(URI.create(api + "/" + id))
+                                        .timeout(Duration.ofSeconds(10))
+                                        .GET());
                         JsonNode json = Json.read(status.body(), JsonNode.class, "the restore status");
                         String state = json.path("state").asText();
                         if (!state.equals(last[0])) {
@@ -187,9 +197,9 @@ final class LocalRestore {
         return agent;
     }
 
-    private static HttpResponse<String> send(HttpRequest.Builder request) {
+    private static HttpResponse<String> send(HttpClient http, HttpRequest.Builder request) {
         try {
-            return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
         } catch (java.io.IOException e) {
             throw new IllegalStateException("backup-service does not answer (is pgha up?): " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -2,6 +2,7 @@ package io.pgha.local.cli;
 
 import io.pgha.core.EtcdRoles;
 import io.pgha.core.store.EtcdAccess;
+import io.pgha.core.tls.AgentApiTrust;
 import io.pgha.local.AgentNodes;
 import io.pgha.local.Certificates;
 import io.pgha.local.EtcdCluster;
@@ -9,7 +10,9 @@ import io.pgha.local.KafkaBroker;
 import io.pgha.local.OsUser;
 import io.pgha.local.Ports;
 import io.pgha.local.QuarkusService;
+import java.net.http.HttpClient;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,8 +25,9 @@ import java.util.Optional;
  * connections verify it against the CA ({@code verify-full}). etcd: https only, every client shows a
  * certificate of the CA whose common name is its {@code EtcdRoles} principal. Kafka: SASL_SSL with a
  * SCRAM user per service kind and the ACLs of {@code KafkaAcls}; etcd's RBAC is on with the role set of
- * {@code EtcdRoles} ({@link #etcdRoles}). The REST APIs are not switched yet (see
- * docs/security.md).
+ * {@code EtcdRoles} ({@link #etcdRoles}). REST: every service serves HTTPS only with a certificate of
+ * the CA naming 127.0.0.1 and its own address ({@link #rest}); its callers trust the CA ({@link
+ * #agentApiTrust}, {@link #rendererChecks}, {@link #httpClient}, Prometheus' scrape configuration).
  */
 final class LocalTls {
     /** The folder of the CA and the certificates, under the home folder. */
@@ -67,6 +71,68 @@ final class LocalTls {
         return AgentNodes.postgresTls(authority.issue(member, ips), nodeDir);
     }
 
+    /** The prefix of the certificates the services serve their REST APIs with ({@code rest-<component>}). */
+    static final String REST_PREFIX = "rest-";
+
+    /**
+     * {@code builder} serving its REST API over HTTPS only, when TLS is on: a certificate of the CA for
+     * {@code component} naming {@code host} (where it listens) and 127.0.0.1, through Quarkus' TLS
+     * registry ({@link QuarkusService.Builder#https}). With {@code copyFor} the certificate, key and CA
+     * are copied there for the user PostgreSQL runs as (agents, backup-service). Off: plain HTTP.
+     */
+    QuarkusService.Builder rest(QuarkusService.Builder builder, String component, String host, Path copyFor) {
+        if (!on()) {
+            return builder;
+        }
+        List<String> ips = host.equals(Ports.LOOPBACK) ? List.of(host) : List.of(host, Ports.LOOPBACK);
+        Certificates.Issued issued = authority.issue(REST_PREFIX + component, ips);
+        return builder.https(copyFor == null ? issued : copyForPostgres(issued, copyFor, "rest"));
+    }
+
+    /** The certificate {@code component} serves its REST API with, when TLS is on. */
+    Optional<Path> restCertificate(String component) {
+        return dir().map(d -> d.resolve(REST_PREFIX + component + ".crt"));
+    }
+
+    /**
+     * {@code pgha.agent-api.ca-file} of a service that calls agents (coordinator: their {@code /patroni};
+     * agents: each other's {@code POST /failsafe} and their own archive commands' curl), when TLS is on;
+     * with {@code copyFor} a copy of the CA there for the user PostgreSQL runs as.
+     */
+    Map<String, String> agentApiTrust(Path copyFor) {
+        return caCert().map(ca -> Map.of(
+                        AgentApiTrust.PROPERTY,
+                        copyFor == null
+                                ? ca.toString()
+                                : copyForPostgres(ca, OsUser.forPostgres().ownedDir(copyFor))))
+                .orElse(Map.of());
+    }
+
+    /** config-renderer's HAProxy checks verify the agents' HTTPS against the CA ({@code check-ssl verify required}). */
+    Map<String, String> rendererChecks() {
+        return caCert().map(ca -> Map.of("pgha.renderer.checks.ca-file", ca.toString()))
+                .orElse(Map.of());
+    }
+
+    /** {@code https} when TLS is on, else {@code http}: the scheme of every service's REST API. */
+    String scheme() {
+        return on() ? "https" : "http";
+    }
+
+    /**
+     * The client this launcher, and the tests through {@code LocalCluster.httpClient()}, call the services'
+     * REST APIs with: it trusts the CA when TLS is on (host names verified: every certificate names
+     * 127.0.0.1), the JVM's CAs otherwise.
+     */
+    HttpClient httpClient() {
+        return HttpClient.newBuilder()
+                .connectTimeout(Duration.ofSeconds(2))
+                // HTTP/1.1: over plain http (--insecure) the JDK's h2c upgrade gets an answer it misreads
+                .version(HttpClient.Version.HTTP_1_1)
+                .sslContext(AgentApiTrust.sslContext(caCert(), "the local CA (" + DIR + "/ca.crt)"))
+                .build();
+    }
+
     /** The certificate this launcher uses for its own etcd reads (etcd's {@code root} user). */
     static final String LAUNCHER = "root";
 
@@ -84,13 +150,7 @@ final class LocalTls {
         }
         Certificates.Issued issued = authority.issue(principal, List.of(Ports.LOOPBACK));
         if (copyFor != null) {
-            OsUser user = OsUser.forPostgres();
-            Path dir = user.ownedDir(copyFor);
-            issued = new Certificates.Issued(
-                    issued.name(),
-                    user.ownedCopy(issued.cert(), dir.resolve("etcd-client.crt")),
-                    user.ownedCopy(issued.key(), dir.resolve("etcd-client.key")),
-                    user.ownedCopy(issued.ca(), dir.resolve("ca.crt")));
+            issued = copyForPostgres(issued, copyFor, "etcd-client");
         }
         p.put(EtcdAccess.CA_FILE, issued.ca().toString());
         p.put(EtcdAccess.CERT_FILE, issued.cert().toString());
@@ -187,6 +247,17 @@ final class LocalTls {
         return OsUser.forPostgres().ownedCopy(ca, dir.resolve("ca.crt")).toString();
     }
 
+    /** {@code issued}'s certificate and key ({@code <name>.crt/.key}) and the CA copied into {@code dir} for PostgreSQL's user. */
+    private static Certificates.Issued copyForPostgres(Certificates.Issued issued, Path dir, String name) {
+        OsUser user = OsUser.forPostgres();
+        Path owned = user.ownedDir(dir);
+        return new Certificates.Issued(
+                issued.name(),
+                user.ownedCopy(issued.cert(), owned.resolve(name + ".crt")),
+                user.ownedCopy(issued.key(), owned.resolve(name + ".key")),
+                user.ownedCopy(issued.ca(), owned.resolve("ca.crt")));
+    }
+
     /**
      * What goes before {@code psql} in the hints {@code up} prints: with a CA, libpq's {@code
      * PGSSLMODE=verify-full PGSSLROOTCERT=<ca>} (the members serve only TLS; every certificate names
@@ -202,8 +273,7 @@ final class LocalTls {
         return dir.map(d -> "tls: local CA and certificates in " + d
                         + " (keys mode 600); PostgreSQL serves TLS only (sslmode=verify-full against "
                         + d.resolve("ca.crt") + "); etcd https with client certificates and RBAC roles;"
-                        + " Kafka SASL_SSL with a SCRAM user per service and ACLs; the REST APIs are still plain"
-                        + " http")
+                        + " Kafka SASL_SSL with a SCRAM user per service and ACLs; every REST API https only")
                 .orElse("tls: off (--insecure): everything in plaintext on 127.0.0.1");
     }
 }

@@ -49,4 +49,32 @@ class LocalMonitoringTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[4711]");
     }
+
+    @Test
+    void withTlsOnThePghaServicesAreScrapedOverHttpsVerifiedByTheCa() throws Exception {
+        String shipped = Files.readString(MonitoringFiles.shipped().prometheusConfig());
+        java.nio.file.Path ca = java.nio.file.Path.of("/h/.pgha/tls/ca.crt");
+
+        String config = LocalMonitoring.httpsScrapes(shipped, ca);
+
+        for (String job : LocalMonitoring.SERVICE_JOBS) {
+            assertThat(config)
+                    .contains("  - job_name: " + job + "\n    scheme: https\n    tls_config:\n      ca_file: '" + ca
+                            + "'\n");
+        }
+        for (String job : java.util.List.of("haproxy", "prometheus", "alertmanager")) {
+            assertThat(config).doesNotContain("  - job_name: " + job + "\n    scheme:");
+        }
+        assertThat(config.replaceAll("(?m)^ +(scheme: https|tls_config:|  ca_file: .*)\\n", ""))
+                .as("nothing else changes")
+                .isEqualTo(shipped);
+    }
+
+    @Test
+    void aMissingServiceJobIsNamed() {
+        assertThatThrownBy(() -> LocalMonitoring.httpsScrapes(
+                        "scrape_configs:\n  - job_name: node-agent\n", java.nio.file.Path.of("/ca.crt")))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("failover-coordinator");
+    }
 }

@@ -21,7 +21,8 @@ class LocalTlsTest {
     @Test
     void theSummaryNamesTheCertificatesFolderOrSaysEverythingIsPlaintext() {
         assertThat(LocalTls.summary(Optional.of(Path.of("/h/.pgha/tls"))))
-                .contains("/h/.pgha/tls", "mode 600", "verify-full", "/h/.pgha/tls/ca.crt");
+                .contains("/h/.pgha/tls", "mode 600", "verify-full", "/h/.pgha/tls/ca.crt", "REST API https only")
+                .doesNotContain("plain http");
         assertThat(LocalTls.summary(Optional.empty())).contains("--insecure", "plaintext");
     }
 }
