@@ -216,6 +216,24 @@ public final class PgHba {
         if (m.equals("cert") && !type.equals("hostssl")) {
             return "cert works only on hostssl lines";
         }
+        List<String> names = new ArrayList<>();
+        for (String option : t.subList(method + 1, t.size())) {
+            int eq = option.indexOf('=');
+            names.add(eq > 0 ? option.substring(0, eq) : option);
+        }
+        if (m.equals("ldap") && !names.contains("ldapserver") && !names.contains("ldapurl")) {
+            return "ldap needs ldapserver or ldapurl";
+        }
+        if (m.equals("ldap")
+                && !names.contains("ldapbasedn")
+                && !names.contains("ldapprefix")
+                && !names.contains("ldapsuffix")
+                && !names.contains("ldapurl")) {
+            return "ldap needs ldapbasedn, ldapprefix or ldapsuffix";
+        }
+        if (m.equals("radius") && (!names.contains("radiusservers") || !names.contains("radiussecrets"))) {
+            return "radius needs radiusservers and radiussecrets";
+        }
         for (String option : t.subList(method + 1, t.size())) {
             int eq = option.indexOf('=');
             if (eq <= 0) {

@@ -87,6 +87,10 @@ class PgHbaTest {
         assertThat(problem("hostssl all all 10.0.0.0/8 md5 clientcert=1"))
                 .contains("clientcert must be verify-ca or verify-full");
         assertThat(problem("host all all 10.0.0.0/8 ident map")).contains("'map' is not name=value");
+        assertThat(problem("host all all 10.0.0.0/8 ldap ldapprefix=cn=")).contains("ldap needs ldapserver or ldapurl");
+        assertThat(problem("host all all 10.0.0.0/8 ldap ldapserver=x")).contains("ldap needs ldapbasedn, ldapprefix");
+        assertThat(problem("host all all 10.0.0.0/8 radius radiusservers=x"))
+                .contains("radius needs radiusservers and radiussecrets");
     }
 
     @Test
