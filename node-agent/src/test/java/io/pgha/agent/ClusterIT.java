@@ -608,6 +608,16 @@ class ClusterIT {
         }
     }
 
+    /** The agent's log from byte {@code offset} on. */
+    private static String logSince(Node node, long offset) throws java.io.IOException {
+        byte[] log = Files.readAllBytes(node.agent().process().log());
+        return new String(
+                log,
+                (int) Math.min(offset, log.length),
+                (int) Math.max(0, log.length - offset),
+                StandardCharsets.UTF_8);
+    }
+
     private static boolean probeRejected(Node node) {
         String login = probeLogin(node);
         return login.startsWith("28000") && login.contains("pg_hba.conf rejects connection");
@@ -668,8 +678,7 @@ class ClusterIT {
                     Wait.until(
                             Duration.ofSeconds(20),
                             node.name() + ": the agent refuses the bad pg_hba read from etcd",
-                            () -> Files.readString(node.agent().process().log())
-                                    .substring(logFrom.get(node.name()).intValue())
+                            () -> logSince(node, logFrom.get(node.name()))
                                     .contains("ignoring the dynamic config in etcd, keeping the one in force and the"
                                             + " files written from it: invalid dynamic configuration:"
                                             + " postgresql.pg_hba[1] \"include_dir /etc\": include_dir names a file"));
