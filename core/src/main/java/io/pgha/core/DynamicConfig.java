@@ -26,7 +26,7 @@ import java.util.TreeMap;
  * #MAX_SYNCHRONOUS_NODE_COUNT}. The upper bounds are far beyond any sensible cluster (Patroni's
  * defaults are 30, 10, 10, 300, 0, 1 MiB, 1): they catch typos and hostile values, such as a loop_wait
  * that would stop an agent's loop for decades. {@code postgresql.parameters} follow {@link
- * PgParameters}.
+ * PgParameters}, {@code postgresql.pg_hba} and {@code postgresql.pg_ident} follow {@link PgHba}.
  *
  * <p>Keys other than {@link #KEYS} are refused when the config is changed ({@link #problemsIn}), named
  * in full ({@code postgresql.foo}); Patroni settings pgha does not carry out yet ({@link #UNSUPPORTED})
@@ -154,11 +154,26 @@ public record DynamicConfig(
      *     accepted)
      * @param parameters PostgreSQL parameters every agent writes into the configuration it generates,
      *     as text (see {@link PgParameters#read})
+     * @param pgHba Patroni's {@code pg_hba}: lines every agent writes into pg_hba.conf after its own
+     *     (node-agent's DESIGN.md, "pg_hba and pg_ident"); empty: the agent's own pg_hba.conf
+     * @param pgIdent Patroni's {@code pg_ident}: the lines of pg_ident.conf (see {@link PgHba})
      */
-    public record Postgresql(boolean usePgRewind, boolean useSlots, Map<String, String> parameters) {
+    public record Postgresql(
+            boolean usePgRewind,
+            boolean useSlots,
+            Map<String, String> parameters,
+            List<String> pgHba,
+            List<String> pgIdent) {
         public Postgresql {
             parameters =
                     parameters == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(parameters));
+            pgHba = pgHba == null ? List.of() : List.copyOf(pgHba);
+            pgIdent = pgIdent == null ? List.of() : List.copyOf(pgIdent);
+        }
+
+        /** No pg_hba or pg_ident lines. */
+        public Postgresql(boolean usePgRewind, boolean useSlots, Map<String, String> parameters) {
+            this(usePgRewind, useSlots, parameters, List.of(), List.of());
         }
 
         /** Rewind on, slots on, no parameters. */
@@ -218,6 +233,8 @@ public record DynamicConfig(
             "postgresql.use_pg_rewind",
             "postgresql.use_slots",
             "postgresql.parameters",
+            "postgresql.pg_hba",
+            "postgresql.pg_ident",
             "member_slots_ttl",
             "slots",
             "ignore_slots",
@@ -244,11 +261,6 @@ public record DynamicConfig(
         m.put("master_start_timeout", " (Patroni's old name: use primary_start_timeout)");
         m.put("master_stop_timeout", " (Patroni's old name: use primary_stop_timeout)");
         m.put("postgresql.recovery_conf", " (the agent writes the recovery settings itself)");
-        m.put("postgresql.pg_ident", "");
-        m.put(
-                "postgresql.pg_hba",
-                " (each agent writes pg_hba.conf from pgha.postgres.allowed-cidr and its"
-                        + " authentication settings)");
         return java.util.Collections.unmodifiableMap(m);
     }
 
@@ -508,6 +520,8 @@ public record DynamicConfig(
                     "postgresql.use_slots false", " (every replica streams through its own" + " physical slot)"));
         }
         problems.addAll(PgParameters.problems(postgresql.parameters()));
+        problems.addAll(PgHba.hbaProblems(postgresql.pgHba()));
+        problems.addAll(PgHba.identProblems(postgresql.pgIdent()));
         return problems;
     }
 
@@ -556,6 +570,13 @@ public record DynamicConfig(
             JsonNode postgresql = node.get("postgresql");
             if (postgresql != null && postgresql.isObject()) {
                 problems.addAll(PgParameters.shapeProblems(postgresql.get("parameters")));
+                List<String> lists = new ArrayList<>();
+                lists.addAll(PgHba.shapeProblems("postgresql.pg_hba", postgresql.get("pg_hba")));
+                lists.addAll(PgHba.shapeProblems("postgresql.pg_ident", postgresql.get("pg_ident")));
+                if (!lists.isEmpty()) {
+                    problems.addAll(lists);
+                    return problems;
+                }
             }
             problems.addAll(read(node).problems());
         } catch (IllegalArgumentException e) {
@@ -640,7 +661,9 @@ public record DynamicConfig(
                 new Postgresql(
                         boolField(pgNode, "use_pg_rewind", "postgresql.use_pg_rewind", d.usePgRewind()),
                         boolField(pgNode, "use_slots", "postgresql.use_slots", true),
-                        PgParameters.read(pgNode.get("parameters"))),
+                        PgParameters.read(pgNode.get("parameters")),
+                        PgHba.read("postgresql.pg_hba", pgNode.get("pg_hba")),
+                        PgHba.read("postgresql.pg_ident", pgNode.get("pg_ident"))),
                 secondsField(node, "member_slots_ttl", d.memberSlotsTtl),
                 boolField(node, "fast_failover", "fast_failover", d.fastFailover),
                 slotsField(node.get("slots")),
@@ -887,6 +910,12 @@ public record DynamicConfig(
         pg.put("use_pg_rewind", postgresql.usePgRewind());
         pg.put("use_slots", postgresql.useSlots());
         pg.put("parameters", postgresql.parameters());
+        if (!postgresql.pgHba().isEmpty()) {
+            pg.put("pg_hba", postgresql.pgHba());
+        }
+        if (!postgresql.pgIdent().isEmpty()) {
+            pg.put("pg_ident", postgresql.pgIdent());
+        }
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("ttl", ttl);
         m.put("loop_wait", loopWait);

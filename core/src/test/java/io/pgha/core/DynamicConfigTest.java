@@ -280,9 +280,7 @@ class DynamicConfigTest {
         for (String json : new String[] {
             "{\"standby_cluster\":{\"host\":\"x\"}}",
             "{\"max_timelines_history\":0}",
-            "{\"postgresql\":{\"recovery_conf\":{}}}",
-            "{\"postgresql\":{\"pg_ident\":[]}}",
-            "{\"postgresql\":{\"pg_hba\":[\"host all all 0.0.0.0/0 trust\"]}}"
+            "{\"postgresql\":{\"recovery_conf\":{}}}"
         }) {
             String key = json.startsWith("{\"postgresql\"")
                     ? "postgresql." + json.substring(16, json.indexOf('"', 16))
@@ -501,5 +499,46 @@ class DynamicConfigTest {
                 .singleElement()
                 .asString()
                 .contains("ignore_slots[0].slot");
+    }
+
+    @Test
+    void patronisPgHbaAndPgIdentAreReadCheckedAndWrittenBack() {
+        String json = "{\"postgresql\":{\"pg_hba\":[\"host all bob 10.0.0.0/8 reject\","
+                + "\"hostssl all all 0.0.0.0/0 scram-sha-256\"],\"pg_ident\":[\"m alice bob\"]}}";
+        assertThat(DynamicConfig.problemsIn(json)).isEmpty();
+        DynamicConfig d = DynamicConfig.fromJson(json);
+        assertThat(d.postgresql().pgHba())
+                .containsExactly("host all bob 10.0.0.0/8 reject", "hostssl all all 0.0.0.0/0 scram-sha-256");
+        assertThat(d.postgresql().pgIdent()).containsExactly("m alice bob");
+        assertThat(DynamicConfig.fromJson(d.toJson())).isEqualTo(d);
+        // absent lists are not written back, and null removes them (a merge patch)
+        assertThat(DynamicConfig.DEFAULTS.toJson()).doesNotContain("pg_hba").doesNotContain("pg_ident");
+        assertThat(DynamicConfig.problemsIn("{\"postgresql\":{\"pg_hba\":null,\"pg_ident\":null}}"))
+                .isEmpty();
+    }
+
+    @Test
+    void aBadPgHbaLineIsRefusedNamingTheLineAndTheReaderRefusesItToo() {
+        String json = "{\"postgresql\":{\"pg_hba\":[\"host all all 10.0.0.0/8 trust\"," + "\"include /etc/passwd\"]}}";
+        assertThat(DynamicConfig.problemsIn(json))
+                .singleElement()
+                .asString()
+                .startsWith("postgresql.pg_hba[1] \"include /etc/passwd\": include names a file");
+        // an agent reading it from etcd refuses the whole config (validated), keeping what it had
+        assertThatThrownBy(() -> DynamicConfig.fromJson(json).validated()).hasMessageContaining("postgresql.pg_hba[1]");
+        assertThat(DynamicConfig.problemsIn("{\"postgresql\":{\"pg_ident\":[\"m alice\"]}}"))
+                .singleElement()
+                .asString()
+                .startsWith("postgresql.pg_ident[0] \"m alice\": 2 fields");
+        assertThat(DynamicConfig.problemsIn("{\"postgresql\":{\"pg_hba\":\"host all all 0.0.0.0/0 trust\"}}"))
+                .singleElement()
+                .asString()
+                .startsWith("postgresql.pg_hba must be a list of lines");
+        assertThat(DynamicConfig.problemsIn("{\"postgresql\":{\"pg_ident\":[1]}}"))
+                .singleElement()
+                .asString()
+                .startsWith("postgresql.pg_ident[0] must be a string");
+        assertThatThrownBy(() -> DynamicConfig.fromJson("{\"postgresql\":{\"pg_hba\":{}}}"))
+                .hasMessageContaining("postgresql.pg_hba must be a list");
     }
 }

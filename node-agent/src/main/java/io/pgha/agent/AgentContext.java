@@ -109,31 +109,40 @@ final class AgentContext {
     }
 
     /**
-     * The dynamic config's {@code postgresql.parameters} changed: rewrites pgha.conf and reloads a
-     * running PostgreSQL (a setting that only a restart applies then shows as {@code pending_restart}).
-     * While it is not running, or its role is changing, the next start or reconfiguration writes them.
+     * The dynamic config's {@code postgresql.parameters}, {@code pg_hba} or {@code pg_ident} changed:
+     * rewrites pgha.conf, pg_hba.conf and pg_ident.conf and reloads a running PostgreSQL (a setting that
+     * only a restart applies then shows as {@code pending_restart}). While it is not running, or its role
+     * is changing, the next start or reconfiguration writes them. The lines were validated when the
+     * config was read ({@link AgentLoop#parseDynamic}), and are checked again before anything is written.
      */
-    void applyParameters(java.util.Map<String, String> parameters) {
-        if (parameters.equals(extra.dynamic())) {
+    void applyPostgresql(DynamicConfig.Postgresql next) {
+        java.util.Map<String, String> parameters = next.parameters();
+        if (parameters.equals(extra.dynamic())
+                && next.pgHba().equals(extra.pgHba())
+                && next.pgIdent().equals(extra.pgIdent())) {
             return;
         }
+        String what = parameters.equals(extra.dynamic())
+                ? "postgresql.pg_hba/pg_ident"
+                : "postgresql.parameters " + parameters.keySet();
         extra.dynamic(parameters);
+        extra.files(next.pgHba(), next.pgIdent());
         synchronized (pgLock) {
             Role now = role.current();
             if ((now != Role.PRIMARY && now != Role.STANDBY) || !pg.running()) {
-                LOG.infof("postgresql.parameters changed: written with the next start (%s)", parameters.keySet());
+                LOG.infof("%s changed: written with the next start", what);
                 return;
             }
             boolean standby = now == Role.STANDBY;
             Optional<Upstream> up = standby ? following.flatMap(this::upstream) : Optional.empty();
             if (standby && up.isEmpty()) {
                 // not following anyone known yet: the Follow that comes next writes them (no empty primary_conninfo)
-                LOG.infof("postgresql.parameters changed: written when this standby follows (%s)", parameters.keySet());
+                LOG.infof("%s changed: written when this standby follows", what);
                 return;
             }
             configurePg(standby, up);
             pg.reload();
-            LOG.infof("postgresql.parameters changed: pgha.conf rewritten and reloaded (%s)", parameters.keySet());
+            LOG.infof("%s changed: pgha.conf, pg_hba.conf and pg_ident.conf rewritten and reloaded", what);
         }
     }
 

@@ -353,11 +353,29 @@ final class AgentLoop {
 
     // --- dynamic config and watch ---
 
+    /** The last refusal logged by {@link #parseDynamic}, so that a config refused is logged once, not every loop. */
+    private static final java.util.concurrent.atomic.AtomicReference<String> LAST_REFUSAL =
+            new java.util.concurrent.atomic.AtomicReference<>();
+
+    /**
+     * The dynamic config read from etcd, validated as the coordinator validates a change (a bad key
+     * written into etcd directly, such as a pg_hba line PostgreSQL could not parse, is refused): empty,
+     * and the refusal logged once, when it is invalid; the agent then keeps the config, and so the files,
+     * it had.
+     */
     static Optional<DynamicConfig> parseDynamic(String json) {
         try {
-            return Optional.of(DynamicConfig.fromJson(json).validated());
+            Optional<DynamicConfig> valid =
+                    Optional.of(DynamicConfig.fromJson(json).validated());
+            LAST_REFUSAL.set(null);
+            return valid;
         } catch (IllegalArgumentException e) {
-            LOG.errorf("ignoring the dynamic config in etcd: %s", e.getMessage());
+            if (!e.getMessage().equals(LAST_REFUSAL.getAndSet(e.getMessage()))) {
+                LOG.errorf(
+                        "ignoring the dynamic config in etcd, keeping the one in force and the files written from it:"
+                                + " %s",
+                        e.getMessage());
+            }
             return Optional.empty();
         }
     }
@@ -375,7 +393,7 @@ final class AgentLoop {
         LOG.infof("dynamic config changed: %s", next);
         ctx.dynamic = next;
         ctx.keeper.fencing(new Fencing(next.ttlDuration(), ctx.safetyMargin));
-        ctx.applyParameters(next.parameters());
+        ctx.applyPostgresql(next.postgresql());
     }
 
     private void startWatch() {

@@ -160,6 +160,7 @@ public class NodeAgent {
         ctx = new AgentContext(config, me, store, pg, process, clock, safetyMargin, dynamic);
         ctx.extra = extra;
         extra.dynamic(dynamic.parameters()); // in pgha.conf from the first start
+        extra.files(dynamic.postgresql().pgHba(), dynamic.postgresql().pgIdent()); // likewise pg_hba.conf
         ctx.keeper = new LeaseKeeper(
                 store,
                 clock,

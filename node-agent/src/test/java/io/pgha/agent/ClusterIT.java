@@ -596,6 +596,116 @@ class ClusterIT {
         }
     }
 
+    /** What a login as {@code hba_probe} to {@code node} gets: "in", or the SQLSTATE and message of the refusal. */
+    private static String probeLogin(Node node) {
+        String url = "jdbc:postgresql://" + node.pgHost() + ":" + node.pgPort()
+                + "/postgres?user=hba_probe&connectTimeout=3&socketTimeout=10";
+        try {
+            io.pgha.local.PostgresNode.queryValue(url, "SELECT 1");
+            return "in";
+        } catch (java.sql.SQLException e) {
+            return e.getSQLState() + " " + e.getMessage();
+        }
+    }
+
+    /** The agent's log from byte {@code offset} on. */
+    private static String logSince(Node node, long offset) throws java.io.IOException {
+        byte[] log = Files.readAllBytes(node.agent().process().log());
+        return new String(
+                log,
+                (int) Math.min(offset, log.length),
+                (int) Math.max(0, log.length - offset),
+                StandardCharsets.UTF_8);
+    }
+
+    private static boolean probeRejected(Node node) {
+        String login = probeLogin(node);
+        return login.startsWith("28000") && login.contains("pg_hba.conf rejects connection");
+    }
+
+    @Test
+    @Order(5)
+    void pgHbaAndPgIdentFromTheDynamicConfigTakeEffectOnEveryMemberAndABadOneInEtcdIsRefused() throws Exception {
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        primary.execute("DO $$ BEGIN IF NOT EXISTS (SELECT FROM pg_roles WHERE rolname = 'hba_probe')"
+                + " THEN CREATE ROLE hba_probe LOGIN; END IF; END $$");
+        for (Node node : nodes) {
+            Wait.until(
+                    Duration.ofSeconds(20), node.name() + ": hba_probe logs in", () -> "in".equals(probeLogin(node)));
+        }
+        EtcdLayout layout = EtcdLayout.of(AgentNodes.CLUSTER);
+        String original = store.read().config().orElseThrow();
+        ObjectNode changed = (ObjectNode) new ObjectMapper().readTree(original);
+        changed.with("postgresql")
+                .putArray("pg_hba")
+                .add("host all hba_probe 127.0.0.0/8 reject")
+                .add("host all all 127.0.0.0/8 trust");
+        changed.with("postgresql").putArray("pg_ident").add("probe_map pgha hba_probe");
+        // would let hba_probe in again if an agent wrote it; the include makes every agent refuse it
+        ObjectNode bad = changed.deepCopy();
+        bad.with("postgresql")
+                .putArray("pg_hba")
+                .add("host all all 127.0.0.0/8 trust")
+                .add("include_dir /etc");
+        try (Client client = client()) {
+            client.getKVClient()
+                    .put(bytes(layout.config()), bytes(changed.toString()))
+                    .get(10, TimeUnit.SECONDS);
+            try {
+                for (Node node : nodes) {
+                    Wait.until(
+                            Duration.ofSeconds(20),
+                            node.name() + ": hba_probe refused by the dynamic pg_hba, pg_ident.conf holds probe_map",
+                            () -> probeRejected(node)
+                                    && Long.valueOf(1)
+                                            .equals(node.query("SELECT count(*) FROM pg_ident_file_mappings"
+                                                    + " WHERE map_name = 'probe_map' AND error IS NULL")));
+                    assertThat(node.query("SELECT count(*) FROM pg_hba_file_rules WHERE error IS NOT NULL"))
+                            .isEqualTo(0L);
+                }
+                // the members still stream to each other (pgha's own lines come first)
+                AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+                Map<String, String> written = new java.util.HashMap<>();
+                Map<String, Long> logFrom = new java.util.HashMap<>();
+                for (Node node : nodes) {
+                    written.put(node.name(), Files.readString(node.dataDir().resolve("pg_hba.conf")));
+                    logFrom.put(node.name(), Files.size(node.agent().process().log()));
+                }
+                client.getKVClient()
+                        .put(bytes(layout.config()), bytes(bad.toString()))
+                        .get(10, TimeUnit.SECONDS);
+                for (Node node : nodes) {
+                    Wait.until(
+                            Duration.ofSeconds(20),
+                            node.name() + ": the agent refuses the bad pg_hba read from etcd",
+                            () -> logSince(node, logFrom.get(node.name()))
+                                    .contains("ignoring the dynamic config in etcd, keeping the one in force and the"
+                                            + " files written from it: invalid dynamic configuration:"
+                                            + " postgresql.pg_hba[1] \"include_dir /etc\": include_dir names a file"));
+                    assertThat(Files.readString(node.dataDir().resolve("pg_hba.conf")))
+                            .isEqualTo(written.get(node.name()));
+                    assertThat(probeRejected(node))
+                            .as(node.name() + ": " + probeLogin(node))
+                            .isTrue();
+                }
+            } finally {
+                client.getKVClient()
+                        .put(bytes(layout.config()), bytes(original))
+                        .get(10, TimeUnit.SECONDS);
+            }
+            for (Node node : nodes) {
+                Wait.until(
+                        Duration.ofSeconds(20),
+                        node.name() + ": without pg_hba in the config hba_probe logs in again and probe_map is gone",
+                        () -> "in".equals(probeLogin(node))
+                                && Long.valueOf(0)
+                                        .equals(node.query("SELECT count(*) FROM pg_ident_file_mappings"
+                                                + " WHERE map_name = 'probe_map'")));
+            }
+        }
+        AgentNodes.awaitHealthy(nodes, store, HEALTHY).execute("DROP ROLE hba_probe");
+    }
+
     @Test
     @Order(5)
     void strictSynchronousModeWithoutASyncSetWaitsForAnyStandby() throws Exception {

@@ -52,4 +52,22 @@ class BodiesTest {
         assertThat(next.toString())
                 .isEqualTo("{\"loop_wait\":2,\"postgresql\":{\"use_slots\":true,\"parameters\":{}}}");
     }
+
+    @Test
+    void aPatchReplacesThePgHbaListAndABadLineIsNamed() {
+        ObjectNode stored = json("{\"postgresql\":{\"pg_hba\":[\"host all all 10.0.0.0/8 md5\"]}}");
+        ObjectNode next = Bodies.nextConfig(
+                stored, json("{\"postgresql\":{\"pg_hba\":[\"hostssl all all 10.0.0.0/8 md5\"]}}"), true);
+        assertThat(next.toString()).isEqualTo("{\"postgresql\":{\"pg_hba\":[\"hostssl all all 10.0.0.0/8 md5\"]}}");
+        assertThat(DynamicConfig.problemsIn(next.toString())).isEmpty();
+        ObjectNode bad = Bodies.nextConfig(
+                stored, json("{\"postgresql\":{\"pg_hba\":[\"host all all 10.0.0.0/8 md6\"]}}"), true);
+        assertThat(DynamicConfig.problemsIn(bad.toString()))
+                .singleElement()
+                .asString()
+                .startsWith(
+                        "postgresql.pg_hba[0] \"host all all 10.0.0.0/8 md6\": 'md6' is not an authentication method");
+        ObjectNode removed = Bodies.nextConfig(stored, json("{\"postgresql\":{\"pg_hba\":null}}"), true);
+        assertThat(removed.toString()).isEqualTo("{\"postgresql\":{}}");
+    }
 }

@@ -215,6 +215,21 @@ class CoordinatorIT {
                 send(c, "PATCH", path + "/config", "{\"postgresql\":{\"parameters\":{\"port\":5433}}}", TOKEN);
         assertThat(managed.statusCode()).isEqualTo(400);
         assertThat(managed.body()).contains("postgresql.parameters.port is managed by pgha");
+        // pg_hba and pg_ident are checked line by line before anything is stored (PATCH and PUT)
+        HttpResponse<String> include = send(
+                c,
+                "PATCH",
+                path + "/config",
+                "{\"postgresql\":{\"pg_hba\":[\"host all all 10.0.0.0/8 md5\",\"include /etc/passwd\"]}}",
+                TOKEN);
+        assertThat(include.statusCode()).isEqualTo(400);
+        assertThat(include.body()).contains("postgresql.pg_hba[1]").contains("include names a file");
+        HttpResponse<String> ident =
+                send(c, "PUT", path + "/config", "{\"postgresql\":{\"pg_ident\":[\"map alice\"]}}", TOKEN);
+        assertThat(ident.statusCode()).isEqualTo(400);
+        assertThat(ident.body())
+                .contains("postgresql.pg_ident[0]")
+                .contains("exactly MAPNAME SYSTEM-USERNAME PG-USERNAME");
         // an old client's flat use_pg_rewind lands under postgresql
         HttpResponse<String> flat = send(c, "PATCH", path + "/config", "{\"use_pg_rewind\":true}", TOKEN);
         assertThat(flat.statusCode()).isEqualTo(200);

@@ -1,5 +1,6 @@
 package io.pgha.agent.pg;
 
+import io.pgha.core.PgHba;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +15,7 @@ import java.util.Optional;
 
 /**
  * The files of one PostgreSQL instance that the agent writes: pgha.conf (included by postgresql.conf),
- * pg_hba.conf, standby.signal, pgpass, the private socket directory, the TLS files; every value through
+ * pg_hba.conf, pg_ident.conf, standby.signal, pgpass, the private socket directory, the TLS files; every value through
  * {@link PgConfigFiles}, every file replaced atomically and only when it changes.
  */
 final class PgFiles {
@@ -93,6 +94,7 @@ final class PgFiles {
         // everything is rendered (and refused) before anything is written
         String text = PgConfigFiles.conf("# written by the pgha node-agent before every start: do not edit", conf);
         String hba = hba();
+        String ident = ident();
         Optional<String> pgpassLine =
                 s.replicationPassword().map(password -> PgConfigFiles.pgpassLine(s.replicationUser(), password));
         try {
@@ -103,6 +105,7 @@ final class PgFiles {
             write(s.dataDir().resolve(CONF), text);
             written = Map.copyOf(conf);
             write(s.dataDir().resolve("pg_hba.conf"), hba);
+            write(s.dataDir().resolve("pg_ident.conf"), ident);
             Path signal = s.dataDir().resolve("standby.signal");
             if (standby) {
                 if (!Files.exists(signal)) {
@@ -134,20 +137,56 @@ final class PgFiles {
      * may connect; over TCP, from {@code allowed-cidr}, with the method {@link PgSettings#hostAuthMethod};
      * with TLS only over TLS ({@code hostssl}), any TCP connection without it rejected ({@link
      * PgTls#hostLines}).
+     *
+     * <p>With the dynamic config's {@code postgresql.pg_hba} (node-agent's DESIGN.md, "pg_hba and
+     * pg_ident"): pgha's own lines first (the socket, replication for the replication role and the
+     * superuser, every database for the superuser, monitoring and pooler roles, and with TLS the {@code
+     * hostnossl ... reject} lines), then the user's lines, which replace pgha's {@code host all all}: the
+     * first matching line wins, so the user can neither lock the members out of each other nor let
+     * plaintext TCP in while TLS is on.
      */
     String hba() {
         String method = s.hostAuthMethod();
         String cidr = PgConfigFiles.hbaAddress(s.allowedCidr());
         String replication = PgConfigFiles.hbaRole("pgha.postgres.replication.username", s.replicationUser());
         String superuser = PgConfigFiles.hbaRole("pgha.postgres.superuser.username", s.superuser());
+        List<String> user = extra.pgHba();
+        List<String> problems = PgHba.hbaProblems(user);
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("pg_hba.conf not written: " + String.join("; ", problems));
+        }
+        List<String> tcp = new ArrayList<>(List.of(
+                "host replication " + replication + " " + cidr + " " + method,
+                "host replication " + superuser + " " + cidr + " " + method));
+        if (user.isEmpty()) {
+            tcp.add("host all all " + cidr + " " + method);
+        } else {
+            tcp.add("host all " + superuser + " " + cidr + " " + method);
+            tcp.add("host all " + PgConfigFiles.hbaRole("pgha.postgres.monitoring.username", s.monitoringUser()) + " "
+                    + cidr + " " + method);
+            tcp.add("host all " + PgConfigFiles.hbaRole("pgha.postgres.pooler.username", s.poolerUser()) + " " + cidr
+                    + " " + method);
+        }
         List<String> lines = new ArrayList<>(
                 List.of("# written by the pgha node-agent", "local all all trust", "local replication all trust"));
-        lines.addAll(PgTls.hostLines(
-                List.of(
-                        "host replication " + replication + " " + cidr + " " + method,
-                        "host replication " + superuser + " " + cidr + " " + method,
-                        "host all all " + cidr + " " + method),
-                s.tls().isPresent()));
+        lines.addAll(PgTls.hostLines(tcp, s.tls().isPresent()));
+        if (!user.isEmpty()) {
+            lines.add("# postgresql.pg_hba of the dynamic config (after pgha's own lines: the first match wins)");
+            lines.addAll(user);
+        }
+        lines.add("");
+        return String.join("\n", lines);
+    }
+
+    /** pg_ident.conf: the dynamic config's {@code postgresql.pg_ident} lines (none: no map). */
+    String ident() {
+        List<String> problems = PgHba.identProblems(extra.pgIdent());
+        if (!problems.isEmpty()) {
+            throw new IllegalArgumentException("pg_ident.conf not written: " + String.join("; ", problems));
+        }
+        List<String> lines = new ArrayList<>();
+        lines.add("# written by the pgha node-agent from postgresql.pg_ident of the dynamic config");
+        lines.addAll(extra.pgIdent());
         lines.add("");
         return String.join("\n", lines);
     }

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
@@ -225,5 +226,70 @@ class LocalPostgresConfigureTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("pgha.postgres.replication.password")
                 .hasMessageNotContaining("first-line");
+    }
+
+    @Test
+    void theDynamicConfigsPgHbaComesAfterPghasOwnLinesAndReplacesItsHostAllAll() throws Exception {
+        Path node = temp.resolve("node");
+        ExtraSettings extra = new ExtraSettings();
+        extra.files(
+                List.of("host all bob 127.0.0.0/8 reject", "host all all 127.0.0.0/8 scram-sha-256"),
+                List.of("certs alice bob"));
+        postgres(node, Map.of(), extra).configure(false, Optional.empty());
+        assertThat(Files.readAllLines(node.resolve("data/pg_hba.conf")))
+                .containsExactly(
+                        "# written by the pgha node-agent",
+                        "local all all trust",
+                        "local replication all trust",
+                        "host replication \"replicator\" 127.0.0.0/8 scram-sha-256",
+                        "host replication \"postgres\" 127.0.0.0/8 scram-sha-256",
+                        "host all \"postgres\" 127.0.0.0/8 scram-sha-256",
+                        "host all \"pgha_monitor\" 127.0.0.0/8 scram-sha-256",
+                        "host all \"pgha_pooler\" 127.0.0.0/8 scram-sha-256",
+                        "# postgresql.pg_hba of the dynamic config (after pgha's own lines: the first match wins)",
+                        "host all bob 127.0.0.0/8 reject",
+                        "host all all 127.0.0.0/8 scram-sha-256");
+        assertThat(Files.readAllLines(node.resolve("data/pg_ident.conf")))
+                .containsExactly(
+                        "# written by the pgha node-agent from postgresql.pg_ident of the dynamic config",
+                        "certs alice bob");
+    }
+
+    @Test
+    void withoutPgHbaLinesTheAgentsOwnFileComesBack() throws Exception {
+        Path node = temp.resolve("node");
+        ExtraSettings extra = new ExtraSettings();
+        LocalPostgres pg = postgres(node, Map.of(), extra);
+        extra.files(List.of("host all all 127.0.0.0/8 reject"), List.of("m a b"));
+        pg.configure(false, Optional.empty());
+        extra.files(List.of(), List.of());
+        pg.configure(false, Optional.empty());
+        assertThat(Files.readString(node.resolve("data/pg_hba.conf")))
+                .contains("host all all 127.0.0.0/8 scram-sha-256\n")
+                .doesNotContain("reject")
+                .doesNotContain("pgha_monitor");
+        assertThat(Files.readAllLines(node.resolve("data/pg_ident.conf")))
+                .containsExactly("# written by the pgha node-agent from postgresql.pg_ident of the dynamic config");
+    }
+
+    @Test
+    void aBadLineThatReachesTheAgentIsRefusedAndTheFilesWrittenBeforeAreKept() throws Exception {
+        Path node = temp.resolve("node");
+        ExtraSettings extra = new ExtraSettings();
+        LocalPostgres pg = postgres(node, Map.of(), extra);
+        extra.files(List.of("host all bob 127.0.0.0/8 reject"), List.of());
+        pg.configure(false, Optional.empty());
+        String hba = Files.readString(node.resolve("data/pg_hba.conf"));
+        String conf = conf(node);
+        extra.files(List.of("host all bob 127.0.0.0/8 reject", "include /etc/passwd"), List.of());
+        assertThatThrownBy(() -> pg.configure(false, Optional.empty()))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("postgresql.pg_hba[1] \"include /etc/passwd\": include names a file");
+        extra.files(List.of(), List.of("m a\nm b c"));
+        assertThatThrownBy(() -> pg.configure(false, Optional.empty()))
+                .hasMessageContaining("postgresql.pg_ident[0]")
+                .hasMessageContaining("control character");
+        assertThat(Files.readString(node.resolve("data/pg_hba.conf"))).isEqualTo(hba);
+        assertThat(conf(node)).isEqualTo(conf);
     }
 }

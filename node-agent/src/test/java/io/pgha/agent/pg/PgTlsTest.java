@@ -119,6 +119,10 @@ class PgTlsTest {
     }
 
     private LocalPostgres postgres(Path node, Optional<PgTls> tls) throws Exception {
+        return postgres(node, tls, new ExtraSettings());
+    }
+
+    private LocalPostgres postgres(Path node, Optional<PgTls> tls, ExtraSettings extra) throws Exception {
         Path data = Files.createDirectories(node.resolve("data"));
         return new LocalPostgres(
                 new PgSettings(
@@ -142,7 +146,8 @@ class PgTlsTest {
                         "pgha_pooler",
                         Optional.empty(),
                         tls),
-                new ProcessRunner());
+                new ProcessRunner(),
+                extra);
     }
 
     @Test
@@ -192,5 +197,25 @@ class PgTlsTest {
                 .doesNotContain("ssl")
                 .doesNotContain("sslmode");
         assertThat(Files.readString(node.resolve("data/pg_hba.conf"))).doesNotContain("hostssl");
+    }
+
+    @Test
+    void withTlsTheDynamicConfigsPgHbaComesAfterTheRejectLinesSoPlaintextTcpStaysRefused() throws Exception {
+        Path node = temp.resolve("node");
+        ExtraSettings extra = new ExtraSettings();
+        extra.files(List.of("host all all 0.0.0.0/0 trust"), List.of());
+        postgres(node, Optional.of(good()), extra).configure(false, Optional.empty());
+        List<String> hba = Files.readAllLines(node.resolve("data/pg_hba.conf"));
+        int user = hba.indexOf("host all all 0.0.0.0/0 trust");
+        assertThat(user).isEqualTo(hba.size() - 1);
+        assertThat(hba.subList(0, user))
+                .contains(
+                        "hostnossl all all 0.0.0.0/0 reject",
+                        "hostnossl all all ::/0 reject",
+                        "hostnossl replication all 0.0.0.0/0 reject",
+                        "hostnossl replication all ::/0 reject",
+                        "hostssl replication \"replicator\" 127.0.0.0/8 scram-sha-256",
+                        "hostssl all \"postgres\" 127.0.0.0/8 scram-sha-256")
+                .noneMatch(l -> l.startsWith("host "));
     }
 }
