@@ -194,12 +194,17 @@ class BaseBackupIT {
         assertThat(JSON.readTree(second.body()).path("error").asText()).contains(killed);
         Wait.until(Duration.ofSeconds(30), "backup " + killed + " copying", () -> {
             JsonNode all = JSON.readTree(get(slow, API + "/backups?all=true").body());
+            // pg_basebackup itself, not its launcher: setpriv sets the parent-death signal only once it
+            // runs, and a JVM killed before that leaves an orphan (a fresh-clone run of 2026-12-03 killed
+            // it between the spawn and setpriv's prctl: the orphan copied on at 1M/s)
             return all.findValuesAsText("id").contains(killed)
                     && ProcessHandle.of(slow.process().pid())
                             .orElseThrow()
                             .descendants()
-                            .findAny()
-                            .isPresent();
+                            .anyMatch(p -> p.info()
+                                    .command()
+                                    .filter(c -> c.endsWith("/pg_basebackup"))
+                                    .isPresent());
         });
         List<ProcessHandle> children = ProcessHandle.of(slow.process().pid())
                 .orElseThrow()
