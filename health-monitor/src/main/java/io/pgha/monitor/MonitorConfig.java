@@ -38,6 +38,15 @@ public interface MonitorConfig {
     @WithDefault("5m")
     Duration authBackoffMax();
 
+    /**
+     * How long a member that left the topology (its member key expired) is still exported as
+     * unreachable ({@code pgha_member_reachable} 0), unless it comes back first: long enough for
+     * {@code PghaMemberDown} to fire and reach a person, bounded so a member removed on purpose stops
+     * alerting.
+     */
+    @WithDefault("1h")
+    Duration departedMemberRetention();
+
     /** The monitoring role (the node-agent creates {@code pgha_monitor}, a member of pg_monitor). */
     @WithDefault("pgha_monitor")
     String user();
@@ -71,6 +80,15 @@ public interface MonitorConfig {
 
     /** The credentials of one cluster. */
     interface ClusterCredentials {
+        /**
+         * How long a member that left the topology (its member key expired) is still exported as
+         * unreachable ({@code pgha_member_reachable} 0), unless it comes back first: long enough for
+         * {@code PghaMemberDown} to fire and reach a person, bounded so a member removed on purpose stops
+         * alerting.
+         */
+        @WithDefault("1h")
+        Duration departedMemberRetention();
+
         /** The monitoring role in this cluster. */
         Optional<String> user();
 

@@ -83,13 +83,14 @@ public class ProbeScheduler {
     private Map<String, Supplier<String>> clusterPasswords = Map.of();
 
     void onStart(@Observes StartupEvent start) {
-        List<String> problems = TimingRules.problems(
+        List<String> problems = new ArrayList<>(TimingRules.problems(
                 config.probeInterval(),
                 config.connectTimeout(),
                 config.statementTimeout(),
                 config.heartbeatInterval(),
                 config.authBackoffInitial(),
-                config.authBackoffMax());
+                config.authBackoffMax()));
+        problems.addAll(TimingRules.retentionProblems(config.departedMemberRetention()));
         if (!problems.isEmpty()) {
             throw new IllegalStateException(
                     "health-monitor: invalid timing settings:\n  " + String.join("\n  ", problems));
@@ -249,8 +250,9 @@ public class ProbeScheduler {
                 return;
             }
             TopologyChanged topology = current.get();
-            syncMembers(topology);
             Instant now = clock.instant();
+            syncMembers(topology, now);
+            metrics.forgetDeparted(cluster, now.minus(config.departedMemberRetention()));
             List<Future<ProbeResult>> probes = new ArrayList<>();
             for (MemberState state : members.values()) {
                 if (!state.backoff.due(now)) {
@@ -296,14 +298,14 @@ public class ProbeScheduler {
             }
         }
 
-        private void syncMembers(TopologyChanged topology) {
+        private void syncMembers(TopologyChanged topology, Instant now) {
             Map<String, Member> wanted = new LinkedHashMap<>();
             topology.members().forEach(m -> wanted.put(m.name(), m));
             for (String name : List.copyOf(members.keySet())) {
                 if (!wanted.containsKey(name)) {
                     MemberState gone = members.remove(name);
                     prober.release(gone.target);
-                    metrics.remove(cluster, name);
+                    metrics.departed(cluster, name, now);
                 }
             }
             wanted.forEach((name, member) -> {

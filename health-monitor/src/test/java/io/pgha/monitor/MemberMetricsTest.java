@@ -44,8 +44,59 @@ class MemberMetricsTest {
         assertThat(registry.find("pgha.member.wal.position.bytes").gauges()).isEmpty();
     }
 
+    @Test
+    void aMemberThatLeftTheTopologyStaysExportedAsUnreachableUntilItIsBack() {
+        metrics.observed(observed("pg-1", NodeRole.REPLICA, null, Lsn.parse("0/1000000")));
+
+        metrics.departed("c1", "pg-1", T);
+
+        assertThat(gauge("pgha.member.reachable", "pg-1")).isZero();
+        assertThat(gauge("pgha.member.role", "pg-1")).isEqualTo(-1);
+        assertThat(gauge("pg-1")).isNaN();
+
+        metrics.observed(observed("pg-1", NodeRole.REPLICA, null, Lsn.parse("0/2000000")));
+
+        assertThat(gauge("pgha.member.reachable", "pg-1")).isEqualTo(1);
+        assertThat(gauge("pgha.member.role", "pg-1")).isZero();
+        assertThat(gauge("pg-1")).isEqualTo(0x2000000);
+    }
+
+    @Test
+    void aDepartedMembersGaugesGoOnlyOnceTheRetentionHasPassed() {
+        metrics.observed(observed("pg-0", NodeRole.PRIMARY, Lsn.parse("0/3000060"), null));
+        metrics.observed(observed("pg-1", NodeRole.REPLICA, null, Lsn.parse("0/1000000")));
+        metrics.departed("c1", "pg-1", T);
+
+        metrics.forgetDeparted("c1", T);
+        assertThat(gauge("pgha.member.reachable", "pg-1")).isZero();
+
+        metrics.forgetDeparted("c2", T.plusSeconds(1));
+        assertThat(gauge("pgha.member.reachable", "pg-1")).isZero();
+
+        metrics.forgetDeparted("c1", T.plusSeconds(1));
+        assertThat(registry.find("pgha.member.reachable").tag("member", "pg-1").gauges())
+                .isEmpty();
+        assertThat(gauge("pgha.member.reachable", "pg-0")).isEqualTo(1);
+    }
+
+    @Test
+    void aSecondDepartureKeepsTheFirstTime() {
+        metrics.observed(observed("pg-1", NodeRole.REPLICA, null, Lsn.parse("0/1000000")));
+        metrics.departed("c1", "pg-1", T);
+        metrics.departed("c1", "pg-1", T.plusSeconds(60));
+
+        metrics.forgetDeparted("c1", T.plusSeconds(1));
+
+        assertThat(registry.find("pgha.member.reachable").tag("member", "pg-1").gauges())
+                .isEmpty();
+    }
+
     private double gauge(String member) {
-        return registry.get("pgha.member.wal.position.bytes")
+        return gauge("pgha.member.wal.position.bytes", member);
+    }
+
+    private double gauge(String name, String member) {
+        return registry.get(name)
                 .tag("cluster", "c1")
                 .tag("member", member)
                 .gauge()

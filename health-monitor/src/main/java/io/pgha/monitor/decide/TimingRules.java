@@ -51,4 +51,13 @@ public final class TimingRules {
         }
         return problems;
     }
+
+    /** What is wrong with {@code departed-member-retention}; empty when it is valid. */
+    public static List<String> retentionProblems(Duration departedMemberRetention) {
+        if (departedMemberRetention.isNegative()) {
+            return List.of(P + "departed-member-retention must not be negative (it is " + departedMemberRetention
+                    + "): it is how long a member that left the topology is still exported as unreachable");
+        }
+        return List.of();
+    }
 }

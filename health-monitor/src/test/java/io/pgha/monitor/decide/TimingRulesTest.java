@@ -33,4 +33,14 @@ class TimingRulesTest {
                 .anySatisfy(p -> assertThat(p).startsWith("pgha.health-monitor.auth-backoff-initial"))
                 .anySatisfy(p -> assertThat(p).startsWith("pgha.health-monitor.auth-backoff-max"));
     }
+
+    @Test
+    void aNegativeRetentionOfDepartedMembersIsRefusedNamingTheProperty() {
+        assertThat(TimingRules.retentionProblems(Duration.ofMinutes(60))).isEmpty();
+        assertThat(TimingRules.retentionProblems(Duration.ZERO)).isEmpty();
+        assertThat(TimingRules.retentionProblems(Duration.ofSeconds(-1)))
+                .singleElement()
+                .asString()
+                .startsWith("pgha.health-monitor.departed-member-retention must not be negative");
+    }
 }
