@@ -543,6 +543,21 @@ public final class LocalCluster {
         printEndpoints();
     }
 
+    /**
+     * The builder of a service that produces to Kafka as {@code producer} and serves its REST API as
+     * {@code name}, both secured as {@link LocalTls} says; with {@code copyFor}, the Kafka and REST key
+     * material is copied under it ({@code kafka-tls}, {@code rest-tls}) for the user PostgreSQL runs as.
+     */
+    private QuarkusService.Builder securedService(
+            Workspace ws, String name, String module, String producer, Path copyFor) {
+        QuarkusService.Builder builder = LocalTls.kafka(
+                QuarkusService.builder(ws, name, QuarkusService.moduleJar(module)),
+                kafkaBroker,
+                producer,
+                copyFor == null ? null : copyFor.resolve("kafka-tls"));
+        return tls.rest(builder, name, Ports.LOOPBACK, copyFor == null ? null : copyFor.resolve(REST_TLS));
+    }
+
     private void start(Workspace ws, Properties state) {
         OsUser pgUser = OsUser.forPostgres();
         tls = LocalTls.in(home, insecure);
@@ -612,15 +627,8 @@ public final class LocalCluster {
         // coordinator names its primary.
         for (int i = 0; i < COORDINATORS.size(); i++) {
             String name = COORDINATORS.get(i);
-            QuarkusService coordinator = tls.rest(
-                            LocalTls.kafka(
-                                    QuarkusService.builder(ws, name, QuarkusService.moduleJar("failover-coordinator")),
-                                    kafka,
-                                    Producers.FAILOVER_COORDINATOR,
-                                    null),
-                            name,
-                            Ports.LOOPBACK,
-                            null)
+            QuarkusService coordinator = securedService(
+                            ws, name, "failover-coordinator", Producers.FAILOVER_COORDINATOR, null)
                     .httpPort(ports.coordinator(i))
                     .properties(
                             ServiceSettings.coordinator(name, etcd, home.resolve(TOKEN_FILE), kafka.bootstrapServers()))
@@ -696,15 +704,7 @@ public final class LocalCluster {
         }
         awaitAgents(tls.etcdAccess(etcd));
 
-        QuarkusService monitor = tls.rest(
-                        LocalTls.kafka(
-                                QuarkusService.builder(ws, MONITOR, QuarkusService.moduleJar("health-monitor")),
-                                kafka,
-                                Producers.HEALTH_MONITOR,
-                                null),
-                        MONITOR,
-                        Ports.LOOPBACK,
-                        null)
+        QuarkusService monitor = securedService(ws, MONITOR, "health-monitor", Producers.HEALTH_MONITOR, null)
                 .httpPort(ports.monitor())
                 .properties(ServiceSettings.monitor(kafka.bootstrapServers()))
                 .properties(tls.monitor())
@@ -734,15 +734,7 @@ public final class LocalCluster {
 
         PoolerFiles poolerFiles = startPgBouncer(ws, state, pooler, poolerAdmin);
 
-        QuarkusService renderer = tls.rest(
-                        LocalTls.kafka(
-                                QuarkusService.builder(ws, RENDERER, QuarkusService.moduleJar("config-renderer")),
-                                kafka,
-                                Producers.CONFIG_RENDERER,
-                                null),
-                        RENDERER,
-                        Ports.LOOPBACK,
-                        null)
+        QuarkusService renderer = securedService(ws, RENDERER, "config-renderer", Producers.CONFIG_RENDERER, null)
                 .httpPort(ports.renderer())
                 .properties(ServiceSettings.renderer(
                         CLUSTER,
@@ -813,15 +805,7 @@ public final class LocalCluster {
         record(state, ALERTMANAGER, alertmanager, Signal.TERM, SERVICE_GRACE, alertmanagerUrl);
         out.println("alertmanager ready: " + alertmanagerUrl);
 
-        QuarkusService alerts = tls.rest(
-                        LocalTls.kafka(
-                                QuarkusService.builder(ws, ALERT_SERVICE, QuarkusService.moduleJar(ALERT_SERVICE)),
-                                kafka,
-                                Producers.ALERT_SERVICE,
-                                null),
-                        ALERT_SERVICE,
-                        Ports.LOOPBACK,
-                        null)
+        QuarkusService alerts = securedService(ws, ALERT_SERVICE, ALERT_SERVICE, Producers.ALERT_SERVICE, null)
                 .httpPort(ports.alertService())
                 .properties(ServiceSettings.alertService(
                         kafka.bootstrapServers(), List.of(alertmanagerUrl), ws.dir(ALERT_OUTBOX)))
@@ -870,15 +854,7 @@ public final class LocalCluster {
         OsUser pgUser = OsUser.forPostgres();
         Path dir = pgUser.ownedDir(ws.dirReachableBy(pgUser, BACKUP));
         Path spool = pgUser.ownedDir(dir.resolve("spool"));
-        QuarkusService.Builder builder = tls.rest(
-                        LocalTls.kafka(
-                                QuarkusService.builder(ws, BACKUP, QuarkusService.moduleJar(BACKUP)),
-                                kafkaBroker,
-                                Producers.BACKUP_SERVICE,
-                                dir.resolve("kafka-tls")),
-                        BACKUP,
-                        Ports.LOOPBACK,
-                        dir.resolve(REST_TLS))
+        QuarkusService.Builder builder = securedService(ws, BACKUP, BACKUP, Producers.BACKUP_SERVICE, dir)
                 .httpPort(ports.backup())
                 .properties(ServiceSettings.backup(
                         CLUSTER,
