@@ -45,6 +45,9 @@ final class AgentContext {
     io.pgha.agent.pg.ExtraSettings extra = new io.pgha.agent.pg.ExtraSettings();
 
     volatile DynamicConfig dynamic;
+    /** Reads the dynamic config from etcd and remembers why the last one was refused. */
+    DynamicConfigReader dynamicReader = new DynamicConfigReader();
+
     volatile ClusterSnapshot lastSnapshot;
     /** The member this standby's primary_conninfo names. */
     volatile Optional<String> following = Optional.empty();
@@ -113,7 +116,7 @@ final class AgentContext {
      * rewrites pgha.conf, pg_hba.conf and pg_ident.conf and reloads a running PostgreSQL (a setting that
      * only a restart applies then shows as {@code pending_restart}). While it is not running, or its role
      * is changing, the next start or reconfiguration writes them. The lines were validated when the
-     * config was read ({@link AgentLoop#parseDynamic}), and are checked again before anything is written.
+     * config was read ({@link DynamicConfigReader}), and are checked again before anything is written.
      */
     void applyPostgresql(DynamicConfig.Postgresql next) {
         java.util.Map<String, String> parameters = next.parameters();
@@ -276,15 +279,20 @@ final class AgentContext {
         }
     }
 
+    /**
+     * The step that failed last and how it is retried; else why the dynamic config in etcd is refused
+     * (permanent: an operator must correct it); else none.
+     */
     Optional<LastError> lastError() {
         RetryBackoff b = backoff;
-        return b == null
-                ? Optional.empty()
-                : Optional.of(new LastError(
-                        b.action(),
-                        b.reason(),
-                        b.permanent(),
-                        b.failures(),
-                        b.nextAttemptIn(clock.nanoTime()).toMillis() / 1000.0));
+        if (b == null) {
+            return dynamicReader.refusal().map(reason -> new LastError(DynamicConfigReader.ACTION, reason, true, 1, 0));
+        }
+        return Optional.of(new LastError(
+                b.action(),
+                b.reason(),
+                b.permanent(),
+                b.failures(),
+                b.nextAttemptIn(clock.nanoTime()).toMillis() / 1000.0));
     }
 }

@@ -163,7 +163,7 @@ final class AgentLoop {
             ClusterSnapshot snapshot = ctx.store.read();
             ctx.lastSnapshot = snapshot;
             publisher.etcdSeen();
-            snapshot.config().flatMap(AgentLoop::parseDynamic).ifPresent(this::applyDynamic);
+            snapshot.config().flatMap(ctx.dynamicReader::read).ifPresent(this::applyDynamic);
             return snapshot;
         } catch (StoreException e) {
             LOG.warnf("cannot read the cluster from etcd: %s", e.getMessage());
@@ -352,33 +352,6 @@ final class AgentLoop {
     }
 
     // --- dynamic config and watch ---
-
-    /** The last refusal logged by {@link #parseDynamic}, so that a config refused is logged once, not every loop. */
-    private static final java.util.concurrent.atomic.AtomicReference<String> LAST_REFUSAL =
-            new java.util.concurrent.atomic.AtomicReference<>();
-
-    /**
-     * The dynamic config read from etcd, validated as the coordinator validates a change (a bad key
-     * written into etcd directly, such as a pg_hba line PostgreSQL could not parse, is refused): empty,
-     * and the refusal logged once, when it is invalid; the agent then keeps the config, and so the files,
-     * it had.
-     */
-    static Optional<DynamicConfig> parseDynamic(String json) {
-        try {
-            Optional<DynamicConfig> valid =
-                    Optional.of(DynamicConfig.fromJson(json).validated());
-            LAST_REFUSAL.set(null);
-            return valid;
-        } catch (IllegalArgumentException e) {
-            if (!e.getMessage().equals(LAST_REFUSAL.getAndSet(e.getMessage()))) {
-                LOG.errorf(
-                        "ignoring the dynamic config in etcd, keeping the one in force and the files written from it:"
-                                + " %s",
-                        e.getMessage());
-            }
-            return Optional.empty();
-        }
-    }
 
     private void applyDynamic(DynamicConfig next) {
         if (next.equals(ctx.dynamic)) {

@@ -154,11 +154,12 @@ public class NodeAgent {
         store = EtcdClusterStore.connect(etcd, layout, bootstrapConfig.retryTimeoutDuration());
         ClusterSnapshot snapshot = firstRead(config.etcdEndpoints());
         io.pgha.agent.decide.SlotNames.refuseCollision(me, snapshot.members().keySet());
-        DynamicConfig dynamic =
-                snapshot.config().flatMap(AgentLoop::parseDynamic).orElse(bootstrapConfig);
+        DynamicConfigReader dynamicReader = new DynamicConfigReader();
+        DynamicConfig dynamic = snapshot.config().flatMap(dynamicReader::read).orElse(bootstrapConfig);
         PgProcess process = new PgProcess(pg, clock, callbacks::onStart, callbacks::onStop);
         ctx = new AgentContext(config, me, store, pg, process, clock, safetyMargin, dynamic);
         ctx.extra = extra;
+        ctx.dynamicReader = dynamicReader;
         extra.dynamic(dynamic.parameters()); // in pgha.conf from the first start
         extra.files(dynamic.postgresql().pgHba(), dynamic.postgresql().pgIdent()); // likewise pg_hba.conf
         ctx.keeper = new LeaseKeeper(

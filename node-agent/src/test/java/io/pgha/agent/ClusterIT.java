@@ -679,9 +679,25 @@ class ClusterIT {
                             Duration.ofSeconds(20),
                             node.name() + ": the agent refuses the bad pg_hba read from etcd",
                             () -> logSince(node, logFrom.get(node.name()))
-                                    .contains("ignoring the dynamic config in etcd, keeping the one in force and the"
-                                            + " files written from it: invalid dynamic configuration:"
+                                    .contains("the dynamic config in etcd is refused, the one in force and the files"
+                                            + " written from it are kept: invalid dynamic configuration:"
                                             + " postgresql.pg_hba[1] \"include_dir /etc\": include_dir names a file"));
+                    // and says so where an operator looks: /patroni and its member key (the coordinator's status)
+                    Wait.until(
+                            Duration.ofSeconds(20),
+                            node.name() + ": the refusal is the agent's last_error on /patroni and in its member key",
+                            () -> node.patroni()
+                                            .path("last_error")
+                                            .path("reason")
+                                            .asText()
+                                            .contains("include_dir names a file")
+                                    && store.read()
+                                            .members()
+                                            .get(node.name())
+                                            .status()
+                                            .lastError()
+                                            .reason()
+                                            .contains("include_dir names a file"));
                     assertThat(Files.readString(node.dataDir().resolve("pg_hba.conf")))
                             .isEqualTo(written.get(node.name()));
                     assertThat(probeRejected(node))
@@ -696,8 +712,14 @@ class ClusterIT {
             for (Node node : nodes) {
                 Wait.until(
                         Duration.ofSeconds(20),
-                        node.name() + ": without pg_hba in the config hba_probe logs in again and probe_map is gone",
+                        node.name() + ": without pg_hba in the config hba_probe logs in again, probe_map is gone"
+                                + " and the refusal is no longer the last_error",
                         () -> "in".equals(probeLogin(node))
+                                && !node.patroni()
+                                        .path("last_error")
+                                        .path("reason")
+                                        .asText()
+                                        .contains("include_dir")
                                 && Long.valueOf(0)
                                         .equals(node.query("SELECT count(*) FROM pg_ident_file_mappings"
                                                 + " WHERE map_name = 'probe_map'")));
