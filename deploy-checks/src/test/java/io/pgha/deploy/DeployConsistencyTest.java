@@ -56,7 +56,14 @@ class DeployConsistencyTest {
             Map.entry("pgha-etcd-client-backup", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-0", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-1", TLS_KEYS),
-            Map.entry("pgha-etcd-client-pg-2", TLS_KEYS));
+            Map.entry("pgha-etcd-client-pg-2", TLS_KEYS),
+            // the REST APIs' certificates, one per service (RestHttpsTest: pgha-rest-<module>)
+            Map.entry("pgha-rest-node-agent", TLS_KEYS),
+            Map.entry("pgha-rest-failover-coordinator", TLS_KEYS),
+            Map.entry("pgha-rest-health-monitor", TLS_KEYS),
+            Map.entry("pgha-rest-config-renderer", TLS_KEYS),
+            Map.entry("pgha-rest-backup-service", TLS_KEYS),
+            Map.entry("pgha-rest-alert-service", TLS_KEYS));
 
     /**
      * Every connection into a pgha pod: target component, port, from whom. Peers: a component's name,
@@ -151,13 +158,16 @@ class DeployConsistencyTest {
                 problems.add(where + ": env " + name + " maps to no property " + s.module() + " reads");
             }
         }
-        // the HTTP port: the container port of that name is quarkus.http.port
-        int port =
-                Integer.parseInt(env.getOrDefault("QUARKUS_HTTP_PORT", Integer.toString(Modules.httpPort(s.module()))));
+        // the REST port: the container port of that name is the port the service serves, quarkus.http.ssl-port
+        // when it serves HTTPS only (RestHttpsTest), else quarkus.http.port
+        boolean httpsOnly = "disabled".equals(env.get("QUARKUS_HTTP_INSECURE_REQUESTS"));
+        String portProperty = httpsOnly ? "QUARKUS_HTTP_SSL_PORT" : "QUARKUS_HTTP_PORT";
+        int port = Integer.parseInt(
+                env.getOrDefault(portProperty, httpsOnly ? "8443" : Integer.toString(Modules.httpPort(s.module()))));
         Optional<JsonNode> http = namedPort(c, s.httpPortName());
         if (http.isEmpty() || http.get().path("containerPort").asInt() != port) {
-            problems.add(where + ": container port '" + s.httpPortName() + "' must be " + port
-                    + " (quarkus.http.port of " + s.module() + ")");
+            problems.add(where + ": container port '" + s.httpPortName() + "' must be " + port + " (" + portProperty
+                    + " of " + s.module() + ")");
         }
         if (!"0.0.0.0".equals(env.get("QUARKUS_HTTP_HOST"))) {
             problems.add(where + ": QUARKUS_HTTP_HOST must be 0.0.0.0 (application.properties binds 127.0.0.1)");
@@ -964,8 +974,7 @@ class DeployConsistencyTest {
     }
 
     /** {@code file} is mounted from Secret {@code secret} (a secret volume or a projected source). */
-    private static void secretOf(
-            JsonNode w, JsonNode c, String file, String secret, String what, List<String> problems) {
+    static void secretOf(JsonNode w, JsonNode c, String file, String secret, String what, List<String> problems) {
         if (file == null) {
             problems.add(what + " is not set");
             return;
@@ -1103,7 +1112,7 @@ class DeployConsistencyTest {
                 .path("data");
     }
 
-    private static boolean matches(JsonNode selector, JsonNode labels) {
+    static boolean matches(JsonNode selector, JsonNode labels) {
         for (Iterator<Map.Entry<String, JsonNode>> it = selector.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!labels.path(e.getKey()).asText().equals(e.getValue().asText())) {
@@ -1113,13 +1122,13 @@ class DeployConsistencyTest {
         return true;
     }
 
-    private static Optional<JsonNode> namedPort(JsonNode container, String name) {
+    static Optional<JsonNode> namedPort(JsonNode container, String name) {
         return stream(container.path("ports"))
                 .filter(p -> p.path("name").asText().equals(name))
                 .findFirst();
     }
 
-    private static Optional<JsonNode> volume(JsonNode w, String name) {
+    static Optional<JsonNode> volume(JsonNode w, String name) {
         Optional<JsonNode> v = stream(Rendered.podSpec(w).path("volumes"))
                 .filter(x -> x.path("name").asText().equals(name))
                 .findFirst();
@@ -1145,14 +1154,14 @@ class DeployConsistencyTest {
         return volume(w, volume).orElseThrow().path("configMap").path("name").asText();
     }
 
-    private static JsonNode container(JsonNode w, String name) {
+    static JsonNode container(JsonNode w, String name) {
         return Rendered.containers(w).stream()
                 .filter(c -> c.path("name").asText().equals(name))
                 .findFirst()
                 .orElseThrow();
     }
 
-    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+    static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
         List<JsonNode> list = new ArrayList<>();
         array.forEach(list::add);
         return list.stream();
