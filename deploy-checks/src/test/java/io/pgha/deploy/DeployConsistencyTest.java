@@ -57,6 +57,8 @@ class DeployConsistencyTest {
             Map.entry("pgha-etcd-client-pg-0", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-1", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-2", TLS_KEYS),
+            // etcd's root, for the Job etcd-roles only (EtcdRolesScriptGeneratorTest)
+            Map.entry("pgha-etcd-client-root", TLS_KEYS),
             // the REST APIs' certificates, one per service (RestHttpsTest: pgha-rest-<module>)
             Map.entry("pgha-rest-node-agent", TLS_KEYS),
             Map.entry("pgha-rest-failover-coordinator", TLS_KEYS),
@@ -86,6 +88,7 @@ class DeployConsistencyTest {
             "etcd:2379<-failover-coordinator",
             "etcd:2379<-router",
             "etcd:2379<-backup-service",
+            "etcd:2379<-etcd-roles",
             "etcd:2380<-etcd",
             // Kafka (Strimzi's listener policy): every service that publishes or consumes, and operators
             "kafka:9093<-failover-coordinator",

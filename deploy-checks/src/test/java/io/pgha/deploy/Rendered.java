@@ -127,10 +127,10 @@ final class Rendered {
         return o.path("kind").asText() + "/" + name(o);
     }
 
-    /** Deployments and StatefulSets. */
+    /** Deployments, StatefulSets and Jobs. */
     List<JsonNode> workloads() {
         return objects.stream()
-                .filter(o -> List.of("Deployment", "StatefulSet")
+                .filter(o -> List.of("Deployment", "StatefulSet", "Job")
                         .contains(o.path("kind").asText()))
                 .toList();
     }
