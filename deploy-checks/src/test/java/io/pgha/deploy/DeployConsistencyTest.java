@@ -44,7 +44,12 @@ class DeployConsistencyTest {
     static final Map<String, Set<String>> OPERATOR_SECRETS = Map.ofEntries(
             Map.entry(
                     "pgha-postgres-credentials",
-                    Set.of("superuser-password", "replication-password", "monitoring-password", "pooler-password")),
+                    Set.of(
+                            "superuser-password",
+                            "replication-password",
+                            "monitoring-password",
+                            "pooler-password",
+                            "pooler-admin-password")),
             Map.entry("pgha-api-token", Set.of("token")),
             Map.entry("pgha-s3", Set.of("access-key", "secret-key")),
             // certificates, in cert-manager's Secret layout (a Certificate's Secret has these three keys)
@@ -109,6 +114,7 @@ class DeployConsistencyTest {
             // HAProxy's listeners, config-renderer's API, HAProxy's stats and exporter
             "router:5000<-client",
             "router:5001<-client",
+            "router:6432<-client",
             "router:8092<-operator",
             "router:8092<-prometheus",
             "router:7000<-prometheus");
@@ -116,6 +122,14 @@ class DeployConsistencyTest {
     /** *_FILE settings that name a file the service writes (not one it reads), and what it is. */
     static final Map<String, String> OUTPUT_FILES = Map.of(
             "PGHA_RENDERER_HAPROXY_STATE_FILE", "HAProxy's server state, written by config-renderer before a reload");
+
+    /**
+     * *_FILE settings that name a file an init container of the pod writes into a shared emptyDir (from
+     * Secrets it mounts), and what it is; PoolerTest checks what the init container writes.
+     */
+    static final Map<String, String> POD_MADE_FILES = Map.of(
+            "PGHA_RENDERER_POOL_AUTH_FILE",
+            "PgBouncer's auth file, written by an init container from Secret pgha-postgres-credentials");
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
@@ -249,6 +263,29 @@ class DeployConsistencyTest {
                 if (!writable) {
                     problems.add(where + ": " + name + " (" + OUTPUT_FILES.get(name) + ") " + file
                             + " must be in a writable emptyDir or volume claim");
+                }
+                continue;
+            }
+            if (POD_MADE_FILES.containsKey(name)) {
+                String file = e.path("value").asText();
+                Optional<JsonNode> mount = stream(c.path("volumeMounts"))
+                        .filter(m -> file.startsWith(m.path("mountPath").asText() + "/"))
+                        .findFirst();
+                boolean shared = mount.isPresent()
+                        && volume(w, mount.get().path("name").asText())
+                                .map(v -> v.has("emptyDir"))
+                                .orElse(false)
+                        && stream(Rendered.podSpec(w).path("initContainers"))
+                                .anyMatch(init -> stream(init.path("volumeMounts"))
+                                                .anyMatch(m -> m.path("name")
+                                                        .asText()
+                                                        .equals(mount.get()
+                                                                .path("name")
+                                                                .asText()))
+                                        && init.path("command").toString().contains("> " + file));
+                if (!shared) {
+                    problems.add(where + ": " + name + " (" + POD_MADE_FILES.get(name) + ") " + file
+                            + " must be in an emptyDir an init container writes it into");
                 }
                 continue;
             }

@@ -347,7 +347,7 @@ class RestHttpsTest {
     }
 
     /** {@code overlay}'s objects, copied, with {@code change} applied to those {@code which} selects. */
-    private static Rendered mutated(
+    static Rendered mutated(
             String overlay,
             java.util.function.Predicate<JsonNode> which,
             java.util.function.Consumer<JsonNode> change) {
