@@ -131,6 +131,15 @@ class EtcdRolesScriptGeneratorTest {
                 .as("deploy/images/etcd-roles/Dockerfile copies etcdctl from the etcd StatefulSet's image")
                 .contains("FROM " + etcdImage + " AS etcd")
                 .contains("COPY --from=etcd /usr/local/bin/etcdctl ");
+        // the script is generated for the base's pods: an overlay with other pg or router pods would leave
+        // some without a role
+        EtcdRoles.Deployment base = deployment();
+        assertThat(pods(r.find("StatefulSet", "pg").orElseThrow()))
+                .as("overlay " + overlay + "'s pg pods (the roles script has roles for the base's)")
+                .containsExactlyElementsOf(base.members().values().iterator().next());
+        assertThat(pods(r.find("StatefulSet", "router").orElseThrow()))
+                .as("overlay " + overlay + "'s router pods (the roles script grants the base's)")
+                .containsExactlyElementsOf(base.routers());
         assertThat(problems).as("overlay " + overlay).isEmpty();
     }
 
