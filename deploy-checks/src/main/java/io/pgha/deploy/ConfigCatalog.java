@@ -32,24 +32,50 @@ public final class ConfigCatalog {
                     .matches();
         }
 
-        /** Whether {@code env} (an environment variable's name) maps to this property. */
+        /**
+         * Whether {@code env} (an environment variable's name) maps to this property. A map key must be in
+         * SmallRye's quoted form ({@code quarkus.tls.key-store.pem."0".cert} → {@code
+         * QUARKUS_TLS_KEY_STORE_PEM__0__CERT}): Quarkus 3.33 ignored {@code QUARKUS_TLS_KEY_STORE_PEM_0_CERT}
+         * (alert-service's jar started without HTTPS, "Cannot set quarkus.http.insecure-requests without
+         * enabling SSL") and took the quoted form (docs/kubernetes.md, "Configuration").
+         */
         boolean matchesEnv(String env) {
             String[] parts = name.split("\\*", -1);
             StringBuilder regex = new StringBuilder();
             for (int i = 0; i < parts.length; i++) {
                 if (i > 0) {
-                    regex.append("[A-Z0-9_]+");
+                    regex.append("_[A-Z0-9_]+_");
                 }
                 regex.append(Pattern.quote(envName(parts[i])));
             }
             return env.matches(regex.toString());
         }
+
+        /** {@code key}'s environment variable name, its map keys quoted as SmallRye reads them; empty when {@code key} is not this property. */
+        Optional<String> envNameOf(String key) {
+            Matcher m = Pattern.compile(Pattern.quote(name).replace("*", "\\E([^.]+)\\Q"))
+                    .matcher(key);
+            if (!m.matches()) {
+                return Optional.empty();
+            }
+            StringBuilder quoted = new StringBuilder(key);
+            for (int g = m.groupCount(); g >= 1; g--) {
+                quoted.insert(m.end(g), '"').insert(m.start(g), '"');
+            }
+            return Optional.of(envName(quoted.toString()));
+        }
     }
 
-    /** Properties every Quarkus service here reads besides its own (Quarkus' HTTP server, the Kafka client). */
+    /** Properties every Quarkus service here reads besides its own (Quarkus' HTTP server and TLS registry, the Kafka client). */
     static final List<String> PLATFORM = List.of(
             "quarkus.http.host",
             "quarkus.http.port",
+            // HTTPS only with a PEM certificate of Quarkus' TLS registry (what ./pgha up sets, local's
+            // QuarkusService.httpsProperties)
+            "quarkus.http.ssl-port",
+            "quarkus.http.insecure-requests",
+            "quarkus.tls.key-store.pem.*.cert",
+            "quarkus.tls.key-store.pem.*.key",
             "kafka.bootstrap.servers",
             // the Kafka client's transport security, which SmallRye hands every client from kafka.*
             "kafka.security.protocol",
@@ -163,6 +189,14 @@ public final class ConfigCatalog {
     /** The property an environment variable maps to, if any. */
     public Optional<Property> forEnv(String env) {
         return properties.stream().filter(p -> p.matchesEnv(env)).findFirst();
+    }
+
+    /** The environment variable that sets {@code key} (map keys quoted, as SmallRye reads them), if it is a property. */
+    public Optional<String> envNameOf(String key) {
+        return properties.stream()
+                .map(p -> p.envNameOf(key))
+                .flatMap(Optional::stream)
+                .findFirst();
     }
 
     /** The property a key (of a properties file) names, if any. */

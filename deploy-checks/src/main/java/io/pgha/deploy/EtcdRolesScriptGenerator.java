@@ -9,14 +9,18 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 /**
- * The shell script that applies {@code core/EtcdRoles} to the etcd of {@code deploy/k8s} (pure): every role,
- * a certificate-only user of the same name with that role, the {@code root} user, then {@code etcdctl auth
- * enable}. {@code EtcdRoles} is the one source of truth; {@link #SCRIPT} is this class's output for the
+ * The shell script that applies {@code core/EtcdRoles} to the etcd of {@code deploy/k8s} (pure): it waits until
+ * etcd answers a linearizable read, then creates every role, a certificate-only user of the same name with that
+ * role, the {@code root} user, then runs {@code etcdctl auth enable}. The Job {@code etcd-roles} runs it from a
+ * ConfigMap made of this file. {@code EtcdRoles} is the one source of truth; {@link #SCRIPT} is this class's output for the
  * deployment the base renders (its pg and router StatefulSets' pod names, its cluster), checked by a test.
  */
 public final class EtcdRolesScriptGenerator {
     /** The generated script, relative to the repository root. */
-    public static final String SCRIPT = "deploy/k8s/etcd-rbac/apply-roles.sh";
+    public static final String SCRIPT = "deploy/k8s/base/etcd-rbac/apply-roles.sh";
+
+    /** How many times (5 s apart) the script tries to read from etcd before it fails (each try may wait 5 s more). */
+    static final int WAIT_TRIES = 60;
 
     private EtcdRolesScriptGenerator() {}
 
@@ -39,14 +43,34 @@ public final class EtcdRolesScriptGenerator {
                 .append("# Regenerate after changing EtcdRoles or the number of pg / router pods"
                         + " (EtcdRolesScriptGeneratorTest says how).\n")
                 .append("#\n")
-                .append("# Run once as etcd's root (docs/kubernetes.md, \"Transport security\"), e.g.\n")
+                .append(
+                        "# The Job etcd-roles runs it (ConfigMap etcd-roles-script) as etcd's root: ETCDCTL_ENDPOINTS,\n")
+                .append(
+                        "# ETCDCTL_CACERT, ETCDCTL_CERT and ETCDCTL_KEY name etcd and a client certificate of the etcd CA\n")
+                .append("# with CN root (docs/kubernetes.md, \"Transport security\"). By hand, the same: e.g.\n")
                 .append("#   kubectl -n pgha port-forward pod/etcd-0 2379 &\n")
                 .append("#   ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=ca.crt \\\n")
                 .append("#   ETCDCTL_CERT=root.crt ETCDCTL_KEY=root.key sh apply-roles.sh\n")
-                .append("# (a client certificate of the etcd CA with CN root). Existing roles and users are kept;\n")
-                .append("# the last step turns authentication on: from then on a client certificate whose CN has no\n")
-                .append("# role reads and writes nothing.\n")
+                .append("# Idempotent: existing roles and users are kept, grants repeat. The last step turns\n")
+                .append(
+                        "# authentication on: from then on a client certificate whose CN has no role reads and writes nothing.\n")
                 .append("set -eu\n")
+                .append(
+                        "# etcd may still be starting (the Job is applied with it): try a linearizable read (a quorum)\n")
+                .append("# " + WAIT_TRIES
+                        + " times 5 s apart (5 to 10 minutes with etcdctl's timeouts), then fail and let the\n")
+                .append("# Job retry\n")
+                .append("tries=0\n")
+                .append("until etcdctl get --limit=1 " + deployment.namespace() + "/ >/dev/null 2>&1; do\n")
+                .append("  tries=$((tries + 1))\n")
+                .append("  if [ \"$tries\" -ge " + WAIT_TRIES + " ]; then\n")
+                .append("    echo \"etcd at ${ETCDCTL_ENDPOINTS:-?} answered no read in " + WAIT_TRIES
+                        + " tries 5 s apart:\" >&2\n")
+                .append("    etcdctl get --limit=1 " + deployment.namespace() + "/ >&2\n")
+                .append("    exit 1\n")
+                .append("  fi\n")
+                .append("  sleep 5\n")
+                .append("done\n")
                 .append("# create, or keep when it exists already\n")
                 .append("create() {\n")
                 .append("  if ! out=$(etcdctl \"$@\" 2>&1); then\n")

@@ -66,6 +66,19 @@ class ConfigCatalogTest {
                 .contains("pgha.postgres.data-dir");
         assertThat(catalog.forEnv("PGHA_ETCD_ENDPOINTS")).isPresent();
         assertThat(catalog.forEnv("KAFKA_BOOTSTRAP_SERVERS")).isPresent();
+        // Quarkus' HTTPS settings (the TLS registry's default PEM key store: a map keyed "0"); a map key only
+        // in SmallRye's quoted form, the one Quarkus reads from the environment
+        assertThat(catalog.forEnv("QUARKUS_TLS_KEY_STORE_PEM__0__CERT")).isPresent();
+        assertThat(catalog.forEnv("QUARKUS_TLS_KEY_STORE_PEM__0__KEY")).isPresent();
+        assertThat(catalog.envNameOf("quarkus.tls.key-store.pem.0.cert"))
+                .hasValue("QUARKUS_TLS_KEY_STORE_PEM__0__CERT");
+        assertThat(catalog.envNameOf("quarkus.http.ssl-port")).hasValue("QUARKUS_HTTP_SSL_PORT");
+        assertThat(catalog.forEnv("QUARKUS_HTTP_SSL_PORT")).isPresent();
+        assertThat(catalog.forEnv("QUARKUS_HTTP_INSECURE_REQUESTS")).isPresent();
+        assertThat(catalog.forEnv("QUARKUS_TLS_KEY_STORE_PEM_0_CERT"))
+                .as("unquoted map key")
+                .isEmpty();
+        assertThat(catalog.forEnv("QUARKUS_TLS_KEY_STORE_PEM_CERT")).isEmpty();
         assertThat(catalog.forEnv("PGHA_POSTGRES_DATADIR")).isEmpty();
         assertThat(catalog.forEnv("PGHA_POSTGRES")).isEmpty();
         assertThat(catalog.forKey("pgha.postgres.clusters.main.read-write-port"))

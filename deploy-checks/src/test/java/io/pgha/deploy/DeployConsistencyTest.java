@@ -44,7 +44,12 @@ class DeployConsistencyTest {
     static final Map<String, Set<String>> OPERATOR_SECRETS = Map.ofEntries(
             Map.entry(
                     "pgha-postgres-credentials",
-                    Set.of("superuser-password", "replication-password", "monitoring-password", "pooler-password")),
+                    Set.of(
+                            "superuser-password",
+                            "replication-password",
+                            "monitoring-password",
+                            "pooler-password",
+                            "pooler-admin-password")),
             Map.entry("pgha-api-token", Set.of("token")),
             Map.entry("pgha-s3", Set.of("access-key", "secret-key")),
             // certificates, in cert-manager's Secret layout (a Certificate's Secret has these three keys)
@@ -56,7 +61,16 @@ class DeployConsistencyTest {
             Map.entry("pgha-etcd-client-backup", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-0", TLS_KEYS),
             Map.entry("pgha-etcd-client-pg-1", TLS_KEYS),
-            Map.entry("pgha-etcd-client-pg-2", TLS_KEYS));
+            Map.entry("pgha-etcd-client-pg-2", TLS_KEYS),
+            // etcd's root, for the Job etcd-roles only (EtcdRolesScriptGeneratorTest)
+            Map.entry("pgha-etcd-client-root", TLS_KEYS),
+            // the REST APIs' certificates, one per service (RestHttpsTest: pgha-rest-<module>)
+            Map.entry("pgha-rest-node-agent", TLS_KEYS),
+            Map.entry("pgha-rest-failover-coordinator", TLS_KEYS),
+            Map.entry("pgha-rest-health-monitor", TLS_KEYS),
+            Map.entry("pgha-rest-config-renderer", TLS_KEYS),
+            Map.entry("pgha-rest-backup-service", TLS_KEYS),
+            Map.entry("pgha-rest-alert-service", TLS_KEYS));
 
     /**
      * Every connection into a pgha pod: target component, port, from whom. Peers: a component's name,
@@ -79,6 +93,7 @@ class DeployConsistencyTest {
             "etcd:2379<-failover-coordinator",
             "etcd:2379<-router",
             "etcd:2379<-backup-service",
+            "etcd:2379<-etcd-roles",
             "etcd:2380<-etcd",
             // Kafka (Strimzi's listener policy): every service that publishes or consumes, and operators
             "kafka:9093<-failover-coordinator",
@@ -99,6 +114,7 @@ class DeployConsistencyTest {
             // HAProxy's listeners, config-renderer's API, HAProxy's stats and exporter
             "router:5000<-client",
             "router:5001<-client",
+            "router:6432<-client",
             "router:8092<-operator",
             "router:8092<-prometheus",
             "router:7000<-prometheus");
@@ -106,6 +122,14 @@ class DeployConsistencyTest {
     /** *_FILE settings that name a file the service writes (not one it reads), and what it is. */
     static final Map<String, String> OUTPUT_FILES = Map.of(
             "PGHA_RENDERER_HAPROXY_STATE_FILE", "HAProxy's server state, written by config-renderer before a reload");
+
+    /**
+     * *_FILE settings that name a file an init container of the pod writes into a shared emptyDir (from
+     * Secrets it mounts), and what it is; PoolerTest checks what the init container writes.
+     */
+    static final Map<String, String> POD_MADE_FILES = Map.of(
+            "PGHA_RENDERER_POOL_AUTH_FILE",
+            "PgBouncer's auth file, written by an init container from Secret pgha-postgres-credentials");
 
     private static final Pattern REFERENCE = Pattern.compile("\\$\\(([A-Za-z_][A-Za-z0-9_]*)\\)");
 
@@ -151,13 +175,16 @@ class DeployConsistencyTest {
                 problems.add(where + ": env " + name + " maps to no property " + s.module() + " reads");
             }
         }
-        // the HTTP port: the container port of that name is quarkus.http.port
-        int port =
-                Integer.parseInt(env.getOrDefault("QUARKUS_HTTP_PORT", Integer.toString(Modules.httpPort(s.module()))));
+        // the REST port: the container port of that name is the port the service serves, quarkus.http.ssl-port
+        // when it serves HTTPS only (RestHttpsTest), else quarkus.http.port
+        boolean httpsOnly = "disabled".equals(env.get("QUARKUS_HTTP_INSECURE_REQUESTS"));
+        String portProperty = httpsOnly ? "QUARKUS_HTTP_SSL_PORT" : "QUARKUS_HTTP_PORT";
+        int port = Integer.parseInt(
+                env.getOrDefault(portProperty, httpsOnly ? "8443" : Integer.toString(Modules.httpPort(s.module()))));
         Optional<JsonNode> http = namedPort(c, s.httpPortName());
         if (http.isEmpty() || http.get().path("containerPort").asInt() != port) {
-            problems.add(where + ": container port '" + s.httpPortName() + "' must be " + port
-                    + " (quarkus.http.port of " + s.module() + ")");
+            problems.add(where + ": container port '" + s.httpPortName() + "' must be " + port + " (" + portProperty
+                    + " of " + s.module() + ")");
         }
         if (!"0.0.0.0".equals(env.get("QUARKUS_HTTP_HOST"))) {
             problems.add(where + ": QUARKUS_HTTP_HOST must be 0.0.0.0 (application.properties binds 127.0.0.1)");
@@ -236,6 +263,29 @@ class DeployConsistencyTest {
                 if (!writable) {
                     problems.add(where + ": " + name + " (" + OUTPUT_FILES.get(name) + ") " + file
                             + " must be in a writable emptyDir or volume claim");
+                }
+                continue;
+            }
+            if (POD_MADE_FILES.containsKey(name)) {
+                String file = e.path("value").asText();
+                Optional<JsonNode> mount = stream(c.path("volumeMounts"))
+                        .filter(m -> file.startsWith(m.path("mountPath").asText() + "/"))
+                        .findFirst();
+                boolean shared = mount.isPresent()
+                        && volume(w, mount.get().path("name").asText())
+                                .map(v -> v.has("emptyDir"))
+                                .orElse(false)
+                        && stream(Rendered.podSpec(w).path("initContainers"))
+                                .anyMatch(init -> stream(init.path("volumeMounts"))
+                                                .anyMatch(m -> m.path("name")
+                                                        .asText()
+                                                        .equals(mount.get()
+                                                                .path("name")
+                                                                .asText()))
+                                        && init.path("command").toString().contains("> " + file));
+                if (!shared) {
+                    problems.add(where + ": " + name + " (" + POD_MADE_FILES.get(name) + ") " + file
+                            + " must be in an emptyDir an init container writes it into");
                 }
                 continue;
             }
@@ -964,8 +1014,7 @@ class DeployConsistencyTest {
     }
 
     /** {@code file} is mounted from Secret {@code secret} (a secret volume or a projected source). */
-    private static void secretOf(
-            JsonNode w, JsonNode c, String file, String secret, String what, List<String> problems) {
+    static void secretOf(JsonNode w, JsonNode c, String file, String secret, String what, List<String> problems) {
         if (file == null) {
             problems.add(what + " is not set");
             return;
@@ -1103,7 +1152,7 @@ class DeployConsistencyTest {
                 .path("data");
     }
 
-    private static boolean matches(JsonNode selector, JsonNode labels) {
+    static boolean matches(JsonNode selector, JsonNode labels) {
         for (Iterator<Map.Entry<String, JsonNode>> it = selector.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
             if (!labels.path(e.getKey()).asText().equals(e.getValue().asText())) {
@@ -1113,13 +1162,13 @@ class DeployConsistencyTest {
         return true;
     }
 
-    private static Optional<JsonNode> namedPort(JsonNode container, String name) {
+    static Optional<JsonNode> namedPort(JsonNode container, String name) {
         return stream(container.path("ports"))
                 .filter(p -> p.path("name").asText().equals(name))
                 .findFirst();
     }
 
-    private static Optional<JsonNode> volume(JsonNode w, String name) {
+    static Optional<JsonNode> volume(JsonNode w, String name) {
         Optional<JsonNode> v = stream(Rendered.podSpec(w).path("volumes"))
                 .filter(x -> x.path("name").asText().equals(name))
                 .findFirst();
@@ -1145,14 +1194,14 @@ class DeployConsistencyTest {
         return volume(w, volume).orElseThrow().path("configMap").path("name").asText();
     }
 
-    private static JsonNode container(JsonNode w, String name) {
+    static JsonNode container(JsonNode w, String name) {
         return Rendered.containers(w).stream()
                 .filter(c -> c.path("name").asText().equals(name))
                 .findFirst()
                 .orElseThrow();
     }
 
-    private static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
+    static java.util.stream.Stream<JsonNode> stream(JsonNode array) {
         List<JsonNode> list = new ArrayList<>();
         array.forEach(list::add);
         return list.stream();

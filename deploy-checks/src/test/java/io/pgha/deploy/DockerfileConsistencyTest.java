@@ -122,14 +122,16 @@ class DockerfileConsistencyTest {
                     if (!image.contains("pgha/")) {
                         continue;
                     }
-                    Modules.Service s = Modules.byImage(image)
+                    java.nio.file.Path dockerfile = Modules.byImage(image)
+                            .map(Modules::dockerfile)
+                            .or(() -> Modules.toolDockerfile(image))
                             .orElseThrow(() -> new AssertionError(
                                     Rendered.id(w) + " runs " + image + ", which no Dockerfile builds"));
                     JsonNode runAs = Rendered.podSpec(w).path("securityContext").path("runAsUser");
                     if (!runAs.isMissingNode()) {
                         assertThat(runAs.asText())
                                 .as(Rendered.id(w) + " runs " + image + " as its image's USER")
-                                .isEqualTo(user(Modules.dockerfile(s)));
+                                .isEqualTo(user(dockerfile));
                     }
                 }
             }

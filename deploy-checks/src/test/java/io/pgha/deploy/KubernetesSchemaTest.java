@@ -34,6 +34,7 @@ class KubernetesSchemaTest {
             Map.entry("v1/Namespace", io.fabric8.kubernetes.api.model.Namespace.class),
             Map.entry("apps/v1/Deployment", io.fabric8.kubernetes.api.model.apps.Deployment.class),
             Map.entry("apps/v1/StatefulSet", io.fabric8.kubernetes.api.model.apps.StatefulSet.class),
+            Map.entry("batch/v1/Job", io.fabric8.kubernetes.api.model.batch.v1.Job.class),
             Map.entry(
                     "policy/v1/PodDisruptionBudget",
                     io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget.class),

@@ -27,6 +27,16 @@ final class Modules {
             new Service("backup-service", "backup-service", "http"),
             new Service("alert-service", "alert-service", "http"));
 
+    /** Images that run no pgha service (no Quarkus application): image name to its Dockerfile. */
+    static final Map<String, String> TOOL_IMAGES = Map.of("etcd-roles", "deploy/images/etcd-roles/Dockerfile");
+
+    /** The Dockerfile of a tool image ({@code .../pgha/<name>:<tag>}), if {@code image} is one. */
+    static java.util.Optional<Path> toolDockerfile(String image) {
+        String path = image.replaceFirst("[:@].*$", "");
+        return java.util.Optional.ofNullable(TOOL_IMAGES.get(path.substring(path.lastIndexOf('/') + 1)))
+                .map(Repo.root()::resolve);
+    }
+
     private static final Pattern DEPENDENCY = Pattern.compile("(?s)<dependency>(.*?)</dependency>");
     private static final Pattern ARTIFACT = Pattern.compile("<artifactId>(pgha-[a-z-]+)</artifactId>");
 

@@ -31,6 +31,11 @@ final class Rendered {
         this.objects = objects;
     }
 
+    /** Objects that were not rendered from the repository (a test's altered copy of an overlay). */
+    static Rendered of(String name, List<JsonNode> objects) {
+        return new Rendered(name, List.copyOf(objects));
+    }
+
     /** The objects of overlay {@code overlay} (or "base"). */
     static Rendered overlay(String overlay) {
         return CACHE.computeIfAbsent(overlay, o -> new Rendered(o, parse(kustomize(dir(o)))));
@@ -122,10 +127,10 @@ final class Rendered {
         return o.path("kind").asText() + "/" + name(o);
     }
 
-    /** Deployments and StatefulSets. */
+    /** Deployments, StatefulSets and Jobs. */
     List<JsonNode> workloads() {
         return objects.stream()
-                .filter(o -> List.of("Deployment", "StatefulSet")
+                .filter(o -> List.of("Deployment", "StatefulSet", "Job")
                         .contains(o.path("kind").asText()))
                 .toList();
     }

@@ -3,14 +3,28 @@
 # Deployment: etcd namespace /pgha, members (main: pg-0 pg-1 pg-2), routers (router-0 router-1).
 # Regenerate after changing EtcdRoles or the number of pg / router pods (EtcdRolesScriptGeneratorTest says how).
 #
-# Run once as etcd's root (docs/kubernetes.md, "Transport security"), e.g.
+# The Job etcd-roles runs it (ConfigMap etcd-roles-script) as etcd's root: ETCDCTL_ENDPOINTS,
+# ETCDCTL_CACERT, ETCDCTL_CERT and ETCDCTL_KEY name etcd and a client certificate of the etcd CA
+# with CN root (docs/kubernetes.md, "Transport security"). By hand, the same: e.g.
 #   kubectl -n pgha port-forward pod/etcd-0 2379 &
 #   ETCDCTL_API=3 ETCDCTL_ENDPOINTS=https://127.0.0.1:2379 ETCDCTL_CACERT=ca.crt \
 #   ETCDCTL_CERT=root.crt ETCDCTL_KEY=root.key sh apply-roles.sh
-# (a client certificate of the etcd CA with CN root). Existing roles and users are kept;
-# the last step turns authentication on: from then on a client certificate whose CN has no
-# role reads and writes nothing.
+# Idempotent: existing roles and users are kept, grants repeat. The last step turns
+# authentication on: from then on a client certificate whose CN has no role reads and writes nothing.
 set -eu
+# etcd may still be starting (the Job is applied with it): try a linearizable read (a quorum)
+# 60 times 5 s apart (5 to 10 minutes with etcdctl's timeouts), then fail and let the
+# Job retry
+tries=0
+until etcdctl get --limit=1 /pgha/ >/dev/null 2>&1; do
+  tries=$((tries + 1))
+  if [ "$tries" -ge 60 ]; then
+    echo "etcd at ${ETCDCTL_ENDPOINTS:-?} answered no read in 60 tries 5 s apart:" >&2
+    etcdctl get --limit=1 /pgha/ >&2
+    exit 1
+  fi
+  sleep 5
+done
 # create, or keep when it exists already
 create() {
   if ! out=$(etcdctl "$@" 2>&1); then
