@@ -1048,7 +1048,7 @@ class DeployConsistencyTest {
     void etcdTakesOnlyTlsWithClientCertificatesAndEveryClientHasOne(String overlay) {
         Rendered r = Rendered.overlay(overlay);
         List<String> problems = new ArrayList<>();
-        String endpoints = settings(r).path("etcd-endpoints").asText();
+        String endpoints = r.settings().path("etcd-endpoints").asText();
         for (String endpoint : endpoints.split(",")) {
             if (!endpoint.strip().startsWith("https://")) {
                 problems.add("pgha-settings etcd-endpoints: " + endpoint + " is not https");
@@ -1118,38 +1118,26 @@ class DeployConsistencyTest {
         Rendered r = Rendered.overlay(overlay);
         List<String> problems = new ArrayList<>();
         Set<String> seen = new TreeSet<>();
-        for (JsonNode w : r.workloads()) {
-            for (JsonNode c : Rendered.podSpec(w).path("containers")) {
-                Optional<Modules.Service> s = Modules.byImage(c.path("image").asText());
-                if (s.isEmpty()
-                        || c.has("command")
-                        || !POSTGRES_TLS_ENV.containsKey(s.get().module())) {
-                    continue;
-                }
-                seen.add(s.get().module());
-                Set<String> names = new TreeSet<>();
-                c.path("env").forEach(e -> names.add(e.path("name").asText()));
-                List<String> wanted = POSTGRES_TLS_ENV.get(s.get().module());
-                if (!names.containsAll(wanted)) {
-                    problems.add(Rendered.id(w) + ": " + s.get().module() + " must set " + wanted);
-                }
-                wanted.forEach(name -> {
-                    if (Modules.catalog(s.get().module()).forEnv(name).isEmpty()) {
-                        problems.add(name + " is no property of " + s.get().module());
-                    }
-                });
+        for (Rendered.ServiceContainer sc : r.serviceContainers()) {
+            String module = sc.service().module();
+            if (!POSTGRES_TLS_ENV.containsKey(module)) {
+                continue;
             }
+            seen.add(module);
+            Set<String> names = new TreeSet<>();
+            sc.container().path("env").forEach(e -> names.add(e.path("name").asText()));
+            List<String> wanted = POSTGRES_TLS_ENV.get(module);
+            if (!names.containsAll(wanted)) {
+                problems.add(Rendered.id(sc.workload()) + ": " + module + " must set " + wanted);
+            }
+            wanted.forEach(name -> {
+                if (Modules.catalog(module).forEnv(name).isEmpty()) {
+                    problems.add(name + " is no property of " + module);
+                }
+            });
         }
         assertThat(seen).containsExactlyInAnyOrderElementsOf(POSTGRES_TLS_ENV.keySet());
         assertThat(problems).as("overlay " + overlay).isEmpty();
-    }
-
-    private static JsonNode settings(Rendered r) {
-        return r.ofKind("ConfigMap").stream()
-                .filter(o -> Rendered.name(o).startsWith("pgha-settings"))
-                .findFirst()
-                .orElseThrow()
-                .path("data");
     }
 
     static boolean matches(JsonNode selector, JsonNode labels) {

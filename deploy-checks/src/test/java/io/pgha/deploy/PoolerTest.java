@@ -74,7 +74,7 @@ class PoolerTest {
         JsonNode bouncer = DeployConsistencyTest.container(router, "pgbouncer");
         Map<String, JsonNode> env = new LinkedHashMap<>();
         renderer.path("env").forEach(e -> env.put(e.path("name").asText(), e));
-        String cluster = settings(r).path("cluster").asText();
+        String cluster = r.settings().path("cluster").asText();
         String credentials = generatedName(r, "Secret", CREDENTIALS);
 
         if (!"true".equals(value(env, "PGHA_RENDERER_POOL_ENABLED"))) {
@@ -321,14 +321,6 @@ class PoolerTest {
 
     private static JsonNode missing() {
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
-    }
-
-    private static JsonNode settings(Rendered r) {
-        return r.ofKind("ConfigMap").stream()
-                .filter(o -> Rendered.name(o).startsWith("pgha-settings"))
-                .findFirst()
-                .orElseThrow()
-                .path("data");
     }
 
     private static String read(String path) {

@@ -151,4 +151,30 @@ final class Rendered {
         podSpec(workload).path("containers").forEach(all::add);
         return all;
     }
+
+    /** The data of the {@code pgha-settings} ConfigMap (its name carries kustomize's hash). */
+    JsonNode settings() {
+        return ofKind("ConfigMap").stream()
+                .filter(o -> name(o).startsWith("pgha-settings"))
+                .findFirst()
+                .orElseThrow()
+                .path("data");
+    }
+
+    /** A container that runs a pgha service's image with the image's own entrypoint, and its workload. */
+    record ServiceContainer(JsonNode workload, JsonNode container, Modules.Service service) {}
+
+    /** The containers (not init containers) that run a service's image without a {@code command} of their own. */
+    List<ServiceContainer> serviceContainers() {
+        List<ServiceContainer> found = new ArrayList<>();
+        for (JsonNode w : workloads()) {
+            for (JsonNode c : podSpec(w).path("containers")) {
+                Optional<Modules.Service> s = Modules.byImage(c.path("image").asText());
+                if (s.isPresent() && !c.has("command")) {
+                    found.add(new ServiceContainer(w, c, s.get()));
+                }
+            }
+        }
+        return found;
+    }
 }

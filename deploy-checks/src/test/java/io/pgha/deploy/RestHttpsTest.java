@@ -201,45 +201,41 @@ class RestHttpsTest {
         List<String> problems = new ArrayList<>();
         String localTls = read(LOCAL_TLS);
         Set<String> seen = new TreeSet<>();
-        for (JsonNode w : r.workloads()) {
-            for (JsonNode c : Rendered.podSpec(w).path("containers")) {
-                Optional<Modules.Service> s = Modules.byImage(c.path("image").asText());
-                if (s.isEmpty()
-                        || c.has("command")
-                        || !AGENT_CALLERS.containsKey(s.get().module())) {
-                    continue;
-                }
-                String module = s.get().module();
-                String property = AGENT_CALLERS.get(module);
-                seen.add(module);
-                String where = Rendered.id(w) + " container " + c.path("name").asText();
-                if (Modules.catalog(module).forKey(property).isEmpty()) {
-                    problems.add(property + " is no property of " + module + ": follow its rename here");
-                }
-                boolean local = localTls.contains("\"" + property + "\"")
-                        || (property.equals(AgentApiTrust.PROPERTY) && localTls.contains("AgentApiTrust.PROPERTY"));
-                if (!local) {
-                    problems.add(LOCAL_TLS + " no longer sets " + property + ": follow ./pgha up here");
-                }
-                String name = ConfigCatalog.envName(property);
-                String file = env(c).get(name);
-                if (file == null) {
-                    problems.add(where + ": " + name + " is not set: " + module + " calls the agents over HTTPS");
-                    continue;
-                }
-                DeployConsistencyTest.secretOf(w, c, file, AGENT_SECRET, where + ": " + name, problems);
-                DeployConsistencyTest.mountedFile(r, w, c, file, false, where + ": " + name, problems);
-                if (!file.endsWith("/ca.crt")) {
-                    problems.add(where + ": " + name + " " + file + " must be the Secret's ca.crt");
-                }
-                if (module.equals("config-renderer")) {
-                    // HAProxy loads the ca-file the renderer writes into haproxy.cfg, in its own container
-                    JsonNode haproxy = DeployConsistencyTest.container(w, "haproxy");
-                    DeployConsistencyTest.secretOf(
-                            w, haproxy, file, AGENT_SECRET, Rendered.id(w) + " haproxy", problems);
-                    DeployConsistencyTest.mountedFile(
-                            r, w, haproxy, file, false, Rendered.id(w) + " container haproxy", problems);
-                }
+        for (Rendered.ServiceContainer sc : r.serviceContainers()) {
+            String module = sc.service().module();
+            if (!AGENT_CALLERS.containsKey(module)) {
+                continue;
+            }
+            JsonNode w = sc.workload();
+            JsonNode c = sc.container();
+            String property = AGENT_CALLERS.get(module);
+            seen.add(module);
+            String where = Rendered.id(w) + " container " + c.path("name").asText();
+            if (Modules.catalog(module).forKey(property).isEmpty()) {
+                problems.add(property + " is no property of " + module + ": follow its rename here");
+            }
+            boolean local = localTls.contains("\"" + property + "\"")
+                    || (property.equals(AgentApiTrust.PROPERTY) && localTls.contains("AgentApiTrust.PROPERTY"));
+            if (!local) {
+                problems.add(LOCAL_TLS + " no longer sets " + property + ": follow ./pgha up here");
+            }
+            String name = ConfigCatalog.envName(property);
+            String file = env(c).get(name);
+            if (file == null) {
+                problems.add(where + ": " + name + " is not set: " + module + " calls the agents over HTTPS");
+                continue;
+            }
+            DeployConsistencyTest.secretOf(w, c, file, AGENT_SECRET, where + ": " + name, problems);
+            DeployConsistencyTest.mountedFile(r, w, c, file, false, where + ": " + name, problems);
+            if (!file.endsWith("/ca.crt")) {
+                problems.add(where + ": " + name + " " + file + " must be the Secret's ca.crt");
+            }
+            if (module.equals("config-renderer")) {
+                // HAProxy loads the ca-file the renderer writes into haproxy.cfg, in its own container
+                JsonNode haproxy = DeployConsistencyTest.container(w, "haproxy");
+                DeployConsistencyTest.secretOf(w, haproxy, file, AGENT_SECRET, Rendered.id(w) + " haproxy", problems);
+                DeployConsistencyTest.mountedFile(
+                        r, w, haproxy, file, false, Rendered.id(w) + " container haproxy", problems);
             }
         }
         if (!seen.equals(AGENT_CALLERS.keySet())) {
