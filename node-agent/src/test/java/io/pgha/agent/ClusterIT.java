@@ -1104,10 +1104,13 @@ class ClusterIT {
                 assertThat(old.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name = 'by_hand'"))
                         .as("the slot in ignore_slots is kept, as primary and then as replica")
                         .isEqualTo(1L);
-                assertThat(old.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name IN ('node0',"
-                                + " 'node1', 'node2')"))
-                        .as("the former primary's member slots are dropped on it as a replica")
-                        .isEqualTo(0L);
+                // the agent drops them in a later loop once it runs as a replica: wait for it, not assume it
+                Wait.until(
+                        Duration.ofSeconds(30),
+                        old.name() + ": the former primary's member slots are dropped on it as a replica",
+                        () -> Long.valueOf(0)
+                                .equals(old.query("SELECT count(*) FROM pg_replication_slots WHERE slot_name IN"
+                                        + " ('node0', 'node1', 'node2')")));
             } finally {
                 client.getKVClient()
                         .put(bytes(layout.config()), bytes(original))
