@@ -632,14 +632,6 @@ public record DynamicConfig(
                     problems.add(unsupported(key, UNSUPPORTED.get(key)));
                 }
             }
-            if (node.path("synchronous_mode").isTextual()
-                    && node.path("synchronous_mode").asText().equals("quorum")) {
-                problems.add(unsupported(
-                        "synchronous_mode \"quorum\"",
-                        " (use true: one or more synchronous"
-                                + " standbys named in synchronous_standby_names, in order)"));
-                node.remove("synchronous_mode");
-            }
             JsonNode postgresql = node.get("postgresql");
             if (postgresql != null && postgresql.isObject()) {
                 problems.addAll(PgParameters.shapeProblems(postgresql.get("parameters")));
@@ -726,7 +718,7 @@ public record DynamicConfig(
                                 && !node.get("maximum_lag_on_failover").isNull()
                         ? sizeField("maximum_lag_on_failover", node.get("maximum_lag_on_failover"))
                         : d.maximumLagOnFailover,
-                quorumMode(node) || boolField(node, "synchronous_mode", "synchronous_mode", d.synchronousMode),
+                synchronousModeField(node, d.synchronousMode),
                 boolField(node, "synchronous_mode_strict", "synchronous_mode_strict", d.synchronousModeStrict),
                 intField(node, "synchronous_node_count", "synchronous_node_count", d.synchronousNodeCount),
                 boolField(node, "pause", "pause", d.pause),
@@ -747,6 +739,19 @@ public record DynamicConfig(
                         ? sizeField("maximum_lag_on_syncnode", node.get("maximum_lag_on_syncnode"))
                         : d.maximumLagOnSyncnode,
                 quorumMode(node));
+    }
+
+    /** {@code synchronous_mode}: true, false or {@code "quorum"} (which is a synchronous mode). */
+    private static boolean synchronousModeField(ObjectNode node, boolean fallback) {
+        if (quorumMode(node)) {
+            return true;
+        }
+        JsonNode value = node.get("synchronous_mode");
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            throw new IllegalArgumentException("synchronous_mode must be true, false or \"quorum\", got "
+                    + PgParameters.Printable.of(value.toString()));
+        }
+        return boolField(node, "synchronous_mode", "synchronous_mode", fallback);
     }
 
     /** {@code synchronous_mode: "quorum"}. */
