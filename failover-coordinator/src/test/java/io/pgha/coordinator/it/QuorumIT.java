@@ -191,6 +191,13 @@ class QuorumIT {
         assertThat(switchover.statusCode())
                 .as("refused in quorum mode: " + switchover.body())
                 .isEqualTo(409);
+        HttpResponse<String> failover = send(
+                "POST",
+                "/api/v1/clusters/" + AgentNodes.CLUSTER + "/failover",
+                "{\"candidate\":\"" + standbys.iterator().next() + "\"}");
+        assertThat(failover.statusCode())
+                .as("refused in quorum mode: " + failover.body())
+                .isEqualTo(409);
         primary.execute("DROP TABLE IF EXISTS acked; DROP TABLE IF EXISTS probe;"
                 + " CREATE TABLE acked (id int PRIMARY KEY); CREATE TABLE probe (member text, at timestamptz)");
         return primary;
