@@ -187,6 +187,12 @@ final class NodeFaults {
             return members;
         }
 
+        /** Waits until {@code member} acknowledged a probe (its thread asks every 100 ms). */
+        void awaitAckFrom(String member, Duration timeout) {
+            Wait.until(timeout, member + " acknowledging a probe", () -> acks.stream()
+                    .anyMatch(a -> a.member().equals(member)));
+        }
+
         @Override
         public void close() throws InterruptedException {
             stop.set(true);
