@@ -1,5 +1,7 @@
 package io.pgha.core;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -8,10 +10,39 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * reports in its member key that it did ({@link MemberStatus.Detached}). See failover-coordinator's
  * DESIGN.md, "Fast failover".
  *
- * @param epoch the leader key's revision this order is for
+ * <p>Quorum commit's failover ({@code synchronous_mode: quorum}) writes a <em>leaderless</em> order once
+ * the leader key is gone: it applies while there is no leader key, and every standby stops following
+ * {@code leader} (the lost primary) and reports, so that the positions the coordinator reads are final
+ * (failover-coordinator's DESIGN.md, "Quorum commit").
+ *
+ * @param epoch the leader key's revision this order is for (leaderless: the lost leader key's, or the
+ *     etcd revision the coordinator read when it did not know it)
  * @param leader the member that leader key names
+ * @param leaderless true for quorum commit's order written while there is no leader key; absent
+ *     (null) otherwise
  */
-public record Detach(@JsonProperty("epoch") long epoch, @JsonProperty("leader") String leader) {
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Detach(
+        @JsonProperty("epoch") long epoch,
+        @JsonProperty("leader") String leader,
+        @JsonProperty("leaderless") Boolean leaderless) {
+
+    /** The fast failover's order, for the leader key of revision {@code epoch}. */
+    public Detach(long epoch, String leader) {
+        this(epoch, leader, null);
+    }
+
+    /** Quorum commit's order, written while there is no leader key. */
+    public static Detach whileLeaderless(long epoch, String leader) {
+        return new Detach(epoch, leader, true);
+    }
+
+    /** Whether this order applies while there is no leader key (quorum commit's). */
+    @JsonIgnore
+    public boolean isLeaderless() {
+        return Boolean.TRUE.equals(leaderless);
+    }
+
     public Detach {
         if (epoch <= 0) {
             throw new IllegalArgumentException("detach: epoch must be a leader key revision above 0, got " + epoch);
@@ -34,6 +65,6 @@ public record Detach(@JsonProperty("epoch") long epoch, @JsonProperty("leader") 
 
     /** Whether this order applies to the leader key {@code leader} of revision {@code leaderRevision}. */
     public boolean appliesTo(String leaderMember, long leaderRevision) {
-        return epoch == leaderRevision && leader.equals(leaderMember);
+        return !isLeaderless() && epoch == leaderRevision && leader.equals(leaderMember);
     }
 }

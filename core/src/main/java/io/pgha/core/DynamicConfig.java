@@ -64,6 +64,9 @@ import java.util.TreeMap;
  * @param maximumLagOnSyncnode Patroni's {@code maximum_lag_on_syncnode}: bytes a synchronous standby may
  *     be behind (the most advanced standby, or the primary when there is only one standby) before a
  *     healthy standby that is not behind takes its place; 0 or below (Patroni's default -1) never swaps
+ * @param synchronousQuorum {@code synchronous_mode: "quorum"} (Patroni 4's quorum commit): the primary
+ *     applies {@code ANY k (..)} and a failover needs a quorum of the voters (failover-coordinator's
+ *     DESIGN.md, "Quorum commit"); {@code synchronousMode} is true with it
  */
 public record DynamicConfig(
         int ttl,
@@ -83,7 +86,8 @@ public record DynamicConfig(
         Map<String, Slot> slots,
         List<IgnoreSlot> ignoreSlots,
         boolean failsafeMode,
-        long maximumLagOnSyncnode) {
+        long maximumLagOnSyncnode,
+        boolean synchronousQuorum) {
 
     /** PostgreSQL's replication slot names: 1-63 of a-z, 0-9 and _. */
     public static final java.util.regex.Pattern SLOT_NAME = java.util.regex.Pattern.compile("[a-z0-9_]{1,63}");
@@ -427,6 +431,72 @@ public record DynamicConfig(
                 DEFAULT_MAXIMUM_LAG_ON_SYNCNODE);
     }
 
+    /** Every setting but quorum commit ({@code synchronous_mode} true or false). */
+    public DynamicConfig(
+            int ttl,
+            int loopWait,
+            int retryTimeout,
+            int primaryStartTimeout,
+            int primaryStopTimeout,
+            long maximumLagOnFailover,
+            boolean synchronousMode,
+            boolean synchronousModeStrict,
+            int synchronousNodeCount,
+            boolean pause,
+            boolean checkTimeline,
+            Postgresql postgresql,
+            int memberSlotsTtl,
+            boolean fastFailover,
+            Map<String, Slot> slots,
+            List<IgnoreSlot> ignoreSlots,
+            boolean failsafeMode,
+            long maximumLagOnSyncnode) {
+        this(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                memberSlotsTtl,
+                fastFailover,
+                slots,
+                ignoreSlots,
+                failsafeMode,
+                maximumLagOnSyncnode,
+                false);
+    }
+
+    /** This config with {@code synchronous_mode: "quorum"} ({@code on}) or as it is otherwise. */
+    public DynamicConfig withSynchronousQuorum(boolean on) {
+        return new DynamicConfig(
+                ttl,
+                loopWait,
+                retryTimeout,
+                primaryStartTimeout,
+                primaryStopTimeout,
+                maximumLagOnFailover,
+                synchronousMode || on,
+                synchronousModeStrict,
+                synchronousNodeCount,
+                pause,
+                checkTimeline,
+                postgresql,
+                memberSlotsTtl,
+                fastFailover,
+                slots,
+                ignoreSlots,
+                failsafeMode,
+                maximumLagOnSyncnode,
+                on);
+    }
+
     /** This config with {@code maximum_lag_on_syncnode} set to {@code bytes}. */
     public DynamicConfig withMaximumLagOnSyncnode(long bytes) {
         return new DynamicConfig(
@@ -447,7 +517,8 @@ public record DynamicConfig(
                 slots,
                 ignoreSlots,
                 failsafeMode,
-                bytes);
+                bytes,
+                synchronousQuorum);
     }
 
     /** This config with {@code failsafe_mode} set to {@code on}. */
@@ -470,10 +541,12 @@ public record DynamicConfig(
                 slots,
                 ignoreSlots,
                 on,
-                maximumLagOnSyncnode);
+                maximumLagOnSyncnode,
+                synchronousQuorum);
     }
 
     public DynamicConfig {
+        synchronousMode = synchronousMode || synchronousQuorum;
         postgresql = postgresql == null ? Postgresql.DEFAULTS : postgresql;
         slots = slots == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(slots));
         ignoreSlots = ignoreSlots == null ? List.of() : List.copyOf(ignoreSlots);
@@ -558,14 +631,6 @@ public record DynamicConfig(
                 if (present(node, key)) {
                     problems.add(unsupported(key, UNSUPPORTED.get(key)));
                 }
-            }
-            if (node.path("synchronous_mode").isTextual()
-                    && node.path("synchronous_mode").asText().equals("quorum")) {
-                problems.add(unsupported(
-                        "synchronous_mode \"quorum\"",
-                        " (use true: one or more synchronous"
-                                + " standbys named in synchronous_standby_names, in order)"));
-                node.remove("synchronous_mode");
             }
             JsonNode postgresql = node.get("postgresql");
             if (postgresql != null && postgresql.isObject()) {
@@ -653,7 +718,7 @@ public record DynamicConfig(
                                 && !node.get("maximum_lag_on_failover").isNull()
                         ? sizeField("maximum_lag_on_failover", node.get("maximum_lag_on_failover"))
                         : d.maximumLagOnFailover,
-                boolField(node, "synchronous_mode", "synchronous_mode", d.synchronousMode),
+                synchronousModeField(node, d.synchronousMode),
                 boolField(node, "synchronous_mode_strict", "synchronous_mode_strict", d.synchronousModeStrict),
                 intField(node, "synchronous_node_count", "synchronous_node_count", d.synchronousNodeCount),
                 boolField(node, "pause", "pause", d.pause),
@@ -672,7 +737,27 @@ public record DynamicConfig(
                 node.has("maximum_lag_on_syncnode")
                                 && !node.get("maximum_lag_on_syncnode").isNull()
                         ? sizeField("maximum_lag_on_syncnode", node.get("maximum_lag_on_syncnode"))
-                        : d.maximumLagOnSyncnode);
+                        : d.maximumLagOnSyncnode,
+                quorumMode(node));
+    }
+
+    /** {@code synchronous_mode}: true, false or {@code "quorum"} (which is a synchronous mode). */
+    private static boolean synchronousModeField(ObjectNode node, boolean fallback) {
+        if (quorumMode(node)) {
+            return true;
+        }
+        JsonNode value = node.get("synchronous_mode");
+        if (value != null && !value.isNull() && !value.isBoolean()) {
+            throw new IllegalArgumentException("synchronous_mode must be true, false or \"quorum\", got "
+                    + PgParameters.Printable.of(value.toString()));
+        }
+        return boolField(node, "synchronous_mode", "synchronous_mode", fallback);
+    }
+
+    /** {@code synchronous_mode: "quorum"}. */
+    private static boolean quorumMode(ObjectNode node) {
+        JsonNode value = node.get("synchronous_mode");
+        return value != null && value.isTextual() && value.asText().equals("quorum");
     }
 
     /** {@code slots}: a JSON object of permanent slots by name; every problem names the key. */
@@ -924,7 +1009,7 @@ public record DynamicConfig(
         m.put("primary_stop_timeout", primaryStopTimeout);
         m.put("maximum_lag_on_failover", maximumLagOnFailover);
         m.put("maximum_lag_on_syncnode", maximumLagOnSyncnode);
-        m.put("synchronous_mode", synchronousMode);
+        m.put("synchronous_mode", synchronousQuorum ? (Object) "quorum" : (Object) synchronousMode);
         m.put("synchronous_mode_strict", synchronousModeStrict);
         m.put("synchronous_node_count", synchronousNodeCount);
         m.put("pause", pause);

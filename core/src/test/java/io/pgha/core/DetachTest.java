@@ -34,6 +34,20 @@ class DetachTest {
     }
 
     @Test
+    void aLeaderlessOrderAppliesOnlyWhileThereIsNoLeaderKey() {
+        Detach order = Detach.whileLeaderless(42, "pg-0");
+        String json = order.toJson();
+        assertThat(json).isEqualTo("{\"epoch\":42,\"leader\":\"pg-0\",\"leaderless\":true}");
+        assertThat(Detach.fromJson(json)).isEqualTo(order);
+        assertThat(snapshot(null, 0, json).currentDetach()).contains(order);
+        assertThat(snapshot("pg-0", 42, json).currentDetach()).isEmpty(); // a leader key again: stale
+        assertThat(snapshot("pg-1", 50, json).currentDetach()).isEmpty();
+        // the fast failover's order is written as before, without the field
+        assertThat(new Detach(42, "pg-0").toJson()).isEqualTo("{\"epoch\":42,\"leader\":\"pg-0\"}");
+        assertThat(new Detach(42, "pg-0").isLeaderless()).isFalse();
+    }
+
+    @Test
     void aMemberKeyCarriesTheDetachedReport() {
         MemberStatus s = new MemberStatus(
                         "postgres://h:1/postgres",

@@ -291,10 +291,13 @@ class DynamicConfigTest {
                     .asString()
                     .startsWith(key + " is a Patroni setting pgha does not support yet");
         }
+        // quorum commit is carried out (failover-coordinator's DESIGN.md, "Quorum commit")
         assertThat(DynamicConfig.problemsIn("{\"synchronous_mode\":\"quorum\"}"))
+                .isEmpty();
+        assertThat(DynamicConfig.problemsIn("{\"synchronous_mode\":\"first\"}"))
                 .singleElement()
                 .asString()
-                .startsWith("synchronous_mode \"quorum\" is a Patroni setting pgha does not support yet");
+                .contains("synchronous_mode must be true, false or \"quorum\", got \"first\"");
         assertThat(DynamicConfig.problemsIn("{\"postgresql\":{\"use_slots\":false}}"))
                 .singleElement()
                 .asString()
@@ -540,5 +543,24 @@ class DynamicConfigTest {
                 .startsWith("postgresql.pg_ident[0] must be a string");
         assertThatThrownBy(() -> DynamicConfig.fromJson("{\"postgresql\":{\"pg_hba\":{}}}"))
                 .hasMessageContaining("postgresql.pg_hba must be a list");
+    }
+
+    @Test
+    void synchronousModeQuorumIsReadWrittenAndIsASynchronousMode() {
+        DynamicConfig quorum = DynamicConfig.fromJson("{\"synchronous_mode\":\"quorum\",\"synchronous_node_count\":2}");
+        assertThat(quorum.synchronousQuorum()).isTrue();
+        assertThat(quorum.synchronousMode()).isTrue();
+        assertThat(quorum.synchronousNodeCount()).isEqualTo(2);
+        assertThat(quorum.toJson()).contains("\"synchronous_mode\":\"quorum\"");
+        assertThat(DynamicConfig.fromJson(quorum.toJson())).isEqualTo(quorum);
+        DynamicConfig first = DynamicConfig.fromJson("{\"synchronous_mode\":true}");
+        assertThat(first.synchronousQuorum()).isFalse();
+        assertThat(first.toJson()).contains("\"synchronous_mode\":true");
+        assertThat(DynamicConfig.DEFAULTS.synchronousQuorum()).isFalse();
+        assertThat(DynamicConfig.DEFAULTS.withSynchronousQuorum(true).synchronousMode())
+                .isTrue();
+        // the settings that come after keep it
+        assertThat(quorum.withFailsafeMode(true).synchronousQuorum()).isTrue();
+        assertThat(quorum.withMaximumLagOnSyncnode(5).synchronousQuorum()).isTrue();
     }
 }

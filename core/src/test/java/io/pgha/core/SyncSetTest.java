@@ -124,4 +124,67 @@ class SyncSetTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("'a b'");
     }
+
+    @Test
+    void oldFirstRecordsReadAndWriteUnchanged() {
+        String old = "{\"leader\":\"node0\",\"sync_standby\":\"node1\",\"target\":\"node1,node2\"}";
+        SyncSet set = SyncSet.fromJson(old);
+        assertThat(set.isQuorum()).isFalse();
+        assertThat(set.quorumK()).isNull();
+        assertThat(set.toJson()).isEqualTo(old);
+        assertThat(set.standbyNames()).isEqualTo("FIRST 2 (\"node1\",\"node2\")");
+    }
+
+    @Test
+    void aQuorumRecordRoundTripsAndAppliesAnyKOfTheTarget() {
+        SyncSet set = SyncSet.quorum("node0", Set.of("node2", "node1"), 1, Set.of("node1", "node2", "node3"), 2);
+        assertThat(set.toJson())
+                .isEqualTo("{\"leader\":\"node0\",\"sync_standby\":\"node1,node2\",\"target\":\"node1,node2,node3\","
+                        + "\"quorum_k\":1,\"target_k\":2}");
+        SyncSet read = SyncSet.fromJson(set.toJson());
+        assertThat(read).isEqualTo(set);
+        assertThat(read.isQuorum()).isTrue();
+        assertThat(read.members()).containsExactly("node1", "node2");
+        assertThat(read.standbyNames()).isEqualTo("ANY 2 (\"node1\",\"node2\",\"node3\")");
+        SyncSet same = SyncSet.quorum("node0", Set.of("node1", "node2"), 1, Set.of("node1", "node2"), 1);
+        assertThat(same.target()).isNull();
+        assertThat(same.standbyNames()).isEqualTo("ANY 1 (\"node1\",\"node2\")");
+    }
+
+    @Test
+    void aQuorumRecordWithNothingToWaitForAppliesNothing() {
+        assertThat(SyncSet.quorum("node0", Set.of(), 0, Set.of(), 0).standbyNames())
+                .isEmpty();
+        assertThat(SyncSet.quorum("node0", Set.of("node1"), 0, Set.of("node1"), 0)
+                        .standbyNames())
+                .isEmpty();
+    }
+
+    @Test
+    void aQuorumRecordNeedsBothKsWithinTheirSets() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SyncSet.fromJson("{\"leader\":\"node0\",\"sync_standby\":\"node1\",\"quorum_k\":1}"))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("quorum_k and target_k go together");
+        org.assertj.core.api.Assertions.assertThatThrownBy(
+                        () -> SyncSet.quorum("node0", Set.of("node1"), 2, Set.of("node1"), 1))
+                .hasMessageContaining("quorum_k must be 0 to 1, got 2");
+    }
+
+    @Test
+    void anAppliedValueReadsAsAQuorum() {
+        assertThat(SyncSet.AnyOf.parse("ANY 2 (\"node1\",\"node2\",\"node3\")"))
+                .isEqualTo(new SyncSet.AnyOf(Set.of("node1", "node2", "node3"), 2));
+        assertThat(SyncSet.AnyOf.parse("FIRST 2 (\"node1\",\"node2\")"))
+                .isEqualTo(new SyncSet.AnyOf(Set.of("node1", "node2"), 2));
+        assertThat(SyncSet.AnyOf.parse("any 1 (a, b)")).isEqualTo(new SyncSet.AnyOf(Set.of("a", "b"), 1));
+        assertThat(SyncSet.AnyOf.parse("2 (a,b)")).isEqualTo(new SyncSet.AnyOf(Set.of("a", "b"), 2));
+        assertThat(SyncSet.AnyOf.parse("a, b")).isEqualTo(new SyncSet.AnyOf(Set.of("a", "b"), 1));
+        assertThat(SyncSet.AnyOf.parse("")).isEqualTo(new SyncSet.AnyOf(Set.of(), 0));
+        assertThat(SyncSet.AnyOf.parse(null)).isEqualTo(new SyncSet.AnyOf(Set.of(), 0));
+        assertThat(SyncSet.AnyOf.parse("*")).isEqualTo(new SyncSet.AnyOf(Set.of(), 0));
+        assertThat(SyncSet.AnyOf.parse("ANY x (a)")).isEqualTo(new SyncSet.AnyOf(Set.of(), 0));
+        SyncSet set = SyncSet.quorum("node0", Set.of("node1", "node2"), 1, Set.of("node1", "node2"), 1);
+        assertThat(SyncSet.AnyOf.parse(set.standbyNames())).isEqualTo(new SyncSet.AnyOf(Set.of("node1", "node2"), 1));
+    }
 }

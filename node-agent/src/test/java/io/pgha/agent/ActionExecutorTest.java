@@ -303,4 +303,32 @@ class ActionExecutorTest {
                 s.status(),
                 s.revisions());
     }
+
+    private static ClusterSnapshot withSync(String syncJson) {
+        return new ClusterSnapshot(
+                10,
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(syncJson),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of());
+    }
+
+    @Test
+    void aQuorumSyncKeyIsAppliedAsAnyKAndAFirstOneAsBefore() {
+        String quorum = io.pgha.core.SyncSet.quorum(
+                        "pg-1", java.util.Set.of("pg-2", "pg-3"), 1, java.util.Set.of("pg-2", "pg-3"), 1)
+                .toJson();
+        assertThat(ctx.desiredSync(withSync(quorum))).contains("ANY 1 (\"pg-2\",\"pg-3\")");
+        assertThat(ctx.desiredSync(withSync("{\"leader\":\"pg-1\",\"sync_standby\":\"pg-2\"}")))
+                .contains("FIRST 1 (\"pg-2\")");
+        String forAnother = io.pgha.core.SyncSet.quorum(
+                        "pg-9", java.util.Set.of("pg-2"), 1, java.util.Set.of("pg-2"), 1)
+                .toJson();
+        assertThat(ctx.desiredSync(withSync(forAnother))).hasValue("");
+    }
 }

@@ -104,14 +104,18 @@ public record ClusterSnapshot(
 
     /**
      * The detach key when it is readable and applies to the current leader key (same member, its
-     * revision the key's epoch); empty otherwise.
+     * revision the key's epoch), or, for quorum commit's leaderless order, when there is no leader key;
+     * empty otherwise.
      */
     public Optional<io.pgha.core.Detach> currentDetach() {
-        if (detach.isEmpty() || leader.isEmpty()) {
+        if (detach.isEmpty()) {
             return Optional.empty();
         }
         try {
             io.pgha.core.Detach d = io.pgha.core.Detach.fromJson(detach.get());
+            if (leader.isEmpty()) {
+                return d.isLeaderless() ? Optional.of(d) : Optional.empty();
+            }
             return d.appliesTo(leader.get().member(), leader.get().modRevision()) ? Optional.of(d) : Optional.empty();
         } catch (IllegalArgumentException e) {
             return Optional.empty();

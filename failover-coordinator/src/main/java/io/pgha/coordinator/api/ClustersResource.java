@@ -137,6 +137,10 @@ public class ClustersResource {
         String leader = Bodies.text(request, "leader");
         String candidate = Bodies.text(request, "candidate");
         String scheduledAt = Bodies.text(request, "scheduled_at");
+        Optional<Response> quorum = refusedInQuorumMode(snapshot, "a switchover");
+        if (quorum.isPresent()) {
+            return quorum.get();
+        }
         if (snapshot.switchover().isPresent()) {
             return Bodies.error(
                     409,
@@ -175,6 +179,29 @@ public class ClustersResource {
         return leaderChange().awaitLeader(cluster, leader, target, "switched over");
     }
 
+    /**
+     * Quorum commit promotes only the voter its rule proves to hold every acknowledged commit, after the
+     * leader is lost (failover-coordinator's DESIGN.md, "Quorum commit"): a switchover or manual failover
+     * is not carried out in that mode yet, and is refused with 409 rather than risk an acknowledged commit.
+     */
+    private static Optional<Response> refusedInQuorumMode(ClusterSnapshot snapshot, String what) {
+        boolean quorum;
+        try {
+            quorum = io.pgha.core.DynamicConfig.fromJson(snapshot.config().orElse("{}"))
+                    .synchronousQuorum();
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // an unreadable config is named by the validation that follows
+        }
+        if (!quorum) {
+            return Optional.empty();
+        }
+        return Optional.of(Bodies.error(
+                409,
+                what + " is not supported with synchronous_mode quorum yet: pgha promotes only the voter the"
+                        + " quorum rule proves to hold every acknowledged commit, after the leader is lost;"
+                        + " switch synchronous_mode to true for a switchover"));
+    }
+
     @DELETE
     @Path("/{cluster}/switchover")
     @Operation(summary = "Cancels a scheduled switchover")
@@ -207,6 +234,10 @@ public class ClustersResource {
             return Bodies.error(400, "ignore_lag must be true or false, got " + ignore);
         }
         boolean ignoreLag = ignore.asBoolean(false);
+        Optional<Response> quorum = refusedInQuorumMode(snapshot, "a manual failover");
+        if (quorum.isPresent()) {
+            return quorum.get();
+        }
         Validated checked = validated(cluster, snapshot, v -> RequestValidation.failover(candidate, ignoreLag, v));
         ClusterView view = checked.view();
         Verdict verdict = checked.verdict();

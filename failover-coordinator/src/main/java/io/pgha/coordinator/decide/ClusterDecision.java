@@ -19,6 +19,15 @@ public final class ClusterDecision {
             // may still apply it) until the fast failover is finished or abandoned
             return List.of(new ClusterStep.FinishFastFailover());
         }
+        if (facts.detach() == ClusterFacts.DetachKey.LEADERLESS) {
+            if (!facts.quorum() || facts.leader() != null) {
+                List<ClusterStep> steps = new ArrayList<>();
+                steps.add(new ClusterStep.DeleteStaleDetach());
+                steps.addAll(next(withoutDetach(facts)));
+                return List.copyOf(steps);
+            }
+            return leaderlessQuorum(facts);
+        }
         if (facts.detach() == ClusterFacts.DetachKey.STALE) {
             List<ClusterStep> steps = new ArrayList<>();
             steps.add(new ClusterStep.DeleteStaleDetach());
@@ -35,6 +44,9 @@ public final class ClusterDecision {
         if (facts.leader() != null) {
             return withLeader(facts, switchover);
         }
+        if (facts.quorum()) {
+            return leaderlessQuorum(facts);
+        }
         if (facts.manualRequested()) {
             return List.of(new ClusterStep.ManualFailover());
         }
@@ -50,7 +62,8 @@ public final class ClusterDecision {
     private static List<ClusterStep> withLeader(ClusterFacts facts, Switchover switchover) {
         List<ClusterStep> steps = new ArrayList<>();
         if (facts.manualRequested()) {
-            steps.add(new ClusterStep.RefuseManual("the cluster has a leader now: use a switchover"));
+            steps.add(new ClusterStep.RefuseManual(
+                    facts.quorum() ? QUORUM_MANUAL : "the cluster has a leader now: use a switchover"));
         }
         if (!facts.paused() && facts.unpromotedOverdue()) {
             steps.add(new ClusterStep.TakeBackUnpromoted(facts.leader()));
@@ -74,6 +87,29 @@ public final class ClusterDecision {
         return List.copyOf(steps);
     }
 
+    /**
+     * Quorum commit without a leader key: only the quorum rule promotes. A manual failover is refused (it
+     * could promote a voter that lacks acknowledged commits); a switchover whose old leader released the
+     * key is finished the same way (the candidate wins if it holds the most, as it should); paused, nobody.
+     */
+    private static List<ClusterStep> leaderlessQuorum(ClusterFacts facts) {
+        List<ClusterStep> steps = new ArrayList<>();
+        if (facts.manualRequested()) {
+            steps.add(new ClusterStep.RefuseManual(QUORUM_MANUAL));
+        }
+        if (facts.paused()) {
+            steps.add(new ClusterStep.Nothing("paused: no automatic failover"));
+            return List.copyOf(steps);
+        }
+        steps.add(new ClusterStep.QuorumFailover());
+        return List.copyOf(steps);
+    }
+
+    /** Why a manual failover is refused with quorum commit. */
+    public static final String QUORUM_MANUAL = "synchronous_mode is quorum: a manual failover is not supported"
+            + " (only a voter that the quorum rule proves to hold every acknowledged commit is promoted, after"
+            + " the leader is lost)";
+
     private static ClusterFacts withoutDetach(ClusterFacts f) {
         return new ClusterFacts(
                 f.bootstrapped(),
@@ -86,7 +122,8 @@ public final class ClusterDecision {
                 f.manualRequested(),
                 f.now(),
                 f.fastFailover(),
-                ClusterFacts.DetachKey.NONE);
+                ClusterFacts.DetachKey.NONE,
+                f.quorum());
     }
 
     private static ClusterStep scheduled(Switchover s, String leader, Instant now) {

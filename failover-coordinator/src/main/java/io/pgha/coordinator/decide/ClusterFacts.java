@@ -18,7 +18,9 @@ import java.time.Instant;
  * @param manualRequested a manual failover asked through REST waits for its answer
  * @param now the wall clock, for a scheduled switchover
  * @param fastFailover {@code fast_failover} and {@code synchronous_mode} are both on
- * @param detach the {@code /detach} key: none, one for the current leader key, or a stale one
+ * @param detach the {@code /detach} key: none, one for the current leader key, quorum commit's
+ *     leaderless one (no leader key), or a stale one
+ * @param quorum {@code synchronous_mode: quorum} (quorum commit)
  */
 public record ClusterFacts(
         boolean bootstrapped,
@@ -31,7 +33,8 @@ public record ClusterFacts(
         boolean manualRequested,
         Instant now,
         boolean fastFailover,
-        DetachKey detach) {
+        DetachKey detach,
+        boolean quorum) {
 
     /** What the {@code /detach} key is to the current leader key. */
     public enum DetachKey {
@@ -39,7 +42,37 @@ public record ClusterFacts(
         /** It names the current leader key's member and revision: a fast failover is under way. */
         CURRENT,
         /** It names another epoch (or there is no leader key, or it cannot be read): delete it. */
-        STALE
+        STALE,
+        /** Quorum commit's order while there is no leader key: a quorum failover is under way. */
+        LEADERLESS
+    }
+
+    /** Facts without quorum commit. */
+    public ClusterFacts(
+            boolean bootstrapped,
+            String leader,
+            boolean paused,
+            boolean synchronousMode,
+            boolean syncPresent,
+            Switchover switchover,
+            boolean unpromotedOverdue,
+            boolean manualRequested,
+            Instant now,
+            boolean fastFailover,
+            DetachKey detach) {
+        this(
+                bootstrapped,
+                leader,
+                paused,
+                synchronousMode,
+                syncPresent,
+                switchover,
+                unpromotedOverdue,
+                manualRequested,
+                now,
+                fastFailover,
+                detach,
+                false);
     }
 
     /** Facts without the fast failover (off, no detach key). */

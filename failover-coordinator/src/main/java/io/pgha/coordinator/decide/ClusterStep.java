@@ -50,6 +50,8 @@ public sealed interface ClusterStep {
         boolean finishFastFailover();
 
         boolean deleteStaleDetach();
+
+        boolean quorumFailover();
     }
 
     /** Nothing to do now, and why. */
@@ -175,6 +177,17 @@ public sealed interface ClusterStep {
     record Failover() implements ClusterStep {
         public boolean runOn(Executor e) {
             return e.failover();
+        }
+    }
+
+    /**
+     * Quorum commit without a leader key: write the leaderless {@code /detach} (unless it is there),
+     * read the voters' detached reports and promote only {@link QuorumRule#winner} (the module's
+     * DESIGN.md, "Quorum commit").
+     */
+    record QuorumFailover() implements ClusterStep {
+        public boolean runOn(Executor e) {
+            return e.quorumFailover();
         }
     }
 }

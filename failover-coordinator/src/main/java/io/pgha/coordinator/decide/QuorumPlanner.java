@@ -9,7 +9,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Quorum commit (designed, not yet carried out): the next change of {@code /sync} towards {@code ANY k
+ * Quorum commit ({@code synchronous_mode: quorum}, carried out by {@code run/SyncKeeper}): the next change of {@code /sync} towards {@code ANY k
  * (every qualifying standby)}, in the order of the module's DESIGN.md, "Quorum commit": weaken the
  * record first, then change what the primary is to apply, strengthen the record last. One step a
  * call, as {@link SyncPlanner}.
@@ -85,6 +85,42 @@ public final class QuorumPlanner {
                 desired,
                 "record " + describe(strongest) + ": the primary applies it and " + holding + " voters hold "
                         + state.appliedAtLsn());
+    }
+
+    /**
+     * {@code /sync} written with a failover winner's leader key (as {@link SyncPlanner#forNewLeader}):
+     * the winner leaves the voters (it is the primary now, so k_r drops by one: every commit acknowledged
+     * before is on k_r - 1 of the others), the other voters stay and are what the new primary waits for,
+     * topped up to {@code count} with qualifying standbys; the record is weakened further until it
+     * covers that target (condition C), so it holds from the first commit of the new primary.
+     *
+     * @param recorded the voters and k_r of the lost primary's record
+     * @param winner the member being promoted
+     * @param standbys every member but the lost primary
+     * @param count synchronous_node_count (k_a)
+     */
+    public static Step.Write forNewLeader(Recorded recorded, String winner, List<Standby> standbys, int count) {
+        Set<String> kept = new TreeSet<>(recorded.voters());
+        kept.remove(winner);
+        List<Standby> others =
+                standbys.stream().filter(s -> !s.name().equals(winner)).toList();
+        Set<String> target = new TreeSet<>(kept);
+        for (String extra : SyncPlanner.choose(kept, others, count)) {
+            if (target.size() >= count) {
+                break;
+            }
+            target.add(extra);
+        }
+        Applied applied = new Applied(target, Math.min(count, target.size()));
+        Set<String> voters = new TreeSet<>(kept);
+        voters.addAll(target);
+        int k = Math.min(
+                Math.max(0, recorded.k() - (recorded.voters().contains(winner) ? 1 : 0)), cover(applied, voters));
+        Recorded record = new Recorded(voters, k);
+        return new Step.Write(
+                record,
+                applied,
+                "the new leader " + winner + " applies " + describe(applied) + ", recorded " + describe(record));
     }
 
     /**

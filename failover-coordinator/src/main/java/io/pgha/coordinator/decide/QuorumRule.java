@@ -8,7 +8,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Quorum commit ({@code synchronous_mode: quorum}, designed, not yet carried out): the rules of the
+ * Quorum commit ({@code synchronous_mode: quorum}): the rules of the
  * argument in the module's DESIGN.md, "Quorum commit". The primary applies {@code ANY k_a (A)};
  * {@code /sync} records the voters V and k_r, with the invariant that every acknowledged commit is
  * flushed on at least k_r members of V.
@@ -53,6 +53,48 @@ public final class QuorumRule {
 
     /** A voter's position, read after the old primary can no longer acknowledge. */
     public record Reading(String name, int timeline, Lsn flushed) {}
+
+    /**
+     * The positions a leaderless failover may read: the {@code "detached"} reports of every member but
+     * the lost leader for the order's epoch, in member keys written after the order (mod revision above
+     * the {@code /detach} key's: the agent acted on this very order, so its WAL receiver from the old
+     * primary is gone and its position is final). A report without a position is not a reading.
+     *
+     * @param order the leaderless {@code /detach} order
+     * @param detachRevision its mod revision
+     * @param members every member key with its mod revision
+     */
+    public static List<Reading> readings(
+            io.pgha.core.Detach order, long detachRevision, Map<String, FastFailoverGate.Report> members) {
+        List<Reading> readings = new ArrayList<>();
+        members.forEach((name, r) -> {
+            if (name.equals(order.leader()) || r == null || r.status() == null) {
+                return;
+            }
+            io.pgha.core.MemberStatus.Detached d = r.status().detached();
+            if (d != null && d.epoch() == order.epoch() && r.modRevision() > detachRevision && d.flush() != null) {
+                readings.add(new Reading(name, (int) r.status().timeline(), d.flush()));
+            }
+        });
+        readings.sort(Comparator.comparing(Reading::name));
+        return List.copyOf(readings);
+    }
+
+    /**
+     * What a {@code /sync} key records, as the failover rule reads it: a quorum record's voters and
+     * k_r; a FIRST record's promotable members P with k_r = |P| (every one of them holds every
+     * acknowledged commit); nothing (k_r = 0, so nobody can be promoted) without a key for {@code
+     * leader}.
+     */
+    public static Recorded recorded(java.util.Optional<io.pgha.core.SyncSet> sync, String leader) {
+        if (sync.isEmpty() || leader == null || !leader.equals(sync.get().leader())) {
+            return new Recorded(Set.of(), 0);
+        }
+        io.pgha.core.SyncSet s = sync.get();
+        Set<String> voters = Set.copyOf(s.members());
+        int k = s.isQuorum() ? s.quorumK() : voters.size();
+        return new Recorded(voters, Math.max(0, Math.min(k, voters.size())));
+    }
 
     /** The outcome of {@link #winner}. */
     public sealed interface Verdict {

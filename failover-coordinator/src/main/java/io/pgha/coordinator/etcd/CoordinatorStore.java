@@ -66,7 +66,8 @@ public interface CoordinatorStore extends LeaseStore, AutoCloseable {
 
     /**
      * Fast failover: writes {@code /detach} with {@code value} if it is absent, the leader key is still
-     * the one of {@code leaderRevision} and this replica still leads. False otherwise.
+     * the one of {@code leaderRevision} and this replica still leads. False otherwise. With {@code
+     * leaderRevision} 0 (quorum commit's leaderless order) the leader key must be absent.
      */
     boolean writeDetach(String cluster, String value, long leaderRevision, long electionRevision);
 

@@ -55,6 +55,7 @@ final class ClusterWorker implements ClusterStep.Executor {
     private final UnpromotedLeader unpromoted;
     private final ManualRequests manual;
     private final FastFailover fast;
+    private final QuorumFailover quorum;
     private Observed observed;
 
     ClusterWorker(
@@ -79,6 +80,7 @@ final class ClusterWorker implements ClusterStep.Executor {
         this.promotion = new Promotion(ctx, memory, status, sync, switchovers);
         this.unpromoted = new UnpromotedLeader(settings.promoteTimeout());
         this.fast = new FastFailover(ctx, promotion);
+        this.quorum = new QuorumFailover(ctx, promotion, status, memory);
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);
     }
@@ -254,15 +256,21 @@ final class ClusterWorker implements ClusterStep.Executor {
                 asksUnpromoted(o) && unpromotedOverdue(snapshot),
                 manual.pending() != null,
                 ctx.clock.instant(),
-                o.config().fastFailover() && o.config().synchronousMode(),
-                detachKey(snapshot));
+                o.config().fastFailover()
+                        && o.config().synchronousMode()
+                        && !o.config().synchronousQuorum(),
+                detachKey(snapshot),
+                o.config().synchronousQuorum());
     }
 
     private static ClusterFacts.DetachKey detachKey(ClusterSnapshot snapshot) {
         if (snapshot.detach().isEmpty()) {
             return ClusterFacts.DetachKey.NONE;
         }
-        return snapshot.currentDetach().isPresent() ? ClusterFacts.DetachKey.CURRENT : ClusterFacts.DetachKey.STALE;
+        if (snapshot.currentDetach().isEmpty()) {
+            return ClusterFacts.DetachKey.STALE;
+        }
+        return snapshot.leader().isEmpty() ? ClusterFacts.DetachKey.LEADERLESS : ClusterFacts.DetachKey.CURRENT;
     }
 
     /**
@@ -405,6 +413,12 @@ final class ClusterWorker implements ClusterStep.Executor {
     public boolean deleteStaleDetach() {
         fast.deleteStale(observed.snapshot());
         return true;
+    }
+
+    @Override
+    public boolean quorumFailover() {
+        quorum.failover(observed.snapshot(), observed.config(), observed.sync());
+        return false;
     }
 
     private boolean promote(Promotion.Request request) {

@@ -106,7 +106,7 @@ final class FastFailover {
                 ctx.lose("its election key is gone or belongs to another replica");
                 return;
             }
-            Optional<Detach> order = now.currentDetach();
+            Optional<Detach> order = now.currentDetach().filter(d -> !d.isLeaderless());
             if (order.isEmpty()) {
                 LOG.warnf("%s: the leader key changed during the fast failover; deciding again", ctx.cluster);
                 return; // the old lease expired meanwhile (the stale /detach is deleted next run)
@@ -197,7 +197,8 @@ final class FastFailover {
 
     /** P of {@code /sync} when it was written for {@code leader}; empty otherwise. */
     private static Set<String> promotable(Optional<SyncSet> sync, String leader) {
-        return sync.filter(s -> leader.equals(s.leader()))
+        // a quorum record's voters do not each hold every commit: one detached voter proves nothing
+        return sync.filter(s -> leader.equals(s.leader()) && !s.isQuorum())
                 .map(s -> Set.copyOf(s.members()))
                 .orElse(Set.of());
     }

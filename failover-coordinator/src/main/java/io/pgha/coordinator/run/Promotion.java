@@ -6,6 +6,8 @@ import io.pgha.coordinator.decide.FailoverPolicy;
 import io.pgha.coordinator.decide.FailsafeGate;
 import io.pgha.coordinator.decide.LastTimeline;
 import io.pgha.coordinator.decide.MemberSnapshot;
+import io.pgha.coordinator.decide.QuorumPlanner;
+import io.pgha.coordinator.decide.QuorumRule;
 import io.pgha.coordinator.decide.Ranking;
 import io.pgha.coordinator.decide.SyncPlanner;
 import io.pgha.core.DynamicConfig;
@@ -19,7 +21,9 @@ import io.pgha.events.ElectionEvent;
 import io.pgha.events.ElectionEvent.Exclusion;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
@@ -42,7 +46,9 @@ final class Promotion {
         SWITCHOVER("switchover"),
         MANUAL("manual failover"),
         /** Synchronous mode's fast failover: the old leader key was deleted after its standbys detached. */
-        FAST_FAILOVER("fast failover");
+        FAST_FAILOVER("fast failover"),
+        /** Quorum commit: the leader key is gone and enough voters detached to prove the winner. */
+        QUORUM_FAILOVER("quorum failover");
 
         final String what;
 
@@ -55,9 +61,25 @@ final class Promotion {
      * What is asked: the kind, a requested candidate (null: the best), the switchover, ignore_lag, and
      * the only members that may win (null: any eligible one; the fast failover's detached members).
      */
-    record Request(Kind kind, String requested, Switchover switchover, boolean ignoreLag, Set<String> only) {
+    record Request(
+            Kind kind,
+            String requested,
+            Switchover switchover,
+            boolean ignoreLag,
+            Set<String> only,
+            QuorumRule.Recorded quorum,
+            List<QuorumRule.Reading> readings) {
         Request(Kind kind, String requested, Switchover switchover, boolean ignoreLag) {
             this(kind, requested, switchover, ignoreLag, null);
+        }
+
+        Request(Kind kind, String requested, Switchover switchover, boolean ignoreLag, Set<String> only) {
+            this(kind, requested, switchover, ignoreLag, only, null, List.of());
+        }
+
+        /** Quorum commit's failover: only {@link QuorumRule#winner} over {@code readings} may win. */
+        static Request quorum(QuorumRule.Recorded recorded, List<QuorumRule.Reading> readings) {
+            return new Request(Kind.QUORUM_FAILOVER, null, null, false, null, recorded, readings);
         }
     }
 
@@ -85,18 +107,36 @@ final class Promotion {
         long started = ctx.nanos();
         status.forgetFailureMessage();
         String former = memory.lastLeader;
-        Set<String> promotable = syncSet.map(s -> Set.copyOf(s.members())).orElse(Set.of());
+        // a quorum record's voters do not each hold every commit: in FIRST mode none of them is promotable
+        Set<String> promotable = syncSet.filter(s -> !s.isQuorum() || config.synchronousQuorum())
+                .map(s -> Set.copyOf(s.members()))
+                .orElse(Set.of());
         Optional<Ranking> ranked = rank(snapshot, config, syncSet, promotable, request);
         if (ranked.isEmpty()) {
             return false; // a cold start waits for a member that may hold every commit
         }
         Ranking ranking = ranked.get();
-        List<MemberSnapshot> candidates = ranking.eligible().stream()
-                .filter(m -> request.requested() == null || m.name().equals(request.requested()))
-                .filter(m -> request.only() == null || request.only().contains(m.name()))
-                .toList();
         List<Exclusion> excluded = ranking.exclusionsForEvent();
         String what = request.kind().what;
+        Set<String> only = request.only();
+        String quorumWhy = null;
+        if (request.quorum() != null) {
+            Map<String, String> reasons = new HashMap<>();
+            excluded.forEach(e -> reasons.put(e.member(), e.reason()));
+            QuorumRule.Verdict verdict = QuorumRule.winner(request.quorum(), request.readings(), reasons);
+            if (verdict instanceof QuorumRule.Verdict.Wait wait) {
+                status.report(what, null, "no promotion: " + wait.why(), excluded, "failed");
+                return false;
+            }
+            QuorumRule.Verdict.Promote promote = (QuorumRule.Verdict.Promote) verdict;
+            only = Set.of(promote.name());
+            quorumWhy = promote.why();
+        }
+        Set<String> allowed = only;
+        List<MemberSnapshot> candidates = ranking.eligible().stream()
+                .filter(m -> request.requested() == null || m.name().equals(request.requested()))
+                .filter(m -> allowed == null || allowed.contains(m.name()))
+                .toList();
         if (candidates.isEmpty()) {
             noCandidate(snapshot, request, ranking, excluded);
             return false;
@@ -119,7 +159,9 @@ final class Promotion {
                             : request.kind() == Kind.FAST_FAILOVER
                                     ? "fast failover: the leader's node is lost and " + request.only()
                                             + " detached from it"
-                                    : "the leader key is gone",
+                                    : request.kind() == Kind.QUORUM_FAILOVER
+                                            ? "the leader key is gone; quorum: " + quorumWhy
+                                            : "the leader key is gone",
                     candidates.get(0).name(),
                     excluded,
                     ctx.clock.instant()));
@@ -132,17 +174,26 @@ final class Promotion {
             if (entry.isEmpty() || entry.get().lease() == 0) {
                 continue;
             }
-            long epoch = config.synchronousMode()
-                    ? writeLeaderWithSync(
+            long epoch = config.synchronousQuorum()
+                    ? writeLeaderWithQuorum(
                             snapshot,
                             config,
-                            promotable,
+                            syncSet,
                             candidate.name(),
                             entry.get().lease(),
                             former,
                             what)
-                    : ctx.store.writeLeader(
-                            ctx.cluster, candidate.name(), entry.get().lease(), ctx.electionRevision());
+                    : config.synchronousMode()
+                            ? writeLeaderWithSync(
+                                    snapshot,
+                                    config,
+                                    promotable,
+                                    candidate.name(),
+                                    entry.get().lease(),
+                                    former,
+                                    what)
+                            : ctx.store.writeLeader(
+                                    ctx.cluster, candidate.name(), entry.get().lease(), ctx.electionRevision());
             if (epoch == 0) {
                 LOG.warnf(
                         "%s: the leader key could not be written (present again, or this replica lost %s)",
@@ -287,6 +338,37 @@ final class Promotion {
                 ctx.cluster, candidate, candidateLease, value, snapshot.revisionOf("sync"), ctx.electionRevision());
         if (epoch != 0) {
             LOG.infof("%s: /sync for %s written with its leader key: %s", what, candidate, value);
+        }
+        return epoch;
+    }
+
+    /**
+     * Quorum commit: {@code /sync} for the winner ({@link QuorumPlanner#forNewLeader}) together with its
+     * leader key. The epoch, or 0 when either key changed meanwhile.
+     */
+    private long writeLeaderWithQuorum(
+            ClusterSnapshot snapshot,
+            DynamicConfig config,
+            Optional<SyncSet> syncSet,
+            String candidate,
+            long candidateLease,
+            String former,
+            String what) {
+        QuorumRule.Recorded recorded =
+                QuorumRule.recorded(syncSet, syncSet.map(SyncSet::leader).orElse(null));
+        QuorumPlanner.Step.Write plan = QuorumPlanner.forNewLeader(
+                recorded, candidate, sync.standbys(snapshot, former), config.synchronousNodeCount());
+        String value = SyncSet.quorum(
+                        candidate,
+                        plan.recorded().voters(),
+                        plan.recorded().k(),
+                        plan.target().members(),
+                        plan.target().k())
+                .toJson();
+        long epoch = ctx.store.writeLeaderWithSync(
+                ctx.cluster, candidate, candidateLease, value, snapshot.revisionOf("sync"), ctx.electionRevision());
+        if (epoch != 0) {
+            LOG.infof("%s: /sync for %s written with its leader key: %s (%s)", what, candidate, value, plan.why());
         }
         return epoch;
     }

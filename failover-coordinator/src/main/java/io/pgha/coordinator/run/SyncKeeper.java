@@ -1,5 +1,7 @@
 package io.pgha.coordinator.run;
 
+import io.pgha.coordinator.decide.QuorumPlanner;
+import io.pgha.coordinator.decide.QuorumRule;
 import io.pgha.coordinator.decide.SyncPlanner;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.MemberStatus;
@@ -15,7 +17,10 @@ import java.util.Optional;
 import java.util.Set;
 import org.jboss.logging.Logger;
 
-/** Synchronous mode: carries out {@link SyncPlanner}'s steps on {@code /sync}, one per run. */
+/**
+ * Synchronous mode: carries out {@link SyncPlanner}'s steps on {@code /sync}, one per run; with {@code
+ * synchronous_mode: quorum}, {@link QuorumPlanner}'s.
+ */
 final class SyncKeeper {
     private static final Logger LOG = Logger.getLogger(SyncKeeper.class);
 
@@ -34,8 +39,14 @@ final class SyncKeeper {
         if (primary.isEmpty() || !primary.get().isRunningPrimary()) {
             return;
         }
+        if (config.synchronousQuorum()) {
+            keepQuorum(snapshot, config, sync, leader, primary.get());
+            return;
+        }
         boolean ours = sync.isPresent() && leader.equals(sync.get().leader());
-        Set<String> promotable = ours ? Set.copyOf(sync.get().members()) : Set.of();
+        // a quorum record's voters do not each hold every commit: none of them is promotable in FIRST mode
+        Set<String> promotable =
+                ours && !sync.get().isQuorum() ? Set.copyOf(sync.get().members()) : Set.of();
         Set<String> target = ours ? Set.copyOf(sync.get().targetMembers()) : Set.of();
         Set<String> applied = SyncSet.namesIn(primary.get().syncStandbyNames());
         settle = SyncPlanner.settle(
@@ -68,6 +79,67 @@ final class SyncKeeper {
         } else if (step instanceof SyncPlanner.Step.Wait wait) {
             LOG.debugf("/sync of %s: %s", ctx.cluster, wait.why());
         }
+    }
+
+    /** Quorum commit: one step of {@link QuorumPlanner} (failover-coordinator's DESIGN.md, "Quorum commit"). */
+    private void keepQuorum(
+            ClusterSnapshot snapshot,
+            DynamicConfig config,
+            Optional<SyncSet> sync,
+            String leader,
+            MemberStatus primary) {
+        QuorumRule.Recorded recorded = QuorumRule.recorded(sync, leader);
+        QuorumRule.Applied target = target(sync, leader);
+        SyncSet.AnyOf reported = SyncSet.AnyOf.parse(primary.syncStandbyNames());
+        QuorumRule.Applied applied = new QuorumRule.Applied(reported.members(), reported.k());
+        settle = SyncPlanner.settle(
+                settle,
+                "ANY " + applied.k() + " " + applied.members().stream().sorted().toList() + "@" + leader,
+                snapshot.revisionOf("members/" + leader),
+                primary.bestLsn(),
+                ctx.nanos(),
+                ctx.settings.syncSettle().toNanos());
+        List<SyncPlanner.Standby> standbys = standbys(snapshot, leader);
+        Set<String> lagging = SyncPlanner.lagging(standbys, primary.bestLsn(), config.maximumLagOnSyncnode());
+        QuorumPlanner.Step step = QuorumPlanner.next(
+                new QuorumPlanner.State(recorded, target, applied, settle.appliedAtLsn()),
+                standbys,
+                config.synchronousNodeCount(),
+                lagging);
+        if (step instanceof QuorumPlanner.Step.Write write) {
+            String value = SyncSet.quorum(
+                            leader,
+                            write.recorded().voters(),
+                            write.recorded().k(),
+                            write.target().members(),
+                            write.target().k())
+                    .toJson();
+            if (ctx.store.compareAndPut(
+                    ctx.cluster, "sync", value, snapshot.revisionOf("sync"), ctx.electionRevision())) {
+                LOG.infof(
+                        "/sync of %s: %s (%s)%s",
+                        ctx.cluster,
+                        value,
+                        write.why(),
+                        lagging.isEmpty() ? "" : "; behind by more than maximum_lag_on_syncnode: " + lagging);
+            }
+        } else if (step instanceof QuorumPlanner.Step.Wait wait) {
+            LOG.debugf("/sync of %s: %s", ctx.cluster, wait.why());
+        }
+    }
+
+    /**
+     * What {@code /sync} tells {@code leader} to apply: a quorum record's {@code ANY target_k (target)}; a
+     * FIRST record's {@code FIRST n (P ∪ T)}, which is ANY n of the same; nothing without a key for it.
+     */
+    static QuorumRule.Applied target(Optional<SyncSet> sync, String leader) {
+        if (sync.isEmpty() || !leader.equals(sync.get().leader())) {
+            return new QuorumRule.Applied(Set.of(), 0);
+        }
+        SyncSet s = sync.get();
+        Set<String> members = Set.copyOf(s.isQuorum() ? s.targetMembers() : s.applied());
+        int k = s.isQuorum() ? s.targetK() : members.size();
+        return new QuorumRule.Applied(members, Math.max(0, Math.min(k, members.size())));
     }
 
     /** Synchronous mode is off: {@code /sync} goes. */

@@ -160,4 +160,67 @@ class ClusterDecisionTest {
                 .startsWith(ClusterStep.DeleteStaleDetach.class)
                 .contains(ClusterStep.WatchLeaderLoss.class);
     }
+
+    private static ClusterFacts quorum(String leader, boolean paused, boolean manual, ClusterFacts.DetachKey detach) {
+        return new ClusterFacts(true, leader, paused, true, true, null, false, manual, NOW, false, detach, true);
+    }
+
+    @Test
+    void withoutALeaderQuorumModePromotesOnlyThroughTheQuorumRule() {
+        assertThat(kinds(quorum(null, false, false, ClusterFacts.DetachKey.NONE)))
+                .containsExactly(ClusterStep.QuorumFailover.class);
+        assertThat(kinds(quorum(null, false, false, ClusterFacts.DetachKey.LEADERLESS)))
+                .containsExactly(ClusterStep.QuorumFailover.class);
+        assertThat(kinds(quorum(null, false, true, ClusterFacts.DetachKey.NONE)))
+                .containsExactly(ClusterStep.RefuseManual.class, ClusterStep.QuorumFailover.class);
+        assertThat(kinds(quorum(null, true, true, ClusterFacts.DetachKey.LEADERLESS)))
+                .containsExactly(ClusterStep.RefuseManual.class, ClusterStep.Nothing.class);
+        ClusterFacts switchover = new ClusterFacts(
+                true,
+                null,
+                false,
+                true,
+                true,
+                new Switchover("pg-0", "pg-1"),
+                false,
+                false,
+                NOW,
+                false,
+                ClusterFacts.DetachKey.NONE,
+                true);
+        assertThat(kinds(switchover))
+                .as("a released key is taken over by the quorum rule, not by the switchover's candidate")
+                .containsExactly(ClusterStep.QuorumFailover.class);
+    }
+
+    @Test
+    void withALeaderQuorumModeKeepsSyncAndRefusesAManualFailover() {
+        assertThat(kinds(quorum("pg-0", false, false, ClusterFacts.DetachKey.NONE)))
+                .containsExactly(
+                        ClusterStep.ForgetSwitchover.class, ClusterStep.KeepSync.class, ClusterStep.WriteStatus.class);
+        assertThat(ClusterDecision.next(quorum("pg-0", false, true, ClusterFacts.DetachKey.NONE)))
+                .first()
+                .isEqualTo(new ClusterStep.RefuseManual(ClusterDecision.QUORUM_MANUAL));
+        assertThat(kinds(quorum("pg-0", false, false, ClusterFacts.DetachKey.LEADERLESS)))
+                .as("a leaderless order with a leader key again is stale")
+                .startsWith(ClusterStep.DeleteStaleDetach.class);
+    }
+
+    @Test
+    void aLeaderlessOrderOutsideQuorumModeIsDeletedAndTheRunGoesOn() {
+        ClusterFacts facts = new ClusterFacts(
+                true,
+                null,
+                false,
+                true,
+                true,
+                null,
+                false,
+                false,
+                NOW,
+                false,
+                ClusterFacts.DetachKey.LEADERLESS,
+                false);
+        assertThat(kinds(facts)).containsExactly(ClusterStep.DeleteStaleDetach.class, ClusterStep.Failover.class);
+    }
 }

@@ -197,4 +197,66 @@ class QuorumPlannerTest {
     private static Standby down(String name, long flushed) {
         return new Standby(name, false, false, false, new Lsn(flushed));
     }
+
+    @Test
+    void aNewLeaderLeavesTheVotersAndWaitsForTheOthersWithARecordThatCoversIt() {
+        Recorded old = new Recorded(Set.of("a", "b"), 1);
+        List<Standby> notStreaming = List.of(down("a", 100), down("b", 90));
+        Step.Write write = QuorumPlanner.forNewLeader(old, "a", notStreaming, 1);
+        assertThat(write.recorded()).isEqualTo(new Recorded(Set.of("b"), 0));
+        assertThat(write.target()).isEqualTo(new Applied(Set.of("b"), 1));
+        assertThat(QuorumRule.covers(write.recorded(), write.target())).isTrue();
+        assertThat(QuorumRule.weakens(old, write.recorded())).isTrue();
+
+        // three voters, k_r 2, count 2: the two others stay, one of them still holds every older commit
+        Recorded three = new Recorded(Set.of("a", "b", "c"), 2);
+        Step.Write w3 = QuorumPlanner.forNewLeader(three, "c", List.of(down("a", 1), down("b", 1), down("c", 1)), 2);
+        assertThat(w3.recorded()).isEqualTo(new Recorded(Set.of("a", "b"), 1));
+        assertThat(w3.target()).isEqualTo(new Applied(Set.of("a", "b"), 2));
+
+        // no voter left besides the winner: streaming standbys make up the count, the record is empty-handed
+        Step.Write grown = QuorumPlanner.forNewLeader(
+                new Recorded(Set.of("a"), 1), "a", List.of(standby("x", 5), standby("y", 7), down("z", 9)), 1);
+        assertThat(grown.target()).isEqualTo(new Applied(Set.of("y"), 1));
+        assertThat(grown.recorded()).isEqualTo(new Recorded(Set.of("y"), 0));
+    }
+
+    @Test
+    void everyNewLeaderRecordWeakensTheOldOneAndCoversItsTarget() {
+        Random random = new Random(7);
+        List<String> names = List.of("a", "b", "c", "d");
+        for (int run = 0; run < 300; run++) {
+            Set<String> voters = new HashSet<>();
+            for (String n : names) {
+                if (random.nextBoolean()) {
+                    voters.add(n);
+                }
+            }
+            Recorded old = new Recorded(voters, voters.isEmpty() ? 0 : random.nextInt(voters.size() + 1));
+            List<Standby> standbys = new ArrayList<>();
+            for (String n : names) {
+                standbys.add(new Standby(
+                        n,
+                        random.nextBoolean(),
+                        random.nextBoolean(),
+                        random.nextInt(4) == 0,
+                        new Lsn(random.nextInt(100))));
+            }
+            String winner = names.get(random.nextInt(names.size()));
+            int count = 1 + random.nextInt(3);
+            Step.Write w = QuorumPlanner.forNewLeader(old, winner, standbys, count);
+            assertThat(w.recorded().voters()).doesNotContain(winner);
+            assertThat(w.target().members()).doesNotContain(winner);
+            assertThat(QuorumRule.covers(w.recorded(), w.target()))
+                    .as("C for " + w)
+                    .isTrue();
+            Set<String> kept = new HashSet<>(old.voters());
+            kept.remove(winner);
+            // as far as commits acknowledged before go: on k_r of V, so on k_r - 1 of V without the winner
+            assertThat(w.recorded().k())
+                    .as(old + " -> " + w)
+                    .isLessThanOrEqualTo(Math.max(0, old.k() - (old.voters().contains(winner) ? 1 : 0)));
+            assertThat(w.recorded().voters()).containsAll(kept);
+        }
+    }
 }

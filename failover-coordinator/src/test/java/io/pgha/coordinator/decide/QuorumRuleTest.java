@@ -201,4 +201,55 @@ class QuorumRuleTest {
         both.retainAll(b);
         return both;
     }
+
+    private static io.pgha.core.MemberStatus replica(String name, long timeline, Long detachedEpoch, String flush) {
+        io.pgha.core.MemberStatus s = new io.pgha.core.MemberStatus(
+                "postgres://h:1/postgres",
+                "http://" + name + "/patroni",
+                io.pgha.core.MemberStatus.Role.REPLICA,
+                "running",
+                timeline,
+                null,
+                Lsn.parse("0/1000000"),
+                null,
+                Map.of(),
+                null,
+                "v");
+        return detachedEpoch == null
+                ? s
+                : s.withDetached(new io.pgha.core.MemberStatus.Detached(detachedEpoch, Lsn.parse(flush)));
+    }
+
+    @Test
+    void theReadingsAreTheDetachedReportsForTheOrderWrittenAfterIt() {
+        io.pgha.core.Detach order = io.pgha.core.Detach.whileLeaderless(42, "l");
+        Map<String, FastFailoverGate.Report> members = new java.util.HashMap<>();
+        members.put("a", new FastFailoverGate.Report(replica("a", 3, 42L, "0/3000000"), 101));
+        members.put("b", new FastFailoverGate.Report(replica("b", 3, 42L, "0/3000100"), 99)); // before the order
+        members.put("c", new FastFailoverGate.Report(replica("c", 3, 41L, "0/3000100"), 102)); // another order
+        members.put("d", new FastFailoverGate.Report(replica("d", 3, null, null), 103)); // not detached
+        members.put("l", new FastFailoverGate.Report(replica("l", 3, 42L, "0/4000000"), 104)); // the lost leader
+        members.put("e", new FastFailoverGate.Report(null, 105)); // unreadable
+        assertThat(QuorumRule.readings(order, 100, members))
+                .containsExactly(new Reading("a", 3, Lsn.parse("0/3000000")));
+    }
+
+    @Test
+    void aSyncKeyReadsAsARecordForItsLeaderOnly() {
+        io.pgha.core.SyncSet quorum =
+                io.pgha.core.SyncSet.quorum("l", Set.of("a", "b", "c"), 2, Set.of("a", "b", "c"), 2);
+        assertThat(QuorumRule.recorded(java.util.Optional.of(quorum), "l"))
+                .isEqualTo(new Recorded(Set.of("a", "b", "c"), 2));
+        assertThat(QuorumRule.recorded(java.util.Optional.of(quorum), "x")).isEqualTo(new Recorded(Set.of(), 0));
+        assertThat(QuorumRule.recorded(java.util.Optional.empty(), "l")).isEqualTo(new Recorded(Set.of(), 0));
+        // FIRST: every member of P holds every commit, so one reading of P suffices
+        io.pgha.core.SyncSet first = new io.pgha.core.SyncSet("l", "a,b", "a,b,c");
+        Recorded asQuorum = QuorumRule.recorded(java.util.Optional.of(first), "l");
+        assertThat(asQuorum).isEqualTo(new Recorded(Set.of("a", "b"), 2));
+        assertThat(asQuorum.readsNeeded()).isEqualTo(1);
+        // a k_r above the voters (written by hand) is read as the strongest possible, never above it
+        io.pgha.core.SyncSet hand = io.pgha.core.SyncSet.fromJson(
+                "{\"leader\":\"l\",\"sync_standby\":\"a\",\"quorum_k\":5,\"target_k\":1}");
+        assertThat(QuorumRule.recorded(java.util.Optional.of(hand), "l")).isEqualTo(new Recorded(Set.of("a"), 1));
+    }
 }

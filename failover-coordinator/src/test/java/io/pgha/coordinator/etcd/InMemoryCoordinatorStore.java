@@ -184,8 +184,7 @@ public final class InMemoryCoordinatorStore implements CoordinatorStore {
     public synchronized boolean writeDetach(String cluster, String value, long leaderRevision, long electionRevision) {
         Entry leader = keys.get(layout(cluster).leader());
         if (keys.containsKey(layout(cluster).detach())
-                || leader == null
-                || leader.modRevision() != leaderRevision
+                || (leaderRevision == 0 ? leader != null : leader == null || leader.modRevision() != leaderRevision)
                 || !mine(cluster, electionRevision)) {
             return false;
         }

@@ -443,4 +443,162 @@ class ClusterWorkerTest {
         assertThat(h.store.value(CLUSTER, "leader")).contains("pg-1");
         assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
     }
+
+    // --- quorum commit (synchronous_mode: quorum) ---
+
+    private static final String QUORUM = "{\"synchronous_mode\":\"quorum\",\"fast_failover\":true}";
+
+    @Test
+    void quorumModeAppliesAnyKOfTheStandbysAndStrengthensTheRecordOnlyOnceItSettled() {
+        h.store.put(CLUSTER, "config", QUORUM, 0);
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/5000000");
+        ClusterWorker worker = h.worker();
+
+        worker.step(); // a record of k_r = 0 covers anything: the target at once, the record stays weak
+        SyncSet any1 = SyncSet.quorum("pg-0", java.util.Set.of(), 0, java.util.Set.of("pg-1", "pg-2"), 1);
+        assertThat(sync()).isEqualTo(any1);
+
+        h.primaryApplied("pg-0", "ANY 1 (\"pg-1\",\"pg-2\")", "0/5000100");
+        worker.step(); // applied: the position of this report does not count
+        h.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        h.primaryApplied("pg-0", "ANY 1 (\"pg-1\",\"pg-2\")", "0/5000300");
+        worker.step(); // settled at 0/5000300; no voter flushed it yet
+        assertThat(sync()).isEqualTo(any1);
+
+        h.runsAs("pg-2", "replica", "0/5000300");
+        worker.step();
+        assertThat(sync())
+                .isEqualTo(SyncSet.quorum(
+                        "pg-0", java.util.Set.of("pg-1", "pg-2"), 1, java.util.Set.of("pg-1", "pg-2"), 1));
+        assertThat(h.store.value(CLUSTER, "detach"))
+                .as("fast_failover does not act in quorum mode")
+                .isEmpty();
+    }
+
+    /** pg-0 primary applying ANY 1 (pg-1,pg-2), recorded with k_r = 1; seen alive once. */
+    private ClusterWorker quorumCluster() {
+        h.store.put(CLUSTER, "config", QUORUM, 0);
+        h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/5000000");
+        SyncSet record =
+                SyncSet.quorum("pg-0", java.util.Set.of("pg-1", "pg-2"), 1, java.util.Set.of("pg-1", "pg-2"), 1);
+        h.store.put(CLUSTER, "sync", record.toJson(), 0);
+        h.primaryApplied("pg-0", record.standbyNames(), "0/5000000");
+        ClusterWorker worker = h.worker();
+        worker.step();
+        assertThat(sync()).isEqualTo(record);
+        return worker;
+    }
+
+    /** The named agents report detached at their positions on a leaderless /detach; the new leader promotes. */
+    private void votersObey(java.util.Map<String, String> detaching) {
+        h.store.watch(
+                (cluster, key) -> {
+                    if (key.equals("detach")) {
+                        h.store
+                                .value(CLUSTER, "detach")
+                                .map(io.pgha.core.Detach::fromJson)
+                                .filter(io.pgha.core.Detach::isLeaderless)
+                                .ifPresent(d -> detaching.forEach((m, lsn) -> h.store.putMember(
+                                        CLUSTER,
+                                        WorkerHarness.status(m, "replica", lsn)
+                                                .withDetached(new io.pgha.core.MemberStatus.Detached(
+                                                        d.epoch(), io.pgha.events.Lsn.parse(lsn))),
+                                        m,
+                                        h.store
+                                                .read(CLUSTER)
+                                                .member(m)
+                                                .orElseThrow()
+                                                .lease())));
+                    }
+                    if (key.equals("leader")) {
+                        h.store
+                                .value(CLUSTER, "leader")
+                                .filter(m -> !m.equals("pg-0"))
+                                .ifPresent(m -> h.runsAs(m, "primary", "0/5000200"));
+                    }
+                },
+                () -> {});
+    }
+
+    /** pg-0's node is gone: its agent does not answer and its lease (leader key, member key) expired. */
+    private void quorumLeaderLost() {
+        h.agents.reports.remove(WorkerHarness.apiUrl("pg-0"));
+        h.store.expire(h.store.read(CLUSTER).member("pg-0").orElseThrow().lease());
+    }
+
+    @Test
+    void aLostLeaderIsReplacedByTheMostAdvancedVoterOnceEnoughVotersDetached() {
+        ClusterWorker worker = quorumCluster();
+        votersObey(java.util.Map.of("pg-1", "0/5000000", "pg-2", "0/5000100"));
+        quorumLeaderLost();
+
+        worker.step();
+
+        assertThat(h.store.value(CLUSTER, "leader"))
+                .as("pg-2 flushed the most of the 2 voters read (2 needed)")
+                .contains("pg-2");
+        assertThat(sync())
+                .as("pg-2 leaves the voters (k_r drops by one) and waits for pg-1")
+                .isEqualTo(SyncSet.quorum("pg-2", java.util.Set.of("pg-1"), 0, java.util.Set.of("pg-1"), 1));
+        assertThat(h.store.value(CLUSTER, "history"))
+                .hasValueSatisfying(v -> assertThat(v).contains("quorum failover"));
+        assertThat(h.events.acknowledged(ElectionEvent.FailoverStarted.class))
+                .singleElement()
+                .satisfies(f -> assertThat(f.reason()).contains("quorum"));
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "detach"))
+                .as("stale once a leader key exists: deleted")
+                .isEmpty();
+    }
+
+    @Test
+    void withFewerDetachedVotersThanTheQuorumNeedsNobodyIsPromotedAndTheStatusSaysWhy() throws Exception {
+        ClusterWorker worker = quorumCluster();
+        votersObey(java.util.Map.of("pg-2", "0/5000100")); // pg-1 is lost too
+        h.agents.reports.remove(WorkerHarness.apiUrl("pg-1"));
+        quorumLeaderLost();
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread clock = new Thread(() -> {
+            while (!done.get()) {
+                h.nanos.addAndGet(Duration.ofMillis(100).toNanos());
+                try {
+                    Thread.sleep(10);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        clock.start();
+        try {
+            worker.step();
+            worker.step();
+        } finally {
+            done.set(true);
+            clock.join();
+        }
+        assertThat(h.store.value(CLUSTER, "leader")).isEmpty();
+        assertThat(h.store.value(CLUSTER, "detach"))
+                .as("the order stays: the standbys must not follow pg-0 again")
+                .hasValueSatisfying(
+                        v -> assertThat(io.pgha.core.Detach.fromJson(v).isLeaderless())
+                                .isTrue());
+        assertThat(h.store.value(CLUSTER, "status"))
+                .hasValueSatisfying(
+                        v -> assertThat(v).contains("quorum failover").contains("read 1 of 2 voters, 2 needed"));
+    }
+
+    @Test
+    void aManualFailoverIsRefusedInQuorumMode() throws Exception {
+        ClusterWorker worker = quorumCluster();
+        quorumLeaderLost();
+        h.store.put(CLUSTER, "config", "{\"synchronous_mode\":\"quorum\",\"pause\":true}", 0);
+        CompletableFuture<String> answer = worker.manualFailover("pg-1", false);
+        worker.step();
+        assertThat(answer.get(5, TimeUnit.SECONDS)).contains("synchronous_mode is quorum");
+        assertThat(h.store.value(CLUSTER, "leader")).isEmpty();
+    }
 }

@@ -149,9 +149,30 @@ public record AgentView(
         return pg.isStandby() && !fenced;
     }
 
-    /** A replica named in the sync key: a synchronous standby. */
+    /** A replica named in a FIRST sync key: a synchronous standby. */
     public boolean syncStandby() {
-        return replicaOk() && syncStandbys.contains(name);
+        return replicaOk() && syncStandbys.contains(name) && !quorumCommit();
+    }
+
+    /**
+     * A replica that is a voter of a quorum sync key ({@code synchronous_mode: quorum}): Patroni's
+     * quorum standby ({@code /quorum}, {@code /read-only-quorum}).
+     */
+    public boolean quorumStandby() {
+        return replicaOk() && syncStandbys.contains(name) && quorumCommit();
+    }
+
+    /** Whether the last sync key read is a quorum record. */
+    private boolean quorumCommit() {
+        return cluster.flatMap(ClusterSnapshot::sync)
+                .map(json -> {
+                    try {
+                        return io.pgha.core.SyncSet.fromJson(json).isQuorum();
+                    } catch (IllegalArgumentException e) {
+                        return false;
+                    }
+                })
+                .orElse(false);
     }
 
     /** This member's most advanced WAL position as a replica. */

@@ -80,8 +80,7 @@ public final class HealthChecks {
         boolean primary = v.primaryOk();
         boolean replica = replicaStatus(q, v);
         boolean sync = v.syncStandby();
-        // pgha has no quorum commit mode (synchronous_mode: quorum): no member is a quorum standby
-        boolean quorum = false;
+        boolean quorum = v.quorumStandby();
         boolean ok =
                 switch (path) {
                     case "/", "/primary", "/master", "/read-write" -> primary;

@@ -14,7 +14,8 @@ import java.util.Optional;
  * from the same derivations as {@code GET /patroni} ({@link PatroniStatus}).
  *
  * <p>What pgha does not have reads as Patroni reads it when off: no standby cluster
- * ({@code patroni_standby_leader} 0), no quorum commit ({@code patroni_quorum_standby} 0); {@code
+ * ({@code patroni_standby_leader} 0); {@code patroni_quorum_standby} is 1 on a voter of a quorum
+ * sync key ({@code synchronous_mode: quorum}); {@code
  * patroni_failsafe_*} from the view's failsafe state.
  */
 public final class PatroniMetrics {
@@ -52,7 +53,10 @@ public final class PatroniMetrics {
                 "patroni_sync_standby",
                 "Value is 1 if this node is a sync standby replica, 0 otherwise.",
                 flag(v.syncStandby()));
-        t.gauge("patroni_quorum_standby", "Value is 1 if this node is a quorum standby replica, 0 otherwise.", "0");
+        t.gauge(
+                "patroni_quorum_standby",
+                "Value is 1 if this node is a quorum standby replica, 0 otherwise.",
+                flag(v.quorumStandby()));
         t.counter(
                 "patroni_xlog_received_location",
                 "Current location of the received Postgres transaction log, 0 if this node is not a replica.",

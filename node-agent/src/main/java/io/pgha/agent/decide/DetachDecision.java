@@ -4,7 +4,8 @@ import java.util.List;
 
 /**
  * What a member that is not the leader does while a {@code /detach} key applies to the current leader
- * key (the fast failover, failover-coordinator's DESIGN.md): it never points primary_conninfo at that
+ * key (the fast failover, failover-coordinator's DESIGN.md), or, quorum commit's leaderless order, while
+ * there is no leader key and it is not running as a primary: it never points primary_conninfo at that
  * leader — not at start, not after a crash, not in its loop — and reports once its WAL receiver is
  * gone. Pure; {@link HaDecision} hands over to it.
  */

@@ -96,8 +96,13 @@ public final class HaDecision {
             }
             return o.leaderIsPrimary() ? List.of(new Action.SyncSlots(leader)) : List.of();
         }
+        boolean runsAsPrimary = o.pgRunning() && o.pgAccepting() && !o.inRecovery();
+        if (o.leader().isEmpty() && o.detachEpoch().isPresent() && !runsAsPrimary) {
+            // quorum commit's leaderless order: stop following the lost primary and report the position
+            return DetachDecision.decide(o, o.following().orElse("the lost leader"));
+        }
         // No usable leader: never run as a primary without the key.
-        if (o.pgRunning() && o.pgAccepting() && !o.inRecovery()) {
+        if (runsAsPrimary) {
             return List.of(new Action.Demote("the leader key does not name this member"));
         }
         if (!o.pgRunning()) {

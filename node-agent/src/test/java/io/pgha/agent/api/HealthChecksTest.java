@@ -357,13 +357,65 @@ class HealthChecksTest {
             assertThat(status(path, Map.of(), sync)).as(path).isEqualTo(200);
             assertThat(status(path, Map.of(), async)).as(path).isEqualTo(503);
         }
-        // pgha has no quorum commit mode: no member is a quorum standby
+        // a FIRST sync key: no member is a quorum standby
         for (AgentView v : List.of(primary, sync, async)) {
             assertThat(status("/quorum", Map.of(), v)).isEqualTo(503);
         }
         assertThat(status("/read-only-quorum", Map.of(), primary)).isEqualTo(200);
         assertThat(status("/read-only-quorum", Map.of(), sync)).isEqualTo(503);
         assertThat(status("/read-only-quorum", Map.of(), async)).isEqualTo(503);
+    }
+
+    @Test
+    void aVoterOfAQuorumSyncKeyIsAQuorumStandbyNotASyncOne() {
+        String quorum = io.pgha.core.SyncSet.quorum("p", Set.of("m", "y"), 1, Set.of("m", "y"), 1)
+                .toJson();
+        AgentView voter = withSync(view(pg(true, "0/5000000"), false, false, Set.of("m", "y")), quorum);
+        AgentView other = withSync(view(pg(true, "0/5000000"), false, false, Set.of("x", "y")), quorum);
+        AgentView primary = withSync(view(pg(false, null), true, false, Set.of("x", "y")), quorum);
+        assertThat(status("/quorum", Map.of(), voter)).isEqualTo(200);
+        assertThat(status("/read-only-quorum", Map.of(), voter)).isEqualTo(200);
+        assertThat(status("/sync", Map.of(), voter)).isEqualTo(503);
+        assertThat(status("/async", Map.of(), voter)).isEqualTo(503);
+        assertThat(status("/quorum", Map.of(), other)).isEqualTo(503);
+        assertThat(status("/read-only-quorum", Map.of(), other)).isEqualTo(503);
+        assertThat(status("/async", Map.of(), other)).isEqualTo(200);
+        assertThat(status("/quorum", Map.of(), primary)).isEqualTo(503);
+        assertThat(status("/read-only-quorum", Map.of(), primary)).isEqualTo(200);
+        // a quorum standby that is fenced is not one
+        AgentView fenced = withSync(view(pg(true, "0/5000000"), false, true, Set.of("m")), quorum);
+        assertThat(status("/quorum", Map.of(), fenced)).isEqualTo(503);
+    }
+
+    private static AgentView withSync(AgentView v, String syncJson) {
+        io.pgha.core.store.ClusterSnapshot snapshot = new io.pgha.core.store.ClusterSnapshot(
+                1,
+                Optional.empty(),
+                Map.of(),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.of(syncJson),
+                Optional.empty(),
+                Optional.empty(),
+                Optional.empty(),
+                Map.of());
+        return new AgentView(
+                v.scope(),
+                v.name(),
+                v.pg(),
+                v.leader(),
+                v.leaderIsMine(),
+                v.fenced(),
+                v.leaderLsn(),
+                v.maximumLagOnFailover(),
+                v.syncStandbys(),
+                v.tags(),
+                v.dcsLastSeenEpochSeconds(),
+                v.loopAlive(),
+                v.version(),
+                v.paused(),
+                v.lastError(),
+                Optional.of(snapshot));
     }
 
     @Test

@@ -118,4 +118,49 @@ class DetachDecisionTest {
                 .withDetach(Optional.of(EPOCH), Optional.empty());
         assertThat(HaDecision.decide(leader)).containsExactly(new Action.EnsureSlots());
     }
+
+    /** Member "a" with no leader key (quorum commit's leaderless order, when {@code epoch} is present). */
+    private static Observation leaderless(
+            boolean running, boolean accepting, boolean recovery, Optional<String> following, Optional<Long> epoch) {
+        return new Observation(
+                        "a",
+                        true,
+                        Optional.empty(),
+                        false,
+                        false,
+                        false,
+                        running,
+                        accepting,
+                        recovery,
+                        following,
+                        false,
+                        Optional.empty(),
+                        Duration.ofSeconds(10).toNanos(),
+                        Optional.empty(),
+                        false,
+                        false)
+                .withDetach(epoch, Optional.empty());
+    }
+
+    @Test
+    void withoutALeaderKeyAQuorumOrderDetachesTheStandbyFromTheLostPrimary() {
+        assertThat(HaDecision.decide(leaderless(true, true, true, Optional.of("l"), Optional.of(EPOCH))))
+                .containsExactly(new Action.Detach("l", EPOCH));
+        // without the order a standby with no leader key keeps what it does (it may follow the old primary)
+        assertThat(HaDecision.decide(leaderless(true, true, true, Optional.of("l"), Optional.empty())))
+                .isEmpty();
+        // reported: waits for the coordinator
+        Observation reported = leaderless(true, true, true, Optional.empty(), Optional.of(EPOCH))
+                .withDetach(Optional.of(EPOCH), Optional.of(EPOCH));
+        assertThat(HaDecision.decide(reported)).isEmpty();
+        // a stopped member starts without upstream
+        assertThat(HaDecision.decide(leaderless(false, false, false, Optional.empty(), Optional.of(EPOCH))))
+                .containsExactly(new Action.StartStandby(null));
+    }
+
+    @Test
+    void withoutALeaderKeyAPrimaryIsDemotedAsEverWhateverTheOrder() {
+        assertThat(HaDecision.decide(leaderless(true, true, false, Optional.empty(), Optional.of(EPOCH))))
+                .containsExactly(new Action.Demote("the leader key does not name this member"));
+    }
 }
