@@ -268,7 +268,7 @@ public record DynamicConfig(
         return java.util.Collections.unmodifiableMap(m);
     }
 
-    /** The timing and failover settings, every other one at its default. */
+    /** The timing and failover settings, every other one at its default (as the agent's {@code pgha.dcs.*}). */
     public DynamicConfig(
             int ttl,
             int loopWait,
@@ -281,195 +281,20 @@ public record DynamicConfig(
                 loopWait,
                 retryTimeout,
                 primaryStartTimeout,
+                0,
                 maximumLagOnFailover,
-                usePgRewind,
                 false,
                 false,
                 1,
-                false);
-    }
-
-    /** The settings pgha had before the nested shape, every newer one at its default. */
-    public DynamicConfig(
-            int ttl,
-            int loopWait,
-            int retryTimeout,
-            int primaryStartTimeout,
-            long maximumLagOnFailover,
-            boolean usePgRewind,
-            boolean synchronousMode,
-            boolean synchronousModeStrict,
-            int synchronousNodeCount,
-            boolean pause) {
-        this(
-                ttl,
-                loopWait,
-                retryTimeout,
-                primaryStartTimeout,
-                0,
-                maximumLagOnFailover,
-                synchronousMode,
-                synchronousModeStrict,
-                synchronousNodeCount,
-                pause,
+                false,
                 false,
                 new Postgresql(usePgRewind, true, Map.of()),
                 DEFAULT_MEMBER_SLOTS_TTL,
                 false,
                 Map.of(),
-                List.of());
-    }
-
-    /** Every Patroni setting pgha had before {@code member_slots_ttl} (30min) and {@code fast_failover} (off). */
-    public DynamicConfig(
-            int ttl,
-            int loopWait,
-            int retryTimeout,
-            int primaryStartTimeout,
-            int primaryStopTimeout,
-            long maximumLagOnFailover,
-            boolean synchronousMode,
-            boolean synchronousModeStrict,
-            int synchronousNodeCount,
-            boolean pause,
-            boolean checkTimeline,
-            Postgresql postgresql) {
-        this(
-                ttl,
-                loopWait,
-                retryTimeout,
-                primaryStartTimeout,
-                primaryStopTimeout,
-                maximumLagOnFailover,
-                synchronousMode,
-                synchronousModeStrict,
-                synchronousNodeCount,
-                pause,
-                checkTimeline,
-                postgresql,
-                DEFAULT_MEMBER_SLOTS_TTL,
+                List.of(),
                 false,
-                Map.of(),
-                List.of());
-    }
-
-    /** Every setting but {@code failsafe_mode} (off). */
-    public DynamicConfig(
-            int ttl,
-            int loopWait,
-            int retryTimeout,
-            int primaryStartTimeout,
-            int primaryStopTimeout,
-            long maximumLagOnFailover,
-            boolean synchronousMode,
-            boolean synchronousModeStrict,
-            int synchronousNodeCount,
-            boolean pause,
-            boolean checkTimeline,
-            Postgresql postgresql,
-            int memberSlotsTtl,
-            boolean fastFailover,
-            Map<String, Slot> slots,
-            List<IgnoreSlot> ignoreSlots) {
-        this(
-                ttl,
-                loopWait,
-                retryTimeout,
-                primaryStartTimeout,
-                primaryStopTimeout,
-                maximumLagOnFailover,
-                synchronousMode,
-                synchronousModeStrict,
-                synchronousNodeCount,
-                pause,
-                checkTimeline,
-                postgresql,
-                memberSlotsTtl,
-                fastFailover,
-                slots,
-                ignoreSlots,
-                false);
-    }
-
-    /** Every setting but {@code maximum_lag_on_syncnode} (-1: never swaps a synchronous standby). */
-    public DynamicConfig(
-            int ttl,
-            int loopWait,
-            int retryTimeout,
-            int primaryStartTimeout,
-            int primaryStopTimeout,
-            long maximumLagOnFailover,
-            boolean synchronousMode,
-            boolean synchronousModeStrict,
-            int synchronousNodeCount,
-            boolean pause,
-            boolean checkTimeline,
-            Postgresql postgresql,
-            int memberSlotsTtl,
-            boolean fastFailover,
-            Map<String, Slot> slots,
-            List<IgnoreSlot> ignoreSlots,
-            boolean failsafeMode) {
-        this(
-                ttl,
-                loopWait,
-                retryTimeout,
-                primaryStartTimeout,
-                primaryStopTimeout,
-                maximumLagOnFailover,
-                synchronousMode,
-                synchronousModeStrict,
-                synchronousNodeCount,
-                pause,
-                checkTimeline,
-                postgresql,
-                memberSlotsTtl,
-                fastFailover,
-                slots,
-                ignoreSlots,
-                failsafeMode,
-                DEFAULT_MAXIMUM_LAG_ON_SYNCNODE);
-    }
-
-    /** Every setting but quorum commit ({@code synchronous_mode} true or false). */
-    public DynamicConfig(
-            int ttl,
-            int loopWait,
-            int retryTimeout,
-            int primaryStartTimeout,
-            int primaryStopTimeout,
-            long maximumLagOnFailover,
-            boolean synchronousMode,
-            boolean synchronousModeStrict,
-            int synchronousNodeCount,
-            boolean pause,
-            boolean checkTimeline,
-            Postgresql postgresql,
-            int memberSlotsTtl,
-            boolean fastFailover,
-            Map<String, Slot> slots,
-            List<IgnoreSlot> ignoreSlots,
-            boolean failsafeMode,
-            long maximumLagOnSyncnode) {
-        this(
-                ttl,
-                loopWait,
-                retryTimeout,
-                primaryStartTimeout,
-                primaryStopTimeout,
-                maximumLagOnFailover,
-                synchronousMode,
-                synchronousModeStrict,
-                synchronousNodeCount,
-                pause,
-                checkTimeline,
-                postgresql,
-                memberSlotsTtl,
-                fastFailover,
-                slots,
-                ignoreSlots,
-                failsafeMode,
-                maximumLagOnSyncnode,
+                DEFAULT_MAXIMUM_LAG_ON_SYNCNODE,
                 false);
     }
 

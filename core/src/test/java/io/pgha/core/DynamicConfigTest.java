@@ -66,7 +66,8 @@ class DynamicConfigTest {
         assertThatThrownBy(zero::validated)
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("synchronous_node_count");
-        assertThat(new DynamicConfig(10, 1, 3, 10, 0, true, true, false, -1, false).problems())
+        assertThat(DynamicConfig.fromJson("{\"synchronous_mode\":true,\"synchronous_node_count\":-1}")
+                        .problems())
                 .singleElement()
                 .asString()
                 .contains("synchronous_node_count");
