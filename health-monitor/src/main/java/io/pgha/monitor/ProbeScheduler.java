@@ -238,6 +238,8 @@ public class ProbeScheduler {
                 metrics.remove(cluster, name);
             });
             members.clear();
+            // and the members that had left: another instance (or none, for a cluster that is gone) owns them now
+            metrics.forgetDeparted(cluster, Instant.MAX);
             LOG.infof("cluster %s: no longer probed by this instance", cluster);
         }
 
