@@ -24,7 +24,7 @@ import java.util.Map;
  * @param tags nofailover, failover_priority, noloadbalance, nosync
  * @param syncStandbyNames the synchronous_standby_names a primary applied
  * @param version the agent's version
- * @param lastError the clone or rewind that failed last and is being backed off; absent when none
+ * @param lastError the step that failed last and is being backed off (a clone, a rewind), or why the agent refuses the dynamic config in etcd; absent when none
  * @param archive the WAL archiver's state on a member that archives (the primary); absent without a
  *     backup repository
  * @param detached the fast failover's report: this standby stopped following the leader of that
