@@ -15,6 +15,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -159,6 +160,26 @@ public final class BackupFiles {
             throw new IOException(cause.getMessage(), cause);
         } finally {
             pool.shutdownNow();
+            awaitStopped(pool);
+        }
+    }
+
+    /**
+     * Waits until no copy of this call runs any more: when one file fails the others are interrupted, and
+     * none may go on writing into the target after the caller heard of the failure (and may clean it up
+     * or try again).
+     */
+    private static void awaitStopped(ExecutorService pool) {
+        try {
+            if (!pool.awaitTermination(1, TimeUnit.MINUTES)) {
+                // not thrown: it would replace the failure the caller must hear of
+                System.getLogger(BackupFiles.class.getName())
+                        .log(
+                                System.Logger.Level.WARNING,
+                                "copies of a backup still run a minute after being interrupted");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }
