@@ -391,23 +391,12 @@ class ClusterWorkerTest {
         nodeLost();
         worker.step();
         h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread clock = new Thread(() -> {
-            while (!done.get()) {
-                h.nanos.addAndGet(Duration.ofMillis(100).toNanos());
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        clock.start();
+        // the worker waits for reports until its deadline: its clock moves 100 ms on every read meanwhile
+        h.tickPerRead.set(Duration.ofMillis(100).toNanos());
         try {
             worker.step();
         } finally {
-            done.set(true);
-            clock.join();
+            h.tickPerRead.set(0);
         }
         assertThat(h.store.value(CLUSTER, "detach")).as("abandoned: deleted").isEmpty();
         assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
@@ -561,24 +550,13 @@ class ClusterWorkerTest {
         votersObey(java.util.Map.of("pg-2", "0/5000100")); // pg-1 is lost too
         h.agents.reports.remove(WorkerHarness.apiUrl("pg-1"));
         quorumLeaderLost();
-        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
-        Thread clock = new Thread(() -> {
-            while (!done.get()) {
-                h.nanos.addAndGet(Duration.ofMillis(100).toNanos());
-                try {
-                    Thread.sleep(10);
-                } catch (InterruptedException e) {
-                    return;
-                }
-            }
-        });
-        clock.start();
+        // the worker waits for reports until its deadline: its clock moves 100 ms on every read meanwhile
+        h.tickPerRead.set(Duration.ofMillis(100).toNanos());
         try {
             worker.step();
             worker.step();
         } finally {
-            done.set(true);
-            clock.join();
+            h.tickPerRead.set(0);
         }
         assertThat(h.store.value(CLUSTER, "leader")).isEmpty();
         assertThat(h.store.value(CLUSTER, "detach"))

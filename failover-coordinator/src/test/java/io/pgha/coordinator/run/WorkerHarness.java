@@ -146,6 +146,9 @@ final class WorkerHarness {
     final Events events = new Events();
     final HealthView health = new HealthView();
     final AtomicLong nanos = new AtomicLong(1_000_000_000L);
+    /** How far the worker's monotonic clock moves on each read (0: only when a test moves it). */
+    final AtomicLong tickPerRead = new AtomicLong();
+
     final Clock clock = Clock.fixed(Instant.parse("2026-12-01T12:00:00Z"), ZoneOffset.UTC);
     final long lease;
     Settings settings = Settings.defaults();
@@ -158,7 +161,16 @@ final class WorkerHarness {
 
     ClusterWorker worker() {
         return new ClusterWorker(
-                CLUSTER, "coordinator-1", store, agents, health, events, settings, () -> lease, clock, nanos::get);
+                CLUSTER,
+                "coordinator-1",
+                store,
+                agents,
+                health,
+                events,
+                settings,
+                () -> lease,
+                clock,
+                () -> nanos.addAndGet(tickPerRead.get()));
     }
 
     /** A running replica that streams at {@code lsn}, answering on its agent, bound to a lease of its own. */
