@@ -65,17 +65,7 @@ final class SyncKeeper {
                 config.synchronousModeStrict(),
                 lagging);
         if (step instanceof SyncPlanner.Step.Write write) {
-            String value =
-                    SyncSet.of(leader, write.promotable(), write.target()).toJson();
-            if (ctx.store.compareAndPut(
-                    ctx.cluster, "sync", value, snapshot.revisionOf("sync"), ctx.electionRevision())) {
-                LOG.infof(
-                        "/sync of %s: %s (%s)%s",
-                        ctx.cluster,
-                        value,
-                        write.why(),
-                        lagging.isEmpty() ? "" : "; behind by more than maximum_lag_on_syncnode: " + lagging);
-            }
+            write(snapshot, SyncSet.of(leader, write.promotable(), write.target()), write.why(), lagging);
         } else if (step instanceof SyncPlanner.Step.Wait wait) {
             LOG.debugf("/sync of %s: %s", ctx.cluster, wait.why());
         }
@@ -107,24 +97,28 @@ final class SyncKeeper {
                 config.synchronousNodeCount(),
                 lagging);
         if (step instanceof QuorumPlanner.Step.Write write) {
-            String value = SyncSet.quorum(
-                            leader,
-                            write.recorded().voters(),
-                            write.recorded().k(),
-                            write.target().members(),
-                            write.target().k())
-                    .toJson();
-            if (ctx.store.compareAndPut(
-                    ctx.cluster, "sync", value, snapshot.revisionOf("sync"), ctx.electionRevision())) {
-                LOG.infof(
-                        "/sync of %s: %s (%s)%s",
-                        ctx.cluster,
-                        value,
-                        write.why(),
-                        lagging.isEmpty() ? "" : "; behind by more than maximum_lag_on_syncnode: " + lagging);
-            }
+            SyncSet next = SyncSet.quorum(
+                    leader,
+                    write.recorded().voters(),
+                    write.recorded().k(),
+                    write.target().members(),
+                    write.target().k());
+            write(snapshot, next, write.why(), lagging);
         } else if (step instanceof QuorumPlanner.Step.Wait wait) {
             LOG.debugf("/sync of %s: %s", ctx.cluster, wait.why());
+        }
+    }
+
+    /** Writes {@code next} over the {@code /sync} this run read, while this replica still leads. */
+    private void write(ClusterSnapshot snapshot, SyncSet next, String why, Set<String> lagging) {
+        String value = next.toJson();
+        if (ctx.store.compareAndPut(ctx.cluster, "sync", value, snapshot.revisionOf("sync"), ctx.electionRevision())) {
+            LOG.infof(
+                    "/sync of %s: %s (%s)%s",
+                    ctx.cluster,
+                    value,
+                    why,
+                    lagging.isEmpty() ? "" : "; behind by more than maximum_lag_on_syncnode: " + lagging);
         }
     }
 
