@@ -83,6 +83,8 @@ final class PgSql {
                           pg_last_wal_replay_lsn()::text,
                           CASE WHEN pg_is_in_recovery()
                             THEN COALESCE((SELECT received_tli FROM pg_stat_wal_receiver),
+                                          (SELECT max(('x' || substr(name, 1, 8))::bit(32)::int)
+                                             FROM pg_ls_waldir() WHERE name ~ '^[0-9A-F]{24}$'),
                                           (SELECT timeline_id FROM pg_control_checkpoint()))
                             ELSE ('x' || substr(pg_walfile_name(pg_current_wal_lsn()), 1, 8))::bit(32)::int END,
                           (SELECT status FROM pg_stat_wal_receiver),

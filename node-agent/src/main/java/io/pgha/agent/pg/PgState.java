@@ -10,6 +10,12 @@ import java.util.Map;
  * as {@code pg_settings.pending_restart} says; {@code pendingRestartReason}: which ones, Patroni's
  * {@code {name: {old_value, new_value}}}, empty when not asked). When the postmaster is not running or
  * does not accept connections, only {@code running}/{@code accepting} mean anything.
+ *
+ * <p>{@code timeline}: a primary's current one; a standby's is the one its WAL receiver streams, or, with
+ * no WAL receiver (detached, or its upstream gone), the newest timeline of the WAL segments in
+ * {@code pg_wal} (the WAL it received or restored last). Not the last restartpoint's timeline: that lags
+ * behind a standby that already replays a newer one until its next restartpoint, and a failover that
+ * compares the standbys' positions (quorum commit's rule) would find them on "different" timelines.
  */
 public record PgState(
         boolean running,

@@ -180,4 +180,53 @@ class PgSqlIT {
             replica.close();
         }
     }
+
+    /**
+     * A standby that streamed a newer timeline and then lost its WAL receiver (detached by a failover,
+     * or its upstream gone) reports that timeline, not its last restartpoint's (which is still the old
+     * one): quorum commit's failover compares the detached standbys' positions only on one timeline.
+     */
+    @Test
+    void aStandbyWithoutWalReceiverReportsTheTimelineItStreamedNotItsLastRestartpoints() throws Exception {
+        PostgresNode promoted = PostgresNode.replica(workspace, PostgresNode.Placement.loopback("pg-2"), primary);
+        PostgresNode follower = null;
+        try {
+            follower = PostgresNode.replica(workspace, PostgresNode.Placement.loopback("pg-3"), primary);
+            promoted.execute("SELECT pg_promote()");
+            Wait.until(DEADLINE, promoted.name() + " promoted", () -> !promoted.inRecovery());
+            String conninfo = String.valueOf(follower.queryValue("SHOW primary_conninfo"))
+                    .replaceAll("host=\\S+", "host=" + promoted.host())
+                    .replaceAll("port=\\S+", "port=" + promoted.port());
+            follower.execute("ALTER SYSTEM SET primary_slot_name = ''");
+            follower.execute("ALTER SYSTEM SET primary_conninfo = '" + conninfo.replace("'", "''") + "'");
+            follower.execute("SELECT pg_reload_conf()");
+            PostgresNode standby = follower;
+            Wait.until(DEADLINE, standby.name() + " streaming timeline 2 from " + promoted.name(), () -> Long.valueOf(2)
+                    .equals(standby.queryValue(
+                            "SELECT received_tli::bigint FROM pg_stat_wal_receiver" + " WHERE status = 'streaming'")));
+            PgSql sql = pgSql(standby);
+            assertThat(sql.probe().timeline()).as("while streaming").isEqualTo(2);
+
+            standby.execute("ALTER SYSTEM SET primary_conninfo = ''");
+            standby.execute("SELECT pg_reload_conf()");
+            Wait.until(DEADLINE, standby.name() + "'s WAL receiver gone", () -> standby.queryValue(
+                            "SELECT count(*) FROM pg_stat_wal_receiver")
+                    .equals(0L));
+            // what the probe must not report; a restartpoint since (checkpoint_timeout is 5 min) would leave
+            // nothing to tell apart
+            org.junit.jupiter.api.Assumptions.assumeTrue(
+                    Long.valueOf(1)
+                            .equals(standby.queryValue("SELECT timeline_id::bigint FROM pg_control_checkpoint()")),
+                    "the last restartpoint is still on timeline 1");
+            assertThat(sql.probe().timeline()).as("without a WAL receiver").isEqualTo(2);
+        } finally {
+            opened.forEach(PgSql::serverRestarts);
+            if (follower != null) {
+                follower.close();
+            }
+            promoted.close();
+            primary.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name IN ('pg_2', 'pg_3') AND NOT active");
+        }
+    }
 }
