@@ -27,6 +27,12 @@ public sealed interface TopologyEvent extends PghaEvent {
         LEADER,
         @JsonProperty("sync_standby")
         SYNC_STANDBY,
+        /**
+         * A voter of a quorum {@code /sync} ({@code synchronous_mode: quorum}, Patroni 4's {@code
+         * quorum_standby}); added within v1, so older consumers read it as {@link #UNKNOWN}.
+         */
+        @JsonProperty("quorum_standby")
+        QUORUM_STANDBY,
         @JsonProperty("replica")
         REPLICA,
         /** A value added after this version of the contract. */
@@ -39,7 +45,7 @@ public sealed interface TopologyEvent extends PghaEvent {
      * One member, with the fields of Patroni's {@code /cluster} {@code members[]}.
      *
      * @param name the member name
-     * @param role leader, sync_standby or replica
+     * @param role leader, sync_standby, quorum_standby (a voter in quorum commit mode) or replica
      * @param state what its agent reports: running, streaming, stopped, starting, ...
      * @param host the host PostgreSQL listens on
      * @param port the port PostgreSQL listens on

@@ -46,11 +46,7 @@ class EventCodecTest {
 
     @Test
     void readsUnknownValuesOfNestedEnumsAsTheDefault() {
-        String json = "{\"cluster\":\"demo\",\"epoch\":7,\"members\":[{\"name\":\"pg-0\",\"role\":\"quorum_standby\","
-                + "\"host\":\"h\",\"port\":5432}],\"sync_standbys\":[],\"pause\":false,"
-                + "\"occurred_at\":\"2025-05-01T10:15:30Z\"}";
-        TopologyChanged event =
-                (TopologyChanged) codec.decode("io.pgha.topology-changed.v1", json.getBytes(StandardCharsets.UTF_8));
+        TopologyChanged event = oneMemberTopology("a_later_role");
         assertThat(event.members().get(0).role()).isEqualTo(MemberRole.UNKNOWN);
         assertThat(event.members().get(0).tags()).isEmpty();
 
@@ -60,6 +56,24 @@ class EventCodecTest {
                                 + "\"starts_at\":\"2025-05-01T10:15:30Z\",\"occurred_at\":\"2025-05-01T10:15:30Z\"}")
                         .getBytes(StandardCharsets.UTF_8));
         assertThat(alert.severity()).isEqualTo(Severity.INFO);
+    }
+
+    @Test
+    void aQuorumStandbyIsReadAndWrittenAsQuorumStandby() {
+        TopologyChanged event = oneMemberTopology("quorum_standby");
+        assertThat(event.members().get(0).role()).isEqualTo(MemberRole.QUORUM_STANDBY);
+        String written = new String(codec.encode(event), StandardCharsets.UTF_8);
+        assertThat(written).contains("\"role\":\"quorum_standby\"");
+        assertThat(SchemaSupport.errors("schemas/topology-changed.v1.json", written))
+                .isEmpty();
+    }
+
+    /** A topology whose one member pg-0 has the role {@code role} as written on the wire. */
+    private TopologyChanged oneMemberTopology(String role) {
+        String json = "{\"cluster\":\"demo\",\"epoch\":7,\"members\":[{\"name\":\"pg-0\",\"role\":\"" + role + "\","
+                + "\"host\":\"h\",\"port\":5432}],\"sync_standbys\":[],\"pause\":false,"
+                + "\"occurred_at\":\"2025-05-01T10:15:30Z\"}";
+        return (TopologyChanged) codec.decode("io.pgha.topology-changed.v1", json.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test

@@ -88,6 +88,25 @@ class EventSchemaTest {
                 .isNotEmpty();
     }
 
+    @Test
+    void theMemberRolesOfTheSchemaAreThoseOfMemberRole() throws IOException {
+        JsonNode roles = resource("schemas/topology-changed.v1.json")
+                .path("properties")
+                .path("members")
+                .path("items")
+                .path("properties")
+                .path("role")
+                .path("enum");
+        List<String> inSchema = new ArrayList<>();
+        roles.forEach(r -> inSchema.add(r.asText()));
+        List<String> inJava = Stream.of(TopologyEvent.MemberRole.values())
+                .map(r -> JSON.convertValue(r, String.class))
+                .toList();
+        assertThat(inSchema)
+                .containsExactlyElementsOf(inJava)
+                .containsExactly("leader", "sync_standby", "quorum_standby", "replica", "unknown");
+    }
+
     /** JSON paths of properties in {@code node} that {@code schema} does not declare. */
     private static List<String> undeclared(String path, JsonNode node, JsonNode schema) {
         List<String> missing = new ArrayList<>();

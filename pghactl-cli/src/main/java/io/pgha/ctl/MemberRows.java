@@ -100,7 +100,10 @@ public final class MemberRows {
         return out.toString();
     }
 
-    /** {@code leader} → {@code Leader}, {@code sync_standby} → {@code Sync Standby} (patronictl's). */
+    /**
+     * {@code leader} → {@code Leader}, {@code sync_standby} → {@code Sync Standby}, {@code quorum_standby} →
+     * {@code Quorum Standby} (patronictl's).
+     */
     static String role(String role) {
         StringBuilder out = new StringBuilder();
         for (String word : role.split("_")) {

@@ -41,6 +41,33 @@ class MemberRowsTest {
     }
 
     @Test
+    void aVoterInQuorumModeIsAQuorumStandbyAsPatronictlShowsIt() {
+        ClusterView quorum = ClusterView.of(Json.read(VIEW.replace("sync_standby", "quorum_standby"), "test"));
+        assertThat(quorum.members())
+                .filteredOn(m -> m.name().equals("pg-2"))
+                .singleElement()
+                .satisfies(m -> {
+                    assertThat(m.role()).isEqualTo("quorum_standby");
+                    assertThat(m.leader()).isFalse();
+                });
+        assertThat(quorum.select(List.of(), ClusterView.Role.REPLICA))
+                .extracting(ClusterView.Member::name)
+                .containsExactly("pg-1", "pg-2");
+        String text = MemberRows.table(quorum, false, Map.of(), false, false).render(Table.Format.PRETTY);
+        assertThat(text)
+                .isEqualTo(
+                        """
+                + Cluster: pgha -----------+----------------+-----------+----+-----------+
+                | Member | Host            | Role           | State     | TL | Lag in MB |
+                +--------+-----------------+----------------+-----------+----+-----------+
+                | pg-0   | 127.0.0.1:15432 | Leader         | running   |  2 |           |
+                | pg-1   | 127.0.0.1:15433 | Replica        | streaming |  2 |         3 |
+                | pg-2   | 127.0.0.1:15434 | Quorum Standby | streaming |  2 |   unknown |
+                +--------+-----------------+----------------+-----------+----+-----------+
+                """);
+    }
+
+    @Test
     void extendedAddsPendingRestartScheduledRestartAndTagsAndTheSystemIdentifier() {
         Map<String, MemberRows.AgentFacts> facts = Map.of(
                 "pg-1", new MemberRows.AgentFacts(true, Optional.of("2026-12-24T03:00:00Z"), Optional.of("7345")),

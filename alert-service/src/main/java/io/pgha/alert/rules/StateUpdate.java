@@ -151,7 +151,9 @@ public final class StateUpdate {
         b.topology = t;
         Map<String, Instant> next = new HashMap<>();
         for (var m : t.members()) {
-            boolean replica = m.role() == MemberRole.REPLICA || m.role() == MemberRole.SYNC_STANDBY;
+            boolean replica = m.role() == MemberRole.REPLICA
+                    || m.role() == MemberRole.SYNC_STANDBY
+                    || m.role() == MemberRole.QUORUM_STANDBY;
             if (replica && !"streaming".equals(m.state())) {
                 next.put(m.name(), b.notStreamingSince.getOrDefault(m.name(), t.occurredAt()));
             }

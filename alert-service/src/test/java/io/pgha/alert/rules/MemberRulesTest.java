@@ -15,6 +15,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.events.AlertEvent.Severity;
 import io.pgha.events.NodeHealthEvent.ErrorClass;
 import io.pgha.events.NodeHealthEvent.NodeRole;
+import io.pgha.events.TopologyEvent.Member;
+import io.pgha.events.TopologyEvent.MemberRole;
+import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -85,6 +88,31 @@ class MemberRulesTest {
         assertThat(resolved(sim.on(topology(50, "pg-0", "pg-1", "streaming", "pg-2", "streaming"))))
                 .extracting(Alert::member)
                 .containsExactly("pg-1");
+    }
+
+    @Test
+    void aSyncOrQuorumStandbyNotStreamingIsAReplicaNotStreamingToo() {
+        Sim sim = new Sim();
+        sim.on(primary("pg-0", 0));
+        TopologyChanged t = topology(0, "pg-0", "pg-1", "running", "pg-2", "stopped", "pg-3", "streaming");
+        List<Member> members = t.members().stream()
+                .map(m -> switch (m.name()) {
+                    case "pg-1" -> withRole(m, MemberRole.QUORUM_STANDBY);
+                    case "pg-2", "pg-3" -> withRole(m, MemberRole.SYNC_STANDBY);
+                    default -> m;
+                })
+                .toList();
+        sim.on(new TopologyChanged(
+                t.cluster(), t.epoch(), t.leader(), members, List.of(), t.pause(), t.occurredAt(), null));
+
+        assertThat(fired(sim.eval(30)).stream()
+                        .filter(a -> a.name() == AlertName.PghaReplicaNotStreaming)
+                        .map(Alert::member))
+                .containsExactlyInAnyOrder("pg-1", "pg-2");
+    }
+
+    private static Member withRole(Member m, MemberRole role) {
+        return new Member(m.name(), role, m.state(), m.host(), m.port(), m.apiUrl(), m.timeline(), m.lag(), m.tags());
     }
 
     @Test

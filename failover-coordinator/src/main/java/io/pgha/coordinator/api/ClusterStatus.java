@@ -18,7 +18,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The bodies of {@code GET /api/v1/clusters} and {@code GET /api/v1/clusters/{c}}: what {@code
@@ -33,14 +32,10 @@ final class ClusterStatus {
         DynamicConfig config = config(snapshot);
         Optional<SyncSet> sync = parse(snapshot.sync(), SyncSet::fromJson);
         String leader = snapshot.leader().map(l -> l.member()).orElse(null);
-        Set<String> promotable = config.synchronousMode()
-                        && sync.isPresent()
-                        && (leader == null || leader.equals(sync.get().leader()))
-                ? Set.copyOf(sync.get().members())
-                : Set.of();
+        TopologyView.Standbys standbys = TopologyView.standbys(config.synchronousMode(), sync, leader);
         long epoch = snapshot.leader().map(l -> l.modRevision()).orElse(0L);
         TopologyChanged topology = TopologyView.of(
-                cluster, snapshot, promotable, config.pause(), config.synchronousMode(), epoch, Instant.now());
+                cluster, snapshot, standbys, config.pause(), config.synchronousMode(), epoch, Instant.now());
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("cluster", cluster);
         body.put("leader", leader);

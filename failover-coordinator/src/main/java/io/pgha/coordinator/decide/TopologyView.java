@@ -1,6 +1,7 @@
 package io.pgha.coordinator.decide;
 
 import io.pgha.core.MemberStatus;
+import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.Lsn;
@@ -14,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -24,13 +26,51 @@ public final class TopologyView {
     private TopologyView() {}
 
     /**
+     * The members shown as synchronous standbys ({@code /sync}'s {@code sync_standby}) and whether they
+     * are the voters of a quorum key ({@code synchronous_mode: quorum}): then each is a {@code
+     * quorum_standby}, as in Patroni 4's {@code /cluster}, else a {@code sync_standby}.
+     *
+     * @param names the members of the set (sorted when published)
+     * @param quorum whether the key is a quorum record ({@link SyncSet#isQuorum()})
+     */
+    public record Standbys(Set<String> names, boolean quorum) {
+        /** No synchronous standby (asynchronous mode, or no usable {@code /sync}). */
+        public static final Standbys NONE = new Standbys(Set.of(), false);
+
+        public Standbys {
+            names = Set.copyOf(names);
+        }
+
+        /** The role its members are shown with. */
+        public MemberRole role() {
+            return quorum ? MemberRole.QUORUM_STANDBY : MemberRole.SYNC_STANDBY;
+        }
+    }
+
+    /**
+     * The standbys to show for {@code sync} while {@code leader} holds the leader key (null: none does):
+     * none outside synchronous mode, without a key, or when the key was chosen for another leader (a
+     * new primary has not rewritten it yet); else its members, quorum standbys when it is a quorum key.
+     */
+    public static Standbys standbys(boolean synchronousMode, Optional<SyncSet> sync, String leader) {
+        if (!synchronousMode || sync.isEmpty()) {
+            return Standbys.NONE;
+        }
+        if (leader != null && !leader.equals(sync.get().leader())) {
+            return Standbys.NONE;
+        }
+        return new Standbys(Set.copyOf(sync.get().members()), sync.get().isQuorum());
+    }
+
+    /**
      * The topology of {@code snapshot}: the leader only when its member runs as primary, roles leader /
-     * sync_standby (members of {@code promotable}) / replica, lag against the leader's position.
+     * sync_standby or quorum_standby (members of {@code standbys}, by {@link Standbys#role()}) / replica,
+     * lag against the leader's position.
      */
     public static TopologyChanged of(
             String cluster,
             ClusterSnapshot snapshot,
-            Set<String> promotable,
+            Standbys standbys,
             boolean pause,
             boolean synchronousMode,
             long epoch,
@@ -47,8 +87,8 @@ public final class TopologyView {
         List<Member> members = new ArrayList<>();
         snapshot.members().values().stream()
                 .sorted(Comparator.comparing(MemberEntry::name))
-                .forEach(entry -> member(entry, leader, leaderLsn, promotable).ifPresent(members::add));
-        List<String> sync = promotable.stream().sorted().toList();
+                .forEach(entry -> member(entry, leader, leaderLsn, standbys).ifPresent(members::add));
+        List<String> sync = standbys.names().stream().sorted().toList();
         return new TopologyChanged(cluster, epoch, leader, members, sync, pause, now, synchronousMode);
     }
 
@@ -89,7 +129,7 @@ public final class TopologyView {
     }
 
     private static java.util.Optional<Member> member(
-            MemberEntry entry, String leader, Lsn leaderLsn, Set<String> promotable) {
+            MemberEntry entry, String leader, Lsn leaderLsn, Standbys standbys) {
         MemberStatus s = entry.status();
         if (s == null || s.connUrl() == null) {
             return java.util.Optional.empty();
@@ -105,7 +145,7 @@ public final class TopologyView {
         }
         MemberRole role = entry.name().equals(leader)
                 ? MemberRole.LEADER
-                : promotable.contains(entry.name()) ? MemberRole.SYNC_STANDBY : MemberRole.REPLICA;
+                : standbys.names().contains(entry.name()) ? standbys.role() : MemberRole.REPLICA;
         Long lag = null;
         if (role != MemberRole.LEADER && leaderLsn != null && (s.receiveLsn() != null || s.replayLsn() != null)) {
             lag = Math.max(0, leaderLsn.minus(s.bestLsn()));

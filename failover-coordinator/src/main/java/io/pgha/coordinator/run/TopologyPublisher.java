@@ -6,7 +6,6 @@ import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.util.Optional;
-import java.util.Set;
 import org.jboss.logging.Logger;
 
 /**
@@ -33,15 +32,12 @@ final class TopologyPublisher {
     }
 
     void publish(ClusterSnapshot snapshot, DynamicConfig config, Optional<SyncSet> sync, long epoch) {
-        Set<String> promotable = promotableFor(snapshot, config, sync);
-        TopologyChanged topology = TopologyView.of(
-                ctx.cluster,
-                snapshot,
-                promotable,
-                config.pause(),
+        TopologyView.Standbys standbys = TopologyView.standbys(
                 config.synchronousMode(),
-                epoch,
-                ctx.clock.instant());
+                sync,
+                snapshot.leader().map(l -> l.member()).orElse(null));
+        TopologyChanged topology = TopologyView.of(
+                ctx.cluster, snapshot, standbys, config.pause(), config.synchronousMode(), epoch, ctx.clock.instant());
         String fingerprint = TopologyView.fingerprint(topology);
         long now = ctx.nanos();
         long republish = ctx.settings.topologyRepublish().toNanos();
@@ -75,16 +71,5 @@ final class TopologyPublisher {
                 inFlight = null;
             }
         });
-    }
-
-    private static Set<String> promotableFor(ClusterSnapshot snapshot, DynamicConfig config, Optional<SyncSet> sync) {
-        if (!config.synchronousMode() || sync.isEmpty()) {
-            return Set.of();
-        }
-        String leader = snapshot.leader().map(l -> l.member()).orElse(null);
-        if (leader != null && !leader.equals(sync.get().leader())) {
-            return Set.of();
-        }
-        return Set.copyOf(sync.get().members());
     }
 }

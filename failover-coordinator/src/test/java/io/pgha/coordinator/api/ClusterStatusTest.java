@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.MemberStatus;
+import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The status bodies stay readable, with the problem named, whatever was written under the cluster's keys. */
@@ -57,6 +59,29 @@ class ClusterStatusTest {
     private static ClusterSnapshot read(String cluster) {
         EtcdLayout.of(cluster);
         return healthy();
+    }
+
+    @Test
+    void theVotersOfAQuorumSyncKeyAreListedAsQuorumStandbysAndAFirstKeysMembersAsSyncStandbys() {
+        Set<String> voters = Set.of("pg-1", "pg-2");
+        assertThat(roles("{\"synchronous_mode\":\"quorum\"}", SyncSet.quorum("pg-0", voters, 1, voters, 1)))
+                .containsExactly("leader", "quorum_standby", "quorum_standby", "replica");
+        assertThat(roles("{\"synchronous_mode\":true}", SyncSet.of("pg-0", Set.of("pg-1"), Set.of("pg-1"))))
+                .containsExactly("leader", "sync_standby", "replica", "replica");
+    }
+
+    /** The roles of pg-0 (primary) and pg-1..pg-3 (replicas) in the status body, under this config and sync key. */
+    @SuppressWarnings("unchecked")
+    private static List<Object> roles(String config, SyncSet sync) {
+        Map<String, MemberEntry> members = new java.util.TreeMap<>();
+        for (int i = 0; i < 4; i++) {
+            String name = "pg-" + i;
+            members.put(name, new MemberEntry(name, running(i == 0 ? "primary" : "replica", 5432 + i), 7 + i));
+        }
+        Map<String, Object> body =
+                ClusterStatus.of("c", snapshot(members, config, sync.toJson(), null, null), Optional.empty());
+        return ((List<Map<String, Object>>) body.get("members"))
+                .stream().map(m -> m.get("role")).toList();
     }
 
     @Test

@@ -2,7 +2,9 @@ package io.pgha.coordinator.decide;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.pgha.coordinator.decide.TopologyView.Standbys;
 import io.pgha.core.MemberStatus;
+import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
@@ -35,6 +37,56 @@ class TopologyViewTest {
         assertThat(t.members())
                 .extracting(Member::role)
                 .containsExactly(MemberRole.LEADER, MemberRole.SYNC_STANDBY, MemberRole.REPLICA);
+    }
+
+    @Test
+    void theVotersOfAQuorumKeyAreQuorumStandbys() {
+        TopologyChanged t = TopologyView.of(
+                "main",
+                snapshot(leader("pg-0"), threeMembers()),
+                new Standbys(Set.of("pg-2", "pg-1"), true),
+                false,
+                true,
+                7,
+                NOW);
+
+        assertThat(t.members())
+                .extracting(Member::role)
+                .containsExactly(MemberRole.LEADER, MemberRole.QUORUM_STANDBY, MemberRole.QUORUM_STANDBY);
+        assertThat(t.syncStandbys()).as("the voters").containsExactly("pg-1", "pg-2");
+        assertThat(TopologyView.fingerprint(t))
+                .as("the same members as FIRST standbys are another picture")
+                .isNotEqualTo(TopologyView.fingerprint(TopologyView.of(
+                        "main",
+                        snapshot(leader("pg-0"), threeMembers()),
+                        first(Set.of("pg-1", "pg-2")),
+                        false,
+                        true,
+                        7,
+                        NOW)));
+    }
+
+    @Test
+    void theStandbysAreTheKeysMembersQuorumStandbysWhenItIsAQuorumKey() {
+        Optional<SyncSet> firstKey = Optional.of(SyncSet.of("pg-0", Set.of("pg-1"), Set.of("pg-1", "pg-2")));
+        Optional<SyncSet> quorumKey =
+                Optional.of(SyncSet.quorum("pg-0", Set.of("pg-1", "pg-2"), 1, Set.of("pg-1", "pg-2"), 1));
+
+        assertThat(TopologyView.standbys(true, firstKey, "pg-0")).isEqualTo(new Standbys(Set.of("pg-1"), false));
+        assertThat(TopologyView.standbys(true, firstKey, "pg-0").role()).isEqualTo(MemberRole.SYNC_STANDBY);
+        assertThat(TopologyView.standbys(true, quorumKey, "pg-0"))
+                .isEqualTo(new Standbys(Set.of("pg-1", "pg-2"), true));
+        assertThat(TopologyView.standbys(true, quorumKey, "pg-0").role()).isEqualTo(MemberRole.QUORUM_STANDBY);
+        assertThat(TopologyView.standbys(true, quorumKey, null))
+                .as("no leader key: the last key's voters")
+                .isEqualTo(new Standbys(Set.of("pg-1", "pg-2"), true));
+        assertThat(TopologyView.standbys(true, quorumKey, "pg-1"))
+                .as("a key chosen for another leader")
+                .isEqualTo(Standbys.NONE);
+        assertThat(TopologyView.standbys(false, quorumKey, "pg-0"))
+                .as("asynchronous mode")
+                .isEqualTo(Standbys.NONE);
+        assertThat(TopologyView.standbys(true, Optional.empty(), "pg-0")).isEqualTo(Standbys.NONE);
     }
 
     @Test
@@ -83,7 +135,7 @@ class TopologyViewTest {
     void withoutALeaderKeyThereIsNoLeaderAndNoLag() {
         ClusterSnapshot snapshot = snapshot(Optional.empty(), threeMembers());
 
-        TopologyChanged t = TopologyView.of("main", snapshot, Set.of("pg-1"), false, true, 7, NOW);
+        TopologyChanged t = TopologyView.of("main", snapshot, first(Set.of("pg-1")), false, true, 7, NOW);
 
         assertThat(t.leader()).isNull();
         assertThat(t.members()).extracting(Member::role).doesNotContain(MemberRole.LEADER);
@@ -97,7 +149,7 @@ class TopologyViewTest {
         // the coordinator wrote the leader key for pg-1; its agent has not promoted it yet
         ClusterSnapshot snapshot = snapshot(Optional.of(new LeaderKey("pg-1", 11, 8)), members);
 
-        TopologyChanged t = TopologyView.of("main", snapshot, Set.of(), false, false, 8, NOW);
+        TopologyChanged t = TopologyView.of("main", snapshot, first(Set.of()), false, false, 8, NOW);
 
         assertThat(t.leader()).isNull();
     }
@@ -162,7 +214,7 @@ class TopologyViewTest {
         members.put("pg-0", entry("pg-0", primary("0/4000000")));
         members.put("pg-2", entry("pg-2", replica("postgres://10.0.0.12:5432/postgres", "0/3F00000")));
         TopologyChanged later = TopologyView.of(
-                "main", snapshot(leader("pg-0"), members), Set.of("pg-1"), false, true, 7, NOW.plusSeconds(5));
+                "main", snapshot(leader("pg-0"), members), first(Set.of("pg-1")), false, true, 7, NOW.plusSeconds(5));
 
         assertThat(member(later, "pg-2").lag()).isNotEqualTo(0x1000);
         assertThat(TopologyView.fingerprint(later)).isEqualTo(before);
@@ -177,12 +229,12 @@ class TopologyViewTest {
         String noSync = TopologyView.fingerprint(view(members, Set.of(), false, 7));
         String pause = TopologyView.fingerprint(view(members, Set.of("pg-1"), true, 7));
         String epoch = TopologyView.fingerprint(view(members, Set.of("pg-1"), false, 8));
-        String mode = TopologyView.fingerprint(
-                TopologyView.of("main", snapshot(leader("pg-0"), members), Set.of("pg-1"), false, false, 7, NOW));
+        String mode = TopologyView.fingerprint(TopologyView.of(
+                "main", snapshot(leader("pg-0"), members), first(Set.of("pg-1")), false, false, 7, NOW));
         Map<String, MemberEntry> promoted = threeMembers();
         promoted.put("pg-1", entry("pg-1", primaryAt("postgres://10.0.0.11:5432/postgres", "0/4000000")));
-        String leader = TopologyView.fingerprint(
-                TopologyView.of("main", snapshot(leader("pg-1"), promoted), Set.of("pg-1"), false, true, 7, NOW));
+        String leader = TopologyView.fingerprint(TopologyView.of(
+                "main", snapshot(leader("pg-1"), promoted), first(Set.of("pg-1")), false, true, 7, NOW));
         Map<String, MemberEntry> stopped = threeMembers();
         stopped.put(
                 "pg-2",
@@ -270,7 +322,11 @@ class TopologyViewTest {
     private static TopologyChanged view(
             Map<String, MemberEntry> members, Set<String> promotable, boolean pause, long epoch) {
         return TopologyView.of(
-                "main", snapshot(leader("pg-0"), members), promotable, pause, !promotable.isEmpty(), epoch, NOW);
+                "main", snapshot(leader("pg-0"), members), first(promotable), pause, !promotable.isEmpty(), epoch, NOW);
+    }
+
+    private static Standbys first(Set<String> promotable) {
+        return new Standbys(promotable, false);
     }
 
     private static Optional<LeaderKey> leader(String member) {

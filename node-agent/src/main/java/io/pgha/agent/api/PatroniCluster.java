@@ -31,11 +31,10 @@ public final class PatroniCluster {
     public static Map<String, Object> cluster(String scope, ClusterSnapshot snapshot) {
         Optional<DynamicConfig> config = parsed(snapshot.config(), DynamicConfig::fromJson);
         boolean synchronous = config.map(DynamicConfig::synchronousMode).orElse(false);
-        Set<String> sync = synchronous
-                ? parsed(snapshot.sync(), SyncSet::fromJson)
-                        .map(s -> Set.copyOf(s.members()))
-                        .orElse(Set.of())
-                : Set.of();
+        Optional<SyncSet> key = synchronous ? parsed(snapshot.sync(), SyncSet::fromJson) : Optional.empty();
+        Set<String> sync = key.map(s -> Set.copyOf(s.members())).orElse(Set.of());
+        // as Patroni 4: the voters of a quorum key (synchronous_mode: quorum) are quorum standbys
+        String syncRole = key.map(SyncSet::isQuorum).orElse(false) ? "quorum_standby" : "sync_standby";
         String leader = snapshot.leader().map(l -> l.member()).orElse(null);
         Optional<Lsn> clusterLsn =
                 snapshot.leaderMember().map(MemberEntry::status).map(MemberStatus::xlogLocation);
@@ -43,7 +42,7 @@ public final class PatroniCluster {
         snapshot.members().values().stream()
                 .filter(m -> m.status() != null)
                 .sorted(Comparator.comparing(MemberEntry::name))
-                .forEach(m -> members.add(member(m, leader, sync, clusterLsn)));
+                .forEach(m -> members.add(member(m, leader, sync, syncRole, clusterLsn)));
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("members", members);
         if (config.map(DynamicConfig::pause).orElse(false)) {
@@ -63,12 +62,12 @@ public final class PatroniCluster {
     }
 
     private static Map<String, Object> member(
-            MemberEntry m, String leader, Set<String> sync, Optional<Lsn> clusterLsn) {
+            MemberEntry m, String leader, Set<String> sync, String syncRole, Optional<Lsn> clusterLsn) {
         MemberStatus s = m.status();
         boolean isLeader = m.name().equals(leader);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("name", m.name());
-        row.put("role", isLeader ? "leader" : sync.contains(m.name()) ? "sync_standby" : "replica");
+        row.put("role", isLeader ? "leader" : sync.contains(m.name()) ? syncRole : "replica");
         row.put("state", s.state());
         row.put("api_url", s.apiUrl());
         hostAndPort(s.connUrl(), row);

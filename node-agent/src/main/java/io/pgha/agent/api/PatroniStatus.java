@@ -11,6 +11,7 @@ import java.util.Optional;
 /**
  * The body of {@code GET /patroni} (and of every health check), with Patroni's field names; a field is
  * only reported with what is true of this member ({@code sync_standby} on a synchronous standby,
+ * {@code quorum_standby} on a voter of a quorum sync key,
  * {@code pending_restart} while PostgreSQL says so, {@code failsafe_mode_is_active} while failsafe mode carries the primary).
  */
 public final class PatroniStatus {
@@ -70,6 +71,10 @@ public final class PatroniStatus {
         if (v.syncStandby()) {
             // as Patroni: present (true) only on a synchronous standby
             body.put("sync_standby", true);
+        }
+        if (v.quorumStandby()) {
+            // as Patroni 4: present (true) only on a voter of a quorum sync key
+            body.put("quorum_standby", true);
         }
         List<Map<String, Object>> replication = new ArrayList<>();
         for (PgState.Replica r : pg.replication()) {

@@ -385,6 +385,13 @@ class HealthChecksTest {
         // a quorum standby that is fenced is not one
         AgentView fenced = withSync(view(pg(true, "0/5000000"), false, true, Set.of("m")), quorum);
         assertThat(status("/quorum", Map.of(), fenced)).isEqualTo(503);
+        // /patroni says so as Patroni 4 does: quorum_standby on the voter, sync_standby on none
+        assertThat(PatroniStatus.of(voter))
+                .containsEntry("quorum_standby", true)
+                .doesNotContainKey("sync_standby");
+        assertThat(PatroniStatus.of(other)).doesNotContainKeys("quorum_standby", "sync_standby");
+        assertThat(PatroniStatus.of(primary)).doesNotContainKey("quorum_standby");
+        assertThat(PatroniStatus.of(fenced)).doesNotContainKey("quorum_standby");
     }
 
     private static AgentView withSync(AgentView v, String syncJson) {

@@ -88,6 +88,25 @@ class PatroniClusterTest {
 
     @Test
     @SuppressWarnings("unchecked")
+    void theVotersOfAQuorumSyncKeyAreQuorumStandbysAsInPatroni4() {
+        String quorum = io.pgha.core.SyncSet.quorum(
+                        "pg-1", java.util.Set.of("pg-2", "pg-3"), 1, java.util.Set.of("pg-2", "pg-3"), 1)
+                .toJson();
+        Map<String, Object> body = PatroniCluster.cluster(
+                "c",
+                snapshot(
+                        Optional.of("{\"synchronous_mode\":\"quorum\"}"),
+                        Optional.of(quorum),
+                        Optional.empty(),
+                        Optional.empty()));
+        List<Map<String, Object>> members = (List<Map<String, Object>>) body.get("members");
+        assertThat(members)
+                .extracting(m -> m.get("role"))
+                .containsExactly("leader", "quorum_standby", "quorum_standby");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
     void withoutSynchronousModeNoMemberIsASyncStandbyAndNoPauseOrScheduleIsShown() {
         Map<String, Object> body = PatroniCluster.cluster(
                 "c",
