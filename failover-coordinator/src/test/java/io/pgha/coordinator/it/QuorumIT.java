@@ -2,6 +2,8 @@ package io.pgha.coordinator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.pgha.core.Json;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.local.AgentNodes;
@@ -194,6 +196,15 @@ class QuorumIT {
         Wait.until(
                 Duration.ofSeconds(10), "/quorum 200 on the standbys and 503 on " + primary.name(), () -> nodes.stream()
                         .allMatch(n -> n.status("/quorum") == (n == primary ? 503 : 200)));
+        // the voters' role as Patroni 4 names it, in the coordinator's status and in an agent's /cluster
+        Wait.until(Duration.ofSeconds(15), "quorum_standby for " + standbys + " in the status API and /cluster", () -> {
+            JsonNode status = Json.MAPPER.readTree(
+                    send("GET", "/api/v1/clusters/" + AgentNodes.CLUSTER, null).body());
+            JsonNode cluster =
+                    Json.MAPPER.readTree(primary.agent().get("/cluster").body());
+            return standbys.equals(roles(status, "quorum_standby"))
+                    && standbys.equals(roles(cluster, "quorum_standby"));
+        });
         HttpResponse<String> switchover = send(
                 "POST",
                 "/api/v1/clusters/" + AgentNodes.CLUSTER + "/switchover",
@@ -211,6 +222,17 @@ class QuorumIT {
         primary.execute("DROP TABLE IF EXISTS acked; DROP TABLE IF EXISTS probe;"
                 + " CREATE TABLE acked (id int PRIMARY KEY); CREATE TABLE probe (member text, at timestamptz)");
         return primary;
+    }
+
+    /** The names of the {@code members[]} of {@code body} whose role is {@code role}. */
+    private static Set<String> roles(JsonNode body, String role) {
+        Set<String> names = new java.util.TreeSet<>();
+        body.path("members").forEach(m -> {
+            if (role.equals(m.path("role").asText())) {
+                names.add(m.path("name").asText());
+            }
+        });
+        return names;
     }
 
     private static HttpResponse<String> send(String method, String path, String body) throws Exception {
