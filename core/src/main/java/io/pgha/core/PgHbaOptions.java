@@ -63,7 +63,7 @@ final class PgHbaOptions {
      */
     static String problem(String type, String method, List<String> fields) {
         try {
-            check(type, method, options(type, method, fields));
+            check(method, options(type, method, fields));
             return null;
         } catch (IllegalArgumentException e) {
             return e.getMessage();
@@ -303,7 +303,7 @@ final class PgHbaOptions {
     }
 
     /** The checks across options that hba.c's {@code parse_hba_line} makes after reading them all. */
-    private static void check(String type, String method, Map<String, String> options) {
+    private static void check(String method, Map<String, String> options) {
         if (method.equals("ldap")) {
             ldap(options);
         }
@@ -318,16 +318,7 @@ final class PgHbaOptions {
         }
         Set<String> set = new java.util.HashSet<>(options.keySet());
         if (options.containsKey("ldapurl")) {
-            LdapUrl url = LdapUrl.parse(options.get("ldapurl"));
-            if (url.baseDn()) {
-                set.add("ldapbasedn");
-            }
-            if (url.attribute()) {
-                set.add("ldapsearchattribute");
-            }
-            if (url.filter()) {
-                set.add("ldapsearchfilter");
-            }
+            set.addAll(LdapUrl.parse(options.get("ldapurl")).implied());
         }
         if (SIMPLE_BIND.stream().anyMatch(set::contains)) {
             if (SEARCH_BIND.stream().anyMatch(set::contains)) {
@@ -377,6 +368,18 @@ final class PgHbaOptions {
 
     /** What an {@code ldapurl} sets besides the server: a base DN, a search attribute, a filter. */
     record LdapUrl(boolean baseDn, boolean attribute, boolean filter) {
+        /** The options this URL counts as for PostgreSQL's checks across options. */
+        List<String> implied() {
+            List<String> names = new ArrayList<>();
+            Map.of("ldapbasedn", baseDn, "ldapsearchattribute", attribute, "ldapsearchfilter", filter)
+                    .forEach((name, set) -> {
+                        if (set) {
+                            names.add(name);
+                        }
+                    });
+            return names;
+        }
+
         /** Throws naming ldapurl and the expected shape when {@code url} is not an LDAP URL PostgreSQL takes. */
         static LdapUrl parse(String url) {
             String shape = " (ldap[s]://host[:port][/basedn[?attribute[?scope[?filter[?extensions]]]]])";

@@ -144,16 +144,31 @@ class PgHbaTest {
     private static final String LDAP = "host all all 10.0.0.0/8 ldap ldapserver=ldap.example.net ldapbasedn=dc=x ";
     private static final String RADIUS = "host all all 10.0.0.0/8 radius ";
 
+    /** Each {@code {options, expected}}: the line {@code prefix + options} is refused with a message containing expected. */
+    private static void refused(String prefix, String[][] cases) {
+        for (String[] c : cases) {
+            assertThat(problem(prefix + c[0])).contains(c[1]);
+        }
+    }
+
     @Test
     void portsAreOneTo65535() {
         assertThat(problem(LDAP + "ldapport=0")).endsWith("ldapport must be a port, 1 to 65535, got '0'");
-        assertThat(problem(LDAP + "ldapport=abc")).contains("ldapport must be a port, 1 to 65535, got 'abc'");
-        assertThat(problem(LDAP + "ldapport=70000")).contains("ldapport must be a port");
-        assertThat(problem(LDAP + "ldapport=")).contains("ldapport must be a port, 1 to 65535, got ''");
-        assertThat(problem(RADIUS + "radiusservers=10.0.0.1 radiussecrets=s radiusports=abc"))
-                .contains("radiusports must be a port, 1 to 65535, got 'abc'");
-        assertThat(problem(RADIUS + "radiusservers=\"a,b\" radiussecrets=s radiusports=\"1812,0\""))
-                .contains("radiusports must be a port, 1 to 65535, got '0'");
+        refused(LDAP, new String[][] {
+            {"ldapport=abc", "ldapport must be a port, 1 to 65535, got 'abc'"},
+            {"ldapport=70000", "ldapport must be a port"},
+            {"ldapport=", "ldapport must be a port, 1 to 65535, got ''"}
+        });
+        refused(RADIUS, new String[][] {
+            {
+                "radiusservers=10.0.0.1 radiussecrets=s radiusports=abc",
+                "radiusports must be a port, 1 to 65535, got 'abc'"
+            },
+            {
+                "radiusservers=\"a,b\" radiussecrets=s radiusports=\"1812,0\"",
+                "radiusports must be a port, 1 to 65535, got '0'"
+            }
+        });
         assertThat(PgHba.hbaProblems(List.of(
                         LDAP + "ldapport=636", RADIUS + "radiusservers=a radiussecrets=s" + " radiusports=1812")))
                 .isEmpty();
@@ -235,21 +250,22 @@ class PgHbaTest {
     @Test
     void ldapurlIsAnLdapOrLdapsUrl() {
         String l = "host all all 10.0.0.0/8 ldap ldapurl=";
-        assertThat(problem(l + "foo")).contains("ldapurl must be an LDAP URL starting with ldap:// or ldaps://");
-        assertThat(problem(l + "http://x/dc=a")).contains("starting with ldap:// or ldaps://");
-        assertThat(problem(l + "ldap:/x/dc=a")).contains("starting with ldap:// or ldaps://");
-        assertThat(problem(l + "ldapi://x/dc=a")).contains("starting with ldap:// or ldaps://");
         assertThat(problem(l))
                 .contains("ldapurl must be an LDAP URL starting with ldap:// or ldaps://")
                 .endsWith("got ''");
-        assertThat(problem(l + "ldap://x:abc/dc=a")).contains("whose port is 1 to 65535");
-        assertThat(problem(l + "ldap://x:/dc=a")).contains("whose port is 1 to 65535");
-        assertThat(problem(l + "ldap://[::1/dc=a")).contains("IPv6 host in [ ]");
-        assertThat(problem(l + "ldap://x/dc=a?uid?bogus")).contains("whose scope is one of base, children, one");
-        assertThat(problem(l + "ldap://x/dc=a????")).contains("extensions not empty");
-        assertThat(problem(l + "ldap://x/dc=a?uid?sub?(uid=x)?ext?more")).contains("at most attribute, scope");
-        assertThat(problem(l + "ldap://x"))
-                .contains("ldap needs ldapbasedn, ldapprefix, ldapsuffix or an ldapurl with a base DN");
+        refused(l, new String[][] {
+            {"foo", "ldapurl must be an LDAP URL starting with ldap:// or ldaps://"},
+            {"http://x/dc=a", "starting with ldap:// or ldaps://"},
+            {"ldap:/x/dc=a", "starting with ldap:// or ldaps://"},
+            {"ldapi://x/dc=a", "starting with ldap:// or ldaps://"},
+            {"ldap://x:abc/dc=a", "whose port is 1 to 65535"},
+            {"ldap://x:/dc=a", "whose port is 1 to 65535"},
+            {"ldap://[::1/dc=a", "IPv6 host in [ ]"},
+            {"ldap://x/dc=a?uid?bogus", "whose scope is one of base, children, one"},
+            {"ldap://x/dc=a????", "extensions not empty"},
+            {"ldap://x/dc=a?uid?sub?(uid=x)?ext?more", "at most attribute, scope"},
+            {"ldap://x", "ldap needs ldapbasedn, ldapprefix, ldapsuffix or an ldapurl with a base DN"}
+        });
         assertThat(PgHba.hbaProblems(List.of(
                         l + "ldap://ldap.example.net/dc=example",
                         l + "LDAPS://ldap.example.net:636/dc=example?uid?sub",
@@ -277,29 +293,34 @@ class PgHbaTest {
 
     @Test
     void radiusListsAreCommaListsOfOneOrAsManyAsServers() {
-        assertThat(problem(RADIUS + "radiusservers=\"a,b\" radiussecrets=\"x,y,z\""))
-                .contains("radiussecrets has 3 items: give 1 (for every server) or as many as radiusservers (2)");
-        assertThat(problem(RADIUS + "radiusservers=a radiussecrets=\"x,y\"")).contains("radiussecrets has 2 items");
-        assertThat(problem(RADIUS + "radiusservers=\"a,b,c\" radiussecrets=s radiusports=\"1812,1813\""))
-                .contains("radiusports has 2 items: give 1 (for every server) or as many as radiusservers (3)");
-        assertThat(problem(RADIUS + "radiusservers=\"a,b\" radiussecrets=s radiusidentifiers=\"p,q,r\""))
-                .contains("radiusidentifiers has 3 items");
-        assertThat(problem(RADIUS + "radiusservers= radiussecrets=s"))
-                .contains("radiusservers must name at least one server");
-        assertThat(problem(RADIUS + "radiusservers=a radiussecrets=\"\""))
-                .contains("radiussecrets must have at least one secret");
-        assertThat(problem(RADIUS + "radiusservers=\"a b\" radiussecrets=s"))
-                .contains("radiusservers must be a comma list (items may be double-quoted, blanks only around"
-                        + " commas), e.g. radiusservers=\"radius1.example.net,10.0.0.7\", got 'a b'");
-        assertThat(problem(RADIUS + "radiusservers=\"a,\" radiussecrets=s"))
-                .contains("radiusservers must be a comma list");
-        assertThat(problem(RADIUS + "radiusservers=\"a,,b\" radiussecrets=s")).contains("must be a comma list");
-        assertThat(problem(RADIUS + "radiusservers=a radiussecrets=\"x,\""))
-                .contains("radiussecrets must be a comma list");
-        assertThat(problem(RADIUS + "radiusservers=a radiussecrets=s radiusidentifiers=\"p,\""))
-                .contains("radiusidentifiers must be a comma list");
-        assertThat(problem(RADIUS + "radiusservers='10.0.0.1' radiussecrets=s"))
-                .contains("radiusservers: ''10.0.0.1'' is not an IP address or a host name");
+        String[][] cases = {
+            {
+                "radiusservers=\"a,b\" radiussecrets=\"x,y,z\"",
+                "radiussecrets has 3 items: give 1 (for every server) or as many as radiusservers (2)"
+            },
+            {"radiusservers=a radiussecrets=\"x,y\"", "radiussecrets has 2 items"},
+            {
+                "radiusservers=\"a,b,c\" radiussecrets=s radiusports=\"1812,1813\"",
+                "radiusports has 2 items: give 1 (for every server) or as many as radiusservers (3)"
+            },
+            {"radiusservers=\"a,b\" radiussecrets=s radiusidentifiers=\"p,q,r\"", "radiusidentifiers has 3 items"},
+            {"radiusservers= radiussecrets=s", "radiusservers must name at least one server"},
+            {"radiusservers=a radiussecrets=\"\"", "radiussecrets must have at least one secret"},
+            {
+                "radiusservers=\"a b\" radiussecrets=s",
+                "radiusservers must be a comma list (items may be double-quoted, blanks only around commas), e.g."
+                        + " radiusservers=\"radius1.example.net,10.0.0.7\", got 'a b'"
+            },
+            {"radiusservers=\"a,\" radiussecrets=s", "radiusservers must be a comma list"},
+            {"radiusservers=\"a,,b\" radiussecrets=s", "radiusservers must be a comma list"},
+            {"radiusservers=a radiussecrets=\"x,\"", "radiussecrets must be a comma list"},
+            {"radiusservers=a radiussecrets=s radiusidentifiers=\"p,\"", "radiusidentifiers must be a comma list"},
+            {
+                "radiusservers='10.0.0.1' radiussecrets=s",
+                "radiusservers: ''10.0.0.1'' is not an IP address or a host name"
+            }
+        };
+        refused(RADIUS, cases);
         assertThat(PgHba.hbaProblems(List.of(
                         RADIUS
                                 + "radiusservers=\" 10.0.0.1 , radius.example.net,::1 \" radiussecrets=\"\"\"a,b\"\",c,d\""
