@@ -17,9 +17,21 @@ import java.util.regex.Pattern;
  * {@code include_dir} and no {@code @file} (they name files); a connection type among {@link #TYPES};
  * database, user, for TCP an address (an IP with a /bits or a separate mask, a host name, {@code all},
  * {@code samehost}, {@code samenet}), a method among {@link #METHODS} (with the pairings PostgreSQL
- * enforces: {@code peer} only {@code local}, {@code cert} only {@code hostssl}), then {@code name=value}
- * options whose names that method accepts. A pg_ident line: exactly map, system user, PostgreSQL user.
- * Blank lines and {@code #} comments are allowed in both.
+ * enforces: {@code peer} only {@code local}, {@code gss} never {@code local}, {@code cert} only {@code
+ * hostssl}), then {@code name=value} options whose names that method accepts, read as PostgreSQL 15 reads
+ * them (a comma outside double quotes separates two options, the quotes are removed) and with the values
+ * and combinations PostgreSQL 15 refuses refused here ({@link PgHbaOptions}): {@code ldapport} and {@code
+ * radiusports} ports 1-65535; {@code ldapscheme} {@code ldap} or {@code ldaps}; {@code ldaptls}, {@code
+ * include_realm}, {@code pam_use_hostname} {@code 0} or {@code 1} (PostgreSQL reads anything but {@code 1}
+ * as 0: pgha refuses the rest rather than let {@code ldaptls=true} mean no TLS); {@code clientcert} {@code
+ * verify-ca} or {@code verify-full} ({@code verify-full} only with cert), {@code clientname} {@code CN} or
+ * {@code DN}, both only on hostssl; {@code map} a pg_ident.conf name without blanks, quotes, commas or
+ * {@code #}; {@code ldapurl} an {@code ldap://} or {@code ldaps://} URL; {@code radiusservers}, {@code
+ * radiussecrets}, {@code radiusidentifiers} comma lists (double-quoted in the line) of 1 item or as many as
+ * servers; no LDAP simple-bind option with a search+bind one, no {@code ldapsearchattribute} with {@code
+ * ldapsearchfilter}. Not checked: that a host name resolves (PostgreSQL resolves {@code radiusservers} when it
+ * reads the file) and that a map exists in pg_ident. A pg_ident line: exactly map, system user, PostgreSQL
+ * user. Blank lines and {@code #} comments are allowed in both.
  */
 public final class PgHba {
     /** The connection types of pg_hba.conf. */
@@ -28,8 +40,8 @@ public final class PgHba {
 
     /**
      * The authentication methods PostgreSQL 15 on Linux accepts, with the options each takes ({@code
-     * sspi} and {@code bsd} exist only on Windows and OpenBSD). {@code clientcert} is allowed for every
-     * method on a {@code hostssl} line.
+     * sspi} and {@code bsd} exist only on Windows and OpenBSD). {@code clientcert} and {@code
+     * clientname} are allowed for every method on a {@code hostssl} line.
      */
     public static final Map<String, Set<String>> METHODS = Map.ofEntries(
             Map.entry("trust", Set.of()),
@@ -56,7 +68,7 @@ public final class PgHba {
                             "ldapsearchfilter",
                             "ldapurl")),
             Map.entry("radius", Set.of("radiusservers", "radiussecrets", "radiusidentifiers", "radiusports")),
-            Map.entry("cert", Set.of("map", "clientname")),
+            Map.entry("cert", Set.of("map")),
             Map.entry("pam", Set.of("pamservice", "pam_use_hostname")));
 
     /** The most lines in either list and the longest line: far beyond any sensible file, they catch mistakes. */
@@ -72,7 +84,6 @@ public final class PgHba {
     private static final Pattern IPV6 = Pattern.compile("[0-9A-Fa-f:.]*:[0-9A-Fa-f:.]*");
     private static final Pattern HOSTNAME =
             Pattern.compile("\\.?[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?(\\.[A-Za-z0-9]([A-Za-z0-9-]*[A-Za-z0-9])?)*");
-    private static final Pattern OPTION_NAME = Pattern.compile("[a-z_]+");
 
     private PgHba() {}
 
@@ -216,52 +227,10 @@ public final class PgHba {
         if (m.equals("cert") && !type.equals("hostssl")) {
             return "cert works only on hostssl lines";
         }
-        List<String> names = new ArrayList<>();
-        for (String option : t.subList(method + 1, t.size())) {
-            int eq = option.indexOf('=');
-            names.add(eq > 0 ? option.substring(0, eq) : option);
+        if (m.equals("gss") && local) {
+            return "gss works only on TCP lines (host, hostssl, hostnossl, hostgssenc, hostnogssenc)";
         }
-        if (m.equals("ldap") && !names.contains("ldapserver") && !names.contains("ldapurl")) {
-            return "ldap needs ldapserver or ldapurl";
-        }
-        if (m.equals("ldap")
-                && !names.contains("ldapbasedn")
-                && !names.contains("ldapprefix")
-                && !names.contains("ldapsuffix")
-                && !names.contains("ldapurl")) {
-            return "ldap needs ldapbasedn, ldapprefix or ldapsuffix";
-        }
-        if (m.equals("radius") && (!names.contains("radiusservers") || !names.contains("radiussecrets"))) {
-            return "radius needs radiusservers and radiussecrets";
-        }
-        for (String option : t.subList(method + 1, t.size())) {
-            int eq = option.indexOf('=');
-            if (eq <= 0) {
-                return "the option '" + option + "' is not name=value";
-            }
-            String name = option.substring(0, eq);
-            if (name.equals("clientcert")) {
-                if (!type.equals("hostssl")) {
-                    return "clientcert works only on hostssl lines";
-                }
-                String value = option.substring(eq + 1);
-                if (!value.equals("verify-ca") && !value.equals("verify-full")) {
-                    return "clientcert must be verify-ca or verify-full, got '" + value + "'";
-                }
-                continue;
-            }
-            if (!OPTION_NAME.matcher(name).matches() || !METHODS.get(m).contains(name)) {
-                return "'" + name + "' is not an option of " + m
-                        + (METHODS.get(m).isEmpty()
-                                ? " (it takes none"
-                                : " (it takes "
-                                        + String.join(
-                                                ", ",
-                                                METHODS.get(m).stream().sorted().toList()))
-                        + (type.equals("hostssl") ? ", and clientcert" : "") + ")";
-            }
-        }
-        return null;
+        return PgHbaOptions.problem(type, m, t.subList(method + 1, t.size()));
     }
 
     private static String addressProblem(String address) {
@@ -290,7 +259,7 @@ public final class PgHba {
         return "'" + address + "' is not an address (an IP with /bits, a host name, all, samehost or samenet)";
     }
 
-    private static boolean isIp(String text) {
+    static boolean isIp(String text) {
         java.util.regex.Matcher v4 = IPV4.matcher(text);
         if (v4.matches()) {
             for (int i = 1; i <= 4; i++) {
