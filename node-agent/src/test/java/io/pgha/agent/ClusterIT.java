@@ -1064,7 +1064,7 @@ class ClusterIT {
                 .put("database", "postgres")
                 .put("plugin", "test_decoding");
         changed.withArray("ignore_slots").addObject().put("name", "by_hand");
-        old.execute("CREATE TABLE IF NOT EXISTS cdc_items (id int PRIMARY KEY)");
+        old.execute("DROP TABLE IF EXISTS cdc_items; CREATE TABLE cdc_items (id int PRIMARY KEY)");
         old.execute("SELECT pg_create_physical_replication_slot('by_hand')");
         old.execute("SELECT pg_create_physical_replication_slot('stray')");
         java.util.Set<Integer> consumed = new java.util.TreeSet<>();
