@@ -520,6 +520,48 @@ class CoordinatorIT {
         AgentNodes.awaitHealthy(nodes, store, HEALTHY);
     }
 
+    /**
+     * Patroni's recovery.feature "check immediate failover when master_start_timeout=0" (its
+     * primary_start_timeout since Patroni 2): with primary_start_timeout 0 a primary whose postmaster was
+     * killed is not restarted in place; its agent gives up the leader key at once and a replica is
+     * promoted, well before a lost node's ttl; the old primary comes back as a replica.
+     */
+    @Test
+    @Order(10)
+    void withPrimaryStartTimeoutZeroAKilledPrimaryPostmasterIsFailedOverAtOnce() throws Exception {
+        Node old = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        QuarkusService c = leading().orElseThrow();
+        String path = "/api/v1/clusters/" + AgentNodes.CLUSTER + "/config";
+        int before =
+                json(c, "GET", path, null, TOKEN).path("primary_start_timeout").asInt(10);
+        HttpResponse<String> patch = send(c, "PATCH", path, "{\"primary_start_timeout\":0}", TOKEN);
+        assertThat(patch.statusCode()).as(patch.body()).isEqualTo(200);
+        try {
+            // its loop logs each dynamic config it applies
+            Wait.until(
+                    Duration.ofSeconds(15),
+                    old.name() + "'s agent applied primary_start_timeout 0",
+                    () -> Files.readString(old.agent().process().log()).contains("primaryStartTimeout=0,"));
+            long pid = old.postmasterPid();
+            long killed = System.nanoTime();
+            Commands.run(List.of("kill", "-s", "KILL", Long.toString(pid)), Duration.ofSeconds(5))
+                    .orThrow();
+            // within the ttl: the key was given up, not left to expire (restarted in place it would stay)
+            Node next = awaitWritablePrimaryOtherThan(old, Duration.ofSeconds(TTL));
+            Duration outage = Duration.ofNanos(System.nanoTime() - killed);
+            System.out.println(
+                    "primary_start_timeout 0: writes on " + next.name() + " after " + outage.toMillis() + " ms");
+        } finally {
+            HttpResponse<String> back = send(c, "PATCH", path, "{\"primary_start_timeout\":" + before + "}", TOKEN);
+            assertThat(back.statusCode()).as(back.body()).isEqualTo(200);
+        }
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        assertThat(primary).as("the new primary once healthy").isNotSameAs(old);
+        assertThat(old.status("/replica"))
+                .as(old.name() + " is back as a replica")
+                .isEqualTo(200);
+    }
+
     // --- helpers ---
 
     private static void write(Node primary, ConcurrentSkipListSet<Integer> acknowledged, AtomicBoolean stop) {
