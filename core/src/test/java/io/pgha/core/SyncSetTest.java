@@ -110,6 +110,20 @@ class SyncSetTest {
         assertThat(s.leader()).isEqualTo("node0");
         assertThat(s.member()).isEqualTo("node1");
         assertThat(s.toJson()).contains("\"member\":\"node1\"");
+        assertThat(s.handedOver()).isFalse();
+    }
+
+    @Test
+    void aHandedOverSwitchoverRecordsTheShutdownCheckpointAndIsNoLongerScheduled() {
+        Switchover due = new Switchover("node0", "node1", "2026-12-03T21:00:00Z");
+        Switchover handed = Switchover.fromJson(due.handedOverAt("0/5000028").toJson());
+        assertThat(handed).isEqualTo(new Switchover("node0", "node1", null, "0/5000028"));
+        assertThat(handed.handedOver()).isTrue();
+        assertThat(handed.scheduled()).isFalse();
+        assertThat(handed.toJson()).contains("\"checkpoint\":\"0/5000028\"").doesNotContain("scheduled_at");
+        assertThat(new Switchover(null, null, null, "0/1").handedOver())
+                .as("a record without a candidate completes nothing")
+                .isFalse();
     }
 
     @Test

@@ -46,8 +46,11 @@ final class Handover {
         /** This member acts as the primary again (refused, aborted or failed before stepping down); under the lock. */
         void resumed();
 
-        /** Deletes the leader key if it still names this member (an etcd call: never under the lock). */
-        void releaseLeaderKey();
+        /**
+         * Deletes the leader key if it still names this member, recording in {@code /switchover} that
+         * {@code candidate} received {@code shutdownCheckpoint} (an etcd call: never under the lock).
+         */
+        void releaseLeaderKey(String candidate, Lsn shutdownCheckpoint);
     }
 
     private final PgProcess process;
@@ -94,7 +97,7 @@ final class Handover {
                 throw e;
             }
         }
-        agent.releaseLeaderKey();
+        agent.releaseLeaderKey(candidate, shutdownCheckpoint);
         LOG.infof(
                 "%s received the shutdown checkpoint %s: leader key released, following it",
                 candidate, shutdownCheckpoint);

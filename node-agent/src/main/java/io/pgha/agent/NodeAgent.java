@@ -24,6 +24,7 @@ import io.pgha.core.DynamicConfig;
 import io.pgha.core.EtcdLayout;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.SecretSetting;
+import io.pgha.core.Switchover;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.ClusterStore;
 import io.pgha.core.store.EtcdAccess;
@@ -31,6 +32,7 @@ import io.pgha.core.store.EtcdClusterStore;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.StoreException;
 import io.pgha.core.tls.AgentApiTrust;
+import io.pgha.events.Lsn;
 import io.pgha.repository.Repository;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
@@ -430,8 +432,18 @@ public class NodeAgent {
         }
 
         @Override
-        public void releaseLeaderKey() {
-            store.releaseLeader(me);
+        public void releaseLeaderKey(String candidate, Lsn shutdownCheckpoint) {
+            String handedOver = new Switchover(me, candidate)
+                    .handedOverAt(shutdownCheckpoint.toString())
+                    .toJson();
+            if (!store.handOverLeader(me, handedOver, executor.handledSwitchover())) {
+                // the switchover key changed meanwhile (abandoned, or a new request): the key goes all the
+                // same, without the record; with quorum commit the quorum rule then decides who leads
+                LOG.warnf(
+                        "the switchover key changed during the handover to %s: releasing the leader key only",
+                        candidate);
+                store.releaseLeader(me);
+            }
         }
     }
 

@@ -10,6 +10,7 @@ import io.pgha.core.MemberStatus;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
+import io.pgha.events.Lsn;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -82,7 +83,7 @@ class ActionExecutorTest {
                     }
 
                     @Override
-                    public void releaseLeaderKey() {
+                    public void releaseLeaderKey(String candidate, Lsn shutdownCheckpoint) {
                         store.releaseLeader(ctx.me);
                     }
                 },

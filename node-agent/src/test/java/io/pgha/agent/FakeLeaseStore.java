@@ -88,6 +88,14 @@ final class FakeLeaseStore implements ClusterStore {
         return true;
     }
 
+    @Override
+    public boolean handOverLeader(String member, String handedOver, long switchoverRevision) {
+        check();
+        leaderCalls.add(
+                "hand over " + member + " " + handedOver + " if /switchover is at " + switchoverRevision + lockNote());
+        return true;
+    }
+
     private String lockNote() {
         return pgLock != null && Thread.holdsLock(pgLock) ? " UNDER THE POSTGRESQL LOCK" : "";
     }

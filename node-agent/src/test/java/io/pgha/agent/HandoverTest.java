@@ -66,8 +66,9 @@ class HandoverTest {
                 }
 
                 @Override
-                public void releaseLeaderKey() {
+                public void releaseLeaderKey(String candidate, Lsn shutdownCheckpoint) {
                     agentCalls.add(Thread.holdsLock(pgLock) ? "released UNDER THE LOCK" : "released");
+                    agentCalls.add(candidate + " has " + shutdownCheckpoint);
                     agentCalls.add(pg.running() ? "postmaster still exiting" : "postmaster gone");
                 }
             },
@@ -94,7 +95,7 @@ class HandoverTest {
                 .isEqualTo(Handover.Outcome.HANDED_OVER);
         assertThat(agentCalls)
                 .as("the key goes once the candidate has the shutdown checkpoint, before the postmaster exits")
-                .containsExactly("stepped down", "released", "postmaster still exiting");
+                .containsExactly("stepped down", "released", "pg-2 has 0/5000028", "postmaster still exiting");
         assertThat(pg.calls)
                 .containsExactly("checkpoint", "fast shutdown", "stop", "configure standby of pg-2", "start");
     }
@@ -108,7 +109,7 @@ class HandoverTest {
         candidateAnswers(Duration.ofMillis(100), Optional.of(Lsn.parse("0/5000100")));
         assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(3)))
                 .isEqualTo(Handover.Outcome.HANDED_OVER);
-        assertThat(agentCalls).containsExactly("stepped down", "released", "postmaster gone");
+        assertThat(agentCalls).containsExactly("stepped down", "released", "pg-2 has 0/5000028", "postmaster gone");
         assertThat(pg.calls)
                 .containsExactly("checkpoint", "fast shutdown", "stop", "stop", "configure standby of pg-2", "start");
     }

@@ -29,6 +29,15 @@ public interface ClusterStore extends LeaseStore, AutoCloseable {
     /** Deletes the leader key if it still names {@code member}; false when it did not. */
     boolean releaseLeader(String member);
 
+    /**
+     * A planned handover's end, in one transaction: deletes the leader key if it still names {@code
+     * member} and, if {@code switchover} is unchanged since {@code switchoverRevision}, rewrites it as
+     * {@code handedOver} (which records the shutdown checkpoint the candidate received). False when the
+     * leader key no longer names {@code member} or the switchover key changed meanwhile: nothing was
+     * changed then.
+     */
+    boolean handOverLeader(String member, String handedOver, long switchoverRevision);
+
     /** Writes {@code config} when absent; false when a config is already there. */
     boolean createConfig(DynamicConfig config);
 

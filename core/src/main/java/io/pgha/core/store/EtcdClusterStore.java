@@ -90,6 +90,22 @@ public final class EtcdClusterStore extends EtcdStore implements ClusterStore {
     }
 
     @Override
+    public boolean handOverLeader(String member, String handedOver, long switchoverRevision) {
+        ByteSequence leader = bytes(layout.leader());
+        ByteSequence switchover = bytes(layout.switchover());
+        return await("hand over " + layout.leader(), c -> c.getKVClient()
+                        .txn()
+                        .If(
+                                new Cmp(leader, Cmp.Op.EQUAL, CmpTarget.value(bytes(member))),
+                                new Cmp(switchover, Cmp.Op.EQUAL, CmpTarget.modRevision(switchoverRevision)))
+                        .Then(
+                                Op.delete(leader, DeleteOption.DEFAULT),
+                                Op.put(switchover, bytes(handedOver), PutOption.DEFAULT))
+                        .commit())
+                .isSucceeded();
+    }
+
+    @Override
     public boolean createConfig(DynamicConfig config) {
         return createOnly(layout.config(), config.toJson(), 0);
     }

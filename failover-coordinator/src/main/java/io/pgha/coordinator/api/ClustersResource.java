@@ -2,6 +2,7 @@ package io.pgha.coordinator.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.pgha.coordinator.decide.ClusterDecision;
 import io.pgha.coordinator.decide.ClusterView;
 import io.pgha.coordinator.decide.FailoverPolicy;
 import io.pgha.coordinator.decide.MemberSnapshot;
@@ -137,10 +138,6 @@ public class ClustersResource {
         String leader = Bodies.text(request, "leader");
         String candidate = Bodies.text(request, "candidate");
         String scheduledAt = Bodies.text(request, "scheduled_at");
-        Optional<Response> quorum = refusedInQuorumMode(snapshot, "a switchover");
-        if (quorum.isPresent()) {
-            return quorum.get();
-        }
         if (snapshot.switchover().isPresent()) {
             return Bodies.error(
                     409,
@@ -180,26 +177,22 @@ public class ClustersResource {
     }
 
     /**
-     * Quorum commit promotes only the voter its rule proves to hold every acknowledged commit, after the
-     * leader is lost (failover-coordinator's DESIGN.md, "Quorum commit"): a switchover or manual failover
-     * is not carried out in that mode yet, and is refused with 409 rather than risk an acknowledged commit.
+     * Quorum commit without a leader promotes only the voter its rule proves to hold every acknowledged
+     * commit (failover-coordinator's DESIGN.md, "Quorum commit"): a manual failover to a named member is
+     * refused with 409 rather than risk an acknowledged commit. (With a leader it is a handover, as a
+     * switchover is.)
      */
-    private static Optional<Response> refusedInQuorumMode(ClusterSnapshot snapshot, String what) {
+    private static Optional<Response> refusedInQuorumMode(ClusterSnapshot snapshot) {
         boolean quorum;
         try {
-            quorum = io.pgha.core.DynamicConfig.fromJson(snapshot.config().orElse("{}"))
-                    .synchronousQuorum();
+            quorum = DynamicConfig.fromJson(snapshot.config().orElse("{}")).synchronousQuorum();
         } catch (IllegalArgumentException e) {
-            return Optional.empty(); // an unreadable config is named by the validation that follows
+            return Optional.empty(); // an unreadable config was named by the validation
         }
         if (!quorum) {
             return Optional.empty();
         }
-        return Optional.of(Bodies.error(
-                409,
-                what + " is not supported with synchronous_mode quorum yet: pgha promotes only the voter the"
-                        + " quorum rule proves to hold every acknowledged commit, after the leader is lost;"
-                        + " switch synchronous_mode to true for a switchover"));
+        return Optional.of(Bodies.error(409, ClusterDecision.QUORUM_MANUAL));
     }
 
     @DELETE
@@ -234,10 +227,6 @@ public class ClustersResource {
             return Bodies.error(400, "ignore_lag must be true or false, got " + ignore);
         }
         boolean ignoreLag = ignore.asBoolean(false);
-        Optional<Response> quorum = refusedInQuorumMode(snapshot, "a manual failover");
-        if (quorum.isPresent()) {
-            return quorum.get();
-        }
         Validated checked = validated(cluster, snapshot, v -> RequestValidation.failover(candidate, ignoreLag, v));
         ClusterView view = checked.view();
         Verdict verdict = checked.verdict();
@@ -253,6 +242,10 @@ public class ClustersResource {
                 return Bodies.error(409, "a switchover is already in progress or scheduled");
             }
             return leaderChange().awaitLeader(cluster, leader, candidate, "failed over");
+        }
+        Optional<Response> quorum = refusedInQuorumMode(snapshot);
+        if (quorum.isPresent()) {
+            return quorum.get();
         }
         Optional<java.util.concurrent.CompletableFuture<String>> done;
         try {

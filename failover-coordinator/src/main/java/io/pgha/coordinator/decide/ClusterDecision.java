@@ -88,14 +88,21 @@ public final class ClusterDecision {
     }
 
     /**
-     * Quorum commit without a leader key: only the quorum rule promotes. A manual failover is refused (it
-     * could promote a voter that lacks acknowledged commits); a switchover whose old leader released the
-     * key is finished the same way (the candidate wins if it holds the most, as it should); paused, nobody.
+     * Quorum commit without a leader key: a switchover that the old leader's agent handed over (its key
+     * records the shutdown checkpoint the candidate received, written with the leader key's deletion) is
+     * completed to its candidate, which holds every commit the old primary wrote, even while paused as in
+     * FIRST mode; otherwise only the quorum rule promotes. A manual failover is refused (it could promote a
+     * voter that lacks acknowledged commits); paused, nobody.
      */
     private static List<ClusterStep> leaderlessQuorum(ClusterFacts facts) {
         List<ClusterStep> steps = new ArrayList<>();
         if (facts.manualRequested()) {
             steps.add(new ClusterStep.RefuseManual(QUORUM_MANUAL));
+        }
+        Switchover switchover = facts.switchover();
+        if (switchover != null && switchover.handedOver()) {
+            steps.add(new ClusterStep.CompleteSwitchover(switchover));
+            return List.copyOf(steps);
         }
         if (facts.paused()) {
             steps.add(new ClusterStep.Nothing("paused: no automatic failover"));
@@ -106,9 +113,9 @@ public final class ClusterDecision {
     }
 
     /** Why a manual failover is refused with quorum commit. */
-    public static final String QUORUM_MANUAL = "synchronous_mode is quorum: a manual failover is not supported"
-            + " (only a voter that the quorum rule proves to hold every acknowledged commit is promoted, after"
-            + " the leader is lost)";
+    public static final String QUORUM_MANUAL = "synchronous_mode is quorum: a manual failover without a leader is"
+            + " not supported (only a voter that the quorum rule proves to hold every acknowledged commit is"
+            + " promoted, after the leader is lost); with a leader, a failover to a voter is a switchover";
 
     private static ClusterFacts withoutDetach(ClusterFacts f) {
         return new ClusterFacts(

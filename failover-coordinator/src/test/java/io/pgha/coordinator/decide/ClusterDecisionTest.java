@@ -189,8 +189,29 @@ class ClusterDecisionTest {
                 ClusterFacts.DetachKey.NONE,
                 true);
         assertThat(kinds(switchover))
-                .as("a released key is taken over by the quorum rule, not by the switchover's candidate")
+                .as("a key released without the handover's record: the quorum rule, not the switchover's candidate")
                 .containsExactly(ClusterStep.QuorumFailover.class);
+    }
+
+    private static ClusterFacts quorumWithSwitchover(Switchover s, boolean paused, boolean manual) {
+        return new ClusterFacts(
+                true, null, paused, true, true, s, false, manual, NOW, false, ClusterFacts.DetachKey.NONE, true);
+    }
+
+    @Test
+    void withoutALeaderAHandedOverSwitchoverIsCompletedToItsCandidateEvenWhilePaused() {
+        Switchover handedOver = new Switchover("pg-0", "pg-1").handedOverAt("0/5000028");
+        assertThat(ClusterDecision.next(quorumWithSwitchover(handedOver, false, false)))
+                .as("the candidate received the old primary's shutdown checkpoint: it holds every commit")
+                .containsExactly(new ClusterStep.CompleteSwitchover(handedOver));
+        assertThat(ClusterDecision.next(quorumWithSwitchover(handedOver, true, false)))
+                .as("paused: a switchover is still completed, as in FIRST mode")
+                .containsExactly(new ClusterStep.CompleteSwitchover(handedOver));
+        assertThat(kinds(quorumWithSwitchover(handedOver, false, true)))
+                .containsExactly(ClusterStep.RefuseManual.class, ClusterStep.CompleteSwitchover.class);
+        assertThat(kinds(quorumWithSwitchover(new Switchover("pg-0", "pg-1"), true, false)))
+                .as("not handed over and paused: nobody")
+                .containsExactly(ClusterStep.Nothing.class);
     }
 
     @Test

@@ -35,8 +35,9 @@ import org.junit.jupiter.api.extension.TestWatcher;
  * Quorum commit ({@code synchronous_mode: quorum}, Patroni 4's) against real etcd, Kafka, three
  * PostgreSQL 15 with their agents and one coordinator: the primary applies {@code ANY 1 (a,b)}, a
  * writer records every acknowledged id, the primary's node is lost (kill -9 of agent and postmaster) or
- * frozen (SIGSTOP); a new primary is writable within a deadline with every acknowledged id, and no two
- * members ever acknowledged commits at once. Each test starts from a healthy cluster and leaves one.
+ * frozen (SIGSTOP), or switched over (then failed over back, with a leader) through the API; a new
+ * primary is writable within a deadline with every acknowledged id, and no two members ever acknowledged
+ * commits at once. Each test starts from a healthy cluster and leaves one.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class QuorumIT {
@@ -173,6 +174,64 @@ class QuorumIT {
         assertThat(NodeFaults.missingOn(next, "acked", acknowledged)).isEmpty();
     }
 
+    @Test
+    @Order(3)
+    void aSwitchoverAndAFailoverWithALeaderHandOverToAVoterWithEveryAcknowledgedRow() throws Exception {
+        Node old = quorumCluster();
+        Node candidate = nodes.stream().filter(n -> n != old).findFirst().orElseThrow();
+        ConcurrentSkipListSet<Integer> acknowledged = new ConcurrentSkipListSet<>();
+        AtomicBoolean stop = new AtomicBoolean();
+        try (NodeFaults.WritableWatch watch = new NodeFaults.WritableWatch(nodes)) {
+            Thread writer = NodeFaults.writer(old, acknowledged, stop);
+            Wait.until(Duration.ofSeconds(15), "some acknowledged writes", () -> acknowledged.size() > 50);
+            long asked = System.nanoTime();
+            HttpResponse<String> switchover = send(
+                    "POST",
+                    "/api/v1/clusters/" + AgentNodes.CLUSTER + "/switchover",
+                    "{\"leader\":\"" + old.name() + "\",\"candidate\":\"" + candidate.name() + "\"}");
+            long answeredMillis = (System.nanoTime() - asked) / 1_000_000;
+            stop.set(true);
+            writer.join(15_000);
+            assertThat(switchover.statusCode()).as(switchover.body()).isEqualTo(200);
+            assertThat(NodeFaults.missingOn(candidate, "acked", acknowledged))
+                    .as("acknowledged rows (of " + acknowledged.size() + ") missing on the new primary")
+                    .isEmpty();
+            assertThat(store.read().leader().map(l -> l.member())).contains(candidate.name());
+            assertThat(store.read().history())
+                    .hasValueSatisfying(
+                            h -> assertThat(h).contains("switchover").doesNotContain("quorum failover"));
+            watch.awaitAckFrom(candidate.name(), Duration.ofSeconds(10));
+            watch.close();
+            System.out.printf(
+                    "quorum: switchover %s -> %s answered in %d ms; %d acknowledged rows; writers %s%n",
+                    old.name(), candidate.name(), answeredMillis, acknowledged.size(), watch.members());
+            assertThat(watch.members())
+                    .as("the members that acknowledged probes, in order: never two at once")
+                    .containsExactly(old.name(), candidate.name());
+        }
+        // the old primary follows as a standby and becomes a voter again; a failover to it, with a leader,
+        // is a handover too
+        Wait.until(
+                Duration.ofSeconds(60), old.name() + " a voter of " + candidate.name() + "'s /sync", () -> store.read()
+                        .sync()
+                        .map(SyncSet::fromJson)
+                        .filter(s -> candidate.name().equals(s.leader()))
+                        .map(s -> s.members().contains(old.name()))
+                        .orElse(false));
+        HttpResponse<String> failover = send(
+                "POST",
+                "/api/v1/clusters/" + AgentNodes.CLUSTER + "/failover",
+                "{\"candidate\":\"" + old.name() + "\"}");
+        assertThat(failover.statusCode()).as(failover.body()).isEqualTo(200);
+        assertThat(store.read().leader().map(l -> l.member())).contains(old.name());
+        Node primary = AgentNodes.awaitHealthy(nodes, store, HEALTHY);
+        assertThat(primary.name()).isEqualTo(old.name());
+        assertThat(NodeFaults.missingOn(old, "acked", acknowledged)).isEmpty();
+        assertThat(candidate.status("/replica"))
+                .as(candidate.name() + " is a replica again")
+                .isEqualTo(200);
+    }
+
     /**
      * A healthy cluster in quorum mode (synchronous_node_count 1): the primary applies {@code ANY 1} of
      * both standbys, {@code /sync} records them with k_r = 1, both answer {@code /quorum}; empty tables.
@@ -205,20 +264,6 @@ class QuorumIT {
             return standbys.equals(roles(status, "quorum_standby"))
                     && standbys.equals(roles(cluster, "quorum_standby"));
         });
-        HttpResponse<String> switchover = send(
-                "POST",
-                "/api/v1/clusters/" + AgentNodes.CLUSTER + "/switchover",
-                "{\"leader\":\"" + primary.name() + "\"}");
-        assertThat(switchover.statusCode())
-                .as("refused in quorum mode: " + switchover.body())
-                .isEqualTo(409);
-        HttpResponse<String> failover = send(
-                "POST",
-                "/api/v1/clusters/" + AgentNodes.CLUSTER + "/failover",
-                "{\"candidate\":\"" + standbys.iterator().next() + "\"}");
-        assertThat(failover.statusCode())
-                .as("refused in quorum mode: " + failover.body())
-                .isEqualTo(409);
         primary.execute("DROP TABLE IF EXISTS acked; DROP TABLE IF EXISTS probe;"
                 + " CREATE TABLE acked (id int PRIMARY KEY); CREATE TABLE probe (member text, at timestamptz)");
         return primary;

@@ -5,6 +5,7 @@ import static io.pgha.coordinator.run.WorkerHarness.await;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
 import io.pgha.core.store.RouterReport;
 import io.pgha.events.ElectionEvent;
@@ -567,6 +568,46 @@ class ClusterWorkerTest {
         assertThat(h.store.value(CLUSTER, "status"))
                 .hasValueSatisfying(
                         v -> assertThat(v).contains("quorum failover").contains("read 1 of 2 voters, 2 needed"));
+    }
+
+    @Test
+    void inQuorumModeAHandedOverSwitchoverPromotesItsCandidateWithoutTheQuorumRule() {
+        ClusterWorker worker = quorumCluster();
+        h.store.put(CLUSTER, "switchover", new Switchover("pg-0", "pg-1").toJson(), 0);
+        h.store.watch(
+                (cluster, key) -> {
+                    if (key.equals("leader")) {
+                        h.store
+                                .value(CLUSTER, "leader")
+                                .filter("pg-1"::equals)
+                                .ifPresent(m -> h.runsAs(m, "primary", "0/5000100"));
+                    }
+                },
+                () -> {});
+        worker.step();
+        assertThat(h.events.acknowledged(ElectionEvent.SwitchoverStarted.class)).hasSize(1);
+
+        // pg-0's agent: pg-1 received the shutdown checkpoint; the key goes with the record (one transaction)
+        h.store.expire(h.store.read(CLUSTER).member("pg-0").orElseThrow().lease());
+        h.store.put(
+                CLUSTER,
+                "switchover",
+                new Switchover("pg-0", "pg-1").handedOverAt("0/5000028").toJson(),
+                0);
+        worker.step();
+
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-1");
+        assertThat(sync())
+                .as("pg-1 leaves the voters (k_r drops by one) and waits for pg-2")
+                .isEqualTo(SyncSet.quorum("pg-1", java.util.Set.of("pg-2"), 0, java.util.Set.of("pg-2"), 1));
+        assertThat(h.store.value(CLUSTER, "detach"))
+                .as("no voter was asked to detach: the quorum rule was not needed")
+                .isEmpty();
+        assertThat(h.store.value(CLUSTER, "switchover")).isEmpty();
+        assertThat(h.events.acknowledged(ElectionEvent.SwitchoverCompleted.class))
+                .singleElement()
+                .satisfies(c -> assertThat(c.candidate()).isEqualTo("pg-1"));
+        assertThat(h.events.acknowledged(ElectionEvent.FailoverStarted.class)).isEmpty();
     }
 
     @Test
