@@ -14,7 +14,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>{@code pgha-agent.<cluster>.<member>} (one per member): reads its cluster; writes its own member
- *       key, the leader key (released on demotion, created at bootstrap), {@code initialize}, {@code
+ *       key, the leader key (released on demotion, created at bootstrap), {@code switchover} (rewritten
+ *       with the shutdown checkpoint when a handover releases the leader key), {@code initialize}, {@code
  *       config} (created at bootstrap), {@code status} and {@code restore/status}.
  *   <li>{@code pgha-coordinator}: reads and writes the whole namespace (it writes leader, sync, config,
  *       switchover, history, detach and its election key, and removes whole clusters).
@@ -112,6 +113,7 @@ public final class EtcdRoles {
                         new Grant(layout.prefix(), true, Access.READ),
                         new Grant(layout.member(member), false, Access.READWRITE),
                         new Grant(layout.leader(), false, Access.READWRITE),
+                        new Grant(layout.switchover(), false, Access.READWRITE),
                         new Grant(layout.initialize(), false, Access.READWRITE),
                         new Grant(layout.config(), false, Access.READWRITE),
                         new Grant(layout.status(), false, Access.READWRITE),

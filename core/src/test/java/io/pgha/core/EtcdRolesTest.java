@@ -36,7 +36,8 @@ class EtcdRolesTest {
                 .contains(
                         new Grant("/pgha/c1/", true, Access.READ),
                         new Grant("/pgha/c1/members/node0", false, Access.READWRITE),
-                        new Grant("/pgha/c1/leader", false, Access.READWRITE))
+                        new Grant("/pgha/c1/leader", false, Access.READWRITE),
+                        new Grant("/pgha/c1/switchover", false, Access.READWRITE))
                 .noneMatch(g -> g.key().equals("/pgha/c1/members/node1"))
                 .noneMatch(g -> g.key().equals("/pgha/c1/coordinator"))
                 .noneMatch(g -> g.key().equals("/pgha/c1/sync"))

@@ -433,17 +433,31 @@ public class NodeAgent {
 
         @Override
         public void releaseLeaderKey(String candidate, Lsn shutdownCheckpoint) {
+            if (!recordHandover(candidate, shutdownCheckpoint)) {
+                store.releaseLeader(me); // without the record: with quorum commit the quorum rule decides
+            }
+        }
+
+        /** Deletes the leader key with the record in {@code /switchover}, in one transaction; false: nothing done. */
+        private boolean recordHandover(String candidate, Lsn shutdownCheckpoint) {
             String handedOver = new Switchover(me, candidate)
                     .handedOverAt(shutdownCheckpoint.toString())
                     .toJson();
-            if (!store.handOverLeader(me, handedOver, executor.handledSwitchover())) {
-                // the switchover key changed meanwhile (abandoned, or a new request): the key goes all the
-                // same, without the record; with quorum commit the quorum rule then decides who leads
+            try {
+                if (store.handOverLeader(me, handedOver, executor.handledSwitchover())) {
+                    return true;
+                }
                 LOG.warnf(
                         "the switchover key changed during the handover to %s: releasing the leader key only",
                         candidate);
-                store.releaseLeader(me);
+            } catch (StoreException e) {
+                // e.g. a role set applied before agents could write /switchover (docs/security.md): the
+                // leader key must go all the same, or the candidate waits for nothing
+                LOG.warnf(
+                        "could not record the handover to %s in /switchover (%s): releasing the leader key only",
+                        candidate, e.getMessage());
             }
+            return false;
         }
     }
 
