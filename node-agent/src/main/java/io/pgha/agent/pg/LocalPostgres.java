@@ -369,6 +369,11 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
+    public ReceivePoll receivePoll(Upstream standby) {
+        return sql.receivePoll(standby);
+    }
+
+    @Override
     public String systemIdentifier() {
         return sql.systemIdentifier();
     }
