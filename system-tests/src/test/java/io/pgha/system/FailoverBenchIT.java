@@ -200,12 +200,13 @@ class FailoverBenchIT {
         return switch (system) {
             case "pgha" -> new PghaBenchCluster(workspace);
             case "pgha-insecure" -> new PghaBenchCluster(workspace, true);
+            case "pgha-no-repository" -> new PghaBenchCluster(workspace, false, true);
             case "patroni-defaults" -> new PatroniCluster(
                     workspace, "Patroni defaults", "bench-defaults", PatroniCluster.Timings.DEFAULTS);
             case "patroni-fast" -> new PatroniCluster(workspace, "Patroni fast", "bench-fast", FAST);
             case "patroni-ttl5" -> new PatroniCluster(workspace, "Patroni ttl 5", "bench-ttl5", TTL5);
             default -> throw new IllegalArgumentException("bench.systems: unknown system " + system
-                    + " (pgha, pgha-insecure, patroni-defaults, patroni-fast, patroni-ttl5)");
+                    + " (pgha, pgha-insecure, pgha-no-repository, patroni-defaults, patroni-fast, patroni-ttl5)");
         };
     }
 
