@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  */
 final class Handover {
     private static final Logger LOG = Logger.getLogger(Handover.class);
-    /** How often the control file is read for the shutdown checkpoint (one pg_controldata each). */
+    /** How often the control file is read for the shutdown checkpoint (read in place, no fork; see ControlFile). */
     private static final Duration SHUTDOWN_POLL = Duration.ofMillis(10);
 
     enum Outcome {
