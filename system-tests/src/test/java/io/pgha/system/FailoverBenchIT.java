@@ -53,7 +53,9 @@ import org.junit.jupiter.api.Test;
  * clients, etcd TLS with client certificates, Kafka SASL_SSL); {@code pgha-insecure} runs it as {@code
  * ./pgha up --insecure}. With {@code -Dbench.systems=pgha,pgha-insecure} (both, no Patroni) the results go
  * to the section "Failover with TLS on (issue 21)" of docs/benchmarks.md instead ({@link
- * FailoverBenchReport#TLS_HEADING}), which leaves the Patroni comparison as it is.
+ * FailoverBenchReport#TLS_HEADING}), which leaves the Patroni comparison as it is. {@code pgha-no-repository}
+ * runs pgha without a backup repository (no WAL archive, no {@code restore_command}), as the Patroni here
+ * runs; {@code -Dbench.pgha.repository=none} makes {@code pgha} itself run so.
  */
 @Tag("bench")
 class FailoverBenchIT {
