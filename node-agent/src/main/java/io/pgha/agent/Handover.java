@@ -24,7 +24,7 @@ import org.jboss.logging.Logger;
  */
 final class Handover {
     private static final Logger LOG = Logger.getLogger(Handover.class);
-    /** How often the control file is read for the shutdown checkpoint (one pg_controldata each). */
+    /** How often the control file is read for the shutdown checkpoint (read in place, no fork; see ControlFile). */
     private static final Duration SHUTDOWN_POLL = Duration.ofMillis(10);
 
     enum Outcome {
@@ -134,20 +134,22 @@ final class Handover {
                 .anyMatch(r -> candidate.equals(r.applicationName()) && "streaming".equals(r.state()));
     }
 
-    /** Polls the candidate's receive position until it is past the checkpoint, the wait ends or the lease is not live. */
+    /** Polls the candidate's receive position (over one kept connection) until it is past the checkpoint, the wait ends or the lease is not live. */
     private boolean received(PostgresControl pg, Upstream candidate, Lsn checkpoint, Duration maxWait) {
         long deadline = clock.nanoTime() + maxWait.toNanos();
-        while (clock.nanoTime() - deadline < 0 && lease.live()) {
-            try {
-                if (pg.receivedOn(candidate)
-                        .map(l -> l.compareTo(checkpoint) > 0)
-                        .orElse(false)) {
-                    return true;
+        try (PostgresControl.ReceivePoll position = pg.receivePoll(candidate)) { // one login for all polls
+            while (clock.nanoTime() - deadline < 0 && lease.live()) {
+                try {
+                    if (position.received()
+                            .map(l -> l.compareTo(checkpoint) > 0)
+                            .orElse(false)) {
+                        return true;
+                    }
+                } catch (IllegalStateException e) {
+                    LOG.debugf("asking %s for its receive position: %s", candidate.member(), e.getMessage());
                 }
-            } catch (IllegalStateException e) {
-                LOG.debugf("asking %s for its receive position: %s", candidate.member(), e.getMessage());
+                PgProcess.pause(poll);
             }
-            PgProcess.pause(poll);
         }
         return false;
     }

@@ -93,6 +93,9 @@ public class NodeAgent {
     private String me;
     private ClusterStore store;
     private Callbacks callbacks;
+    /** Runs PostgreSQL's tools and holds the kept signal shell; closed when the agent stops. */
+    private ProcessRunner runner;
+
     private AgentContext ctx;
     private ActionExecutor executor;
     private StatusPublisher publisher;
@@ -132,7 +135,9 @@ public class NodeAgent {
                 Checks.bootstrapFromRepository(config.bootstrap().method(), repository.isPresent());
         boolean replicasFromRepository =
                 Checks.replicasFromRepository(config.bootstrap().replicaMethod(), repository.isPresent());
-        LocalPostgres pg = new LocalPostgres(postgresSettings(bootstrapConfig), new ProcessRunner(), extra);
+        runner = new ProcessRunner();
+        runner.startSignalShell(); // signals to the postmaster without a fork per signal
+        LocalPostgres pg = new LocalPostgres(postgresSettings(bootstrapConfig), runner, extra);
         repository.ifPresent(r -> wal = new WalService(
                 config.cluster(),
                 r,
@@ -315,6 +320,9 @@ public class NodeAgent {
         }
         if (callbacks != null) {
             callbacks.close();
+        }
+        if (runner != null) {
+            runner.close();
         }
         if (wal != null) {
             wal.close();

@@ -206,6 +206,26 @@ final class FakePostgres implements PostgresControl {
         return candidateReceived.get();
     }
 
+    /** What {@link #receivePoll} did: "open <member>", "poll", "close". */
+    final List<String> receivePollCalls = new CopyOnWriteArrayList<>();
+
+    @Override
+    public ReceivePoll receivePoll(Upstream standby) {
+        receivePollCalls.add("open " + standby.member());
+        return new ReceivePoll() {
+            @Override
+            public Optional<Lsn> received() {
+                receivePollCalls.add("poll");
+                return candidateReceived.get();
+            }
+
+            @Override
+            public void close() {
+                receivePollCalls.add("close");
+            }
+        };
+    }
+
     @Override
     public String timelineHistory(Upstream upstream, long timeline) {
         throw new IllegalStateException("no timeline history in the fake");

@@ -101,6 +101,26 @@ class HandoverTest {
     }
 
     @Test
+    void theCandidateIsPolledOverOneKeptConnectionClosedBeforeTheKeyIsReleased() {
+        java.util.concurrent.atomic.AtomicInteger polls = new java.util.concurrent.atomic.AtomicInteger();
+        pg.candidateReceived = () -> {
+            now.addAndGet(Duration.ofMillis(10).toNanos());
+            return polls.incrementAndGet() < 3 ? Optional.empty() : Optional.of(Lsn.parse("0/5000100"));
+        };
+        handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60));
+        assertThat(pg.receivePollCalls).containsExactly("open pg-2", "poll", "poll", "poll", "close");
+    }
+
+    @Test
+    void aCandidateThatNeverConfirmsStillGetsItsConnectionClosed() {
+        candidateAnswers(Duration.ofMillis(500), Optional.empty());
+        handover.run("pg-2", CANDIDATE, Duration.ofSeconds(3), Duration.ofSeconds(60));
+        assertThat(pg.receivePollCalls).startsWith("open pg-2", "poll").endsWith("close");
+        assertThat(pg.receivePollCalls.stream().filter(c -> c.startsWith("open")))
+                .hasSize(1);
+    }
+
+    @Test
     void withoutAShutdownCheckpointInTheControlFileTheStopIsWaitedForAsBefore() {
         pg.shutdownWritten = () -> {
             now.addAndGet(Duration.ofSeconds(1).toNanos());

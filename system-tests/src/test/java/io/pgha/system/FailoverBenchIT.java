@@ -53,7 +53,9 @@ import org.junit.jupiter.api.Test;
  * clients, etcd TLS with client certificates, Kafka SASL_SSL); {@code pgha-insecure} runs it as {@code
  * ./pgha up --insecure}. With {@code -Dbench.systems=pgha,pgha-insecure} (both, no Patroni) the results go
  * to the section "Failover with TLS on (issue 21)" of docs/benchmarks.md instead ({@link
- * FailoverBenchReport#TLS_HEADING}), which leaves the Patroni comparison as it is.
+ * FailoverBenchReport#TLS_HEADING}), which leaves the Patroni comparison as it is. {@code pgha-no-repository}
+ * runs pgha without a backup repository (no WAL archive, no {@code restore_command}), as the Patroni here
+ * runs; {@code -Dbench.pgha.repository=none} makes {@code pgha} itself run so.
  */
 @Tag("bench")
 class FailoverBenchIT {
@@ -200,12 +202,13 @@ class FailoverBenchIT {
         return switch (system) {
             case "pgha" -> new PghaBenchCluster(workspace);
             case "pgha-insecure" -> new PghaBenchCluster(workspace, true);
+            case "pgha-no-repository" -> new PghaBenchCluster(workspace, false, true);
             case "patroni-defaults" -> new PatroniCluster(
                     workspace, "Patroni defaults", "bench-defaults", PatroniCluster.Timings.DEFAULTS);
             case "patroni-fast" -> new PatroniCluster(workspace, "Patroni fast", "bench-fast", FAST);
             case "patroni-ttl5" -> new PatroniCluster(workspace, "Patroni ttl 5", "bench-ttl5", TTL5);
             default -> throw new IllegalArgumentException("bench.systems: unknown system " + system
-                    + " (pgha, pgha-insecure, patroni-defaults, patroni-fast, patroni-ttl5)");
+                    + " (pgha, pgha-insecure, pgha-no-repository, patroni-defaults, patroni-fast, patroni-ttl5)");
         };
     }
 

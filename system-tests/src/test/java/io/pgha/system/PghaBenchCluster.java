@@ -33,6 +33,7 @@ final class PghaBenchCluster implements BenchedCluster {
     private final LocalPorts ports = LocalPorts.free();
     private final LocalCluster cluster;
     private final boolean insecure;
+    private final boolean withoutRepository;
     private EtcdClusterStore store;
     private String password;
     private String token;
@@ -45,16 +46,26 @@ final class PghaBenchCluster implements BenchedCluster {
 
     /** With {@code insecure}, as {@code ./pgha up --insecure} runs it: everything in plaintext. */
     PghaBenchCluster(Workspace workspace, boolean insecure) {
+        this(workspace, insecure, REPOSITORY.equals("none"));
+    }
+
+    /**
+     * With {@code withoutRepository}, the agents have no backup repository ({@code pgha.repository.type=none}:
+     * no WAL archive, no {@code restore_command}) and no backup-service runs, as the benchmark's Patroni.
+     */
+    PghaBenchCluster(Workspace workspace, boolean insecure, boolean withoutRepository) {
         this.workspace = workspace;
         this.insecure = insecure;
+        this.withoutRepository = withoutRepository;
         LocalCluster local =
                 new LocalCluster(workspace, ports, new PrintStream(System.out, true, StandardCharsets.UTF_8));
-        this.cluster = insecure ? local.insecure() : local;
+        local = insecure ? local.insecure() : local;
+        this.cluster = withoutRepository ? local.withoutRepository() : local;
     }
 
     @Override
     public String label() {
-        return insecure ? "pgha --insecure" : "pgha";
+        return (insecure ? "pgha --insecure" : "pgha") + (withoutRepository ? " (no WAL archive)" : "");
     }
 
     /**
@@ -64,10 +75,28 @@ final class PghaBenchCluster implements BenchedCluster {
     private static final String CONFIG =
             System.getProperty("bench.pgha.config", "").strip();
 
+    /**
+     * {@code -Dbench.pgha.repository=none}: system {@code pgha} runs without a backup repository (no WAL
+     * archiving, as Patroni here); {@code posix} (the default) as {@code ./pgha up} runs it. The system
+     * {@code pgha-no-repository} is always without one.
+     */
+    private static final String REPOSITORY = repository(System.getProperty("bench.pgha.repository", "posix"));
+
+    static String repository(String value) {
+        String v = value.strip();
+        if (!v.equals("posix") && !v.equals("none")) {
+            throw new IllegalArgumentException("bench.pgha.repository: " + value + " is neither posix nor none");
+        }
+        return v;
+    }
+
     @Override
     public String timings() {
         return "ttl 10 s (the default), 1-member etcd, "
                 + (insecure ? "plaintext (--insecure)" : "TLS on (PostgreSQL, etcd, Kafka, REST)")
+                + (withoutRepository
+                        ? ", no backup repository (pgha.repository.type=none: no WAL archive)"
+                        : ", WAL archived to a posix repository")
                 + (CONFIG.isEmpty() ? "" : ", config " + CONFIG);
     }
 

@@ -146,6 +146,8 @@ public final class LocalCluster {
 
     /** {@code --insecure}: no CA, everything in plaintext (the default secures PostgreSQL, see {@link LocalTls}). */
     private boolean insecure;
+
+    private boolean withoutRepository;
     /** The local CA of the last {@link #up()} (or of the state file, for hints). */
     private LocalTls tls;
 
@@ -230,6 +232,16 @@ public final class LocalCluster {
      */
     public LocalCluster insecure() {
         this.insecure = true;
+        return this;
+    }
+
+    /**
+     * The agents get no backup repository on the next {@link #up()} ({@code pgha.repository.type=none}: no
+     * WAL archiving, no {@code restore_command}) and no backup-service runs: as a Patroni cluster without
+     * an archive, for benchmarks that compare the two (FailoverBenchIT's {@code bench.pgha.repository=none}).
+     */
+    public LocalCluster withoutRepository() {
+        this.withoutRepository = true;
         return this;
     }
 
@@ -662,7 +674,7 @@ public final class LocalCluster {
             QuarkusService.Builder builder = QuarkusService.builder(
                             ws, "agent-" + name, QuarkusService.moduleJar("node-agent"))
                     .httpPort(ports.agent(i))
-                    .properties(ServiceSettings.agent(
+                    .properties(agentRepository(ServiceSettings.agent(
                             CLUSTER,
                             name,
                             nodesEtcd,
@@ -670,7 +682,7 @@ public final class LocalCluster {
                             ports.postgres(i),
                             nodeDir.resolve("data"),
                             secrets,
-                            repository))
+                            repository)))
                     .properties(Map.of(
                             "pgha.postgres.pooler.password-file",
                             Secrets.write(nodeDir.resolve("pooler.secret"), pooler, pgUser)
@@ -763,7 +775,11 @@ public final class LocalCluster {
         awaitRouting(renderer, superuser);
         writeState(state);
 
-        startBackupService(ws, state, etcd, kafka.bootstrapServers(), repository, token, superuser, replication);
+        if (withoutRepository) {
+            out.println("backup-service not started: the agents have no backup repository");
+        } else {
+            startBackupService(ws, state, etcd, kafka.bootstrapServers(), repository, token, superuser, replication);
+        }
         startMonitoring(ws, state, kafka);
     }
 
@@ -883,6 +899,11 @@ public final class LocalCluster {
         writeState(state);
         out.println("backup-service ready: " + backup.uri("") + " (repository " + repository + ")");
         awaitFirstBackup(backup);
+    }
+
+    /** An agent's settings, without the repository under {@link #withoutRepository()}. */
+    private Map<String, String> agentRepository(Map<String, String> agent) {
+        return withoutRepository ? ServiceSettings.withoutRepository(agent) : agent;
     }
 
     /** Waits until backup-service lists a complete base backup, printing the backups' states as they change. */

@@ -60,6 +60,18 @@ final class ServiceSettings {
         return p;
     }
 
+    /**
+     * {@code agent}'s settings without the backup repository ({@code pgha.repository.type=none}): no
+     * {@code archive_command}, no {@code restore_command}, no WAL archive (for measuring what archiving
+     * costs a failover; {@link LocalCluster#withoutRepository()}).
+     */
+    static Map<String, String> withoutRepository(Map<String, String> agent) {
+        Map<String, String> p = new LinkedHashMap<>(agent);
+        p.keySet().removeIf(key -> key.startsWith("pgha.repository."));
+        p.put("pgha.repository.type", "none");
+        return p;
+    }
+
     /** failover-coordinator {@code name} (coordinator-0, coordinator-1). */
     static Map<String, String> coordinator(String name, List<String> etcd, Path apiToken, String kafka) {
         Map<String, String> p = new LinkedHashMap<>();

@@ -11,6 +11,17 @@ import org.junit.jupiter.api.Test;
 
 class ServiceSettingsTest {
     @Test
+    void withoutRepositoryAnAgentArchivesNothing() {
+        Map<String, String> agent = Map.of(
+                "pgha.name", "pg-1",
+                "pgha.repository.type", "posix",
+                "pgha.repository.path", "/b",
+                "pgha.repository.compression", "zstd");
+        assertThat(ServiceSettings.withoutRepository(agent))
+                .containsExactlyInAnyOrderEntriesOf(Map.of("pgha.name", "pg-1", "pgha.repository.type", "none"));
+    }
+
+    @Test
     void agentGetsSecretFilesAndNoSecretValue() {
         AgentSecrets secrets =
                 new AgentSecrets(Path.of("/n/api-token"), Path.of("/n/su"), Path.of("/n/repl"), Path.of("/n/mon"));

@@ -369,6 +369,11 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
+    public ReceivePoll receivePoll(Upstream standby) {
+        return sql.receivePoll(standby);
+    }
+
+    @Override
     public String systemIdentifier() {
         return sql.systemIdentifier();
     }
@@ -478,6 +483,10 @@ public final class LocalPostgres implements PostgresControl {
 
     @Override
     public Optional<io.pgha.events.Lsn> shutdownCheckpoint() {
+        Optional<ControlFile> control = readControlFile();
+        if (control.isPresent()) { // no pg_controldata fork every 10 ms
+            return control.filter(ControlFile::shutDown).map(ControlFile::checkpoint);
+        }
         ProcessRunner.Result result = runner.poll(
                         List.of(bin("pg_controldata"), "-D", s.dataDir().toString()), Duration.ofSeconds(30))
                 .orThrow();
@@ -486,6 +495,17 @@ public final class LocalPostgres implements PostgresControl {
                 .anyMatch(line -> line.startsWith("Database cluster state:")
                         && line.substring(line.indexOf(':') + 1).strip().equals("shut down"));
         return shutDown ? Optional.of(latestCheckpoint(result.output())) : Optional.empty();
+    }
+
+    /** global/pg_control's state and checkpoint, when read whole and of a known layout ({@link ControlFile}). */
+    private Optional<ControlFile> readControlFile() {
+        try (java.io.InputStream in =
+                Files.newInputStream(s.dataDir().resolve("global").resolve("pg_control"))) {
+            return ControlFile.parse(in.readNBytes(1028));
+        } catch (IOException e) {
+            LOG.debugf("reading pg_control: %s; asking pg_controldata", e.toString());
+            return Optional.empty();
+        }
     }
 
     private static io.pgha.events.Lsn latestCheckpoint(String controldata) {

@@ -558,6 +558,48 @@ final class PgSql {
         return Optional.ofNullable(lsn).map(io.pgha.events.Lsn::parse);
     }
 
+    /** {@link PostgresControl#receivePoll}: one connection kept for the polls, reopened after a failure. */
+    PostgresControl.ReceivePoll receivePoll(Upstream standby) {
+        return new KeptReceivePoll(standby);
+    }
+
+    private final class KeptReceivePoll implements PostgresControl.ReceivePoll {
+        private static final String QUERY = "SELECT pg_last_wal_receive_lsn()::text";
+        private final Upstream standby;
+        private Connection c;
+
+        KeptReceivePoll(Upstream standby) {
+            this.standby = standby;
+        }
+
+        @Override
+        public Optional<io.pgha.events.Lsn> received() {
+            try {
+                if (c == null) {
+                    c = connect(standby.host(), standby.port(), s.sqlTimeout());
+                }
+                return Optional.ofNullable(firstValue(c, QUERY)).map(io.pgha.events.Lsn::parse);
+            } catch (SQLException e) {
+                close(); // the next poll logs in again
+                throw new IllegalStateException(
+                        QUERY + " on " + standby.host() + ":" + standby.port() + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public void close() {
+            if (c == null) {
+                return;
+            }
+            try {
+                c.close();
+            } catch (SQLException ignored) {
+                // gone already
+            }
+            c = null;
+        }
+    }
+
     String systemIdentifier() {
         return localSql("SELECT system_identifier::text FROM pg_control_system()");
     }

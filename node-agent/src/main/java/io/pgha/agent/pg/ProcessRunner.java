@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
@@ -15,8 +16,10 @@ import org.jboss.logging.Logger;
  * Runs PostgreSQL's tools and callbacks to completion, capturing their output; the one place the agent
  * forks (the postmaster's builder comes from here too), so no child inherits the agent's secrets.
  */
-public final class ProcessRunner {
+public final class ProcessRunner implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(ProcessRunner.class);
+
+    private final SignalShell signals = new SignalShell();
 
     /** A finished command: exit code and merged output. */
     public record Result(String command, int exitCode, String output) {
@@ -102,9 +105,30 @@ public final class ProcessRunner {
         return builder;
     }
 
-    /** Sends {@code signal} (INT, QUIT, KILL, ...) to {@code pid}. */
+    /**
+     * Sends {@code signal} (INT, QUIT, KILL, ...) to {@code pid}: through the kept {@link SignalShell},
+     * or, when that is not running and cannot be started, a forked {@code kill}.
+     */
     public void signal(long pid, String signal) {
-        run(List.of("kill", "-s", signal, Long.toString(pid)), Map.of(), Duration.ofSeconds(5));
+        Optional<Integer> status = signals.send(pid, signal);
+        if (status.isEmpty()) {
+            run(List.of("kill", "-s", signal, Long.toString(pid)), Map.of(), Duration.ofSeconds(5));
+        } else if (status.get() != 0) {
+            LOG.warnf("kill -s %s %d failed (exit %d): no such process?", signal, pid, status.get());
+        } else {
+            LOG.debugf("sent SIG%s to %d", signal, pid);
+        }
+    }
+
+    /** Starts the kept signal shell now, so that the first signal does not wait for it. */
+    public void startSignalShell() {
+        signals.start();
+    }
+
+    /** Stops the kept signal shell (the agent stops); signals fork {@code kill} after it. */
+    @Override
+    public void close() {
+        signals.close();
     }
 
     static String tail(String output) {
