@@ -178,21 +178,26 @@ class ClusterWorkerTest {
                 .hasValueSatisfying(v -> assertThat(v).contains("pg-1").doesNotContain("scheduled_at"));
     }
 
-    @Test
-    void aSwitchoverIsCarriedOutOnceTheLeaderReleasedTheKey() {
-        long oldLease = h.primary("pg-0", "0/5000000");
-        h.replica("pg-1", "0/5000000");
-        h.store.put(CLUSTER, "switchover", "{\"leader\":\"pg-0\",\"member\":\"pg-1\"}", 0);
+    /** {@code member}'s agent: runs as primary once the leader key names it. */
+    private void promotesOnItsLeaderKey(String member) {
         h.store.watch(
                 (cluster, key) -> {
                     if (key.equals("leader")) {
                         h.store
                                 .value(CLUSTER, "leader")
-                                .filter("pg-1"::equals)
+                                .filter(member::equals)
                                 .ifPresent(m -> h.runsAs(m, "primary", "0/5000100"));
                     }
                 },
                 () -> {});
+    }
+
+    @Test
+    void aSwitchoverIsCarriedOutOnceTheLeaderReleasedTheKey() {
+        long oldLease = h.primary("pg-0", "0/5000000");
+        h.replica("pg-1", "0/5000000");
+        h.store.put(CLUSTER, "switchover", "{\"leader\":\"pg-0\",\"member\":\"pg-1\"}", 0);
+        promotesOnItsLeaderKey("pg-1");
         ClusterWorker worker = h.worker();
         worker.step();
 
@@ -574,16 +579,7 @@ class ClusterWorkerTest {
     void inQuorumModeAHandedOverSwitchoverPromotesItsCandidateWithoutTheQuorumRule() {
         ClusterWorker worker = quorumCluster();
         h.store.put(CLUSTER, "switchover", new Switchover("pg-0", "pg-1").toJson(), 0);
-        h.store.watch(
-                (cluster, key) -> {
-                    if (key.equals("leader")) {
-                        h.store
-                                .value(CLUSTER, "leader")
-                                .filter("pg-1"::equals)
-                                .ifPresent(m -> h.runsAs(m, "primary", "0/5000100"));
-                    }
-                },
-                () -> {});
+        promotesOnItsLeaderKey("pg-1");
         worker.step();
         assertThat(h.events.acknowledged(ElectionEvent.SwitchoverStarted.class)).hasSize(1);
 
