@@ -41,6 +41,7 @@ create role add pgha-agent.main.pg-0
 etcdctl role grant-permission --prefix=true pgha-agent.main.pg-0 read /pgha/main/
 etcdctl role grant-permission pgha-agent.main.pg-0 readwrite /pgha/main/members/pg-0
 etcdctl role grant-permission pgha-agent.main.pg-0 readwrite /pgha/main/leader
+etcdctl role grant-permission pgha-agent.main.pg-0 readwrite /pgha/main/switchover
 etcdctl role grant-permission pgha-agent.main.pg-0 readwrite /pgha/main/initialize
 etcdctl role grant-permission pgha-agent.main.pg-0 readwrite /pgha/main/config
 etcdctl role grant-permission pgha-agent.main.pg-0 readwrite /pgha/main/status
@@ -51,6 +52,7 @@ create role add pgha-agent.main.pg-1
 etcdctl role grant-permission --prefix=true pgha-agent.main.pg-1 read /pgha/main/
 etcdctl role grant-permission pgha-agent.main.pg-1 readwrite /pgha/main/members/pg-1
 etcdctl role grant-permission pgha-agent.main.pg-1 readwrite /pgha/main/leader
+etcdctl role grant-permission pgha-agent.main.pg-1 readwrite /pgha/main/switchover
 etcdctl role grant-permission pgha-agent.main.pg-1 readwrite /pgha/main/initialize
 etcdctl role grant-permission pgha-agent.main.pg-1 readwrite /pgha/main/config
 etcdctl role grant-permission pgha-agent.main.pg-1 readwrite /pgha/main/status
@@ -61,6 +63,7 @@ create role add pgha-agent.main.pg-2
 etcdctl role grant-permission --prefix=true pgha-agent.main.pg-2 read /pgha/main/
 etcdctl role grant-permission pgha-agent.main.pg-2 readwrite /pgha/main/members/pg-2
 etcdctl role grant-permission pgha-agent.main.pg-2 readwrite /pgha/main/leader
+etcdctl role grant-permission pgha-agent.main.pg-2 readwrite /pgha/main/switchover
 etcdctl role grant-permission pgha-agent.main.pg-2 readwrite /pgha/main/initialize
 etcdctl role grant-permission pgha-agent.main.pg-2 readwrite /pgha/main/config
 etcdctl role grant-permission pgha-agent.main.pg-2 readwrite /pgha/main/status
