@@ -329,14 +329,7 @@ final class AgentLoop {
             return Optional.empty();
         }
         try {
-            Switchover switchover = Switchover.fromJson(json.get());
-            if (switchover.scheduled()) {
-                return Optional.empty(); // the coordinator rewrites it without the time once it is due
-            }
-            String me = ctx.me;
-            if (me.equals(switchover.leader()) && switchover.member() != null && !me.equals(switchover.member())) {
-                return Optional.of(switchover.member());
-            }
+            return Handover.candidateFor(Switchover.fromJson(json.get()), ctx.me);
         } catch (IllegalArgumentException e) {
             LOG.errorf("ignoring the switchover key: %s", e.getMessage());
         }

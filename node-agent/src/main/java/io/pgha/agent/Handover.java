@@ -4,6 +4,7 @@ import io.pgha.agent.decide.MonotonicClock;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.PostgresControl;
 import io.pgha.agent.pg.Upstream;
+import io.pgha.core.Switchover;
 import io.pgha.events.Lsn;
 import java.time.Duration;
 import java.util.Optional;
@@ -51,6 +52,21 @@ final class Handover {
          * {@code candidate} received {@code shutdownCheckpoint} (an etcd call: never under the lock).
          */
         void releaseLeaderKey(String candidate, Lsn shutdownCheckpoint);
+    }
+
+    /**
+     * The candidate this member is asked to hand over to, if {@code switchover} asks it now: this member is
+     * the leader it names, the candidate is another member, it is due (not scheduled) and not handed over
+     * already (a record with the shutdown checkpoint is the coordinator's to complete, never a new request).
+     */
+    static Optional<String> candidateFor(Switchover switchover, String me) {
+        if (switchover.scheduled() || switchover.handedOver()) {
+            return Optional.empty();
+        }
+        if (!me.equals(switchover.leader()) || switchover.member() == null || me.equals(switchover.member())) {
+            return Optional.empty();
+        }
+        return Optional.of(switchover.member());
     }
 
     private final PgProcess process;

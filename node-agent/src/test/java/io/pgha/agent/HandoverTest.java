@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.pg.Upstream;
+import io.pgha.core.Switchover;
 import io.pgha.events.Lsn;
 import java.time.Duration;
 import java.util.List;
@@ -132,6 +133,23 @@ class HandoverTest {
         assertThat(agentCalls).containsExactly("stepped down", "released", "pg-2 has 0/5000028", "postmaster gone");
         assertThat(pg.calls)
                 .containsExactly("checkpoint", "fast shutdown", "stop", "stop", "configure standby of pg-2", "start");
+    }
+
+    @Test
+    void onlyTheNamedLeaderIsAskedToHandOverAndOnlyWhileTheRequestIsDueAndNotHandedOver() {
+        assertThat(Handover.candidateFor(new Switchover("pg-1", "pg-2"), "pg-1"))
+                .contains("pg-2");
+        assertThat(Handover.candidateFor(new Switchover("pg-1", "pg-2"), "pg-2"))
+                .isEmpty();
+        assertThat(Handover.candidateFor(new Switchover("pg-1", "pg-1"), "pg-1"))
+                .isEmpty();
+        assertThat(Handover.candidateFor(new Switchover("pg-1", null), "pg-1")).isEmpty();
+        assertThat(Handover.candidateFor(new Switchover("pg-1", "pg-2", "2026-12-04T10:00:00Z"), "pg-1"))
+                .as("scheduled: the coordinator rewrites it once due")
+                .isEmpty();
+        assertThat(Handover.candidateFor(new Switchover("pg-1", "pg-2").handedOverAt("0/3000028"), "pg-1"))
+                .as("handed over already: the coordinator completes it, the old leader must not start again")
+                .isEmpty();
     }
 
     @Test

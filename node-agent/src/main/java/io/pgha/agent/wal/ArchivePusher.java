@@ -1,6 +1,8 @@
 package io.pgha.agent.wal;
 
+import io.pgha.agent.decide.TimelineFork;
 import io.pgha.core.ArchiveStatus;
+import io.pgha.events.Lsn;
 import io.pgha.repository.wal.WalArchive;
 import io.pgha.repository.wal.WalConflictException;
 import io.pgha.repository.wal.WalName;
@@ -15,6 +17,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -44,6 +47,8 @@ public final class ArchivePusher implements AutoCloseable {
     public enum Result {
         ARCHIVED(200),
         ALREADY_ARCHIVED(200),
+        /** A segment of a timeline after this member's history left it: not this member's to archive. */
+        NOT_IN_HISTORY(200),
         CONFLICT(409),
         MISSING(404),
         FAILED(503);
@@ -109,6 +114,8 @@ public final class ArchivePusher implements AutoCloseable {
             }
             pushReadyAhead(name);
             checkTimelineSoon();
+        } else if (outcome.result() == Result.NOT_IN_HISTORY) {
+            pushReadyAhead(name);
         }
         return outcome;
     }
@@ -149,6 +156,11 @@ public final class ArchivePusher implements AutoCloseable {
                     ? new Outcome(Result.ARCHIVED, name + " archived")
                     : new Outcome(Result.ALREADY_ARCHIVED, name + " was already archived with the same content");
         } catch (WalConflictException e) {
+            Optional<Outcome> foreign = notInHistory(name);
+            if (foreign.isPresent()) {
+                LOG.warn(foreign.get().message());
+                return foreign.get();
+            }
             LOG.errorf("WAL archive conflict: %s", e.getMessage());
             stats.conflict(name.name(), now, e.getMessage());
             return new Outcome(Result.CONFLICT, e.getMessage());
@@ -159,6 +171,67 @@ public final class ArchivePusher implements AutoCloseable {
             stats.failed(name.name(), now, reason);
             return new Outcome(Result.FAILED, reason);
         }
+    }
+
+    /**
+     * A conflicting segment this member's own history does not contain: the newest timeline history in
+     * {@code pg_wal} (this member's lineage, as PostgreSQL's {@code recovery_target_timeline = latest}
+     * reads it) left the segment's timeline at or before the segment's start. Such a file is a recycled
+     * segment, or WAL written after the fork, that PostgreSQL still marked ready; the archive keeps the
+     * copy of the member that did write that timeline there. Answered as done so that it does not
+     * block the archiver (chaos run 2026-12-04: a new primary's archiver stuck for 6 minutes).
+     */
+    private Optional<Outcome> notInHistory(WalName name) {
+        if (name.kind() != WalName.Kind.SEGMENT) {
+            return Optional.empty();
+        }
+        try {
+            Optional<WalName> newest = newestHistory();
+            if (newest.isEmpty()) {
+                return Optional.empty();
+            }
+            String history = Files.readString(pgWal.resolve(newest.get().name()));
+            return leftBefore(name, newest.get().timeline(), history)
+                    .map(left -> new Outcome(
+                            Result.NOT_IN_HISTORY,
+                            name + " differs from the archived copy but is not part of this member's history:"
+                                    + " timeline " + name.timeline() + " ended at " + left + " in "
+                                    + newest.get().name() + ", before the segment starts (" + name.startLsn()
+                                    + "); the archive keeps the copy of the member that wrote it, this one is"
+                                    + " not archived"));
+        } catch (IOException | IllegalArgumentException e) {
+            LOG.debugf("no timeline history to check %s against: %s", name, e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /**
+     * Where a lineage ending on {@code historyTimeline} (its history file {@code history}) left the
+     * timeline of {@code segment}, when that is at or before the segment's first byte; empty when the
+     * segment is (or may be) part of that lineage.
+     */
+    static Optional<Lsn> leftBefore(WalName segment, int historyTimeline, String history) {
+        if (historyTimeline <= segment.timeline()) {
+            return Optional.empty();
+        }
+        return TimelineFork.switchPoint(history, segment.timeline()).filter(left -> !left.isAfter(segment.startLsn()));
+    }
+
+    private Optional<WalName> newestHistory() throws IOException {
+        WalName newest = null;
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(pgWal, "*.history")) {
+            for (Path file : files) {
+                String fileName = file.getFileName().toString();
+                if (WalName.isValid(fileName)) {
+                    WalName history = WalName.parse(fileName);
+                    if (history.kind() == WalName.Kind.HISTORY
+                            && (newest == null || history.timeline() > newest.timeline())) {
+                        newest = history;
+                    }
+                }
+            }
+        }
+        return Optional.ofNullable(newest);
     }
 
     /** Queues the other ready files, oldest first, as far as the queue has room. */

@@ -42,6 +42,14 @@ class ArchivePusherTest {
         Files.writeString(data.resolve("pg_wal/archive_status").resolve(name + ".ready"), "");
     }
 
+    /** A copy of {@code name} with content {@code seed}, made through pg_wal (left there, ready). */
+    private Path copyOf(Path data, WalName name, int seed) throws Exception {
+        ready(data, name.name(), seed);
+        Path copy = tmp.resolve("copy-" + name.name());
+        Files.copy(data.resolve("pg_wal").resolve(name.name()), copy);
+        return copy;
+    }
+
     private static void done(Path data, String name) throws Exception {
         Path status = data.resolve("pg_wal/archive_status");
         Files.move(status.resolve(name + ".ready"), status.resolve(name + ".done"));
@@ -151,5 +159,55 @@ class ArchivePusherTest {
             assertThat(pusher.status().conflict()).contains("timeline 3, higher than this member's 2");
             assertThat(pusher.status().repositoryTimeline()).isEqualTo(3);
         }
+    }
+
+    @Test
+    void aConflictingSegmentAfterThisMembersForkIsNotArchivedAndDoesNotBlockTheArchiver() throws Exception {
+        // as in the chaos run of 2026-12-04: promoted from timeline 0x19 at 0/1C0CF628, the new primary
+        // still held a recycled file named 00000019000000000000001D, marked ready; the old timeline's
+        // writer had archived its own 1D
+        Path data = dataDir();
+        Path repo = tmp.resolve("repo");
+        WalArchive archive = archive(repo);
+        WalName after = WalName.parse("00000019000000000000001D");
+        WalName forkSegment = WalName.parse("00000019000000000000001C");
+        archive.push(after, copyOf(data, after, 1));
+        archive.push(forkSegment, copyOf(data, forkSegment, 1));
+        Files.delete(data.resolve("pg_wal/archive_status").resolve(forkSegment.name() + ".ready"));
+        ready(data, after.name(), 2); // this member's copy differs
+        Files.writeString(
+                data.resolve("pg_wal/0000001A.history"),
+                "1\t0/3000000\tno recovery target specified\n\n25\t0/1C0CF628\tno recovery target specified\n");
+        byte[] before = Files.readAllBytes(repo.resolve(archive.key(after)));
+        try (ArchivePusher pusher = new ArchivePusher(archive, data, SETTINGS, Clock.systemUTC(), () -> {})) {
+            ArchivePusher.Outcome outcome = pusher.archive(after);
+            assertThat(outcome.result()).isEqualTo(ArchivePusher.Result.NOT_IN_HISTORY);
+            assertThat(outcome.result().httpStatus).isEqualTo(200);
+            assertThat(outcome.message()).contains("timeline 25 ended at 0/1C0CF628 in 0000001A.history");
+            assertThat(pusher.status().conflict()).isNull();
+            // the segment holding the fork point is part of this member's history: still a conflict
+            ready(data, forkSegment.name(), 2);
+            assertThat(pusher.archive(forkSegment).result()).isEqualTo(ArchivePusher.Result.CONFLICT);
+        }
+        assertThat(Files.readAllBytes(repo.resolve(archive.key(after)))).isEqualTo(before);
+    }
+
+    @Test
+    void onlyASegmentWhollyAfterTheForkOfTheNewestHistoryIsOutsideTheMembersHistory() {
+        String history = "1\t0/3000000\tno recovery target specified\n25\t0/1C0CF628\tno recovery target specified\n";
+        assertThat(ArchivePusher.leftBefore(WalName.parse("00000019000000000000001D"), 26, history))
+                .contains(io.pgha.events.Lsn.parse("0/1C0CF628"));
+        assertThat(ArchivePusher.leftBefore(WalName.parse("00000019000000000000001C"), 26, history))
+                .as("holds the fork point")
+                .isEmpty();
+        assertThat(ArchivePusher.leftBefore(WalName.parse("0000001A000000000000001D"), 26, history))
+                .as("the member's own timeline")
+                .isEmpty();
+        assertThat(ArchivePusher.leftBefore(WalName.parse("00000018000000000000001D"), 26, history))
+                .as("a timeline the lineage never ran on")
+                .isEmpty();
+        assertThat(ArchivePusher.leftBefore(WalName.parse("000000010000000000000003"), 26, history))
+                .as("starts exactly at the switch point")
+                .contains(io.pgha.events.Lsn.parse("0/3000000"));
     }
 }
