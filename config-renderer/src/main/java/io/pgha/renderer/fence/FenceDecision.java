@@ -21,14 +21,18 @@ public final class FenceDecision {
     /** The leader key: its member and mod revision (the epoch). */
     public record Leader(String member, long revision) {}
 
+    /** One fence: the {@code /detach} it was done for (its epoch and etcd mod revision). */
+    public record Fence(long epoch, long detachRevision) {}
+
     /**
      * What the renderer read of one cluster.
      *
      * @param detach the {@code /detach} key, null when absent (or unreadable)
+     * @param detachRevision its mod revision (0 when absent)
      * @param leader the leader key, null when absent
-     * @param fenced the members this renderer has fenced, with the {@code /detach} epoch of each
+     * @param fenced the members this renderer has fenced, with the {@code /detach} of each
      */
-    public record Facts(Detach detach, Leader leader, Map<String, Long> fenced) {
+    public record Facts(Detach detach, long detachRevision, Leader leader, Map<String, Fence> fenced) {
         public Facts {
             fenced = Map.copyOf(fenced);
         }
@@ -36,8 +40,8 @@ public final class FenceDecision {
 
     /** What to do. */
     public sealed interface Action {
-        /** Take {@code member} out of the read-write backend (every worker) and report it for {@code epoch}. */
-        record Fence(String member, long epoch, String why) implements Action {}
+        /** Take {@code member} out of the read-write backend (every worker) and report it for this /detach. */
+        record Fence(String member, long epoch, long detachRevision, String why) implements Action {}
 
         /** Put {@code member} back (its health check decides again); the report drops the fence. */
         record Lift(String member, long epoch, String why) implements Action {}
@@ -47,18 +51,19 @@ public final class FenceDecision {
         List<Action> actions = new ArrayList<>();
         Detach d = f.detach();
         if (d != null && !d.isLeaderless() && !namesOtherEpoch(f.leader(), d)) {
-            Long fencedFor = f.fenced().get(d.leader());
-            if (fencedFor == null || fencedFor != d.epoch()) {
+            Fence done = f.fenced().get(d.leader());
+            if (done == null || !done.equals(new Fence(d.epoch(), f.detachRevision()))) {
                 actions.add(new Action.Fence(
                         d.leader(),
                         d.epoch(),
+                        f.detachRevision(),
                         "/detach names " + d.leader() + " for epoch " + d.epoch()
                                 + (f.leader() == null ? " (no leader key)" : "")));
             }
         }
-        for (Map.Entry<String, Long> fence : new TreeMap<>(f.fenced()).entrySet()) {
+        for (Map.Entry<String, Fence> fence : new TreeMap<>(f.fenced()).entrySet()) {
             String member = fence.getKey();
-            long epoch = fence.getValue();
+            long epoch = fence.getValue().epoch();
             Leader leader = f.leader();
             if (leader == null || !leader.member().equals(member) || leader.revision() < epoch) {
                 continue; // the fast failover went through (or is under way): L stays out

@@ -84,7 +84,7 @@ public final class EtcdFenceWatch implements AutoCloseable {
         }
         for (FenceDecision.Action action : FenceDecision.decide(facts)) {
             if (action instanceof FenceDecision.Action.Fence fence) {
-                routing.fence(cluster, fence.member(), fence.epoch(), fence.why());
+                routing.fence(cluster, fence.member(), fence.epoch(), fence.detachRevision(), fence.why());
             } else if (action instanceof FenceDecision.Action.Lift lift) {
                 routing.lift(cluster, lift.member(), lift.why());
             }
@@ -101,6 +101,8 @@ public final class EtcdFenceWatch implements AutoCloseable {
                         bytes(layout.leader()),
                         GetOption.builder().withRevision(revision).build()));
         Detach order = null;
+        long detachRevision =
+                detach.getKvs().isEmpty() ? 0 : detach.getKvs().get(0).getModRevision();
         if (!detach.getKvs().isEmpty()) {
             try {
                 order = Detach.fromJson(text(detach.getKvs().get(0).getValue()));
@@ -113,7 +115,7 @@ public final class EtcdFenceWatch implements AutoCloseable {
             KeyValue kv = leader.getKvs().get(0);
             current = new FenceDecision.Leader(text(kv.getValue()), kv.getModRevision());
         }
-        return new FenceDecision.Facts(order, current, routing.fenced(cluster));
+        return new FenceDecision.Facts(order, detachRevision, current, routing.fenced(cluster));
     }
 
     @Override

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.Timer;
 import io.pgha.core.store.RouterReport;
 import io.pgha.events.TopologyEvent.Member;
 import io.pgha.events.TopologyEvent.TopologyChanged;
+import io.pgha.renderer.fence.FenceDecision;
 import io.pgha.renderer.fence.HaproxyWorkers;
 import io.pgha.renderer.haproxy.HaproxyControl;
 import io.pgha.renderer.haproxy.HaproxyControl.HaproxyException;
@@ -73,8 +74,8 @@ public final class HaproxyRouting implements AutoCloseable {
      */
     private final Map<String, Map<String, Long>> fences = new ConcurrentHashMap<>();
 
-    /** The fences carried out on every worker (and reported), for {@link io.pgha.renderer.fence.FenceDecision}. */
-    private final Map<String, Map<String, Long>> confirmed = new ConcurrentHashMap<>();
+    /** The fences carried out on every worker (and reported), for {@link FenceDecision}. */
+    private final Map<String, Map<String, FenceDecision.Fence>> confirmed = new ConcurrentHashMap<>();
 
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong reloads = new AtomicLong();
@@ -173,8 +174,8 @@ public final class HaproxyRouting implements AutoCloseable {
         return caughtUp && firstApplyDone;
     }
 
-    /** The fences of {@code cluster} carried out on every worker: member → {@code /detach} epoch. */
-    public Map<String, Long> fenced(String cluster) {
+    /** The fences of {@code cluster} carried out on every worker: member → the {@code /detach} of each. */
+    public Map<String, FenceDecision.Fence> fenced(String cluster) {
         return Map.copyOf(confirmed.getOrDefault(cluster, Map.of()));
     }
 
@@ -183,8 +184,8 @@ public final class HaproxyRouting implements AutoCloseable {
      * epoch} (config-renderer's DESIGN.md, "Fencing"), on the routing thread; reported once every worker
      * has it out.
      */
-    public void fence(String cluster, String member, long epoch, String why) {
-        worker.execute(() -> fenceNow(cluster, member, epoch, why));
+    public void fence(String cluster, String member, long epoch, long detachRevision, String why) {
+        worker.execute(() -> fenceNow(cluster, member, new FenceDecision.Fence(epoch, detachRevision), why));
     }
 
     /** Lifts the fence of {@code member}: its health check decides again. */
@@ -470,7 +471,8 @@ public final class HaproxyRouting implements AutoCloseable {
 
     // --- the fence (executor of FenceDecision's actions) ---
 
-    private void fenceNow(String cluster, String member, long epoch, String why) {
+    private void fenceNow(String cluster, String member, FenceDecision.Fence fence, String why) {
+        long epoch = fence.epoch();
         MDC.put("cluster", cluster);
         MDC.put("member", member);
         MDC.put("epoch", Long.toString(epoch));
@@ -482,7 +484,7 @@ public final class HaproxyRouting implements AutoCloseable {
                     && endSessionsOnOldWorkers(HaproxyConfigRenderer.readWriteBackend(cluster))) {
                 confirmed
                         .computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
-                        .put(member, epoch);
+                        .put(member, fence);
                 reports.fenced(cluster, latestFence(cluster));
                 LOG.warnf(
                         "fenced %s out of %s on every HAProxy worker in %d ms (%s)",
@@ -578,8 +580,9 @@ public final class HaproxyRouting implements AutoCloseable {
     /** The confirmed fence of {@code cluster} with the highest epoch (what its report says), or null. */
     private RouterReport.Fenced latestFence(String cluster) {
         return confirmed.getOrDefault(cluster, Map.of()).entrySet().stream()
-                .max(Map.Entry.comparingByValue())
-                .map(e -> new RouterReport.Fenced(e.getValue(), e.getKey()))
+                .max(java.util.Comparator.comparing(e -> e.getValue().detachRevision()))
+                .map(e -> new RouterReport.Fenced(
+                        e.getValue().epoch(), e.getKey(), e.getValue().detachRevision()))
                 .orElse(null);
     }
 

@@ -8,6 +8,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.pgha.core.store.RouterReport;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import io.pgha.local.Wait;
+import io.pgha.renderer.fence.FenceDecision;
 import io.pgha.renderer.render.RenderedConfig;
 import io.pgha.renderer.render.Topologies;
 import java.time.Clock;
@@ -32,7 +33,8 @@ class HaproxyFenceTest {
 
         @Override
         public void fenced(String cluster, RouterReport.Fenced fence) {
-            reported.add(cluster + ":" + (fence == null ? "none" : fence.member() + "@" + fence.epoch()));
+            reported.add(cluster + ":"
+                    + (fence == null ? "none" : fence.member() + "@" + fence.epoch() + "/" + fence.detachRevision()));
         }
     };
     private final HaproxyRouting routing = new HaproxyRouting(
@@ -66,9 +68,9 @@ class HaproxyFenceTest {
                 "0x1: proto=tcpv4 src=127.0.0.1:1 fe=main_rw be=main_rw srv=pg-0 ts=00\n"
                         + "0x2: proto=tcpv4 src=127.0.0.1:2 fe=main_ro be=main_ro srv=pg-1 ts=00\n");
 
-        routing.fence("main", "pg-0", 7, "test");
+        routing.fence("main", "pg-0", 7, 30, "test");
 
-        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7"));
+        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
         assertThat(haproxy.journal)
                 .containsSubsequence(
                         "set server main_rw/pg-0 state maint",
@@ -76,7 +78,7 @@ class HaproxyFenceTest {
                         "@!2 show sess",
                         "@!2 shutdown session 0x1")
                 .doesNotContain("@!2 shutdown session 0x2");
-        assertThat(routing.fenced("main")).isEqualTo(Map.of("pg-0", 7L));
+        assertThat(routing.fenced("main")).isEqualTo(Map.of("pg-0", new FenceDecision.Fence(7, 30)));
         // the file says it too, so a reload keeps pg-0 out of the read-write backend
         Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
         assertThat(haproxy.file).contains("# fenced pg-0 for the detach of epoch 7");
@@ -90,7 +92,7 @@ class HaproxyFenceTest {
         haproxy.stickySessions = true; // shutdown session does not take
         haproxy.sessions.put(2L, "0x1: proto=tcpv4 src=127.0.0.1:1 fe=main_rw be=main_rw srv=pg-0 ts=00\n");
 
-        routing.fence("main", "pg-0", 7, "test");
+        routing.fence("main", "pg-0", 7, 30, "test");
 
         Wait.until(
                 DEADLINE,
@@ -109,7 +111,7 @@ class HaproxyFenceTest {
         firstApplied();
         haproxy.answers.put("set server main_rw/pg-0 state maint", "Permission denied");
 
-        routing.fence("main", "pg-0", 7, "test");
+        routing.fence("main", "pg-0", 7, 30, "test");
 
         Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
         assertThat(reported).isEmpty();
@@ -122,16 +124,16 @@ class HaproxyFenceTest {
         haproxy.answers.put("set server main_rw/pg-9 state maint", "No such server.");
         haproxy.answers.put("shutdown sessions server main_rw/pg-9", "No such server.");
 
-        routing.fence("main", "pg-9", 7, "test");
+        routing.fence("main", "pg-9", 7, 30, "test");
 
-        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-9@7"));
+        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-9@7/30"));
     }
 
     @Test
     void aReloadWhileFencedKeepsTheMemberOutAndALiftPutsItBack() {
         firstApplied();
-        routing.fence("main", "pg-0", 7, "test");
-        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7"));
+        routing.fence("main", "pg-0", 7, 30, "test");
+        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
         Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
         haproxy.journal.clear();
 

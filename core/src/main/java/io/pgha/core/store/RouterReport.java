@@ -29,8 +29,15 @@ public record RouterReport(
         @JsonProperty("paused_epoch") Long pausedEpoch,
         @JsonProperty("fenced") Fenced fenced) {
 
-    /** A member fenced out of the read-write backend for the {@code /detach} of {@code epoch}. */
-    public record Fenced(@JsonProperty("epoch") long epoch, @JsonProperty("member") String member) {}
+    /**
+     * A member fenced out of the read-write backend for the {@code /detach} of {@code epoch}, whose etcd
+     * mod revision was {@code detachRevision} (so a fence done for an earlier, abandoned {@code /detach}
+     * of the same epoch never counts for a later one).
+     */
+    public record Fenced(
+            @JsonProperty("epoch") long epoch,
+            @JsonProperty("member") String member,
+            @JsonProperty("detach_revision") long detachRevision) {}
 
     /** A router without a pooler. */
     public RouterReport(long epoch, String leader, String appliedAt) {
@@ -47,9 +54,15 @@ public record RouterReport(
         return new RouterReport(epoch, leader, appliedAt, pool, pausedEpoch, fence);
     }
 
-    /** True when this router has fenced {@code member} for the {@code /detach} of {@code detachEpoch}. */
-    public boolean hasFenced(String member, long detachEpoch) {
-        return fenced != null && fenced.epoch() == detachEpoch && member.equals(fenced.member());
+    /**
+     * True when this router has fenced {@code member} for the {@code /detach} of {@code detachEpoch} at mod
+     * revision {@code detachRevision}.
+     */
+    public boolean hasFenced(String member, long detachEpoch, long detachRevision) {
+        return fenced != null
+                && fenced.epoch() == detachEpoch
+                && fenced.detachRevision() == detachRevision
+                && member.equals(fenced.member());
     }
 
     /** True when this router drives a pooler. */
