@@ -128,6 +128,15 @@ public interface CoordinatorConfig {
         Duration fastFailoverSuspectAfter();
 
         /**
+         * Fast failover in asynchronous mode: the names of every config-renderer (router) of the deployment
+         * ({@code pgha.renderer.name}), each of which must report the old leader fenced before another
+         * member is promoted (a renderer that died leaves no key while its HAProxy may still route).
+         * Unset: the asynchronous mode keeps the lease path.
+         */
+        @WithName("fast-failover-routers")
+        Optional<List<String>> fastFailoverRouters();
+
+        /**
          * How often the current topology is published again although it did not change ({@code
          * pgha.topology} is compacted, so this is cheap): a consumer that missed one converges.
          */

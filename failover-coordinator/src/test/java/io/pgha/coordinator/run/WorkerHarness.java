@@ -96,6 +96,11 @@ final class WorkerHarness {
         public Duration fastFailoverSuspectAfter() {
             return Duration.ofMillis(500);
         }
+
+        @Override
+        public Optional<java.util.List<String>> fastFailoverRouters() {
+            return Optional.of(java.util.List.of("r0", "r1"));
+        }
     }
 
     /** Kafka in memory: every event offered, and whether the broker acknowledged it. */
