@@ -9,6 +9,7 @@ import io.pgha.core.store.RouterReport;
 import io.pgha.events.TopologyEvent.Member;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import io.pgha.renderer.fence.FenceDecision;
+import io.pgha.renderer.fence.FencesInFile;
 import io.pgha.renderer.fence.HaproxyWorkers;
 import io.pgha.renderer.haproxy.HaproxyControl;
 import io.pgha.renderer.haproxy.HaproxyControl.HaproxyException;
@@ -131,6 +132,32 @@ public final class HaproxyRouting implements AutoCloseable {
                 .register(metrics);
         worker.scheduleWithFixedDelay(
                 this::retryPendingReload, retryInterval.toMillis(), retryInterval.toMillis(), TimeUnit.MILLISECONDS);
+        restoreFences();
+    }
+
+    /**
+     * The fences the file on disk carries (a previous run rendered them): kept, so a restart does not
+     * put a fenced member back. Their {@code /detach} revision is unknown (0), so they count for no gate
+     * until fenced again for the {@code /detach} that still stands; they are lifted by the usual rule.
+     */
+    private void restoreFences() {
+        try {
+            haproxy.currentConfig()
+                    .map(FencesInFile::parse)
+                    .orElse(Map.of())
+                    .forEach((cluster, members) -> members.forEach((member, epoch) -> {
+                        fences.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
+                                .put(member, epoch);
+                        confirmed
+                                .computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
+                                .put(member, new FenceDecision.Fence(epoch, 0));
+                        LOG.warnf(
+                                "cluster %s: %s stays fenced out of %s (epoch %d, found in the file at start)",
+                                cluster, member, HaproxyConfigRenderer.readWriteBackend(cluster), epoch);
+                    }));
+        } catch (RuntimeException e) {
+            LOG.warnf("could not read the fences of the file on disk: %s", e.getMessage());
+        }
     }
 
     /** A topology from pgha.topology; applied soon if its cluster is configured. */

@@ -150,4 +150,34 @@ class HaproxyFenceTest {
         assertThat(routing.fenced("main")).isEmpty();
         Wait.until(DEADLINE, "file without the fence", () -> !haproxy.file.contains("fenced pg-0"));
     }
+
+    @Test
+    void aRestartedRendererKeepsTheFencesItsFileCarriesUntilLifted() {
+        firstApplied();
+        routing.fence("main", "pg-0", 7, 30, "test");
+        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        routing.close();
+
+        HaproxyRouting restarted = new HaproxyRouting(
+                settings(),
+                haproxy,
+                Clock.fixed(Topologies.AT, ZoneOffset.UTC),
+                new SimpleMeterRegistry(),
+                "/etc/haproxy/haproxy.cfg",
+                Duration.ofMillis(50),
+                reports);
+        try {
+            assertThat(restarted.fenced("main")).isEqualTo(Map.of("pg-0", new FenceDecision.Fence(7, 0)));
+            restarted.offer(topology(1, "pg-0", 3));
+            restarted.caughtUp();
+            Wait.until(DEADLINE, "ready", restarted::ready);
+            assertThat(haproxy.file).contains("# fenced pg-0 for the detach of epoch 7");
+            assertThat(haproxy.journal).doesNotContain("set server main_rw/pg-0 state ready");
+
+            restarted.lift("main", "pg-0", "test");
+            Wait.until(DEADLINE, "file without the fence", () -> !haproxy.file.contains("fenced pg-0"));
+        } finally {
+            restarted.close();
+        }
+    }
 }
