@@ -110,9 +110,9 @@ public interface CoordinatorConfig {
         Duration syncSettle();
 
         /**
-         * Fast failover (dynamic {@code fast_failover}, synchronous mode): how long the coordinator waits
-         * for a member of the synchronous set to report it detached from the lost leader before it deletes
-         * {@code /detach} and leaves the failover to the lease path.
+         * Fast failover (dynamic {@code fast_failover}): how long the coordinator waits for its gate (a member
+         * of the synchronous set detached; in asynchronous mode every router fenced and a standby detached)
+         * before it deletes {@code /detach} and leaves the failover to the lease path.
          */
         @WithName("fast-failover-timeout")
         @WithDefault("2s")
