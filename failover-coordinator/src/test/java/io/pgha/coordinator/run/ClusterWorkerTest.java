@@ -526,6 +526,26 @@ class ClusterWorkerTest {
     }
 
     @Test
+    void asyncWithoutDeclaredRoutersNoDetachIsEverWritten() {
+        h.settings = h.settings.routers(List.of());
+        ClusterWorker worker = asyncFastFailoverCluster();
+        routersRegistered("r0", "r1");
+        routersFence(java.util.Set.of("r0", "r1"));
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        nodeLost();
+
+        for (int i = 0; i < 4; i++) {
+            worker.step();
+            h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        }
+
+        assertThat(detachWritten())
+                .as("a live router's key is not enough: the lease path decides")
+                .isFalse();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+    }
+
+    @Test
     void asyncARouterThatDoesNotFenceBlocksTheFastPathAndTheLeasePathDecides() {
         ClusterWorker worker = asyncFastFailoverCluster();
         routersRegistered("r0", "r1");
