@@ -77,6 +77,8 @@ etcdctl user grant-role pgha-coordinator pgha-coordinator
 create role add pgha-renderer
 etcdctl role grant-permission pgha-renderer readwrite /pgha/main/routers/router-0
 etcdctl role grant-permission pgha-renderer readwrite /pgha/main/routers/router-1
+etcdctl role grant-permission pgha-renderer read /pgha/main/detach
+etcdctl role grant-permission pgha-renderer read /pgha/main/leader
 create user add pgha-renderer --no-password
 etcdctl user grant-role pgha-renderer pgha-renderer
 create role add pgha-backup

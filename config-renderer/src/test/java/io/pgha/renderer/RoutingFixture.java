@@ -68,6 +68,11 @@ final class RoutingFixture {
     record MemberEndpoint(String name, String host, int port, StandInAgent agent) {}
 
     RoutingFixture(LocalInfra infra) {
+        this(infra, Map.of());
+    }
+
+    /** With {@code extra} renderer properties (etcd, hard-stop-after, ...). */
+    RoutingFixture(LocalInfra infra, Map<String, String> extra) {
         this.infra = infra;
         this.kafka = infra.kafka();
         createTopics(kafka.bootstrapServers());
@@ -80,7 +85,7 @@ final class RoutingFixture {
         this.haproxy = infra.haproxy(empty);
         this.renderer =
                 infra.track(QuarkusService.builder(infra.workspace(), "config-renderer", QuarkusService.ownJar())
-                        .properties(rendererProperties())
+                        .properties(withExtra(rendererProperties(), extra))
                         .start());
     }
 
@@ -117,6 +122,11 @@ final class RoutingFixture {
         properties.put("pgha.renderer.stats-port", Integer.toString(statsPort));
         properties.put("pgha.renderer.clusters." + CLUSTER + ".read-write-port", Integer.toString(readWritePort));
         properties.put("pgha.renderer.clusters." + CLUSTER + ".read-only-port", Integer.toString(readOnlyPort));
+        return properties;
+    }
+
+    private static Map<String, String> withExtra(Map<String, String> properties, Map<String, String> extra) {
+        properties.putAll(extra);
         return properties;
     }
 

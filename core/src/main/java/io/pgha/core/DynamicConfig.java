@@ -53,8 +53,9 @@ import java.util.TreeMap;
  *     0 drops it as soon as the member key is gone)
  * @param fastFailover pgha's own setting (not Patroni's): in synchronous mode, after the loss of the
  *     primary's node the coordinator detaches the synchronous standbys and promotes one without
- *     waiting for the old leader key's lease to expire (failover-coordinator's DESIGN.md, "Fast
- *     failover"); off by default
+ *     waiting for the old leader key's lease to expire; in asynchronous mode the same once every
+ *     declared router fenced the old primary (failover-coordinator's DESIGN.md, "Fast failover"); off
+ *     by default
  * @param slots Patroni's {@code slots}: permanent replication slots by name, created on the primary and
  *     kept on the replicas (node-agent's DESIGN.md, "Permanent slots")
  * @param ignoreSlots Patroni's {@code ignore_slots}: slots matching one of these are never dropped

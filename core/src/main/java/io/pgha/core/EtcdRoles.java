@@ -19,7 +19,8 @@ import java.util.Map;
  *       config} (created at bootstrap), {@code status} and {@code restore/status}.
  *   <li>{@code pgha-coordinator}: reads and writes the whole namespace (it writes leader, sync, config,
  *       switchover, history, detach and its election key, and removes whole clusters).
- *   <li>{@code pgha-renderer}: writes its own {@code routers/<name>} report in each cluster.
+ *   <li>{@code pgha-renderer}: writes its own {@code routers/<name>} report in each cluster; reads {@code
+ *       detach} and {@code leader} (the asynchronous fast failover's fence, config-renderer's DESIGN.md).
  *   <li>{@code pgha-backup}: reads and writes the whole namespace. It discovers clusters and reads their
  *       members, writes each cluster's {@code backup} election key, and writes {@code restore/request} of
  *       a cluster that does not exist yet (a restore into a new name), which a grant per named cluster
@@ -99,6 +100,12 @@ public final class EtcdRoles {
             deployment
                     .routers()
                     .forEach(router -> renderer.add(new Grant(layout.router(router), false, Access.READWRITE)));
+            if (!deployment.routers().isEmpty()) {
+                // the asynchronous fast failover: a renderer fences the leader that /detach names, and lifts
+                // the fence when the leader key shows the fast failover was abandoned
+                renderer.add(new Grant(layout.detach(), false, Access.READ));
+                renderer.add(new Grant(layout.leader(), false, Access.READ));
+            }
         }
         roles.add(new Role(RENDERER, renderer));
         roles.add(new Role(BACKUP, backup));

@@ -48,7 +48,10 @@ class EtcdRolesTest {
     void servicesGetTheirKeys() {
         assertThat(role(EtcdRoles.COORDINATOR).grants()).containsExactly(new Grant("/pgha/", true, Access.READWRITE));
         assertThat(role(EtcdRoles.RENDERER).grants())
-                .containsExactly(new Grant("/pgha/c1/routers/router0", false, Access.READWRITE));
+                .containsExactly(
+                        new Grant("/pgha/c1/routers/router0", false, Access.READWRITE),
+                        new Grant("/pgha/c1/detach", false, Access.READ),
+                        new Grant("/pgha/c1/leader", false, Access.READ));
         // a restore writes the request of a cluster no role set has named yet
         assertThat(role(EtcdRoles.BACKUP).grants()).containsExactly(new Grant("/pgha/", true, Access.READWRITE));
     }

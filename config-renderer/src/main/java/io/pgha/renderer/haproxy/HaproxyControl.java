@@ -30,6 +30,12 @@ public interface HaproxyControl {
     /** One runtime API command; its answer (empty when it succeeded silently). */
     String runtime(String command);
 
+    /** The master's {@code show proc} (the current worker and the old ones a reload replaced). */
+    String showProc();
+
+    /** One command on the worker {@code pid} through the master CLI ({@code @!<pid> <command>}); its answer. */
+    String onWorker(long pid, String command);
+
     /** The result of {@code haproxy -c}. */
     record Validation(boolean valid, String output) {}
 

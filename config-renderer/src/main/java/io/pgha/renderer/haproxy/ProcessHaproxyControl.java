@@ -174,6 +174,32 @@ public final class ProcessHaproxyControl implements HaproxyControl {
         }
     }
 
+    @Override
+    public String showProc() {
+        try {
+            return HaproxySocket.send(masterSocket, "show proc", SOCKET_TIMEOUT);
+        } catch (IOException e) {
+            throw new HaproxyException(
+                    "HAProxy's master socket " + masterSocket + " did not answer 'show proc': " + e.getMessage(),
+                    true,
+                    e);
+        }
+    }
+
+    @Override
+    public String onWorker(long pid, String command) {
+        try {
+            return HaproxySocket.send(masterSocket, "@!" + pid + " " + command, SOCKET_TIMEOUT)
+                    .strip();
+        } catch (IOException e) {
+            throw new HaproxyException(
+                    "HAProxy's master socket " + masterSocket + " did not take '@!" + pid + " " + command + "': "
+                            + e.getMessage(),
+                    true,
+                    e);
+        }
+    }
+
     /**
      * Saves {@code show servers state} where the configuration's {@code server-state-file} points, so
      * the new worker starts every known server in the state the old one knew (a new worker would

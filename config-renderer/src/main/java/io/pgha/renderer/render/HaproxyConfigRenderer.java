@@ -51,7 +51,14 @@ public final class HaproxyConfigRenderer {
 
     /** One server line in the template. */
     public record ServerModel(
-            String name, String address, String checkHost, int checkPort, String checkSsl, boolean readOnlyDisabled) {}
+            String name,
+            String address,
+            String checkHost,
+            int checkPort,
+            String checkSsl,
+            boolean readOnlyDisabled,
+            boolean readWriteDisabled,
+            long fencedEpoch) {}
 
     /** One cluster in the template. */
     public record ClusterModel(
@@ -59,6 +66,17 @@ public final class HaproxyConfigRenderer {
 
     /** The configuration for {@code topologies} (cluster → its latest topology), each already checked. */
     public RenderedConfig render(Map<String, TopologyChanged> topologies, RenderSettings settings) {
+        return render(topologies, settings, Map.of());
+    }
+
+    /**
+     * The configuration for {@code topologies} with the fast failover's fences: {@code fenced} maps a
+     * cluster to its fenced members and the {@code /detach} epoch of each; such a member is in maintenance
+     * ({@code disabled}) in the read-write backend whatever the topology says, so neither a reload nor a
+     * runtime update brings it back (config-renderer's DESIGN.md, "Fencing").
+     */
+    public RenderedConfig render(
+            Map<String, TopologyChanged> topologies, RenderSettings settings, Map<String, Map<String, Long>> fenced) {
         List<ClusterModel> clusters = new ArrayList<>();
         SortedMap<ServerRef, AdminState> states = new TreeMap<>();
         SortedMap<String, Long> epochs = new TreeMap<>();
@@ -76,14 +94,19 @@ public final class HaproxyConfigRenderer {
                         .orElseThrow(() -> new IllegalArgumentException(
                                 "member " + member.name() + " has no usable api_url: check the topology first"));
                 AdminState readOnly = readOnlyState(topology, member);
+                Long fence = fenced.getOrDefault(topology.cluster(), Map.of()).get(member.name());
                 servers.add(new ServerModel(
                         member.name(),
                         address(member.host(), member.port()),
                         agent.host(),
                         agent.port(),
                         checkSsl(agent, settings.agentCaFile()),
-                        readOnly == AdminState.MAINT));
-                states.put(new ServerRef(readWriteBackend(topology.cluster()), member.name()), AdminState.READY);
+                        readOnly == AdminState.MAINT,
+                        fence != null,
+                        fence == null ? 0 : fence));
+                states.put(
+                        new ServerRef(readWriteBackend(topology.cluster()), member.name()),
+                        fence != null ? AdminState.MAINT : AdminState.READY);
                 states.put(new ServerRef(readOnlyBackend(topology.cluster()), member.name()), readOnly);
             }
             clusters.add(new ClusterModel(

@@ -42,6 +42,9 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
     /** Per cluster with a pooler here: the epoch its pools are paused for, or empty (running). */
     private final Map<String, Optional<Long>> pools = new ConcurrentHashMap<>();
 
+    /** Per cluster: the fast failover's fence in force on every worker of this renderer's HAProxy. */
+    private final Map<String, Optional<RouterReport.Fenced>> fences = new ConcurrentHashMap<>();
+
     /** What each cluster's key says (cleared with a new lease). */
     private final Map<String, RouterReport> written = new ConcurrentHashMap<>();
 
@@ -75,7 +78,9 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
                             topology.leader(),
                             clock.instant().toString(),
                             pool == null ? null : Boolean.TRUE,
-                            pool == null ? null : pool.orElse(null)));
+                            pool == null ? null : pool.orElse(null),
+                            fences.getOrDefault(topology.cluster(), Optional.empty())
+                                    .orElse(null)));
         }
         worker.execute(this::writeChanged);
     }
@@ -87,7 +92,20 @@ public final class EtcdRoutingReports implements RoutingReports, PoolRouting.Rep
         wanted.computeIfPresent(
                 cluster,
                 (c, report) -> new RouterReport(
-                        report.epoch(), report.leader(), report.appliedAt(), Boolean.TRUE, pausedEpoch));
+                        report.epoch(),
+                        report.leader(),
+                        report.appliedAt(),
+                        Boolean.TRUE,
+                        pausedEpoch,
+                        report.fenced()));
+        worker.execute(this::writeChanged);
+    }
+
+    /** The fast failover's fence of {@code cluster}, in force on every worker (null: none); written at once. */
+    @Override
+    public void fenced(String cluster, RouterReport.Fenced fence) {
+        fences.put(cluster, Optional.ofNullable(fence));
+        wanted.computeIfPresent(cluster, (c, report) -> report.withFenced(fence));
         worker.execute(this::writeChanged);
     }
 

@@ -5,8 +5,12 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
+import io.pgha.core.store.RouterReport;
 import io.pgha.events.TopologyEvent.Member;
 import io.pgha.events.TopologyEvent.TopologyChanged;
+import io.pgha.renderer.fence.FenceDecision;
+import io.pgha.renderer.fence.FencesInFile;
+import io.pgha.renderer.fence.HaproxyWorkers;
 import io.pgha.renderer.haproxy.HaproxyControl;
 import io.pgha.renderer.haproxy.HaproxyControl.HaproxyException;
 import io.pgha.renderer.haproxy.HaproxyControl.Validation;
@@ -14,6 +18,7 @@ import io.pgha.renderer.render.ApplyPlan;
 import io.pgha.renderer.render.HaproxyConfigRenderer;
 import io.pgha.renderer.render.RenderSettings;
 import io.pgha.renderer.render.RenderedConfig;
+import io.pgha.renderer.render.ServerRef;
 import io.pgha.renderer.render.TopologyCheck;
 import java.time.Clock;
 import java.time.Duration;
@@ -63,6 +68,15 @@ public final class HaproxyRouting implements AutoCloseable {
      * this one is routed by (after a restart, the topic may end with a topology that cannot be used).
      */
     private final Map<String, TopologyChanged> lastValid = new ConcurrentHashMap<>();
+
+    /**
+     * The fast failover's fences (cluster → member → {@code /detach} epoch): rendered as maintenance in
+     * the read-write backend, so no reload or runtime update brings the member back while it holds.
+     */
+    private final Map<String, Map<String, Long>> fences = new ConcurrentHashMap<>();
+
+    /** The fences carried out on every worker (and reported), for {@link FenceDecision}. */
+    private final Map<String, Map<String, FenceDecision.Fence>> confirmed = new ConcurrentHashMap<>();
 
     private final AtomicBoolean scheduled = new AtomicBoolean();
     private final AtomicLong reloads = new AtomicLong();
@@ -118,6 +132,32 @@ public final class HaproxyRouting implements AutoCloseable {
                 .register(metrics);
         worker.scheduleWithFixedDelay(
                 this::retryPendingReload, retryInterval.toMillis(), retryInterval.toMillis(), TimeUnit.MILLISECONDS);
+        restoreFences();
+    }
+
+    /**
+     * The fences the file on disk carries (a previous run rendered them): kept, so a restart does not
+     * put a fenced member back. Their {@code /detach} revision is unknown (0), so they count for no gate
+     * until fenced again for the {@code /detach} that still stands; they are lifted by the usual rule.
+     */
+    private void restoreFences() {
+        try {
+            haproxy.currentConfig()
+                    .map(FencesInFile::parse)
+                    .orElse(Map.of())
+                    .forEach((cluster, members) -> members.forEach((member, epoch) -> {
+                        fences.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
+                                .put(member, epoch);
+                        confirmed
+                                .computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
+                                .put(member, new FenceDecision.Fence(epoch, 0));
+                        LOG.warnf(
+                                "cluster %s: %s stays fenced out of %s (epoch %d, found in the file at start)",
+                                cluster, member, HaproxyConfigRenderer.readWriteBackend(cluster), epoch);
+                    }));
+        } catch (RuntimeException e) {
+            LOG.warnf("could not read the fences of the file on disk: %s", e.getMessage());
+        }
     }
 
     /** A topology from pgha.topology; applied soon if its cluster is configured. */
@@ -159,6 +199,25 @@ public final class HaproxyRouting implements AutoCloseable {
     /** True once the topic was read to its end and the first configuration was decided on. */
     public boolean ready() {
         return caughtUp && firstApplyDone;
+    }
+
+    /** The fences of {@code cluster} carried out on every worker: member → the {@code /detach} of each. */
+    public Map<String, FenceDecision.Fence> fenced(String cluster) {
+        return Map.copyOf(confirmed.getOrDefault(cluster, Map.of()));
+    }
+
+    /**
+     * Takes {@code member} out of {@code cluster}'s read-write backend for the {@code /detach} of {@code
+     * epoch} (config-renderer's DESIGN.md, "Fencing"), on the routing thread; reported once every worker
+     * has it out.
+     */
+    public void fence(String cluster, String member, long epoch, long detachRevision, String why) {
+        worker.execute(() -> fenceNow(cluster, member, new FenceDecision.Fence(epoch, detachRevision), why));
+    }
+
+    /** Lifts the fence of {@code member}: its health check decides again. */
+    public void lift(String cluster, String member, String why) {
+        worker.execute(() -> liftNow(cluster, member, why));
     }
 
     /** A snapshot for REST. */
@@ -259,7 +318,7 @@ public final class HaproxyRouting implements AutoCloseable {
             LOG.warnf("no usable topology for every cluster yet: HAProxy keeps the configuration it runs");
             return;
         }
-        RenderedConfig desired = renderer.render(candidate, settings);
+        RenderedConfig desired = renderer.render(candidate, settings, fenceSnapshot());
         String onDisk = haproxy.currentConfig().orElse(null);
         ApplyPlan plan = ApplyPlan.decide(applied, onDisk, desired);
         boolean done;
@@ -435,6 +494,133 @@ public final class HaproxyRouting implements AutoCloseable {
                 LOG.warnf("could not apply the leader change at once (%s): the health checks will", e.getMessage());
             }
         }
+    }
+
+    // --- the fence (executor of FenceDecision's actions) ---
+
+    private void fenceNow(String cluster, String member, FenceDecision.Fence fence, String why) {
+        long epoch = fence.epoch();
+        MDC.put("cluster", cluster);
+        MDC.put("member", member);
+        MDC.put("epoch", Long.toString(epoch));
+        try {
+            fences.computeIfAbsent(cluster, c -> new ConcurrentHashMap<>()).put(member, epoch); // rendered from now on
+            String server = new ServerRef(HaproxyConfigRenderer.readWriteBackend(cluster), member).toString();
+            long started = System.nanoTime();
+            if (takeOutOfCurrentWorker(server)
+                    && endSessionsOnOldWorkers(HaproxyConfigRenderer.readWriteBackend(cluster))) {
+                confirmed
+                        .computeIfAbsent(cluster, c -> new ConcurrentHashMap<>())
+                        .put(member, fence);
+                reports.fenced(cluster, latestFence(cluster));
+                LOG.warnf(
+                        "fenced %s out of %s on every HAProxy worker in %d ms (%s)",
+                        member,
+                        HaproxyConfigRenderer.readWriteBackend(cluster),
+                        (System.nanoTime() - started) / 1_000_000,
+                        why);
+            } else {
+                LOG.warnf(
+                        "could not fence %s on every HAProxy worker yet (tried again at the next read): %s",
+                        member, why);
+            }
+            schedule(); // the file says it too (disabled), so a reload keeps it out
+        } finally {
+            MDC.remove("cluster");
+            MDC.remove("member");
+            MDC.remove("epoch");
+        }
+    }
+
+    private void liftNow(String cluster, String member, String why) {
+        Map<String, Long> held = fences.getOrDefault(cluster, Map.of());
+        if (!held.containsKey(member)) {
+            return;
+        }
+        held.remove(member);
+        confirmed.getOrDefault(cluster, new ConcurrentHashMap<>()).remove(member);
+        reports.fenced(cluster, latestFence(cluster));
+        String server = new ServerRef(HaproxyConfigRenderer.readWriteBackend(cluster), member).toString();
+        try {
+            String answer = haproxy.runtime("set server " + server + " state ready");
+            LOG.warnf("fence of %s lifted (%s)%s", server, why, answer.isEmpty() ? "" : ": " + answer);
+        } catch (HaproxyException e) {
+            LOG.warnf("fence of %s lifted (%s); the next apply sets its state: %s", server, why, e.getMessage());
+        }
+        schedule();
+    }
+
+    /** {@code set server <c>_rw/<L> state maint} and {@code shutdown sessions server} on the current worker. */
+    private boolean takeOutOfCurrentWorker(String server) {
+        try {
+            for (String command :
+                    List.of("set server " + server + " state maint", "shutdown sessions server " + server)) {
+                String answer = haproxy.runtime(command);
+                if (!answer.isEmpty() && !answer.startsWith("No such")) { // not a server here: nothing to fence
+                    LOG.warnf("'%s' answered: %s", command, answer);
+                    return false;
+                }
+            }
+            return true;
+        } catch (HaproxyException e) {
+            LOG.warnf("could not fence %s on the current worker: %s", server, e.getMessage());
+            return false;
+        }
+    }
+
+    /**
+     * A worker replaced by a reload refuses server commands ("Proxy is disabled.") but takes {@code
+     * shutdown session <ptr>}; it accepts no new connection, so ending its sessions of the read-write
+     * backend (to any server: a retry could still redispatch one) is the whole fence there. True once a
+     * second look finds none left.
+     */
+    private boolean endSessionsOnOldWorkers(String backend) {
+        try {
+            for (long pid : HaproxyWorkers.oldWorkers(haproxy.showProc())) {
+                for (int round = 0; ; round++) {
+                    String sessions = haproxy.onWorker(pid, "show sess");
+                    List<String> open = HaproxyWorkers.workerGone(sessions)
+                            ? List.of()
+                            : HaproxyWorkers.sessionsOf(sessions, backend);
+                    if (open.isEmpty()) {
+                        break;
+                    }
+                    if (round == 2) {
+                        LOG.warnf("old worker %d still has %d session(s) of %s", pid, open.size(), backend);
+                        return false;
+                    }
+                    for (String session : open) {
+                        String answer = haproxy.onWorker(pid, "shutdown session " + session);
+                        LOG.infof(
+                                "old worker %d: shutdown session %s%s",
+                                pid, session, answer.isEmpty() ? "" : ": " + answer);
+                    }
+                }
+            }
+            return true;
+        } catch (HaproxyException e) {
+            LOG.warnf("could not reach HAProxy's old workers through the master socket: %s", e.getMessage());
+            return false;
+        }
+    }
+
+    /** The confirmed fence of {@code cluster} with the highest epoch (what its report says), or null. */
+    private RouterReport.Fenced latestFence(String cluster) {
+        return confirmed.getOrDefault(cluster, Map.of()).entrySet().stream()
+                .max(java.util.Comparator.comparing(e -> e.getValue().detachRevision()))
+                .map(e -> new RouterReport.Fenced(
+                        e.getValue().epoch(), e.getKey(), e.getValue().detachRevision()))
+                .orElse(null);
+    }
+
+    private Map<String, Map<String, Long>> fenceSnapshot() {
+        Map<String, Map<String, Long>> snapshot = new TreeMap<>();
+        fences.forEach((cluster, members) -> {
+            if (!members.isEmpty()) {
+                snapshot.put(cluster, Map.copyOf(members));
+            }
+        });
+        return snapshot;
     }
 
     private void retryPendingReload() {

@@ -68,7 +68,11 @@ public class RoutingProducer {
             throw new IllegalArgumentException(
                     "invalid setting pgha.renderer.name (default: pgha.renderer.group-id): " + e.getMessage());
         }
-        EtcdAccess etcd = EtcdAccess.of(
+        return new EtcdRoutingReports(etcd(), etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
+    }
+
+    private EtcdAccess etcd() {
+        return EtcdAccess.of(
                 etcdEndpoints.get(),
                 etcdCaFile,
                 etcdCertFile,
@@ -76,7 +80,31 @@ public class RoutingProducer {
                 etcdUser,
                 etcdPasswordFile,
                 System.getenv());
-        return new EtcdRoutingReports(etcd, etcdNamespace, name, config.reportTtl(), Duration.ofSeconds(2), clock);
+    }
+
+    /**
+     * The fast failover's fence (config-renderer's DESIGN.md, "Fencing"): with etcd, every cluster's
+     * {@code /detach} and leader key are watched and the leader a {@code /detach} names is taken out of
+     * the read-write backend. Nothing happens while no coordinator writes {@code /detach} ({@code
+     * fast_failover} off).
+     */
+    @Produces
+    @Singleton
+    Optional<EtcdFenceWatch> fenceWatch(RendererConfig config, HaproxyRouting routing) {
+        if (etcdEndpoints.isEmpty() || etcdEndpoints.get().isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new EtcdFenceWatch(
+                etcd(),
+                etcdNamespace,
+                config.clusters().keySet(),
+                routing,
+                Duration.ofSeconds(2),
+                Duration.ofMillis(Math.max(500, config.reportTtl().toMillis() / 3))));
+    }
+
+    void close(@Disposes Optional<EtcdFenceWatch> watch) {
+        watch.ifPresent(EtcdFenceWatch::close);
     }
 
     /** The pooler beside HAProxy, when {@code pgha.renderer.pool.enabled}; its settings fail the start when wrong. */
@@ -113,6 +141,11 @@ public class RoutingProducer {
                     }
 
                     @Override
+                    public void fenced(String cluster, io.pgha.core.store.RouterReport.Fenced fence) {
+                        etcdReports.fenced(cluster, fence);
+                    }
+
+                    @Override
                     public void close() {
                         pool.get().close();
                         etcdReports.close();
@@ -140,7 +173,11 @@ public class RoutingProducer {
     }
 
     /** Fails the start when the settings are wrong, before any Kafka record arrives. */
-    void onStart(@Observes StartupEvent start, HaproxyRouting routing, Optional<PoolRouting> pool) {
+    void onStart(
+            @Observes StartupEvent start,
+            HaproxyRouting routing,
+            Optional<PoolRouting> pool,
+            Optional<EtcdFenceWatch> fenceWatch) {
         routing.status();
         pool.ifPresent(PoolRouting::settings);
     }

@@ -1,5 +1,6 @@
 package io.pgha.renderer.service;
 
+import io.pgha.core.store.RouterReport;
 import io.pgha.events.TopologyEvent.TopologyChanged;
 import java.util.Collection;
 
@@ -14,6 +15,9 @@ public interface RoutingReports extends AutoCloseable {
 
     /** HAProxy now routes by these topologies (one per cluster). */
     void routed(Collection<TopologyChanged> inForce);
+
+    /** The fast failover's fence of {@code cluster} now in force on every worker (null: none). */
+    default void fenced(String cluster, RouterReport.Fenced fence) {}
 
     @Override
     default void close() {}

@@ -18,6 +18,14 @@ final class InMemoryHaproxy implements HaproxyControl {
     final List<String> journal = new CopyOnWriteArrayList<>();
 
     volatile int writes;
+    /** What {@code show proc} answers. */
+    volatile String showProc = "#<PID> <type>\n1 master 0 [failed: 0]\n# workers\n2 worker 0 0d\n# programs\n";
+    /** What {@code @!<pid> show sess} answers, per old worker. */
+    final java.util.Map<Long, String> sessions = new java.util.concurrent.ConcurrentHashMap<>();
+    /** An old worker whose sessions do not end when told to. */
+    volatile boolean stickySessions;
+    /** What a runtime command answers instead of nothing (by its text). */
+    final java.util.Map<String, String> answers = new java.util.concurrent.ConcurrentHashMap<>();
 
     @Override
     public Optional<String> currentConfig() {
@@ -57,6 +65,34 @@ final class InMemoryHaproxy implements HaproxyControl {
         }
         runtimeCommands.add(command);
         journal.add(command);
+        return answers.getOrDefault(command, "");
+    }
+
+    @Override
+    public String showProc() {
+        if (!reachable) {
+            throw new HaproxyException("master socket missing", true, null);
+        }
+        return showProc;
+    }
+
+    @Override
+    public String onWorker(long pid, String command) {
+        if (!reachable) {
+            throw new HaproxyException("master socket missing", true, null);
+        }
+        journal.add("@!" + pid + " " + command);
+        if (command.equals("show sess")) {
+            return sessions.getOrDefault(pid, "");
+        }
+        if (command.startsWith("shutdown session ") && !stickySessions) {
+            String ptr = command.substring("shutdown session ".length());
+            sessions.computeIfPresent(
+                    pid,
+                    (p, text) -> String.join(
+                            "\n",
+                            text.lines().filter(l -> !l.startsWith(ptr + ":")).toList()));
+        }
         return "";
     }
 }

@@ -110,9 +110,9 @@ public interface CoordinatorConfig {
         Duration syncSettle();
 
         /**
-         * Fast failover (dynamic {@code fast_failover}, synchronous mode): how long the coordinator waits
-         * for a member of the synchronous set to report it detached from the lost leader before it deletes
-         * {@code /detach} and leaves the failover to the lease path.
+         * Fast failover (dynamic {@code fast_failover}): how long the coordinator waits for its gate (a member
+         * of the synchronous set detached; in asynchronous mode every router fenced and a standby detached)
+         * before it deletes {@code /detach} and leaves the failover to the lease path.
          */
         @WithName("fast-failover-timeout")
         @WithDefault("2s")
@@ -126,6 +126,15 @@ public interface CoordinatorConfig {
         @WithName("fast-failover-suspect-after")
         @WithDefault("500ms")
         Duration fastFailoverSuspectAfter();
+
+        /**
+         * Fast failover in asynchronous mode: the names of every config-renderer (router) of the deployment
+         * ({@code pgha.renderer.name}), each of which must report the old leader fenced before another
+         * member is promoted (a renderer that died leaves no key while its HAProxy may still route).
+         * Unset: the asynchronous mode keeps the lease path.
+         */
+        @WithName("fast-failover-routers")
+        Optional<List<String>> fastFailoverRouters();
 
         /**
          * How often the current topology is published again although it did not change ({@code

@@ -17,7 +17,8 @@ import java.time.Instant;
  *     UnpromotedLeader}); only asked for, and so only true, with a leader and not paused
  * @param manualRequested a manual failover asked through REST waits for its answer
  * @param now the wall clock, for a scheduled switchover
- * @param fastFailover {@code fast_failover} and {@code synchronous_mode} are both on
+ * @param fastFailover {@code fast_failover} is on, in synchronous mode (not quorum) or with the routers
+ *     declared for the asynchronous mode
  * @param detach the {@code /detach} key: none, one for the current leader key, quorum commit's
  *     leaderless one (no leader key), or a stale one
  * @param quorum {@code synchronous_mode: quorum} (quorum commit)

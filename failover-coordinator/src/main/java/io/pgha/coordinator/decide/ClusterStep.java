@@ -152,7 +152,7 @@ public sealed interface ClusterStep {
         }
     }
 
-    /** Synchronous mode with fast_failover: watch for the loss of the leader's node. */
+    /** fast_failover (synchronous, or asynchronous with declared routers): watch for the loss of the leader's node. */
     record WatchLeaderLoss() implements ClusterStep {
         public boolean runOn(Executor e) {
             return e.watchLeaderLoss();

@@ -257,8 +257,8 @@ final class ClusterWorker implements ClusterStep.Executor {
                 manual.pending() != null,
                 ctx.clock.instant(),
                 o.config().fastFailover()
-                        && o.config().synchronousMode()
-                        && !o.config().synchronousQuorum(),
+                        && !o.config().synchronousQuorum()
+                        && (o.config().synchronousMode() || FastFailover.routersDeclared(ctx.settings)),
                 detachKey(snapshot),
                 o.config().synchronousQuorum());
     }

@@ -2,6 +2,7 @@ package io.pgha.coordinator.run;
 
 import io.pgha.coordinator.agent.AgentReport;
 import io.pgha.coordinator.decide.FastFailoverGate;
+import io.pgha.coordinator.decide.RouterFenceGate;
 import io.pgha.coordinator.decide.Suspicion;
 import io.pgha.core.Detach;
 import io.pgha.core.DynamicConfig;
@@ -12,6 +13,7 @@ import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -19,7 +21,8 @@ import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
 
 /**
- * The fast failover of synchronous mode (failover-coordinator's DESIGN.md, "Fast failover"): when
+ * The fast failover (failover-coordinator's DESIGN.md, "Fast failover"; synchronous mode, and asynchronous
+ * mode with the routers declared, where {@link RouterFenceGate} is the gate): when
  * {@link Suspicion} is ripe, write {@code /detach} (guarded by the election key and the leader key's
  * revision), wait up to fast-failover-timeout for {@link FastFailoverGate}, then delete the leader key
  * and {@code /detach} in one transaction, revoke the old leader's lease and promote one of the detached
@@ -49,8 +52,10 @@ final class FastFailover {
         if (leader.modRevision() == abandonedEpoch) {
             return true;
         }
-        Suspicion.Facts facts = new Suspicion.Facts(
-                leader.member(), promotable(sync, leader.member()), monitorUnreachable(leader.member()), null);
+        Set<String> candidates =
+                config.synchronousMode() ? promotable(sync, leader.member()) : standbys(snapshot, leader.member());
+        Suspicion.Facts facts =
+                new Suspicion.Facts(leader.member(), candidates, monitorUnreachable(leader.member()), null);
         Suspicion.Result result = Suspicion.decide(facts);
         if (result.verdict() == Suspicion.Verdict.ASK_AGENT) {
             result = Suspicion.decide(new Suspicion.Facts(
@@ -112,13 +117,23 @@ final class FastFailover {
                 return; // the old lease expired meanwhile (the stale /detach is deleted next run)
             }
             Optional<SyncSet> sync = Keys.sync(ctx.cluster, now);
-            FastFailoverGate.Result gate = FastFailoverGate.decide(
-                    order.get(),
-                    now.revisionOf("detach"),
-                    promotable(sync, order.get().leader()),
-                    reports(now),
-                    Duration.ofNanos(ctx.nanos() - started),
-                    ctx.settings.fastFailoverTimeout());
+            Duration waited = Duration.ofNanos(ctx.nanos() - started);
+            FastFailoverGate.Result gate = config.synchronousMode()
+                    ? FastFailoverGate.decide(
+                            order.get(),
+                            now.revisionOf("detach"),
+                            promotable(sync, order.get().leader()),
+                            reports(now),
+                            waited,
+                            ctx.settings.fastFailoverTimeout())
+                    : RouterFenceGate.decide(
+                            order.get(),
+                            now.revisionOf("detach"),
+                            Set.copyOf(ctx.settings.fastFailoverRouters().orElse(List.of())),
+                            ctx.store.routers(ctx.cluster),
+                            reports(now),
+                            waited,
+                            ctx.settings.fastFailoverTimeout());
             switch (gate.verdict()) {
                 case OPEN -> {
                     promote(now, config, sync, order.get(), gate, started);
@@ -193,6 +208,18 @@ final class FastFailover {
         LOG.warnf(
                 "%s: fast failover abandoned (%s)%s; the lease path decides",
                 ctx.cluster, why, deleted ? ", /detach deleted: the standbys follow " + order.leader() + " again" : "");
+    }
+
+    /** Whether the deployment declares its routers: without them the asynchronous mode keeps the lease path. */
+    static boolean routersDeclared(io.pgha.coordinator.config.CoordinatorConfig.Coordinator settings) {
+        return settings.fastFailoverRouters().filter(r -> !r.isEmpty()).isPresent();
+    }
+
+    /** Asynchronous mode: every member but the leader may be a candidate (once it detached). */
+    private static Set<String> standbys(ClusterSnapshot snapshot, String leader) {
+        return snapshot.members().keySet().stream()
+                .filter(m -> !m.equals(leader))
+                .collect(java.util.stream.Collectors.toUnmodifiableSet());
     }
 
     /** P of {@code /sync} when it was written for {@code leader}; empty otherwise. */

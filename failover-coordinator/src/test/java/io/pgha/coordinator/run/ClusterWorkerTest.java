@@ -439,6 +439,162 @@ class ClusterWorkerTest {
         assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
     }
 
+    // --- fast failover, asynchronous mode (routers r0 and r1 declared by the harness) ---
+
+    /** pg-0 primary; pg-1 at 0/5000000 and pg-2 further on, both replicas; no /sync (asynchronous mode). */
+    private ClusterWorker asyncFastFailoverCluster() {
+        h.store.put(CLUSTER, "config", "{\"fast_failover\":true}", 0);
+        h.primary("pg-0", "0/5000200");
+        h.replica("pg-1", "0/5000000");
+        h.replica("pg-2", "0/5000100");
+        ClusterWorker worker = h.worker();
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "sync")).isEmpty();
+        return worker;
+    }
+
+    /** The named routers report pg-0 fenced for the /detach they see (its epoch and revision). */
+    private void routersFence(java.util.Set<String> fencing) {
+        h.store.watch(
+                (cluster, key) -> {
+                    if (!key.equals("detach")) {
+                        return;
+                    }
+                    long revision = h.store.read(CLUSTER).revisionOf("detach");
+                    h.store
+                            .value(CLUSTER, "detach")
+                            .map(io.pgha.core.Detach::fromJson)
+                            .ifPresent(d -> fencing.forEach(r -> h.store.put(
+                                    CLUSTER,
+                                    "routers/" + r,
+                                    new io.pgha.core.store.RouterReport(d.epoch(), "pg-0", "now")
+                                            .withFenced(new io.pgha.core.store.RouterReport.Fenced(
+                                                    d.epoch(), d.leader(), revision))
+                                            .toJson(),
+                                    0)));
+                },
+                () -> {});
+    }
+
+    private boolean detachWritten() {
+        return h.store.writes().stream()
+                .anyMatch(w -> w.startsWith("put " + h.store.layout(CLUSTER).detach()));
+    }
+
+    /** Every declared router has a key that routes to pg-0, none fenced. */
+    private void routersRegistered(String... routers) {
+        for (String r : routers) {
+            h.store.put(CLUSTER, "routers/" + r, new io.pgha.core.store.RouterReport(1, "pg-0", "now").toJson(), 0);
+        }
+    }
+
+    /** Runs the loop until the fast failover is decided; the clock moves 100 ms per read meanwhile. */
+    private void stepThroughTheGate(ClusterWorker worker) {
+        worker.step(); // both observers agree: suspect-after starts
+        h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        h.tickPerRead.set(Duration.ofMillis(100).toNanos());
+        try {
+            worker.step();
+        } finally {
+            h.tickPerRead.set(0);
+        }
+    }
+
+    @Test
+    void asyncNodeLossOnceEveryRouterFencedPromotesTheMostAdvancedDetachedStandbyBeforeTheLeaseExpires() {
+        ClusterWorker worker = asyncFastFailoverCluster();
+        routersRegistered("r0", "r1");
+        routersFence(java.util.Set.of("r0", "r1"));
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        h.agents.reports.put(WorkerHarness.apiUrl("pg-2"), WorkerHarness.report("replica", "0/5000100"));
+        nodeLost();
+
+        stepThroughTheGate(worker);
+
+        assertThat(h.store.value(CLUSTER, "leader"))
+                .as("the most advanced detached standby")
+                .contains("pg-2");
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+        assertThat(h.store.read(CLUSTER).member("pg-0"))
+                .as("the old lease was revoked")
+                .isEmpty();
+        assertThat(h.store.value(CLUSTER, "sync"))
+                .as("no /sync in asynchronous mode")
+                .isEmpty();
+        assertThat(h.store.value(CLUSTER, "history"))
+                .hasValueSatisfying(v -> assertThat(v).contains("fast failover"));
+    }
+
+    @Test
+    void asyncWithoutDeclaredRoutersNoDetachIsEverWritten() {
+        h.settings = h.settings.routers(List.of());
+        ClusterWorker worker = asyncFastFailoverCluster();
+        routersRegistered("r0", "r1");
+        routersFence(java.util.Set.of("r0", "r1"));
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        nodeLost();
+
+        for (int i = 0; i < 4; i++) {
+            worker.step();
+            h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
+        }
+
+        assertThat(detachWritten())
+                .as("a live router's key is not enough: the lease path decides")
+                .isFalse();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+    }
+
+    @Test
+    void asyncARouterThatDoesNotFenceBlocksTheFastPathAndTheLeasePathDecides() {
+        ClusterWorker worker = asyncFastFailoverCluster();
+        routersRegistered("r0", "r1");
+        routersFence(java.util.Set.of("r0")); // r1's renderer is gone while its HAProxy may still route
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        nodeLost();
+
+        stepThroughTheGate(worker);
+
+        assertThat(detachWritten()).as("the fast path was tried").isTrue();
+        assertThat(h.store.value(CLUSTER, "detach")).as("abandoned: deleted").isEmpty();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+        h.nanos.addAndGet(Duration.ofSeconds(1).toNanos());
+        worker.step();
+        assertThat(h.store.value(CLUSTER, "detach"))
+                .as("not tried again for this epoch")
+                .isEmpty();
+    }
+
+    @Test
+    void asyncADeclaredRouterWithoutAnyKeyBlocksTheFastPath() {
+        ClusterWorker worker = asyncFastFailoverCluster();
+        routersRegistered("r0"); // r1 declared, its key expired: its HAProxy may still run
+        routersFence(java.util.Set.of("r0"));
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        nodeLost();
+
+        stepThroughTheGate(worker);
+
+        assertThat(detachWritten()).as("the fast path was tried").isTrue();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+    }
+
+    @Test
+    void asyncEveryRouterFencedButNoStandbyDetachedKeepsTheLeasePath() {
+        ClusterWorker worker = asyncFastFailoverCluster();
+        routersRegistered("r0", "r1");
+        routersFence(java.util.Set.of("r0", "r1"));
+        agentsObey(java.util.Set.of()); // the standbys' positions are not final: nothing to rank
+        nodeLost();
+
+        stepThroughTheGate(worker);
+
+        assertThat(detachWritten()).as("the fast path was tried").isTrue();
+        assertThat(h.store.value(CLUSTER, "leader")).contains("pg-0");
+        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
+    }
+
     // --- quorum commit (synchronous_mode: quorum) ---
 
     private static final String QUORUM = "{\"synchronous_mode\":\"quorum\",\"fast_failover\":true}";

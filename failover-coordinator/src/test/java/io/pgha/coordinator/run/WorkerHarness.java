@@ -37,7 +37,8 @@ final class WorkerHarness {
             Duration switchoverTimeout,
             Duration syncSettle,
             Duration topologyRepublish,
-            Duration tick)
+            Duration tick,
+            java.util.List<String> routers)
             implements CoordinatorConfig.Coordinator {
         static Settings defaults() {
             return new Settings(
@@ -45,11 +46,17 @@ final class WorkerHarness {
                     Duration.ofSeconds(60),
                     Duration.ofSeconds(1),
                     Duration.ofSeconds(30),
-                    Duration.ofMillis(50));
+                    Duration.ofMillis(50),
+                    java.util.List.of("r0", "r1"));
         }
 
         Settings promoteTimeout(Duration d) {
-            return new Settings(d, switchoverTimeout, syncSettle, topologyRepublish, tick);
+            return new Settings(d, switchoverTimeout, syncSettle, topologyRepublish, tick, routers);
+        }
+
+        /** The routers declared for the asynchronous fast failover (none: it keeps the lease path). */
+        Settings routers(java.util.List<String> declared) {
+            return new Settings(promoteTimeout, switchoverTimeout, syncSettle, topologyRepublish, tick, declared);
         }
 
         @Override
@@ -95,6 +102,11 @@ final class WorkerHarness {
         @Override
         public Duration fastFailoverSuspectAfter() {
             return Duration.ofMillis(500);
+        }
+
+        @Override
+        public Optional<java.util.List<String>> fastFailoverRouters() {
+            return routers.isEmpty() ? Optional.empty() : Optional.of(routers);
         }
     }
 

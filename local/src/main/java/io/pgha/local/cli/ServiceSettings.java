@@ -77,6 +77,8 @@ final class ServiceSettings {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("pgha.etcd.endpoints", String.join(",", etcd));
         p.put("pgha.coordinator.name", name);
+        // the asynchronous fast failover waits for every router the deployment has: here the one renderer
+        p.put("pgha.coordinator.fast-failover-routers", RENDERER_NAME);
         p.put("pgha.api.token-file", apiToken.toString());
         p.put("kafka.bootstrap.servers", kafka);
         p.put("pgha.messaging.instance", name);

@@ -80,6 +80,7 @@ class ServiceSettingsTest {
                         "coordinator-1", List.of("http://a:1", "http://b:2"), Path.of("/t"), "127.0.0.1:29092"))
                 .containsEntry("pgha.etcd.endpoints", "http://a:1,http://b:2")
                 .containsEntry("pgha.coordinator.name", "coordinator-1")
+                .containsEntry("pgha.coordinator.fast-failover-routers", "config-renderer-local")
                 .containsEntry("pgha.api.token-file", "/t")
                 .containsEntry("kafka.bootstrap.servers", "127.0.0.1:29092");
     }

@@ -1,0 +1,183 @@
+package io.pgha.renderer.service;
+
+import static io.pgha.renderer.render.Topologies.settings;
+import static io.pgha.renderer.render.Topologies.topology;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.pgha.core.store.RouterReport;
+import io.pgha.events.TopologyEvent.TopologyChanged;
+import io.pgha.local.Wait;
+import io.pgha.renderer.fence.FenceDecision;
+import io.pgha.renderer.render.RenderedConfig;
+import io.pgha.renderer.render.Topologies;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.ZoneOffset;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The fence's executor steps in {@link HaproxyRouting} over the in-memory HAProxy. */
+class HaproxyFenceTest {
+    private static final Duration DEADLINE = Duration.ofSeconds(5);
+
+    private final InMemoryHaproxy haproxy = new InMemoryHaproxy();
+    private final List<String> reported = new CopyOnWriteArrayList<>();
+    private final RoutingReports reports = new RoutingReports() {
+        @Override
+        public void routed(Collection<TopologyChanged> inForce) {}
+
+        @Override
+        public void fenced(String cluster, RouterReport.Fenced fence) {
+            reported.add(cluster + ":"
+                    + (fence == null ? "none" : fence.member() + "@" + fence.epoch() + "/" + fence.detachRevision()));
+        }
+    };
+    private final HaproxyRouting routing = new HaproxyRouting(
+            settings(),
+            haproxy,
+            Clock.fixed(Topologies.AT, ZoneOffset.UTC),
+            new SimpleMeterRegistry(),
+            "/etc/haproxy/haproxy.cfg",
+            Duration.ofMillis(50),
+            reports);
+
+    @AfterEach
+    void stop() {
+        routing.close();
+    }
+
+    private void firstApplied() {
+        routing.offer(topology(1, "pg-0", 3));
+        routing.caughtUp();
+        Wait.until(DEADLINE, "applied", () -> routing.ready() && haproxy.writes == 1);
+        haproxy.journal.clear();
+    }
+
+    @Test
+    void aFenceTakesTheLeaderOutOfTheCurrentWorkerAndEndsTheOldWorkersSessionsBeforeItIsReported() {
+        firstApplied();
+        haproxy.showProc = "#<PID> <type>\n1 master 1 [failed: 0]\n# workers\n3 worker 0 0d\n# old workers\n2 worker 1"
+                + " 0d\n# programs\n";
+        haproxy.sessions.put(
+                2L,
+                "0x1: proto=tcpv4 src=127.0.0.1:1 fe=main_rw be=main_rw srv=pg-0 ts=00\n"
+                        + "0x2: proto=tcpv4 src=127.0.0.1:2 fe=main_ro be=main_ro srv=pg-1 ts=00\n");
+
+        routing.fence("main", "pg-0", 7, 30, "test");
+
+        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
+        assertThat(haproxy.journal)
+                .containsSubsequence(
+                        "set server main_rw/pg-0 state maint",
+                        "shutdown sessions server main_rw/pg-0",
+                        "@!2 show sess",
+                        "@!2 shutdown session 0x1")
+                .doesNotContain("@!2 shutdown session 0x2");
+        assertThat(routing.fenced("main")).isEqualTo(Map.of("pg-0", new FenceDecision.Fence(7, 30)));
+        // the file says it too, so a reload keeps pg-0 out of the read-write backend
+        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        assertThat(haproxy.file).contains("# fenced pg-0 for the detach of epoch 7");
+        assertThat(RenderedConfig.hash(haproxy.file)).isEqualTo(routing.status().hash());
+    }
+
+    @Test
+    void anOldWorkerThatKeepsItsSessionsIsNotReportedFenced() {
+        firstApplied();
+        haproxy.showProc = "# workers\n3 worker 0 0d\n# old workers\n2 worker 1 0d\n";
+        haproxy.stickySessions = true; // shutdown session does not take
+        haproxy.sessions.put(2L, "0x1: proto=tcpv4 src=127.0.0.1:1 fe=main_rw be=main_rw srv=pg-0 ts=00\n");
+
+        routing.fence("main", "pg-0", 7, 30, "test");
+
+        Wait.until(
+                DEADLINE,
+                "tried",
+                () -> haproxy.journal.stream()
+                                .filter(c -> c.equals("@!2 show sess"))
+                                .count()
+                        == 3);
+        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        assertThat(reported).isEmpty();
+        assertThat(routing.fenced("main")).isEmpty();
+    }
+
+    @Test
+    void aRefusedRuntimeCommandIsNotReportedFenced() {
+        firstApplied();
+        haproxy.answers.put("set server main_rw/pg-0 state maint", "Permission denied");
+
+        routing.fence("main", "pg-0", 7, 30, "test");
+
+        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        assertThat(reported).isEmpty();
+        assertThat(routing.fenced("main")).isEmpty();
+    }
+
+    @Test
+    void aMemberTheRunningHaproxyDoesNotHaveCountsAsFenced() {
+        firstApplied();
+        haproxy.answers.put("set server main_rw/pg-9 state maint", "No such server.");
+        haproxy.answers.put("shutdown sessions server main_rw/pg-9", "No such server.");
+
+        routing.fence("main", "pg-9", 7, 30, "test");
+
+        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-9@7/30"));
+    }
+
+    @Test
+    void aReloadWhileFencedKeepsTheMemberOutAndALiftPutsItBack() {
+        firstApplied();
+        routing.fence("main", "pg-0", 7, 30, "test");
+        Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
+        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        haproxy.journal.clear();
+
+        routing.offer(topology(8, "pg-1", 4)); // a fourth member: a reload
+        Wait.until(DEADLINE, "reloaded", () -> haproxy.reloaded.size() == 1);
+        Wait.until(DEADLINE, "states enforced", () -> haproxy.journal.contains("set server main_rw/pg-1 state ready"));
+        assertThat(haproxy.journal)
+                .contains("set server main_rw/pg-0 state maint")
+                .doesNotContain("set server main_rw/pg-0 state ready");
+
+        routing.lift("main", "pg-0", "test");
+        Wait.until(DEADLINE, "lift reported", () -> reported.contains("main:none"));
+        assertThat(haproxy.journal).contains("set server main_rw/pg-0 state ready");
+        assertThat(routing.fenced("main")).isEmpty();
+        Wait.until(DEADLINE, "file without the fence", () -> !haproxy.file.contains("fenced pg-0"));
+    }
+
+    @Test
+    void aRestartedRendererKeepsTheFencesItsFileCarriesUntilLifted() {
+        firstApplied();
+        routing.fence("main", "pg-0", 7, 30, "test");
+        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        routing.close();
+
+        HaproxyRouting restarted = new HaproxyRouting(
+                settings(),
+                haproxy,
+                Clock.fixed(Topologies.AT, ZoneOffset.UTC),
+                new SimpleMeterRegistry(),
+                "/etc/haproxy/haproxy.cfg",
+                Duration.ofMillis(50),
+                reports);
+        try {
+            assertThat(restarted.fenced("main")).isEqualTo(Map.of("pg-0", new FenceDecision.Fence(7, 0)));
+            restarted.offer(topology(1, "pg-0", 3));
+            restarted.caughtUp();
+            Wait.until(DEADLINE, "ready", restarted::ready);
+            assertThat(haproxy.file).contains("# fenced pg-0 for the detach of epoch 7");
+            assertThat(haproxy.journal).doesNotContain("set server main_rw/pg-0 state ready");
+
+            restarted.lift("main", "pg-0", "test");
+            Wait.until(DEADLINE, "file without the fence", () -> !haproxy.file.contains("fenced pg-0"));
+        } finally {
+            restarted.close();
+        }
+    }
+}
