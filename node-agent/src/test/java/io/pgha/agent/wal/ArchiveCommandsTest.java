@@ -27,7 +27,8 @@ class ArchiveCommandsTest {
                 .isEqualTo("curl -fsS --max-time 300 -o /dev/null -X POST -H @'/var/lib/pgha/node 1/wal-auth.header'"
                         + " http://127.0.0.1:8008/wal/archive/%f");
         assertThat(p.get("restore_command"))
-                .isEqualTo("case %f in *.history) [ -f pg_wal/%f ] && exit 1;; esac; exec curl -fsS --max-time 300"
+                .isEqualTo("case %f in *.history) [ -f pg_wal/%f ] && exit 1;"
+                        + " [ -f '/var/lib/pgha/node 1/wal-absent'/%f ] && exit 1;; esac; exec curl -fsS --max-time 300"
                         + " -H @'/var/lib/pgha/node 1/wal-auth.header' -o %p http://127.0.0.1:8008/wal/restore/%f");
     }
 
@@ -75,7 +76,8 @@ class ArchiveCommandsTest {
                 .isEqualTo("curl -fsS --max-time 300 -o /dev/null -X POST -H @'/n/h' --cacert '/etc/pgha/ca.crt'"
                         + " https://127.0.0.1:8009/wal/archive/%f");
         assertThat(p.get("restore_command"))
-                .isEqualTo(ArchiveCommands.LOCAL_HISTORY + "exec curl -fsS --max-time 300 -H @'/n/h' --cacert"
+                .isEqualTo(ArchiveCommands.localHistory(Path.of("/n/h"))
+                        + "exec curl -fsS --max-time 300 -H @'/n/h' --cacert"
                         + " '/etc/pgha/ca.crt' -o %p https://127.0.0.1:8009/wal/restore/%f");
         assertThat(ArchiveCommands.parameters(
                                 SETTINGS,
@@ -112,10 +114,15 @@ class ArchiveCommandsTest {
             curl.toFile().setExecutable(true);
             ArchiveSettings settings =
                     ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), curl.toString());
-            String command = ArchiveCommands.parameters(settings, Path.of("/n/h"), "127.0.0.1", 8008)
+            Path header = data.resolve("wal-auth.header");
+            String command = ArchiveCommands.parameters(settings, header, "127.0.0.1", 8008)
                     .get("restore_command");
 
             assertThat(run(data, command, "00000005.history", "pg_wal/RECOVERYHISTORY"))
+                    .isEqualTo(1);
+            Files.createDirectories(data.resolve(AbsentHistory.FOLDER));
+            Files.writeString(data.resolve(AbsentHistory.FOLDER).resolve("00000007.history"), "");
+            assertThat(run(data, command, "00000007.history", "pg_wal/RECOVERYHISTORY"))
                     .isEqualTo(1);
             assertThat(calls).doesNotExist();
 
@@ -125,9 +132,9 @@ class ArchiveCommandsTest {
                     .isEqualTo(22);
             assertThat(Files.readAllLines(calls))
                     .containsExactly(
-                            "-fsS --max-time 300 -H @/n/h -o pg_wal/RECOVERYHISTORY"
+                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYHISTORY"
                                     + " http://127.0.0.1:8008/wal/restore/00000006.history",
-                            "-fsS --max-time 300 -H @/n/h -o pg_wal/RECOVERYXLOG"
+                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYXLOG"
                                     + " http://127.0.0.1:8008/wal/restore/000000050000000000000003");
         } finally {
             try (Stream<Path> walk = Files.walk(data)) {
