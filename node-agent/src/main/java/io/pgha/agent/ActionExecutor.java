@@ -112,7 +112,9 @@ final class ActionExecutor implements Action.Handler {
             }
             slotsEnsured = null; // a new timeline: the slots are ensured right after, whatever was done before
             departed = DepartedSlots.NONE; // counted again from this primary's own listing
-            ctx.pg.promote();
+            try (io.pgha.agent.wal.AbsentHistory.Mark next = ctx.beforePromotion.get()) {
+                ctx.pg.promote();
+            }
             ctx.role.tryTransition(Role.STANDBY, Role.PRIMARY);
             ctx.mayHaveDiverged = true;
             ctx.following = Optional.empty();

@@ -59,6 +59,9 @@ final class AgentContext {
     volatile Long primaryDownSinceNanos;
     /** The failed clone or rewind being backed off, null when none. */
     volatile RetryBackoff backoff;
+    /** Run right before a promotion, closed after it (the WAL archive's {@code WalService.beforePromotion}). */
+    volatile java.util.function.Supplier<io.pgha.agent.wal.AbsentHistory.Mark> beforePromotion =
+            () -> io.pgha.agent.wal.AbsentHistory.Mark.NONE;
     /**
      * Counts the starts and ends of REST steps that stop and start PostgreSQL (restart, reinitialize):
      * odd while one runs. The loop discards a probe taken while one ran, since it saw PostgreSQL

@@ -165,6 +165,10 @@ public class NodeAgent {
         DynamicConfig dynamic = snapshot.config().flatMap(dynamicReader::read).orElse(bootstrapConfig);
         PgProcess process = new PgProcess(pg, clock, callbacks::onStart, callbacks::onStop);
         ctx = new AgentContext(config, me, store, pg, process, clock, safetyMargin, dynamic);
+        WalService archiving = wal;
+        if (archiving != null) {
+            ctx.beforePromotion = archiving::beforePromotion;
+        }
         ctx.extra = extra;
         ctx.dynamicReader = dynamicReader;
         extra.dynamic(dynamic.parameters()); // in pgha.conf from the first start

@@ -1,5 +1,7 @@
 package io.pgha.agent.pg;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -23,6 +25,10 @@ import org.jboss.logging.Logger;
 final class PgSql {
     /** How often a promotion looks whether recovery has ended. */
     static final Duration PROMOTION_POLL = Duration.ofMillis(10);
+    /** How often a promotion looks whether the startup process took the request ({@link PromotionWait}). */
+    static final Duration PROMOTION_REQUEST_POLL = Duration.ofMillis(2);
+    /** The file {@code pg_promote()} writes into the data directory; the startup process removes it. */
+    static final String PROMOTE_SIGNAL_FILE = "promote";
     /** How long a promotion may take (pg_promote's own default wait is 60 s). */
     static final Duration PROMOTION_TIMEOUT = Duration.ofSeconds(60);
 
@@ -261,20 +267,23 @@ final class PgSql {
 
     /**
      * Promotes and returns once this instance is out of recovery: {@code pg_promote(false)} and then
-     * {@code pg_is_in_recovery()} every {@link #PROMOTION_POLL} ({@code pg_promote(true)} looks only every
-     * 100 ms). No CHECKPOINT here: it would wait for PostgreSQL's own end-of-recovery checkpoint; the loop
+     * {@code pg_is_in_recovery()} every {@link #PROMOTION_REQUEST_POLL} until the startup process took the
+     * request, every {@link #PROMOTION_POLL} after ({@code pg_promote(true)} looks only every 100 ms);
+     * once it took it, one {@code pg_reload_conf()} wakes it out of a retry wait ({@link PromotionWait}).
+     * No CHECKPOINT here: it would wait for PostgreSQL's own end-of-recovery checkpoint; the loop
      * checkpoints once it has published the promotion ({@code AgentLoop.publishPromotion}).
      */
     void promote() {
         forgetLastProbe();
+        Path request = s.dataDir().resolve(PROMOTE_SIGNAL_FILE);
         try {
-            onLocal(Duration.ofSeconds(90), PgSql::promoteOn);
+            onLocal(Duration.ofSeconds(90), c -> promoteOn(c, request));
         } catch (SQLException e) {
             throw new IllegalStateException("promotion failed: " + e.getMessage(), e);
         }
     }
 
-    private static Void promoteOn(Connection c) throws SQLException {
+    private static Void promoteOn(Connection c, Path request) throws SQLException {
         try (Statement st = c.createStatement()) {
             try (ResultSet r = st.executeQuery("SELECT pg_promote(false)")) {
                 r.next();
@@ -282,16 +291,31 @@ final class PgSql {
                     throw new IllegalStateException("pg_promote refused to signal the promotion");
                 }
             }
-            long deadline = System.nanoTime() + PROMOTION_TIMEOUT.toNanos();
-            while (inRecovery(st)) {
+            long start = System.nanoTime();
+            long deadline = start + PROMOTION_TIMEOUT.toNanos();
+            boolean woken = false;
+            while (true) {
+                switch (PromotionWait.next(inRecovery(st), Files.exists(request), woken)) {
+                    case DONE -> {
+                        return null;
+                    }
+                    case WAKE -> {
+                        st.execute("SELECT pg_reload_conf()");
+                        woken = true;
+                        LOG.infof(
+                                "the startup process took the promote request %d ms after pg_promote: reloaded,"
+                                        + " which wakes it if it waits to retry its WAL sources",
+                                (System.nanoTime() - start) / 1_000_000);
+                    }
+                    case WAIT -> {}
+                }
                 if (System.nanoTime() - deadline > 0) {
                     throw new IllegalStateException(
                             "still in recovery " + PROMOTION_TIMEOUT.toSeconds() + " s after pg_promote");
                 }
-                LockSupport.parkNanos(PROMOTION_POLL.toNanos());
+                LockSupport.parkNanos((woken ? PROMOTION_POLL : PROMOTION_REQUEST_POLL).toNanos());
             }
         }
-        return null;
     }
 
     private static boolean inRecovery(Statement st) throws SQLException {

@@ -22,6 +22,26 @@ public final class ArchiveCommands {
     /** A path that can be written in single quotes into the shell command PostgreSQL runs. */
     private static final Pattern SAFE_PATH = Pattern.compile("/[A-Za-z0-9_./+ -]*");
 
+    /**
+     * The shell prefix of this cluster's restore_command (dash builtins only, no fork): a timeline
+     * history file already in {@code pg_wal} (the command runs in the data directory), or one marked
+     * absent from the archive in {@code <node>/wal-absent/} ({@link AbsentHistory}: the next timeline's,
+     * while a promotion runs), is answered "not found", and PostgreSQL then reads the {@code pg_wal} copy
+     * if there is one (xlogarchive.c, {@code RestoreArchivedFile}: a failed restore falls back to {@code
+     * pg_wal/<name>}). History files are immutable and written whole (temporary file and rename), so that
+     * copy is the archive's, or the upstream's that this member follows. PostgreSQL asks for them at
+     * every timeline rescan and promotion; a standby's WAL receiver has fetched the new timeline's file
+     * from its upstream before its startup process rescans. Segments, and other history files, still go
+     * to the archive. See DESIGN.md, "WAL archive".
+     *
+     * @param headerFile the archive's header file, in the node folder
+     */
+    static String localHistory(Path headerFile) {
+        return "case %f in *.history) [ -f pg_wal/%f ] && exit 1; [ -f "
+                + quoted(headerFile.toAbsolutePath().resolveSibling(AbsentHistory.FOLDER))
+                + "/%f ] && exit 1;; esac; ";
+    }
+
     private ArchiveCommands() {}
 
     /**
@@ -66,7 +86,10 @@ public final class ArchiveCommands {
 
     /**
      * {@code curl -fsS ... -o %p .../wal/restore/%f}, from this cluster's archive or (a point-in-time
-     * restore into a new cluster) from {@code sourceCluster}'s.
+     * restore into a new cluster) from {@code sourceCluster}'s. This cluster's own command first answers
+     * "not found" at once for a timeline history file that {@code pg_wal} already holds
+     * or that a promotion marked absent ({@link #localHistory}), so that PostgreSQL reads pg_wal's copy
+     * (or finds none) without a curl round trip.
      */
     public static String restoreCommand(
             ArchiveSettings settings,
@@ -88,9 +111,11 @@ public final class ArchiveCommands {
         String query = sourceCluster
                 .map(c -> "?cluster=" + EtcdLayout.requireName("source cluster", c))
                 .orElse("");
-        return settings.curl() + " -fsS --max-time " + settings.commandTimeout().toSeconds() + " -H @"
+        String curl = settings.curl() + " -fsS --max-time "
+                + settings.commandTimeout().toSeconds() + " -H @"
                 + quoted(headerFile) + cacert(tls) + " -o %p " + base(agentHost, agentPort, tls.https())
                 + "/wal/restore/%f" + query;
+        return sourceCluster.isPresent() ? curl : localHistory(headerFile) + "exec " + curl;
     }
 
     /** Where curl reaches the agent: its own address, or loopback when it listens on every address. */

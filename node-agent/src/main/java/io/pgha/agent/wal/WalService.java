@@ -26,6 +26,8 @@ public final class WalService implements AutoCloseable {
     private final int agentPort;
     private final ArchiveCommands.Tls tls;
     private final Set<String> readable = ConcurrentHashMap.newKeySet();
+    private final AbsentHistory absent;
+    private final Path pgWal;
 
     /**
      * Writes the token file into {@code nodeDir} and the archiving settings into {@code extra}.
@@ -58,6 +60,8 @@ public final class WalService implements AutoCloseable {
                 nodeDir.resolve("wal-spool"),
                 settings.prefetch(),
                 logContext);
+        this.absent = new AbsentHistory(nodeDir);
+        this.pgWal = dataDir.resolve("pg_wal");
         readable.add(cluster);
         extra.archive(ArchiveCommands.parameters(settings, token.headerFile(), agentHost, agentPort, tls));
     }
@@ -80,6 +84,15 @@ public final class WalService implements AutoCloseable {
 
     public WalFetcher fetcher() {
         return fetcher;
+    }
+
+    /**
+     * Right before {@code pg_promote}: marks the next timeline's history file absent when the archive
+     * has none, for restore_command to answer at once ({@link AbsentHistory}); close the mark once the
+     * promotion is over, whatever its outcome.
+     */
+    public AbsentHistory.Mark beforePromotion() {
+        return absent.beforePromotion(repository.walArchive(cluster), pgWal);
     }
 
     /** Whether restore_command may read {@code sourceCluster}'s archive (this one's, or a restore's source). */

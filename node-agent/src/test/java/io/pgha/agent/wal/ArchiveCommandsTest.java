@@ -3,10 +3,14 @@ package io.pgha.agent.wal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
 class ArchiveCommandsTest {
@@ -23,14 +27,16 @@ class ArchiveCommandsTest {
                 .isEqualTo("curl -fsS --max-time 300 -o /dev/null -X POST -H @'/var/lib/pgha/node 1/wal-auth.header'"
                         + " http://127.0.0.1:8008/wal/archive/%f");
         assertThat(p.get("restore_command"))
-                .isEqualTo("curl -fsS --max-time 300 -H @'/var/lib/pgha/node 1/wal-auth.header' -o %p"
-                        + " http://127.0.0.1:8008/wal/restore/%f");
+                .isEqualTo("case %f in *.history) [ -f pg_wal/%f ] && exit 1;"
+                        + " [ -f '/var/lib/pgha/node 1/wal-absent'/%f ] && exit 1;; esac; exec curl -fsS --max-time 300"
+                        + " -H @'/var/lib/pgha/node 1/wal-auth.header' -o %p http://127.0.0.1:8008/wal/restore/%f");
     }
 
     @Test
     void aRestoreFromAnotherClusterNamesItAndTheAgentsOwnAddressIsUsed() {
         assertThat(ArchiveCommands.restoreCommand(
                         SETTINGS, Path.of("/n/wal-auth.header"), "10.0.0.5", 8010, Optional.of("source-1")))
+                .startsWith("curl ")
                 .endsWith(" http://10.0.0.5:8010/wal/restore/%f?cluster=source-1");
         assertThat(ArchiveCommands.base("::", 8008)).isEqualTo("http://[::1]:8008");
         assertThatThrownBy(() -> ArchiveCommands.restoreCommand(
@@ -70,8 +76,9 @@ class ArchiveCommandsTest {
                 .isEqualTo("curl -fsS --max-time 300 -o /dev/null -X POST -H @'/n/h' --cacert '/etc/pgha/ca.crt'"
                         + " https://127.0.0.1:8009/wal/archive/%f");
         assertThat(p.get("restore_command"))
-                .isEqualTo("curl -fsS --max-time 300 -H @'/n/h' --cacert '/etc/pgha/ca.crt' -o %p"
-                        + " https://127.0.0.1:8009/wal/restore/%f");
+                .isEqualTo(ArchiveCommands.localHistory(Path.of("/n/h"))
+                        + "exec curl -fsS --max-time 300 -H @'/n/h' --cacert"
+                        + " '/etc/pgha/ca.crt' -o %p https://127.0.0.1:8009/wal/restore/%f");
         assertThat(ArchiveCommands.parameters(
                                 SETTINGS,
                                 Path.of("/n/h"),
@@ -88,5 +95,65 @@ class ArchiveCommandsTest {
                         8009,
                         new ArchiveCommands.Tls(true, Optional.of(Path.of("/a'b")))))
                 .hasMessageContaining("pgha.agent-api.ca-file");
+    }
+
+    /**
+     * The command as PostgreSQL runs it (%f and %p replaced, {@code /bin/sh -c} in the data directory):
+     * a history file in pg_wal is "not found" (exit 1, PostgreSQL reads pg_wal's copy) without running
+     * curl; anything else runs curl (here a stand-in that records its arguments).
+     */
+    @Test
+    void aHistoryFileInPgWalIsAnsweredWithoutCurlAndEverythingElseAsksTheAgent() throws Exception {
+        Path data = Files.createTempDirectory("restore-command");
+        try {
+            Files.createDirectories(data.resolve("pg_wal"));
+            Files.writeString(data.resolve("pg_wal/00000005.history"), "4\t0/3000000\tno recovery target specified\n");
+            Path calls = data.resolve("curl-calls");
+            Path curl = data.resolve("fake-curl");
+            Files.writeString(curl, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexit 22\n");
+            curl.toFile().setExecutable(true);
+            ArchiveSettings settings =
+                    ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), curl.toString());
+            Path header = data.resolve("wal-auth.header");
+            String command = ArchiveCommands.parameters(settings, header, "127.0.0.1", 8008)
+                    .get("restore_command");
+
+            assertThat(run(data, command, "00000005.history", "pg_wal/RECOVERYHISTORY"))
+                    .isEqualTo(1);
+            Files.createDirectories(data.resolve(AbsentHistory.FOLDER));
+            Files.writeString(data.resolve(AbsentHistory.FOLDER).resolve("00000007.history"), "");
+            assertThat(run(data, command, "00000007.history", "pg_wal/RECOVERYHISTORY"))
+                    .isEqualTo(1);
+            assertThat(calls).doesNotExist();
+
+            assertThat(run(data, command, "00000006.history", "pg_wal/RECOVERYHISTORY"))
+                    .isEqualTo(22);
+            assertThat(run(data, command, "000000050000000000000003", "pg_wal/RECOVERYXLOG"))
+                    .isEqualTo(22);
+            assertThat(Files.readAllLines(calls))
+                    .containsExactly(
+                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYHISTORY"
+                                    + " http://127.0.0.1:8008/wal/restore/00000006.history",
+                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYXLOG"
+                                    + " http://127.0.0.1:8008/wal/restore/000000050000000000000003");
+        } finally {
+            try (Stream<Path> walk = Files.walk(data)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** Runs {@code command} as PostgreSQL's restore_command does; its exit status. */
+    private static int run(Path data, String command, String name, String target) throws Exception {
+        String line = command.replace("%f", name).replace("%p", target);
+        Process p = new ProcessBuilder("/bin/sh", "-c", line)
+                .directory(data.toFile())
+                .redirectErrorStream(true)
+                .start();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("the restore command did not end within 30 s: " + line);
+        }
+        return p.exitValue();
     }
 }
