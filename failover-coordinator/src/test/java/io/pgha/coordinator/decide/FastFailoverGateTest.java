@@ -18,7 +18,8 @@ class FastFailoverGateTest {
     private static final long DETACH_REVISION = 50;
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-    private static Report detached(long epoch, long modRevision) {
+    /** A replica's report, detached for {@code epoch} in a member key at {@code modRevision} (also RouterFenceGateTest). */
+    static Report detached(long epoch, long modRevision) {
         MemberStatus s = new MemberStatus(
                         "postgres://h:1/postgres",
                         "http://h:2/patroni",

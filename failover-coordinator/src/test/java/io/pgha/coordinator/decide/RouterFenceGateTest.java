@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.pgha.coordinator.decide.FastFailoverGate.Report;
 import io.pgha.coordinator.decide.FastFailoverGate.Verdict;
 import io.pgha.core.Detach;
-import io.pgha.core.MemberStatus;
 import io.pgha.core.store.RouterReport;
-import io.pgha.events.Lsn;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -19,23 +17,6 @@ class RouterFenceGateTest {
     private static final Detach ORDER = new Detach(40, "pg-0");
     private static final long DETACH_REVISION = 50;
     private static final Duration TIMEOUT = Duration.ofSeconds(2);
-
-    private static Report detached(long epoch, long modRevision) {
-        MemberStatus s = new MemberStatus(
-                        "postgres://h:1/postgres",
-                        "http://h:2/patroni",
-                        MemberStatus.Role.REPLICA,
-                        "running",
-                        1,
-                        null,
-                        Lsn.parse("0/5000000"),
-                        null,
-                        Map.of(),
-                        null,
-                        "v")
-                .withDetached(new MemberStatus.Detached(epoch, Lsn.parse("0/5000000")));
-        return new Report(s, modRevision);
-    }
 
     private static Optional<RouterReport> fenced(long epoch, String member, long detachRevision) {
         return Optional.of(new RouterReport(epoch, "pg-0", "now")
@@ -56,8 +37,8 @@ class RouterFenceGateTest {
 
     private static Map<String, Report> pg1Detached() {
         Map<String, Report> members = new HashMap<>();
-        members.put("pg-1", detached(40, 51));
-        members.put("pg-0", detached(40, 52)); // the old leader never counts
+        members.put("pg-1", FastFailoverGateTest.detached(40, 51));
+        members.put("pg-0", FastFailoverGateTest.detached(40, 52)); // the old leader never counts
         return members;
     }
 
@@ -126,7 +107,11 @@ class RouterFenceGateTest {
 
     @Test
     void everyRouterFencedButNoTrustedDetachedStandbyWaits() {
-        Map<String, Report> stale = Map.of("pg-1", detached(40, DETACH_REVISION), "pg-2", detached(39, 60));
+        Map<String, Report> stale = Map.of(
+                "pg-1",
+                FastFailoverGateTest.detached(40, DETACH_REVISION),
+                "pg-2",
+                FastFailoverGateTest.detached(39, 60));
         FastFailoverGate.Result r = gate(Set.of("r0"), Map.of("r0", fenced(40, "pg-0", 50)), stale, Duration.ZERO);
         assertThat(r.verdict()).isEqualTo(Verdict.WAIT);
         assertThat(r.why()).contains("no standby reported detached");
