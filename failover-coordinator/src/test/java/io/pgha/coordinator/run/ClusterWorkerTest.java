@@ -336,15 +336,7 @@ class ClusterWorkerTest {
         h.nanos.addAndGet(Duration.ofMillis(500).toNanos());
         worker.step();
 
-        assertThat(h.store.value(CLUSTER, "leader"))
-                .as("pg-2 detached too, but only P may win")
-                .contains("pg-1");
-        assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
-        assertThat(h.store.read(CLUSTER).member("pg-0"))
-                .as("the old lease was revoked")
-                .isEmpty();
-        assertThat(h.store.value(CLUSTER, "history"))
-                .hasValueSatisfying(v -> assertThat(v).contains("fast failover"));
+        assertFastFailoverTo("pg-1", "pg-2 detached too, but only P may win");
         assertThat(h.events.acknowledged(ElectionEvent.FailoverStarted.class))
                 .singleElement()
                 .satisfies(f -> assertThat(f.reason()).contains("fast failover"));
@@ -511,15 +503,18 @@ class ClusterWorkerTest {
 
         stepThroughTheGate(worker);
 
-        assertThat(h.store.value(CLUSTER, "leader"))
-                .as("the most advanced detached standby")
-                .contains("pg-2");
+        assertFastFailoverTo("pg-2", "the most advanced detached standby");
+        assertThat(h.store.value(CLUSTER, "sync"))
+                .as("no /sync in asynchronous mode")
+                .isEmpty();
+    }
+
+    /** pg-0's fast failover went through to {@code winner}: /detach gone, pg-0's lease revoked, the history row says so. */
+    private void assertFastFailoverTo(String winner, String why) {
+        assertThat(h.store.value(CLUSTER, "leader")).as(why).contains(winner);
         assertThat(h.store.value(CLUSTER, "detach")).isEmpty();
         assertThat(h.store.read(CLUSTER).member("pg-0"))
                 .as("the old lease was revoked")
-                .isEmpty();
-        assertThat(h.store.value(CLUSTER, "sync"))
-                .as("no /sync in asynchronous mode")
                 .isEmpty();
         assertThat(h.store.value(CLUSTER, "history"))
                 .hasValueSatisfying(v -> assertThat(v).contains("fast failover"));
