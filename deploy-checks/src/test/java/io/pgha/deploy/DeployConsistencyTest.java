@@ -728,6 +728,33 @@ class DeployConsistencyTest {
         assertThat(problems).as("overlay " + overlay).isEmpty();
     }
 
+    /**
+     * The asynchronous fast failover promotes only once every router the coordinator knows of has fenced the
+     * old primary (failover-coordinator's DESIGN.md): a router pod missing from the list would route on to it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"dev", "prod"})
+    void theCoordinatorDeclaresEveryRouterPodForTheFastFailover(String overlay) {
+        Rendered r = Rendered.overlay(overlay);
+        JsonNode router = r.find("StatefulSet", "router").orElseThrow();
+        int replicas = router.path("spec").path("replicas").asInt(1);
+        Set<String> pods = new TreeSet<>();
+        for (int i = 0; i < replicas; i++) {
+            pods.add(Rendered.name(router) + "-" + i);
+        }
+        JsonNode coordinator =
+                container(r.find("Deployment", "failover-coordinator").orElseThrow(), "failover-coordinator");
+        String declared = stream(coordinator.path("env"))
+                .filter(e -> e.path("name").asText().equals("PGHA_COORDINATOR_FAST_FAILOVER_ROUTERS"))
+                .map(e -> e.path("value").asText())
+                .findFirst()
+                .orElse("");
+        assertThat(new TreeSet<>(List.of(declared.split(","))))
+                .as("overlay " + overlay + ": PGHA_COORDINATOR_FAST_FAILOVER_ROUTERS of failover-coordinator must name"
+                        + " every pod of StatefulSet router (its renderers' PGHA_RENDERER_NAME)")
+                .isEqualTo(pods);
+    }
+
     @ParameterizedTest
     @ValueSource(strings = {"dev", "prod"})
     void haproxyAndConfigRendererAgreeOnFilesPortsAndServices(String overlay) {
