@@ -20,7 +20,11 @@ import java.util.TreeSet;
  * its HAProxy may still run) and every live key under {@code /routers/}, reports {@code "fenced"} for
  * this very {@code /detach} (its epoch, L, and the {@code /detach} key's mod revision). And a standby
  * reports detached for epoch N in a member key written after {@code /detach}, so the candidate's
- * position is final when the ranking compares it. Pure.
+ * position is final when the ranking compares it. Which standby: the most advanced of those that
+ * detached, so the gate waits, once the routers are fenced, until every standby with a member key has
+ * reported, or {@link #settle} has passed since the order (a standby whose agent does not answer must not
+ * hold the failover up, and choosing among fewer standbys can only lose more of what L acknowledged
+ * alone, never make two primaries). Pure.
  */
 public final class RouterFenceGate {
     private RouterFenceGate() {}
@@ -67,11 +71,25 @@ public final class RouterFenceGate {
             unfenced.add("(no router declared)"); // never opens: nothing proves L unreachable
         }
         String what = order.leader() + " (epoch " + order.epoch() + ")";
-        if (unfenced.isEmpty() && !detached.isEmpty()) {
+        Set<String> silent = new TreeSet<>(members.keySet());
+        silent.remove(order.leader());
+        silent.removeAll(detached);
+        if (unfenced.isEmpty() && !detached.isEmpty() && (silent.isEmpty() || waited.compareTo(settle(timeout)) >= 0)) {
             return new Result(
                     Verdict.OPEN,
                     Set.copyOf(detached),
-                    "every router " + all + " fenced " + what + " and " + detached + " detached from it");
+                    "every router " + all + " fenced " + what + " and " + detached + " detached from it"
+                            + (silent.isEmpty()
+                                    ? ""
+                                    : " (" + silent + " did not report within "
+                                            + settle(timeout).toMillis() + " ms)"));
+        }
+        if (unfenced.isEmpty() && !detached.isEmpty()) {
+            return new Result(
+                    Verdict.WAIT,
+                    Set.of(),
+                    "every router " + all + " fenced " + what + " and " + detached + " detached; waiting for " + silent
+                            + " to report its position");
         }
         String missing = (unfenced.isEmpty() ? "" : "routers " + unfenced + " have not fenced " + what)
                 + (unfenced.isEmpty() || !detached.isEmpty() ? "" : "; ")
@@ -80,5 +98,14 @@ public final class RouterFenceGate {
             return new Result(Verdict.ABANDON, Set.of(), missing + " within " + timeout.toMillis() + " ms");
         }
         return new Result(Verdict.WAIT, Set.of(), missing + " yet");
+    }
+
+    /**
+     * How long, from the order, the gate waits for standbys that have not reported detached once the
+     * routers are fenced and one standby has: a quarter of fast-failover-timeout (500 ms at the default
+     * 2 s). Standbys answer within milliseconds when their agents run.
+     */
+    static Duration settle(Duration timeout) {
+        return timeout.dividedBy(4);
     }
 }

@@ -118,6 +118,33 @@ class RouterFenceGateTest {
     }
 
     @Test
+    void aStandbyThatHasNotReportedIsAwaitedUntilTheSettleTimeSoTheMostAdvancedCanWin() {
+        Map<String, Report> members = pg1Detached();
+        members.put("pg-2", FastFailoverGateTest.detached(39, 30)); // live, not yet detached for this order
+        Map<String, Optional<RouterReport>> routers = Map.of("r0", fenced(40, "pg-0", 50));
+        FastFailoverGate.Result early = gate(Set.of("r0"), routers, members, Duration.ofMillis(100));
+        assertThat(early.verdict()).isEqualTo(Verdict.WAIT);
+        assertThat(early.why()).contains("waiting for [pg-2]");
+
+        members.put("pg-2", FastFailoverGateTest.detached(40, 53));
+        FastFailoverGate.Result all = gate(Set.of("r0"), routers, members, Duration.ofMillis(100));
+        assertThat(all.verdict()).isEqualTo(Verdict.OPEN);
+        assertThat(all.detached()).containsExactlyInAnyOrder("pg-1", "pg-2");
+    }
+
+    @Test
+    void aSilentStandbyDoesNotHoldTheFailoverPastTheSettleTime() {
+        Map<String, Report> members = pg1Detached();
+        members.put("pg-2", FastFailoverGateTest.detached(39, 30));
+        Duration settle = RouterFenceGate.settle(TIMEOUT);
+        assertThat(settle).isEqualTo(Duration.ofMillis(500));
+        FastFailoverGate.Result r = gate(Set.of("r0"), Map.of("r0", fenced(40, "pg-0", 50)), members, settle);
+        assertThat(r.verdict()).isEqualTo(Verdict.OPEN);
+        assertThat(r.detached()).containsExactly("pg-1");
+        assertThat(r.why()).contains("[pg-2] did not report within 500 ms");
+    }
+
+    @Test
     void noRouterAtAllNeverOpens() {
         assertThat(gate(Set.of(), Map.of(), pg1Detached(), Duration.ZERO).verdict())
                 .isEqualTo(Verdict.WAIT);
