@@ -54,8 +54,9 @@ import java.util.TreeMap;
  * @param fastFailover pgha's own setting (not Patroni's): in synchronous mode, after the loss of the
  *     primary's node the coordinator detaches the synchronous standbys and promotes one without
  *     waiting for the old leader key's lease to expire; in asynchronous mode the same once every
- *     declared router fenced the old primary (failover-coordinator's DESIGN.md, "Fast failover"); off
- *     by default
+ *     declared router fenced the old primary (failover-coordinator's DESIGN.md, "Fast failover"); on
+ *     by default since the 100-fault chaos runs (synchronous and asynchronous) and the soak with it on
+ *     (docs/chaos.md); a cluster whose stored config says {@code false} keeps it
  * @param slots Patroni's {@code slots}: permanent replication slots by name, created on the primary and
  *     kept on the replicas (node-agent's DESIGN.md, "Permanent slots")
  * @param ignoreSlots Patroni's {@code ignore_slots}: slots matching one of these are never dropped
@@ -291,7 +292,7 @@ public record DynamicConfig(
                 false,
                 new Postgresql(usePgRewind, true, Map.of()),
                 DEFAULT_MEMBER_SLOTS_TTL,
-                false,
+                true,
                 Map.of(),
                 List.of(),
                 false,

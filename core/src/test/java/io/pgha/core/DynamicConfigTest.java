@@ -347,9 +347,12 @@ class DynamicConfigTest {
     }
 
     @Test
-    void fastFailoverIsOffByDefaultABooleanAndKeptInTheStoredShape() {
-        assertThat(DynamicConfig.DEFAULTS.fastFailover()).isFalse();
-        assertThat(DynamicConfig.DEFAULTS.toJson()).contains("\"fast_failover\":false");
+    void fastFailoverIsOnByDefaultABooleanAndKeptInTheStoredShape() {
+        assertThat(DynamicConfig.DEFAULTS.fastFailover()).isTrue();
+        assertThat(DynamicConfig.DEFAULTS.toJson()).contains("\"fast_failover\":true");
+        assertThat(DynamicConfig.fromJson("{\"fast_failover\":false}").fastFailover())
+                .as("a stored false is kept")
+                .isFalse();
         DynamicConfig on = DynamicConfig.fromJson("{\"fast_failover\":true,\"synchronous_mode\":true}");
         assertThat(on.fastFailover()).isTrue();
         assertThat(DynamicConfig.fromJson(on.toJson())).isEqualTo(on);
