@@ -27,6 +27,8 @@ final class AgentLoop {
     private static final Logger LOG = Logger.getLogger(AgentLoop.class);
     /** The last (leader timeline, own timeline, replay position) whose fork was checked. */
     private String lastForkCheck;
+    /** The leader timeline this standby was last seen replaying (-1: none); no fork check until it changes. */
+    private long replaysLeaderTimeline = -1;
 
     private final AgentContext ctx;
     private final Bootstrap bootstrap;
@@ -116,45 +118,55 @@ final class AgentLoop {
     }
 
     /**
-     * A standby behind the leader's timeline checks, once per (leader timeline, own timeline, replay
-     * position), whether it replayed past the point where the leader's timeline forked off its own
-     * ({@link TimelineFork}); if so its data directory has diverged and is rewound like an old primary's.
+     * A standby checks, until it replays the leader's timeline, whether it replayed past the point where
+     * the leader's timeline forked off its own ({@link TimelineFork}); if so its data directory has
+     * diverged and is rewound like an old primary's. The timeline compared is the one recovery replays
+     * ({@link io.pgha.agent.pg.PostgresControl#replayPoint}), not the one the WAL receiver streams: a
+     * standby that read its old timeline's segment past the fork (PostgreSQL falls back to it while the
+     * new timeline's segment is not there yet) streams the new timeline and never replays it, silently
+     * (found by the asynchronous chaos run of 2026-12-04; node-agent's DESIGN.md).
      */
     private void checkTimelineFork(ClusterSnapshot snapshot, PgState state) {
-        // only while a WAL receiver runs: then the timeline is the one it streams, not the last
-        // restartpoint's, which lags behind a standby that already replays the new timeline
-        if (snapshot == null
-                || !state.isStandby()
-                || ctx.mayHaveDiverged
-                || state.replayLsn() == null
-                || state.walReceiverStatus() == null) {
+        if (snapshot == null || !state.isStandby() || !state.accepting() || ctx.mayHaveDiverged) {
             return;
         }
         Optional<MemberEntry> leader =
                 snapshot.leaderMember().filter(m -> !m.name().equals(ctx.me));
         Optional<MemberStatus> status = leader.map(MemberEntry::status)
-                .filter(st -> st.role() == MemberStatus.Role.PRIMARY && st.timeline() > state.timeline());
-        if (status.isEmpty() || status.get().connUrl() == null) {
+                .filter(st -> st.role() == MemberStatus.Role.PRIMARY && st.connUrl() != null);
+        if (status.isEmpty() || status.get().timeline() == replaysLeaderTimeline) {
             return;
         }
-        String key = status.get().timeline() + "/" + state.timeline() + "/" + state.replayLsn();
-        if (key.equals(lastForkCheck)) {
-            return;
-        }
+        long leaderTimeline = status.get().timeline();
         try {
-            String history = ctx.pg.timelineHistory(
-                    Upstream.fromConnUrl(leader.get().name(), status.get().connUrl()),
-                    status.get().timeline());
+            TimelineFork.ReplayPoint point = ctx.pg.replayPoint();
+            String key = leaderTimeline + "/" + point.timeline() + "/" + point.replayed();
+            if (key.equals(lastForkCheck)) {
+                return;
+            }
+            TimelineFork.Verdict verdict = TimelineFork.verdict(
+                    point,
+                    leaderTimeline,
+                    () -> ctx.pg.timelineHistory(
+                            Upstream.fromConnUrl(
+                                    leader.get().name(), status.get().connUrl()),
+                            leaderTimeline));
             lastForkCheck = key;
-            if (TimelineFork.diverged(history, state.timeline(), state.replayLsn())) {
-                LOG.warnf(
-                        "%s's timeline %d forked off timeline %d before this standby's replay position %s:"
-                                + " this data directory has diverged and is rewound",
-                        leader.get().name(), status.get().timeline(), state.timeline(), state.replayLsn());
-                ctx.mayHaveDiverged = true;
+            switch (verdict) {
+                case ON_LEADER_TIMELINE -> replaysLeaderTimeline = leaderTimeline;
+                case FOLLOWS -> {}
+                case DIVERGED -> {
+                    LOG.warnf(
+                            "%s's timeline %d forked off timeline %d before this standby's replay position %s:"
+                                    + " this data directory has diverged and is rewound",
+                            leader.get().name(), leaderTimeline, point.timeline(), point.replayed());
+                    ctx.mayHaveDiverged = true;
+                }
             }
         } catch (RuntimeException e) {
-            LOG.debugf("timeline history of %s not read: %s", leader.get().name(), e.getMessage());
+            LOG.debugf(
+                    "timeline fork of this standby against %s not checked: %s",
+                    leader.get().name(), e.getMessage());
         }
     }
 

@@ -232,6 +232,11 @@ final class FakePostgres implements PostgresControl {
     }
 
     @Override
+    public io.pgha.agent.decide.TimelineFork.ReplayPoint replayPoint() {
+        throw new IllegalStateException("no replay point in the fake");
+    }
+
+    @Override
     public String systemIdentifier() {
         return "7";
     }

@@ -215,6 +215,11 @@ public final class LocalPostgres implements PostgresControl {
     }
 
     @Override
+    public io.pgha.agent.decide.TimelineFork.ReplayPoint replayPoint() {
+        return sql.replayPoint();
+    }
+
+    @Override
     public PgState probe() {
         if (!running()) {
             return PgState.stopped();

@@ -628,6 +628,39 @@ final class PgSql {
         return localSql("SELECT system_identifier::text FROM pg_control_system()");
     }
 
+    /**
+     * {@link PostgresControl#replayPoint}: on a connection of its own with {@code replication=database}
+     * (a walsender that also takes SQL; the socket's and the superuser's replication lines of pg_hba let
+     * it in), {@code pg_last_wal_replay_lsn()} first, then {@code IDENTIFY_SYSTEM}'s timeline: the replay
+     * timeline on a standby, which only grows, so the position lies on it or on an older one.
+     */
+    io.pgha.agent.decide.TimelineFork.ReplayPoint replayPoint() {
+        Properties replication = new Properties();
+        replication.setProperty("replication", "database");
+        replication.setProperty("preferQueryMode", "simple");
+        replication.setProperty("assumeMinServerVersion", "10");
+        try (Connection c = connect(s.listenHost(), s.port(), "postgres", s.sqlTimeout(), replication)) {
+            String replayed = firstValue(c, "SELECT pg_last_wal_replay_lsn()::text");
+            long timeline;
+            try (Statement st = c.createStatement();
+                    ResultSet r = st.executeQuery("IDENTIFY_SYSTEM")) {
+                if (!r.next()) {
+                    throw new SQLException("IDENTIFY_SYSTEM answered no row");
+                }
+                timeline = r.getLong(2);
+            }
+            if (replayed == null) {
+                throw new SQLException("pg_last_wal_replay_lsn() is null: not a standby");
+            }
+            return new io.pgha.agent.decide.TimelineFork.ReplayPoint(io.pgha.events.Lsn.parse(replayed), timeline);
+        } catch (SQLException e) {
+            throw new IllegalStateException(
+                    "replay position and timeline on " + s.listenHost() + ":" + s.port() + " not read: "
+                            + e.getMessage(),
+                    e);
+        }
+    }
+
     /** {@code query}'s first value on this instance, on the shared connection, within {@link #LONG_SQL}. */
     private String localSql(String query) {
         try {
@@ -663,7 +696,14 @@ final class PgSql {
     }
 
     Connection connect(String host, int port, String database, Duration socketTimeout) throws SQLException {
+        return connect(host, port, database, socketTimeout, new Properties());
+    }
+
+    /** A connection with {@code extra} driver properties on top of the usual ones. */
+    Connection connect(String host, int port, String database, Duration socketTimeout, Properties extra)
+            throws SQLException {
         Properties props = new Properties();
+        props.putAll(extra);
         props.setProperty("user", s.superuser());
         s.superuserPassword().ifPresent(p -> props.setProperty("password", p));
         props.setProperty(

@@ -153,6 +153,14 @@ public interface PostgresControl {
     /** The history file of {@code timeline} on {@code upstream} (its primary), e.g. {@code 00000002.history}. */
     String timelineHistory(Upstream upstream, long timeline);
 
+    /**
+     * This standby's replay position, then the timeline its recovery replays ({@code IDENTIFY_SYSTEM} on a
+     * replication connection to itself, as Patroni reads it: on a standby it answers the replay timeline,
+     * where {@code pg_stat_wal_receiver.received_tli} answers the one being streamed).
+     * IllegalStateException when it cannot be read.
+     */
+    io.pgha.agent.decide.TimelineFork.ReplayPoint replayPoint();
+
     /** The system identifier of the running instance. */
     String systemIdentifier();
 

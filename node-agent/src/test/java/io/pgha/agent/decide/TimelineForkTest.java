@@ -42,4 +42,23 @@ class TimelineForkTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("garbage");
     }
+
+    @Test
+    void theVerdictComparesTheReplayTimelineNotTheStreamedOne() {
+        // the asynchronous chaos run of 2026-12-04: the standby's WAL receiver streamed timeline 3 while
+        // recovery stayed on timeline 2, past the point where timeline 3 left it
+        TimelineFork.ReplayPoint stuck = new TimelineFork.ReplayPoint(Lsn.parse("0/9000100"), 2);
+        assertThat(TimelineFork.verdict(stuck, 3, () -> HISTORY)).isEqualTo(TimelineFork.Verdict.DIVERGED);
+        TimelineFork.ReplayPoint behind = new TimelineFork.ReplayPoint(Lsn.parse("0/8F00000"), 2);
+        assertThat(TimelineFork.verdict(behind, 3, () -> HISTORY)).isEqualTo(TimelineFork.Verdict.FOLLOWS);
+    }
+
+    @Test
+    void aStandbyOnTheLeadersTimelineNeedsNoHistory() {
+        TimelineFork.ReplayPoint on = new TimelineFork.ReplayPoint(Lsn.parse("0/9000100"), 3);
+        assertThat(TimelineFork.verdict(on, 3, () -> {
+                    throw new AssertionError("the history is not read");
+                }))
+                .isEqualTo(TimelineFork.Verdict.ON_LEADER_TIMELINE);
+    }
 }

@@ -229,4 +229,88 @@ class PgSqlIT {
                     + " WHERE slot_name IN ('pg_2', 'pg_3') AND NOT active");
         }
     }
+
+    /**
+     * The fork check's reading ({@link PgSql#replayPoint}): the position recovery replayed and the timeline
+     * it replays, not the one the WAL receiver streams. A standby that got more of the old primary's WAL
+     * than the member promoted (here: the promoted one stopped streaming, then the primary wrote on) has
+     * replayed past the fork on the old timeline, however it was re-pointed: the verdict is DIVERGED.
+     * A standby re-pointed without extra WAL reaches the new timeline.
+     */
+    @Test
+    void theReplayPointTellsAStandbyThatReplayedPastTheForkFromOneThatFollows() throws Exception {
+        PostgresNode promoted = PostgresNode.replica(workspace, PostgresNode.Placement.loopback("pg-4"), primary);
+        PostgresNode ahead = null;
+        PostgresNode follower = null;
+        try {
+            ahead = PostgresNode.replica(workspace, PostgresNode.Placement.loopback("pg-5"), primary);
+            follower = PostgresNode.replica(workspace, PostgresNode.Placement.loopback("pg-6"), primary);
+            primary.execute("CREATE TABLE IF NOT EXISTS fork_check (id int)");
+            primary.execute("INSERT INTO fork_check VALUES (1)");
+            Object before = primary.queryValue("SELECT pg_current_wal_flush_lsn()::text");
+            for (PostgresNode standby : List.of(promoted, ahead, follower)) {
+                Wait.until(
+                        DEADLINE,
+                        standby.name() + " replayed " + before,
+                        () -> Boolean.TRUE.equals(
+                                standby.queryValue("SELECT pg_last_wal_replay_lsn() >= '" + before + "'::pg_lsn")));
+            }
+            PgSql aheadSql = pgSql(ahead);
+            io.pgha.agent.decide.TimelineFork.ReplayPoint onOne = aheadSql.replayPoint();
+            assertThat(onOne.timeline()).as("streaming timeline 1").isEqualTo(1);
+
+            // follower stops streaming first, so that it has no more than the member promoted next
+            for (PostgresNode standby : List.of(follower, promoted)) {
+                standby.execute("ALTER SYSTEM SET primary_conninfo = ''");
+                standby.execute("SELECT pg_reload_conf()");
+                Wait.until(DEADLINE, standby.name() + "'s WAL receiver gone", () -> standby.queryValue(
+                                "SELECT count(*) FROM pg_stat_wal_receiver")
+                        .equals(0L));
+            }
+            primary.execute("INSERT INTO fork_check VALUES (2)");
+            Object extra = primary.queryValue("SELECT pg_current_wal_flush_lsn()::text");
+            PostgresNode aheadNode = ahead;
+            Wait.until(
+                    DEADLINE,
+                    ahead.name() + " replayed the old primary's extra WAL",
+                    () -> Boolean.TRUE.equals(
+                            aheadNode.queryValue("SELECT pg_last_wal_replay_lsn() >= '" + extra + "'::pg_lsn")));
+            promoted.execute("SELECT pg_promote()");
+            Wait.until(DEADLINE, promoted.name() + " promoted", () -> !promoted.inRecovery());
+            String history = String.valueOf(promoted.queryValue("SELECT pg_read_file('pg_wal/00000002.history')"));
+            for (PostgresNode standby : List.of(ahead, follower)) {
+                String conninfo = String.valueOf(standby.queryValue("SHOW primary_conninfo"));
+                conninfo = conninfo.isBlank()
+                        ? "host=" + promoted.host() + " port=" + promoted.port() + " user=" + PostgresNode.SUPERUSER
+                        : conninfo.replaceAll("host=\\S+", "host=" + promoted.host())
+                                .replaceAll("port=\\S+", "port=" + promoted.port());
+                standby.execute("ALTER SYSTEM SET primary_slot_name = ''");
+                standby.execute("ALTER SYSTEM SET primary_conninfo = '" + conninfo.replace("'", "''") + "'");
+                standby.execute("SELECT pg_reload_conf()");
+            }
+            PgSql followerSql = pgSql(follower);
+            Wait.until(
+                    DEADLINE,
+                    follower.name() + " replays timeline 2",
+                    () -> followerSql.replayPoint().timeline() == 2);
+            assertThat(io.pgha.agent.decide.TimelineFork.verdict(followerSql.replayPoint(), 2, () -> history))
+                    .isEqualTo(io.pgha.agent.decide.TimelineFork.Verdict.ON_LEADER_TIMELINE);
+
+            io.pgha.agent.decide.TimelineFork.ReplayPoint diverged = aheadSql.replayPoint();
+            assertThat(diverged.timeline()).as("the timeline recovery replays").isEqualTo(1);
+            assertThat(io.pgha.agent.decide.TimelineFork.verdict(diverged, 2, () -> history))
+                    .as(ahead.name() + " at " + diverged.replayed() + ", history " + history)
+                    .isEqualTo(io.pgha.agent.decide.TimelineFork.Verdict.DIVERGED);
+        } finally {
+            opened.forEach(PgSql::serverRestarts);
+            for (PostgresNode node : java.util.Arrays.asList(follower, ahead)) {
+                if (node != null) {
+                    node.close();
+                }
+            }
+            promoted.close();
+            primary.execute("SELECT pg_drop_replication_slot(slot_name) FROM pg_replication_slots"
+                    + " WHERE slot_name IN ('pg_4', 'pg_5', 'pg_6') AND NOT active");
+        }
+    }
 }
