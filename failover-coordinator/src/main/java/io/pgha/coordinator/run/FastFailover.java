@@ -57,6 +57,9 @@ final class FastFailover {
         Suspicion.Facts facts =
                 new Suspicion.Facts(leader.member(), candidates, monitorUnreachable(leader.member()), null);
         Suspicion.Result result = Suspicion.decide(facts);
+        // when the agent is asked: an agent that does not answer was silent from then on, so an answer
+        // that timed out (an isolated or frozen node: no refusal, agent-timeout) counts towards suspect-after
+        long asked = ctx.nanos();
         if (result.verdict() == Suspicion.Verdict.ASK_AGENT) {
             result = Suspicion.decide(new Suspicion.Facts(
                     facts.leader(), facts.promotable(), true, agentAnswers(snapshot, leader.member())));
@@ -68,12 +71,13 @@ final class FastFailover {
         }
         if (agreedSince == 0 || agreedEpoch != leader.modRevision()) {
             agreedEpoch = leader.modRevision();
-            agreedSince = ctx.nanos();
+            agreedSince = asked;
             LOG.warnf(
                     "%s: %s; fast failover after %d ms more",
                     ctx.cluster,
                     result.why(),
-                    ctx.settings.fastFailoverSuspectAfter().toMillis());
+                    Suspicion.leftUntilRipe(agreedSince, ctx.nanos(), ctx.settings.fastFailoverSuspectAfter())
+                            .toMillis());
         }
         if (!Suspicion.ripe(agreedSince, ctx.nanos(), ctx.settings.fastFailoverSuspectAfter())) {
             ctx.runAgainIn(Suspicion.leftUntilRipe(agreedSince, ctx.nanos(), ctx.settings.fastFailoverSuspectAfter()));

@@ -342,6 +342,24 @@ class ClusterWorkerTest {
                 .satisfies(f -> assertThat(f.reason()).contains("fast failover"));
     }
 
+    /**
+     * An isolated node refuses nothing: the agent's answer times out (agent-timeout, 2 s). The agent was
+     * silent for that whole time, so suspect-after (500 ms) is already over when the timeout ends and
+     * the fast failover starts in the same run instead of asking the agent again (the chaos runs' isolate
+     * faults paid two timeouts).
+     */
+    @Test
+    void anAgentAnswerThatTimedOutCountsTowardsSuspectAfter() {
+        ClusterWorker worker = fastFailoverCluster();
+        agentsObey(java.util.Set.of("pg-1", "pg-2"));
+        nodeLost();
+        h.agents.onFetch = () -> h.nanos.addAndGet(Duration.ofSeconds(2).toNanos());
+
+        worker.step();
+
+        assertFastFailoverTo("pg-1", "pg-2 detached too, but only P may win");
+    }
+
     @Test
     void theWinnersSynchronousSetIsWrittenTogetherWithItsLeaderKey() {
         ClusterWorker worker = fastFailoverCluster();

@@ -145,9 +145,12 @@ final class WorkerHarness {
     /** Agents in memory: each member's {@code /patroni} answer by its api_url. */
     static final class FakeAgents implements Agents {
         final Map<String, AgentReport> reports = new ConcurrentHashMap<>();
+        /** Runs on every fetch: a test moves the clock here to model an answer that takes time (a timeout). */
+        volatile Runnable onFetch = () -> {};
 
         @Override
         public CompletableFuture<AgentReport> fetch(String apiUrl) {
+            onFetch.run();
             return CompletableFuture.completedFuture(
                     reports.getOrDefault(apiUrl, AgentReport.unanswered("connection refused")));
         }
