@@ -29,6 +29,8 @@ final class AgentLoop {
     private String lastForkCheck;
     /** The leader timeline this standby was last seen replaying (-1: none); no fork check until it changes. */
     private long replaysLeaderTimeline = -1;
+    /** The last reason a fork check could not be made, logged once. */
+    private String lastForkProblem;
 
     private final AgentContext ctx;
     private final Bootstrap bootstrap;
@@ -164,9 +166,12 @@ final class AgentLoop {
                 }
             }
         } catch (RuntimeException e) {
-            LOG.debugf(
-                    "timeline fork of this standby against %s not checked: %s",
-                    leader.get().name(), e.getMessage());
+            String problem =
+                    "timeline fork of this standby against " + leader.get().name() + " not checked: " + e.getMessage();
+            if (!problem.equals(lastForkProblem)) { // once per distinct problem: the loop retries every run
+                LOG.warn(problem);
+                lastForkProblem = problem;
+            }
         }
     }
 
