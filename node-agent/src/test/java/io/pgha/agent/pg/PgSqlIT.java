@@ -78,6 +78,18 @@ class PgSqlIT {
         return sql;
     }
 
+    /** Points {@code standby} at {@code upstream} (no slot), as an agent re-points a standby at a new leader. */
+    private static void follow(PostgresNode standby, PostgresNode upstream) throws Exception {
+        String conninfo = String.valueOf(standby.queryValue("SHOW primary_conninfo"));
+        conninfo = conninfo.isBlank()
+                ? "host=" + upstream.host() + " port=" + upstream.port() + " user=" + PostgresNode.SUPERUSER
+                : conninfo.replaceAll("host=\\S+", "host=" + upstream.host())
+                        .replaceAll("port=\\S+", "port=" + upstream.port());
+        standby.execute("ALTER SYSTEM SET primary_slot_name = ''");
+        standby.execute("ALTER SYSTEM SET primary_conninfo = '" + conninfo.replace("'", "''") + "'");
+        standby.execute("SELECT pg_reload_conf()");
+    }
+
     /** The backend pids of the sessions PgSql opened (application_name pgha-agent). */
     private static List<String> agentSessions(PostgresNode node) throws Exception {
         Object pids = node.queryValue("SELECT string_agg(pid::text, ',' ORDER BY pid) FROM pg_stat_activity"
@@ -194,12 +206,7 @@ class PgSqlIT {
             follower = PostgresNode.replica(workspace, PostgresNode.Placement.loopback("pg-3"), primary);
             promoted.execute("SELECT pg_promote()");
             Wait.until(DEADLINE, promoted.name() + " promoted", () -> !promoted.inRecovery());
-            String conninfo = String.valueOf(follower.queryValue("SHOW primary_conninfo"))
-                    .replaceAll("host=\\S+", "host=" + promoted.host())
-                    .replaceAll("port=\\S+", "port=" + promoted.port());
-            follower.execute("ALTER SYSTEM SET primary_slot_name = ''");
-            follower.execute("ALTER SYSTEM SET primary_conninfo = '" + conninfo.replace("'", "''") + "'");
-            follower.execute("SELECT pg_reload_conf()");
+            follow(follower, promoted);
             PostgresNode standby = follower;
             Wait.until(DEADLINE, standby.name() + " streaming timeline 2 from " + promoted.name(), () -> Long.valueOf(2)
                     .equals(standby.queryValue(
@@ -279,14 +286,7 @@ class PgSqlIT {
             Wait.until(DEADLINE, promoted.name() + " promoted", () -> !promoted.inRecovery());
             String history = String.valueOf(promoted.queryValue("SELECT pg_read_file('pg_wal/00000002.history')"));
             for (PostgresNode standby : List.of(ahead, follower)) {
-                String conninfo = String.valueOf(standby.queryValue("SHOW primary_conninfo"));
-                conninfo = conninfo.isBlank()
-                        ? "host=" + promoted.host() + " port=" + promoted.port() + " user=" + PostgresNode.SUPERUSER
-                        : conninfo.replaceAll("host=\\S+", "host=" + promoted.host())
-                                .replaceAll("port=\\S+", "port=" + promoted.port());
-                standby.execute("ALTER SYSTEM SET primary_slot_name = ''");
-                standby.execute("ALTER SYSTEM SET primary_conninfo = '" + conninfo.replace("'", "''") + "'");
-                standby.execute("SELECT pg_reload_conf()");
+                follow(standby, promoted);
             }
             PgSql followerSql = pgSql(follower);
             Wait.until(
