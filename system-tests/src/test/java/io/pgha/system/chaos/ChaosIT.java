@@ -67,8 +67,14 @@ class ChaosIT {
     private static final Duration HEALTHY = Duration.ofSeconds(150);
     private static final Duration WRITES_GO_ON = Duration.ofSeconds(60);
     private static final int CLIENTS = 4;
-    /** Each node's disk: a tmpfs holding its PGDATA and pg_wal, which the disk-full fault fills. */
-    private static final long NODE_DISK_BYTES = 512L << 20;
+    /**
+     * Each node's disk: a tmpfs holding its PGDATA and pg_wal, which the disk-full fault fills (all of
+     * what is free, whatever the size; tmpfs takes memory only for what is written). 2 GiB, not less:
+     * every leader change leaves its own copy of the segments around the switch, and {@code
+     * wal_keep_size} keeps every timeline's copy of the last 128 MB of segment numbers, so a dozen
+     * failovers within a few minutes hold ~0.5 GiB of pg_wal on a node (docs/chaos.md, 2026-12-04).
+     */
+    private static final long NODE_DISK_BYTES = 2L << 30;
 
     private static LocalCluster cluster;
     private static LocalPorts ports;
