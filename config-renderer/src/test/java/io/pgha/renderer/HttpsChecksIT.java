@@ -58,6 +58,7 @@ class HttpsChecksIT {
                         Duration.ofMinutes(30),
                         Duration.ofSeconds(2),
                         Duration.ofMillis(300),
+                        Duration.ofMillis(300),
                         1,
                         1,
                         "16MB",

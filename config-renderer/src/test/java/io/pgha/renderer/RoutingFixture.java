@@ -102,6 +102,7 @@ final class RoutingFixture {
                 Duration.ofMinutes(30),
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
+                Duration.ofSeconds(3),
                 2,
                 1,
                 "16MB",

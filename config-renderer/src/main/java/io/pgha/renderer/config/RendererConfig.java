@@ -154,6 +154,14 @@ public interface RendererConfig {
         /** Send read-only clients to the primary while no replica is up. */
         @WithDefault("true")
         boolean fallbackToPrimary();
+
+        /**
+         * The read-only backend's check interval while a replica is steadily up or down ({@code inter});
+         * after a check that differs, and while it is down, it is checked every {@code checks.inter}
+         * ({@code fastinter}, {@code downinter}). Patroni's HAProxy template checks every 3 s.
+         */
+        @WithDefault("3s")
+        Duration checkInter();
     }
 
     interface Pool {

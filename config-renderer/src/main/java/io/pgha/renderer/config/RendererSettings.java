@@ -57,6 +57,7 @@ public final class RendererSettings {
         });
         positive(problems, config.checks().inter(), "pgha.renderer.checks.inter");
         positive(problems, config.checks().timeout(), "pgha.renderer.checks.timeout");
+        positive(problems, config.readOnly().checkInter(), "pgha.renderer.read-only.check-inter");
         positive(problems, config.timeouts().connect(), "pgha.renderer.timeouts.connect");
         positive(problems, config.timeouts().client(), "pgha.renderer.timeouts.client");
         positive(problems, config.timeouts().server(), "pgha.renderer.timeouts.server");
@@ -106,6 +107,7 @@ public final class RendererSettings {
                 config.timeouts().server(),
                 config.checks().timeout(),
                 config.checks().inter(),
+                config.readOnly().checkInter(),
                 config.checks().fall(),
                 config.checks().rise(),
                 config.readOnly().maxLag(),

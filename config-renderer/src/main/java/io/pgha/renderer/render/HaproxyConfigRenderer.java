@@ -175,6 +175,7 @@ public final class HaproxyConfigRenderer {
                 .data("server", duration(settings.timeoutServer()))
                 .data("check", duration(settings.timeoutCheck()))
                 .data("inter", duration(settings.inter()))
+                .data("readOnlyInter", duration(settings.readOnlyInter()))
                 .render();
     }
 

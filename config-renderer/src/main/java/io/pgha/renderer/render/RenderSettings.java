@@ -21,7 +21,12 @@ import java.util.Map;
  * @param timeoutClient {@code timeout client} (long: sessions of a database pool idle for a while)
  * @param timeoutServer {@code timeout server}
  * @param timeoutCheck {@code timeout check}
- * @param inter the health-check interval
+ * @param inter the health-check interval (the read-write backend's, and the read-only one's {@code
+ *     fastinter} and {@code downinter})
+ * @param readOnlyInter the read-only backend's interval while its servers are steadily up or down: a
+ *     replica is checked twice (read-write and read-only) and each check is a TLS connection to its
+ *     agent, so the read-only checks are spaced further (a change is still followed within {@code inter}
+ *     once a check sees it)
  * @param fall failed checks before a server is marked down
  * @param rise successful checks before a server is marked up
  * @param maxReplicaLag the {@code lag} of the replica check, e.g. {@code 16MB} (Patroni's {@code /replica?lag=})
@@ -43,6 +48,7 @@ public record RenderSettings(
         Duration timeoutServer,
         Duration timeoutCheck,
         Duration inter,
+        Duration readOnlyInter,
         int fall,
         int rise,
         String maxReplicaLag,
@@ -70,6 +76,7 @@ public record RenderSettings(
             Duration timeoutServer,
             Duration timeoutCheck,
             Duration inter,
+            Duration readOnlyInter,
             int fall,
             int rise,
             String maxReplicaLag,
@@ -88,6 +95,7 @@ public record RenderSettings(
                 timeoutServer,
                 timeoutCheck,
                 inter,
+                readOnlyInter,
                 fall,
                 rise,
                 maxReplicaLag,
@@ -111,6 +119,7 @@ public record RenderSettings(
                 timeoutServer,
                 timeoutCheck,
                 inter,
+                readOnlyInter,
                 fall,
                 rise,
                 maxReplicaLag,

@@ -40,8 +40,11 @@ class HaproxyConfigRendererTest {
                 .contains("    server pg-1 127.0.0.1:5433 check addr 127.0.0.1 port 8009\n")
                 .contains("    server pg-2 127.0.0.1:5434 check addr 127.0.0.1 port 8010\n")
                 .doesNotContain("disabled");
+        assertThat(readWrite).doesNotContain("default-server");
         String readOnly = section(config.text(), "backend main_ro");
         assertThat(readOnly)
+                .contains("    default-server inter 3s fastinter 1s downinter 1s fall 2 rise 1"
+                        + " on-marked-down shutdown-sessions\n")
                 .contains("    server pg-0 127.0.0.1:5432 check addr 127.0.0.1 port 8008 disabled\n")
                 .contains("    server pg-1 127.0.0.1:5433 check addr 127.0.0.1 port 8009\n");
         assertThat(config.states())

@@ -32,6 +32,7 @@ public final class Topologies {
                 Duration.ofMinutes(30),
                 Duration.ofSeconds(2),
                 Duration.ofSeconds(1),
+                Duration.ofSeconds(3),
                 2,
                 1,
                 "16MB",
