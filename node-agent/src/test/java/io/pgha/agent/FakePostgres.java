@@ -183,8 +183,15 @@ final class FakePostgres implements PostgresControl {
 
     @Override
     public void checkpoint() {
+        onCheckpoint.run();
         calls.add("checkpoint");
     }
+
+    /** Runs at the start of each {@link #checkpoint()}. */
+    volatile Runnable onCheckpoint = () -> {};
+
+    /** Runs when a {@link #receivePoll} logs in ahead of its polls ({@code ReceivePoll.open}). */
+    volatile Runnable onLogin = () -> {};
 
     @Override
     public Lsn latestCheckpoint() {
@@ -206,13 +213,19 @@ final class FakePostgres implements PostgresControl {
         return candidateReceived.get();
     }
 
-    /** What {@link #receivePoll} did: "open <member>", "poll", "close". */
+    /** What {@link #receivePoll} did: "open <member>", "login", "poll", "close". */
     final List<String> receivePollCalls = new CopyOnWriteArrayList<>();
 
     @Override
     public ReceivePoll receivePoll(Upstream standby) {
         receivePollCalls.add("open " + standby.member());
         return new ReceivePoll() {
+            @Override
+            public void open() {
+                onLogin.run();
+                receivePollCalls.add("login");
+            }
+
             @Override
             public Optional<Lsn> received() {
                 receivePollCalls.add("poll");

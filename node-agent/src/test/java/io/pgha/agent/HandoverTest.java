@@ -1,6 +1,7 @@
 package io.pgha.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.pg.Upstream;
@@ -10,6 +11,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -109,14 +112,56 @@ class HandoverTest {
             return polls.incrementAndGet() < 3 ? Optional.empty() : Optional.of(Lsn.parse("0/5000100"));
         };
         handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60));
-        assertThat(pg.receivePollCalls).containsExactly("open pg-2", "poll", "poll", "poll", "close");
+        assertThat(pg.receivePollCalls).containsExactly("open pg-2", "login", "poll", "poll", "poll", "close");
+    }
+
+    @Test
+    void theLoginToTheCandidateRunsWhileThePrimaryCheckpoints() {
+        CountDownLatch loggedIn = new CountDownLatch(1);
+        List<String> seen = new CopyOnWriteArrayList<>();
+        pg.onLogin = loggedIn::countDown;
+        pg.onCheckpoint = () -> {
+            try {
+                // a login that waited for the checkpoint would never come: the wait would end at 10 s
+                seen.add(loggedIn.await(10, TimeUnit.SECONDS) ? "logged in during the checkpoint" : "no login");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        candidateAnswers(Duration.ofMillis(100), Optional.of(Lsn.parse("0/5000100")));
+
+        assertThat(handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60)))
+                .isEqualTo(Handover.Outcome.HANDED_OVER);
+        assertThat(seen).containsExactly("logged in during the checkpoint");
+        assertThat(pg.receivePollCalls).containsExactly("open pg-2", "login", "poll", "close");
+    }
+
+    @Test
+    void aCheckpointThatFailsStillClosesTheConnectionOnlyAfterTheLogin() {
+        CountDownLatch checkpointFailed = new CountDownLatch(1);
+        pg.onLogin = () -> {
+            try {
+                checkpointFailed.await(10, TimeUnit.SECONDS); // the login outlasts the failed checkpoint
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        };
+        pg.onCheckpoint = () -> {
+            checkpointFailed.countDown();
+            throw new IllegalStateException("CHECKPOINT failed");
+        };
+
+        assertThatThrownBy(() -> handover.run("pg-2", CANDIDATE, MAX_WAIT, Duration.ofSeconds(60)))
+                .hasMessage("CHECKPOINT failed");
+        assertThat(pg.receivePollCalls).containsExactly("open pg-2", "login", "close");
+        assertThat(agentCalls).containsExactly("resumed");
     }
 
     @Test
     void aCandidateThatNeverConfirmsStillGetsItsConnectionClosed() {
         candidateAnswers(Duration.ofMillis(500), Optional.empty());
         handover.run("pg-2", CANDIDATE, Duration.ofSeconds(3), Duration.ofSeconds(60));
-        assertThat(pg.receivePollCalls).startsWith("open pg-2", "poll").endsWith("close");
+        assertThat(pg.receivePollCalls).startsWith("open pg-2", "login", "poll").endsWith("close");
         assertThat(pg.receivePollCalls.stream().filter(c -> c.startsWith("open")))
                 .hasSize(1);
     }

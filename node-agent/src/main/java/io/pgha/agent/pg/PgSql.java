@@ -597,11 +597,25 @@ final class PgSql {
         }
 
         @Override
+        public void open() {
+            try {
+                login();
+            } catch (SQLException e) {
+                throw new IllegalStateException(
+                        "logging in to " + standby.host() + ":" + standby.port() + " failed: " + e.getMessage(), e);
+            }
+        }
+
+        private void login() throws SQLException {
+            if (c == null) {
+                c = connect(standby.host(), standby.port(), s.sqlTimeout());
+            }
+        }
+
+        @Override
         public Optional<io.pgha.events.Lsn> received() {
             try {
-                if (c == null) {
-                    c = connect(standby.host(), standby.port(), s.sqlTimeout());
-                }
+                login();
                 return Optional.ofNullable(firstValue(c, QUERY)).map(io.pgha.events.Lsn::parse);
             } catch (SQLException e) {
                 close(); // the next poll logs in again

@@ -142,6 +142,12 @@ public interface PostgresControl {
 
     /** The polls of one standby's receive position; see {@link #receivePoll}. */
     interface ReceivePoll extends AutoCloseable {
+        /**
+         * Logs in now, so that the first {@link #received()} does not have to (IllegalStateException when
+         * it cannot; the next poll tries again). By default nothing: every poll is its own query.
+         */
+        default void open() {}
+
         /** pg_last_wal_receive_lsn() on the standby, when it has received anything; IllegalStateException when the query failed. */
         Optional<io.pgha.events.Lsn> received();
 
