@@ -9,6 +9,7 @@ import io.pgha.system.chaos.History.Outcome;
 import io.pgha.system.chaos.History.Serving;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -304,10 +305,13 @@ public final class Checker {
                 Optional<Long> highest =
                         seqs.stream().filter(clientAcked::contains).max(Comparator.naturalOrder());
                 if (highest.isPresent()) {
-                    // a windowed read judges only the ids from the client's first one in the window on
-                    long lowest = o.complete()
-                            ? Long.MIN_VALUE
-                            : seqs.stream().mapToLong(Long::longValue).min().orElseThrow();
+                    // a windowed read judges only the ids from the client's first acknowledged one in the
+                    // window on: acknowledged ids are in the table in their order, so every later one is in
+                    // the window too; an id of unknown outcome may have committed after later ids and sit
+                    // in the window while an acknowledged one before it fell out (found by the
+                    // asynchronous 100-fault run of 2026-12-04: a pause of the primary, then the window's
+                    // lower edge reached those ids)
+                    long lowest = o.complete() ? Long.MIN_VALUE : Collections.min(ackedInTable);
                     Optional<Long> gap = clientAcked.headSet(highest.get(), false).stream()
                             .filter(s -> s >= lowest)
                             .filter(s -> !present.contains(s))

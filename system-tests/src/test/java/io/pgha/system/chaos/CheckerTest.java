@@ -218,6 +218,25 @@ class CheckerTest {
     }
 
     @Test
+    void aWindowThatStartsAtALateUnknownWriteJudgesFromTheFirstAcknowledgedIdInIt() {
+        List<Op> ops = failoverHistory();
+        // 101's outcome is unknown and it committed after 104: the table's order is 103, 104, 101, 105,
+        // and a reader's window starting at 104 holds 101 but not 103
+        Observation window = new Observation("read", "pg-2", 3100 * MS, Map.of(1, List.of(104L, 101L, 105L)), false);
+        // a gap after the first acknowledged id in the window is still a gap
+        Observation gap = new Observation("read", "pg-2", 3100 * MS, Map.of(1, List.of(104L, 101L, 106L)), false);
+
+        assertThat(Checker.check(new History(ops, List.of(window), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
+                        .count(Kind.OUT_OF_ORDER))
+                .isZero();
+        assertThat(Checker.check(new History(ops, List.of(gap), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
+                        .anomalies())
+                .extracting(Checker.Anomaly::detail)
+                .anySatisfy(d ->
+                        assertThat(d).contains("client 1 shows acknowledged 106 without the earlier acknowledged 105"));
+    }
+
+    @Test
     void aWindowedReadJudgesOnlyFromEachClientsFirstIdInTheWindow() {
         List<Op> ops = failoverHistory();
         // the reader's window starts at client 2's id 3: ids 1 and 2 are outside it, not missing
