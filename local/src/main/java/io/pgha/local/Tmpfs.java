@@ -104,9 +104,19 @@ public final class Tmpfs implements AutoCloseable {
             }
             if (result.ok()) {
                 filled += size;
+            } else {
+                lastFillFailure = "fallocate -l " + size + " exited " + result.exitCode() + ": "
+                        + result.output().strip().lines().findFirst().orElse("(no output)");
             }
         }
         return filled;
+    }
+
+    private volatile String lastFillFailure = "";
+
+    /** Why the last failed {@code fallocate} of {@link #fill(long)} failed (empty: none failed yet). */
+    public String lastFillFailure() {
+        return lastFillFailure;
     }
 
     /** Deletes the filler files: the space {@link #fill(long)} took is free again. */

@@ -471,14 +471,17 @@ class ChaosIT {
                 long left = disk.usable();
                 // every other one also makes the WAL grow: pg_wal itself full, not only the tables
                 String wal = (planned.pick() / 2) % 2 == 0 ? ", " + pushWal(member) : "";
+                // a fill that failed says why (once "0 MiB filled" of a 2 GiB disk, cause not seen)
+                String failure = left > (1L << 20) ? ", " + disk.lastFillFailure() : "";
                 detail = String.format(
                         Locale.ROOT,
-                        "%s's disk (%d of %d MiB in use, %d MiB filled, %d KiB left%s)",
+                        "%s's disk (%d of %d MiB in use, %d MiB filled, %d KiB left%s%s)",
                         member,
                         used >> 20,
                         disk.size() >> 20,
                         filled >> 20,
                         left >> 10,
+                        failure,
                         wal);
                 heal = disk::free;
             }
