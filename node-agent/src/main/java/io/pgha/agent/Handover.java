@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
  * aborted handover restarts as primary only while the lease is live, else read-only. The leader key is
  * released outside the PostgreSQL lock (no etcd call under it).
  *
- * <p>The login to the candidate (TLS and SCRAM: 0.7–1 s on a loaded machine, measured in the chaos
+ * <p>The login to the candidate (TLS and SCRAM: 0.3–1 s on a loaded machine, measured in the chaos
  * suite, where it came after the shutdown checkpoint and held up the release) runs on a thread of its
  * own while this one checkpoints and shuts down; the polls then reuse its connection.
  *
