@@ -471,7 +471,7 @@ class ChaosIT {
                 long left = disk.usable();
                 // every other one also makes the WAL grow: pg_wal itself full, not only the tables
                 String wal = (planned.pick() / 2) % 2 == 0 ? ", " + pushWal(member) : "";
-                // a fill that failed says why (once "0 MiB filled" of a 2 GiB disk, cause not seen)
+                // a fill that failed says why (fallocate's message; docs/chaos.md, 2026-12-04)
                 String failure = left > (1L << 20) ? ", " + disk.lastFillFailure() : "";
                 detail = String.format(
                         Locale.ROOT,
