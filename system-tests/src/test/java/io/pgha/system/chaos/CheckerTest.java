@@ -59,6 +59,11 @@ class CheckerTest {
         return new Observation("final", member, 5000 * MS, ids);
     }
 
+    /** The verdict on {@code ops} with {@code reads}, after the one kill, every member healthy at the end. */
+    private static Verdict checkReads(List<Op> ops, Observation... reads) {
+        return Checker.check(new History(ops, List.of(reads), List.of(KILL), healthyFinals(ops)), Mode.SYNC);
+    }
+
     private static List<MemberState> healthyFinals(List<Op> ops) {
         return List.of(
                 new MemberState("pg-0", SYS, 2, false, table("pg-0", ops)),
@@ -183,8 +188,7 @@ class CheckerTest {
         Observation swapped = new Observation("read", "pg-2", 2000 * MS, Map.of(1, List.of(1L, 3L, 2L)));
         Observation gap = new Observation("read", "pg-2", 2000 * MS, Map.of(2, List.of(1L, 2L, 4L)));
 
-        Verdict verdict =
-                Checker.check(new History(ops, List.of(swapped, gap), List.of(KILL), healthyFinals(ops)), Mode.SYNC);
+        Verdict verdict = checkReads(ops, swapped, gap);
         assertThat(verdict.count(Kind.OUT_OF_ORDER)).isEqualTo(2);
         assertThat(verdict.anomalies())
                 .extracting(Checker.Anomaly::detail)
@@ -208,11 +212,8 @@ class CheckerTest {
         Observation swapped =
                 new Observation("read", "pg-1", 3100 * MS, Map.of(1, List.of(103L, 101L, 105L, 104L)), false);
 
-        assertThat(Checker.check(new History(ops, List.of(read), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
-                        .count(Kind.OUT_OF_ORDER))
-                .isZero();
-        assertThat(Checker.check(new History(ops, List.of(swapped), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
-                        .anomalies())
+        assertThat(checkReads(ops, read).count(Kind.OUT_OF_ORDER)).isZero();
+        assertThat(checkReads(ops, swapped).anomalies())
                 .extracting(Checker.Anomaly::detail)
                 .anySatisfy(d -> assertThat(d).contains("client 1 has 104 after 105"));
     }
@@ -226,11 +227,8 @@ class CheckerTest {
         // a gap after the first acknowledged id in the window is still a gap
         Observation gap = new Observation("read", "pg-2", 3100 * MS, Map.of(1, List.of(104L, 101L, 106L)), false);
 
-        assertThat(Checker.check(new History(ops, List.of(window), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
-                        .count(Kind.OUT_OF_ORDER))
-                .isZero();
-        assertThat(Checker.check(new History(ops, List.of(gap), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
-                        .anomalies())
+        assertThat(checkReads(ops, window).count(Kind.OUT_OF_ORDER)).isZero();
+        assertThat(checkReads(ops, gap).anomalies())
                 .extracting(Checker.Anomaly::detail)
                 .anySatisfy(d ->
                         assertThat(d).contains("client 1 shows acknowledged 106 without the earlier acknowledged 105"));
@@ -246,16 +244,12 @@ class CheckerTest {
         // a whole-table read missing the first ids is judged on them
         Observation whole = new Observation("read", "pg-2", 2000 * MS, Map.of(2, List.of(3L, 4L)), true);
 
-        assertThat(Checker.check(new History(ops, List.of(window), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
-                        .count(Kind.OUT_OF_ORDER))
-                .isZero();
-        assertThat(Checker.check(new History(ops, List.of(gap), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
-                        .anomalies())
+        assertThat(checkReads(ops, window).count(Kind.OUT_OF_ORDER)).isZero();
+        assertThat(checkReads(ops, gap).anomalies())
                 .extracting(Checker.Anomaly::detail)
                 .anySatisfy(d ->
                         assertThat(d).contains("client 2 shows acknowledged 4 without the earlier acknowledged 3"));
-        assertThat(Checker.check(new History(ops, List.of(whole), List.of(KILL), healthyFinals(ops)), Mode.SYNC)
-                        .anomalies())
+        assertThat(checkReads(ops, whole).anomalies())
                 .extracting(Checker.Anomaly::detail)
                 .anySatisfy(d ->
                         assertThat(d).contains("client 2 shows acknowledged 4 without the earlier acknowledged 1"));
@@ -266,8 +260,7 @@ class CheckerTest {
         List<Op> ops = failoverHistory();
         Observation prefix = new Observation("read", "pg-2", 500 * MS, Map.of(1, List.of(1L, 2L, 3L)));
 
-        Verdict verdict =
-                Checker.check(new History(ops, List.of(prefix), List.of(KILL), healthyFinals(ops)), Mode.SYNC);
+        Verdict verdict = checkReads(ops, prefix);
         assertThat(verdict.anomalies()).isEmpty();
     }
 
