@@ -98,6 +98,7 @@ public final class Tmpfs implements AutoCloseable {
     public synchronized long fill(long leaveBytes) {
         String fallocate = Commands.require("fallocate", "util-linux").toString();
         long filled = 0;
+        lastFillFailure = "";
         for (int attempt = 0; attempt < FILL_ATTEMPTS; attempt++) {
             long free = usable() - leaveBytes;
             if (free <= 0) {
@@ -123,7 +124,7 @@ public final class Tmpfs implements AutoCloseable {
 
     private volatile String lastFillFailure = "";
 
-    /** Why the last failed {@code fallocate} of {@link #fill(long)} failed (empty: none failed yet). */
+    /** Why the last failed {@code fallocate} of the last {@link #fill(long)} failed (empty: none failed). */
     public String lastFillFailure() {
         return lastFillFailure;
     }

@@ -472,7 +472,8 @@ class ChaosIT {
                 // every other one also makes the WAL grow: pg_wal itself full, not only the tables
                 String wal = (planned.pick() / 2) % 2 == 0 ? ", " + pushWal(member) : "";
                 // a fill that failed says why (fallocate's message; docs/chaos.md, 2026-12-04)
-                String failure = left > (1L << 20) ? ", " + disk.lastFillFailure() : "";
+                String failure =
+                        left > (1L << 20) && !disk.lastFillFailure().isEmpty() ? ", " + disk.lastFillFailure() : "";
                 detail = String.format(
                         Locale.ROOT,
                         "%s's disk (%d of %d MiB in use, %d MiB filled, %d KiB left%s%s)",
