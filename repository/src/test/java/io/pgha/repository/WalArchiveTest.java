@@ -48,6 +48,25 @@ class WalArchiveTest {
         }
     }
 
+    /**
+     * The layout node-agent's restore_command checks without a fork (ArchiveCommands.localArchive): a
+     * posix archive holds each WAL file at {@code <localFolder>/<its first 8 characters>/<its name>}, and
+     * only once it is archived whole.
+     */
+    @Test
+    void aPosixArchiveKeepsEachFileUnderItsTimelineInItsLocalFolder() throws Exception {
+        Path repo = Files.createDirectories(tmp.resolve("layout"));
+        WalArchive archive = new WalArchive(new PosixBlobStore(repo), codec(Compression.ZSTD, true), "demo");
+        Path folder = archive.localFolder().orElseThrow();
+        assertThat(folder).isEqualTo(repo.toAbsolutePath().resolve("demo/wal"));
+        for (String file : new String[] {"00000003000000000000000A", "00000003.history"}) {
+            WalName name = WalName.parse(file);
+            assertThat(folder.resolve(file.substring(0, 8)).resolve(file)).doesNotExist();
+            archive.push(name, segment(3));
+            assertThat(folder.resolve(file.substring(0, 8)).resolve(file)).isRegularFile();
+        }
+    }
+
     @Test
     void aDamagedObjectIsNeverRestoredSilently() throws Exception {
         Path repo = Files.createDirectories(tmp.resolve("repo"));

@@ -42,6 +42,29 @@ public final class ArchiveCommands {
                 + "/%f ] && exit 1;; esac; ";
     }
 
+    /**
+     * The shell prefix (dash builtins only, no fork) that answers "not found" at once for a WAL file the
+     * archive does not hold, when the archive is a local folder ({@code walFolder}: a posix repository
+     * keeps a file as {@code <walFolder>/<its first 8 characters, the timeline>/<its name>}, written whole
+     * by a rename). A standby that lost its stream, and a candidate being promoted, ask for the next
+     * segment and timeline again and again, and the answer is nearly always "not found": a curl (a fork,
+     * a TLS login to the agent) took 0.1–1 s each on a loaded machine, and the startup process notices a
+     * promotion only between two of them. A file that is there is still fetched by the agent (it decodes
+     * and prefetches). The command runs as PostgreSQL's user, the agent's, which writes the folder.
+     * Empty without a local folder, or when its path cannot be written into the command (curl answers
+     * then, as before). PostgreSQL turns {@code %%} into {@code %}.
+     */
+    static String localArchive(Optional<Path> walFolder) {
+        if (walFolder.isEmpty()) {
+            return "";
+        }
+        String text = walFolder.get().toAbsolutePath().toString();
+        if (!SAFE_PATH.matcher(text).matches()) {
+            return "";
+        }
+        return "f=%f; [ -f '" + text + "'/\"${f%%\"${f#????????}\"}\"/%f ] || exit 1; ";
+    }
+
     private ArchiveCommands() {}
 
     /**
@@ -68,10 +91,26 @@ public final class ArchiveCommands {
     /** The settings for pgha.conf when the agent's API speaks {@code tls}. */
     public static Map<String, String> parameters(
             ArchiveSettings settings, Path headerFile, String agentHost, int agentPort, Tls tls) {
+        return parameters(settings, headerFile, agentHost, agentPort, tls, Optional.empty());
+    }
+
+    /**
+     * The settings for pgha.conf when the agent's API speaks {@code tls}, with the archive's local folder
+     * when it has one ({@link #localArchive}).
+     */
+    public static Map<String, String> parameters(
+            ArchiveSettings settings,
+            Path headerFile,
+            String agentHost,
+            int agentPort,
+            Tls tls,
+            Optional<Path> walFolder) {
         Map<String, String> p = new LinkedHashMap<>();
         p.put("archive_mode", "on");
         p.put("archive_command", archiveCommand(settings, headerFile, agentHost, agentPort, tls));
-        p.put("restore_command", restoreCommand(settings, headerFile, agentHost, agentPort, Optional.empty(), tls));
+        p.put(
+                "restore_command",
+                restoreCommand(settings, headerFile, agentHost, agentPort, Optional.empty(), tls, walFolder));
         p.put("archive_timeout", settings.timeout().toSeconds() + "s");
         return p;
     }
@@ -108,6 +147,17 @@ public final class ArchiveCommands {
             int agentPort,
             Optional<String> sourceCluster,
             Tls tls) {
+        return restoreCommand(settings, headerFile, agentHost, agentPort, sourceCluster, tls, Optional.empty());
+    }
+
+    private static String restoreCommand(
+            ArchiveSettings settings,
+            Path headerFile,
+            String agentHost,
+            int agentPort,
+            Optional<String> sourceCluster,
+            Tls tls,
+            Optional<Path> walFolder) {
         String query = sourceCluster
                 .map(c -> "?cluster=" + EtcdLayout.requireName("source cluster", c))
                 .orElse("");
@@ -115,7 +165,7 @@ public final class ArchiveCommands {
                 + settings.commandTimeout().toSeconds() + " -H @"
                 + quoted(headerFile) + cacert(tls) + " -o %p " + base(agentHost, agentPort, tls.https())
                 + "/wal/restore/%f" + query;
-        return sourceCluster.isPresent() ? curl : localHistory(headerFile) + "exec " + curl;
+        return sourceCluster.isPresent() ? curl : localHistory(headerFile) + localArchive(walFolder) + "exec " + curl;
     }
 
     /** Where curl reaches the agent: its own address, or loopback when it listens on every address. */

@@ -63,7 +63,13 @@ public final class WalService implements AutoCloseable {
         this.absent = new AbsentHistory(nodeDir);
         this.pgWal = dataDir.resolve("pg_wal");
         readable.add(cluster);
-        extra.archive(ArchiveCommands.parameters(settings, token.headerFile(), agentHost, agentPort, tls));
+        extra.archive(ArchiveCommands.parameters(
+                settings,
+                token.headerFile(),
+                agentHost,
+                agentPort,
+                tls,
+                repository.walArchive(cluster).localFolder()));
     }
 
     public String cluster() {

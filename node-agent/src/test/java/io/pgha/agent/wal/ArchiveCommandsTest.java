@@ -143,9 +143,63 @@ class ArchiveCommandsTest {
         }
     }
 
+    /**
+     * With a local archive folder (a posix repository), a file it does not hold is "not found" at once,
+     * without curl, whatever its kind; a file it holds is asked of the agent, which decodes it. Without a
+     * folder, or with a path that cannot be quoted, the command is the curl one as before.
+     */
+    @Test
+    void aFileTheLocalArchiveLacksIsAnsweredWithoutCurlAndOneItHoldsAsksTheAgent() throws Exception {
+        Path data = Files.createTempDirectory("restore-command-local");
+        try {
+            Files.createDirectories(data.resolve("pg_wal"));
+            Path wal = data.resolve("repo dir/pgha/wal");
+            Files.createDirectories(wal.resolve("00000005"));
+            Files.writeString(wal.resolve("00000005/000000050000000000000003"), "archived");
+            Files.writeString(wal.resolve("00000005/00000005.history"), "archived");
+            Path calls = data.resolve("curl-calls");
+            Path curl = data.resolve("fake-curl");
+            Files.writeString(curl, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexit 22\n");
+            curl.toFile().setExecutable(true);
+            ArchiveSettings settings =
+                    ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), curl.toString());
+            Path header = data.resolve("wal-auth.header");
+            String command = ArchiveCommands.parameters(
+                            settings, header, "127.0.0.1", 8008, ArchiveCommands.Tls.PLAIN, Optional.of(wal))
+                    .get("restore_command");
+
+            assertThat(run(data, command, "000000050000000000000004", "pg_wal/RECOVERYXLOG"))
+                    .isEqualTo(1);
+            assertThat(run(data, command, "000000060000000000000003", "pg_wal/RECOVERYXLOG"))
+                    .isEqualTo(1);
+            assertThat(run(data, command, "00000006.history", "pg_wal/RECOVERYHISTORY"))
+                    .isEqualTo(1);
+            assertThat(calls).doesNotExist();
+
+            assertThat(run(data, command, "000000050000000000000003", "pg_wal/RECOVERYXLOG"))
+                    .isEqualTo(22);
+            assertThat(run(data, command, "00000005.history", "pg_wal/RECOVERYHISTORY"))
+                    .isEqualTo(22);
+            assertThat(Files.readAllLines(calls))
+                    .containsExactly(
+                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYXLOG"
+                                    + " http://127.0.0.1:8008/wal/restore/000000050000000000000003",
+                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYHISTORY"
+                                    + " http://127.0.0.1:8008/wal/restore/00000005.history");
+
+            assertThat(ArchiveCommands.localArchive(Optional.empty())).isEmpty();
+            assertThat(ArchiveCommands.localArchive(Optional.of(Path.of("/repo/it's/wal"))))
+                    .isEmpty();
+        } finally {
+            try (Stream<Path> walk = Files.walk(data)) {
+                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
     /** Runs {@code command} as PostgreSQL's restore_command does; its exit status. */
     private static int run(Path data, String command, String name, String target) throws Exception {
-        String line = command.replace("%f", name).replace("%p", target);
+        String line = substituted(command, name, target);
         Process p = new ProcessBuilder("/bin/sh", "-c", line)
                 .directory(data.toFile())
                 .redirectErrorStream(true)
@@ -155,5 +209,21 @@ class ArchiveCommandsTest {
             throw new AssertionError("the restore command did not end within 30 s: " + line);
         }
         return p.exitValue();
+    }
+
+    /** PostgreSQL's substitution, left to right: %f, %p, %% becomes %, any other % stays. */
+    private static String substituted(String command, String name, String target) {
+        StringBuilder line = new StringBuilder();
+        for (int i = 0; i < command.length(); i++) {
+            char c = command.charAt(i);
+            char next = i + 1 < command.length() ? command.charAt(i + 1) : 0;
+            if (c == '%' && (next == 'f' || next == 'p' || next == '%')) {
+                line.append(next == 'f' ? name : next == 'p' ? target : "%");
+                i++;
+            } else {
+                line.append(c);
+            }
+        }
+        return line.toString();
     }
 }

@@ -39,6 +39,14 @@ public interface BlobStore extends AutoCloseable {
     /** Where the objects are, for messages (never with a secret). */
     String describe();
 
+    /**
+     * The local folder that holds the objects under {@code prefix} (a folder key ending in '/'), when
+     * this store keeps them as files an object's key names under that folder; empty for a remote store.
+     */
+    default Optional<Path> localFolder(String prefix) {
+        return Optional.empty();
+    }
+
     @Override
     default void close() throws IOException {}
 }

@@ -148,6 +148,12 @@ public final class PosixBlobStore implements BlobStore {
         return "posix repository " + root;
     }
 
+    @Override
+    public Optional<Path> localFolder(String prefix) {
+        String checked = Keys.checkPrefix(prefix);
+        return Optional.of(checked.isEmpty() ? root : resolve(checked.substring(0, checked.length() - 1)));
+    }
+
     private Path resolve(String key) {
         Path path = root.resolve(Keys.check(key)).normalize();
         if (!path.startsWith(root)) {

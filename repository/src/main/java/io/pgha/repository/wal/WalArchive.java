@@ -104,6 +104,14 @@ public final class WalArchive {
         }
     }
 
+    /**
+     * The local folder of this archive when its store keeps files ({@link BlobStore#localFolder}): a WAL
+     * file is archived as {@code <folder>/<its first 8 characters, the timeline>/<its name>} ({@link #key}).
+     */
+    public Optional<Path> localFolder() {
+        return store.localFolder(prefix);
+    }
+
     /** Whether the archive has the file. */
     public boolean contains(WalName name) throws IOException {
         return header(key(name)).isPresent();
