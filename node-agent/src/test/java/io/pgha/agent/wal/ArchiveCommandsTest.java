@@ -6,16 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ArchiveCommandsTest {
     private static final ArchiveSettings SETTINGS =
             ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), "curl");
+    /** Where the stand-in curl records its calls; the targets PostgreSQL restores into. */
+    private static final String CALLS = "curl-calls";
+
+    private static final String HISTORY = "pg_wal/RECOVERYHISTORY";
+    private static final String SEGMENT = "pg_wal/RECOVERYXLOG";
 
     @Test
     void archiveAndRestoreCommandsCallTheAgentOnLoopbackWithTheHeaderFile() {
@@ -103,44 +107,25 @@ class ArchiveCommandsTest {
      * curl; anything else runs curl (here a stand-in that records its arguments).
      */
     @Test
-    void aHistoryFileInPgWalIsAnsweredWithoutCurlAndEverythingElseAsksTheAgent() throws Exception {
-        Path data = Files.createTempDirectory("restore-command");
-        try {
-            Files.createDirectories(data.resolve("pg_wal"));
-            Files.writeString(data.resolve("pg_wal/00000005.history"), "4\t0/3000000\tno recovery target specified\n");
-            Path calls = data.resolve("curl-calls");
-            Path curl = data.resolve("fake-curl");
-            Files.writeString(curl, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexit 22\n");
-            curl.toFile().setExecutable(true);
-            ArchiveSettings settings =
-                    ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), curl.toString());
-            Path header = data.resolve("wal-auth.header");
-            String command = ArchiveCommands.parameters(settings, header, "127.0.0.1", 8008)
-                    .get("restore_command");
+    void aHistoryFileInPgWalIsAnsweredWithoutCurlAndEverythingElseAsksTheAgent(@TempDir Path data) throws Exception {
+        Files.createDirectories(data.resolve("pg_wal"));
+        Files.writeString(data.resolve("pg_wal/00000005.history"), "4\t0/3000000\tno recovery target specified\n");
+        Path header = data.resolve("wal-auth.header");
+        String command = ArchiveCommands.parameters(fakeCurl(data), header, "127.0.0.1", 8008)
+                .get("restore_command");
 
-            assertThat(run(data, command, "00000005.history", "pg_wal/RECOVERYHISTORY"))
-                    .isEqualTo(1);
-            Files.createDirectories(data.resolve(AbsentHistory.FOLDER));
-            Files.writeString(data.resolve(AbsentHistory.FOLDER).resolve("00000007.history"), "");
-            assertThat(run(data, command, "00000007.history", "pg_wal/RECOVERYHISTORY"))
-                    .isEqualTo(1);
-            assertThat(calls).doesNotExist();
+        assertThat(run(data, command, "00000005.history", HISTORY)).isEqualTo(1);
+        Files.createDirectories(data.resolve(AbsentHistory.FOLDER));
+        Files.writeString(data.resolve(AbsentHistory.FOLDER).resolve("00000007.history"), "");
+        assertThat(run(data, command, "00000007.history", HISTORY)).isEqualTo(1);
+        assertThat(data.resolve(CALLS)).doesNotExist();
 
-            assertThat(run(data, command, "00000006.history", "pg_wal/RECOVERYHISTORY"))
-                    .isEqualTo(22);
-            assertThat(run(data, command, "000000050000000000000003", "pg_wal/RECOVERYXLOG"))
-                    .isEqualTo(22);
-            assertThat(Files.readAllLines(calls))
-                    .containsExactly(
-                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYHISTORY"
-                                    + " http://127.0.0.1:8008/wal/restore/00000006.history",
-                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYXLOG"
-                                    + " http://127.0.0.1:8008/wal/restore/000000050000000000000003");
-        } finally {
-            try (Stream<Path> walk = Files.walk(data)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        assertThat(run(data, command, "00000006.history", HISTORY)).isEqualTo(22);
+        assertThat(run(data, command, "000000050000000000000003", SEGMENT)).isEqualTo(22);
+        assertThat(Files.readAllLines(data.resolve(CALLS)))
+                .containsExactly(
+                        curlCall(header, HISTORY, "00000006.history"),
+                        curlCall(header, SEGMENT, "000000050000000000000003"));
     }
 
     /**
@@ -149,52 +134,45 @@ class ArchiveCommandsTest {
      * folder, or with a path that cannot be quoted, the command is the curl one as before.
      */
     @Test
-    void aFileTheLocalArchiveLacksIsAnsweredWithoutCurlAndOneItHoldsAsksTheAgent() throws Exception {
-        Path data = Files.createTempDirectory("restore-command-local");
-        try {
-            Files.createDirectories(data.resolve("pg_wal"));
-            Path wal = data.resolve("repo dir/pgha/wal");
-            Files.createDirectories(wal.resolve("00000005"));
-            Files.writeString(wal.resolve("00000005/000000050000000000000003"), "archived");
-            Files.writeString(wal.resolve("00000005/00000005.history"), "archived");
-            Path calls = data.resolve("curl-calls");
-            Path curl = data.resolve("fake-curl");
-            Files.writeString(curl, "#!/bin/sh\necho \"$*\" >> '" + calls + "'\nexit 22\n");
-            curl.toFile().setExecutable(true);
-            ArchiveSettings settings =
-                    ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), curl.toString());
-            Path header = data.resolve("wal-auth.header");
-            String command = ArchiveCommands.parameters(
-                            settings, header, "127.0.0.1", 8008, ArchiveCommands.Tls.PLAIN, Optional.of(wal))
-                    .get("restore_command");
+    void aFileTheLocalArchiveLacksIsAnsweredWithoutCurlAndOneItHoldsAsksTheAgent(@TempDir Path data) throws Exception {
+        Files.createDirectories(data.resolve("pg_wal"));
+        Path wal = data.resolve("repo dir/pgha/wal");
+        Files.createDirectories(wal.resolve("00000005"));
+        Files.writeString(wal.resolve("00000005/000000050000000000000003"), "archived");
+        Files.writeString(wal.resolve("00000005/00000005.history"), "archived");
+        Path header = data.resolve("wal-auth.header");
+        String command = ArchiveCommands.parameters(
+                        fakeCurl(data), header, "127.0.0.1", 8008, ArchiveCommands.Tls.PLAIN, Optional.of(wal))
+                .get("restore_command");
 
-            assertThat(run(data, command, "000000050000000000000004", "pg_wal/RECOVERYXLOG"))
-                    .isEqualTo(1);
-            assertThat(run(data, command, "000000060000000000000003", "pg_wal/RECOVERYXLOG"))
-                    .isEqualTo(1);
-            assertThat(run(data, command, "00000006.history", "pg_wal/RECOVERYHISTORY"))
-                    .isEqualTo(1);
-            assertThat(calls).doesNotExist();
+        assertThat(run(data, command, "000000050000000000000004", SEGMENT)).isEqualTo(1);
+        assertThat(run(data, command, "000000060000000000000003", SEGMENT)).isEqualTo(1);
+        assertThat(run(data, command, "00000006.history", HISTORY)).isEqualTo(1);
+        assertThat(data.resolve(CALLS)).doesNotExist();
 
-            assertThat(run(data, command, "000000050000000000000003", "pg_wal/RECOVERYXLOG"))
-                    .isEqualTo(22);
-            assertThat(run(data, command, "00000005.history", "pg_wal/RECOVERYHISTORY"))
-                    .isEqualTo(22);
-            assertThat(Files.readAllLines(calls))
-                    .containsExactly(
-                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYXLOG"
-                                    + " http://127.0.0.1:8008/wal/restore/000000050000000000000003",
-                            "-fsS --max-time 300 -H @" + header + " -o pg_wal/RECOVERYHISTORY"
-                                    + " http://127.0.0.1:8008/wal/restore/00000005.history");
+        assertThat(run(data, command, "000000050000000000000003", SEGMENT)).isEqualTo(22);
+        assertThat(run(data, command, "00000005.history", HISTORY)).isEqualTo(22);
+        assertThat(Files.readAllLines(data.resolve(CALLS)))
+                .containsExactly(
+                        curlCall(header, SEGMENT, "000000050000000000000003"),
+                        curlCall(header, HISTORY, "00000005.history"));
 
-            assertThat(ArchiveCommands.localArchive(Optional.empty())).isEmpty();
-            assertThat(ArchiveCommands.localArchive(Optional.of(Path.of("/repo/it's/wal"))))
-                    .isEmpty();
-        } finally {
-            try (Stream<Path> walk = Files.walk(data)) {
-                walk.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-            }
-        }
+        assertThat(ArchiveCommands.localArchive(Optional.empty())).isEmpty();
+        assertThat(ArchiveCommands.localArchive(Optional.of(Path.of("/repo/it's/wal"))))
+                .isEmpty();
+    }
+
+    /** Settings whose curl is a stand-in in {@code data} that records its arguments in {@link #CALLS} and fails. */
+    private static ArchiveSettings fakeCurl(Path data) throws Exception {
+        Path curl = data.resolve("fake-curl");
+        Files.writeString(curl, "#!/bin/sh\necho \"$*\" >> '" + data.resolve(CALLS) + "'\nexit 22\n");
+        curl.toFile().setExecutable(true);
+        return ArchiveSettings.checked(4, 64, 8, Duration.ofSeconds(60), Duration.ofSeconds(300), curl.toString());
+    }
+
+    /** The arguments the stand-in curl records for a restore of {@code name} into {@code target}. */
+    private static String curlCall(Path header, String target, String name) {
+        return "-fsS --max-time 300 -H @" + header + " -o " + target + " http://127.0.0.1:8008/wal/restore/" + name;
     }
 
     /** Runs {@code command} as PostgreSQL's restore_command does; its exit status. */
