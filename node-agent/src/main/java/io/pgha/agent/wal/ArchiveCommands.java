@@ -55,14 +55,10 @@ public final class ArchiveCommands {
      * then, as before). PostgreSQL turns {@code %%} into {@code %}.
      */
     static String localArchive(Optional<Path> walFolder) {
-        if (walFolder.isEmpty()) {
-            return "";
-        }
-        String text = walFolder.get().toAbsolutePath().toString();
-        if (!SAFE_PATH.matcher(text).matches()) {
-            return "";
-        }
-        return "f=%f; [ -f '" + text + "'/\"${f%%\"${f#????????}\"}\"/%f ] || exit 1; ";
+        return walFolder
+                .flatMap(ArchiveCommands::singleQuoted)
+                .map(folder -> "f=%f; [ -f " + folder + "/\"${f%%\"${f#????????}\"}\"/%f ] || exit 1; ")
+                .orElse("");
     }
 
     private ArchiveCommands() {}
@@ -204,12 +200,15 @@ public final class ArchiveCommands {
     }
 
     private static String quoted(Path file) {
+        return singleQuoted(file)
+                .orElseThrow(() -> new IllegalArgumentException("the node folder " + file.getParent()
+                        + " (the parent of pgha.postgres.data-dir) cannot be written into archive_command: use a"
+                        + " path of letters, digits, blanks and ./_+-"));
+    }
+
+    /** The absolute path in single quotes, when it holds nothing the shell would read (empty otherwise). */
+    private static Optional<String> singleQuoted(Path file) {
         String text = file.toAbsolutePath().toString();
-        if (!SAFE_PATH.matcher(text).matches()) {
-            throw new IllegalArgumentException("the node folder " + file.getParent() + " (the parent of"
-                    + " pgha.postgres.data-dir) cannot be written into archive_command: use a path of letters,"
-                    + " digits, blanks and ./_+-");
-        }
-        return "'" + text + "'";
+        return SAFE_PATH.matcher(text).matches() ? Optional.of("'" + text + "'") : Optional.empty();
     }
 }
