@@ -4,17 +4,21 @@ import io.pgha.agent.decide.Action;
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.HaDecision;
 import io.pgha.agent.decide.Observation;
+import io.pgha.agent.decide.SwitchoverCascade;
 import io.pgha.agent.decide.TimelineFork;
 import io.pgha.agent.pg.PgState;
 import io.pgha.agent.pg.Upstream;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
+import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.StoreException;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -103,7 +107,8 @@ final class AgentLoop {
         checkTimelineFork(snapshot, state);
         Observation observation = observation(snapshot, state);
         List<Action> actions = HaDecision.decide(withDetach(observation, snapshot)
-                .withFailsafeRefusal(ctx.role.current().actingPrimary() ? Optional.empty() : ctx.failsafe.refusal()));
+                .withFailsafeRefusal(ctx.role.current().actingPrimary() ? Optional.empty() : ctx.failsafe.refusal())
+                .withCascadeTo(cascadeTo(snapshot)));
         execute(actions, snapshot, state);
         if (!actions.isEmpty()) {
             state = observePg();
@@ -338,6 +343,58 @@ final class AgentLoop {
             reported = null;
         }
         return o.withDetach(ordered, Optional.ofNullable(reported).map(MemberStatus.Detached::epoch));
+    }
+
+    /** The candidate of a planned switchover to stream from before its promotion ({@link SwitchoverCascade}). */
+    private Optional<String> cascadeTo(ClusterSnapshot snapshot) {
+        if (snapshot == null || snapshot.switchover().isEmpty()) {
+            return Optional.empty();
+        }
+        Switchover switchover;
+        try {
+            switchover = Switchover.fromJson(snapshot.switchover().get());
+        } catch (IllegalArgumentException e) {
+            return Optional.empty(); // logged by pendingHandover
+        }
+        boolean candidateStreamable = Optional.ofNullable(switchover.member())
+                .flatMap(snapshot::member)
+                .map(MemberEntry::status)
+                .filter(st -> st.role() == MemberStatus.Role.REPLICA && "running".equals(st.state()))
+                .filter(st -> st.connUrl() != null)
+                .isPresent();
+        return SwitchoverCascade.upstream(new SwitchoverCascade.Seen(
+                ctx.me,
+                snapshot.leader().map(l -> l.member()),
+                Optional.of(switchover),
+                leaderWaitsFor(snapshot, switchover.leader()),
+                candidateStreamable));
+    }
+
+    /**
+     * The standbys whose flush the old leader's commits may wait for: the names in the
+     * {@code synchronous_standby_names} its member key reports, and the sync key's set written for it;
+     * {@code *} (any standby) when either says so or cannot be read.
+     */
+    private static Set<String> leaderWaitsFor(ClusterSnapshot snapshot, String leader) {
+        Set<String> names = new HashSet<>();
+        if (leader == null) {
+            return names;
+        }
+        snapshot.member(leader)
+                .map(MemberEntry::status)
+                .map(MemberStatus::syncStandbyNames)
+                .ifPresent(applied -> names.addAll(SyncSet.namesIn(applied)));
+        if (snapshot.sync().isPresent()) {
+            try {
+                SyncSet set = SyncSet.fromJson(snapshot.sync().get());
+                if (set.leader() == null || set.leader().equals(leader)) {
+                    names.addAll(set.applied());
+                }
+            } catch (IllegalArgumentException e) {
+                names.add(SyncSet.ANY_STANDBY);
+            }
+        }
+        return names;
     }
 
     private Optional<String> pendingHandover(ClusterSnapshot snapshot) {

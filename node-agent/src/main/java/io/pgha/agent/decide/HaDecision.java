@@ -15,6 +15,9 @@ import java.util.Optional;
  * the key only for a manual failover or switchover, never automatically. The fencing watchdog does not
  * demote while paused either ({@code LeaseKeeper}).
  *
+ * <p>During a planned switchover a standby that is neither side of it streams from the candidate
+ * ({@link Observation#cascadeTo}, decided by {@link SwitchoverCascade}); not while paused.
+ *
  * <p>Failsafe mode: a member that confirmed another as the running primary over {@code POST /failsafe}
  * within ttl releases a leader key written for it without promoting ({@link Observation#failsafeRefusal}).
  */
@@ -84,9 +87,10 @@ public final class HaDecision {
                                 : new Action.Demote("the leader key names " + leader
                                         + ", which is not running as primary yet: stop writes, rewind once it is"));
             }
-            if (!o.following().equals(Optional.of(leader))) {
+            String upstream = o.mayHaveDiverged() ? leader : o.cascadeTo().orElse(leader);
+            if (!o.following().equals(Optional.of(upstream))) {
                 if (!o.mayHaveDiverged()) {
-                    return List.of(new Action.Follow(leader));
+                    return List.of(new Action.Follow(upstream));
                 }
                 return List.of(rewindWhenPromoted(o, leader));
             }
@@ -94,7 +98,7 @@ public final class HaDecision {
             if (o.mayHaveDiverged()) {
                 return List.of(rewindWhenPromoted(o, leader));
             }
-            return o.leaderIsPrimary() ? List.of(new Action.SyncSlots(leader)) : List.of();
+            return o.leaderIsPrimary() && upstream.equals(leader) ? List.of(new Action.SyncSlots(leader)) : List.of();
         }
         boolean runsAsPrimary = o.pgRunning() && o.pgAccepting() && !o.inRecovery();
         if (o.leader().isEmpty() && o.detachEpoch().isPresent() && !runsAsPrimary) {
@@ -107,6 +111,14 @@ public final class HaDecision {
         }
         if (!o.pgRunning()) {
             return List.of(new Action.StartStandby(null));
+        }
+        if (o.cascadeTo().isPresent()
+                && o.pgAccepting()
+                && o.inRecovery()
+                && !o.mayHaveDiverged()
+                && !o.following().equals(o.cascadeTo())) {
+            // a switchover's old leader released the key: stream from the candidate before its promotion
+            return List.of(new Action.Follow(o.cascadeTo().get()));
         }
         return List.of();
     }

@@ -30,6 +30,8 @@ import java.util.Optional;
  * @param failsafeRefusal why this member must not promote now: it confirmed another member as the
  *     running primary over {@code POST /failsafe} within ttl ({@link FailsafeRules#refusal}); empty
  *     when it may
+ * @param cascadeTo the candidate of a planned switchover this standby streams from until the candidate is
+ *     promoted ({@link SwitchoverCascade}); empty when it follows the leader
  */
 public record Observation(
         String me,
@@ -50,10 +52,12 @@ public record Observation(
         boolean paused,
         Optional<Long> detachEpoch,
         Optional<Long> detachedEpoch,
-        Optional<String> failsafeRefusal) {
+        Optional<String> failsafeRefusal,
+        Optional<String> cascadeTo) {
 
     public Observation {
         failsafeRefusal = failsafeRefusal == null ? Optional.empty() : failsafeRefusal;
+        cascadeTo = cascadeTo == null ? Optional.empty() : cascadeTo;
     }
 
     /** An observation without a failsafe refusal. */
@@ -95,6 +99,7 @@ public record Observation(
                 paused,
                 detachEpoch,
                 detachedEpoch,
+                Optional.empty(),
                 Optional.empty());
     }
 
@@ -158,7 +163,8 @@ public record Observation(
                 paused,
                 ordered,
                 reported,
-                failsafeRefusal);
+                failsafeRefusal,
+                cascadeTo);
     }
 
     /** This observation with {@code pause} set as given. */
@@ -182,7 +188,8 @@ public record Observation(
                 p,
                 detachEpoch,
                 detachedEpoch,
-                failsafeRefusal);
+                failsafeRefusal,
+                cascadeTo);
     }
 
     /** This observation with the failsafe refusal as given. */
@@ -206,6 +213,32 @@ public record Observation(
                 paused,
                 detachEpoch,
                 detachedEpoch,
-                refusal);
+                refusal,
+                cascadeTo);
+    }
+
+    /** This observation with the switchover candidate to stream from as given ({@link SwitchoverCascade}). */
+    public Observation withCascadeTo(Optional<String> candidate) {
+        return new Observation(
+                me,
+                etcdReachable,
+                leader,
+                leaderIsMine,
+                leaderHasAddress,
+                leaderIsPrimary,
+                pgRunning,
+                pgAccepting,
+                inRecovery,
+                following,
+                mayHaveDiverged,
+                crashedPrimaryFor,
+                primaryStartTimeoutNanos,
+                handoverTo,
+                fenced,
+                paused,
+                detachEpoch,
+                detachedEpoch,
+                failsafeRefusal,
+                candidate);
     }
 }

@@ -92,6 +92,46 @@ class HaDecisionTest {
     }
 
     @Test
+    void duringASwitchoverAStandbyStreamsFromTheCandidateUntilTheCandidateLeads() {
+        // a follows b (the leader); the switchover's candidate is c
+        Observation followingLeader =
+                obs(Optional.of("b"), false, true, true, true, Optional.of("b"), false, Optional.empty());
+        assertThat(HaDecision.decide(followingLeader)).containsExactly(new Action.SyncSlots("b"));
+        assertThat(HaDecision.decide(followingLeader.withCascadeTo(Optional.of("c"))))
+                .containsExactly(new Action.Follow("c"));
+
+        // streaming from the candidate: nothing to do, no slot upkeep from the leader meanwhile
+        Observation cascading =
+                obs(Optional.of("b"), false, true, true, true, Optional.of("c"), false, Optional.empty());
+        assertThat(HaDecision.decide(cascading.withCascadeTo(Optional.of("c")))).isEmpty();
+        // the switchover was abandoned (no cascade any more): back to the leader
+        assertThat(HaDecision.decide(cascading)).containsExactly(new Action.Follow("b"));
+        // the candidate got the key: already following it
+        assertThat(HaDecision.decide(
+                        obs(Optional.of("c"), false, true, true, true, Optional.of("c"), false, Optional.empty())))
+                .containsExactly(new Action.SyncSlots("c"));
+
+        // the old leader released the key (no leader key yet): a standby moves to the candidate
+        Observation leaderless =
+                obs(Optional.empty(), false, true, true, true, Optional.of("b"), false, Optional.empty());
+        assertThat(HaDecision.decide(leaderless)).isEmpty();
+        assertThat(HaDecision.decide(leaderless.withCascadeTo(Optional.of("c"))))
+                .containsExactly(new Action.Follow("c"));
+
+        // a data directory that may have diverged is never cascaded: the rewind logic decides, as before
+        Observation diverged = obs(Optional.of("b"), false, true, true, true, Optional.of("b"), true, Optional.empty());
+        assertThat(HaDecision.decide(diverged.withCascadeTo(Optional.of("c"))))
+                .isEqualTo(HaDecision.decide(diverged));
+        Observation divergedLeaderless =
+                obs(Optional.empty(), false, true, true, true, Optional.of("b"), true, Optional.empty());
+        assertThat(HaDecision.decide(divergedLeaderless.withCascadeTo(Optional.of("c"))))
+                .isEmpty();
+        // paused: as before
+        assertThat(HaDecision.decide(followingLeader.withPaused(true).withCascadeTo(Optional.of("c"))))
+                .isEqualTo(HaDecision.decide(followingLeader.withPaused(true)));
+    }
+
+    @Test
     void theLeaderRunningAsPrimaryOnlyKeepsSlots() {
         assertThat(HaDecision.decide(
                         obs(Optional.of("a"), true, true, true, false, Optional.empty(), true, Optional.empty())))
