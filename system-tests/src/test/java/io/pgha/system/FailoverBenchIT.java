@@ -344,7 +344,10 @@ class FailoverBenchIT {
                     + (scenario == Scenario.SWITCHOVER
                             ? "; switchover answered after " + (done - fault[0]) / 1_000_000 + " ms"
                             : "")
-                    + (openLoop.resumedOn().isEmpty() ? "" : "; open loop resumed on " + openLoop.resumedOn());
+                    + (openLoop.resumedOn().isEmpty() ? "" : "; open loop resumed on " + openLoop.resumedOn())
+                    + (openLoop.failedAfterRecoveryKinds().isEmpty()
+                            ? ""
+                            : "; failed after recovery: " + OpenLoop.describe(openLoop.failedAfterRecoveryKinds()));
             Sample sample = new Sample(
                     cluster.label(),
                     scenario,

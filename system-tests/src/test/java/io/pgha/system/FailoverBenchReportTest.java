@@ -10,6 +10,7 @@ import io.pgha.system.FailoverBenchReport.Stats;
 import io.pgha.system.FailoverBenchReport.SystemUnderTest;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
@@ -207,7 +208,7 @@ class FailoverBenchReportTest {
     private static OpenLoop.Result openLoop(long gapMillis, int failed, int failedAfter, double p50, double p99) {
         OpenLoop.Latency latency = new OpenLoop.Latency(10, p50, p99, p99);
         return new OpenLoop.Result(
-                200, Optional.of(Duration.ofMillis(gapMillis)), 0, 0, "pg-1", failed, failedAfter, latency, latency);
+                200, Optional.of(Duration.ofMillis(gapMillis)), 0, 0, "pg-1", failed, failedAfter, latency, latency, Map.of());
     }
 
     private static Sample failed(String system, int run) {

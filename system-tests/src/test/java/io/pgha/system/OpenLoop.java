@@ -3,7 +3,9 @@ package io.pgha.system;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 
 /**
  * What an open-loop client ({@link OpenLoopWriter}: a new connection and one insert started every 50 ms
@@ -82,7 +84,8 @@ final class OpenLoop {
             int failed,
             int failedAfterRecovery,
             Latency steady,
-            Latency fault) {
+            Latency fault,
+            Map<String, Integer> failedAfterRecoveryKinds) {
         long gapMillis() {
             return gap.map(Duration::toMillis).orElse(-1L);
         }
@@ -114,11 +117,13 @@ final class OpenLoop {
         List<Attempt> failures = attempts.stream()
                 .filter(a -> !a.acknowledged() && a.endNanos() - faultNanos > 0)
                 .toList();
-        int failedAfter = !recovered
-                ? 0
-                : (int) failures.stream()
+        List<Attempt> afterRecovery = !recovered
+                ? List.of()
+                : failures.stream()
                         .filter(a -> a.startNanos() - recoveredAt > 0)
-                        .count();
+                        .toList();
+        Map<String, Integer> kinds = new TreeMap<>();
+        afterRecovery.forEach(a -> kinds.merge(kind(a), 1, Integer::sum));
         Latency steady = Latency.of(
                 acks.stream().filter(a -> faultNanos - a.endNanos() > 0).toList());
         Latency fault = Latency.of(acks.stream()
@@ -131,9 +136,35 @@ final class OpenLoop {
                 gapEnd,
                 recovery == null ? "" : recovery.detail(),
                 failures.size(),
-                failedAfter,
+                afterRecovery.size(),
                 steady,
-                fault);
+                fault,
+                kinds);
+    }
+
+    /**
+     * What kind of failure an attempt was, for telling apart why attempts failed after recovery: a
+     * timeout, no free thread, or the error's first line (numbers replaced by {@code #}, at most 80
+     * characters).
+     */
+    static String kind(Attempt a) {
+        return switch (a.outcome()) {
+            case TIMED_OUT -> "timed out";
+            case NOT_STARTED -> "not started (threads busy)";
+            case ACKNOWLEDGED -> "acknowledged";
+            case FAILED -> {
+                String detail = a.detail() == null ? "" : a.detail().replaceAll("[0-9]+", "#").strip();
+                yield detail.length() > 80 ? detail.substring(0, 80) : detail;
+            }
+        };
+    }
+
+    /** {@code kinds} as "3 timed out, 1 <error>", most frequent first; empty when none. */
+    static String describe(Map<String, Integer> kinds) {
+        return kinds.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .map(e -> e.getValue() + " " + e.getKey())
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     /** The nearest-rank {@code q} quantile of ascending {@code sorted}. */

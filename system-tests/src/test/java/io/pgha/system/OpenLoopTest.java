@@ -67,6 +67,8 @@ class OpenLoopTest {
         assertThat(result.gap()).contains(Duration.ofMillis(11_500 - 9_950));
         assertThat(result.failed()).isEqualTo(6);
         assertThat(result.failedAfterRecovery()).isEqualTo(3);
+        assertThat(OpenLoop.describe(result.failedAfterRecoveryKinds()))
+                .isEqualTo("2 PSQLException: connection refused, 1 not started (threads busy)");
     }
 
     @Test

@@ -77,7 +77,7 @@ final class ClusterWorker implements ClusterStep.Executor {
         this.status = new StatusWriter(ctx, memory);
         this.sync = new SyncKeeper(ctx);
         this.switchovers = new SwitchoverSteps(ctx, memory);
-        this.promotion = new Promotion(ctx, memory, status, sync, switchovers);
+        this.promotion = new Promotion(ctx, memory, status, sync, switchovers, this::publishPromoted);
         this.unpromoted = new UnpromotedLeader(settings.promoteTimeout());
         this.fast = new FastFailover(ctx, promotion);
         this.quorum = new QuorumFailover(ctx, promotion, status, memory);
@@ -174,6 +174,17 @@ final class ClusterWorker implements ClusterStep.Executor {
             if (!step.runOn(this)) {
                 return;
             }
+        }
+    }
+
+    /**
+     * The topology of a snapshot in which a promoted member runs as primary, at once (before the
+     * promotion's outcome is recorded), so the routers move writes to it without waiting for the next run.
+     */
+    private void publishPromoted(ClusterSnapshot snapshot, long epoch) {
+        Observed o = observe(snapshot);
+        if (!keepsFailsafeRouting(o)) {
+            topology.publish(o.snapshot(), o.config(), o.sync(), epoch);
         }
     }
 

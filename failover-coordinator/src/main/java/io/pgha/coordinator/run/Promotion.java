@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.stream.Collectors;
 import org.jboss.logging.Logger;
 
@@ -88,18 +89,27 @@ final class Promotion {
     private final StatusWriter status;
     private final SyncKeeper sync;
     private final SwitchoverSteps switchovers;
+    private final BiConsumer<ClusterSnapshot, Long> routeNow;
 
+    /**
+     * @param routeNow publishes the topology of a snapshot in which the winner runs as primary under the
+     *     given epoch, before the outcome is recorded ({@code /history}, {@code /status}, events): the
+     *     routers move writes to the new primary on that topology, so every etcd write after it would
+     *     be part of the write gap
+     */
     Promotion(
             ClusterContext ctx,
             LeaderMemory memory,
             StatusWriter status,
             SyncKeeper sync,
-            SwitchoverSteps switchovers) {
+            SwitchoverSteps switchovers,
+            BiConsumer<ClusterSnapshot, Long> routeNow) {
         this.ctx = ctx;
         this.memory = memory;
         this.status = status;
         this.sync = sync;
         this.switchovers = switchovers;
+        this.routeNow = routeNow;
     }
 
     /** True once a candidate runs as primary under the new leader key. */
@@ -201,9 +211,15 @@ final class Promotion {
                 return false;
             }
             LOG.infof("%s: leader key written for %s (epoch %d)", what, candidate.name(), epoch);
-            Optional<MemberStatus> promoted = awaitPrimary(candidate.name(), epoch);
+            Optional<ClusterSnapshot> promoted = awaitPrimary(candidate.name(), epoch);
             if (promoted.isPresent()) {
-                completed(request.kind(), former, candidate.name(), epoch, promoted.get(), excluded, started);
+                MemberStatus primary = promoted.get()
+                        .member(candidate.name())
+                        .map(MemberEntry::status)
+                        .orElseThrow();
+                memory.lastEpoch = epoch;
+                routeNow.accept(promoted.get(), epoch);
+                completed(request.kind(), former, candidate.name(), epoch, primary, excluded, started);
                 return true;
             }
             if (!ctx.running() || !ctx.leads()) {
@@ -432,7 +448,8 @@ final class Promotion {
                 ctx.cluster, epoch, former, candidate, reason, excluded, ctx.clock.instant()));
     }
 
-    private Optional<MemberStatus> awaitPrimary(String member, long epoch) {
+    /** The first snapshot in which {@code member} runs as primary under the leader key of {@code epoch}. */
+    private Optional<ClusterSnapshot> awaitPrimary(String member, long epoch) {
         long deadline = ctx.nanos() + ctx.settings.promoteTimeout().toNanos();
         while (ctx.running() && ctx.nanos() - deadline < 0) {
             ClusterSnapshot now = ctx.store.read(ctx.cluster);
@@ -446,7 +463,7 @@ final class Promotion {
             Optional<MemberStatus> status =
                     now.member(member).map(MemberEntry::status).filter(Objects::nonNull);
             if (status.isPresent() && status.get().isRunningPrimary()) {
-                return status;
+                return Optional.of(now);
             }
             if (!ctx.sleep(100, false)) {
                 return Optional.empty();

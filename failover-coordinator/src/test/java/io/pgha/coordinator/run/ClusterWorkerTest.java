@@ -209,6 +209,20 @@ class ClusterWorkerTest {
         assertThat(h.events.acknowledged(ElectionEvent.SwitchoverCompleted.class))
                 .singleElement()
                 .satisfies(c -> assertThat(c.candidate()).isEqualTo("pg-1"));
+        // the routers move writes on the topology: it goes out as soon as pg-1 runs as primary, before
+        // the outcome is recorded (history, status, events), not on the next run
+        List<io.pgha.events.PghaEvent> offered = List.copyOf(h.events.offered);
+        int topology = -1;
+        for (int i = 0; i < offered.size() && topology < 0; i++) {
+            if (offered.get(i) instanceof io.pgha.events.TopologyEvent.TopologyChanged t
+                    && "pg-1".equals(t.leader())) {
+                topology = i;
+            }
+        }
+        int completed = offered.indexOf(
+                h.events.offered(ElectionEvent.SwitchoverCompleted.class).get(0));
+        assertThat(topology).as("a topology naming pg-1 was published").isNotNegative();
+        assertThat(topology).as("before the completion").isLessThan(completed);
     }
 
     @Test
