@@ -208,7 +208,16 @@ class FailoverBenchReportTest {
     private static OpenLoop.Result openLoop(long gapMillis, int failed, int failedAfter, double p50, double p99) {
         OpenLoop.Latency latency = new OpenLoop.Latency(10, p50, p99, p99);
         return new OpenLoop.Result(
-                200, Optional.of(Duration.ofMillis(gapMillis)), 0, 0, "pg-1", failed, failedAfter, latency, latency, Map.of());
+                200,
+                Optional.of(Duration.ofMillis(gapMillis)),
+                0,
+                0,
+                "pg-1",
+                failed,
+                failedAfter,
+                latency,
+                latency,
+                Map.of());
     }
 
     private static Sample failed(String system, int run) {

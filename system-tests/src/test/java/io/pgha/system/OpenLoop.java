@@ -153,7 +153,9 @@ final class OpenLoop {
             case NOT_STARTED -> "not started (threads busy)";
             case ACKNOWLEDGED -> "acknowledged";
             case FAILED -> {
-                String detail = a.detail() == null ? "" : a.detail().replaceAll("[0-9]+", "#").strip();
+                String detail = a.detail() == null
+                        ? ""
+                        : a.detail().replaceAll("[0-9]+", "#").strip();
                 yield detail.length() > 80 ? detail.substring(0, 80) : detail;
             }
         };

@@ -214,8 +214,7 @@ class ClusterWorkerTest {
         List<io.pgha.events.PghaEvent> offered = List.copyOf(h.events.offered);
         int topology = -1;
         for (int i = 0; i < offered.size() && topology < 0; i++) {
-            if (offered.get(i) instanceof io.pgha.events.TopologyEvent.TopologyChanged t
-                    && "pg-1".equals(t.leader())) {
+            if (offered.get(i) instanceof io.pgha.events.TopologyEvent.TopologyChanged t && "pg-1".equals(t.leader())) {
                 topology = i;
             }
         }

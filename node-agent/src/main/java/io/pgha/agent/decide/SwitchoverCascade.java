@@ -1,7 +1,7 @@
 package io.pgha.agent.decide;
 
-import io.pgha.core.SyncSet;
 import io.pgha.core.Switchover;
+import io.pgha.core.SyncSet;
 import java.util.Optional;
 import java.util.Set;
 

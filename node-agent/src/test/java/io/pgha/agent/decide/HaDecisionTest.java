@@ -120,8 +120,7 @@ class HaDecisionTest {
 
         // a data directory that may have diverged is never cascaded: the rewind logic decides, as before
         Observation diverged = obs(Optional.of("b"), false, true, true, true, Optional.of("b"), true, Optional.empty());
-        assertThat(HaDecision.decide(diverged.withCascadeTo(Optional.of("c"))))
-                .isEqualTo(HaDecision.decide(diverged));
+        assertThat(HaDecision.decide(diverged.withCascadeTo(Optional.of("c")))).isEqualTo(HaDecision.decide(diverged));
         Observation divergedLeaderless =
                 obs(Optional.empty(), false, true, true, true, Optional.of("b"), true, Optional.empty());
         assertThat(HaDecision.decide(divergedLeaderless.withCascadeTo(Optional.of("c"))))

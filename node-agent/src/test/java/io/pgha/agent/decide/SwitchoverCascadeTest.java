@@ -22,7 +22,8 @@ class SwitchoverCascadeTest {
     void aStandbyNoCommitWaitsForStreamsFromTheCandidateAsSoonAsTheSwitchoverIsDue() {
         assertThat(upstream("a", Optional.of("b"), DUE, Set.of(), true)).contains("c");
         assertThat(upstream("a", Optional.of("b"), DUE, Set.of("c"), true)).contains("c");
-        assertThat(upstream("a", Optional.of("b"), HANDED_OVER, Set.of("c"), true)).contains("c");
+        assertThat(upstream("a", Optional.of("b"), HANDED_OVER, Set.of("c"), true))
+                .contains("c");
     }
 
     @Test
@@ -32,15 +33,23 @@ class SwitchoverCascadeTest {
                 .as("any standby counts (or the set could not be read): it may be this one")
                 .isEmpty();
         // handed over: the old primary is shut down and the candidate has its shutdown checkpoint
-        assertThat(upstream("a", Optional.empty(), HANDED_OVER, Set.of("a", "c"), true)).contains("c");
-        assertThat(upstream("a", Optional.of("b"), HANDED_OVER, Set.of("a"), true)).contains("c");
+        assertThat(upstream("a", Optional.empty(), HANDED_OVER, Set.of("a", "c"), true))
+                .contains("c");
+        assertThat(upstream("a", Optional.of("b"), HANDED_OVER, Set.of("a"), true))
+                .contains("c");
     }
 
     @Test
     void onlyAThirdMemberOfADueSwitchoverWhoseLeaderStillHoldsOrJustReleasedTheKeyMoves() {
-        assertThat(upstream("b", Optional.of("b"), DUE, Set.of(), true)).as("the old leader").isEmpty();
-        assertThat(upstream("c", Optional.of("b"), DUE, Set.of(), true)).as("the candidate").isEmpty();
-        assertThat(upstream("a", Optional.of("b"), null, Set.of(), true)).as("no switchover").isEmpty();
+        assertThat(upstream("b", Optional.of("b"), DUE, Set.of(), true))
+                .as("the old leader")
+                .isEmpty();
+        assertThat(upstream("c", Optional.of("b"), DUE, Set.of(), true))
+                .as("the candidate")
+                .isEmpty();
+        assertThat(upstream("a", Optional.of("b"), null, Set.of(), true))
+                .as("no switchover")
+                .isEmpty();
         assertThat(upstream("a", Optional.of("b"), new Switchover("b", "c", "2026-12-04T20:00:00Z"), Set.of(), true))
                 .as("scheduled, not due")
                 .isEmpty();
