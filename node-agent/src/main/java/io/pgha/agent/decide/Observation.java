@@ -144,31 +144,31 @@ public record Observation(
 
     /** This observation with the detach key's epoch and this agent's detached report as given. */
     public Observation withDetach(Optional<Long> ordered, Optional<Long> reported) {
-        return new Observation(
-                me,
-                etcdReachable,
-                leader,
-                leaderIsMine,
-                leaderHasAddress,
-                leaderIsPrimary,
-                pgRunning,
-                pgAccepting,
-                inRecovery,
-                following,
-                mayHaveDiverged,
-                crashedPrimaryFor,
-                primaryStartTimeoutNanos,
-                handoverTo,
-                fenced,
-                paused,
-                ordered,
-                reported,
-                failsafeRefusal,
-                cascadeTo);
+        return with(paused, ordered, reported, failsafeRefusal, cascadeTo);
     }
 
     /** This observation with {@code pause} set as given. */
     public Observation withPaused(boolean p) {
+        return with(p, detachEpoch, detachedEpoch, failsafeRefusal, cascadeTo);
+    }
+
+    /** This observation with the failsafe refusal as given. */
+    public Observation withFailsafeRefusal(Optional<String> refusal) {
+        return with(paused, detachEpoch, detachedEpoch, refusal, cascadeTo);
+    }
+
+    /** This observation with the switchover candidate to stream from as given ({@link SwitchoverCascade}). */
+    public Observation withCascadeTo(Optional<String> candidate) {
+        return with(paused, detachEpoch, detachedEpoch, failsafeRefusal, candidate);
+    }
+
+    /** This observation with the fields the loop adds after the probe as given. */
+    private Observation with(
+            boolean p,
+            Optional<Long> ordered,
+            Optional<Long> reported,
+            Optional<String> refusal,
+            Optional<String> candidate) {
         return new Observation(
                 me,
                 etcdReachable,
@@ -186,59 +186,9 @@ public record Observation(
                 handoverTo,
                 fenced,
                 p,
-                detachEpoch,
-                detachedEpoch,
-                failsafeRefusal,
-                cascadeTo);
-    }
-
-    /** This observation with the failsafe refusal as given. */
-    public Observation withFailsafeRefusal(Optional<String> refusal) {
-        return new Observation(
-                me,
-                etcdReachable,
-                leader,
-                leaderIsMine,
-                leaderHasAddress,
-                leaderIsPrimary,
-                pgRunning,
-                pgAccepting,
-                inRecovery,
-                following,
-                mayHaveDiverged,
-                crashedPrimaryFor,
-                primaryStartTimeoutNanos,
-                handoverTo,
-                fenced,
-                paused,
-                detachEpoch,
-                detachedEpoch,
+                ordered,
+                reported,
                 refusal,
-                cascadeTo);
-    }
-
-    /** This observation with the switchover candidate to stream from as given ({@link SwitchoverCascade}). */
-    public Observation withCascadeTo(Optional<String> candidate) {
-        return new Observation(
-                me,
-                etcdReachable,
-                leader,
-                leaderIsMine,
-                leaderHasAddress,
-                leaderIsPrimary,
-                pgRunning,
-                pgAccepting,
-                inRecovery,
-                following,
-                mayHaveDiverged,
-                crashedPrimaryFor,
-                primaryStartTimeoutNanos,
-                handoverTo,
-                fenced,
-                paused,
-                detachEpoch,
-                detachedEpoch,
-                failsafeRefusal,
                 candidate);
     }
 }
