@@ -11,14 +11,11 @@ import io.pgha.agent.pg.Upstream;
 import io.pgha.core.DynamicConfig;
 import io.pgha.core.MemberStatus;
 import io.pgha.core.Switchover;
-import io.pgha.core.SyncSet;
 import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.core.store.StoreException;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.jboss.logging.Logger;
@@ -366,35 +363,14 @@ final class AgentLoop {
                 ctx.me,
                 snapshot.leader().map(l -> l.member()),
                 Optional.of(switchover),
-                leaderWaitsFor(snapshot, switchover.leader()),
+                SwitchoverCascade.leaderWaitsFor(
+                        Optional.ofNullable(switchover.leader())
+                                .flatMap(snapshot::member)
+                                .map(MemberEntry::status)
+                                .map(MemberStatus::syncStandbyNames),
+                        switchover.leader(),
+                        snapshot.sync()),
                 candidateStreamable));
-    }
-
-    /**
-     * The standbys whose flush the old leader's commits may wait for: the names in the
-     * {@code synchronous_standby_names} its member key reports, and the sync key's set written for it;
-     * {@code *} (any standby) when either says so or cannot be read.
-     */
-    private static Set<String> leaderWaitsFor(ClusterSnapshot snapshot, String leader) {
-        Set<String> names = new HashSet<>();
-        if (leader == null) {
-            return names;
-        }
-        snapshot.member(leader)
-                .map(MemberEntry::status)
-                .map(MemberStatus::syncStandbyNames)
-                .ifPresent(applied -> names.addAll(SyncSet.namesIn(applied)));
-        if (snapshot.sync().isPresent()) {
-            try {
-                SyncSet set = SyncSet.fromJson(snapshot.sync().get());
-                if (set.leader() == null || set.leader().equals(leader)) {
-                    names.addAll(set.applied());
-                }
-            } catch (IllegalArgumentException e) {
-                names.add(SyncSet.ANY_STANDBY);
-            }
-        }
-        return names;
     }
 
     private Optional<String> pendingHandover(ClusterSnapshot snapshot) {

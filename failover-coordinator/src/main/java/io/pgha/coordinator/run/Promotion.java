@@ -217,7 +217,6 @@ final class Promotion {
                         .member(candidate.name())
                         .map(MemberEntry::status)
                         .orElseThrow();
-                memory.lastEpoch = epoch;
                 routeNow.accept(promoted.get(), epoch);
                 completed(request.kind(), former, candidate.name(), epoch, primary, excluded, started);
                 return true;

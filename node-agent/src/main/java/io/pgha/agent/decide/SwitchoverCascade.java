@@ -2,6 +2,7 @@ package io.pgha.agent.decide;
 
 import io.pgha.core.Switchover;
 import io.pgha.core.SyncSet;
+import java.util.HashSet;
 import java.util.Optional;
 import java.util.Set;
 
@@ -44,6 +45,31 @@ public final class SwitchoverCascade {
         public Seen {
             leaderWaitsFor = Set.copyOf(leaderWaitsFor);
         }
+    }
+
+    /**
+     * The standbys whose flush the old leader's commits may wait for: the names in the
+     * {@code synchronous_standby_names} its member key reports ({@code applied}), and the sync key's set
+     * when it is written for {@code leader}; {@link SyncSet#ANY_STANDBY} when either says so or the sync
+     * key cannot be read.
+     */
+    public static Set<String> leaderWaitsFor(Optional<String> applied, String leader, Optional<String> syncKey) {
+        Set<String> names = new HashSet<>();
+        if (leader == null) {
+            return names;
+        }
+        applied.ifPresent(a -> names.addAll(SyncSet.namesIn(a)));
+        if (syncKey.isPresent()) {
+            try {
+                SyncSet set = SyncSet.fromJson(syncKey.get());
+                if (set.leader() == null || set.leader().equals(leader)) {
+                    names.addAll(set.applied());
+                }
+            } catch (IllegalArgumentException e) {
+                names.add(SyncSet.ANY_STANDBY);
+            }
+        }
+        return names;
     }
 
     /** The candidate to stream from now, or empty: follow the leader as usual. */

@@ -68,6 +68,24 @@ class SwitchoverCascadeTest {
     }
 
     @Test
+    void theOldPrimaryWaitsForWhatItAppliedAndWhatTheSyncKeyNamesForIt() {
+        assertThat(SwitchoverCascade.leaderWaitsFor(
+                        Optional.of("FIRST 1 (\"a\")"), "b", Optional.of("{\"leader\":\"b\",\"sync_standby\":\"c\"}")))
+                .containsExactlyInAnyOrder("a", "c");
+        assertThat(SwitchoverCascade.leaderWaitsFor(
+                        Optional.empty(), "b", Optional.of("{\"leader\":\"x\",\"sync_standby\":\"a\"}")))
+                .as("a sync key written for another leader")
+                .isEmpty();
+        assertThat(SwitchoverCascade.leaderWaitsFor(Optional.of("*"), "b", Optional.empty()))
+                .containsExactly(SyncSet.ANY_STANDBY);
+        assertThat(SwitchoverCascade.leaderWaitsFor(Optional.empty(), "b", Optional.of("not json")))
+                .as("an unreadable sync key may name anyone")
+                .containsExactly(SyncSet.ANY_STANDBY);
+        assertThat(SwitchoverCascade.leaderWaitsFor(Optional.empty(), "b", Optional.empty()))
+                .isEmpty();
+    }
+
+    @Test
     void aCandidateThatDoesNotRunAsAReplicaWithAnAddressIsNotStreamedFrom() {
         assertThat(upstream("a", Optional.of("b"), DUE, Set.of(), false)).isEmpty();
     }
