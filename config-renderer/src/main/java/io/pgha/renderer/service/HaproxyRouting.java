@@ -539,6 +539,7 @@ public final class HaproxyRouting implements AutoCloseable {
         }
         held.remove(member);
         confirmed.getOrDefault(cluster, new ConcurrentHashMap<>()).remove(member);
+        // reported before the member is put back: no gate may count a fence that is already gone
         reports.fenced(cluster, latestFence(cluster));
         String server = new ServerRef(HaproxyConfigRenderer.readWriteBackend(cluster), member).toString();
         try {
