@@ -2,6 +2,7 @@ package io.pgha.agent;
 
 import io.pgha.agent.decide.Action;
 import io.pgha.agent.decide.DepartedSlots;
+import io.pgha.agent.decide.MonotonicClock;
 import io.pgha.agent.decide.PermanentSlots;
 import io.pgha.agent.decide.SlotUpkeep;
 import io.pgha.agent.pg.PgState;
@@ -102,6 +103,7 @@ final class ActionExecutor implements Action.Handler {
                 return;
             }
             LOG.info("the leader key names this member: promoting");
+            StepTimes steps = new StepTimes(MonotonicClock.SYSTEM);
             Optional<String> sync = ctx.desiredSync(snapshot);
             if (sync.isPresent()) {
                 // in place before the first commit as primary: none is acknowledged unprotected
@@ -109,16 +111,19 @@ final class ActionExecutor implements Action.Handler {
                 ctx.pg.prepareSynchronousStandbyNames(sync.get());
                 ctx.configurePg(true, ctx.following.flatMap(ctx::upstream));
                 ctx.pg.reload();
+                steps.done("synchronous_standby_names reloaded");
             }
             slotsEnsured = null; // a new timeline: the slots are ensured right after, whatever was done before
             departed = DepartedSlots.NONE; // counted again from this primary's own listing
             try (io.pgha.agent.wal.AbsentHistory.Mark next = ctx.beforePromotion.get()) {
+                steps.done("history marked");
                 ctx.pg.promote();
+                steps.done("out of recovery");
             }
             ctx.role.tryTransition(Role.STANDBY, Role.PRIMARY);
             ctx.mayHaveDiverged = true;
             ctx.following = Optional.empty();
-            LOG.info("promoted: out of recovery");
+            LOG.infof("promoted: out of recovery (%s)", steps);
         }
     }
 

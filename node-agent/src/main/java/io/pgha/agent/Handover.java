@@ -98,6 +98,7 @@ final class Handover {
     Outcome run(String candidate, Optional<Upstream> target, Duration maxWait, Duration stopTimeout) {
         PostgresControl pg = process.pg();
         Lsn shutdownCheckpoint;
+        StepTimes steps = new StepTimes(clock);
         synchronized (pgLock) {
             try {
                 if (target.isEmpty() || !streamsFromHere(pg.probe(), candidate)) {
@@ -112,9 +113,13 @@ final class Handover {
                 CompletableFuture<Void> login = logIn(position, candidate);
                 try {
                     pg.checkpoint();
+                    steps.done("checkpoint");
                     shutdownCheckpoint = shutDown(pg, boundedByLease(stopTimeout));
+                    steps.done("shutdown checkpoint");
                     login.join();
+                    steps.done("login");
                     confirmed = received(position, candidate, shutdownCheckpoint, maxWait);
+                    steps.done("candidate received it");
                 } finally {
                     login.join(); // never close the connection under the login
                     position.close();
@@ -129,9 +134,10 @@ final class Handover {
             }
         }
         agent.releaseLeaderKey(candidate, shutdownCheckpoint);
+        steps.done("leader key released");
         LOG.infof(
-                "%s received the shutdown checkpoint %s: leader key released, following it",
-                candidate, shutdownCheckpoint);
+                "%s received the shutdown checkpoint %s: leader key released, following it (%s)",
+                candidate, shutdownCheckpoint, steps);
         synchronized (pgLock) {
             process.stop(stopTimeout, "primary"); // the exit: WAL senders and the archiver finish
             process.configure(true, target);
