@@ -8,7 +8,6 @@ import io.pgha.core.Switchover;
 import io.pgha.events.Lsn;
 import java.time.Duration;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
 import org.jboss.logging.Logger;
 
 /**
@@ -19,9 +18,12 @@ import org.jboss.logging.Logger;
  * aborted handover restarts as primary only while the lease is live, else read-only. The leader key is
  * released outside the PostgreSQL lock (no etcd call under it).
  *
- * <p>The login to the candidate (TLS and SCRAM: 0.3–1 s on a loaded machine, measured in the chaos
- * suite, where it came after the shutdown checkpoint and held up the release) runs on a thread of its
- * own while this one checkpoints and shuts down; the polls then reuse its connection.
+ * <p>The login to the candidate (TLS and SCRAM: 0.3–1 s on a loaded machine) comes first, before the
+ * CHECKPOINT and the fast shutdown, while PostgreSQL still serves writes: the write gap starts at the
+ * fast shutdown, so the login costs the clients nothing there. The polls reuse its connection. It ran
+ * beside the CHECKPOINT before (issue 17): the CHECKPOINT took 50–150 ms, so the shutdown checkpoint
+ * was written and then waited up to 0.64 s for the login, inside the gap ({@code FailoverBenchIT},
+ * sync, 2026-12-04). A failed login is logged and the polls log in again.
  *
  * <p>The key goes before the postmaster has exited: after the shutdown checkpoint no WAL can be written,
  * so once the candidate has it nothing is left to lose; what the postmaster still does (its WAL senders'
@@ -107,22 +109,17 @@ final class Handover {
                     agent.resumed();
                     return Outcome.REFUSED;
                 }
-                LOG.infof("planned handover to %s: checkpoint, fast stop", candidate);
+                LOG.infof("planned handover to %s: log in to it, checkpoint, fast stop", candidate);
                 boolean confirmed;
-                PostgresControl.ReceivePoll position = pg.receivePoll(target.get());
-                CompletableFuture<Void> login = logIn(position, candidate);
-                try {
+                try (PostgresControl.ReceivePoll position = pg.receivePoll(target.get())) {
+                    logIn(position, candidate); // before the fast shutdown: outside the write gap
+                    steps.done("login");
                     pg.checkpoint();
                     steps.done("checkpoint");
                     shutdownCheckpoint = shutDown(pg, boundedByLease(stopTimeout));
                     steps.done("shutdown checkpoint");
-                    login.join();
-                    steps.done("login");
                     confirmed = received(position, candidate, shutdownCheckpoint, maxWait);
                     steps.done("candidate received it");
-                } finally {
-                    login.join(); // never close the connection under the login
-                    position.close();
                 }
                 if (!confirmed) {
                     return abort(candidate, shutdownCheckpoint, stopTimeout);
@@ -171,23 +168,16 @@ final class Handover {
                 .anyMatch(r -> candidate.equals(r.applicationName()) && "streaming".equals(r.state()));
     }
 
-    /** Logs in to the candidate on a thread of its own; done when logged in or failed (the polls retry). */
-    private static CompletableFuture<Void> logIn(PostgresControl.ReceivePoll position, String candidate) {
-        CompletableFuture<Void> done = new CompletableFuture<>();
-        Thread thread = new Thread(
-                () -> {
-                    try {
-                        position.open();
-                    } catch (RuntimeException e) {
-                        LOG.debugf("logging in to %s ahead of the polls: %s", candidate, e.getMessage());
-                    } finally {
-                        done.complete(null);
-                    }
-                },
-                "pgha-handover-login");
-        thread.setDaemon(true);
-        thread.start();
-        return done;
+    /** Logs in to the candidate for the polls; a failure is logged (the polls log in again). */
+    private static void logIn(PostgresControl.ReceivePoll position, String candidate) {
+        try {
+            position.open();
+        } catch (RuntimeException e) {
+            LOG.warnf(
+                    "could not log in to %s before the fast shutdown (the polls try again, inside the write gap):"
+                            + " %s",
+                    candidate, e.getMessage());
+        }
     }
 
     /** Polls the candidate's receive position (over one kept connection) until it is past the checkpoint, the wait ends or the lease is not live. */
