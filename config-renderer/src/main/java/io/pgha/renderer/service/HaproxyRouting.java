@@ -49,6 +49,15 @@ import org.jboss.logging.MDC;
  */
 public final class HaproxyRouting implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(HaproxyRouting.class);
+
+    /**
+     * How long the file rewrite of a lifted fence waits for an apply that would do it anyway (issue 17):
+     * rewritten right away, its {@code haproxy -c} ran ahead of the topology naming the lifted member
+     * leader (a switchover back to it: lifted at 11.75, that topology published at 12.03 and routed only
+     * at 13.04, load ~7; FailoverScenariosIT, asynchronous switchover, 2.9 s of write unavailability).
+     */
+    static final Duration LIFT_REWRITE_DELAY = Duration.ofSeconds(3);
+
     private static final int ERRORS_KEPT = 20;
 
     private final RenderSettings settings;
@@ -85,6 +94,7 @@ public final class HaproxyRouting implements AutoCloseable {
     private final AtomicLong rejected = new AtomicLong();
     private final Map<String, Gauge> versionGauges = new ConcurrentHashMap<>();
     private final Timer applyTimer;
+    private final Duration liftRewriteDelay;
 
     // Touched on the worker thread; read (as one snapshot) by status().
     private volatile boolean caughtUp;
@@ -113,6 +123,20 @@ public final class HaproxyRouting implements AutoCloseable {
             String configPath,
             Duration retryInterval,
             RoutingReports reports) {
+        this(settings, haproxy, clock, metrics, configPath, retryInterval, reports, LIFT_REWRITE_DELAY);
+    }
+
+    /** @param liftRewriteDelay how long a lifted fence's own file rewrite waits ({@link #LIFT_REWRITE_DELAY}) */
+    HaproxyRouting(
+            RenderSettings settings,
+            HaproxyControl haproxy,
+            Clock clock,
+            MeterRegistry metrics,
+            String configPath,
+            Duration retryInterval,
+            RoutingReports reports,
+            Duration liftRewriteDelay) {
+        this.liftRewriteDelay = liftRewriteDelay;
         this.settings = settings;
         this.reports = reports;
         this.haproxy = haproxy;
@@ -548,7 +572,10 @@ public final class HaproxyRouting implements AutoCloseable {
         } catch (HaproxyException e) {
             LOG.warnf("fence of %s lifted (%s); the next apply sets its state: %s", server, why, e.getMessage());
         }
-        schedule();
+        // the file's fence line only matters for a reload from outside or a restart: any apply before then
+        // renders without it, so the lift does not queue its own haproxy -c ahead of the topology naming the
+        // member leader, which comes right after in a switchover back to it
+        worker.schedule(this::schedule, liftRewriteDelay.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** {@code set server <c>_rw/<L> state maint} and {@code shutdown sessions server} on the current worker. */

@@ -37,14 +37,19 @@ class HaproxyFenceTest {
                     + (fence == null ? "none" : fence.member() + "@" + fence.epoch() + "/" + fence.detachRevision()));
         }
     };
-    private final HaproxyRouting routing = new HaproxyRouting(
-            settings(),
-            haproxy,
-            Clock.fixed(Topologies.AT, ZoneOffset.UTC),
-            new SimpleMeterRegistry(),
-            "/etc/haproxy/haproxy.cfg",
-            Duration.ofMillis(50),
-            reports);
+    private final HaproxyRouting routing = routing(Duration.ofMillis(50));
+
+    private HaproxyRouting routing(Duration liftRewriteDelay) {
+        return new HaproxyRouting(
+                settings(),
+                haproxy,
+                Clock.fixed(Topologies.AT, ZoneOffset.UTC),
+                new SimpleMeterRegistry(),
+                "/etc/haproxy/haproxy.cfg",
+                Duration.ofMillis(50),
+                reports,
+                liftRewriteDelay);
+    }
 
     @AfterEach
     void stop() {
@@ -150,6 +155,35 @@ class HaproxyFenceTest {
         Wait.until(DEADLINE, "put back", () -> haproxy.journal.contains("set server main_rw/pg-0 state ready"));
         assertThat(routing.fenced("main")).isEmpty();
         Wait.until(DEADLINE, "file without the fence", () -> !haproxy.file.contains("fenced pg-0"));
+    }
+
+    @Test
+    void aLiftLeavesTheFileToTheTopologyThatNamesTheMemberLeader() {
+        routing.close();
+        HaproxyRouting slow = routing(Duration.ofHours(1)); // the lift's own rewrite never comes in this test
+        try {
+            slow.offer(topology(1, "pg-0", 3));
+            slow.caughtUp();
+            Wait.until(DEADLINE, "applied", () -> slow.ready() && haproxy.writes == 1);
+            slow.fence("main", "pg-0", 7, 30, "test");
+            Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
+            Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+
+            slow.lift("main", "pg-0", "test"); // the leader key names pg-0 again: a switchover back to it
+            Wait.until(DEADLINE, "put back", () -> haproxy.journal.contains("set server main_rw/pg-0 state ready"));
+            slow.offer(topology(9, "pg-0", 3)); // the coordinator's topology once pg-0 runs as primary
+
+            Wait.until(
+                    DEADLINE,
+                    "epoch 9 routed",
+                    () -> slow.status().clusters().get(0).epoch() == 9);
+            assertThat(haproxy.file).doesNotContain("fenced pg-0");
+            assertThat(haproxy.writes)
+                    .as("one write, the topology's: no haproxy -c of the lift's own before it")
+                    .isEqualTo(3);
+        } finally {
+            slow.close();
+        }
     }
 
     @Test
