@@ -112,22 +112,11 @@ public final class HaproxyRouting implements AutoCloseable {
             MeterRegistry metrics,
             String configPath,
             Duration retryInterval) {
-        this(settings, haproxy, clock, metrics, configPath, retryInterval, RoutingReports.NONE);
-    }
-
-    public HaproxyRouting(
-            RenderSettings settings,
-            HaproxyControl haproxy,
-            Clock clock,
-            MeterRegistry metrics,
-            String configPath,
-            Duration retryInterval,
-            RoutingReports reports) {
-        this(settings, haproxy, clock, metrics, configPath, retryInterval, reports, LIFT_REWRITE_DELAY);
+        this(settings, haproxy, clock, metrics, configPath, retryInterval, RoutingReports.NONE, LIFT_REWRITE_DELAY);
     }
 
     /** @param liftRewriteDelay how long a lifted fence's own file rewrite waits ({@link #LIFT_REWRITE_DELAY}) */
-    HaproxyRouting(
+    public HaproxyRouting(
             RenderSettings settings,
             HaproxyControl haproxy,
             Clock clock,

@@ -165,7 +165,8 @@ public class RoutingProducer {
                 metrics,
                 haproxy.configPath().toAbsolutePath().toString(),
                 config.retryInterval(),
-                reports);
+                reports,
+                HaproxyRouting.LIFT_REWRITE_DELAY);
     }
 
     void close(@Disposes HaproxyRouting routing) {

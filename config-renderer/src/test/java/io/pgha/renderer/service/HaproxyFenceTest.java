@@ -193,14 +193,7 @@ class HaproxyFenceTest {
         Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
         routing.close();
 
-        HaproxyRouting restarted = new HaproxyRouting(
-                settings(),
-                haproxy,
-                Clock.fixed(Topologies.AT, ZoneOffset.UTC),
-                new SimpleMeterRegistry(),
-                "/etc/haproxy/haproxy.cfg",
-                Duration.ofMillis(50),
-                reports);
+        HaproxyRouting restarted = routing(Duration.ofMillis(50));
         try {
             assertThat(restarted.fenced("main")).isEqualTo(Map.of("pg-0", new FenceDecision.Fence(7, 0)));
             restarted.offer(topology(1, "pg-0", 3));
