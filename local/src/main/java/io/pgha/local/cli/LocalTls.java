@@ -122,16 +122,25 @@ final class LocalTls {
     /**
      * The client this launcher, and the tests through {@code LocalCluster.httpClient()}, call the services'
      * REST APIs with: it trusts the CA when TLS is on (host names verified: every certificate names
-     * 127.0.0.1), the JVM's CAs otherwise.
+     * 127.0.0.1), the JVM's CAs otherwise. Its connect timeout ({@link #CONNECT_TIMEOUT}) also bounds the
+     * TLS handshake.
      */
     HttpClient httpClient() {
         return HttpClient.newBuilder()
-                .connectTimeout(Duration.ofSeconds(2))
+                .connectTimeout(CONNECT_TIMEOUT)
                 // HTTP/1.1: over plain http (--insecure) the JDK's h2c upgrade gets an answer it misreads
                 .version(HttpClient.Version.HTTP_1_1)
                 .sslContext(AgentApiTrust.sslContext(caCert(), "the local CA (" + DIR + "/ca.crt)"))
                 .build();
     }
+
+    /**
+     * How long {@link #httpClient()} waits for a connection: the JDK's client counts the TLS handshake in it
+     * (unlike {@code HttpURLConnection}, which pghactl uses). 2 s was too short once on a 2-core machine at
+     * load ~7 (FailoverBenchIT, 2026-12-05: a switchover request never reached the coordinator). What
+     * follows the handshake is bounded by each request's own timeout.
+     */
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(10);
 
     /** The certificate this launcher uses for its own etcd reads (etcd's {@code root} user). */
     static final String LAUNCHER = "root";
