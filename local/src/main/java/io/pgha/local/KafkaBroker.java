@@ -43,7 +43,17 @@ public final class KafkaBroker implements AutoCloseable {
     /** System property (or env {@code PGHA_KAFKA_LIBS}) naming the folder with the broker's jars. */
     public static final String LIBS_PROPERTY = "pgha.kafka.libs";
 
-    private static final Duration READY_TIMEOUT = Duration.ofSeconds(90);
+    /**
+     * How long a (re)start may take to serve. Beside a CPU soak on 2 cores (load 15-20) a restart took
+     * 60-70 s to listen (ChaosIT, 2026-12-05), and 90 s was not enough for it and the first check.
+     */
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
+
+    /**
+     * One readiness check's bound (connection, TLS, SASL and the answer): at load 15-20 a 2 s bound may
+     * never be met even by a broker that serves.
+     */
+    private static final Duration CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     private final Workspace workspace;
     private final Path dir;
@@ -194,7 +204,11 @@ public final class KafkaBroker implements AutoCloseable {
         command.add(config.toString());
         process = LocalProcess.start("kafka", command, dir, workspace.log("kafka"), Map.of(), workspace.persistent());
         try {
-            Wait.until(READY_TIMEOUT, "Kafka broker serving at " + bootstrapServers(), this::serving, process::isAlive);
+            Wait.until(
+                    READY_TIMEOUT,
+                    "Kafka broker serving at " + bootstrapServers(),
+                    () -> describesCluster(KafkaAcls.ADMIN),
+                    process::isAlive);
         } catch (RuntimeException e) {
             throw new IllegalStateException(e.getMessage() + "\n--- kafka log ---\n" + process.logTail(40), e);
         }
@@ -248,23 +262,30 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** Waits until {@code principal} can log in (its credential has reached the broker's metadata). */
     private void awaitAuthenticates(String principal) {
-        Wait.until(READY_TIMEOUT, "Kafka principal " + principal + " authenticates", () -> serving(principal));
+        Wait.until(READY_TIMEOUT, "Kafka principal " + principal + " authenticates", () -> describesCluster(principal));
     }
 
     /** True when an admin client sees this broker in the cluster. */
     public boolean serving() {
-        return serving(KafkaAcls.ADMIN);
-    }
-
-    private boolean serving(String principal) {
-        Properties props = new Properties();
-        props.putAll(clientProperties(principal));
-        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 2000);
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 2000);
-        try (Admin admin = Admin.create(props)) {
-            return !admin.describeCluster().nodes().get(3, TimeUnit.SECONDS).isEmpty();
+        try {
+            return describesCluster(KafkaAcls.ADMIN);
         } catch (Exception e) {
             return false;
+        }
+    }
+
+    /** True when {@code principal} gets the cluster's brokers within {@link #CHECK_TIMEOUT}; throws why not. */
+    private boolean describesCluster(String principal) throws Exception {
+        Properties props = new Properties();
+        props.putAll(clientProperties(principal));
+        int millis = (int) CHECK_TIMEOUT.toMillis();
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, millis);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, millis);
+        try (Admin admin = Admin.create(props)) {
+            return !admin.describeCluster()
+                    .nodes()
+                    .get(millis + 1000, TimeUnit.MILLISECONDS)
+                    .isEmpty();
         }
     }
 
