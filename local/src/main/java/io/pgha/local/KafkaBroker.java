@@ -45,7 +45,7 @@ public final class KafkaBroker implements AutoCloseable {
 
     /**
      * How long a (re)start may take to serve. Beside a CPU soak on 2 cores (load 15-20) a restart took
-     * 60-70 s to listen (ChaosIT, 2026-12-05), and 90 s was not enough for it and the first check.
+     * about a minute to listen (ChaosIT, 2026-12-05), and 90 s was not enough for it and the checks.
      */
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(180);
 
