@@ -84,10 +84,15 @@ class HaproxyFenceTest {
                         "@!2 shutdown session 0x1")
                 .doesNotContain("@!2 shutdown session 0x2");
         assertThat(routing.fenced("main")).isEqualTo(Map.of("pg-0", new FenceDecision.Fence(7, 30)));
-        // the file says it too, so a reload keeps pg-0 out of the read-write backend
-        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        // the file says it too, so a reload keeps pg-0 out of the read-write backend; the status names it
+        // only once the apply's runtime update is done, after the file was installed
+        Wait.until(
+                DEADLINE,
+                "file rewritten and in force",
+                () -> haproxy.writes == 2
+                        && RenderedConfig.hash(haproxy.file)
+                                .equals(routing.status().hash()));
         assertThat(haproxy.file).contains("# fenced pg-0 for the detach of epoch 7");
-        assertThat(RenderedConfig.hash(haproxy.file)).isEqualTo(routing.status().hash());
     }
 
     @Test
