@@ -144,7 +144,13 @@ class HaproxyFenceTest {
         firstApplied();
         routing.fence("main", "pg-0", 7, 30, "test");
         Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
-        Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
+        // the fence's apply sends its runtime update after the install: done before the journal is cleared
+        Wait.until(
+                DEADLINE,
+                "file rewritten and in force",
+                () -> haproxy.writes == 2
+                        && RenderedConfig.hash(haproxy.file)
+                                .equals(routing.status().hash()));
         haproxy.journal.clear();
 
         routing.offer(topology(8, "pg-1", 4)); // a fourth member: a reload
@@ -179,6 +185,7 @@ class HaproxyFenceTest {
             Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
             Wait.until(DEADLINE, "file rewritten", () -> haproxy.writes == 2);
 
+            haproxy.journal.clear(); // the first apply set pg-0 ready already: "put back" must be the lift's
             slow.lift("main", "pg-0", "test"); // the leader key names pg-0 again: a switchover back to it
             Wait.until(DEADLINE, "put back", () -> haproxy.journal.contains("set server main_rw/pg-0 state ready"));
             slow.offer(topology(9, "pg-0", 3)); // the coordinator's topology once pg-0 runs as primary
