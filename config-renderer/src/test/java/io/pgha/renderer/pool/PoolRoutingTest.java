@@ -54,7 +54,8 @@ class PoolRoutingTest {
                 DEADLINE, "the pooler configured and the backend seen up", () -> pool.configured() && probes.get() > 2);
 
         backend.set(OptionalInt.of(0));
-        Wait.until(DEADLINE, "the read-write pools paused", pool::paused);
+        // the pause is reported right after the state is set: wait for it, not only the state
+        Wait.until(DEADLINE, "the read-write pools paused and reported", () -> pool.paused() && reported.size() >= 2);
         assertThat(pgbouncer.commands).contains("PAUSE postgres", "PAUSE app");
         assertThat(reported)
                 .as("a pause for a lost primary is not reported as a switchover's (paused_epoch)")
