@@ -13,8 +13,10 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class LeaseKeeperTest {
-    private static final Duration TTL = Duration.ofSeconds(2);
-    private static final Duration MARGIN = Duration.ofMillis(500);
+    /** A fencing deadline (ttl - margin) of 3 s: the renewal thread must run within it on a loaded machine too. */
+    private static final Duration TTL = Duration.ofSeconds(4);
+
+    private static final Duration MARGIN = Duration.ofSeconds(1);
     private static final Duration RENEW_EVERY = Duration.ofMillis(50);
 
     private final FakeLeaseStore store = new FakeLeaseStore();
@@ -76,7 +78,7 @@ class LeaseKeeperTest {
         LeaseKeeper k = keeper(MonotonicClock.SYSTEM);
         k.start();
         long blockedFrom = System.nanoTime();
-        Duration pastDeadline = TTL.minus(MARGIN).multipliedBy(2);
+        Duration pastDeadline = TTL.minus(MARGIN).plusSeconds(1);
         synchronized (pgLock) { // the loop holds the PostgreSQL lock through a long handover
             awaitTrue(Duration.ofSeconds(10), () -> System.nanoTime() - blockedFrom > pastDeadline.toNanos());
             assertThat(store.renewals.get())
@@ -211,7 +213,9 @@ class LeaseKeeperTest {
             if (System.nanoTime() - deadline > 0) {
                 throw new AssertionError("not true within " + timeout);
             }
-            Thread.onSpinWait();
+            // not a spin: the renewal and fencing threads need the CPU (2 cores in CI)
+            java.util.concurrent.locks.LockSupport.parkNanos(
+                    Duration.ofMillis(1).toNanos());
         }
     }
 }
