@@ -49,8 +49,8 @@ public final class PoolRouting implements AutoCloseable {
     private final ScheduledExecutorService worker;
     private final String desired;
 
-    // only touched on the worker thread
-    private State state = State.RUNNING;
+    // written only on the worker thread; read by paused() and status() on others, hence volatile
+    private volatile State state = State.RUNNING;
     private long routedEpoch = -1;
     private String routedLeader;
     private volatile boolean configured;
