@@ -63,6 +63,19 @@ class HaproxyFenceTest {
         haproxy.journal.clear();
     }
 
+    /**
+     * The fence's file rewritten and in force: the write count reaches 2 at the install, the status names
+     * the file only once the apply's runtime update is done.
+     */
+    private void fenceFileInForce() {
+        Wait.until(
+                DEADLINE,
+                "file rewritten and in force",
+                () -> haproxy.writes == 2
+                        && RenderedConfig.hash(haproxy.file)
+                                .equals(routing.status().hash()));
+    }
+
     @Test
     void aFenceTakesTheLeaderOutOfTheCurrentWorkerAndEndsTheOldWorkersSessionsBeforeItIsReported() {
         firstApplied();
@@ -84,14 +97,8 @@ class HaproxyFenceTest {
                         "@!2 shutdown session 0x1")
                 .doesNotContain("@!2 shutdown session 0x2");
         assertThat(routing.fenced("main")).isEqualTo(Map.of("pg-0", new FenceDecision.Fence(7, 30)));
-        // the file says it too, so a reload keeps pg-0 out of the read-write backend; the status names it
-        // only once the apply's runtime update is done, after the file was installed
-        Wait.until(
-                DEADLINE,
-                "file rewritten and in force",
-                () -> haproxy.writes == 2
-                        && RenderedConfig.hash(haproxy.file)
-                                .equals(routing.status().hash()));
+        // the file says it too, so a reload keeps pg-0 out of the read-write backend
+        fenceFileInForce();
         assertThat(haproxy.file).contains("# fenced pg-0 for the detach of epoch 7");
     }
 
@@ -145,12 +152,7 @@ class HaproxyFenceTest {
         routing.fence("main", "pg-0", 7, 30, "test");
         Wait.until(DEADLINE, "fence reported", () -> reported.contains("main:pg-0@7/30"));
         // the fence's apply sends its runtime update after the install: done before the journal is cleared
-        Wait.until(
-                DEADLINE,
-                "file rewritten and in force",
-                () -> haproxy.writes == 2
-                        && RenderedConfig.hash(haproxy.file)
-                                .equals(routing.status().hash()));
+        fenceFileInForce();
         haproxy.journal.clear();
 
         routing.offer(topology(8, "pg-1", 4)); // a fourth member: a reload
