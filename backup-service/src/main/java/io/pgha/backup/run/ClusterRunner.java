@@ -23,6 +23,8 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.UnaryOperator;
 import org.jboss.logging.Logger;
 import org.jboss.logging.MDC;
 
@@ -63,7 +65,14 @@ public final class ClusterRunner {
     private Instant lastDrillAttempt;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile ClusterStats stats = ClusterStats.EMPTY;
+    /**
+     * Changed only through {@link #update}: the loop thread (archive, next due) and the backup and drill
+     * threads (running, complete, failure) each change part of it, and a plain read-modify-write lost the
+     * other's change (a loop tick during a backup's retention put back {@code running} after the backup
+     * ended, and every later backup was refused with 409: fresh-clone run, 2026-12-05, PghactlIT).
+     */
+    private final AtomicReference<ClusterStats> stats = new AtomicReference<>(ClusterStats.EMPTY);
+
     private volatile ClusterSnapshot snapshot;
     private Instant activeSince;
     private Optional<Instant> lastFailedAttempt = Optional.empty();
@@ -121,7 +130,7 @@ public final class ClusterRunner {
         this.watch = new PrimaryWatch(cluster, s);
         this.thread = new Thread(this::loop, "cluster-" + cluster);
         this.thread.setDaemon(true);
-        s.metrics().register(cluster, () -> stats);
+        s.metrics().register(cluster, stats::get);
     }
 
     void start() {
@@ -147,7 +156,11 @@ public final class ClusterRunner {
     }
 
     public ClusterStats stats() {
-        return stats;
+        return stats.get();
+    }
+
+    private void update(UnaryOperator<ClusterStats> change) {
+        stats.updateAndGet(change);
     }
 
     /** The id of the restore drill running now, null when none. */
@@ -170,8 +183,9 @@ public final class ClusterRunner {
             throw new Refused(
                     409, "restore drill " + drillRunning + " of " + cluster + " is running; try again after it");
         }
-        if (stats.running() != null) {
-            throw new Refused(409, "backup " + stats.running() + " of " + cluster + " is running; try again after it");
+        String backupRunning = stats.get().running();
+        if (backupRunning != null) {
+            throw new Refused(409, "backup " + backupRunning + " of " + cluster + " is running; try again after it");
         }
         ClusterSnapshot snap = s.store().read(cluster);
         SourceChoice.Choice choice = SourceChoice.choose(
@@ -227,13 +241,14 @@ public final class ClusterRunner {
     /** Starts an on-demand restore drill: its id; refused with 409 while a backup or drill runs, 503 when passive. */
     public synchronized String requestDrill() {
         requireActive();
-        if (stats.running() != null || drillRunning != null) {
+        String backupRunning = stats.get().running();
+        if (backupRunning != null || drillRunning != null) {
             throw new Refused(
                     409,
-                    "a " + (drillRunning != null ? "restore drill (" + drillRunning : "backup (" + stats.running())
+                    "a " + (drillRunning != null ? "restore drill (" + drillRunning : "backup (" + backupRunning)
                             + ") of " + cluster + " is running; try again after it");
         }
-        if (stats.lastComplete() == null) {
+        if (stats.get().lastComplete() == null) {
             throw new Refused(409, "cluster " + cluster + " has no complete backup to drill on");
         }
         return startDrill();
@@ -248,7 +263,8 @@ public final class ClusterRunner {
             try {
                 ClusterSnapshot snap = s.store().read(cluster);
                 var choice = SourceChoice.choose(members(snap), snap.leader().map(LeaderKey::member));
-                stats = stats.withDrill(drill.run(id, choice));
+                ClusterStats.DrillResult result = drill.run(id, choice);
+                update(current -> current.withDrill(result));
             } catch (RuntimeException e) {
                 LOG.warnf("restore drill %s: %s", id, e.getMessage());
             } finally {
@@ -294,13 +310,13 @@ public final class ClusterRunner {
     }
 
     private void scheduleDrill() {
-        if (s.drillInterval().isEmpty() || stats.lastComplete() == null) {
+        if (s.drillInterval().isEmpty() || stats.get().lastComplete() == null) {
             return;
         }
         synchronized (this) {
             Instant since = lastDrillAttempt != null ? lastDrillAttempt : activeSince;
             if (drillRunning == null
-                    && stats.running() == null
+                    && stats.get().running() == null
                     && !s.clock()
                             .instant()
                             .isBefore(since.plus(s.drillInterval().get()))) {
@@ -344,7 +360,8 @@ public final class ClusterRunner {
         Map<String, MemberStatus> members = members(snap);
         Optional<Map.Entry<String, MemberStatus>> primary =
                 SourceChoice.primary(members, snap.leader().map(LeaderKey::member));
-        primary.ifPresent(p -> stats = stats.withArchive(p.getValue().archive(), p.getKey()));
+        primary.ifPresent(
+                p -> update(current -> current.withArchive(p.getValue().archive(), p.getKey())));
         watch.archive(primary);
         watch.heartbeat(primary);
         schedule(snap, members);
@@ -360,7 +377,7 @@ public final class ClusterRunner {
         if (revision.isEmpty()) {
             if (state.get() == State.ACTIVE) {
                 state.transition(State.ACTIVE, State.PASSIVE);
-                stats = stats.withNext(null);
+                update(current -> current.withNext(null));
             }
             return false;
         }
@@ -374,9 +391,10 @@ public final class ClusterRunner {
         state.transition(State.PASSIVE, State.ACTIVE);
         activeSince = s.clock().instant();
         try {
-            String live = stats.running();
+            String live = stats.get().running();
             housekeeping.cleanLeftovers(live == null ? Set.of() : Set.of(live));
-            stats = stats.withComplete(newestComplete().orElse(null), stats.lastDurationSeconds());
+            BackupRecord newest = newestComplete().orElse(null);
+            update(current -> current.withComplete(newest, current.lastDurationSeconds()));
         } catch (IOException e) {
             LOG.warnf("cannot read the repository's catalog (%s): leftovers are cleaned before the next backup", e);
         }
@@ -384,17 +402,19 @@ public final class ClusterRunner {
 
     private void schedule(ClusterSnapshot snap, Map<String, MemberStatus> members) {
         Instant now = s.clock().instant();
+        ClusterStats seen = stats.get();
         BackupDue.Facts facts = new BackupDue.Facts(
-                stats.running() != null,
-                Optional.ofNullable(stats.lastComplete()).map(BackupRecord::startedAt),
+                seen.running() != null,
+                Optional.ofNullable(seen.lastComplete()).map(BackupRecord::startedAt),
                 lastFailedAttempt,
                 activeSince);
-        stats = stats.withNext(BackupDue.next(facts, s.schedule(), now));
+        Instant next = BackupDue.next(facts, s.schedule(), now);
+        update(current -> current.withNext(next));
         if (!BackupDue.due(facts, s.schedule(), now)) {
             return;
         }
         synchronized (this) {
-            if (stats.running() != null || drillRunning != null) {
+            if (stats.get().running() != null || drillRunning != null) {
                 return;
             }
             Optional<SourceChoice.Choice> choice =
@@ -409,7 +429,7 @@ public final class ClusterRunner {
 
     private String startBackup(SourceChoice.Choice choice) {
         String id = newId();
-        stats = stats.withRunning(id);
+        update(current -> current.withRunning(id));
         work.submit(() -> runBackup(id, choice));
         return id;
     }
@@ -424,18 +444,18 @@ public final class ClusterRunner {
                 double seconds = Duration.between(result.startedAt(), result.completedAt())
                                 .toMillis()
                         / 1000.0;
-                stats = stats.withComplete(result, seconds);
+                update(current -> current.withComplete(result, seconds));
                 lastFailedAttempt = Optional.empty();
                 housekeeping.applyRetention();
             } else {
-                stats = stats.withFailure(result.reason());
+                update(current -> current.withFailure(result.reason()));
                 lastFailedAttempt = Optional.of(s.clock().instant());
             }
         } catch (IOException | RuntimeException e) {
             LOG.warnf("backup %s: %s", id, e.getMessage());
             lastFailedAttempt = Optional.of(s.clock().instant());
         } finally {
-            stats = stats.withRunning(null);
+            update(current -> current.withRunning(null));
             MDC.remove("member");
         }
     }
