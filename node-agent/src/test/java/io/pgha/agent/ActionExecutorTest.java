@@ -11,6 +11,7 @@ import io.pgha.core.store.ClusterSnapshot;
 import io.pgha.core.store.LeaderKey;
 import io.pgha.core.store.MemberEntry;
 import io.pgha.events.Lsn;
+import io.pgha.local.Wait;
 import java.lang.reflect.Proxy;
 import java.time.Duration;
 import java.util.List;
@@ -160,7 +161,10 @@ class ActionExecutorTest {
                     watchdog.complete(null);
                 });
                 t.start();
-                LeaseKeeperTest.awaitTrue(Duration.ofSeconds(10), () -> t.getState() == Thread.State.BLOCKED);
+                Wait.until(
+                        Duration.ofSeconds(10),
+                        "the fencing check blocked on the lock",
+                        () -> t.getState() == Thread.State.BLOCKED);
             }
         };
         executor.execute(new Action.HandOver("pg-2"), ctx.lastSnapshot);

@@ -4,11 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.pgha.agent.decide.Fencing;
 import io.pgha.agent.decide.MonotonicClock;
+import io.pgha.local.Wait;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +80,10 @@ class LeaseKeeperTest {
         long blockedFrom = System.nanoTime();
         Duration pastDeadline = TTL.minus(MARGIN).plusSeconds(1);
         synchronized (pgLock) { // the loop holds the PostgreSQL lock through a long handover
-            awaitTrue(Duration.ofSeconds(10), () -> System.nanoTime() - blockedFrom > pastDeadline.toNanos());
+            Wait.until(
+                    Duration.ofSeconds(10),
+                    "the loop blocked past the fencing deadline",
+                    () -> System.nanoTime() - blockedFrom > pastDeadline.toNanos());
             assertThat(store.renewals.get())
                     .as("renewals while the loop was blocked for %d ms", pastDeadline.toMillis())
                     .isGreaterThanOrEqualTo(5);
@@ -205,17 +208,5 @@ class LeaseKeeperTest {
         assertThat(demotions)
                 .as("a lost lease demotes as without failsafe mode")
                 .containsExactly("self-fencing");
-    }
-
-    static void awaitTrue(Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() - deadline > 0) {
-                throw new AssertionError("not true within " + timeout);
-            }
-            // not a spin: the renewal and fencing threads need the CPU (2 cores in CI)
-            java.util.concurrent.locks.LockSupport.parkNanos(
-                    Duration.ofMillis(1).toNanos());
-        }
     }
 }
